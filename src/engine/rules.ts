@@ -1,0 +1,210 @@
+// Parsing and compiling rules. Pure: callers hand in the text of each rules file.
+import { parse as parseToml } from "smol-toml";
+import type { z } from "zod";
+import { nearest, UsageError } from "../errors.js";
+import type { Severity } from "../types.js";
+import { type AllowListDef, type RuleDef, ruleSchema, rulesFileSchema } from "./schema.js";
+import { validatorNames } from "./validators.js";
+
+export interface CompiledAllow {
+  regexes: RegExp[];
+  /** Lower-cased. */
+  stopwords: string[];
+  paths: string[];
+}
+
+interface CompiledBase {
+  id: string;
+  name: string;
+  severity: Severity;
+  keywords: string[];
+  remediation: string;
+  report: boolean;
+  allow?: CompiledAllow;
+  verify?: string;
+  /** Where the rule was defined, for error messages. */
+  source: string;
+  def: RuleDef;
+}
+
+export interface CompiledRegexRule extends CompiledBase {
+  kind: "regex";
+  regex: RegExp;
+  secretGroup: number;
+  minEntropy?: number;
+  validate?: string;
+  requires?: { rule: string; within: number };
+}
+
+export interface CompiledEntropyRule extends CompiledBase {
+  kind: "entropy";
+  /** Finds `name = value` candidates whose name contains a keyword; groups: value. */
+  regex: RegExp;
+  charsets: { base64?: { minLength: number; threshold: number }; hex?: { minLength: number; threshold: number } };
+}
+
+export type CompiledRule = CompiledRegexRule | CompiledEntropyRule;
+
+export interface RuleSource {
+  /** File name shown in errors. */
+  file: string;
+  text: string;
+}
+
+/** Parses rules files (TOML) into validated rule definitions; throws UsageError naming file and rule. */
+export function parseRuleFiles(sources: readonly RuleSource[]): { def: RuleDef; source: string }[] {
+  const out: { def: RuleDef; source: string }[] = [];
+  for (const { file, text } of sources) {
+    let data: unknown;
+    try {
+      data = parseToml(text);
+    } catch (error) {
+      throw new UsageError(`${file}: invalid TOML: ${firstLine(error)}`);
+    }
+    const shape = rulesFileSchema.safeParse(data);
+    if (!shape.success) throw new UsageError(`${file}: ${describeIssue(shape.error, ["rule"])}`);
+    for (const raw of shape.data.rule) out.push({ def: parseRuleDef(raw, file), source: file });
+  }
+  return out;
+}
+
+/** Validates one rule table (already parsed from TOML). */
+export function parseRuleDef(raw: unknown, file: string): RuleDef {
+  const table = (raw ?? {}) as Record<string, unknown>;
+  const id = typeof table.id === "string" ? table.id : "(no id)";
+  const withKind = table.kind === undefined ? { ...table, kind: "regex" } : table;
+  const result = ruleSchema.safeParse(withKind);
+  if (!result.success) {
+    throw new UsageError(`${file}: rule "${id}": ${describeIssue(result.error, ruleKeys(table.kind))}`);
+  }
+  return result.data;
+}
+
+function ruleKeys(kind: unknown): string[] {
+  const common = ["id", "name", "description", "severity", "keywords", "remediation", "tags", "allow", "examples", "report", "verify"];
+  return kind === "entropy"
+    ? [...common, "kind", "charsets"]
+    : [...common, "kind", "pattern", "secretGroup", "minEntropy", "validate", "requires"];
+}
+
+/** One sentence for the first schema problem, with a "did you mean" for unknown keys. */
+export function describeIssue(error: z.ZodError, knownKeys: readonly string[]): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid";
+  const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    const hint = nearest(key, knownKeys);
+    return `${where}unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ""}`;
+  }
+  return `${where}${issue.message}`;
+}
+
+/** Compiles validated definitions; later definitions with the same id replace earlier ones. */
+export function compileRules(defs: readonly { def: RuleDef; source: string }[]): CompiledRule[] {
+  const byId = new Map<string, CompiledRule>();
+  for (const { def, source } of defs) byId.set(def.id, compileRule(def, source));
+  const rules = [...byId.values()];
+  for (const rule of rules) {
+    if (rule.kind === "regex" && rule.requires && !byId.has(rule.requires.rule)) {
+      throw new UsageError(`${rule.source}: rule "${rule.id}": requires unknown rule "${rule.requires.rule}"`);
+    }
+  }
+  return rules;
+}
+
+function compileRule(def: RuleDef, source: string): CompiledRule {
+  const fail = (what: string): never => {
+    throw new UsageError(`${source}: rule "${def.id}": ${what}`);
+  };
+  const base = {
+    id: def.id,
+    name: def.name,
+    severity: def.severity,
+    keywords: def.keywords.map((keyword) => keyword.toLowerCase()),
+    remediation: def.remediation,
+    report: def.report,
+    allow: def.allow ? compileAllow(def.allow, fail) : undefined,
+    verify: def.verify,
+    source,
+    def,
+  };
+  if (def.kind === "entropy") {
+    if (def.keywords.length === 0) fail("an entropy rule needs assignment keywords");
+    return { ...base, kind: "entropy", regex: assignmentRegex(def.keywords), charsets: def.charsets };
+  }
+  if (def.keywords.length === 0) fail("keywords: give at least one keyword for the prefilter");
+  if (def.validate && !validatorNames.includes(def.validate)) {
+    fail(`validate: unknown validator "${def.validate}" (known: ${validatorNames.join(", ")})`);
+  }
+  const regex = compilePattern(def.pattern, fail);
+  const groups = countGroups(regex);
+  const secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
+  if (secretGroup > groups) fail(`secretGroup ${secretGroup} but the pattern has ${groups} groups`);
+  return {
+    ...base,
+    kind: "regex",
+    regex,
+    secretGroup,
+    minEntropy: def.minEntropy,
+    validate: def.validate,
+    requires: def.requires,
+  };
+}
+
+/** Compiles a rule pattern; a leading `(?i)` (gitleaks/Go syntax) becomes the `i` flag. */
+export function compilePattern(pattern: string, fail: (what: string) => never): RegExp {
+  let source = pattern;
+  let flags = "gd";
+  if (source.startsWith("(?i)")) {
+    source = source.slice(4);
+    flags += "i";
+  }
+  try {
+    const regex = new RegExp(source, flags);
+    if (regex.test("")) fail("pattern matches the empty string");
+    return regex;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    return fail(`invalid pattern: ${firstLine(error)}`);
+  }
+}
+
+function compileAllow(allow: AllowListDef, fail: (what: string) => never): CompiledAllow {
+  return {
+    regexes: allow.regexes.map((pattern) => {
+      try {
+        return new RegExp(pattern.startsWith("(?i)") ? pattern.slice(4) : pattern, pattern.startsWith("(?i)") ? "i" : "");
+      } catch (error) {
+        return fail(`allow.regexes: invalid pattern ${JSON.stringify(pattern)}: ${firstLine(error)}`);
+      }
+    }),
+    stopwords: allow.stopwords.map((word) => word.toLowerCase()),
+    paths: allow.paths,
+  };
+}
+
+function countGroups(regex: RegExp): number {
+  // A regex that also matches the empty string at the end reveals its group count.
+  const probe = new RegExp(`${regex.source}|`, regex.flags.replace("g", ""));
+  return (probe.exec("")?.length ?? 1) - 1;
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+
+/**
+ * `name = value` candidates for the entropy detector: a name containing a keyword, an assignment
+ * operator (=, :, :=, =>), and a quoted or bare value. Group 1 is the value.
+ */
+function assignmentRegex(keywords: readonly string[]): RegExp {
+  const names = keywords.map(escapeRegex).join("|");
+  const name = `[\\w.-]*(?:${names})[\\w.-]*`;
+  const operator = `["'\`]?\\]?\\s*(?::=|=>|=|:)\\s*`;
+  const value = `(?:"([^"\\s\\\\]{8,})"|'([^'\\s\\\\]{8,})'|\`([^\`\\s\\\\]{8,})\`|([^\\s"'\`,;)}\\]]{8,}))`;
+  return new RegExp(`${name}${operator}${value}`, "gdi");
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? message;
+}

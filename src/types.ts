@@ -1,0 +1,97 @@
+// Plain data that flows between the stages: sources make chunks, the engine makes findings,
+// filters drop findings, reporters print them.
+
+export type Severity = "critical" | "high" | "medium" | "low";
+
+/** Text to scan and where it came from. */
+export interface Chunk {
+  /** Path relative to the scan root (or repository root), with forward slashes; "-" for stdin. */
+  path: string;
+  text: string;
+  /** Only findings that start on one of these 1-based lines count (staged: the added lines). */
+  lines?: ReadonlySet<number>;
+  commit?: CommitInfo;
+}
+
+export interface CommitInfo {
+  sha: string;
+  author: string;
+  email: string;
+  /** ISO 8601 author date. */
+  date: string;
+  message?: string;
+}
+
+export interface Verification {
+  status: "valid" | "invalid" | "unknown";
+  identity?: string;
+  detail?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  ruleName: string;
+  severity: Severity;
+  path: string;
+  /** 1-based; columns count UTF-16 code units. The region is that of the secret itself. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  secret: string;
+  /** The whole text the rule's pattern matched (contains the secret). */
+  match: string;
+  /** Stable across line moves: a hash of rule id, path and secret. */
+  fingerprint: string;
+  /** Shannon entropy of the secret, bits per character. */
+  entropy: number;
+  /** The secret of the companion rule (`requires`), e.g. the AWS key id for a secret key; used by --verify, never printed. */
+  companion?: string;
+  commit?: CommitInfo;
+  verification?: Verification;
+}
+
+/** What a scan saw, for the summary line and the JSON/SARIF stats. */
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  skippedBinary: number;
+  skippedLarge: number;
+  unreadable: number;
+  /** Other files passed over (symlinks, submodules, allowed paths). */
+  skippedOther: number;
+  commits?: number;
+  blobs?: number;
+  durationMs: number;
+}
+
+export function emptyStats(): ScanStats {
+  return {
+    files: 0,
+    bytes: 0,
+    skippedBinary: 0,
+    skippedLarge: 0,
+    unreadable: 0,
+    skippedOther: 0,
+    durationMs: 0,
+  };
+}
+
+export type SkipReason = "binary" | "large" | "unreadable" | "symlink" | "submodule" | "allowed-path";
+
+/** What a source yields: text to scan, or a file it passed over and why. */
+export type SourceItem =
+  | { kind: "chunk"; chunk: Chunk; bytes: number }
+  | { kind: "skipped"; path: string; reason: SkipReason; detail?: string };
+
+/** What reporters need to know of a rule (SARIF's rule metadata, the text report's remediation line). */
+export interface RuleMeta {
+  id: string;
+  name: string;
+  severity: Severity;
+  remediation: string;
+  description?: string;
+  tags: string[];
+}
+
+export type ScanMode = "scan" | "staged" | "history";

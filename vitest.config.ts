@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // End-to-end tests spawn git and the built CLI; the machine has two cores.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ["test/global-setup.ts"],
+  },
+});

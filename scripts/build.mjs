@@ -13,9 +13,10 @@ const common = {
   banner: { js: "import { createRequire as __keyscanRequire } from 'node:module'; const require = __keyscanRequire(import.meta.url);" },
 };
 
+await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist" });
 await build({
   ...common,
-  entryPoints: { cli: "src/cli.ts", index: "src/index.ts" },
+  entryPoints: { cli: "src/cli.ts" },
   outdir: "dist",
   banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
 });

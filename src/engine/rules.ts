@@ -170,11 +170,12 @@ export function compilePattern(pattern: string, fail: (what: string) => never): 
   }
 }
 
-function compileAllow(allow: AllowListDef, fail: (what: string) => never): CompiledAllow {
+export function compileAllow(allow: AllowListDef, fail: (what: string) => never): CompiledAllow {
   return {
     regexes: allow.regexes.map((pattern) => {
       try {
-        return new RegExp(pattern.startsWith("(?i)") ? pattern.slice(4) : pattern, pattern.startsWith("(?i)") ? "i" : "");
+        const insensitive = pattern.startsWith("(?i)");
+        return new RegExp(insensitive ? pattern.slice(4) : pattern, insensitive ? "i" : "");
       } catch (error) {
         return fail(`allow.regexes: invalid pattern ${JSON.stringify(pattern)}: ${firstLine(error)}`);
       }

@@ -1,0 +1,71 @@
+// Suppression by fingerprint: the baseline file (`keyscan baseline`, `--baseline`) and .keyscanignore.
+// Both hold fingerprints (hashes of rule id, path and secret), never secrets and never line numbers,
+// so they survive line moves, rebases and squashes and do not churn.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+import type { Finding } from "../types.js";
+
+export const BASELINE_FILE = ".keyscan-baseline.json";
+export const IGNORE_FILE = ".keyscanignore";
+
+const baselineSchema = z.object({
+  version: z.literal(1),
+  tool: z.string(),
+  findings: z.array(z.object({ fingerprint: z.string(), ruleId: z.string(), path: z.string() }).strict()),
+});
+
+export type Baseline = z.infer<typeof baselineSchema>;
+
+/** A baseline for these findings: one entry per fingerprint, sorted so that it merges cleanly. */
+export function makeBaseline(findings: readonly Finding[]): Baseline {
+  const entries = new Map<string, Baseline["findings"][number]>();
+  for (const finding of findings) {
+    entries.set(finding.fingerprint, { fingerprint: finding.fingerprint, ruleId: finding.ruleId, path: finding.path });
+  }
+  const sorted = [...entries.values()].sort(
+    (a, b) => compare(a.path, b.path) || compare(a.ruleId, b.ruleId) || compare(a.fingerprint, b.fingerprint),
+  );
+  return { version: 1, tool: "keyscan", findings: sorted };
+}
+
+export function serializeBaseline(baseline: Baseline): string {
+  const lines = baseline.findings.map((entry) => `    ${JSON.stringify(entry)}`);
+  return `{\n  "version": 1,\n  "tool": "keyscan",\n  "findings": [\n${lines.join(",\n")}\n  ]\n}\n`;
+}
+
+export function readBaseline(file: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new UsageError(`cannot read baseline file ${file}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file} is not valid JSON (expected a keyscan baseline)`);
+  }
+  const result = baselineSchema.safeParse(data);
+  if (!result.success) throw new UsageError(`${file} is not a keyscan baseline (version 1)`);
+  return result.data;
+}
+
+/** Fingerprints listed in a .keyscanignore file: one a line, `#` starts a comment. */
+export function parseIgnoreFile(text: string): Set<string> {
+  const fingerprints = new Set<string>();
+  for (const raw of text.split("\n")) {
+    const entry = raw.replace(/#.*/, "").trim();
+    if (entry) fingerprints.add(entry);
+  }
+  return fingerprints;
+}
+
+export function dropKnown(findings: Finding[], known: ReadonlySet<string>): Finding[] {
+  return known.size === 0 ? findings : findings.filter((finding) => !known.has(finding.fingerprint));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

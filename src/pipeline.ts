@@ -1,0 +1,99 @@
+// Wires rules, engine and per-chunk filters together, and drains a source into findings and stats.
+import { type Config, emptyConfig } from "./config.js";
+import { compileAllow, compileRules, parseRuleFiles, type RuleSource } from "./engine/rules.js";
+import type { RuleDef } from "./engine/schema.js";
+import { createRuleset, type Ruleset, scanChunk } from "./engine/scan.js";
+import { nearest, UsageError } from "./errors.js";
+import { type AllowFilter, createAllowFilter } from "./filters/allow.js";
+import { dropInlineAllowed } from "./filters/inline.js";
+import { readDefaultRuleSources } from "./load-rules.js";
+import type { Chunk, Finding, RuleMeta, ScanStats, SourceItem } from "./types.js";
+import { emptyStats } from "./types.js";
+
+export interface ScanContext {
+  ruleset: Ruleset;
+  allow: AllowFilter;
+}
+
+/** Default rules plus the config's custom rules, less the disabled ones (and the entropy detector with `entropy: false`), compiled. */
+export function buildContext(
+  config: Config = emptyConfig(),
+  sources: RuleSource[] = readDefaultRuleSources(),
+  options: { entropy: boolean } = { entropy: true },
+): ScanContext {
+  const defs: { def: RuleDef; source: string }[] = [
+    ...parseRuleFiles(sources),
+    ...config.rules.map((def) => ({ def, source: config.file ?? "config" })),
+  ];
+  const known = defs.map(({ def }) => def.id);
+  for (const id of config.disable) {
+    if (!known.includes(id)) {
+      const hint = nearest(id, known);
+      throw new UsageError(
+        `${config.file ?? "config"}: disable: unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ""}`,
+      );
+    }
+  }
+  const disabled = new Set(config.disable);
+  const rules = compileRules(
+    defs.filter(({ def }) => !disabled.has(def.id) && (options.entropy || def.kind !== "entropy")),
+  );
+  const globalAllow = compileAllow(config.allow, (what) => {
+    throw new UsageError(`${config.file ?? "config"}: allow: ${what}`);
+  });
+  return { ruleset: createRuleset(rules), allow: createAllowFilter(globalAllow, rules) };
+}
+
+/** The engine, then the filters that need the chunk's text (inline comments) or only the finding (allow lists). */
+export function scanAndFilter(chunk: Chunk, context: ScanContext): Finding[] {
+  const findings = scanChunk(chunk, context.ruleset);
+  if (findings.length === 0) return findings;
+  return dropInlineAllowed(findings, chunk.text).filter((finding) => !context.allow.findingAllowed(finding));
+}
+
+export function ruleMetas(context: ScanContext): RuleMeta[] {
+  return context.ruleset.rules
+    .filter((rule) => rule.report)
+    .map((rule) => ({
+      id: rule.id,
+      name: rule.name,
+      severity: rule.severity,
+      remediation: rule.remediation,
+      description: rule.def.description,
+      tags: rule.def.tags,
+    }));
+}
+
+export interface Drained {
+  findings: Finding[];
+  stats: ScanStats;
+}
+
+/**
+ * Reads every item of a source, scans the chunks and counts what was skipped.
+ * `scan` may run elsewhere (a worker pool); chunks are scanned as they arrive.
+ */
+export async function drain(
+  items: AsyncIterable<SourceItem>,
+  scan: (chunk: Chunk) => Promise<Finding[]>,
+  onWarning: (message: string) => void,
+): Promise<Drained> {
+  const stats = emptyStats();
+  const pending: Promise<Finding[]>[] = [];
+  for await (const item of items) {
+    if (item.kind === "chunk") {
+      stats.files++;
+      stats.bytes += item.bytes;
+      pending.push(scan(item.chunk));
+      continue;
+    }
+    if (item.reason === "binary") stats.skippedBinary++;
+    else if (item.reason === "large") stats.skippedLarge++;
+    else if (item.reason === "unreadable") {
+      stats.unreadable++;
+      onWarning(`cannot read ${item.path}${item.detail ? ` (${item.detail})` : ""}; skipped`);
+    } else stats.skippedOther++;
+  }
+  const findings = (await Promise.all(pending)).flat();
+  return { findings, stats };
+}

@@ -1,0 +1,97 @@
+// --verify: asks each key's own provider whether it is live and whose it is.
+// Each unique (provider, secret, companion) is checked once; at most a few checks per provider run at once.
+// Keys go only to the provider's base URL or the keyscan.toml override, and appear in no message.
+import type { Finding, Verification } from "../types.js";
+import { baseUrlFor, validateEndpoints as validateAgainst } from "./endpoints.js";
+import { createClient, VerifyFailure } from "./http.js";
+import { limiter, type Limiter } from "./limit.js";
+import type { Provider } from "./providers/common.js";
+import { providers } from "./providers/index.js";
+
+export interface VerifyOptions {
+  /** Provider name -> base URL override from keyscan.toml [verify.endpoints]. */
+  endpoints?: Record<string, string>;
+  /** Per request; default 5000. */
+  timeoutMs?: number;
+  /** Checks in flight per provider; default 4. */
+  perProviderConcurrency?: number;
+  /** Wait before the one retry after a 429 without Retry-After; default 1000. */
+  retryDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+export const providerNames: readonly string[] = [...providers.keys()];
+
+/** Throws a UsageError for an override naming no known provider, or one that would send a key in clear. */
+export function validateEndpoints(endpoints: Record<string, string>): void {
+  validateAgainst(endpoints, providerNames);
+}
+
+/**
+ * The findings, with `verification` set on those whose rule names a provider (`ruleProvider`).
+ * Never throws for a network problem: that verdict is `unknown` with the reason.
+ */
+export async function verifyFindings(
+  findings: Finding[],
+  ruleProvider: (ruleId: string) => string | undefined,
+  options: VerifyOptions = {},
+): Promise<Finding[]> {
+  const endpoints = options.endpoints ?? {};
+  validateEndpoints(endpoints);
+  const clientOptions = {
+    timeoutMs: options.timeoutMs ?? 5000,
+    retryDelayMs: options.retryDelayMs ?? 1000,
+    signal: options.signal,
+  };
+  const limiters = new Map<string, Limiter>();
+  const checks = new Map<string, Promise<Verification>>();
+
+  const check = (provider: Provider, finding: Finding): Promise<Verification> => {
+    const key = JSON.stringify([provider.name, finding.secret, finding.companion ?? null]);
+    let pending = checks.get(key);
+    if (!pending) {
+      let limit = limiters.get(provider.name);
+      if (!limit) {
+        limit = limiter(options.perProviderConcurrency ?? 4);
+        limiters.set(provider.name, limit);
+      }
+      const client = createClient(baseUrlFor(provider.name, provider.baseUrl, endpoints), clientOptions);
+      const credential = { secret: finding.secret, companion: finding.companion };
+      pending = limit(() => provider.check(credential, client))
+        .catch(asUnknown)
+        .then((verdict) => scrub(verdict, [finding.secret, finding.companion]));
+      checks.set(key, pending);
+    }
+    return pending;
+  };
+
+  return Promise.all(
+    findings.map(async (finding) => {
+      const name = ruleProvider(finding.ruleId);
+      if (name === undefined) return finding;
+      const provider = providers.get(name);
+      const verification = provider
+        ? await check(provider, finding)
+        : { status: "unknown" as const, detail: `no verifier for provider "${name}"` };
+      return { ...finding, verification };
+    }),
+  );
+}
+
+function asUnknown(error: unknown): Verification {
+  if (error instanceof VerifyFailure) return { status: "unknown", detail: error.message };
+  // A bug in a verifier: say so without its message, which could quote what it was handed.
+  return { status: "unknown", detail: `the verifier failed (${error instanceof Error ? error.name : "error"})` };
+}
+
+/** Belt and braces: no verdict text may quote the key, whatever a provider answered. */
+function scrub(verdict: Verification, secrets: Array<string | undefined>): Verification {
+  const clean = (text: string | undefined): string | undefined =>
+    secrets.reduce<string | undefined>(
+      (out, secret) => (out !== undefined && secret ? out.split(secret).join("[redacted]") : out),
+      text,
+    );
+  const identity = clean(verdict.identity);
+  const detail = clean(verdict.detail);
+  return { status: verdict.status, ...(identity ? { identity } : {}), ...(detail ? { detail } : {}) };
+}

@@ -1,0 +1,28 @@
+// The reporters, by format name.
+import type { ReportInput } from "./common.js";
+import { renderGithub } from "./github.js";
+import { renderJson } from "./json.js";
+import { renderSarif } from "./sarif.js";
+import { renderText } from "./text.js";
+
+export type { ReportInput } from "./common.js";
+export { redactFinding, redactSecret } from "./redact.js";
+
+export const reportFormats = ["text", "json", "sarif", "github"] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+const renderers: Record<ReportFormat, (input: ReportInput) => string> = {
+  text: renderText,
+  json: renderJson,
+  sarif: renderSarif,
+  github: renderGithub,
+};
+
+export function isReportFormat(name: string): name is ReportFormat {
+  return (reportFormats as readonly string[]).includes(name);
+}
+
+/** The whole report in the given format, as the text to write to stdout or the --output file. */
+export function render(format: ReportFormat, input: ReportInput): string {
+  return renderers[format](input);
+}

@@ -1,0 +1,113 @@
+// Reads objects by id through one long-lived `git cat-file --batch` process: requests are written
+// to its stdin and answers parsed from its stdout in order, so many reads cost one process.
+import type { ChildProcess } from "node:child_process";
+import { UsageError } from "../errors.js";
+import { spawnGit } from "./git.js";
+
+export interface ObjectContent {
+  oid: string;
+  /** Size in bytes from the object header; -1 when the object is missing. */
+  size: number;
+  /** The bytes; undefined when missing or larger than the limit asked for (those bytes are discarded unread). */
+  content?: Buffer;
+}
+
+interface Request {
+  oid: string;
+  maxSize: number;
+  resolve: (result: ObjectContent) => void;
+  reject: (error: Error) => void;
+}
+
+/** The answer being read: its size, whether to keep its bytes, and how many bytes (content + LF) are left. */
+interface Body {
+  size: number;
+  keep: boolean;
+  parts: Buffer[];
+  remaining: number;
+}
+
+export class CatFile {
+  private readonly child: ChildProcess;
+  private readonly queue: Request[] = [];
+  private header: Buffer[] = [];
+  private body: Body | undefined;
+  private failure: Error | undefined;
+  private stderr = "";
+
+  constructor(cwd: string) {
+    this.child = spawnGit(["cat-file", "--batch"], { cwd, stdin: true });
+    this.child.stdout?.on("data", (data: Buffer) => this.consume(data));
+    this.child.stderr?.on("data", (data: Buffer) => {
+      this.stderr += data.toString("utf8");
+    });
+    this.child.stdin?.on("error", () => undefined); // reported through "close" below
+    this.child.on("error", (error) => this.fail(error));
+    this.child.on("close", (code) => {
+      const reason = this.stderr.trim().split("\n")[0] || `exit code ${code}`;
+      this.fail(new UsageError(`git cat-file stopped unexpectedly: ${reason}`));
+    });
+  }
+
+  /** The object's bytes, or only its size when it is larger than maxSize. */
+  read(oid: string, maxSize = Number.POSITIVE_INFINITY): Promise<ObjectContent> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ oid, maxSize, resolve, reject });
+      this.child.stdin?.write(`${oid}\n`);
+    });
+  }
+
+  close(): void {
+    this.failure ??= new Error("git cat-file was closed");
+    this.child.stdin?.end();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const request of this.queue.splice(0)) request.reject(this.failure);
+  }
+
+  private consume(data: Buffer): void {
+    let at = 0;
+    while (at < data.length) {
+      const request = this.queue[0];
+      if (!request) return; // git never answers unasked
+      if (!this.body) {
+        const end = data.indexOf(10, at);
+        this.header.push(data.subarray(at, end === -1 ? data.length : end));
+        if (end === -1) return;
+        at = end + 1;
+        this.startAnswer(request, Buffer.concat(this.header).toString("utf8"));
+        this.header = [];
+        continue;
+      }
+      const body = this.body;
+      const take = Math.min(body.remaining, data.length - at);
+      if (body.keep) body.parts.push(data.subarray(at, at + take));
+      body.remaining -= take;
+      at += take;
+      if (body.remaining === 0) {
+        this.body = undefined;
+        this.queue.shift();
+        request.resolve({
+          oid: request.oid,
+          size: body.size,
+          ...(body.keep ? { content: Buffer.concat(body.parts).subarray(0, body.size) } : {}),
+        });
+      }
+    }
+  }
+
+  /** Header: "<oid> <type> <size>", or "<name> missing" with no body. */
+  private startAnswer(request: Request, header: string): void {
+    const fields = header.split(" ");
+    const size = Number(fields[2]);
+    if (fields.length !== 3 || !Number.isInteger(size)) {
+      this.queue.shift();
+      request.resolve({ oid: request.oid, size: -1 });
+      return;
+    }
+    this.body = { size, keep: size <= request.maxSize, parts: [], remaining: size + 1 };
+  }
+}

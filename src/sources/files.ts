@@ -1,0 +1,154 @@
+// The working tree: which files to scan (git's own listing in a repository, a .gitignore-aware walk
+// outside one) and their text. Symlinks are never followed; binary, large and unreadable files are
+// reported as skipped. A tracked file deleted from the working tree, or one that vanishes between
+// listing and reading, is passed over quietly: there is nothing in the working tree to scan.
+import type { Dirent } from "node:fs";
+import { lstat, readdir, readFile, realpath } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import ignore, { type Ignore } from "ignore";
+import { UsageError } from "../errors.js";
+import type { SourceItem } from "../types.js";
+import { mapOrdered } from "./concurrency.js";
+import { decodeText } from "./decode.js";
+import { git, repoRoot, splitNul } from "./git.js";
+
+/** Files read at once. */
+const READ_CONCURRENCY = 16;
+
+export interface WorkingTreeOptions {
+  /** Where relative paths are resolved from; chunk paths are relative to its repository root (or to it, outside a repository). */
+  cwd: string;
+  /** Files or folders to scan; default ["."]. */
+  paths?: readonly string[];
+  /** Bytes; larger files are skipped as "large". */
+  maxFileSize: number;
+  /** True for a path (relative, forward slashes) the configuration allows: skipped as "allowed-path" without reading it. */
+  isPathAllowed?: (path: string) => boolean;
+}
+
+/** A file found by a listing; `problem` when it was found but could not be listed further (a folder that cannot be read). */
+interface Listed {
+  abs: string;
+  problem?: string;
+}
+
+/** A file to look at, with the path to report. */
+interface Candidate extends Listed {
+  path: string;
+}
+
+export async function* workingTreeItems(options: WorkingTreeOptions): AsyncGenerator<SourceItem> {
+  const cwd = await realpath(options.cwd);
+  const base = (await repoRoot(cwd)) ?? cwd;
+  const seen = new Set<string>();
+  const candidates = async function* (): AsyncGenerator<Candidate> {
+    for (const arg of options.paths ?? ["."]) {
+      for await (const listed of listPath(cwd, arg)) {
+        if (seen.has(listed.abs)) continue;
+        seen.add(listed.abs);
+        yield { ...listed, path: relative(base, listed.abs).split(sep).join("/") };
+      }
+    }
+  };
+  for await (const item of mapOrdered(candidates(), READ_CONCURRENCY, (file) => readCandidate(file, options))) {
+    if (item) yield item;
+  }
+}
+
+/** The absolute paths under one path argument: itself if it is not a folder. */
+async function* listPath(cwd: string, arg: string): AsyncGenerator<Listed> {
+  const given = resolve(cwd, arg);
+  const stats = await lstat(given).catch(() => undefined);
+  if (!stats) throw new UsageError(`path not found: ${arg}`);
+  if (!stats.isDirectory()) {
+    // A file (or symlink) named on the command line is scanned even if ignored; readCandidate skips symlinks.
+    yield { abs: join(await realpath(dirname(given)), basename(given)) };
+    return;
+  }
+  const dir = await realpath(given);
+  const root = await repoRoot(dir);
+  if (root) yield* gitListing(root, dir);
+  else yield* walk(dir, []);
+}
+
+/** Tracked and untracked, not ignored, files under `dir` as git lists them. */
+async function* gitListing(root: string, dir: string): AsyncGenerator<Listed> {
+  const pathspec = relative(root, dir).split(sep).join("/") || ".";
+  const output = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", `:(literal)${pathspec}`], {
+    cwd: root,
+  });
+  for (const path of splitNul(output)) yield { abs: join(root, path.replace(/\/$/, "")) };
+}
+
+/** The .gitignore rules in force in one folder, and the folder they are relative to. */
+interface IgnoreLevel {
+  dir: string;
+  rules: Ignore;
+}
+
+/**
+ * Outside a repository: every file under `dir` except `.git` and what the .gitignore files found on
+ * the way exclude (each relative to its own folder; a deeper file can re-include with `!`).
+ * Ignored folders are not entered, as git does. Directories are never followed through symlinks.
+ */
+async function* walk(dir: string, levels: readonly IgnoreLevel[]): AsyncGenerator<Listed> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    yield { abs: dir, problem: (error as NodeJS.ErrnoException).code ?? String(error) }; // reported, and the scan goes on
+    return;
+  }
+  const gitignore = entries.some((entry) => entry.name === ".gitignore" && entry.isFile())
+    ? await readFile(join(dir, ".gitignore"), "utf8").catch(() => undefined)
+    : undefined;
+  const here = gitignore === undefined ? levels : [...levels, { dir, rules: ignore().add(gitignore) }];
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name === ".git") continue;
+    const abs = join(dir, entry.name);
+    if (isIgnored(abs, entry.isDirectory(), here)) continue;
+    if (entry.isDirectory()) yield* walk(abs, here);
+    else yield { abs };
+  }
+}
+
+function isIgnored(abs: string, isDirectory: boolean, levels: readonly IgnoreLevel[]): boolean {
+  let ignored = false;
+  for (const level of levels) {
+    const path = relative(level.dir, abs).split(sep).join("/") + (isDirectory ? "/" : "");
+    const result = level.rules.test(path);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/** One file's text, or why it was skipped; undefined when it no longer exists. */
+async function readCandidate(file: Candidate, options: WorkingTreeOptions): Promise<SourceItem | undefined> {
+  const skipped = (reason: Extract<SourceItem, { kind: "skipped" }>["reason"], detail?: string): SourceItem => ({
+    kind: "skipped",
+    path: file.path,
+    reason,
+    ...(detail !== undefined ? { detail } : {}),
+  });
+  if (file.problem !== undefined) return skipped("unreadable", file.problem);
+  if (options.isPathAllowed?.(file.path)) return skipped("allowed-path");
+  let bytes: Buffer;
+  try {
+    const stats = await lstat(file.abs);
+    if (stats.isSymbolicLink()) return skipped("symlink");
+    // A folder in git's listing is a submodule, or an untracked nested repository.
+    if (stats.isDirectory()) return skipped("submodule");
+    if (!stats.isFile()) return skipped("unreadable", "not a regular file");
+    if (stats.size > options.maxFileSize) return skipped("large", `${stats.size} bytes`);
+    bytes = await readFile(file.abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    return skipped("unreadable", code ?? String(error));
+  }
+  const text = decodeText(bytes);
+  if (text === undefined) return skipped("binary");
+  return { kind: "chunk", chunk: { path: file.path, text }, bytes: bytes.length };
+}

@@ -1,0 +1,148 @@
+// The one place that runs git. Always spawned directly (never through a shell), with every setting
+// a hostile repository could use to make git run a program switched off, so a clone can be scanned safely.
+import { type ChildProcess, spawn } from "node:child_process";
+import { UsageError } from "../errors.js";
+
+/**
+ * `-c` settings given to every git call. Command-line settings override the repository's own config.
+ * Executables a repository can configure: fsmonitor, hooks, pager, external diff, ssh, signature
+ * checks (gpg) and fetching (protocol.allow=never also stops a partial clone from fetching missing objects).
+ * The rest make output predictable: plain paths, no relative diff paths, root commits shown by `log`.
+ */
+const SAFE_CONFIG = [
+  "core.fsmonitor=false",
+  "core.hooksPath=/dev/null",
+  "core.pager=cat",
+  "core.sshCommand=false",
+  "core.quotePath=false",
+  "diff.external=",
+  "diff.relative=false",
+  "log.showSignature=false",
+  "log.showRoot=true",
+  "protocol.allow=never",
+  "color.ui=false",
+].flatMap((setting) => ["-c", setting]);
+
+/** The environment for git: the user's (GIT_INDEX_FILE matters inside a pre-commit hook), made safe. */
+function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_OPTIONAL_LOCKS: "0",
+    GIT_PAGER: "cat",
+    GIT_NO_LAZY_FETCH: "1",
+    LC_ALL: "C",
+  };
+  delete env.GIT_EXTERNAL_DIFF;
+  delete env.GIT_SSH;
+  delete env.GIT_SSH_COMMAND;
+  return env;
+}
+
+export interface GitOptions {
+  cwd: string;
+  signal?: AbortSignal;
+}
+
+/** Starts `git <args>` with the safe settings; stdin is a pipe only when asked for. */
+export function spawnGit(args: readonly string[], options: GitOptions & { stdin?: boolean }): ChildProcess {
+  return spawn("git", [...SAFE_CONFIG, ...args], {
+    cwd: options.cwd,
+    env: gitEnv(),
+    stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/** git's own one-line explanation, without the "fatal: " prefix. */
+function firstLine(stderr: string): string {
+  const line = stderr.split("\n").find((text) => text.trim() !== "") ?? "";
+  return line.replace(/^(fatal|error): /, "").trim();
+}
+
+/** A failure turned into one sentence naming the git command. */
+export function gitFailure(args: readonly string[], stderr: string, code: number | null): UsageError {
+  const reason = firstLine(stderr) || `exit code ${code}`;
+  return new UsageError(`git ${args[0] ?? ""} failed: ${reason}`);
+}
+
+function spawnFailure(error: NodeJS.ErrnoException): Error {
+  if (error.code === "ENOENT") return new UsageError("git was not found on PATH; keyscan needs git for this command");
+  return error;
+}
+
+/** Runs git and returns its whole stdout; for small outputs. Throws a UsageError when git fails. */
+export async function git(args: readonly string[], options: GitOptions): Promise<Buffer> {
+  const child = spawnGit(args, options);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on("data", (data: Buffer) => out.push(data));
+  child.stderr?.on("data", (data: Buffer) => err.push(data));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", (error) => reject(spawnFailure(error)));
+    child.on("close", resolve);
+  });
+  if (code !== 0) throw gitFailure(args, Buffer.concat(err).toString("utf8"), code);
+  return Buffer.concat(out);
+}
+
+/**
+ * Runs git and yields its stdout as it arrives, for bulk output (`log`); nothing is buffered beyond
+ * what the consumer holds. Stopping the iteration early kills git. Throws a UsageError when git fails.
+ */
+export async function* gitStream(args: readonly string[], options: GitOptions): AsyncGenerator<Buffer> {
+  const child = spawnGit(args, options);
+  const err: Buffer[] = [];
+  child.stderr?.on("data", (data: Buffer) => err.push(data));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on("error", (error) => reject(spawnFailure(error)));
+    child.on("close", resolve);
+  });
+  let finished = false;
+  try {
+    const stdout = child.stdout;
+    if (stdout) for await (const data of stdout) yield data as Buffer;
+    const code = await exited;
+    finished = true;
+    if (code !== 0) throw gitFailure(args, Buffer.concat(err).toString("utf8"), code);
+  } finally {
+    if (!finished) {
+      child.kill();
+      await exited.catch(() => undefined);
+    }
+  }
+}
+
+/** The repository's top-level folder, or undefined outside a repository (or inside its .git folder). */
+export async function repoRoot(cwd: string): Promise<string | undefined> {
+  try {
+    const top = (await git(["rev-parse", "--show-toplevel"], { cwd })).toString("utf8").trim();
+    return top === "" ? undefined : top;
+  } catch (error) {
+    if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
+    return undefined;
+  }
+}
+
+/** Splits NUL-terminated output (`-z`) into its fields, dropping the empty tail. */
+export function splitNul(output: Buffer): string[] {
+  const fields = output.toString("utf8").split("\0");
+  if (fields.at(-1) === "") fields.pop();
+  return fields;
+}
+
+/** Yields NUL-separated fields of a byte stream as they complete; a field may span several buffers. */
+export async function* nulFields(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  let pending: Buffer[] = [];
+  for await (const data of stream) {
+    let start = 0;
+    for (let at = data.indexOf(0); at !== -1; at = data.indexOf(0, start)) {
+      pending.push(data.subarray(start, at));
+      yield Buffer.concat(pending).toString("utf8");
+      pending = [];
+      start = at + 1;
+    }
+    if (start < data.length) pending.push(data.subarray(start));
+  }
+  if (pending.length > 0) yield Buffer.concat(pending).toString("utf8");
+}

@@ -1,0 +1,104 @@
+// A one-line progress bar on stderr for long scans: items done (of total when known), bytes, rate, ETA.
+// Drawn only on a terminal, at most ~10 times a second, and not before a scan has run for a moment,
+// so a pre-commit hook never flickers. The line is cleared when the scan ends.
+import { formatBytes } from "./size.js";
+
+export interface Progress {
+  /** `bytes` more scanned, in `count` more items (files or blobs). */
+  tick(bytes: number, count?: number): void;
+  /** The number of items, once a source knows it (history learns it after listing the objects). */
+  setTotal(total: number): void;
+  /** Clears the line; further ticks draw nothing. */
+  done(): void;
+}
+
+/** The part of a stream the bar needs; process.stderr in the CLI, a fake in tests. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+export interface ProgressOptions {
+  /** False with --no-progress or --quiet; the bar also stays off when the stream is not a terminal. */
+  enabled: boolean;
+  /** "files" or "blobs". */
+  label: string;
+  total?: number;
+  stream?: ProgressStream;
+  /** Milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
+const REDRAW_MS = 100;
+/** Scans shorter than this never show a bar. */
+const FIRST_DRAW_MS = 300;
+const CLEAR_LINE = "\r\x1b[K";
+
+export function createProgress(options: ProgressOptions): Progress {
+  const stream = options.stream ?? process.stderr;
+  const now = options.now ?? Date.now;
+  if (!options.enabled || !stream.isTTY) return { tick() {}, setTotal() {}, done() {} };
+
+  const started = now();
+  let lastDraw = started + FIRST_DRAW_MS - REDRAW_MS;
+  let total = options.total;
+  let count = 0;
+  let bytes = 0;
+  let drawn = false;
+  let finished = false;
+
+  const draw = (at: number): void => {
+    const line = formatProgress({ label: options.label, count, total, bytes, elapsedMs: at - started });
+    const width = (stream.columns ?? 80) - 1;
+    stream.write(`${CLEAR_LINE}${line.slice(0, width)}`);
+    drawn = true;
+    lastDraw = at;
+  };
+
+  return {
+    tick(moreBytes, moreCount = 1) {
+      if (finished) return;
+      bytes += moreBytes;
+      count += moreCount;
+      const at = now();
+      if (at - lastDraw >= REDRAW_MS) draw(at);
+    },
+    setTotal(value) {
+      total = value;
+    },
+    done() {
+      if (finished) return;
+      finished = true;
+      if (drawn) stream.write(CLEAR_LINE);
+    },
+  };
+}
+
+export interface ProgressState {
+  label: string;
+  count: number;
+  total?: number;
+  bytes: number;
+  elapsedMs: number;
+}
+
+/** e.g. "scanning 1200/5000 files  48.0 MB  96.0 MB/s  ETA 3s" (no ETA while the total is unknown). */
+export function formatProgress(state: ProgressState): string {
+  const seconds = state.elapsedMs / 1000;
+  const rate = seconds > 0 ? state.bytes / seconds : 0;
+  const counted = state.total !== undefined ? `${state.count}/${state.total}` : `${state.count}`;
+  const parts = [`scanning ${counted} ${state.label}`, formatBytes(state.bytes), `${formatBytes(rate)}/s`];
+  if (state.total !== undefined && state.count > 0 && seconds > 0) {
+    const remaining = Math.max(0, state.total - state.count) / (state.count / seconds);
+    parts.push(`ETA ${formatDuration(remaining)}`);
+  }
+  return parts.join("  ");
+}
+
+function formatDuration(seconds: number): string {
+  const whole = Math.ceil(seconds);
+  if (whole < 60) return `${whole}s`;
+  const minutes = Math.floor(whole / 60);
+  return `${minutes}m${String(whole % 60).padStart(2, "0")}s`;
+}

@@ -61,7 +61,7 @@ export function createClient(base: URL, options: ClientOptions): Client {
       }
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
-      throw failure(error, target.host, options.timeoutMs);
+      throw options.signal?.aborted ? cancelled() : failure(error, target.host, options.timeoutMs);
     }
   };
 
@@ -72,8 +72,8 @@ export function createClient(base: URL, options: ClientOptions): Client {
       if (first.status !== 429) return first;
       try {
         await sleep(retryDelay(first.headers, options.retryDelayMs), undefined, { signal: options.signal });
-      } catch (error) {
-        throw failure(error, url(request.path).host, options.timeoutMs);
+      } catch {
+        throw cancelled();
       }
       return once(request);
     },
@@ -93,12 +93,13 @@ function redirectHost(response: Response, target: URL): string {
   }
 }
 
+const cancelled = (): VerifyFailure => new VerifyFailure("verification was cancelled");
+
 /** A safe, one-line reason for whatever fetch threw. */
 function failure(error: unknown, host: string, timeoutMs: number): VerifyFailure {
   if (error instanceof VerifyFailure) return error;
   if (error instanceof Error) {
     if (error.name === "TimeoutError") return new VerifyFailure(`no answer from ${host} within ${timeoutMs} ms`);
-    if (error.name === "AbortError") return new VerifyFailure("verification was cancelled");
     const code = (error.cause as { code?: unknown } | undefined)?.code;
     if (typeof code === "string") return new VerifyFailure(`could not reach ${host} (${code})`);
   }

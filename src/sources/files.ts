@@ -43,7 +43,7 @@ export async function* workingTreeItems(options: WorkingTreeOptions): AsyncGener
   const seen = new Set<string>();
   const candidates = async function* (): AsyncGenerator<Candidate> {
     for (const arg of options.paths ?? ["."]) {
-      for await (const listed of listPath(cwd, arg)) {
+      for await (const listed of listPath(cwd, base, arg)) {
         if (seen.has(listed.abs)) continue;
         seen.add(listed.abs);
         yield { ...listed, path: relative(base, listed.abs).split(sep).join("/") };
@@ -56,7 +56,7 @@ export async function* workingTreeItems(options: WorkingTreeOptions): AsyncGener
 }
 
 /** The absolute paths under one path argument: itself if it is not a folder. */
-async function* listPath(cwd: string, arg: string): AsyncGenerator<Listed> {
+async function* listPath(cwd: string, base: string, arg: string): AsyncGenerator<Listed> {
   const given = resolve(cwd, arg);
   const stats = await lstat(given).catch(() => undefined);
   if (!stats) throw new UsageError(`path not found: ${arg}`);
@@ -68,7 +68,7 @@ async function* listPath(cwd: string, arg: string): AsyncGenerator<Listed> {
   const dir = await realpath(given);
   const root = await repoRoot(dir);
   if (root) yield* gitListing(root, dir);
-  else yield* walk(dir, []);
+  else yield* walk(dir, await outerIgnores(base, dir));
 }
 
 /** Tracked and untracked, not ignored, files under `dir` as git lists them. */
@@ -111,6 +111,20 @@ async function* walk(dir: string, levels: readonly IgnoreLevel[]): AsyncGenerato
     if (entry.isDirectory()) yield* walk(abs, here);
     else yield { abs };
   }
+}
+
+/** Outside a repository, the .gitignore files of the folders from the scan root down to `dir` (exclusive) apply too. */
+async function outerIgnores(base: string, dir: string): Promise<IgnoreLevel[]> {
+  const inside = relative(base, dir);
+  if (inside === "" || inside.startsWith("..")) return [];
+  const levels: IgnoreLevel[] = [];
+  let folder = base;
+  for (const name of ["", ...inside.split(sep).slice(0, -1)]) {
+    folder = join(folder, name);
+    const text = await readFile(join(folder, ".gitignore"), "utf8").catch(() => undefined);
+    if (text !== undefined) levels.push({ dir: folder, rules: ignore().add(text) });
+  }
+  return levels;
 }
 
 function isIgnored(abs: string, isDirectory: boolean, levels: readonly IgnoreLevel[]): boolean {

@@ -1,0 +1,193 @@
+// git history: each unique blob is scanned once (through one `git cat-file --batch`), and its
+// findings are stamped onto every commit and path that introduced it. A commit is charged only with
+// secrets it added: a finding also present in the file's previous version (the parent's blob) is
+// dropped, so a range reports only what it adds and a later edit does not re-report an old key.
+//
+// The walk streams `git log --raw`, so memory holds the ids of blobs seen and the findings of blobs
+// that had any, never the history itself.
+import { fingerprint } from "../fingerprint.js";
+import { UsageError } from "../errors.js";
+import type { Chunk, CommitInfo, Finding } from "../types.js";
+import { CatFile } from "./cat-file.js";
+import { mapOrdered } from "./concurrency.js";
+import { decodeText } from "./decode.js";
+import { git, gitStream, nulFields } from "./git.js";
+import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
+
+/** Commit-and-path introductions worked on at once (blob reads and scans in flight). */
+const CONCURRENCY = 16;
+
+/** Starts each commit's header in the log, so it cannot be confused with a raw-diff field. */
+const COMMIT_MARK = "\x01";
+
+export interface HistoryOptions {
+  cwd: string;
+  /** Revisions and ranges as git takes them (e.g. "origin/main..HEAD"); default: all refs. */
+  revs?: readonly string[];
+  maxFileSize: number;
+  /** Only commits more recent than this date (git's --since syntax, e.g. "2024-01-01" or "2 weeks ago"). */
+  since?: string;
+  signal?: AbortSignal;
+}
+
+export interface HistoryStats {
+  commits: number;
+  /** Unique blobs read (scanned or skipped). */
+  blobs: number;
+  /** Bytes of the blobs scanned. */
+  bytes: number;
+  skippedBinary: number;
+  skippedLarge: number;
+}
+
+/** One file version a commit brought in: the new blob, and the blob(s) it replaced. */
+interface Introduction {
+  commit: CommitInfo;
+  path: string;
+  blob: string;
+  parents: string[];
+}
+
+export async function scanHistory(
+  options: HistoryOptions,
+  scanBlob: (chunk: Chunk) => Promise<Finding[]>,
+): Promise<{ findings: Finding[]; stats: HistoryStats }> {
+  await requireRepository(options.cwd);
+  for (const rev of options.revs ?? []) {
+    if (rev.startsWith("-")) throw new UsageError(`invalid revision "${rev}": a revision cannot start with "-"`);
+  }
+  const stats: HistoryStats = { commits: 0, blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
+  const catFile = new CatFile(options.cwd);
+  const blobs = new BlobScanner(catFile, options.maxFileSize, stats, scanBlob);
+  const findings: Finding[] = [];
+  try {
+    const introductions = walkLog(options, stats);
+    for await (const found of mapOrdered(introductions, CONCURRENCY, (intro) => blobs.findingsAdded(intro))) {
+      findings.push(...found);
+    }
+  } finally {
+    catFile.close();
+  }
+  return { findings, stats };
+}
+
+async function requireRepository(cwd: string): Promise<void> {
+  try {
+    await git(["rev-parse", "--git-dir"], { cwd });
+  } catch (error) {
+    if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
+    throw new UsageError(`keyscan history needs a git repository: ${cwd} is not one`);
+  }
+}
+
+/** The log's commits, each file version they add or modify, as the log streams in. */
+async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGenerator<Introduction> {
+  const args = [
+    "log",
+    "-c", // merges: only files whose result differs from every parent (conflict resolutions, evil merges)
+    "--raw",
+    "-z",
+    "--no-renames",
+    "--no-abbrev",
+    "--no-relative",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--encoding=UTF-8",
+    `--format=${COMMIT_MARK}%H%x00%an%x00%ae%x00%aI`,
+    ...(options.since !== undefined ? [`--since=${options.since}`] : []),
+    ...(options.revs && options.revs.length > 0 ? ["--end-of-options", ...options.revs] : ["--all"]),
+    "--",
+  ];
+  const fields = nulFields(gitStream(args, { cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) }));
+  /** The next field, for those whose position is known (author after sha, path after meta). */
+  const next = async (): Promise<string> => {
+    const result = await fields.next();
+    return result.done ? "" : result.value;
+  };
+  let commit: CommitInfo | undefined;
+  try {
+    for (let result = await fields.next(); !result.done; result = await fields.next()) {
+      const text = result.value.replace(/^\n/, "");
+      if (text.startsWith(COMMIT_MARK)) {
+        commit = { sha: text.slice(1), author: await next(), email: await next(), date: await next() };
+        stats.commits++;
+      } else if (text.startsWith(":") && commit) {
+        const meta = parseRawMeta(text);
+        const path = await next();
+        if (meta && REGULAR_FILE_MODES.has(meta.dstMode) && !isNullId(meta.dst)) {
+          const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
+          yield { commit, path, blob: meta.dst, parents };
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError && options.revs && options.revs.length > 0) {
+      throw new UsageError(`keyscan history: ${error.message.replace(/^git log failed: /, "")}`);
+    }
+    throw error;
+  }
+}
+
+/** Scans each blob once and remembers the findings of those that had any. */
+class BlobScanner {
+  /** Blobs with findings, or being scanned. */
+  private readonly withFindings = new Map<string, Promise<Finding[]>>();
+  /** Blobs scanned (or skipped) without findings. */
+  private readonly clean = new Set<string>();
+
+  constructor(
+    private readonly catFile: CatFile,
+    private readonly maxFileSize: number,
+    private readonly stats: HistoryStats,
+    private readonly scanBlob: (chunk: Chunk) => Promise<Finding[]>,
+  ) {}
+
+  /** The findings of an introduction's blob that its parent versions did not already have, stamped with its commit and path. */
+  async findingsAdded(intro: Introduction): Promise<Finding[]> {
+    const found = await this.findings(intro.blob, intro.path);
+    if (found.length === 0) return [];
+    const before = new Set<string>();
+    for (const parent of intro.parents) {
+      for (const old of await this.findings(parent, intro.path)) before.add(`${old.ruleId}\0${old.secret}`);
+    }
+    return found
+      .filter((finding) => !before.has(`${finding.ruleId}\0${finding.secret}`))
+      .map((finding) => ({
+        ...finding,
+        path: intro.path,
+        fingerprint: fingerprint(finding.ruleId, intro.path, finding.secret),
+        commit: intro.commit,
+      }));
+  }
+
+  private async findings(blob: string, path: string): Promise<Finding[]> {
+    if (this.clean.has(blob)) return [];
+    const known = this.withFindings.get(blob);
+    if (known) return known;
+    const scanning = this.scan(blob, path);
+    this.withFindings.set(blob, scanning);
+    const found = await scanning;
+    if (found.length === 0) {
+      this.withFindings.delete(blob);
+      this.clean.add(blob);
+    }
+    return found;
+  }
+
+  private async scan(blob: string, path: string): Promise<Finding[]> {
+    const object = await this.catFile.read(blob, this.maxFileSize);
+    this.stats.blobs++;
+    if (object.size > this.maxFileSize) {
+      this.stats.skippedLarge++;
+      return [];
+    }
+    if (!object.content) return []; // missing from the object store (a shallow or partial clone)
+    const text = decodeText(object.content);
+    if (text === undefined) {
+      this.stats.skippedBinary++;
+      return [];
+    }
+    this.stats.bytes += object.content.length;
+    return this.scanBlob({ path, text });
+  }
+}

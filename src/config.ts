@@ -34,7 +34,12 @@ export interface Config {
   verifyEndpoints: Record<string, string>;
 }
 
-const TOP_LEVEL_KEYS = ["disable", "allow", "rule", "verify"];
+/** Valid keys by table, for "did you mean" hints. */
+const KNOWN_KEYS: Record<string, string[]> = {
+  "": ["disable", "allow", "rule", "verify"],
+  allow: ["paths", "regexes", "stopwords"],
+  verify: ["endpoints"],
+};
 
 export function emptyConfig(): Config {
   return { disable: [], allow: { paths: [], regexes: [], stopwords: [] }, rules: [], verifyEndpoints: {} };
@@ -80,7 +85,8 @@ export function parseConfig(text: string, file: string): Config {
     const issue = result.error.issues[0];
     const key = issue?.code === "unrecognized_keys" ? issue.keys[0] : issue?.path[issue.path.length - 1];
     const line = typeof key === "string" ? lineOfKey(text, key) : undefined;
-    throw new UsageError(`${file}${line ? `:${line}` : ""}: ${describeIssue(result.error, TOP_LEVEL_KEYS)}`);
+    const known = KNOWN_KEYS[String(issue?.path[0] ?? "")] ?? [];
+    throw new UsageError(`${file}${line ? `:${line}` : ""}: ${describeIssue(result.error, known)}`);
   }
   const parsed = result.data;
   return {

@@ -1,0 +1,229 @@
+// What each command does, once the arguments are parsed: choose the source, run the pipeline,
+// apply the suppressions that need the whole result, report, and answer an exit code.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Config, emptyConfig, findConfig, loadConfig } from "./config.js";
+import { UsageError } from "./errors.js";
+import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "./filters/baseline.js";
+import { installHook } from "./install.js";
+import { buildContext, drain, ruleMetas, type ScanContext, scanAndFilter } from "./pipeline.js";
+import { render } from "./report/index.js";
+import { parseSize } from "./size.js";
+import { workingTreeItems } from "./sources/files.js";
+import { git, repoRoot, splitNul } from "./sources/git.js";
+import { scanHistory } from "./sources/history.js";
+import { stagedItems } from "./sources/staged.js";
+import { stdinItems } from "./sources/stdin.js";
+import type { Finding, ScanMode, ScanStats } from "./types.js";
+import { validateEndpoints, verifyFindings } from "./verify/index.js";
+import { VERSION } from "./version.js";
+import { writeFileAtomic } from "./write-file.js";
+
+/** Options of the scanning commands, as commander parses them. */
+export interface ScanFlags {
+  format: "text" | "json" | "sarif" | "github";
+  output?: string;
+  config?: string;
+  baseline?: string;
+  redact: boolean;
+  entropy: boolean;
+  verify?: boolean;
+  verifyTimeout: string;
+  onlyVerified?: boolean;
+  exitCode: string;
+  maxFileSize: string;
+  threads?: string;
+  quiet?: boolean;
+  progress: boolean;
+  color: boolean;
+  since?: string;
+}
+
+interface Setup {
+  cwd: string;
+  root: string | undefined;
+  config: Config;
+  context: ScanContext;
+  maxFileSize: number;
+}
+
+async function setUp(flags: ScanFlags, scanRoot: string): Promise<Setup> {
+  const cwd = process.cwd();
+  const root = await repoRoot(cwd);
+  const config = readConfig(flags.config, scanRoot, root);
+  const context = buildContext(config, undefined, { entropy: flags.entropy });
+  validateEndpoints(config.verifyEndpoints);
+  return { cwd, root, config, context, maxFileSize: parseSize(flags.maxFileSize) };
+}
+
+function readConfig(explicit: string | undefined, scanRoot: string, root: string | undefined): Config {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new UsageError(`--config: ${explicit} does not exist`);
+    return loadConfig(explicit);
+  }
+  const found = findConfig(scanRoot, root);
+  return found ? loadConfig(found) : emptyConfig();
+}
+
+/** The folder a scan's config lookup starts from: the first path argument's folder, else the current one. */
+function scanRootOf(paths: readonly string[]): string {
+  const first = paths[0];
+  if (!first || first === "-") return process.cwd();
+  const absolute = resolve(first);
+  return existsSync(absolute) && statSync(absolute).isDirectory() ? absolute : resolve(absolute, "..");
+}
+
+async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags, setup: Setup) {
+  const started = performance.now();
+  const scan = async (chunk: Parameters<typeof scanAndFilter>[0]) => scanAndFilter(chunk, setup.context);
+  const warn = (message: string) => process.stderr.write(`keyscan: warning: ${message}\n`);
+  let findings: Finding[];
+  let stats: ScanStats;
+  if (mode === "history") {
+    const root = requireRepository(setup.root, "history");
+    const result = await scanHistory({ cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since }, scan);
+    findings = result.findings.filter((finding) => !setup.context.allow.findingAllowed(finding));
+    stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
+  } else {
+    const items =
+      mode === "staged"
+        ? stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize })
+        : args.length === 1 && args[0] === "-"
+          ? stdinItems()
+          : workingTreeItems({
+              cwd: setup.cwd,
+              paths: args.length > 0 ? args : ["."],
+              maxFileSize: setup.maxFileSize,
+              isPathAllowed: setup.context.allow.pathAllowed,
+            });
+    ({ findings, stats } = await drain(items, scan, warn));
+  }
+  findings = dropKnown(findings, suppressedFingerprints(flags, setup));
+  if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
+  stats.durationMs = Math.round(performance.now() - started);
+  return { findings, stats };
+}
+
+/** --verify: each key checked with its provider; --only-verified keeps the live ones. */
+async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Promise<Finding[]> {
+  const seconds = Number(flags.verifyTimeout);
+  if (!(seconds > 0)) throw new UsageError(`--verify-timeout: "${flags.verifyTimeout}" is not a number of seconds`);
+  const providers = new Map(setup.context.ruleset.rules.map((rule) => [rule.id, rule.verify]));
+  const verified = await verifyFindings(findings, (ruleId) => providers.get(ruleId), {
+    endpoints: setup.config.verifyEndpoints,
+    timeoutMs: seconds * 1000,
+  });
+  return flags.onlyVerified ? verified.filter((finding) => finding.verification?.status === "valid") : verified;
+}
+
+function requireRepository(root: string | undefined, command: string): string {
+  if (!root) throw new UsageError(`keyscan ${command} needs a git repository: ${process.cwd()} is not inside one`);
+  return root;
+}
+
+/** .keyscanignore (at the repository root, or the current folder outside one) and --baseline. */
+function suppressedFingerprints(flags: ScanFlags, setup: Setup): Set<string> {
+  const known = new Set<string>();
+  const ignoreFile = join(setup.root ?? setup.cwd, IGNORE_FILE);
+  if (existsSync(ignoreFile)) for (const entry of parseIgnoreFile(readFileSync(ignoreFile, "utf8"))) known.add(entry);
+  if (flags.baseline) for (const entry of readBaseline(flags.baseline).findings) known.add(entry.fingerprint);
+  return known;
+}
+
+export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags): Promise<number> {
+  const exitCode = parseExitCode(flags.exitCode);
+  const setup = await setUp(flags, mode === "scan" ? scanRootOf(args) : process.cwd());
+  const { findings, stats } = await collectFindings(mode, args, flags, setup);
+  const color = flags.color && !process.env.NO_COLOR && !flags.output && process.stdout.isTTY === true;
+  const report = render(flags.format, {
+    findings,
+    stats,
+    mode,
+    rules: ruleMetas(setup.context),
+    redact: flags.redact,
+    color,
+    toolVersion: VERSION,
+  });
+  const quietAndClean = flags.quiet && findings.length === 0;
+  if (flags.output) writeFileAtomic(flags.output, report);
+  else if (!quietAndClean) process.stdout.write(report);
+  return findings.length > 0 ? exitCode : 0;
+}
+
+function parseExitCode(text: string): number {
+  const code = Number(text);
+  if (!Number.isInteger(code) || code < 0 || code > 255) throw new UsageError(`--exit-code: "${text}" is not a number from 0 to 255`);
+  return code;
+}
+
+export async function runBaseline(paths: string[], flags: ScanFlags): Promise<number> {
+  const setup = await setUp(flags, scanRootOf(paths));
+  const { findings } = await collectFindings("scan", paths, { ...flags, baseline: undefined }, setup);
+  const file = flags.output ?? join(setup.root ?? setup.cwd, BASELINE_FILE);
+  writeFileAtomic(file, serializeBaseline(makeBaseline(findings)));
+  process.stderr.write(`keyscan: wrote ${findings.length} finding(s) to ${file}\n`);
+  return 0;
+}
+
+export async function runInstall(): Promise<number> {
+  const root = requireRepository(await repoRoot(process.cwd()), "install");
+  const hooksDir = await hooksDirectory(root);
+  const localBin = join(root, "node_modules", ".bin", "keyscan");
+  const command = existsSync(localBin)
+    ? "npx --no-install keyscan staged"
+    : `"${process.execPath}" "${process.argv[1] ?? "keyscan"}" staged`;
+  const result = installHook({ root, hooksDir, command });
+  const kept = result.keptAs ? ` (the existing hook was kept as ${result.keptAs} and runs after keyscan)` : "";
+  const said =
+    result.action === "unchanged" ? `already installed in ${result.file}` : `${result.action} ${result.file}${kept}`;
+  process.stdout.write(`keyscan: pre-commit hook ${said}\n`);
+  return 0;
+}
+
+/**
+ * Where git runs hooks from: the user's core.hooksPath (relative to the repository root) or
+ * <common git dir>/hooks. keyscan's own git calls override core.hooksPath on the command line for
+ * safety, so that value ("command line:" origin) is passed over here.
+ */
+async function hooksDirectory(root: string): Promise<string> {
+  const listed = await git(["config", "--show-origin", "--null", "--get-all", "core.hooksPath"], { cwd: root }).catch(
+    () => Buffer.alloc(0),
+  );
+  const fields = splitNul(listed);
+  let configured: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (!fields[i]?.startsWith("command line:")) configured = fields[i + 1];
+  }
+  if (configured) return resolve(root, configured.replace(/^~(?=\/)/, homedir()));
+  const commonDir = (await git(["rev-parse", "--git-common-dir"], { cwd: root })).toString("utf8").trim();
+  return join(resolve(root, commonDir), "hooks");
+}
+
+export async function runRules(flags: { json?: boolean; config?: string }): Promise<number> {
+  const root = await repoRoot(process.cwd());
+  const context = buildContext(readConfig(flags.config, process.cwd(), root));
+  const rules = context.ruleset.rules.filter((rule) => rule.report);
+  if (flags.json) {
+    const list = rules.map((rule) => ({
+      id: rule.id,
+      name: rule.name,
+      severity: rule.severity,
+      kind: rule.kind,
+      keywords: rule.keywords,
+      validate: rule.kind === "regex" ? (rule.validate ?? null) : null,
+      verify: rule.verify ?? null,
+      source: rule.source,
+    }));
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return 0;
+  }
+  const rows = rules.map((rule) => {
+    const checks = [rule.kind === "regex" && rule.validate ? `validates:${rule.validate}` : "", rule.verify ? `verify:${rule.verify}` : ""]
+      .filter(Boolean)
+      .join(" ");
+    return `${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.name}${checks ? `  [${checks}]` : ""}\n    keywords: ${rule.keywords.join(", ")}`;
+  });
+  process.stdout.write(`${rows.join("\n")}\n${rules.length} rules\n`);
+  return 0;
+}

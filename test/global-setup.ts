@@ -2,9 +2,5 @@
 import { execFileSync } from "node:child_process";
 
 export default function setup(): void {
-  try {
-    execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "pipe" });
-  } catch (error) {
-    process.stderr.write(`build failed (integration in progress): ${String(error).slice(0, 200)}\n`);
-  }
+  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
 }

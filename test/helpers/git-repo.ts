@@ -34,7 +34,8 @@ export interface TempRepo {
 /** A new folder in os.tmpdir(); `git init` unless `init: false`. */
 export function tempRepo(options: { init?: boolean } = {}): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), "keyscan-test-"));
-  const git = (...args: string[]): string => execFileSync("git", args, { cwd: dir, env: isolatedEnv(), encoding: "utf8" });
+  const git = (...args: string[]): string =>
+    execFileSync("git", args, { cwd: dir, env: isolatedEnv(), encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
   const repo: TempRepo = {
     dir,
     git,
@@ -49,6 +50,7 @@ export function tempRepo(options: { init?: boolean } = {}): TempRepo {
       execFileSync("git", ["-c", `user.name=${author}`, "-c", `user.email=${email}`, "commit", "-q", "--allow-empty", "-m", message], {
         cwd: dir,
         env: isolatedEnv({ GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }),
+        stdio: ["ignore", "pipe", "pipe"],
       });
       return git("rev-parse", "HEAD").trim();
     },

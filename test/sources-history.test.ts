@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { openaiProjectKey } from "../fixtures/fake-keys.js";
+import { fingerprint } from "../src/fingerprint.js";
+import { createRuleset, scanChunk } from "../src/engine/scan.js";
+import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
+import { UsageError } from "../src/errors.js";
+import { readDefaultRuleSources } from "../src/load-rules.js";
+import { scanHistory } from "../src/sources/history.js";
+import type { Chunk } from "../src/types.js";
+import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+
+const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
+const MB = 1024 * 1024;
+const repos: TempRepo[] = [];
+
+function repo(init = true): TempRepo {
+  const made = tempRepo({ init });
+  repos.push(made);
+  return made;
+}
+
+afterEach(() => {
+  for (const made of repos.splice(0)) made.remove();
+});
+
+/** Runs the history scan with the real engine, counting the chunks it was asked to scan. */
+async function history(cwd: string, revs?: string[]) {
+  const scanned: Chunk[] = [];
+  const result = await scanHistory({ cwd, maxFileSize: MB, ...(revs ? { revs } : {}) }, async (chunk) => {
+    scanned.push(chunk);
+    return scanChunk(chunk, ruleset);
+  });
+  return { ...result, scanned };
+}
+
+describe("history source", () => {
+  it("finds a key added then deleted, with its commit, author, email, date, path and line", async () => {
+    const made = repo();
+    made.write("README.md", "# app\n");
+    made.add("README.md");
+    made.commit({ date: "2023-05-01T10:00:00Z" });
+    made.write("src/config.js", `// settings\nexport const key = "${openaiProjectKey(1)}";\n`);
+    made.add("src/config.js");
+    const leak = made.commit({ author: "Ada Lovelace", email: "ada@example.com", date: "2023-06-07T08:09:10Z" });
+    made.write("src/config.js", "// settings\nexport const key = process.env.OPENAI_API_KEY;\n");
+    made.add("src/config.js");
+    made.commit({ date: "2023-06-08T00:00:00Z" });
+
+    const { findings, stats } = await history(made.dir);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      ruleId: "openai-project-key",
+      path: "src/config.js",
+      line: 2,
+      secret: openaiProjectKey(1),
+      fingerprint: fingerprint("openai-project-key", "src/config.js", openaiProjectKey(1)),
+      commit: { sha: leak, author: "Ada Lovelace", email: "ada@example.com", date: "2023-06-07T08:09:10+00:00" },
+    });
+    expect(stats).toMatchObject({ commits: 3, blobs: 3, skippedBinary: 0, skippedLarge: 0 });
+  });
+
+  it("reports for a range only what the range adds", async () => {
+    const made = repo();
+    made.write("a.txt", `old = ${openaiProjectKey(2)}\n`);
+    made.add("a.txt");
+    const a = made.commit();
+    made.write("a.txt", `old = ${openaiProjectKey(2)}\nnew = ${openaiProjectKey(3)}\n`);
+    made.add("a.txt");
+    const b = made.commit();
+    made.write("b.txt", `later = ${openaiProjectKey(4)}\n`);
+    made.add("b.txt");
+    made.commit();
+
+    const range = await history(made.dir, [`${a}..${b}`]);
+    expect(range.findings.map((f) => [f.commit?.sha, f.line, f.secret])).toEqual([[b, 2, openaiProjectKey(3)]]);
+    expect(range.stats.commits).toBe(1);
+
+    const all = await history(made.dir);
+    expect(all.findings.map((f) => f.secret).sort()).toEqual([2, 3, 4].map((seed) => openaiProjectKey(seed)).sort());
+  });
+
+  it("scans a blob once, and reports it at every path that introduced it", async () => {
+    const made = repo();
+    const content = `token = "${openaiProjectKey(5)}"\n`;
+    made.write("one/.env", content);
+    made.write("two/.env", content);
+    made.add(".");
+    const first = made.commit();
+    made.write("three/.env", content);
+    made.add(".");
+    const second = made.commit();
+
+    const { findings, scanned, stats } = await history(made.dir);
+    expect(scanned).toHaveLength(1);
+    expect(stats.blobs).toBe(1);
+    expect(findings.map((f) => [f.path, f.commit?.sha, f.fingerprint]).sort()).toEqual(
+      [
+        ["one/.env", first],
+        ["two/.env", first],
+        ["three/.env", second],
+      ]
+        .map(([path, sha]) => [path, sha, fingerprint("openai-project-key", path ?? "", openaiProjectKey(5))])
+        .sort(),
+    );
+  });
+
+  it("does not re-report an old key when a later commit edits the file", async () => {
+    const made = repo();
+    made.write("settings.py", `KEY = "${openaiProjectKey(6)}"\nDEBUG = False\n`);
+    made.add("settings.py");
+    const leak = made.commit();
+    for (let i = 0; i < 3; i++) {
+      made.write("settings.py", `KEY = "${openaiProjectKey(6)}"\nDEBUG = False\nVERSION = ${i}\n`);
+      made.add("settings.py");
+      made.commit();
+    }
+    const { findings } = await history(made.dir);
+    expect(findings.map((f) => f.commit?.sha)).toEqual([leak]);
+  });
+
+  it("reports a key added in a merge's conflict resolution once, and not keys the merge brings from a branch", async () => {
+    const made = repo();
+    made.write("a.txt", "base\n");
+    made.add("a.txt");
+    made.commit();
+    made.git("checkout", "-q", "-b", "side");
+    made.write("side.txt", `side = ${openaiProjectKey(7)}\n`);
+    made.add("side.txt");
+    const sideCommit = made.commit();
+    made.git("checkout", "-q", "main");
+    made.write("main.txt", "main\n");
+    made.add("main.txt");
+    made.commit();
+    made.git("-c", "user.name=M", "-c", "user.email=m@example.com", "merge", "-q", "--no-commit", "side");
+    made.write("a.txt", `resolved = ${openaiProjectKey(8)}\n`); // an "evil merge": new content in the merge itself
+    made.add("a.txt");
+    const merge = made.commit({ message: "merge" });
+
+    const { findings } = await history(made.dir);
+    expect(findings.map((f) => [f.path, f.commit?.sha]).sort()).toEqual(
+      [
+        ["a.txt", merge],
+        ["side.txt", sideCommit],
+      ].sort(),
+    );
+  });
+
+  it("skips binary and oversized blobs and counts them", async () => {
+    const made = repo();
+    made.write("image.png", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));
+    made.write("big.txt", `${openaiProjectKey(9)}\n${"x".repeat(MB)}`);
+    made.add(".");
+    made.commit();
+    const { findings, stats, scanned } = await history(made.dir);
+    expect(findings).toEqual([]);
+    expect(scanned).toEqual([]);
+    expect(stats).toMatchObject({ commits: 1, blobs: 2, skippedBinary: 1, skippedLarge: 1, bytes: 0 });
+  });
+
+  it("handles names with spaces, newlines and non-ASCII", async () => {
+    const made = repo();
+    const names = ["with space.txt", "new\nline.txt", "naïve-日本.txt"];
+    names.forEach((name, i) => made.write(name, `k = ${openaiProjectKey(10 + i)}\n`));
+    made.add(".");
+    made.commit();
+    const { findings } = await history(made.dir);
+    expect(findings.map((f) => f.path).sort()).toEqual([...names].sort());
+  });
+
+  it("returns nothing for an empty repository", async () => {
+    const made = repo();
+    const { findings, stats } = await history(made.dir);
+    expect(findings).toEqual([]);
+    expect(stats).toMatchObject({ commits: 0, blobs: 0 });
+  });
+
+  it("refuses a folder that is not a repository, an unknown revision, and an option posing as a revision", async () => {
+    const outside = repo(false);
+    await expect(history(outside.dir)).rejects.toThrow(
+      new UsageError(`keyscan history needs a git repository: ${outside.dir} is not one`),
+    );
+    const made = repo();
+    made.write("a.txt", "a\n");
+    made.add("a.txt");
+    made.commit();
+    await expect(history(made.dir, ["no-such-branch"])).rejects.toThrow(UsageError);
+    await expect(history(made.dir, ["HEAD..no-such-branch"])).rejects.toThrow(/no-such-branch/);
+    await expect(history(made.dir, ["--output=/tmp/x"])).rejects.toThrow(/cannot start with "-"/);
+  });
+});

@@ -176,6 +176,11 @@ describe("provider specifics", () => {
       expect(verification?.status).toBe("unknown");
       expect(verification?.detail).toMatch(/found nearby/);
     }
+    const keyIdAlone = await verifyOne("aws", { secret: fakeCredential("aws", 4).companion ?? "" }, server);
+    expect(keyIdAlone).toEqual({
+      status: "unknown",
+      detail: "an AWS access key id is verified only with its secret access key found nearby",
+    });
     expect(server.requests).toHaveLength(0);
   });
 
@@ -185,6 +190,25 @@ describe("provider specifics", () => {
       status: "unknown",
       detail: "GitHub rate limit exhausted",
     });
+  });
+
+  it("Discord: a webhook URL is read with GET at the Discord endpoint, never at the URL's own host", async () => {
+    const id = "112233445566778899";
+    const token = fakeCredential("discord", 8).secret.replace(/\./g, "_");
+    const server = await serve((req) =>
+      req.method === "GET" && req.path === `/webhooks/${id}/${token}`
+        ? { body: { type: 1, id, name: "deploys", channel_id: "99887766", token } }
+        : { status: 404, body: { message: "Unknown Webhook", code: 10015 } },
+    );
+    const url = `https://discord.com/api/webhooks/${id}/${token}`;
+    expect(await verifyOne("discord", { secret: url }, server)).toEqual({
+      status: "valid",
+      identity: "webhook deploys (channel 99887766)",
+      detail: "webhook",
+    });
+    const deleted = await verifyOne("discord", { secret: url.replace(id, "100000000000000000") }, server);
+    expect(deleted?.status).toBe("invalid");
+    expect(server.requests).toHaveLength(2);
   });
 
   it("Telegram: an unknown token (404) is invalid", async () => {

@@ -78,6 +78,21 @@ describe("verifyFindings", () => {
     expect(verified.map((f) => f.verification?.status)).toEqual(["valid", "invalid"]);
   });
 
+  it("checks a pair once whichever of its findings carries the verify field", async () => {
+    const live = fakeCredential("aws", 101);
+    const server = await serve(standIns.aws?.answer(live) ?? (() => ({})));
+    const verified = await verifyFindings(
+      [
+        finding("aws-secret-access-key", live.secret, { companion: live.companion }),
+        finding("aws-access-key-id", live.companion ?? "", { companion: live.secret }),
+      ],
+      ruleProvider,
+      { endpoints: { aws: server.url }, timeoutMs: 2000 },
+    );
+    expect(server.requests).toHaveLength(1);
+    expect(verified.map((f) => f.verification?.status)).toEqual(["valid", "valid"]);
+  });
+
   it("keeps at most 4 checks in flight per provider, and uses all 4", async () => {
     const server = await serve(() => ({ delayMs: 80, body: { email: "dev@example.com" } }));
     const findings = Array.from({ length: 10 }, (_, i) => finding("openai-project-key", openaiKey(100 + i)));

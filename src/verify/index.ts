@@ -3,7 +3,7 @@
 // Keys go only to the provider's base URL or the keyscan.toml override, and appear in no message.
 import type { Finding, Verification } from "../types.js";
 import { baseUrlFor, validateEndpoints as validateAgainst } from "./endpoints.js";
-import { createClient, VerifyFailure } from "./http.js";
+import { type Client, createClient, VerifyFailure } from "./http.js";
 import { limiter, type Limiter } from "./limit.js";
 import type { Provider } from "./providers/common.js";
 import { providers } from "./providers/index.js";
@@ -43,19 +43,26 @@ export async function verifyFindings(
     retryDelayMs: options.retryDelayMs ?? 1000,
     signal: options.signal,
   };
-  const limiters = new Map<string, Limiter>();
+  const perProvider = new Map<string, { limit: Limiter; client: Client }>();
+  const forProvider = (provider: Provider): { limit: Limiter; client: Client } => {
+    let own = perProvider.get(provider.name);
+    if (!own) {
+      own = {
+        limit: limiter(options.perProviderConcurrency ?? 4),
+        client: createClient(baseUrlFor(provider.name, provider.baseUrl, endpoints), clientOptions),
+      };
+      perProvider.set(provider.name, own);
+    }
+    return own;
+  };
   const checks = new Map<string, Promise<Verification>>();
 
   const check = (provider: Provider, finding: Finding): Promise<Verification> => {
-    const key = JSON.stringify([provider.name, finding.secret, finding.companion ?? null]);
+    // A pair is the same pair whichever of its two findings carries the verify field (AWS key id and secret).
+    const key = JSON.stringify([provider.name, ...[finding.secret, finding.companion ?? ""].sort()]);
     let pending = checks.get(key);
     if (!pending) {
-      let limit = limiters.get(provider.name);
-      if (!limit) {
-        limit = limiter(options.perProviderConcurrency ?? 4);
-        limiters.set(provider.name, limit);
-      }
-      const client = createClient(baseUrlFor(provider.name, provider.baseUrl, endpoints), clientOptions);
+      const { limit, client } = forProvider(provider);
       const credential = { secret: finding.secret, companion: finding.companion };
       pending = limit(() => provider.check(credential, client))
         .catch(asUnknown)

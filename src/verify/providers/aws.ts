@@ -3,7 +3,7 @@
 import { signV4 } from "../sigv4.js";
 import { invalid, unexpected, unknown, valid, type Provider } from "./common.js";
 
-const ACCESS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+const ACCESS_KEY_ID = /^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}$/;
 /** STS error codes that mean the pair does not authenticate. */
 const DEAD = new Set(["InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException"]);
 
@@ -14,7 +14,8 @@ export const aws: Provider = {
     // Either finding of the pair may carry the verify field: tell the key id from the secret by shape.
     const keyId = [secret, companion].find((value) => value !== undefined && ACCESS_KEY_ID.test(value));
     const secretKey = keyId === secret ? companion : secret;
-    if (!keyId || !secretKey) return unknown("an AWS secret access key is verified only with its access key id found nearby");
+    if (!secretKey) return unknown("an AWS access key id is verified only with its secret access key found nearby");
+    if (!keyId) return unknown("an AWS secret access key is verified only with its access key id found nearby");
     if (keyId.startsWith("ASIA")) return unknown("temporary AWS credentials (ASIA…) need their session token to be verified");
 
     const body = "Action=GetCallerIdentity&Version=2011-06-15";

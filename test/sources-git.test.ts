@@ -30,16 +30,15 @@ function hostileRepo(): { made: TempRepo; marker: string } {
   made.write("evil.sh", `#!/bin/sh\ntouch "${marker}"\ncat "$1" 2>/dev/null\nexit 0\n`);
   chmodSync(join(made.dir, "evil.sh"), 0o755);
   const evil = join(made.dir, "evil.sh");
-  for (const [key, value] of [
+  const settings: [string, string][] = [
     ["core.fsmonitor", evil],
     ["core.pager", evil],
     ["core.hooksPath", made.dir],
     ["diff.external", evil],
     ["diff.evil.textconv", evil],
     ["diff.evil.command", evil],
-  ]) {
-    made.git("config", key, value ?? "");
-  }
+  ];
+  for (const [key, value] of settings) made.git("config", key, value);
   made.write(".gitattributes", "*.txt diff=evil\n");
   made.write("a.txt", "one\n");
   made.add(".gitattributes", "a.txt");

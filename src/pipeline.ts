@@ -69,6 +69,9 @@ export interface Drained {
   stats: ScanStats;
 }
 
+/** Bytes handed to `scan` and not yet scanned before drain stops reading; keeps memory bounded on big trees. */
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+
 /**
  * Reads every item of a source, scans the chunks and counts what was skipped.
  * `scan` may run elsewhere (a worker pool); chunks are scanned as they arrive.
@@ -80,11 +83,23 @@ export async function drain(
 ): Promise<Drained> {
   const stats = emptyStats();
   const pending: Promise<Finding[]>[] = [];
+  const sizes: number[] = [];
+  let settled = 0;
+  let inFlight = 0;
   for await (const item of items) {
     if (item.kind === "chunk") {
       stats.files++;
       stats.bytes += item.bytes;
-      pending.push(scan(item.chunk));
+      const result = scan(item.chunk);
+      result.catch(() => undefined); // a failure surfaces from Promise.all below, not as an unhandled rejection
+      pending.push(result);
+      sizes.push(item.bytes);
+      inFlight += item.bytes;
+      // Backpressure: while too many bytes wait to be scanned (on workers), read no further.
+      while (inFlight > MAX_IN_FLIGHT_BYTES) {
+        await pending[settled];
+        inFlight -= sizes[settled++] ?? 0;
+      }
       continue;
     }
     if (item.reason === "binary") stats.skippedBinary++;

@@ -13,7 +13,7 @@ const common = {
   banner: { js: "import { createRequire as __keyscanRequire } from 'node:module'; const require = __keyscanRequire(import.meta.url);" },
 };
 
-await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist" });
+await build({ ...common, entryPoints: { index: "src/index.ts", worker: "src/worker.ts" }, outdir: "dist" });
 await build({
   ...common,
   entryPoints: { cli: "src/cli.ts" },

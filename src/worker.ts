@@ -1,0 +1,53 @@
+// A scan worker: builds its own rules from the config file (compiled RegExps cannot cross threads),
+// then answers each batch of chunks with the findings of each chunk, in order.
+import { parentPort, workerData } from "node:worker_threads";
+import { emptyConfig, loadConfig } from "./config.js";
+import { UsageError } from "./errors.js";
+import { buildContext, type ScanContext, scanAndFilter } from "./pipeline.js";
+import type { Chunk, Finding } from "./types.js";
+
+export interface WorkerSetup {
+  configFile?: string;
+  entropy: boolean;
+}
+
+export interface BatchRequest {
+  id: number;
+  chunks: Chunk[];
+}
+
+export type WorkerReply =
+  | { kind: "findings"; id: number; findings: Finding[][] }
+  /** The rules could not be built, or a batch threw: the pool fails with this message. */
+  | { kind: "failed"; message: string; usage: boolean };
+
+function failure(error: unknown): WorkerReply {
+  return {
+    kind: "failed",
+    message: error instanceof Error ? error.message : String(error),
+    usage: error instanceof UsageError,
+  };
+}
+
+const port = parentPort;
+if (port) {
+  const setup = workerData as WorkerSetup;
+  let context: ScanContext | undefined;
+  try {
+    const config = setup.configFile ? loadConfig(setup.configFile) : emptyConfig();
+    context = buildContext(config, undefined, { entropy: setup.entropy });
+  } catch (error) {
+    port.postMessage(failure(error));
+  }
+  const ready = context;
+  if (ready) {
+    port.on("message", (request: BatchRequest) => {
+      try {
+        const findings = request.chunks.map((chunk) => scanAndFilter(chunk, ready));
+        port.postMessage({ kind: "findings", id: request.id, findings } satisfies WorkerReply);
+      } catch (error) {
+        port.postMessage(failure(error));
+      }
+    });
+  }
+}

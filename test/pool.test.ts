@@ -1,0 +1,85 @@
+// The pool runs the built worker (dist/worker.js), which the global setup builds before any test.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checksummedToken, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
+import { buildContext, scanAndFilter } from "../src/pipeline.js";
+import { createScanPool } from "../src/pool.js";
+import type { Chunk } from "../src/types.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "keyscan-pool-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Many chunks, every fifth holding a fake key on its third line. */
+function chunks(count: number): Chunk[] {
+  return Array.from({ length: count }, (_, index) => {
+    const secret = index % 5 === 0 ? `const key = "${openaiProjectKey(index + 1)}";` : "const nothing = 1;";
+    return { path: `src/file${index}.ts`, text: `// file ${index}\nimport x from "y";\n${secret}\n${"x".repeat(index * 10)}\n` };
+  });
+}
+
+/** Rules with nothing in them: a pool given this context finds nothing in the main thread. */
+const noRules = () => buildContext(undefined, []);
+
+describe("createScanPool", () => {
+  it("with one thread, scans in the main thread exactly as scanAndFilter does", async () => {
+    const pool = createScanPool({ threads: 1, entropy: true });
+    const input = chunks(20);
+    const found = await Promise.all(input.map((chunk) => pool.scan(chunk)));
+    const context = buildContext();
+    expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
+    expect(found.flat()).toHaveLength(4);
+    await pool.close();
+  });
+
+  it("scans small inputs in the main thread: the workers never start", async () => {
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 1024 * 1024 });
+    const found = await Promise.all(chunks(10).map((chunk) => pool.scan(chunk)));
+    expect(found.flat()).toEqual([]);
+    await pool.close();
+  });
+
+  it("on worker threads, returns each chunk's findings in order, the same as the main thread would", async () => {
+    // The main thread's context has no rules, so every finding below comes from a worker.
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0 });
+    const input = chunks(600);
+    const found = await Promise.all(input.map((chunk) => pool.scan(chunk)));
+    await pool.close();
+    const context = buildContext();
+    expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
+    expect(found.flat()).toHaveLength(120);
+    expect(found[5]?.[0]).toMatchObject({ path: "src/file5.ts", line: 3, ruleId: "openai-project-key" });
+  });
+
+  it("keeps a chunk's line filter across the thread boundary", async () => {
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0 });
+    const text = `a = "${openaiProjectKey(7)}"\nb = "${openaiProjectKey(8)}"\n`;
+    const found = await pool.scan({ path: "a.env", text, lines: new Set([2]) });
+    await pool.close();
+    expect(found.map((finding) => finding.line)).toEqual([2]);
+  });
+
+  it("builds the workers' rules from the config file: custom rules, disabled rules", async () => {
+    const configFile = join(scratch, "keyscan.toml");
+    writeFileSync(
+      configFile,
+      `disable = ["openai-project-key"]\n[[rule]]\nid = "acme-token"\nname = "Acme token"\nkeywords = ["acme_"]\npattern = '''acme_[a-z0-9]{16}'''\n`,
+    );
+    const pool = createScanPool({ threads: 2, entropy: false, configFile, context: noRules(), inlineBytes: 0 });
+    const text = `x = "acme_${randomString(rng(5), "abcdefghijklmnopqrstuvwxyz0123456789", 16)}"\ny = "${openaiProjectKey(9)}"\nz = "${checksummedToken(3, "ghp")}"\n`;
+    const found = await pool.scan({ path: "a.txt", text });
+    await pool.close();
+    expect(found.map((finding) => finding.ruleId)).toContain("acme-token");
+    expect(found.map((finding) => finding.ruleId)).not.toContain("openai-project-key");
+  });
+
+  it("rejects with the config's error when the workers cannot build their rules", async () => {
+    const configFile = join(scratch, "broken.toml");
+    writeFileSync(configFile, `[[rule]]\nid = "broken"\nname = "Broken"\nkeywords = ["zz"]\npattern = "zz(["\n`);
+    const pool = createScanPool({ threads: 2, entropy: true, configFile, context: noRules(), inlineBytes: 0 });
+    await expect(pool.scan({ path: "a.txt", text: "zz" })).rejects.toThrow(/broken\.toml: rule "broken": invalid pattern/);
+    await expect(pool.scan({ path: "b.txt", text: "zz" })).rejects.toMatchObject({ name: "UsageError" });
+    await pool.close();
+  });
+});

@@ -2,6 +2,8 @@
 import { fingerprint } from "../fingerprint.js";
 import type { Chunk, Finding } from "../types.js";
 import { classifyCharset, shannonEntropy } from "./entropy.js";
+import { decodeLayers, type Layer, nest } from "./decode.js";
+import { looksLikePlaceholder } from "./placeholders.js";
 import { buildPrefilter, type Prefilter, selectRules } from "./prefilter.js";
 import type { CompiledAllow, CompiledEntropyRule, CompiledRegexRule, CompiledRule } from "./rules.js";
 import { runValidator } from "./validators.js";
@@ -23,16 +25,33 @@ interface RawMatch {
   secret: string;
   match: string;
   entropy: number;
+  /** 0 for the chunk's own text, 1+ for text decoded from it (JSON escapes, URL encoding, base64). */
+  depth: number;
   /** The secret of the rule named in `requires`, when one was found (AWS key id, Twilio SID). */
   companion?: string;
 }
 
+/** How many times decoded text is decoded again (base64 inside base64). */
+const MAX_DEPTH = 2;
+
+const OUTER: Layer = { text: "", entropy: true, outer: (start, end) => [start, end] };
+
 export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
   const text = chunk.text;
   const raw: RawMatch[] = [];
-  for (const rule of selectRules(ruleset.prefilter, text, ruleset.rules)) {
-    if (rule.kind === "regex") collectRegexMatches(rule, text, raw);
-    else collectEntropyMatches(rule, text, raw);
+  const entropyHere = entropyAllowedIn(chunk.path);
+  collectMatches(ruleset, { ...OUTER, text, entropy: entropyHere }, 0, raw);
+  let pending = decodeLayers(text).map((layer) => ({ layer, depth: 1 }));
+  while (pending.length > 0) {
+    const next: typeof pending = [];
+    for (const { layer, depth } of pending) {
+      collectMatches(ruleset, { ...layer, entropy: layer.entropy && entropyHere }, depth, raw);
+      // Only base64 reveals text the outer scan has not seen decoded; JSON and URL layers stop here.
+      if (depth < MAX_DEPTH && !layer.entropy) {
+        for (const child of decodeLayers(layer.text)) next.push({ layer: nest(layer, child), depth: depth + 1 });
+      }
+    }
+    pending = next;
   }
   if (raw.length === 0) return [];
 
@@ -63,8 +82,26 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
   return findings;
 }
 
-function collectRegexMatches(rule: CompiledRegexRule, text: string, out: RawMatch[]): void {
+/** Runs the rules whose keywords occur in the layer's text; offsets are mapped to the outer text. */
+function collectMatches(ruleset: Ruleset, layer: Layer, depth: number, out: RawMatch[]): void {
+  for (const rule of selectRules(ruleset.prefilter, layer.text, ruleset.rules)) {
+    if (rule.kind === "regex") collectRegexMatches(rule, layer, depth, out);
+    else if (layer.entropy) collectEntropyMatches(rule, layer, depth, out);
+  }
+}
+
+// Lockfiles, checksum lists, source maps and minified bundles are full of high-entropy strings
+// that are hashes or code, never assignments of secrets: the entropy detector skips them.
+const NO_ENTROPY_PATHS =
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|go\.sum|go\.work\.sum|Cargo\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Gemfile\.lock|composer\.lock|Podfile\.lock|mix\.lock|flake\.lock|packages\.lock\.json|gradle\.lockfile|[^/]*\.(?:sum|sha1|sha256|sha512|md5|map|min\.js|min\.css|svg)|(?:SHA\d*|MD5)SUMS?(?:\.\w+)?)$/i;
+
+function entropyAllowedIn(path: string): boolean {
+  return !NO_ENTROPY_PATHS.test(path);
+}
+
+function collectRegexMatches(rule: CompiledRegexRule, layer: Layer, depth: number, out: RawMatch[]): void {
   const regex = rule.regex;
+  const text = layer.text;
   regex.lastIndex = 0;
   for (let found = regex.exec(text); found !== null; found = regex.exec(text)) {
     if (found[0].length === 0) {
@@ -77,13 +114,22 @@ function collectRegexMatches(rule: CompiledRegexRule, text: string, out: RawMatc
     const entropy = shannonEntropy(secret);
     if (rule.minEntropy !== undefined && entropy < rule.minEntropy) continue;
     if (rule.validate && !runValidator(rule.validate, secret)) continue;
-    if (isAllowedSecret(rule.allow, secret)) continue;
-    out.push({ rule, start: span[0], end: span[1], secret, match: found[0], entropy });
+    if (isAllowedSecret(rule.allow, secret) || looksLikePlaceholder(secret)) continue;
+    const [start, end] = layer.outer(span[0], span[1]);
+    out.push({ rule, start, end, secret, match: found[0], entropy, depth });
   }
 }
 
-function collectEntropyMatches(rule: CompiledEntropyRule, text: string, out: RawMatch[]): void {
+// Names that hold public or derived values (hashes, ids, versions) or fakes, not credentials.
+const NOT_SECRET_NAME =
+  /public|pubkey|hash|sha\d*\b|sha_|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|version|_id\b|url|uri\b|endpoint|path|file|name\b|type\b|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|field|label|header|policy|expire|ttl/i;
+
+/** Lines longer than this are minified code or data, not assignments a person wrote. */
+const MAX_ASSIGNMENT_LINE = 1000;
+
+function collectEntropyMatches(rule: CompiledEntropyRule, layer: Layer, depth: number, out: RawMatch[]): void {
   const regex = rule.regex;
+  const text = layer.text;
   regex.lastIndex = 0;
   for (let found = regex.exec(text); found !== null; found = regex.exec(text)) {
     const group = [1, 2, 3, 4].find((index) => found[index] !== undefined);
@@ -95,15 +141,23 @@ function collectEntropyMatches(rule: CompiledEntropyRule, text: string, out: Raw
     if (!floor || value.length < floor.minLength) continue;
     const entropy = shannonEntropy(value);
     if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
-    if (isAllowedSecret(rule.allow, value)) continue;
-    out.push({ rule, start: span[0], end: span[1], secret: value, match: found[0], entropy });
+    const name = text.slice(found.index, span[0]);
+    if (NOT_SECRET_NAME.test(name) || lineLength(text, span[0]) > MAX_ASSIGNMENT_LINE) continue;
+    if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value)) continue;
+    const [start, end] = layer.outer(span[0], span[1]);
+    out.push({ rule, start, end, secret: value, match: found[0], entropy, depth });
   }
+}
+
+function lineLength(text: string, offset: number): number {
+  const end = text.indexOf("\n", offset);
+  return (end === -1 ? text.length : end) - (text.lastIndexOf("\n", offset) + 1);
 }
 
 /** Random keys mix letters and digits; identifiers and words do not. */
 function mixesCharacterClasses(value: string, charset: string | undefined): boolean {
   if (charset === "hex") return /[0-9]/.test(value) && /[a-f]/i.test(value);
-  return /[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
+  return /[0-9].*[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
 }
 
 export function isAllowedSecret(allow: CompiledAllow | undefined, secret: string): boolean {
@@ -136,10 +190,11 @@ function attachCompanion(match: RawMatch, all: readonly RawMatch[], lines: LineI
 
 /**
  * Where two findings cover overlapping text, keep one: a specific rule beats the generic
- * entropy detector, then the longer secret wins, then the rule listed first.
+ * entropy detector, a match in the text as written beats one in decoded text, then the longer
+ * secret wins, then the rule listed first.
  */
 function dropOverlaps(matches: RawMatch[]): RawMatch[] {
-  const rank = (match: RawMatch): number => (match.rule.kind === "entropy" ? 1 : 0);
+  const rank = (match: RawMatch): number => (match.rule.kind === "entropy" ? 2 : 0) + (match.depth > 0 ? 1 : 0);
   const ordered = [...matches].sort(
     (a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );

@@ -35,9 +35,74 @@ function prefixedCrc32(secret: string): boolean {
   return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
 
+/** Decodes standard or URL-safe base64 only when the text is entirely base64 (Buffer.from skips junk). */
+export function strictBase64(text: string): Buffer | undefined {
+  const clean = text.replace(/\s+/g, "");
+  if (clean.length < 4 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(clean)) return undefined;
+  return Buffer.from(clean, "base64");
+}
+
+function jsonObject(part: string): Record<string, unknown> | undefined {
+  const bytes = strictBase64(part);
+  if (!bytes) return undefined;
+  try {
+    const value: unknown = JSON.parse(bytes.toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWT: a JSON header naming a signing algorithm (not "none"), a JSON payload, a signature. */
+function jwt(secret: string): boolean {
+  const [header, payload, signature] = secret.split(".");
+  if (!header || !payload || !signature) return false;
+  const alg = jsonObject(header)?.alg;
+  return typeof alg === "string" && alg.toLowerCase() !== "none" && jsonObject(payload) !== undefined;
+}
+
+/**
+ * The body of a PEM block (literal "\n" escapes allowed, as in JSON) decodes to what its label
+ * promises: DER (an ASN.1 SEQUENCE) for PEM keys, the openssh-key-v1 magic, or an OpenPGP packet.
+ * Placeholders ("...", "<key>") and truncated bodies fail.
+ */
+function pemBody(secret: string): boolean {
+  const lines = secret
+    .replace(/\\r/g, "")
+    .replace(/\\n/g, "\n")
+    .split(/\r?\n/)
+    .map((line) => line.trim());
+  const body = lines.filter(
+    (line) => line !== "" && !line.startsWith("-----") && !line.includes(":") && !/^=[A-Za-z0-9+/]{4}$/.test(line),
+  );
+  const der = strictBase64(body.join(""));
+  if (!der || der.length < 48) return false;
+  if (secret.includes("OPENSSH")) return der.subarray(0, 15).toString("binary") === "openssh-key-v1\0";
+  if (secret.includes("PGP")) return ((der[0] ?? 0) & 0x80) !== 0;
+  return der[0] === 0x30;
+}
+
+/** Base64 of a PEM private key (kubeconfig client-key-data). */
+function base64Pem(secret: string): boolean {
+  const text = strictBase64(secret)?.toString("utf8") ?? "";
+  const match = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/.exec(text);
+  return match !== null && pemBody(match[0]);
+}
+
+/** Base64 of printable `user:password` with both parts present (HTTP basic auth, docker auths). */
+function basicAuth(secret: string): boolean {
+  const text = strictBase64(secret)?.toString("utf8") ?? "";
+  const colon = text.indexOf(":");
+  return colon > 0 && colon < text.length - 3 && /^[\x20-\x7e]+$/.test(text);
+}
+
 const validators: Record<string, (secret: string) => boolean> = {
   "github-crc32": prefixedCrc32,
   "npm-crc32": prefixedCrc32,
+  jwt,
+  "pem-body": pemBody,
+  "base64-pem": base64Pem,
+  "basic-auth": basicAuth,
 };
 
 export const validatorNames = Object.keys(validators);

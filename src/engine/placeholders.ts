@@ -1,0 +1,24 @@
+// Values that have a credential's shape but not its substance: templates, documentation
+// placeholders, masked and repetitive strings. Checked for every rule's secret.
+
+const TEMPLATE_OR_PLACEHOLDER =
+  /\$\{|\{\{|\$\(|%\(|<[^>]*>|\.\.\.|…|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
+
+/** A run of six characters each one code point above the last ("abcdef", "123456"). */
+function hasSequence(text: string): boolean {
+  let run = 1;
+  for (let i = 1; i < text.length; i++) {
+    run = text.charCodeAt(i) === text.charCodeAt(i - 1) + 1 ? run + 1 : 1;
+    if (run >= 6) return true;
+  }
+  return false;
+}
+
+/** Few distinct characters ("aaaaaaaa1111", "abababababab"): random keys of 12+ characters have many. */
+function isRepetitive(text: string): boolean {
+  return text.length >= 12 && new Set(text).size < 6;
+}
+
+export function looksLikePlaceholder(secret: string): boolean {
+  return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasSequence(secret) || isRepetitive(secret);
+}

@@ -36,36 +36,38 @@ interface Candidate extends Listed {
 export async function* workingTreeItems(options: WorkingTreeOptions): AsyncGenerator<SourceItem> {
   const cwd = await realpath(options.cwd);
   const base = (await repoRoot(cwd)) ?? cwd;
+  const args = options.paths ?? ["."];
+  // Every path is checked before anything is scanned, so a typo fails fast.
+  const targets = await Promise.all(args.map((arg) => target(cwd, arg)));
   const seen = new Set<string>();
-  const candidates = async function* (): AsyncGenerator<Candidate> {
-    for (const arg of options.paths ?? ["."]) {
-      for await (const listed of listPath(cwd, base, arg)) {
-        if (seen.has(listed.abs)) continue;
-        seen.add(listed.abs);
-        yield { ...listed, path: relative(base, listed.abs).split(sep).join("/") };
-      }
+  for (const found of targets) {
+    for await (const listed of listTarget(found, base)) {
+      if (seen.has(listed.abs)) continue;
+      seen.add(listed.abs);
+      const item = readCandidate({ ...listed, path: relative(base, listed.abs).split(sep).join("/") }, options);
+      if (item) yield item;
     }
-  };
-  for await (const file of candidates()) {
-    const item = readCandidate(file, options);
-    if (item) yield item;
   }
 }
 
-/** The absolute paths under one path argument: itself if it is not a folder. */
-async function* listPath(cwd: string, base: string, arg: string): AsyncGenerator<Listed> {
+/** A path argument resolved: a folder (symlinks resolved) or anything else (kept as named, so a symlink stays one). */
+async function target(cwd: string, arg: string): Promise<{ abs: string; isDirectory: boolean }> {
   const given = resolve(cwd, arg);
   const stats = await lstat(given).catch(() => undefined);
   if (!stats) throw new UsageError(`path not found: ${arg}`);
-  if (!stats.isDirectory()) {
-    // A file (or symlink) named on the command line is scanned even if ignored; readCandidate skips symlinks.
-    yield { abs: join(await realpath(dirname(given)), basename(given)) };
+  if (stats.isDirectory()) return { abs: await realpath(given), isDirectory: true };
+  return { abs: join(await realpath(dirname(given)), basename(given)), isDirectory: false };
+}
+
+/** The files under one path argument; a file named on the command line is scanned even if ignored. */
+async function* listTarget(found: { abs: string; isDirectory: boolean }, base: string): AsyncGenerator<Listed> {
+  if (!found.isDirectory) {
+    yield { abs: found.abs };
     return;
   }
-  const dir = await realpath(given);
-  const root = await repoRoot(dir);
-  if (root) yield* gitListing(root, dir);
-  else yield* walk(dir, await outerIgnores(base, dir));
+  const root = await repoRoot(found.abs);
+  if (root) yield* gitListing(root, found.abs);
+  else yield* walk(found.abs, await outerIgnores(base, found.abs));
 }
 
 /** Tracked and untracked, not ignored, files under `dir` as git lists them. */

@@ -1,11 +1,14 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import picomatch from "picomatch";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ALNUM, HEX, openaiProjectKey, prefixedToken } from "../fixtures/fake-keys.js";
 import { parseConfig } from "../src/config.js";
 import { compilePattern } from "../src/engine/rules.js";
 import { UsageError } from "../src/errors.js";
+import { runMigrateGitleaks } from "../src/migrate/command.js";
 import { convertGitleaksConfig, gitleaksIgnored, literalPrefix, parseGitleaksIgnore } from "../src/migrate/gitleaks.js";
 import { translateGoRegex } from "../src/migrate/go-regex.js";
 import { pathRegexToGlobs } from "../src/migrate/path-globs.js";
@@ -256,5 +259,49 @@ describe(".gitleaksignore", () => {
     expect(gitleaksIgnored(finding({ ...openai, commit }), entries)).toBe(true);
     expect(gitleaksIgnored(finding({ ...openai, commit: { ...commit, sha: "0".repeat(40) } }), entries)).toBe(false);
     expect(gitleaksIgnored(finding(openai), entries)).toBe(false);
+  });
+});
+
+describe("runMigrateGitleaks", () => {
+  function run(args: string[], cwd: string): { code: number; stderr: string } {
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      return { code: runMigrateGitleaks(args, cwd), stderr: writes.join("") };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it("writes keyscan.toml, then keyscan.toml.new beside an existing one, and exits 2 on a missing file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyscan-migrate-"));
+    try {
+      writeFileSync(join(dir, ".gitleaks.toml"), fixture("custom.gitleaks.toml"));
+      const first = run([], dir);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/^warning: rule "Acme_DB_Password"/m);
+      expect(first.stderr).toMatch(/wrote keyscan\.toml with 9 warning\(s\) to review\n$/);
+      const written = readFileSync(join(dir, "keyscan.toml"), "utf8");
+      expect(() => buildContext(parseConfig(written, "keyscan.toml"))).not.toThrow();
+
+      writeFileSync(join(dir, "keyscan.toml"), "# mine\n");
+      const second = run([".gitleaks.toml"], dir);
+      expect(second.code).toBe(0);
+      expect(readFileSync(join(dir, "keyscan.toml"), "utf8")).toBe("# mine\n");
+      expect(readFileSync(join(dir, "keyscan.toml.new"), "utf8")).toBe(written);
+      expect(second.stderr).toContain("wrote keyscan.toml.new (keyscan.toml exists and was kept; merge by hand)");
+
+      expect(run(["nope.toml"], dir)).toEqual({ code: 2, stderr: "keyscan: cannot read gitleaks config nope.toml: no such file\n" });
+      writeFileSync(join(dir, "bad.toml"), "[[rules]\n");
+      const bad = run(["bad.toml"], dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^keyscan: bad\.toml: invalid TOML: .*\n$/);
+      expect(run(["a", "b"], dir).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -195,12 +195,12 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]
 
 /**
  * `name = value` candidates for the entropy detector: a name containing a keyword, an assignment
- * operator (=, :, :=, =>), and a quoted or bare value. Group 1 is the value.
+ * operator (=, :, :=, =>, or XML's `key="name" value=`), and a quoted or bare value. Group 1 is the value.
  */
 function assignmentRegex(keywords: readonly string[]): RegExp {
   const names = keywords.map(escapeRegex).join("|");
   const name = `[\\w.-]*(?:${names})[\\w.-]*`;
-  const operator = `["'\`]?\\]?\\s*(?::=|=>|=|:)\\s*`;
+  const operator = `["'\`]?\\]?\\s*(?::=|=>|=|:|value=)\\s*`;
   const value = `(?:"([^"\\s\\\\]{8,})"|'([^'\\s\\\\]{8,})'|\`([^\`\\s\\\\]{8,})\`|([^\\s"'\`,;)}\\]]{8,}))`;
   return new RegExp(`${name}${operator}${value}`, "gdi");
 }

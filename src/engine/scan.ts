@@ -29,6 +29,8 @@ interface RawMatch {
   depth: number;
   /** The secret of the rule named in `requires`, when one was found (AWS key id, Twilio SID). */
   companion?: string;
+  /** Failed its rule's validator: never reported, and the entropy detector may not claim its text. */
+  vetoed?: boolean;
 }
 
 /** How many times decoded text is decoded again (base64 inside base64). */
@@ -54,6 +56,7 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
     pending = next;
   }
   if (raw.length === 0) return [];
+  dropVetoed(raw);
 
   const lines = new LineIndex(text);
   const reportable = raw.filter((match) => match.rule.report && attachCompanion(match, raw, lines));
@@ -113,9 +116,13 @@ function collectRegexMatches(rule: CompiledRegexRule, layer: Layer, depth: numbe
     if (!span || secret === undefined || secret.length === 0) continue;
     const entropy = shannonEntropy(secret);
     if (rule.minEntropy !== undefined && entropy < rule.minEntropy) continue;
-    if (rule.validate && !runValidator(rule.validate, secret)) continue;
-    if (isAllowedSecret(rule.allow, secret) || looksLikePlaceholder(secret)) continue;
     const [start, end] = layer.outer(span[0], span[1]);
+    if (rule.validate && !runValidator(rule.validate, secret)) {
+      // A token whose checksum or structure is wrong is not a secret, whatever its entropy.
+      out.push({ rule, start, end, secret, match: found[0], entropy, depth, vetoed: true });
+      continue;
+    }
+    if (isAllowedSecret(rule.allow, secret) || looksLikePlaceholder(secret)) continue;
     out.push({ rule, start, end, secret, match: found[0], entropy, depth });
   }
 }
@@ -147,6 +154,18 @@ function collectEntropyMatches(rule: CompiledEntropyRule, layer: Layer, depth: n
     const [start, end] = layer.outer(span[0], span[1]);
     out.push({ rule, start, end, secret: value, match: found[0], entropy, depth });
   }
+}
+
+/** Removes vetoed matches, and entropy matches that overlap one. */
+function dropVetoed(raw: RawMatch[]): void {
+  const vetoed = raw.filter((match) => match.vetoed);
+  if (vetoed.length === 0) return;
+  const keep = raw.filter(
+    (match) =>
+      !match.vetoed &&
+      !(match.rule.kind === "entropy" && vetoed.some((veto) => match.start < veto.end && veto.start < match.end)),
+  );
+  raw.splice(0, raw.length, ...keep);
 }
 
 function lineLength(text: string, offset: number): number {

@@ -53,12 +53,21 @@ function jsonObject(part: string): Record<string, unknown> | undefined {
   }
 }
 
-/** A JWT: a JSON header naming a signing algorithm (not "none"), a JSON payload, a signature. */
+/** The claims of documentation's sample tokens (jwt.io's "John Doe", subject 1234567890). */
+function isSampleClaims(claims: Record<string, unknown>): boolean {
+  return claims.sub === "1234567890" || /^(?:John|Jane) Doe$/.test(String(claims.name ?? ""));
+}
+
+/**
+ * A JWT: a JSON header naming a signing algorithm (not "none"), a JSON payload that is not
+ * documentation's sample, and a signature.
+ */
 function jwt(secret: string): boolean {
   const [header, payload, signature] = secret.split(".");
   if (!header || !payload || !signature) return false;
   const alg = jsonObject(header)?.alg;
-  return typeof alg === "string" && alg.toLowerCase() !== "none" && jsonObject(payload) !== undefined;
+  const claims = jsonObject(payload);
+  return typeof alg === "string" && alg.toLowerCase() !== "none" && claims !== undefined && !isSampleClaims(claims);
 }
 
 /**

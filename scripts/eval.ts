@@ -1,0 +1,152 @@
+// `npm run eval`: detection quality in numbers.
+// 1. Precision, recall and F1, overall and per family, on the labelled corpus (fixtures/corpus),
+//    read from keyscan's own JSON report (the built CLI), or from the engine when no CLI is built.
+// 2. False alarms per 100 MB on real code written by others: the installed node_modules.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { generateCorpus } from "../fixtures/corpus/generate.js";
+import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
+import { createRuleset, type Ruleset, scanChunk } from "../src/engine/scan.js";
+import { readDefaultRuleSources } from "../src/load-rules.js";
+
+interface Hit {
+  file: string;
+  line: number;
+  ruleId: string;
+}
+
+const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
+const familyOf = new Map(ruleset.rules.map((rule) => [rule.id, rule.def.tags[0] ?? rule.id]));
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** Binary files (a NUL byte in the first 8 KiB) are skipped, as the CLI does. */
+function readText(path: string): string | undefined {
+  const fd = openSync(path, "r");
+  const head = Buffer.alloc(8192);
+  const read = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  if (head.subarray(0, read).includes(0)) return undefined;
+  return readFileSync(path, "utf8");
+}
+
+function scanWithEngine(root: string, set: Ruleset): { hits: Hit[]; bytes: number; files: number } {
+  const hits: Hit[] = [];
+  let bytes = 0;
+  let files = 0;
+  for (const path of walk(root)) {
+    if (statSync(path).size > 10 * 1024 * 1024) continue;
+    const text = readText(path);
+    if (text === undefined) continue;
+    files++;
+    bytes += Buffer.byteLength(text);
+    const file = relative(root, path).replaceAll("\\", "/");
+    for (const finding of scanChunk({ path: file, text }, set)) hits.push({ file, line: finding.line, ruleId: finding.ruleId });
+  }
+  return { hits, bytes, files };
+}
+
+/** keyscan's JSON report of the corpus directory, or undefined when the CLI is not built or fails. */
+function scanWithCli(root: string): Hit[] | undefined {
+  const cli = join(import.meta.dirname, "..", "dist", "cli.js");
+  if (!existsSync(cli)) return undefined;
+  const run = spawnSync(process.execPath, [cli, "scan", ".", "--format", "json", "--no-redact", "--no-color"], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.status !== 0 && run.status !== 1) {
+    console.log(`(the CLI exited ${run.status}: ${run.stderr.trim().split("\n")[0]}; using the engine API instead)`);
+    return undefined;
+  }
+  const report = JSON.parse(run.stdout) as { findings: { file: string; line: number; ruleId: string }[] };
+  return report.findings.map((finding) => ({ file: finding.file.replace(/^\.\//, ""), line: finding.line, ruleId: finding.ruleId }));
+}
+
+const pct = (value: number): string => (Number.isNaN(value) ? "  n/a" : value.toFixed(3));
+const f1 = (p: number, r: number): number => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
+
+function evaluateCorpus(): void {
+  const corpus = generateCorpus();
+  const root = mkdtempSync(join(tmpdir(), "keyscan-corpus-"));
+  try {
+    for (const [file, text] of corpus.files) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    const started = Date.now();
+    const fromCli = scanWithCli(root);
+    const hits = fromCli ?? scanWithEngine(root, ruleset).hits;
+    const source = fromCli ? "keyscan's JSON report (dist/cli.js scan --format json)" : "the engine API";
+    console.log(`Corpus: ${corpus.files.size} files, ${corpus.positives.length} labelled secrets, ${corpus.negatives.length} hard negatives; scanned through ${source} in ${Date.now() - started} ms`);
+
+    const key = (file: string, line: number): string => `${file}:${line}`;
+    const labelled = new Map(corpus.positives.map((label) => [key(label.file, label.line), label.family]));
+    const flaggedLines = new Map<string, string>();
+    for (const hit of hits) if (!flaggedLines.has(key(hit.file, hit.line))) flaggedLines.set(key(hit.file, hit.line), hit.ruleId);
+
+    const families = new Map<string, { tp: number; fn: number; fp: number }>();
+    const family = (name: string) => {
+      const entry = families.get(name) ?? { tp: 0, fn: 0, fp: 0 };
+      families.set(name, entry);
+      return entry;
+    };
+    const misses: string[] = [];
+    const falseAlarms: string[] = [];
+    for (const label of corpus.positives) {
+      if (flaggedLines.has(key(label.file, label.line))) family(label.family).tp++;
+      else {
+        family(label.family).fn++;
+        misses.push(`${label.file}:${label.line} (${label.family})`);
+      }
+    }
+    for (const [where, ruleId] of flaggedLines) {
+      if (labelled.has(where)) continue;
+      family(familyOf.get(ruleId) ?? ruleId).fp++;
+      falseAlarms.push(`${where} (${ruleId})`);
+    }
+
+    const rows = [...families.entries()].sort(([a], [b]) => a.localeCompare(b));
+    const total = rows.reduce((sum, [, c]) => ({ tp: sum.tp + c.tp, fn: sum.fn + c.fn, fp: sum.fp + c.fp }), { tp: 0, fn: 0, fp: 0 });
+    console.log(`\n${"family".padEnd(18)} ${"TP".padStart(4)} ${"FN".padStart(4)} ${"FP".padStart(4)}  precision  recall     F1`);
+    for (const [name, c] of [...rows, ["OVERALL", total] as const]) {
+      const precision = c.tp / (c.tp + c.fp);
+      const recall = c.tp / (c.tp + c.fn);
+      console.log(`${name.padEnd(18)} ${String(c.tp).padStart(4)} ${String(c.fn).padStart(4)} ${String(c.fp).padStart(4)}  ${pct(precision).padStart(9)}  ${pct(recall).padStart(6)}  ${pct(f1(precision, recall)).padStart(5)}`);
+    }
+    const negativeKinds = new Map<string, number>();
+    for (const negative of corpus.negatives) negativeKinds.set(negative.kind, (negativeKinds.get(negative.kind) ?? 0) + 1);
+    console.log(`\nHard negatives by kind: ${[...negativeKinds].map(([kind, count]) => `${kind} ${count}`).join(", ")}`);
+    if (misses.length > 0) console.log(`\nMissed (${misses.length}):\n  ${misses.slice(0, 40).join("\n  ")}`);
+    if (falseAlarms.length > 0) console.log(`\nFalse alarms (${falseAlarms.length}):\n  ${falseAlarms.slice(0, 40).join("\n  ")}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function evaluateNodeModules(): void {
+  const root = join(import.meta.dirname, "..", "node_modules");
+  if (!existsSync(root)) {
+    console.log("\nnode_modules: not installed (run npm ci), skipped.");
+    return;
+  }
+  const started = Date.now();
+  const { hits, bytes, files } = scanWithEngine(root, ruleset);
+  const seconds = (Date.now() - started) / 1000;
+  const megabytes = bytes / 1024 / 1024;
+  console.log(`\nnode_modules: ${files} text files, ${megabytes.toFixed(1)} MB in ${seconds.toFixed(1)} s (${(megabytes / seconds).toFixed(1)} MB/s, one thread)`);
+  console.log(`Findings: ${hits.length}, ${((hits.length / megabytes) * 100).toFixed(2)} per 100 MB (target <= 2)`);
+  for (const hit of hits) console.log(`  node_modules/${hit.file}:${hit.line} ${hit.ruleId}`);
+}
+
+evaluateCorpus();
+evaluateNodeModules();

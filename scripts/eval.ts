@@ -57,7 +57,10 @@ function scanWithEngine(root: string, set: Ruleset): { hits: Hit[]; bytes: numbe
 
 /** keyscan's JSON report of the corpus directory, or undefined when the CLI is not built or fails. */
 function scanWithCli(root: string): Hit[] | undefined {
-  const cli = join(import.meta.dirname, "..", "dist", "cli.js");
+  const repo = join(import.meta.dirname, "..");
+  const cli = join(repo, "dist", "cli.js");
+  // Rebuild so the report reflects the current rules and engine, not a stale bundle.
+  if (existsSync(join(repo, "src", "cli.ts"))) spawnSync(process.execPath, [join(repo, "scripts", "build.mjs")], { cwd: repo, stdio: "inherit" });
   if (!existsSync(cli)) return undefined;
   const run = spawnSync(process.execPath, [cli, "scan", ".", "--format", "json", "--no-redact", "--no-color"], {
     cwd: root,

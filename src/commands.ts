@@ -7,7 +7,7 @@ import { type Config, emptyConfig, findConfig, loadConfig } from "./config.js";
 import { UsageError } from "./errors.js";
 import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "./filters/baseline.js";
 import { installHook } from "./install.js";
-import { buildContext, drain, ruleMetas, type ScanContext, scanAndFilter } from "./pipeline.js";
+import { buildContext, drain, ruleMetas, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
 import { render } from "./report/index.js";
 import { parseSize } from "./size.js";
 import { workingTreeItems } from "./sources/files.js";
@@ -82,7 +82,8 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   let stats: ScanStats;
   if (mode === "history") {
     const root = requireRepository(setup.root, "history");
-    const result = await scanHistory({ cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since }, scan);
+    const scanBlob = async (chunk: Parameters<typeof scanText>[0]) => scanText(chunk, setup.context);
+    const result = await scanHistory({ cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since }, scanBlob);
     findings = result.findings.filter((finding) => !setup.context.allow.findingAllowed(finding));
     stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
   } else {

@@ -44,11 +44,18 @@ export function buildContext(
   return { ruleset: createRuleset(rules), allow: createAllowFilter(globalAllow, rules) };
 }
 
-/** The engine, then the filters that need the chunk's text (inline comments) or only the finding (allow lists). */
-export function scanAndFilter(chunk: Chunk, context: ScanContext): Finding[] {
+/**
+ * The engine, then the filter that needs the chunk's text (inline comments). Path-independent, so
+ * history can scan a blob once and stamp its findings with every path the blob had.
+ */
+export function scanText(chunk: Chunk, context: ScanContext): Finding[] {
   const findings = scanChunk(chunk, context.ruleset);
-  if (findings.length === 0) return findings;
-  return dropInlineAllowed(findings, chunk.text).filter((finding) => !context.allow.findingAllowed(finding));
+  return findings.length === 0 ? findings : dropInlineAllowed(findings, chunk.text);
+}
+
+/** scanText, then the allow lists (paths, regexes, stopwords). */
+export function scanAndFilter(chunk: Chunk, context: ScanContext): Finding[] {
+  return scanText(chunk, context).filter((finding) => !context.allow.findingAllowed(finding));
 }
 
 export function ruleMetas(context: ScanContext): RuleMeta[] {

@@ -245,6 +245,17 @@ describe("keyscan history", () => {
     expect(new Date(finding.date).toISOString()).toBe("2024-05-06T07:08:09.000Z");
   });
 
+  it("applies allowed paths per path, though a blob shared by two paths is scanned once", () => {
+    const dir = repo();
+    dir.write("fixtures/a.env", `KEY=${key}\n`);
+    dir.write("src/a.env", `KEY=${key}\n`);
+    dir.write("keyscan.toml", '[allow]\npaths = ["fixtures/**"]\n');
+    dir.add(".");
+    dir.commit();
+    const result = runCli(["history", "-f", "json"], { cwd: dir.dir });
+    expect(JSON.parse(result.stdout).findings.map((finding: { file: string }) => finding.file)).toEqual(["src/a.env"]);
+  });
+
   it("writes SARIF that passes the SARIF 2.1.0 schema and carries no secret", () => {
     const dir = repo();
     dir.write("a.env", `KEY=${key}\n`);

@@ -1,0 +1,193 @@
+// `npm run bench`: keyscan against its peers and against the floor, as ratios from one run.
+// Corpora are built once under .bench/ (git-ignored) and reused; see scripts/bench/corpora.ts.
+// Prints a Markdown table (for the README) and the machine it ran on.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { buildContext } from "../src/pipeline.js";
+import { BENCH_DIR, history, staged, workingTree } from "./bench/corpora.js";
+import { canMeasureRss, type Command, type Measured, measure } from "./bench/measure.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const CLI = join(ROOT, "dist", "cli.js");
+const RUNS = 3;
+const MAX_RSS_MB = 300;
+
+function versionOf(cmd: string, args: string[]): string | undefined {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0]?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function keyscan(label: string, cwd: string, args: string[]): Command {
+  return { label, cmd: process.execPath, args: [CLI, ...args, "--no-progress", "-f", "json"], cwd, okCodes: [0, 1] };
+}
+
+interface Row {
+  comparison: string;
+  corpus: string;
+  ours: Measured;
+  peer?: Measured;
+  /** The figure compared with the target, already formatted. */
+  ratio: string;
+  target: string;
+  pass: boolean | undefined;
+}
+
+const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const mb = (kb: number | undefined): string => (kb === undefined ? "n/a" : `${Math.round(kb / 1024)} MB`);
+const runs = (measured: Measured | undefined): string => (measured ? ` (${measured.runs}×)` : "");
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function main(): Promise<void> {
+  log("building dist/ …");
+  execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "inherit" });
+  if (!existsSync(CLI)) throw new Error("dist/cli.js was not built");
+
+  log("corpora (built once under .bench/, then reused) …");
+  const tree = workingTree();
+  const repo = await history();
+  const hook = staged();
+  const treeMb = `${Math.round(tree.bytes / 1024 ** 2)} MB, ${tree.files} files`;
+  const rows: Row[] = [];
+
+  // (a) working tree vs secretlint and ripgrep; (d) one thread vs two.
+  log("(a) working tree …");
+  const two = await measure(keyscan("keyscan scan --threads 2", tree.dir, ["scan", ".", "--threads", "2"]), RUNS, 1);
+  const one = await measure(keyscan("keyscan scan --threads 1", tree.dir, ["scan", ".", "--threads", "1"]), RUNS);
+  const rc = join(BENCH_DIR, "secretlintrc.json");
+  writeFileSync(rc, `${JSON.stringify({ rules: [{ id: "@secretlint/secretlint-rule-preset-recommend" }] })}\n`);
+  const secretlintBin = join(ROOT, "node_modules", ".bin", "secretlint");
+  // secretlint takes ~10 s a run here: one run, not three.
+  const secretlint = await measure(
+    { label: "secretlint", cmd: secretlintBin, args: ["--secretlintrc", rc, "**/*"], cwd: tree.dir, okCodes: [0, 1] },
+    1,
+  );
+  rows.push({
+    comparison: "working tree: keyscan vs secretlint 13 (recommended preset)",
+    corpus: treeMb,
+    ours: two,
+    peer: secretlint,
+    ratio: `${(secretlint.medianMs / two.medianMs).toFixed(1)}× faster`,
+    target: "≥ 15× faster",
+    pass: secretlint.medianMs / two.medianMs >= 15,
+  });
+  const rgVersion = versionOf("rg", ["--version"]);
+  if (rgVersion) {
+    const keywords = [...buildContext().ruleset.prefilter.rulesByKeyword.keys()];
+    const rg = await measure(
+      {
+        label: "ripgrep",
+        cmd: "rg",
+        args: ["--count", "-i", "-F", "--no-ignore", "--hidden", "-g", "!.git", ...keywords.flatMap((k) => ["-e", k]), "."],
+        cwd: tree.dir,
+        okCodes: [0, 1],
+      },
+      RUNS,
+    );
+    rows.push({
+      comparison: `working tree: keyscan vs ripgrep (${keywords.length} rule keywords, -i -F)`,
+      corpus: treeMb,
+      ours: two,
+      peer: rg,
+      ratio: `${(two.medianMs / rg.medianMs).toFixed(2)}× rg's time`,
+      target: "≤ 2× rg's time",
+      pass: two.medianMs / rg.medianMs <= 2,
+    });
+  } else {
+    log("ripgrep (rg) is not installed: `apt-get install -y ripgrep`; its row is left out.");
+  }
+  rows.push({
+    comparison: "working tree: --threads 1 vs --threads 2",
+    corpus: treeMb,
+    ours: two,
+    peer: one,
+    ratio: `${(one.medianMs / two.medianMs).toFixed(2)}× faster with 2`,
+    target: "≥ 1.6×",
+    pass: one.medianMs / two.medianMs >= 1.6,
+  });
+
+  // (b) history vs git log -p and the floor, git cat-file of every object.
+  log("(b) history …");
+  const historyCorpus = `${repo.commits} commits, ${Math.round(repo.blobBytes / 1024 ** 2)} MB of blobs`;
+  const ours = await measure(keyscan("keyscan history", repo.dir, ["history"]), RUNS, 1);
+  const gitLog = await measure({ label: "git log -p --all", cmd: "git", args: ["log", "-p", "--all"], cwd: repo.dir }, RUNS);
+  const catFile = await measure(
+    { label: "git cat-file --batch-all-objects --batch", cmd: "git", args: ["cat-file", "--batch-all-objects", "--batch"], cwd: repo.dir },
+    RUNS,
+  );
+  rows.push({
+    comparison: "history: keyscan vs git log -p --all",
+    corpus: historyCorpus,
+    ours,
+    peer: gitLog,
+    ratio: `${(ours.medianMs / gitLog.medianMs).toFixed(2)}× git log's time`,
+    target: "≤ 1.0×",
+    pass: ours.medianMs / gitLog.medianMs <= 1,
+  });
+  rows.push({
+    comparison: "history: keyscan vs git cat-file --batch-all-objects --batch (the floor)",
+    corpus: historyCorpus,
+    ours,
+    peer: catFile,
+    ratio: `${(ours.medianMs / catFile.medianMs).toFixed(2)}× cat-file's time`,
+    target: "(for reference)",
+    pass: undefined,
+  });
+
+  // (c) the pre-commit hook: keyscan staged vs a bare node start.
+  log("(c) staged …");
+  const stagedRun = await measure(keyscan("keyscan staged", hook.dir, ["staged"]), 10, 2);
+  const bare = await measure({ label: "node -e 0", cmd: process.execPath, args: ["-e", "0"], cwd: hook.dir }, 10, 2);
+  const overhead = stagedRun.medianMs - bare.medianMs;
+  rows.push({
+    comparison: "staged, 10 files: keyscan staged vs node -e 0",
+    corpus: `${hook.files} files, ${Math.round(hook.bytes / 1024)} KB`,
+    ours: stagedRun,
+    peer: bare,
+    ratio: `+${Math.round(overhead)} ms`,
+    target: "≤ +120 ms",
+    pass: overhead <= 120,
+  });
+
+  printReport(rows, [two, one, ours, stagedRun], { rg: rgVersion });
+}
+
+function printReport(rows: Row[], ourRuns: Measured[], versions: { rg?: string }): void {
+  const lines = [
+    "| comparison | corpus | keyscan (median) | peer (median) | ratio | target | result | keyscan peak RSS |",
+    "|---|---|---|---|---|---|---|---|",
+    ...rows.map(
+      (row) =>
+        `| ${[
+        row.comparison,
+        row.corpus,
+        `${seconds(row.ours.medianMs)}${runs(row.ours)}`,
+        row.peer ? `${seconds(row.peer.medianMs)}${runs(row.peer)}` : "",
+        row.ratio,
+        row.target,
+        row.pass === undefined ? "–" : row.pass ? "pass" : "FAIL",
+        mb(row.ours.peakRssKb),
+      ].join(" | ")} |`,
+    ),
+  ];
+  const peak = Math.max(...ourRuns.map((run) => run.peakRssKb ?? 0));
+  const rssPass = canMeasureRss ? (peak / 1024 <= MAX_RSS_MB ? "pass" : "FAIL") : "not measured (no /usr/bin/time)";
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const secretlintVersion = (JSON.parse(readFileSync(join(ROOT, "node_modules", "secretlint", "package.json"), "utf8")) as { version: string }).version;
+  console.log(lines.join("\n"));
+  console.log(`\nPeak RSS of keyscan over all corpora: ${mb(peak)} (target ≤ ${MAX_RSS_MB} MB): ${rssPass}`);
+  console.log(
+    `\nMachine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB RAM; Node ${process.version}; ` +
+      `${versionOf("git", ["--version"])}; ${versions.rg ?? "ripgrep not installed"}; secretlint ${secretlintVersion}. ` +
+      `Medians of ${RUNS} runs after one warm-up (page cache warm), secretlint 1 run, staged and node -e 0 10 runs.`,
+  );
+}
+
+await main();

@@ -1,0 +1,90 @@
+// Runs a command several times and reports its median wall time and peak RSS.
+// Peak RSS comes from GNU time (`/usr/bin/time -f %M`) when it is installed; worker threads
+// share their process, so keyscan's figure covers them.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const GNU_TIME = "/usr/bin/time";
+export const canMeasureRss = existsSync(GNU_TIME);
+
+export interface Command {
+  label: string;
+  cmd: string;
+  args: string[];
+  cwd: string;
+  /** Exit codes that mean success (keyscan exits 1 when it reports findings, secretlint and grep too). */
+  okCodes?: number[];
+}
+
+export interface Measured {
+  label: string;
+  runs: number;
+  medianMs: number;
+  /** Kilobytes; undefined without GNU time. */
+  peakRssKb?: number;
+  /** Bytes the command wrote to stdout (read and discarded: some tools stop early when stdout is /dev/null). */
+  outputBytes: number;
+}
+
+interface Run {
+  ms: number;
+  rssKb?: number;
+  outputBytes: number;
+}
+
+function runOnce(command: Command): Promise<Run> {
+  const scratch = mkdtempSync(join(tmpdir(), "keyscan-bench-"));
+  const rssFile = join(scratch, "rss");
+  const [cmd, args] = canMeasureRss
+    ? [GNU_TIME, ["-f", "%M", "-o", rssFile, command.cmd, ...command.args]]
+    : [command.cmd, command.args];
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(cmd, args, { cwd: command.cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let outputBytes = 0;
+    let stderr = "";
+    child.stdout.on("data", (data: Buffer) => {
+      outputBytes += data.length;
+    });
+    child.stderr.on("data", (data: Buffer) => {
+      if (stderr.length < 4000) stderr += data.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = performance.now() - started;
+      const rss = canMeasureRss && existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8").trim().split("\n").at(-1)) : NaN;
+      rmSync(scratch, { recursive: true, force: true });
+      if (!(command.okCodes ?? [0]).includes(code ?? -1)) {
+        reject(new Error(`${command.label}: exit code ${code}\n${stderr.slice(0, 2000)}`));
+        return;
+      }
+      resolve({ ms, outputBytes, ...(Number.isFinite(rss) ? { rssKb: rss } : {}) });
+    });
+  });
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** `runs` timed runs, one after another, after `warmup` untimed ones (to fill the page cache). */
+export async function measure(command: Command, runs: number, warmup = 0): Promise<Measured> {
+  for (let i = 0; i < warmup; i++) await runOnce(command);
+  const results: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    results.push(await runOnce(command));
+    process.stderr.write(`  ${command.label}: run ${i + 1}/${runs} ${Math.round(results.at(-1)?.ms ?? 0)} ms\n`);
+  }
+  const rss = results.flatMap((run) => (run.rssKb === undefined ? [] : [run.rssKb]));
+  return {
+    label: command.label,
+    runs,
+    medianMs: median(results.map((run) => run.ms)),
+    ...(rss.length > 0 ? { peakRssKb: Math.max(...rss) } : {}),
+    outputBytes: results.at(-1)?.outputBytes ?? 0,
+  };
+}

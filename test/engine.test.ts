@@ -1,0 +1,75 @@
+// The engine's behaviour beyond single rules: decoding, pairs, vetoes, paths, overlaps, positions.
+import { describe, expect, it } from "vitest";
+import { awsKeyPair, checksummedToken, openaiProjectKey, pemPrivateKey, randomString, rng, ALNUM } from "../fixtures/fake-keys.js";
+import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
+import { createRuleset, scanChunk } from "../src/engine/scan.js";
+import { readDefaultRuleSources } from "../src/load-rules.js";
+
+const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
+const scan = (text: string, path = "file.txt") => scanChunk({ path, text }, ruleset);
+
+describe("engine", () => {
+  it("reports the secret's own line and columns", () => {
+    const key = openaiProjectKey(11);
+    const [finding] = scan(`a = 1\n  key: "${key}"\n`);
+    expect(finding).toMatchObject({ ruleId: "openai-project-key", line: 2, column: 9, endLine: 2, endColumn: 9 + key.length, secret: key });
+  });
+
+  it("finds an assignment inside a JSON-escaped string and reports the outer line", () => {
+    const value = randomString(rng(12), ALNUM, 32);
+    const notebook = `{\n "source": ["import os\\n", "db_password = \\"${value}\\"\\n"]\n}`;
+    const findings = scan(notebook, "nb.ipynb");
+    expect(findings.map((f) => [f.ruleId, f.line, f.secret])).toEqual([["generic-high-entropy", 2, value]]);
+  });
+
+  it("finds a PEM key escaped in JSON through the decoded layer", () => {
+    const escaped = pemPrivateKey(13).replaceAll("\n", "\\n");
+    const findings = scan(`{\n  "key": "${escaped}"\n}`);
+    expect(findings.map((f) => [f.ruleId, f.line])).toEqual([["private-key", 2]]);
+  });
+
+  it("finds URL-encoded and base64-encoded keys, at the encoded text's location", () => {
+    const accountKey = Buffer.from(randomString(rng(14), ALNUM, 64)).toString("base64");
+    const connection = `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${accountKey}`;
+    const token = checksummedToken(15, "ghp");
+    const encoded = scan(`x\nGET /cb?conn=${encodeURIComponent(connection)}`);
+    expect(encoded.map((f) => [f.ruleId, f.line, f.secret])).toEqual([["azure-storage-connection-string", 2, accountKey]]);
+    const blob = Buffer.from(`GITHUB_TOKEN=${token}\n`).toString("base64");
+    const [finding] = scan(`data:\n  env: ${blob}\n`);
+    expect(finding).toMatchObject({ ruleId: "github-ghp", line: 2, column: 8, secret: token });
+  });
+
+  it("reports an AWS secret only with its key id nearby, and carries the id as companion", () => {
+    const { id, secret } = awsKeyPair(16);
+    const paired = scan(`[default]\naws_access_key_id = ${id}\nregion = eu-west-1\nkey = ${secret}\n`);
+    expect(paired.find((f) => f.ruleId === "aws-secret-access-key")?.companion).toBe(id);
+    const alone = scan(`key = ${secret}\n${"\n".repeat(10)}aws_access_key_id = ${id}\n`);
+    expect(alone.map((f) => f.ruleId)).toEqual(["aws-access-key-id"]);
+  });
+
+  it("lets no other rule claim a token whose checksum fails", () => {
+    const bad = `ghp_${randomString(rng(17), ALNUM, 36)}`;
+    expect(scan(`GITHUB_TOKEN=${bad}`)).toEqual([]);
+    expect(scan(`GITHUB_TOKEN=${checksummedToken(17, "ghp")}`).map((f) => f.ruleId)).toEqual(["github-ghp"]);
+  });
+
+  it("runs the entropy detector on assignments, but not in lockfiles or on lookups", () => {
+    const value = randomString(rng(18), ALNUM, 32);
+    expect(scan(`client_secret = "${value}"`).map((f) => f.ruleId)).toEqual(["generic-high-entropy"]);
+    expect(scan(`client_secret = "${value}"`, "deps/yarn.lock")).toEqual([]);
+    expect(scan(`client_secret = os.environ["CLIENT_SECRET"]`)).toEqual([]);
+    expect(scan(`secret_sha256 = "${value}"`)).toEqual([]);
+    expect(scan('password = ""\npassword = get_password()')).toEqual([]);
+  });
+
+  it("keeps a specific rule over the entropy detector on the same text", () => {
+    const key = openaiProjectKey(19);
+    expect(scan(`api_key = "${key}"`).map((f) => f.ruleId)).toEqual(["openai-project-key"]);
+  });
+
+  it("honours the lines filter (staged changes)", () => {
+    const key = checksummedToken(20, "ghp");
+    const text = `a = ${key}\nb = ${checksummedToken(21, "ghp")}\n`;
+    expect(scanChunk({ path: "f", text, lines: new Set([2]) }, ruleset).map((f) => f.line)).toEqual([2]);
+  });
+});

@@ -12,9 +12,15 @@ export function parseSize(text: string): number {
   return Math.floor(Number(match[1]) * factor);
 }
 
+/** 1536 → "1.5 KB": for summaries and the progress bar. */
 export function formatBytes(bytes: number): string {
+  const units = ["KB", "MB", "GB", "TB"];
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { redactSecret } from "../src/report/redact.js";
-import { humanBytes, humanDuration, renderText } from "../src/report/text.js";
+import { humanDuration, renderText } from "../src/report/text.js";
+import { formatBytes } from "../src/size.js";
 import { emptyStats, type Finding } from "../src/types.js";
 import { input, keys, sampleFindings, scan } from "./report-fixtures.js";
 
@@ -111,10 +112,10 @@ describe("renderText", () => {
 
 describe("human units", () => {
   it("formats bytes and durations", () => {
-    expect(humanBytes(0)).toBe("0 B");
-    expect(humanBytes(1023)).toBe("1023 B");
-    expect(humanBytes(1536)).toBe("1.5 KB");
-    expect(humanBytes(3 * 1024 ** 3)).toBe("3.0 GB");
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(1023)).toBe("1023 B");
+    expect(formatBytes(1536)).toBe("1.5 KB");
+    expect(formatBytes(3 * 1024 ** 3)).toBe("3.0 GB");
     expect(humanDuration(999)).toBe("999 ms");
     expect(humanDuration(61_500)).toBe("61.50 s");
   });

@@ -1,5 +1,6 @@
 // The human report: findings grouped by file, then a one-line summary.
 import pc from "picocolors";
+import { formatBytes } from "../size.js";
 import type { Finding, ScanStats, Severity, Verification } from "../types.js";
 import { type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
 import { redactFinding } from "./redact.js";
@@ -74,7 +75,7 @@ function verificationLabel(verification: Verification, c: Colors): string {
 
 /** e.g. `Scanned 120 files (1.4 MB) in 0.82 s; skipped 3 (2 binary, 1 large). 2 findings (1 critical, 1 high).` */
 export function summaryLine(stats: ScanStats, findings: readonly Finding[], c: Colors = pc.createColors(false)): string {
-  const scanned = [`${plural(stats.files, "file")} (${humanBytes(stats.bytes)})`];
+  const scanned = [`${plural(stats.files, "file")} (${formatBytes(stats.bytes)})`];
   if (stats.commits !== undefined) scanned.push(plural(stats.commits, "commit"));
   if (stats.blobs !== undefined) scanned.push(plural(stats.blobs, "blob"));
   let line = `Scanned ${scanned.join(", ")} in ${humanDuration(stats.durationMs)}`;
@@ -115,18 +116,6 @@ function plural(count: number, noun: string): string {
 }
 
 /** Bytes in B, KB, MB or GB (1 KB = 1024 B), one decimal above bytes. */
-export function humanBytes(bytes: number): string {
-  const units = ["KB", "MB", "GB", "TB"];
-  if (bytes < 1024) return `${bytes} B`;
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
-
 export function humanDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }

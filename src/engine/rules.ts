@@ -3,6 +3,7 @@ import { parse as parseToml } from "smol-toml";
 import type { z } from "zod";
 import { nearest, UsageError } from "../errors.js";
 import type { Severity } from "../types.js";
+import { catastrophicPart } from "./regex-guard.js";
 import { type AllowListDef, type RuleDef, ruleSchema, rulesFileSchema } from "./schema.js";
 import { validatorNames } from "./validators.js";
 
@@ -163,6 +164,8 @@ export function compilePattern(pattern: string, fail: (what: string) => never): 
   try {
     const regex = new RegExp(source, flags);
     if (regex.test("")) fail("pattern matches the empty string");
+    const risky = catastrophicPart(source, flags);
+    if (risky) fail(`pattern can backtrack catastrophically at ${risky}: make the repeated part unambiguous`);
     return regex;
   } catch (error) {
     if (error instanceof UsageError) throw error;

@@ -1,6 +1,7 @@
 // The command line: parses arguments, wires sources → engine → filters → reporters, sets the exit code.
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "./errors.js";
+import { exitOnInterrupt } from "./interrupt.js";
 import { runBaseline, runInstall, runRules, runScan, type ScanFlags } from "./commands.js";
 import { VERSION } from "./version.js";
 
@@ -76,6 +77,7 @@ function setExit(code: number): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  exitOnInterrupt();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

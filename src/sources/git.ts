@@ -44,14 +44,27 @@ export interface GitOptions {
   signal?: AbortSignal;
 }
 
+/** The git processes running now, so an interrupted keyscan can stop them before it exits. */
+const running = new Set<ChildProcess>();
+
 /** Starts `git <args>` with the safe settings; stdin is a pipe only when asked for. */
 export function spawnGit(args: readonly string[], options: GitOptions & { stdin?: boolean }): ChildProcess {
-  return spawn("git", [...SAFE_CONFIG, ...args], {
+  const child = spawn("git", [...SAFE_CONFIG, ...args], {
     cwd: options.cwd,
     env: gitEnv(),
     stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  running.add(child);
+  child.on("exit", () => running.delete(child));
+  child.on("error", () => running.delete(child));
+  return child;
+}
+
+/** Stops every git process keyscan started that is still running (Ctrl-C). */
+export function killGitChildren(): void {
+  for (const child of running) child.kill("SIGTERM");
+  running.clear();
 }
 
 /** git's own one-line explanation, without the "fatal: " prefix. */

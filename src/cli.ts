@@ -2,7 +2,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "./errors.js";
 import { exitOnInterrupt } from "./interrupt.js";
-import { runBaseline, runInstall, runRules, runScan, type ScanFlags } from "./commands.js";
+import { runBaseline, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
+import { runMigrateGitleaks } from "./migrate/command.js";
 import { VERSION } from "./version.js";
 
 const EXIT_ERROR = 2;
@@ -57,10 +58,29 @@ export function buildProgram(): Command {
     .argument("[paths...]", "files or folders to scan")
     .action(async (paths: string[], flags: ScanFlags) => setExit(await runBaseline(paths, flags)));
 
+  scanOptions(program.command("pre-push"))
+    .description("git pre-push hook: scan the commits being pushed (git passes them on standard input)")
+    .argument("[remote]", "the remote's name, as git passes it")
+    .argument("[url]", "the remote's URL, as git passes it (unused)")
+    .action(async (remote: string | undefined, _url: string | undefined, flags: ScanFlags) =>
+      setExit(await runPrePush(remote, flags)),
+    );
+
   program
     .command("install")
     .description("install the pre-commit hook (husky if present, else git hooks); chains an existing hook")
-    .action(async () => setExit(await runInstall()));
+    .option("--pre-push", "install the pre-push hook instead: scans the commits being pushed")
+    .action(async (flags: { prePush?: boolean }) => setExit(await runInstall(flags)));
+
+  program
+    .command("migrate")
+    .description("convert another scanner's config: keyscan migrate gitleaks [.gitleaks.toml]")
+    .argument("<tool>", 'the scanner to migrate from: "gitleaks"')
+    .argument("[file]", "its config file (default .gitleaks.toml)")
+    .action((tool: string, file: string | undefined) => {
+      if (tool !== "gitleaks") throw new UsageError(`migrate: unknown tool "${tool}" (supported: gitleaks)`);
+      setExit(runMigrateGitleaks(file ? [file] : [], process.cwd()));
+    });
 
   program
     .command("rules")

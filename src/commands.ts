@@ -6,6 +6,8 @@ import { join, resolve } from "node:path";
 import { type Config, emptyConfig, findConfig, loadConfig } from "./config.js";
 import { UsageError } from "./errors.js";
 import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "./filters/baseline.js";
+import { gitleaksIgnored, parseGitleaksIgnore } from "./migrate/gitleaks.js";
+import { preCommitFrameworkRanges, prePushRanges } from "./prepush.js";
 import { installHook } from "./install.js";
 import { buildContext, drain, ruleMetas, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
 import { render } from "./report/index.js";
@@ -100,7 +102,7 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
             });
     ({ findings, stats } = await drain(items, scan, warn));
   }
-  findings = dropKnown(findings, suppressedFingerprints(flags, setup));
+  findings = dropSuppressed(findings, flags, setup);
   if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
   stats.durationMs = Math.round(performance.now() - started);
   return { findings, stats };
@@ -123,13 +125,20 @@ function requireRepository(root: string | undefined, command: string): string {
   return root;
 }
 
-/** .keyscanignore (at the repository root, or the current folder outside one) and --baseline. */
-function suppressedFingerprints(flags: ScanFlags, setup: Setup): Set<string> {
+/**
+ * The suppressions kept beside the code: .keyscanignore and .gitleaksignore (at the repository root,
+ * or the current folder outside one), and the --baseline file.
+ */
+function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Finding[] {
+  const top = setup.root ?? setup.cwd;
   const known = new Set<string>();
-  const ignoreFile = join(setup.root ?? setup.cwd, IGNORE_FILE);
+  const ignoreFile = join(top, IGNORE_FILE);
   if (existsSync(ignoreFile)) for (const entry of parseIgnoreFile(readFileSync(ignoreFile, "utf8"))) known.add(entry);
   if (flags.baseline) for (const entry of readBaseline(flags.baseline).findings) known.add(entry.fingerprint);
-  return known;
+  const gitleaksFile = join(top, ".gitleaksignore");
+  const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readFileSync(gitleaksFile, "utf8")) : [];
+  const kept = dropKnown(findings, known);
+  return gitleaksEntries.length === 0 ? kept : kept.filter((finding) => !gitleaksIgnored(finding, gitleaksEntries));
 }
 
 export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags): Promise<number> {
@@ -167,19 +176,36 @@ export async function runBaseline(paths: string[], flags: ScanFlags): Promise<nu
   return 0;
 }
 
-export async function runInstall(): Promise<number> {
+export async function runInstall(flags: { prePush?: boolean }): Promise<number> {
   const root = requireRepository(await repoRoot(process.cwd()), "install");
   const hooksDir = await hooksDirectory(root);
   const localBin = join(root, "node_modules", ".bin", "keyscan");
-  const command = existsSync(localBin)
-    ? "npx --no-install keyscan staged"
-    : `"${process.execPath}" "${process.argv[1] ?? "keyscan"}" staged`;
-  const result = installHook({ root, hooksDir, command });
+  const keyscan = existsSync(localBin)
+    ? "npx --no-install keyscan"
+    : `"${process.execPath}" "${process.argv[1] ?? "keyscan"}"`;
+  const hookName = flags.prePush ? "pre-push" : "pre-commit";
+  const command = flags.prePush ? `${keyscan} pre-push "$@"` : `${keyscan} staged`;
+  const result = installHook({ root, hooksDir, command, hookName });
   const kept = result.keptAs ? ` (the existing hook was kept as ${result.keptAs} and runs after keyscan)` : "";
   const said =
     result.action === "unchanged" ? `already installed in ${result.file}` : `${result.action} ${result.file}${kept}`;
-  process.stdout.write(`keyscan: pre-commit hook ${said}\n`);
+  process.stdout.write(`keyscan: ${hookName} hook ${said}\n`);
   return 0;
+}
+
+/**
+ * `keyscan pre-push [remote]`: git's pre-push hook. Scans exactly the commits being pushed, from the
+ * lines git writes on standard input (or the range the pre-commit framework passes in its variables).
+ */
+export async function runPrePush(remote: string | undefined, flags: ScanFlags): Promise<number> {
+  const root = requireRepository(await repoRoot(process.cwd()), "pre-push");
+  let revs = preCommitFrameworkRanges(process.env);
+  if (!revs) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    revs = await prePushRanges(Buffer.concat(chunks).toString("utf8"), remote ?? "origin", root);
+  }
+  return revs.length === 0 ? 0 : runScan("history", revs, flags);
 }
 
 /**

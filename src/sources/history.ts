@@ -48,13 +48,18 @@ interface Introduction {
   parents: string[];
 }
 
+/** The only options accepted among revisions: they select commits and run nothing (pre-push uses them). */
+const REV_SELECTORS = /^--(not|all|(branches|tags|remotes)(=[^=]*)?)$/;
+
 export async function scanHistory(
   options: HistoryOptions,
   scanBlob: (chunk: Chunk) => Promise<Finding[]>,
 ): Promise<{ findings: Finding[]; stats: HistoryStats }> {
   await requireRepository(options.cwd);
   for (const rev of options.revs ?? []) {
-    if (rev.startsWith("-")) throw new UsageError(`invalid revision "${rev}": a revision cannot start with "-"`);
+    if (rev.startsWith("-") && !REV_SELECTORS.test(rev)) {
+      throw new UsageError(`invalid revision "${rev}": a revision cannot start with "-" (except --not, --all, --branches, --tags, --remotes)`);
+    }
   }
   const stats: HistoryStats = { commits: 0, blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
   const catFile = new CatFile(options.cwd);

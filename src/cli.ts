@@ -55,8 +55,13 @@ export function buildProgram(): Command {
 
   scanOptions(program.command("baseline"))
     .description("write current findings to .keyscan-baseline.json (fingerprints, never secrets)")
-    .argument("[paths...]", "files or folders to scan")
-    .action(async (paths: string[], flags: ScanFlags) => setExit(await runBaseline(paths, flags)));
+    .argument("[paths...]", "files or folders to scan (revisions with --history)")
+    .option("--history", "take the findings from git history instead of the working tree")
+    .option("--since <date>", "with --history: only commits more recent than this date")
+    .option("--prune", "drop entries that are no longer found, and add none")
+    .action(async (paths: string[], flags: ScanFlags & { history?: boolean; prune?: boolean }) =>
+      setExit(await runBaseline(paths, flags)),
+    );
 
   scanOptions(program.command("pre-push"))
     .description("git pre-push hook: scan the commits being pushed (git passes them on standard input)")

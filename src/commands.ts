@@ -13,7 +13,7 @@ import { buildContext, drain, ruleMetas, type ScanContext, scanAndFilter, scanTe
 import { render } from "./report/index.js";
 import { parseSize } from "./size.js";
 import { workingTreeItems } from "./sources/files.js";
-import { git, repoRoot, splitNul } from "./sources/git.js";
+import { bareGitDir, git, repoRoot, splitNul } from "./sources/git.js";
 import { scanHistory } from "./sources/history.js";
 import { stagedItems } from "./sources/staged.js";
 import { stdinItems } from "./sources/stdin.js";
@@ -83,9 +83,11 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   let findings: Finding[];
   let stats: ScanStats;
   if (mode === "history") {
-    const root = requireRepository(setup.root, "history");
+    // A bare repository has history but no top level: git runs in its git folder.
+    const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
     const scanBlob = async (chunk: Parameters<typeof scanText>[0]) => scanText(chunk, setup.context);
-    const result = await scanHistory({ cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since }, scanBlob);
+    const historyOptions = { cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning: warn };
+    const result = await scanHistory(historyOptions, scanBlob);
     findings = result.findings.filter((finding) => !setup.context.allow.findingAllowed(finding));
     stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
   } else {
@@ -167,12 +169,25 @@ function parseExitCode(text: string): number {
   return code;
 }
 
-export async function runBaseline(paths: string[], flags: ScanFlags): Promise<number> {
-  const setup = await setUp(flags, scanRootOf(paths));
-  const { findings } = await collectFindings("scan", paths, { ...flags, baseline: undefined }, setup);
+/**
+ * `keyscan baseline [PATH...]` (or `--history [REV...]`): writes the current findings' fingerprints.
+ * `--prune` keeps only the existing entries that are still found, and adds none.
+ */
+export async function runBaseline(args: string[], flags: ScanFlags & { history?: boolean; prune?: boolean }): Promise<number> {
+  const mode = flags.history ? "history" : "scan";
+  const setup = await setUp(flags, mode === "scan" ? scanRootOf(args) : process.cwd());
   const file = flags.output ?? join(setup.root ?? setup.cwd, BASELINE_FILE);
-  writeFileAtomic(file, serializeBaseline(makeBaseline(findings)));
-  process.stderr.write(`keyscan: wrote ${findings.length} finding(s) to ${file}\n`);
+  const { findings } = await collectFindings(mode, args, { ...flags, baseline: undefined }, setup);
+  let baseline = makeBaseline(findings);
+  if (flags.prune) {
+    const existing = readBaseline(file);
+    const found = new Set(baseline.findings.map((entry) => entry.fingerprint));
+    baseline = { ...existing, findings: existing.findings.filter((entry) => found.has(entry.fingerprint)) };
+    const dropped = existing.findings.length - baseline.findings.length;
+    process.stderr.write(`keyscan: pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found from ${file}\n`);
+  }
+  writeFileAtomic(file, serializeBaseline(baseline));
+  process.stderr.write(`keyscan: wrote ${baseline.findings.length} finding(s) to ${file}\n`);
   return 0;
 }
 

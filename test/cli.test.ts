@@ -106,6 +106,22 @@ describe("keyscan scan", () => {
   });
 });
 
+it("baseline --prune drops entries no longer found and adds none; --history takes them from history", () => {
+  const dir = repo();
+  dir.write("a.env", `A=${key}\nB=${openaiProjectKey(105)}\n`);
+  expect(runCli(["baseline"], { cwd: dir.dir }).code).toBe(0);
+  const entries = () => JSON.parse(readFileSync(join(dir.dir, ".keyscan-baseline.json"), "utf8")).findings;
+  expect(entries()).toHaveLength(2);
+  dir.write("a.env", `A=${key}\nC=${openaiProjectKey(106)}\n`);
+  const pruned = runCli(["baseline", "--prune"], { cwd: dir.dir });
+  expect(pruned.stderr).toMatch(/pruned 1 entry/);
+  expect(entries()).toHaveLength(1);
+  dir.add("a.env");
+  dir.commit();
+  expect(runCli(["baseline", "--history"], { cwd: dir.dir }).code).toBe(0);
+  expect(entries()).toHaveLength(2);
+});
+
 describe("bad input", () => {
   it("gives one sentence and exit 2 for an invalid config, naming the file and key", () => {
     const dir = repo();

@@ -10,6 +10,7 @@ import { gitleaksIgnored, parseGitleaksIgnore } from "./migrate/gitleaks.js";
 import { preCommitFrameworkRanges, prePushRanges } from "./prepush.js";
 import { installHook } from "./install.js";
 import { buildContext, drain, ruleMetas, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
+import { neutralize } from "./report/common.js";
 import { render } from "./report/index.js";
 import { parseSize } from "./size.js";
 import { workingTreeItems } from "./sources/files.js";
@@ -79,7 +80,8 @@ function scanRootOf(paths: readonly string[]): string {
 async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags, setup: Setup) {
   const started = performance.now();
   const scan = async (chunk: Parameters<typeof scanAndFilter>[0]) => scanAndFilter(chunk, setup.context);
-  const warn = (message: string) => process.stderr.write(`keyscan: warning: ${message}\n`);
+  // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
+  const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
   let findings: Finding[];
   let stats: ScanStats;
   if (mode === "history") {

@@ -93,6 +93,7 @@ export async function drain(
   const sizes: number[] = [];
   let settled = 0;
   let inFlight = 0;
+  const submodules: string[] = [];
   for await (const item of items) {
     if (item.kind === "chunk") {
       stats.files++;
@@ -114,7 +115,15 @@ export async function drain(
     else if (item.reason === "unreadable") {
       stats.unreadable++;
       onWarning(`cannot read ${item.path}${item.detail ? ` (${item.detail})` : ""}; skipped`);
-    } else stats.skippedOther++;
+    } else {
+      stats.skippedOther++;
+      if (item.reason === "submodule") submodules.push(item.path);
+    }
+  }
+  // Said once, not once a submodule: a repository may have hundreds.
+  if (submodules.length > 0) {
+    const more = submodules.length > 1 ? ` and ${submodules.length - 1} more` : "";
+    onWarning(`submodules are not scanned: ${submodules[0]}${more} (scan each from its own folder)`);
   }
   const findings = (await Promise.all(pending)).flat();
   return { findings, stats };

@@ -137,6 +137,17 @@ export async function repoRoot(cwd: string): Promise<string | undefined> {
   }
 }
 
+/** A bare repository's git folder (absolute), or undefined when `cwd` is not in a bare repository: it has history but no top level. */
+export async function bareGitDir(cwd: string): Promise<string | undefined> {
+  try {
+    const [bare, dir] = (await git(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], { cwd })).toString("utf8").trim().split("\n");
+    return bare === "true" ? dir : undefined;
+  } catch (error) {
+    if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
+    return undefined;
+  }
+}
+
 /** Splits NUL-terminated output (`-z`) into its fields, dropping the empty tail. */
 export function splitNul(output: Buffer): string[] {
   const fields = output.toString("utf8").split("\0");

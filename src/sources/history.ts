@@ -28,6 +28,8 @@ export interface HistoryOptions {
   /** Only commits more recent than this date (git's --since syntax, e.g. "2024-01-01" or "2 weeks ago"). */
   since?: string;
   signal?: AbortSignal;
+  /** Told once of anything that makes the result partial (a shallow clone). */
+  onWarning?: (message: string) => void;
 }
 
 export interface HistoryStats {
@@ -56,6 +58,9 @@ export async function scanHistory(
   scanBlob: (chunk: Chunk) => Promise<Finding[]>,
 ): Promise<{ findings: Finding[]; stats: HistoryStats }> {
   await requireRepository(options.cwd);
+  if ((await git(["rev-parse", "--is-shallow-repository"], { cwd: options.cwd })).toString("utf8").trim() === "true") {
+    options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
+  }
   for (const rev of options.revs ?? []) {
     if (rev.startsWith("-") && !REV_SELECTORS.test(rev)) {
       throw new UsageError(`invalid revision "${rev}": a revision cannot start with "-" (except --not, --all, --branches, --tags, --remotes)`);

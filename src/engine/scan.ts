@@ -149,7 +149,7 @@ function collectEntropyMatches(rule: CompiledEntropyRule, layer: Layer, depth: n
     const entropy = shannonEntropy(value);
     if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
     const name = text.slice(found.index, span[0]);
-    if (NOT_SECRET_NAME.test(name) || lineLength(text, span[0]) > MAX_ASSIGNMENT_LINE) continue;
+    if (NOT_SECRET_NAME.test(name) || lineLongerThan(text, span[0], MAX_ASSIGNMENT_LINE)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value)) continue;
     const [start, end] = layer.outer(span[0], span[1]);
     out.push({ rule, start, end, secret: value, match: found[0], entropy, depth });
@@ -168,9 +168,16 @@ function dropVetoed(raw: RawMatch[]): void {
   raw.splice(0, raw.length, ...keep);
 }
 
-function lineLength(text: string, offset: number): number {
-  const end = text.indexOf("\n", offset);
-  return (end === -1 ? text.length : end) - (text.lastIndexOf("\n", offset) + 1);
+/**
+ * True when the line holding `offset` is longer than `limit`. Looks at no more than 2 × limit
+ * characters, so a 5 MB single-line bundle with many candidates is not scanned end to end for each.
+ */
+function lineLongerThan(text: string, offset: number, limit: number): boolean {
+  const from = Math.max(0, offset - limit);
+  const newline = text.slice(from, offset).lastIndexOf("\n");
+  if (newline === -1 && from > 0) return true; // no line break in the `limit` characters before
+  const lineStart = newline === -1 ? 0 : from + newline + 1;
+  return !text.slice(offset, lineStart + limit + 1).includes("\n") && lineStart + limit + 1 <= text.length;
 }
 
 /** Random keys mix letters and digits; identifiers and words do not. */

@@ -72,7 +72,7 @@ describe("encodings and line endings, through the CLI", () => {
     const { code, report } = scanJson(made.dir);
     expect(code).toBe(1);
     const byFile = Object.fromEntries(report.findings.map((finding) => [finding.file, finding]));
-    expect(byFile["bad-utf8.txt"]).toMatchObject({ line: 3, column: 7, secret: keys[0] });
+    expect(byFile["bad-utf8.txt"]).toMatchObject({ line: 3, column: 8, secret: keys[0] });
     expect(byFile["le.txt"]).toMatchObject({ line: 2, column: 8, secret: keys[1] });
     expect(byFile["be.txt"]).toMatchObject({ line: 2, column: 8, secret: keys[1] });
     expect(byFile["crlf.env"]).toMatchObject({ line: 3, column: 16, secret: keys[3] });

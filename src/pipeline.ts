@@ -96,7 +96,8 @@ export async function drain(
   const submodules: string[] = [];
   for await (const item of items) {
     if (item.kind === "chunk") {
-      stats.files++;
+      const window = item.chunk.window;
+      if (!window || (window.line === 1 && window.column === 1)) stats.files++; // a big file's later windows are the same file
       stats.bytes += item.bytes;
       const result = scan(item.chunk);
       result.catch(() => undefined); // a failure surfaces from Promise.all below, not as an unhandled rejection

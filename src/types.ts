@@ -11,6 +11,12 @@ export interface Chunk {
   /** Only findings that start on one of these 1-based lines count (staged: the added lines). */
   lines?: ReadonlySet<number>;
   commit?: CommitInfo;
+  /**
+   * One window of a file too big to read at once: where `text` starts in the file (1-based line and
+   * column), and the offset in `text` where the next window takes over (windows overlap, so a key
+   * across the boundary is whole in one of them; matches starting at `handOff` or later are left to the next).
+   */
+  window?: { line: number; column: number; handOff: number };
 }
 
 export interface CommitInfo {

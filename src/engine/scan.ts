@@ -62,8 +62,9 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
   const reportable = raw.filter((match) => match.rule.report && attachCompanion(match, raw, lines));
   const findings: Finding[] = [];
   for (const match of dropOverlaps(reportable)) {
-    const start = lines.position(match.start);
-    const end = lines.position(match.end);
+    if (chunk.window && match.start >= chunk.window.handOff) continue;
+    const start = inFile(lines.position(match.start), chunk.window);
+    const end = inFile(lines.position(match.end), chunk.window);
     if (chunk.lines && !touches(chunk.lines, start.line, end.line)) continue;
     findings.push({
       ruleId: match.rule.id,
@@ -234,6 +235,13 @@ function dropOverlaps(matches: RawMatch[]): RawMatch[] {
 function touches(lines: ReadonlySet<number>, first: number, last: number): boolean {
   for (let line = first; line <= last; line++) if (lines.has(line)) return true;
   return false;
+}
+
+/** A position in a window's text (see Chunk.window) as a position in its file. */
+function inFile(position: { line: number; column: number }, window: Chunk["window"]): { line: number; column: number } {
+  if (!window) return position;
+  const column = position.line === 1 ? position.column + window.column - 1 : position.column;
+  return { line: position.line + window.line - 1, column };
 }
 
 /** Maps offsets to 1-based line and UTF-16 column. */

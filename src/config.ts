@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
-import { describeIssue, parseRuleDef } from "./engine/rules.js";
+import { describeIssue, firstIssue, parseRuleDef } from "./engine/rules.js";
 import type { RuleDef } from "./engine/schema.js";
 import { allowListSchema } from "./engine/schema.js";
 import { UsageError } from "./errors.js";
@@ -82,7 +82,7 @@ export function parseConfig(text: string, file: string): Config {
   }
   const result = configSchema.safeParse(data);
   if (!result.success) {
-    const issue = result.error.issues[0];
+    const issue = firstIssue(result.error);
     const key = issue?.code === "unrecognized_keys" ? issue.keys[0] : issue?.path[issue.path.length - 1];
     const line = typeof key === "string" ? lineOfKey(text, key) : undefined;
     const known = KNOWN_KEYS[String(issue?.path[0] ?? "")] ?? [];

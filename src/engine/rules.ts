@@ -88,9 +88,14 @@ function ruleKeys(kind: unknown): string[] {
     : [...common, "kind", "pattern", "secretGroup", "minEntropy", "validate", "requires"];
 }
 
+/** The schema problem to tell: an unknown key first (`patern = ...` is a misspelling more than a missing `pattern`). */
+export function firstIssue(error: z.ZodError): z.core.$ZodIssue | undefined {
+  return error.issues.find((issue) => issue.code === "unrecognized_keys") ?? error.issues[0];
+}
+
 /** One sentence for the first schema problem, with a "did you mean" for unknown keys. */
 export function describeIssue(error: z.ZodError, knownKeys: readonly string[]): string {
-  const issue = error.issues[0];
+  const issue = firstIssue(error);
   if (!issue) return "invalid";
   const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
   if (issue.code === "unrecognized_keys") {

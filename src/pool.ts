@@ -1,9 +1,12 @@
 // Scans chunks on worker threads, so the main thread is left to read files and report.
 //
-// Small inputs (a pre-commit hook's handful of files) are scanned in the main thread: a worker
-// costs ~40 ms to start. Workers start only once the bytes seen pass `inlineBytes`.
-// Chunks are batched: an idle worker gets what is waiting at once; while every worker is busy,
-// chunks gather into batches of up to BATCH_BYTES, so big scans cost few messages.
+// Small inputs (a pre-commit hook's handful of files) are scanned in the main thread: workers take
+// ~300 ms to load and build their rules here. They start once the bytes seen pass `inlineBytes`,
+// and the main thread goes on scanning until the first of them is ready. Readiness is a shared flag,
+// not only a message: a source that reads files synchronously never lets the event loop deliver one.
+// Chunks are batched (up to BATCH_BYTES, so big scans cost few messages), and a batch goes to the
+// worker with the fewest bytes outstanding, if it has room. A batch that is not full is closed when
+// the event loop turns, i.e. when the producer waits: for I/O, or for drain's bound on the bytes in flight.
 import { Worker } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
 import { UsageError } from "./errors.js";
@@ -23,18 +26,21 @@ export interface ScanPoolOptions {
   entropy: boolean;
   /** The main thread's rules when the caller has built them already; built from configFile otherwise. */
   context?: ScanContext;
-  /** Bytes scanned in the main thread before the workers start (measured: see scripts/bench.ts). */
+  /** Bytes seen before the workers start; the main thread scans until one is ready. 0: workers only, from the first chunk. */
   inlineBytes?: number;
   /** The worker script; dist/worker.js by default. */
   workerUrl?: URL;
 }
 
-/** Below this many bytes the workers' start-up costs more than scanning in the main thread. */
-export const INLINE_BYTES = 2 * 1024 * 1024;
-const BATCH_BYTES = 1024 * 1024;
-const BATCH_CHUNKS = 512;
-/** Batches sent to one worker and not yet answered: two, so it never waits for the next one. */
-const MAX_OUTSTANDING = 2;
+/** About what the main thread scans while workers start (~300 ms at ~15–20 MB/s on real code). */
+export const INLINE_BYTES = 4 * 1024 * 1024;
+const BATCH_BYTES = 256 * 1024;
+const BATCH_CHUNKS = 256;
+/**
+ * A worker is sent more only while it has less than this outstanding; the rest waits in the queue
+ * for whichever worker finishes first, since files differ widely in the time they take per byte.
+ */
+const MAX_OUTSTANDING_BYTES = 2 * 1024 * 1024;
 
 /**
  * The bundled CLI runs from dist/, beside dist/worker.js. Run from the TypeScript sources
@@ -58,9 +64,14 @@ interface Batch {
 
 interface Thread {
   worker: Worker;
-  /** Batches sent, by id, until answered. */
-  outstanding: Map<number, Pending[]>;
+  /** WorkerSetup.ready. */
+  ready: Int32Array;
+  /** Batches sent, by id, until answered, and their bytes. */
+  outstanding: Map<number, { waiting: Pending[]; bytes: number }>;
+  outstandingBytes: number;
 }
+
+const isReady = (thread: Thread): boolean => Atomics.load(thread.ready, 0) === 1;
 
 export function createScanPool(options: ScanPoolOptions): ScanPool {
   let context = options.context;
@@ -77,8 +88,9 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   }
 
   const inlineBytes = options.inlineBytes ?? INLINE_BYTES;
-  const setup: WorkerSetup = { entropy: options.entropy, ...(options.configFile ? { configFile: options.configFile } : {}) };
   const threads: Thread[] = [];
+  /** The batch being filled, then full batches waiting for a worker to be ready. */
+  let open: Batch | undefined;
   const queue: Batch[] = [];
   let seenBytes = 0;
   let nextId = 0;
@@ -86,9 +98,11 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
 
   const fail = (error: Error): void => {
     failure ??= error;
-    for (const batch of queue.splice(0)) for (const pending of batch.waiting) pending.reject(failure);
+    const unsent = open ? [...queue.splice(0), open] : queue.splice(0);
+    open = undefined;
+    for (const batch of unsent) for (const pending of batch.waiting) pending.reject(failure);
     for (const thread of threads) {
-      for (const waiting of thread.outstanding.values()) for (const pending of waiting) pending.reject(failure);
+      for (const batch of thread.outstanding.values()) for (const pending of batch.waiting) pending.reject(failure);
       thread.outstanding.clear();
     }
   };
@@ -96,15 +110,32 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   const startWorkers = (): void => {
     const url = options.workerUrl ?? defaultWorkerUrl();
     for (let i = 0; i < options.threads; i++) {
-      const thread: Thread = { worker: new Worker(url, { workerData: setup }), outstanding: new Map() };
+      const ready = new Int32Array(new SharedArrayBuffer(4));
+      const setup: WorkerSetup = {
+        entropy: options.entropy,
+        ready,
+        ...(options.configFile ? { configFile: options.configFile } : {}),
+      };
+      const thread: Thread = {
+        worker: new Worker(url, { workerData: setup }),
+        ready,
+        outstanding: new Map(),
+        outstandingBytes: 0,
+      };
       thread.worker.on("message", (reply: WorkerReply) => {
+        if (reply.kind === "ready") {
+          dispatch();
+          return;
+        }
         if (reply.kind === "failed") {
           fail(reply.usage ? new UsageError(reply.message) : new Error(`scan worker failed: ${reply.message}`));
           return;
         }
-        const waiting = thread.outstanding.get(reply.id) ?? [];
+        const batch = thread.outstanding.get(reply.id);
+        if (!batch) return;
         thread.outstanding.delete(reply.id);
-        waiting.forEach((pending, index) => pending.resolve(reply.findings[index] ?? []));
+        thread.outstandingBytes -= batch.bytes;
+        batch.waiting.forEach((pending, index) => pending.resolve(reply.findings[index] ?? []));
         dispatch();
       });
       thread.worker.on("error", (error) => fail(new Error(`scan worker failed: ${error.message}`)));
@@ -115,37 +146,37 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     }
   };
 
-  /** Hands waiting batches to the least busy workers that have room. */
+  /** Hands full batches to the ready worker with the fewest bytes outstanding, while one has room. */
   const dispatch = (): void => {
     while (queue.length > 0) {
-      const thread = threads.reduce<Thread | undefined>(
-        (best, candidate) =>
-          candidate.outstanding.size < MAX_OUTSTANDING &&
-          (!best || candidate.outstanding.size < best.outstanding.size)
-            ? candidate
-            : best,
-        undefined,
-      );
+      const thread = threads
+        .filter((t) => isReady(t) && t.outstandingBytes < MAX_OUTSTANDING_BYTES)
+        .reduce<Thread | undefined>((best, t) => (!best || t.outstandingBytes < best.outstandingBytes ? t : best), undefined);
       const batch = thread ? queue.shift() : undefined;
       if (!thread || !batch) return;
       const id = nextId++;
-      thread.outstanding.set(id, batch.waiting);
+      thread.outstanding.set(id, { waiting: batch.waiting, bytes: batch.bytes });
+      thread.outstandingBytes += batch.bytes;
       thread.worker.postMessage({ id, chunks: batch.chunks } satisfies BatchRequest);
     }
   };
 
+  const closeBatch = (): void => {
+    if (open) queue.push(open);
+    open = undefined;
+    dispatch();
+  };
+
   const enqueue = (chunk: Chunk): Promise<Finding[]> =>
     new Promise((resolve, reject) => {
-      const bytes = chunk.text.length;
-      let batch = queue.at(-1);
-      if (!batch || batch.bytes + bytes > BATCH_BYTES || batch.chunks.length >= BATCH_CHUNKS) {
-        batch = { chunks: [], waiting: [], bytes: 0 };
-        queue.push(batch);
+      if (!open) {
+        open = { chunks: [], waiting: [], bytes: 0 };
+        setImmediate(closeBatch);
       }
-      batch.chunks.push(chunk);
-      batch.waiting.push({ resolve, reject });
-      batch.bytes += bytes;
-      dispatch();
+      open.chunks.push(chunk);
+      open.waiting.push({ resolve, reject });
+      open.bytes += chunk.text.length;
+      if (open.bytes >= BATCH_BYTES || open.chunks.length >= BATCH_CHUNKS) closeBatch();
     });
 
   return {
@@ -153,9 +184,9 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       if (failure) throw failure;
       if (threads.length === 0) {
         seenBytes += chunk.text.length;
-        if (seenBytes <= inlineBytes) return inline(chunk);
-        startWorkers();
+        if (seenBytes > inlineBytes) startWorkers();
       }
+      if (inlineBytes > 0 && !threads.some(isReady)) return inline(chunk);
       return enqueue(chunk);
     },
     async close() {

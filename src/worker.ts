@@ -9,6 +9,8 @@ import type { Chunk, Finding } from "./types.js";
 export interface WorkerSetup {
   configFile?: string;
   entropy: boolean;
+  /** Set to 1 once the rules are built: the pool reads it without waiting for the event loop. */
+  ready: Int32Array;
 }
 
 export interface BatchRequest {
@@ -17,6 +19,8 @@ export interface BatchRequest {
 }
 
 export type WorkerReply =
+  /** The rules are built: the pool may send batches (until then it scans in the main thread). */
+  | { kind: "ready" }
   | { kind: "findings"; id: number; findings: Finding[][] }
   /** The rules could not be built, or a batch threw: the pool fails with this message. */
   | { kind: "failed"; message: string; usage: boolean };
@@ -41,6 +45,8 @@ if (port) {
   }
   const ready = context;
   if (ready) {
+    Atomics.store(setup.ready, 0, 1);
+    port.postMessage({ kind: "ready" } satisfies WorkerReply);
     port.on("message", (request: BatchRequest) => {
       try {
         const findings = request.chunks.map((chunk) => scanAndFilter(chunk, ready));

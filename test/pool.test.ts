@@ -52,6 +52,16 @@ describe("createScanPool", () => {
     expect(found[5]?.[0]).toMatchObject({ path: "src/file5.ts", line: 3, ruleId: "openai-project-key" });
   });
 
+  it("hands over from the main thread to the workers without losing or reordering findings", async () => {
+    // Workers start after the first byte; chunks are scanned in the main thread until one is ready.
+    const pool = createScanPool({ threads: 2, entropy: true, inlineBytes: 1 });
+    const input = chunks(1500);
+    const found = await Promise.all(input.map((chunk) => pool.scan(chunk)));
+    await pool.close();
+    const context = buildContext();
+    expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
+  });
+
   it("keeps a chunk's line filter across the thread boundary", async () => {
     const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0 });
     const text = `a = "${openaiProjectKey(7)}"\nb = "${openaiProjectKey(8)}"\n`;

@@ -127,7 +127,10 @@ export async function history(commits = 6000): Promise<HistoryCorpus> {
   const sources = pool.filter((_, index) => index % step === 0).map((file) => readFileSync(file.path, "utf8"));
   const tree = new Map<string, string[]>();
   const spare = sources.slice(1500);
-  sources.slice(0, 1500).forEach((text, index) => tree.set(`src/m${index}/file${index}.js`, text.split("\n")));
+  // Nested like a real project (30 packages of 10 modules), so each commit rewrites a few small trees.
+  sources
+    .slice(0, 1500)
+    .forEach((text, index) => tree.set(`src/pkg${index % 30}/mod${index % 10}/file${index}.js`, text.split("\n")));
 
   const child = spawn("git", ["fast-import", "--quiet"], { cwd: dir, env: gitEnv(), stdio: ["pipe", "inherit", "inherit"] });
   const done = new Promise<void>((resolve, reject) =>
@@ -164,7 +167,7 @@ export async function history(commits = 6000): Promise<HistoryCorpus> {
         else lines.splice(at, 2);
         edit(path, lines);
       }
-      if (n % 40 === 0 && spare.length > 0) edit(`src/new/added${n}.js`, (spare.pop() ?? "").split("\n"));
+      if (n % 40 === 0 && spare.length > 0) edit(`src/pkg${n % 30}/added/file${n}.js`, (spare.pop() ?? "").split("\n"));
       // Every 500th commit leaks a key; 10 commits later it is taken out again.
       if (n % 500 === 250) {
         const path = pick(paths());

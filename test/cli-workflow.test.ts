@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openaiProjectKey } from "../fixtures/fake-keys.js";
+import { ALNUM, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
 import { cliEnv, runCli } from "./helpers/cli.js";
 import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
 
@@ -81,7 +81,7 @@ describe("keyscan migrate gitleaks", () => {
     const result = runCli(["migrate", "gitleaks"], { cwd: dir.dir });
     expect(result.code).toBe(0);
     expect(existsSync(join(dir.dir, "keyscan.toml"))).toBe(true);
-    dir.write("app.cfg", "token = acme_Q7wE9rT2yU4iO6pA8sD1fG3h\n");
+    dir.write("app.cfg", `token = acme_${randomString(rng(7), ALNUM, 24)}\n`);
     expect(runCli(["scan", "app.cfg", "-f", "json"], { cwd: dir.dir }).code).toBe(1);
     const before = readFileSync(join(dir.dir, "keyscan.toml"), "utf8");
     expect(runCli(["migrate", "gitleaks"], { cwd: dir.dir }).code).toBe(0);

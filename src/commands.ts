@@ -1,7 +1,7 @@
 // What each command does, once the arguments are parsed: choose the source, run the pipeline,
 // apply the suppressions that need the whole result, report, and answer an exit code.
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { homedir } from "node:os";
+import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Config, emptyConfig, findConfig, loadConfig } from "./config.js";
 import { UsageError } from "./errors.js";
@@ -9,7 +9,7 @@ import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, r
 import { gitleaksIgnored, parseGitleaksIgnore } from "./migrate/gitleaks.js";
 import { preCommitFrameworkRanges, prePushRanges } from "./prepush.js";
 import { installHook } from "./install.js";
-import { buildContext, drain, ruleMetas, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
+import { buildContext, drain, ruleMetas, type ScanContext } from "./pipeline.js";
 import { neutralize } from "./report/common.js";
 import { render } from "./report/index.js";
 import { parseSize } from "./size.js";
@@ -18,7 +18,9 @@ import { bareGitDir, git, repoRoot, splitNul } from "./sources/git.js";
 import { scanHistory } from "./sources/history.js";
 import { stagedItems } from "./sources/staged.js";
 import { stdinItems } from "./sources/stdin.js";
-import type { Finding, ScanMode, ScanStats } from "./types.js";
+import { createScanPool } from "./pool.js";
+import { createProgress } from "./progress.js";
+import type { Chunk, Finding, ScanMode, ScanStats, SourceItem } from "./types.js";
 import { validateEndpoints, verifyFindings } from "./verify/index.js";
 import { VERSION } from "./version.js";
 import { writeFileAtomic } from "./write-file.js";
@@ -79,37 +81,65 @@ function scanRootOf(paths: readonly string[]): string {
 
 async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags, setup: Setup) {
   const started = performance.now();
-  const scan = async (chunk: Parameters<typeof scanAndFilter>[0]) => scanAndFilter(chunk, setup.context);
   // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
   const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
+  const pool = createScanPool({
+    threads: parseThreads(flags.threads),
+    entropy: flags.entropy,
+    pathFilters: mode !== "history",
+    context: setup.context,
+    ...(setup.config.file ? { configFile: resolve(setup.config.file) } : {}),
+  });
+  const progress = createProgress({ enabled: flags.progress && !flags.quiet, label: mode === "history" ? "blobs" : "files" });
+  const scanWith = (scan: (chunk: Chunk) => Promise<Finding[]>) => async (chunk: Chunk) => {
+    const found = await scan(chunk);
+    progress.tick(chunk.text.length);
+    return found;
+  };
   let findings: Finding[];
   let stats: ScanStats;
-  if (mode === "history") {
-    // A bare repository has history but no top level: git runs in its git folder.
-    const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
-    const scanBlob = async (chunk: Parameters<typeof scanText>[0]) => scanText(chunk, setup.context);
-    const historyOptions = { cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning: warn };
-    const result = await scanHistory(historyOptions, scanBlob);
-    findings = result.findings.filter((finding) => !setup.context.allow.findingAllowed(finding));
-    stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
-  } else {
-    const items =
-      mode === "staged"
-        ? stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize })
-        : args.length === 1 && args[0] === "-"
-          ? stdinItems()
-          : workingTreeItems({
-              cwd: setup.cwd,
-              paths: args.length > 0 ? args : ["."],
-              maxFileSize: setup.maxFileSize,
-              isPathAllowed: setup.context.allow.pathAllowed,
-            });
-    ({ findings, stats } = await drain(items, scan, warn));
+  try {
+    if (mode === "history") {
+      // A bare repository has history but no top level: git runs in its git folder.
+      const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
+      const scanBlob = scanWith((chunk) => pool.scan(chunk));
+      const historyOptions = { cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning: warn };
+      const result = await scanHistory(historyOptions, scanBlob);
+      // Blobs were scanned once whatever their paths (pathFilters: false): allow lists apply per path here.
+      findings = result.findings.filter((finding) => !setup.context.allow.findingAllowed(finding));
+      stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
+    } else {
+      ({ findings, stats } = await drain(sourceItems(mode, args, setup), scanWith((chunk) => pool.scan(chunk)), warn));
+    }
+  } finally {
+    progress.done();
+    await pool.close();
   }
   findings = dropSuppressed(findings, flags, setup);
   if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
   stats.durationMs = Math.round(performance.now() - started);
   return { findings, stats };
+}
+
+function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem> {
+  if (mode === "staged") return stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize });
+  if (args.length === 1 && args[0] === "-") return stdinItems();
+  return workingTreeItems({
+    cwd: setup.cwd,
+    paths: args.length > 0 ? args : ["."],
+    maxFileSize: setup.maxFileSize,
+    isPathAllowed: setup.context.allow.pathAllowed,
+  });
+}
+
+/** --threads N; one per core by default. */
+function parseThreads(text: string | undefined): number {
+  if (text === undefined) return availableParallelism();
+  const threads = Number(text);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new UsageError(`--threads: "${text}" is not a number of threads from 1 to 64`);
+  }
+  return threads;
 }
 
 /** --verify: each key checked with its provider; --only-verified keeps the live ones. */

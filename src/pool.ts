@@ -10,7 +10,7 @@
 import { Worker } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
 import { UsageError } from "./errors.js";
-import { buildContext, type ScanContext, scanAndFilter } from "./pipeline.js";
+import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
 import type { Chunk, Finding } from "./types.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 
@@ -24,6 +24,11 @@ export interface ScanPoolOptions {
   threads: number;
   configFile?: string;
   entropy: boolean;
+  /**
+   * False for history: a blob is scanned once for all the paths it had, so the allow lists' path
+   * filters are applied afterwards, per path. True (the default): scanAndFilter.
+   */
+  pathFilters?: boolean;
   /** The main thread's rules when the caller has built them already; built from configFile otherwise. */
   context?: ScanContext;
   /** Bytes seen before the workers start; the main thread scans until one is ready. 0: workers only, from the first chunk. */
@@ -74,6 +79,8 @@ interface Thread {
 const isReady = (thread: Thread): boolean => Atomics.load(thread.ready, 0) === 1;
 
 export function createScanPool(options: ScanPoolOptions): ScanPool {
+  const pathFilters = options.pathFilters ?? true;
+  const scanOne = pathFilters ? scanAndFilter : scanText;
   let context = options.context;
   const inline = (chunk: Chunk): Finding[] => {
     context ??= buildContext(
@@ -81,7 +88,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       undefined,
       { entropy: options.entropy },
     );
-    return scanAndFilter(chunk, context);
+    return scanOne(chunk, context);
   };
   if (options.threads <= 1) {
     return { scan: async (chunk) => inline(chunk), close: async () => undefined };
@@ -113,6 +120,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       const ready = new Int32Array(new SharedArrayBuffer(4));
       const setup: WorkerSetup = {
         entropy: options.entropy,
+        pathFilters,
         ready,
         ...(options.configFile ? { configFile: options.configFile } : {}),
       };

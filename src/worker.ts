@@ -3,12 +3,14 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
 import { UsageError } from "./errors.js";
-import { buildContext, type ScanContext, scanAndFilter } from "./pipeline.js";
+import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
 import type { Chunk, Finding } from "./types.js";
 
 export interface WorkerSetup {
   configFile?: string;
   entropy: boolean;
+  /** scanAndFilter when true, scanText (no allow-list filters) for history; see ScanPoolOptions. */
+  pathFilters: boolean;
   /** Set to 1 once the rules are built: the pool reads it without waiting for the event loop. */
   ready: Int32Array;
 }
@@ -49,7 +51,8 @@ if (port) {
     port.postMessage({ kind: "ready" } satisfies WorkerReply);
     port.on("message", (request: BatchRequest) => {
       try {
-        const findings = request.chunks.map((chunk) => scanAndFilter(chunk, ready));
+        const scanOne = setup.pathFilters ? scanAndFilter : scanText;
+        const findings = request.chunks.map((chunk) => scanOne(chunk, ready));
         port.postMessage({ kind: "findings", id: request.id, findings } satisfies WorkerReply);
       } catch (error) {
         port.postMessage(failure(error));

@@ -146,6 +146,7 @@ describe("bad input", () => {
     const dir = repo();
     expect(runCli(["scan", "--frobnicate"], { cwd: dir.dir }).code).toBe(2);
     expect(runCli(["scan", "-f", "yaml"], { cwd: dir.dir }).code).toBe(2);
+    expect(runCli(["scan", "--threads", "0"], { cwd: dir.dir }).stderr).toMatch(/--threads/);
     const size = runCli(["scan", "--max-file-size", "lots"], { cwd: dir.dir });
     expect(size.code).toBe(2);
     expect(size.stderr).toMatch(/--max-file-size/);

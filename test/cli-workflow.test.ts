@@ -2,20 +2,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ALNUM, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
 import { cliEnv, runCli } from "./helpers/cli.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { useTempRepos } from "./helpers/git-repo.js";
 
-const repos: TempRepo[] = [];
-function repo(options?: { init?: boolean }): TempRepo {
-  const created = tempRepo(options);
-  repos.push(created);
-  return created;
-}
-afterEach(() => {
-  for (const created of repos.splice(0)) created.remove();
-});
+const repo = useTempRepos();
 
 type JsonFinding = { file: string; line: number; commit: string };
 const files = (stdout: string): string[] => JSON.parse(stdout).findings.map((finding: JsonFinding) => finding.file);
@@ -41,7 +33,7 @@ describe("keyscan history over a pull request's range", () => {
 
 describe("keyscan install --pre-push", () => {
   it("scans exactly the commits being pushed and blocks the push", () => {
-    const remote = repo({ init: false });
+    const remote = repo(false);
     spawnSync("git", ["init", "-q", "--bare", "-b", "main", remote.dir], { env: cliEnv() });
     const dir = repo();
     dir.git("remote", "add", "origin", remote.dir);

@@ -4,20 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openaiLegacyKey, openaiProjectKey } from "../fixtures/fake-keys.js";
 import { CLI, cliEnv, runCli } from "./helpers/cli.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
 
-const repos: TempRepo[] = [];
-function repo(options?: { init?: boolean }): TempRepo {
-  const created = tempRepo(options);
-  repos.push(created);
-  return created;
-}
-afterEach(() => {
-  for (const created of repos.splice(0)) created.remove();
-});
+const repo = useTempRepos();
 
 const key = openaiProjectKey(101);
 
@@ -43,7 +35,7 @@ describe("keyscan scan", () => {
   });
 
   it("writes JSON with line, column and fingerprint; --no-redact shows the secret", () => {
-    const dir = repo({ init: false });
+    const dir = repo(false);
     dir.write("k.env", `OPENAI_API_KEY=${key}\n`);
     const redacted = JSON.parse(runCli(["scan", ".", "-f", "json"], { cwd: dir.dir }).stdout);
     expect(redacted.version).toBe(1);
@@ -56,7 +48,7 @@ describe("keyscan scan", () => {
   });
 
   it("reads standard input with -", () => {
-    const dir = repo({ init: false });
+    const dir = repo(false);
     const result = runCli(["scan", "-", "-f", "json"], { cwd: dir.dir, input: `x = '${openaiLegacyKey(3)}'\n` });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).findings[0]).toMatchObject({ file: "-", ruleId: "openai-legacy-key", line: 1 });
@@ -160,7 +152,7 @@ describe("bad input", () => {
   });
 
   it("prints a version and help with exit 0", () => {
-    const dir = repo({ init: false });
+    const dir = repo(false);
     const version = runCli(["--version"], { cwd: dir.dir });
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
@@ -292,7 +284,7 @@ describe("keyscan history", () => {
 
 describe("keyscan rules", () => {
   it("lists the rules in force as JSON", () => {
-    const dir = repo({ init: false });
+    const dir = repo(false);
     const rules = JSON.parse(runCli(["rules", "--json"], { cwd: dir.dir }).stdout);
     const ids = rules.map((rule: { id: string }) => rule.id);
     expect(ids).toContain("openai-project-key");

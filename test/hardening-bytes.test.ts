@@ -3,22 +3,16 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { buildContext, scanText } from "../src/pipeline.js";
 import { workingTreeItems } from "../src/sources/files.js";
 import { runCli } from "./helpers/cli.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
 
-const repos: TempRepo[] = [];
-function folder(init = false): TempRepo {
-  const made = tempRepo({ init });
-  repos.push(made);
-  return made;
-}
-afterEach(() => {
-  for (const made of repos.splice(0)) made.remove();
-});
+const tempFolder = useTempRepos();
+/** A plain folder by default; a repository with `init`. */
+const folder = (init = false): TempRepo => tempFolder(init);
 
 interface JsonReport {
   findings: { file: string; line: number; column: number; ruleId: string; secret: string }[];

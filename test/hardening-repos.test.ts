@@ -3,20 +3,12 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { cliEnv, runCli } from "./helpers/cli.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
 
-const repos: TempRepo[] = [];
-function repo(init = true): TempRepo {
-  const made = tempRepo({ init });
-  repos.push(made);
-  return made;
-}
-afterEach(() => {
-  for (const made of repos.splice(0)) made.remove();
-});
+const repo = useTempRepos();
 
 /** A repository of three commits, each adding a file with a key. */
 function threeLeaks(): TempRepo {

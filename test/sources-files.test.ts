@@ -1,29 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { UsageError } from "../src/errors.js";
 import { workingTreeItems } from "../src/sources/files.js";
 import type { SourceItem } from "../src/types.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
 
 const MB = 1024 * 1024;
 const isRoot = process.getuid?.() === 0;
-const repos: TempRepo[] = [];
-
-function repo(init = true): TempRepo {
-  const made = tempRepo({ init });
-  repos.push(made);
-  return made;
-}
-
-afterEach(() => {
-  for (const made of repos.splice(0)) {
-    execFileSync("chmod", ["-R", "u+rwx", made.dir]);
-    made.remove();
-  }
-});
+const repo = useTempRepos();
 
 async function collect(cwd: string, paths?: string[], maxFileSize = MB): Promise<SourceItem[]> {
   const items: SourceItem[] = [];

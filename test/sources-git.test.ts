@@ -1,24 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/errors.js";
 import { CatFile } from "../src/sources/cat-file.js";
 import { workingTreeItems } from "../src/sources/files.js";
 import { git, gitStream, repoRoot } from "../src/sources/git.js";
 import { scanHistory } from "../src/sources/history.js";
 import { stagedItems } from "../src/sources/staged.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
 
-const repos: TempRepo[] = [];
-function repo(init = true): TempRepo {
-  const made = tempRepo({ init });
-  repos.push(made);
-  return made;
-}
-afterEach(() => {
-  for (const made of repos.splice(0)) made.remove();
-});
+const repo = useTempRepos();
 
 /**
  * A repository whose config and attributes ask git to run a program (fsmonitor, external diff,

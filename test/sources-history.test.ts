@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { fingerprint } from "../src/fingerprint.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
@@ -7,21 +7,11 @@ import { UsageError } from "../src/errors.js";
 import { readDefaultRuleSources } from "../src/load-rules.js";
 import { scanHistory } from "../src/sources/history.js";
 import type { Chunk } from "../src/types.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { useTempRepos } from "./helpers/git-repo.js";
 
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
 const MB = 1024 * 1024;
-const repos: TempRepo[] = [];
-
-function repo(init = true): TempRepo {
-  const made = tempRepo({ init });
-  repos.push(made);
-  return made;
-}
-
-afterEach(() => {
-  for (const made of repos.splice(0)) made.remove();
-});
+const repo = useTempRepos();
 
 /** Runs the history scan with the real engine, counting the chunks it was asked to scan. */
 async function history(cwd: string, revs?: string[]) {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
@@ -6,21 +6,11 @@ import { UsageError } from "../src/errors.js";
 import { readDefaultRuleSources } from "../src/load-rules.js";
 import { stagedItems } from "../src/sources/staged.js";
 import type { Chunk, Finding, SourceItem } from "../src/types.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { useTempRepos } from "./helpers/git-repo.js";
 
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
 const MB = 1024 * 1024;
-const repos: TempRepo[] = [];
-
-function repo(init = true): TempRepo {
-  const made = tempRepo({ init });
-  repos.push(made);
-  return made;
-}
-
-afterEach(() => {
-  for (const made of repos.splice(0)) made.remove();
-});
+const repo = useTempRepos();
 
 async function staged(cwd: string, maxFileSize = MB): Promise<SourceItem[]> {
   const items: SourceItem[] = [];

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { afterEach } from "vitest";
 
 /** An environment without the caller's GIT_* variables (a hook's GIT_DIR would redirect every call) or global config. */
 function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -55,9 +56,27 @@ export function tempRepo(options: { init?: boolean } = {}): TempRepo {
       return git("rev-parse", "HEAD").trim();
     },
     remove() {
+      // Tests may leave folders without permissions (unreadable-file cases): give them back first.
+      execFileSync("chmod", ["-R", "u+rwx", dir]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
   if (options.init !== false) git("init", "-q", "-b", "main");
   return repo;
+}
+
+/**
+ * For a test file: a factory of temporary repositories (`init` false: a plain folder), each removed
+ * after the test that made it.
+ */
+export function useTempRepos(): (init?: boolean) => TempRepo {
+  const made: TempRepo[] = [];
+  afterEach(() => {
+    for (const repo of made.splice(0)) repo.remove();
+  });
+  return (init = true) => {
+    const repo = tempRepo({ init });
+    made.push(repo);
+    return repo;
+  };
 }

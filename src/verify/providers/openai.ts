@@ -2,7 +2,7 @@
 // keys) fall back to /v1/models, whose `openai-organization` header names the organization.
 // Admin keys can call neither; they list the organization's admin keys instead.
 import type { Verification } from "../../types.js";
-import type { Client, HttpResponse } from "../http.js";
+import type { HttpResponse } from "../http.js";
 import { bearer, invalid, list, parseJson, text, unexpected, valid, type Provider } from "./common.js";
 
 const NAME = "OpenAI";

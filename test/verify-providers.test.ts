@@ -1,29 +1,18 @@
 // Every provider --verify knows, checked against a local stand-in that answers as the provider does:
 // a live key, a revoked one, a 429 then success, and a server error.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Finding } from "../src/types.js";
 import { providerNames, verifyFindings } from "../src/verify/index.js";
 import type { Credential } from "../src/verify/providers/common.js";
 import {
-  type Answer,
   fakeCredential,
   rateLimitedOnce,
   type StandIn,
   standIns,
-  startStandIn,
+  useStandIns,
 } from "./helpers/fake-providers.js";
 
-let running: StandIn[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((standIn) => standIn.close()));
-  running = [];
-});
-
-async function serve(answer: Answer): Promise<StandIn> {
-  const standIn = await startStandIn(answer);
-  running.push(standIn);
-  return standIn;
-}
+const serve = useStandIns();
 
 function finding(provider: string, credential: Credential): Finding {
   return {

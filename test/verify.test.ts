@@ -1,22 +1,12 @@
 // verifyFindings as a whole: dedup, the per-provider cap, retry limits, timeouts, refused connections,
 // redirects, endpoint overrides checked before any request, and keys kept out of every message.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/errors.js";
 import type { Finding } from "../src/types.js";
 import { validateEndpoints, verifyFindings, type VerifyOptions } from "../src/verify/index.js";
-import { type Answer, fakeCredential, refusingUrl, type StandIn, standIns, startStandIn } from "./helpers/fake-providers.js";
+import { type Answer, fakeCredential, refusingUrl, type StandIn, standIns, useStandIns } from "./helpers/fake-providers.js";
 
-let running: StandIn[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((standIn) => standIn.close()));
-  running = [];
-});
-
-async function serve(answer: Answer): Promise<StandIn> {
-  const standIn = await startStandIn(answer);
-  running.push(standIn);
-  return standIn;
-}
+const serve = useStandIns();
 
 function finding(ruleId: string, secret: string, extra: Partial<Finding> = {}): Finding {
   return {

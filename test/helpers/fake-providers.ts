@@ -2,6 +2,7 @@
 // provider does (status, headers, body) for a live key and for any other key. No test reaches the internet.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 import { ALNUM, BASE64, HEX, URLSAFE, checksummedToken, openaiProjectKey, randomString, rng } from "../../fixtures/fake-keys.js";
 import type { Credential } from "../../src/verify/providers/common.js";
 import { signV4 } from "../../src/verify/sigv4.js";
@@ -297,4 +298,17 @@ function checkSigV4(req: SeenRequest, live: Credential): string {
     return "InvalidAction";
   }
   return "ok";
+}
+
+/** For a test file: starts stand-ins that are closed after the test that started them. */
+export function useStandIns(): (answer: Answer) => Promise<StandIn> {
+  const running: StandIn[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((standIn) => standIn.close()));
+  });
+  return async (answer) => {
+    const standIn = await startStandIn(answer);
+    running.push(standIn);
+    return standIn;
+  };
 }

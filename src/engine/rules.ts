@@ -39,8 +39,10 @@ export interface CompiledRegexRule extends CompiledBase {
 
 export interface CompiledEntropyRule extends CompiledBase {
   kind: "entropy";
-  /** Finds `name = value` candidates whose name contains a keyword; groups: value. */
+  /** Finds `name = value` candidates whose name contains a keyword; groups: value. Sticky: tried only where `keywordRegex` points. */
   regex: RegExp;
+  /** The keywords alone: the detector tries `regex` only at the start of a name holding one (see scan.ts). */
+  keywordRegex: RegExp;
   charsets: { base64?: { minLength: number; threshold: number }; hex?: { minLength: number; threshold: number } };
 }
 
@@ -137,7 +139,13 @@ function compileRule(def: RuleDef, source: string): CompiledRule {
   };
   if (def.kind === "entropy") {
     if (def.keywords.length === 0) fail("an entropy rule needs assignment keywords");
-    return { ...base, kind: "entropy", regex: assignmentRegex(def.keywords), charsets: def.charsets };
+    return {
+      ...base,
+      kind: "entropy",
+      regex: assignmentRegex(def.keywords),
+      keywordRegex: new RegExp(def.keywords.map(escapeRegex).join("|"), "gi"),
+      charsets: def.charsets,
+    };
   }
   if (def.keywords.length === 0) fail("keywords: give at least one keyword for the prefilter");
   if (def.validate && !validatorNames.includes(def.validate)) {
@@ -203,14 +211,16 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]
 
 /**
  * `name = value` candidates for the entropy detector: a name containing a keyword, an assignment
- * operator (=, :, :=, =>, or XML's `key="name" value=`), and a quoted or bare value. Group 1 is the value.
+ * operator (=, :, :=, =>, or XML's `key="name" value=`), and a quoted or bare value. Groups 1–4 hold the value.
+ * Sticky: run from the start of each name that holds a keyword, since a search from every position
+ * backtracks over every word of the text (10× slower).
  */
 function assignmentRegex(keywords: readonly string[]): RegExp {
   const names = keywords.map(escapeRegex).join("|");
   const name = `[\\w.-]*(?:${names})[\\w.-]*`;
   const operator = `["'\`]?\\]?\\s*(?::=|=>|=|:|value=)\\s*`;
   const value = `(?:"([^"\\s\\\\]{8,})"|'([^'\\s\\\\]{8,})'|\`([^\`\\s\\\\]{8,})\`|([^\\s"'\`,;)}\\]]{8,}))`;
-  return new RegExp(`${name}${operator}${value}`, "gdi");
+  return new RegExp(`${name}${operator}${value}`, "ydi");
 }
 
 function firstLine(error: unknown): string {

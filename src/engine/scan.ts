@@ -136,10 +136,8 @@ const NOT_SECRET_NAME =
 const MAX_ASSIGNMENT_LINE = 1000;
 
 function collectEntropyMatches(rule: CompiledEntropyRule, layer: Layer, depth: number, out: RawMatch[]): void {
-  const regex = rule.regex;
   const text = layer.text;
-  regex.lastIndex = 0;
-  for (let found = regex.exec(text); found !== null; found = regex.exec(text)) {
+  for (const found of assignments(rule, text)) {
     const group = [1, 2, 3, 4].find((index) => found[index] !== undefined);
     const span = group === undefined ? undefined : found.indices?.[group];
     const value = group === undefined ? undefined : found[group];
@@ -154,6 +152,36 @@ function collectEntropyMatches(rule: CompiledEntropyRule, layer: Layer, depth: n
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value)) continue;
     const [start, end] = layer.outer(span[0], span[1]);
     out.push({ rule, start, end, secret: value, match: found[0], entropy, depth });
+  }
+}
+
+/** Characters of an assignment's name (`[\w.-]` in the rule's regex). */
+const NAME_CHAR = /[\w.-]/;
+
+/**
+ * The matches of the rule's assignment regex, as a global search would find them, but tried only
+ * at the start of the name around each keyword: a name's match always starts where its run of name
+ * characters does (or where the previous match ended), so no other start can match.
+ */
+function* assignments(rule: CompiledEntropyRule, text: string): Generator<RegExpExecArray> {
+  const keywords = rule.keywordRegex;
+  const regex = rule.regex;
+  let done = 0; // the global search would resume here: the end of the last match, or past a failed start
+  keywords.lastIndex = 0;
+  for (let hit = keywords.exec(text); hit !== null; hit = keywords.exec(text)) {
+    let start = hit.index;
+    while (start > done && NAME_CHAR.test(text[start - 1] ?? "")) start--;
+    if (start < done) {
+      keywords.lastIndex = Math.max(keywords.lastIndex, done);
+      continue;
+    }
+    regex.lastIndex = start;
+    const found = regex.exec(text);
+    done = found ? Math.max(regex.lastIndex, start + 1) : start + 1;
+    if (found) {
+      keywords.lastIndex = done;
+      yield found;
+    } else keywords.lastIndex = hit.index + 1;
   }
 }
 

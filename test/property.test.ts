@@ -1,9 +1,6 @@
 // Property tests (fast-check) over the real engine and reporters: a key embedded anywhere is found
 // at its exact line and column; arbitrary bytes never throw; redacted reports never carry a whole
 // secret; SARIF is always schema-valid.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { awsKeyPair, checksummedToken, openaiLegacyKey, openaiProjectKey, prefixedToken, ALNUM } from "../fixtures/fake-keys.js";
@@ -11,6 +8,7 @@ import { buildContext, ruleMetas, scanText } from "../src/pipeline.js";
 import { render, reportFormats } from "../src/report/index.js";
 import { decodeText } from "../src/sources/decode.js";
 import { emptyStats, type Finding } from "../src/types.js";
+import { sarifSchemaErrors } from "./helpers/sarif.js";
 
 const context = buildContext();
 const RUNS = 150;
@@ -89,8 +87,6 @@ describe("properties", () => {
   });
 
   it("SARIF is always valid against the SARIF 2.1.0 schema, whatever the paths, commits and secrets", () => {
-    const schema = JSON.parse(readFileSync(join("node_modules/@microsoft/sarif-multitool-linux", "sarif-2.1.0.json"), "utf8")) as object;
-    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(schema);
     const commit = fc.record({
       sha: fc.stringMatching(/^[0-9a-f]{40}$/),
       author: fc.string(),
@@ -108,7 +104,7 @@ describe("properties", () => {
           const sarif = JSON.parse(
             render("sarif", { findings, stats: emptyStats(), mode, rules: ruleMetas(context), redact: true, color: false, toolVersion: "1.2.3" }),
           ) as unknown;
-          expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 2))).toBe(true);
+          expect(sarifSchemaErrors(sarif).slice(0, 2)).toEqual([]);
         },
       ),
       { numRuns: 60 },

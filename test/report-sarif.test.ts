@@ -1,15 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { redactSecret } from "../src/report/redact.js";
 import { MAX_SARIF_RESULTS, renderSarif } from "../src/report/sarif.js";
 import type { Finding, Severity } from "../src/types.js";
+import { multitoolProblems, sarifSchemaErrors } from "./helpers/sarif.js";
 import { input, keys, rules, sampleFindings, scan } from "./report-fixtures.js";
-
-const toolDir = "node_modules/@microsoft/sarif-multitool-linux";
 
 // The parts of a SARIF log these tests read.
 interface Sarif {
@@ -71,37 +65,23 @@ describe("renderSarif", () => {
   const text = renderSarif(input(richFindings(), { mode: "history", root: "/home/dev/project" }));
 
   it("passes the official SARIF 2.1.0 JSON schema", () => {
-    const schema = JSON.parse(readFileSync(join(toolDir, "sarif-2.1.0.json"), "utf8")) as object;
-    const validate = new Ajv2020({ strict: false, validateFormats: false, allErrors: true }).compile(schema);
-    expect(validate(JSON.parse(text)), JSON.stringify(validate.errors)).toBe(true);
+    expect(sarifSchemaErrors(JSON.parse(text))).toEqual([]);
     // The validator does reject a broken log, so the pass above means something.
     const broken = JSON.parse(text) as Sarif;
     const location = broken.runs[0]?.results[0]?.locations[0];
     if (location) location.physicalLocation.region.startLine = 0;
-    expect(validate(broken)).toBe(false);
+    expect(sarifSchemaErrors(broken)).not.toEqual([]);
   });
 
   describe("with the SARIF Multitool and GitHub's ingestion rules", () => {
-    const dir = mkdtempSync(join(tmpdir(), "keyscan-sarif-"));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-    function multitoolLevels(sarif: string, name: string): string[] {
-      const file = join(dir, `${name}.sarif`);
-      const out = join(dir, `${name}.out.sarif`);
-      writeFileSync(file, sarif);
-      execFileSync(join(toolDir, "Sarif.Multitool"), ["validate", file, "-o", out, "--rule-kind", "Sarif;Gh"], { stdio: "pipe" });
-      const log = parse(readFileSync(out, "utf8"));
-      return log.runs.flatMap((r) => r.results.map((result) => `${result.level ?? "warning"} ${result.ruleId}`));
-    }
-
     it("reports no error and no warning for keyscan's log", { timeout: 60_000 }, () => {
-      expect(multitoolLevels(text, "keyscan")).toEqual([]);
+      expect(multitoolProblems(text)).toEqual([]);
     });
 
     it("does flag a log GitHub would reject (a run without rules)", { timeout: 60_000 }, () => {
       const broken = JSON.parse(text) as { runs: { tool: { driver: { rules?: unknown } } }[] };
       if (broken.runs[0]) delete broken.runs[0].tool.driver.rules;
-      expect(multitoolLevels(JSON.stringify(broken), "broken")).toContain("error GH1018");
+      expect(multitoolProblems(JSON.stringify(broken))).toContain("error GH1018");
     });
   });
 

@@ -91,7 +91,7 @@ function sarifRule(rule: RuleMeta) {
   const remediation = rule.remediation || "Revoke the credential, then load it from the environment or a secret store.";
   return {
     id: rule.id,
-    name: pascalCase(rule.id),
+    name: ruleName(rule),
     shortDescription: { text: `${rule.name}.` },
     fullDescription: { text: terminate(rule.description ?? `Finds a leaked credential: ${rule.name}.`) },
     help: {
@@ -159,6 +159,16 @@ function mostSevereFirst(findings: readonly Finding[]): Finding[] {
 }
 
 /** "openai-project-key" → "OpenaiProjectKey": SARIF rule names are conventionally identifiers. */
+/**
+ * The rule's SARIF name: its id in PascalCase ("openai-project-key" → "OpenaiProjectKey"). GitHub's
+ * rules (SARIF1001) want it to differ from the id, which a one-word id ("jwt") would not: then the
+ * human name gives it ("JSON Web Token" → "JSONWebToken").
+ */
+function ruleName(rule: RuleMeta): string {
+  const fromId = pascalCase(rule.id);
+  return fromId.toLowerCase() === rule.id.toLowerCase() ? pascalCase(rule.name) : fromId;
+}
+
 function pascalCase(id: string): string {
   return id
     .split(/[^A-Za-z0-9]+/)

@@ -31,6 +31,17 @@ describe("keyscan history over a pull request's range", () => {
   });
 });
 
+it("history --since leaves out older commits", () => {
+  const dir = repo();
+  dir.write("old.env", `OLD=${openaiProjectKey(206)}\n`);
+  dir.add("old.env");
+  dir.commit({ date: "2020-01-01T00:00:00Z" });
+  dir.write("new.env", `NEW=${openaiProjectKey(207)}\n`);
+  dir.add("new.env");
+  dir.commit({ date: "2024-01-01T00:00:00Z" });
+  expect(files(runCli(["history", "--since", "2023-01-01", "-f", "json"], { cwd: dir.dir }).stdout)).toEqual(["new.env"]);
+});
+
 describe("keyscan install --pre-push", () => {
   it("scans exactly the commits being pushed and blocks the push", () => {
     const remote = repo(false);

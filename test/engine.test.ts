@@ -22,6 +22,18 @@ describe("engine", () => {
     expect(findings.map((f) => [f.ruleId, f.line, f.secret])).toEqual([["generic-high-entropy", 2, value]]);
   });
 
+  it("places escaped secrets on separate lines, between plain lines, at their own line and column", () => {
+    // The decoded layer keeps only the lines holding an escape: offsets must still map back right.
+    const [first, second] = [randomString(rng(21), ALNUM, 32), randomString(rng(23), ALNUM, 32)];
+    const plain = "const x = 1;\n".repeat(3);
+    const text = `${plain}s = "db_password = \\"${first}\\"";\n${plain}t = "\\u0041 api_key: \\"${second}\\"";\n${plain}`;
+    const findings = scan(text, "code.js");
+    expect(findings.map((f) => [f.line, f.column, f.secret])).toEqual([
+      [4, 22, first],
+      [8, 24, second],
+    ]);
+  });
+
   it("finds a PEM key escaped in JSON through the decoded layer", () => {
     const escaped = pemPrivateKey(13).replaceAll("\n", "\\n");
     const findings = scan(`{\n  "key": "${escaped}"\n}`);

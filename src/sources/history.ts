@@ -15,7 +15,7 @@ import { git, gitStream, nulFields } from "./git.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
 
 /** Commit-and-path introductions worked on at once (blob reads and scans in flight). */
-const CONCURRENCY = 16;
+const CONCURRENCY = 512;
 
 /** Starts each commit's header in the log, so it cannot be confused with a raw-diff field. */
 const COMMIT_MARK = "\x01";

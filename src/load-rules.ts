@@ -1,15 +1,39 @@
-// Reads the default rules shipped in rules/*.toml (I/O lives here, not in the engine).
+// The default rules shipped in rules/*.toml (I/O lives here, not in the engine). The bundles in dist/
+// carry them precompiled (parsed, validated and checked by scripts/build.mjs), so start-up reads no
+// TOML; run from the TypeScript sources (tests, tsx), they are read from rules/.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RuleSource } from "./engine/rules.js";
+import { compileRules, parseRuleFiles, type RuleSource } from "./engine/rules.js";
 
 /** rules/ beside src/ (tests, tsx) or beside dist/ (the bundled CLI): both are one level up. */
 export const defaultRulesDir = fileURLToPath(new URL("../rules/", import.meta.url));
 
+/** Set by scripts/build.mjs (esbuild `define`) to precompiledRules()'s JSON; absent when not bundled. */
+declare const KEYSCAN_PRECOMPILED_RULES: string | undefined;
+
+/** The default rules: precompiled in a bundle, else read from `dir`. */
 export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
+  if (dir === defaultRulesDir && typeof KEYSCAN_PRECOMPILED_RULES === "string") {
+    return JSON.parse(KEYSCAN_PRECOMPILED_RULES) as RuleSource[];
+  }
   return readdirSync(dir)
     .filter((name) => name.endsWith(".toml"))
     .sort()
     .map((name) => ({ file: `rules/${name}`, text: readFileSync(join(dir, name), "utf8") }));
+}
+
+/**
+ * rules/*.toml parsed, validated and compiled with every check (the backtracking guard included),
+ * as JSON for the build to embed: one source per file, holding its checked definitions.
+ */
+export function precompiledRules(dir = defaultRulesDir): string {
+  const sources = readDefaultRuleSources(dir);
+  const parsed = parseRuleFiles(sources);
+  compileRules(parsed); // throws, failing the build, if any rule is refused
+  const checked: RuleSource[] = sources.map(({ file }) => ({
+    file,
+    checked: parsed.filter((entry) => entry.source === file).map((entry) => entry.def),
+  }));
+  return JSON.stringify(checked);
 }

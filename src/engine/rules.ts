@@ -48,16 +48,32 @@ export interface CompiledEntropyRule extends CompiledBase {
 
 export type CompiledRule = CompiledRegexRule | CompiledEntropyRule;
 
-export interface RuleSource {
-  /** File name shown in errors. */
-  file: string;
-  text: string;
+/** A rules file: TOML text, or its rules already parsed, validated and checked (the default rules, at build time). */
+export type RuleSource =
+  | {
+      /** File name shown in errors. */
+      file: string;
+      text: string;
+    }
+  | { file: string; checked: RuleDef[] };
+
+/** A rule definition and the file it came from; `checked` when its pattern already passed compilePattern's checks. */
+export interface SourcedRuleDef {
+  def: RuleDef;
+  source: string;
+  checked?: boolean;
 }
 
 /** Parses rules files (TOML) into validated rule definitions; throws UsageError naming file and rule. */
-export function parseRuleFiles(sources: readonly RuleSource[]): { def: RuleDef; source: string }[] {
-  const out: { def: RuleDef; source: string }[] = [];
-  for (const { file, text } of sources) {
+export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[] {
+  const out: SourcedRuleDef[] = [];
+  for (const source of sources) {
+    const file = source.file;
+    if ("checked" in source) {
+      for (const def of source.checked) out.push({ def, source: file, checked: true });
+      continue;
+    }
+    const text = source.text;
     let data: unknown;
     try {
       data = parseToml(text);
@@ -109,9 +125,9 @@ export function describeIssue(error: z.ZodError, knownKeys: readonly string[]): 
 }
 
 /** Compiles validated definitions; later definitions with the same id replace earlier ones. */
-export function compileRules(defs: readonly { def: RuleDef; source: string }[]): CompiledRule[] {
+export function compileRules(defs: readonly SourcedRuleDef[]): CompiledRule[] {
   const byId = new Map<string, CompiledRule>();
-  for (const { def, source } of defs) byId.set(def.id, compileRule(def, source));
+  for (const { def, source, checked } of defs) byId.set(def.id, compileRule(def, source, checked ?? false));
   const rules = [...byId.values()];
   for (const rule of rules) {
     if (rule.kind === "regex" && rule.requires && !byId.has(rule.requires.rule)) {
@@ -121,7 +137,7 @@ export function compileRules(defs: readonly { def: RuleDef; source: string }[]):
   return rules;
 }
 
-function compileRule(def: RuleDef, source: string): CompiledRule {
+function compileRule(def: RuleDef, source: string, checked: boolean): CompiledRule {
   const fail = (what: string): never => {
     throw new UsageError(`${source}: rule "${def.id}": ${what}`);
   };
@@ -151,7 +167,8 @@ function compileRule(def: RuleDef, source: string): CompiledRule {
   if (def.validate && !validatorNames.includes(def.validate)) {
     fail(`validate: unknown validator "${def.validate}" (known: ${validatorNames.join(", ")})`);
   }
-  const regex = compilePattern(def.pattern, fail);
+  // Default rules were checked when the bundle was built: the checks cost ~20 ms at each start.
+  const regex = checked ? toRegExp(def.pattern) : compilePattern(def.pattern, fail);
   const groups = countGroups(regex);
   const secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
   if (secretGroup > groups) fail(`secretGroup ${secretGroup} but the pattern has ${groups} groups`);
@@ -166,18 +183,18 @@ function compileRule(def: RuleDef, source: string): CompiledRule {
   };
 }
 
-/** Compiles a rule pattern; a leading `(?i)` (gitleaks/Go syntax) becomes the `i` flag. */
+/** A rule pattern as a RegExp; a leading `(?i)` (gitleaks/Go syntax) becomes the `i` flag. Throws on invalid syntax. */
+function toRegExp(pattern: string): RegExp {
+  const insensitive = pattern.startsWith("(?i)");
+  return new RegExp(insensitive ? pattern.slice(4) : pattern, insensitive ? "gdi" : "gd");
+}
+
+/** Compiles a rule pattern, refusing one that matches the empty string or can backtrack catastrophically. */
 export function compilePattern(pattern: string, fail: (what: string) => never): RegExp {
-  let source = pattern;
-  let flags = "gd";
-  if (source.startsWith("(?i)")) {
-    source = source.slice(4);
-    flags += "i";
-  }
   try {
-    const regex = new RegExp(source, flags);
+    const regex = toRegExp(pattern);
     if (regex.test("")) fail("pattern matches the empty string");
-    const risky = catastrophicPart(source, flags);
+    const risky = catastrophicPart(pattern.replace(/^\(\?i\)/, ""), regex.flags);
     if (risky) fail(`pattern can backtrack catastrophically at ${risky}: make the repeated part unambiguous`);
     return regex;
   } catch (error) {

@@ -76,8 +76,12 @@ export interface Drained {
   stats: ScanStats;
 }
 
-/** Bytes handed to `scan` and not yet scanned before drain stops reading: enough to keep two workers busy (measured: 32 MB cost 90 MB more peak RSS on the bench tree than 8 MB, for no speed). */
-const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes handed to `scan` and not yet scanned before drain stops reading: enough to keep two workers busy.
+ * Measured on the bench tree with two workers: 32 MB cost 90 MB more peak RSS than 8 MB, and 8 MB about
+ * 75 MB more than 2 MB (texts waiting for a worker outlive a young-generation GC), for no speed.
+ */
+const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
 
 /**
  * Reads every item of a source, scans the chunks and counts what was skipped.

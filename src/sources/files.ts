@@ -2,7 +2,7 @@
 // outside one) and their text. Symlinks are never followed; binary, large and unreadable files are
 // reported as skipped. A tracked file deleted from the working tree, or one that vanishes between
 // listing and reading, is passed over quietly: there is nothing in the working tree to scan.
-import { type Dirent, lstatSync, readFileSync } from "node:fs";
+import { closeSync, type Dirent, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
@@ -166,22 +166,54 @@ function readWhole(file: Candidate, options: WorkingTreeOptions): SourceItem | "
   if (file.problem !== undefined) return skipped("unreadable", file.problem);
   if (options.isPathAllowed?.(file.path)) return skipped("allowed-path");
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    const stats = lstatSync(file.abs);
+    fd = openNoFollow(file.abs);
+    const stats = fd === undefined ? lstatSync(file.abs) : fstatSync(fd);
     if (stats.isSymbolicLink()) return skipped("symlink");
     // A folder in git's listing is a submodule, or an untracked nested repository.
     if (stats.isDirectory()) return skipped("submodule");
     if (!stats.isFile()) return skipped("unreadable", "not a regular file");
     if (stats.size > options.maxFileSize) return skipped("large", `${stats.size} bytes`);
     if (stats.size > WINDOWED_ABOVE) return "windows";
-    bytes = readFileSync(file.abs);
+    bytes = fd === undefined ? readFileSync(file.abs) : readOpen(fd, stats.size);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
     return skipped("unreadable", code ?? String(error));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const text = decodeText(bytes);
   if (text === undefined) return skipped("binary");
   return { kind: "chunk", chunk: { path: file.path, text }, bytes: bytes.length };
 }
 
+/**
+ * Opens a file for reading without following a symlink or blocking on a FIFO: one path lookup
+ * instead of lstat's and open's (on the bench tree the main thread spent 250 ms in lstat alone).
+ * Undefined where the flags do not exist (Windows) or the open fails for a reason lstat explains
+ * (a symlink, a socket): the caller then looks with lstat as before.
+ */
+function openNoFollow(path: string): number | undefined {
+  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
+  if (O_NOFOLLOW === undefined || O_NONBLOCK === undefined) return undefined;
+  try {
+    return openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw error;
+    return undefined;
+  }
+}
+
+/** Up to `size` bytes of an open file (fewer if it shrank since fstat). */
+function readOpen(fd: number, size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = readSync(fd, bytes, filled, size - filled, filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return filled === size ? bytes : bytes.subarray(0, filled);
+}

@@ -3,6 +3,7 @@ import { parse as parseToml } from "smol-toml";
 import type { z } from "zod";
 import { nearest, UsageError } from "../errors.js";
 import type { Severity } from "../types.js";
+import { findAnchor } from "./anchor.js";
 import { catastrophicPart } from "./regex-guard.js";
 import { type AllowListDef, type RuleDef, ruleSchema, rulesFileSchema } from "./schema.js";
 import { validatorNames } from "./validators.js";
@@ -31,10 +32,21 @@ interface CompiledBase {
 export interface CompiledRegexRule extends CompiledBase {
   kind: "regex";
   regex: RegExp;
+  /** Set when every match holds a keyword at a known distance from its start (see anchor.ts). */
+  anchored?: AnchoredSearch;
   secretGroup: number;
   minEntropy?: number;
   validate?: string;
   requires?: { rule: string; within: number };
+}
+
+/** How an anchored rule is searched: its keyword, then its pattern tried (sticky) just before each occurrence. */
+export interface AnchoredSearch {
+  keywordRegex: RegExp;
+  /** The rule's regex with the sticky flag instead of the global one. */
+  sticky: RegExp;
+  minOffset: number;
+  maxOffset: number;
 }
 
 export interface CompiledEntropyRule extends CompiledBase {
@@ -172,10 +184,21 @@ function compileRule(def: RuleDef, source: string, checked: boolean): CompiledRu
   const groups = countGroups(regex);
   const secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
   if (secretGroup > groups) fail(`secretGroup ${secretGroup} but the pattern has ${groups} groups`);
+  const anchor = findAnchor(def.pattern, def.keywords);
   return {
     ...base,
     kind: "regex",
     regex,
+    ...(anchor
+      ? {
+          anchored: {
+            keywordRegex: new RegExp(escapeRegex(anchor.literal), anchor.caseSensitive ? "g" : "gi"),
+            sticky: new RegExp(regex.source, regex.flags.replace("g", "y")),
+            minOffset: anchor.minOffset,
+            maxOffset: anchor.maxOffset,
+          },
+        }
+      : {}),
     secretGroup,
     minEntropy: def.minEntropy,
     validate: def.validate,

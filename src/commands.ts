@@ -20,7 +20,7 @@ import { stagedItems } from "./sources/staged.js";
 import { stdinItems } from "./sources/stdin.js";
 import { createScanPool } from "./pool.js";
 import { createProgress } from "./progress.js";
-import type { Chunk, Finding, ScanMode, ScanStats, SourceItem } from "./types.js";
+import { type Chunk, chunkLength, type Finding, type RawChunk, type ScanMode, type ScanStats, type SourceItem } from "./types.js";
 import { validateEndpoints, verifyFindings } from "./verify/index.js";
 import { VERSION } from "./version.js";
 import { writeFileAtomic } from "./write-file.js";
@@ -91,9 +91,10 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     ...(setup.config.file ? { configFile: resolve(setup.config.file) } : {}),
   });
   const progress = createProgress({ enabled: flags.progress && !flags.quiet, label: mode === "history" ? "blobs" : "files" });
-  const scanWith = (scan: (chunk: Chunk) => Promise<Finding[]>) => async (chunk: Chunk) => {
+  const scanWith = (scan: (chunk: Chunk | RawChunk) => Promise<Finding[]>) => async (chunk: Chunk | RawChunk) => {
+    const length = chunkLength(chunk); // read before the scan: a raw chunk's bytes move to a worker
     const found = await scan(chunk);
-    progress.tick(chunk.text.length);
+    progress.tick(length);
     return found;
   };
   let findings: Finding[];
@@ -121,7 +122,7 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   return { findings, stats };
 }
 
-function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem> {
+function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem<Chunk | RawChunk>> {
   if (mode === "staged") return stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize });
   if (args.length === 1 && args[0] === "-") return stdinItems();
   return workingTreeItems({
@@ -129,6 +130,7 @@ function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): Asy
     paths: args.length > 0 ? args : ["."],
     maxFileSize: setup.maxFileSize,
     isPathAllowed: setup.context.allow.pathAllowed,
+    raw: true, // decoded by the pool's workers
   });
 }
 

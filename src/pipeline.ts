@@ -7,7 +7,7 @@ import { nearest, UsageError } from "./errors.js";
 import { type AllowFilter, createAllowFilter } from "./filters/allow.js";
 import { dropInlineAllowed } from "./filters/inline.js";
 import { readDefaultRuleSources } from "./load-rules.js";
-import type { Chunk, Finding, RuleMeta, ScanStats, SourceItem } from "./types.js";
+import type { Chunk, Finding, RawChunk, RuleMeta, ScanStats, SourceItem } from "./types.js";
 import { emptyStats } from "./types.js";
 
 export interface ScanContext {
@@ -88,8 +88,8 @@ const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
  * `scan` may run elsewhere (a worker pool); chunks are scanned as they arrive.
  */
 export async function drain(
-  items: AsyncIterable<SourceItem>,
-  scan: (chunk: Chunk) => Promise<Finding[]>,
+  items: AsyncIterable<SourceItem<Chunk | RawChunk>>,
+  scan: (chunk: Chunk | RawChunk) => Promise<Finding[]>,
   onWarning: (message: string) => void,
 ): Promise<Drained> {
   const stats = emptyStats();
@@ -100,7 +100,7 @@ export async function drain(
   const submodules: string[] = [];
   for await (const item of items) {
     if (item.kind === "chunk") {
-      const window = item.chunk.window;
+      const window = "raw" in item.chunk ? undefined : item.chunk.window;
       if (!window || (window.line === 1 && window.column === 1)) stats.files++; // a big file's later windows are the same file
       stats.bytes += item.bytes;
       const result = scan(item.chunk);

@@ -11,11 +11,13 @@ import { Worker } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
 import { UsageError } from "./errors.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
-import type { Chunk, Finding } from "./types.js";
+import { textChunk } from "./sources/decode.js";
+import { type Chunk, chunkLength, type Finding, type RawChunk } from "./types.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 
 export interface ScanPool {
-  scan(chunk: Chunk): Promise<Finding[]>;
+  /** A RawChunk's bytes are transferred to a worker (the caller must not use them after) or decoded here. */
+  scan(chunk: Chunk | RawChunk): Promise<Finding[]>;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ interface Pending {
 }
 
 interface Batch {
-  chunks: Chunk[];
+  chunks: (Chunk | RawChunk)[];
   waiting: Pending[];
   bytes: number;
 }
@@ -78,17 +80,28 @@ interface Thread {
 
 const isReady = (thread: Thread): boolean => Atomics.load(thread.ready, 0) === 1;
 
+/** The raw chunks' buffers that hold nothing else: moved to the worker rather than copied. */
+function transferable(chunks: readonly (Chunk | RawChunk)[]): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  for (const chunk of chunks) {
+    if (!("raw" in chunk)) continue;
+    const { buffer, byteOffset, byteLength } = chunk.raw;
+    if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) buffers.push(buffer);
+  }
+  return buffers;
+}
+
 export function createScanPool(options: ScanPoolOptions): ScanPool {
   const pathFilters = options.pathFilters ?? true;
   const scanOne = pathFilters ? scanAndFilter : scanText;
   let context = options.context;
-  const inline = (chunk: Chunk): Finding[] => {
+  const inline = (chunk: Chunk | RawChunk): Finding[] => {
     context ??= buildContext(
       options.configFile ? loadConfig(options.configFile) : emptyConfig(),
       undefined,
       { entropy: options.entropy },
     );
-    return scanOne(chunk, context);
+    return scanOne(textChunk(chunk), context);
   };
   if (options.threads <= 1) {
     return { scan: async (chunk) => inline(chunk), close: async () => undefined };
@@ -165,7 +178,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       const id = nextId++;
       thread.outstanding.set(id, { waiting: batch.waiting, bytes: batch.bytes });
       thread.outstandingBytes += batch.bytes;
-      thread.worker.postMessage({ id, chunks: batch.chunks } satisfies BatchRequest);
+      thread.worker.postMessage({ id, chunks: batch.chunks } satisfies BatchRequest, transferable(batch.chunks));
     }
   };
 
@@ -175,7 +188,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     dispatch();
   };
 
-  const enqueue = (chunk: Chunk): Promise<Finding[]> =>
+  const enqueue = (chunk: Chunk | RawChunk): Promise<Finding[]> =>
     new Promise((resolve, reject) => {
       if (!open) {
         open = { chunks: [], waiting: [], bytes: 0 };
@@ -183,7 +196,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       }
       open.chunks.push(chunk);
       open.waiting.push({ resolve, reject });
-      open.bytes += chunk.text.length;
+      open.bytes += chunkLength(chunk);
       if (open.bytes >= BATCH_BYTES || open.chunks.length >= BATCH_CHUNKS) closeBatch();
     });
 
@@ -191,7 +204,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     async scan(chunk) {
       if (failure) throw failure;
       if (threads.length === 0) {
-        seenBytes += chunk.text.length;
+        seenBytes += chunkLength(chunk);
         if (seenBytes > inlineBytes) startWorkers();
       }
       if (inlineBytes > 0 && !threads.some(isReady)) return inline(chunk);

@@ -19,6 +19,22 @@ export interface Chunk {
   window?: { line: number; column: number; handOff: number };
 }
 
+/**
+ * A working-tree file's bytes, not yet decoded (and known not to be binary): a scan worker decodes
+ * them (decodeText), so the main thread neither decodes the text nor copies it to the worker.
+ * `text` is never set; it is declared so code that reads `chunk.text` of either form type-checks.
+ */
+export interface RawChunk {
+  path: string;
+  raw: Uint8Array;
+  text?: never;
+}
+
+/** The length to count for progress and batching: UTF-16 units of text, or bytes. */
+export function chunkLength(chunk: Chunk | RawChunk): number {
+  return "raw" in chunk ? chunk.raw.length : chunk.text.length;
+}
+
 export interface CommitInfo {
   sha: string;
   author: string;
@@ -85,9 +101,9 @@ export function emptyStats(): ScanStats {
 
 export type SkipReason = "binary" | "large" | "unreadable" | "symlink" | "submodule" | "allowed-path";
 
-/** What a source yields: text to scan, or a file it passed over and why. */
-export type SourceItem =
-  | { kind: "chunk"; chunk: Chunk; bytes: number }
+/** What a source yields: text to scan (or, from the working tree, bytes to decode first), or a file it passed over and why. */
+export type SourceItem<C extends Chunk | RawChunk = Chunk> =
+  | { kind: "chunk"; chunk: C; bytes: number }
   | { kind: "skipped"; path: string; reason: SkipReason; detail?: string };
 
 /** What reporters need to know of a rule (SARIF's rule metadata, the text report's remediation line). */

@@ -4,7 +4,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
 import { UsageError } from "./errors.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
-import type { Chunk, Finding } from "./types.js";
+import { textChunk } from "./sources/decode.js";
+import type { Chunk, Finding, RawChunk } from "./types.js";
 
 export interface WorkerSetup {
   configFile?: string;
@@ -17,7 +18,8 @@ export interface WorkerSetup {
 
 export interface BatchRequest {
   id: number;
-  chunks: Chunk[];
+  /** Raw chunks (working-tree files) are decoded here, off the main thread. */
+  chunks: (Chunk | RawChunk)[];
 }
 
 export type WorkerReply =
@@ -52,7 +54,7 @@ if (port) {
     port.on("message", (request: BatchRequest) => {
       try {
         const scanOne = setup.pathFilters ? scanAndFilter : scanText;
-        const findings = request.chunks.map((chunk) => scanOne(chunk, ready));
+        const findings = request.chunks.map((chunk) => scanOne(textChunk(chunk), ready));
         port.postMessage({ kind: "findings", id: request.id, findings } satisfies WorkerReply);
       } catch (error) {
         port.postMessage(failure(error));

@@ -62,6 +62,23 @@ describe("createScanPool", () => {
     expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
   });
 
+  it("decodes raw chunks (UTF-8 and UTF-16) on the workers, moving their bytes rather than copying them", async () => {
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0 });
+    const input = chunks(50);
+    const raws = input.map((chunk, index) => {
+      const bytes = index % 10 === 0 ? Buffer.from(`\ufeff${chunk.text}`, "utf16le") : Buffer.from(chunk.text, "utf8");
+      const raw = new Uint8Array(bytes.length); // a buffer of its own, as the working tree reads files
+      raw.set(bytes);
+      return { path: chunk.path, raw };
+    });
+    const found = await Promise.all(raws.map((chunk) => pool.scan(chunk)));
+    await pool.close();
+    const context = buildContext();
+    expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
+    expect(found.flat()).toHaveLength(10);
+    expect(raws.every((chunk) => chunk.raw.byteLength === 0)).toBe(true); // transferred: detached here
+  });
+
   it("keeps a chunk's line filter across the thread boundary", async () => {
     const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0 });
     const text = `a = "${openaiProjectKey(7)}"\nb = "${openaiProjectKey(8)}"\n`;

@@ -7,8 +7,8 @@ import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { UsageError } from "../errors.js";
-import type { SourceItem } from "../types.js";
-import { decodeText } from "./decode.js";
+import type { Chunk, RawChunk, SourceItem } from "../types.js";
+import { decodeText, isBinary } from "./decode.js";
 import { git, repoRoot, splitNul } from "./git.js";
 import { fileWindows, WINDOWED_ABOVE } from "./windows.js";
 
@@ -21,6 +21,8 @@ export interface WorkingTreeOptions {
   maxFileSize: number;
   /** True for a path (relative, forward slashes) the configuration allows: skipped as "allowed-path" without reading it. */
   isPathAllowed?: (path: string) => boolean;
+  /** Yield each file's bytes undecoded (RawChunk) for a scan pool to decode off the main thread; text chunks otherwise. */
+  raw?: boolean;
 }
 
 /** A file found by a listing; `problem` when it was found but could not be listed further (a folder that cannot be read). */
@@ -34,7 +36,9 @@ interface Candidate extends Listed {
   path: string;
 }
 
-export async function* workingTreeItems(options: WorkingTreeOptions): AsyncGenerator<SourceItem> {
+export function workingTreeItems(options: WorkingTreeOptions & { raw: true }): AsyncGenerator<SourceItem<Chunk | RawChunk>>;
+export function workingTreeItems(options: WorkingTreeOptions): AsyncGenerator<SourceItem>;
+export async function* workingTreeItems(options: WorkingTreeOptions): AsyncGenerator<SourceItem<Chunk | RawChunk>> {
   const cwd = await realpath(options.cwd);
   const base = (await repoRoot(cwd)) ?? cwd;
   const args = options.paths ?? ["."];
@@ -143,7 +147,7 @@ function isIgnored(abs: string, isDirectory: boolean, levels: readonly IgnoreLev
  * that is 4.5 times faster than node's asynchronous lstat + readFile with 16 in flight, and never
  * holds more than one file open.
  */
-function* readCandidate(file: Candidate, options: WorkingTreeOptions): Generator<SourceItem> {
+function* readCandidate(file: Candidate, options: WorkingTreeOptions): Generator<SourceItem<Chunk | RawChunk>> {
   const item = readWhole(file, options);
   if (item === "windows") {
     try {
@@ -156,7 +160,7 @@ function* readCandidate(file: Candidate, options: WorkingTreeOptions): Generator
 }
 
 /** One file's text or why it was skipped; undefined when it no longer exists; "windows" when it is too big to read at once. */
-function readWhole(file: Candidate, options: WorkingTreeOptions): SourceItem | "windows" | undefined {
+function readWhole(file: Candidate, options: WorkingTreeOptions): SourceItem<Chunk | RawChunk> | "windows" | undefined {
   const skipped = (reason: Extract<SourceItem, { kind: "skipped" }>["reason"], detail?: string): SourceItem => ({
     kind: "skipped",
     path: file.path,
@@ -184,9 +188,9 @@ function readWhole(file: Candidate, options: WorkingTreeOptions): SourceItem | "
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const text = decodeText(bytes);
-  if (text === undefined) return skipped("binary");
-  return { kind: "chunk", chunk: { path: file.path, text }, bytes: bytes.length };
+  if (isBinary(bytes)) return skipped("binary");
+  if (options.raw) return { kind: "chunk", chunk: { path: file.path, raw: bytes }, bytes: bytes.length };
+  return { kind: "chunk", chunk: { path: file.path, text: decodeText(bytes) ?? "" }, bytes: bytes.length };
 }
 
 /**
@@ -206,9 +210,12 @@ function openNoFollow(path: string): number | undefined {
   }
 }
 
-/** Up to `size` bytes of an open file (fewer if it shrank since fstat). */
+/**
+ * Up to `size` bytes of an open file (fewer if it shrank since fstat), in a buffer of its own
+ * (not a slice of node's shared pool), so it can be transferred to a worker without copying.
+ */
 function readOpen(fd: number, size: number): Buffer {
-  const bytes = Buffer.allocUnsafe(size);
+  const bytes = Buffer.allocUnsafeSlow(size);
   let filled = 0;
   while (filled < size) {
     const read = readSync(fd, bytes, filled, size - filled, filled);

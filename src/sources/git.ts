@@ -155,18 +155,27 @@ export function splitNul(output: Buffer): string[] {
   return fields;
 }
 
-/** Yields NUL-separated fields of a byte stream as they complete; a field may span several buffers. */
-export async function* nulFields(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
+/**
+ * Yields the NUL-terminated fields of a byte stream, all those each buffer completes at once (a field
+ * may span several buffers), then the unterminated tail. One array a buffer, not one await a field:
+ * on the bench history's 51,440 log fields that is a tenth of the event-loop turns.
+ */
+export async function* nulFieldBatches(stream: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
   let pending: Buffer[] = [];
   for await (const data of stream) {
+    const fields: string[] = [];
     let start = 0;
     for (let at = data.indexOf(0); at !== -1; at = data.indexOf(0, start)) {
-      pending.push(data.subarray(start, at));
-      yield Buffer.concat(pending).toString("utf8");
-      pending = [];
+      if (pending.length === 0) fields.push(data.toString("utf8", start, at));
+      else {
+        pending.push(data.subarray(start, at));
+        fields.push(Buffer.concat(pending).toString("utf8"));
+        pending = [];
+      }
       start = at + 1;
     }
     if (start < data.length) pending.push(data.subarray(start));
+    if (fields.length > 0) yield fields;
   }
-  if (pending.length > 0) yield Buffer.concat(pending).toString("utf8");
+  if (pending.length > 0) yield [Buffer.concat(pending).toString("utf8")];
 }

@@ -9,9 +9,8 @@ import { fingerprint } from "../fingerprint.js";
 import { UsageError } from "../errors.js";
 import type { Chunk, CommitInfo, Finding } from "../types.js";
 import { CatFile } from "./cat-file.js";
-import { mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
-import { git, gitStream, nulFields } from "./git.js";
+import { git, gitStream, nulFieldBatches } from "./git.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
 
 /** Commit-and-path introductions worked on at once (blob reads and scans in flight). */
@@ -71,10 +70,19 @@ export async function scanHistory(
   const blobs = new BlobScanner(catFile, options.maxFileSize, stats, scanBlob);
   const findings: Finding[] = [];
   try {
-    const introductions = walkLog(options, stats);
-    for await (const found of mapOrdered(introductions, CONCURRENCY, (intro) => blobs.findingsAdded(intro))) {
-      findings.push(...found);
+    // Each introduction's work starts as soon as the log names it; results are taken in log order.
+    const inFlight: Promise<Finding[]>[] = [];
+    for await (const introductions of walkLog(options, stats)) {
+      for (const intro of introductions) {
+        const work = blobs.findingsAdded(intro);
+        work.catch(() => undefined); // surfaces when awaited below; no "unhandled rejection" meanwhile
+        inFlight.push(work);
+      }
+      for (let oldest = inFlight.length > CONCURRENCY ? inFlight.shift() : undefined; oldest; oldest = inFlight.length > CONCURRENCY ? inFlight.shift() : undefined) {
+        findings.push(...(await oldest));
+      }
     }
+    for (const found of inFlight) findings.push(...(await found));
   } finally {
     catFile.close();
   }
@@ -90,8 +98,8 @@ async function requireRepository(cwd: string): Promise<void> {
   }
 }
 
-/** The log's commits, each file version they add or modify, as the log streams in. */
-async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGenerator<Introduction> {
+/** The log's commits and each file version they add or modify, a batch for each buffer the log streams in. */
+async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGenerator<Introduction[]> {
   const args = [
     "log",
     "-c", // merges: only files whose result differs from every parent (conflict resolutions, evil merges)
@@ -108,33 +116,73 @@ async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGene
     ...(options.revs && options.revs.length > 0 ? ["--end-of-options", ...options.revs] : ["--all"]),
     "--",
   ];
-  const fields = nulFields(gitStream(args, { cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) }));
-  /** The next field, for those whose position is known (author after sha, path after meta). */
-  const next = async (): Promise<string> => {
-    const result = await fields.next();
-    return result.done ? "" : result.value;
-  };
-  let commit: CommitInfo | undefined;
+  const parser = new LogParser(stats);
   try {
-    for (let result = await fields.next(); !result.done; result = await fields.next()) {
-      const text = result.value.replace(/^\n/, "");
-      if (text.startsWith(COMMIT_MARK)) {
-        commit = { sha: text.slice(1), author: await next(), email: await next(), date: await next() };
-        stats.commits++;
-      } else if (text.startsWith(":") && commit) {
-        const meta = parseRawMeta(text);
-        const path = await next();
-        if (meta && REGULAR_FILE_MODES.has(meta.dstMode) && !isNullId(meta.dst)) {
-          const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
-          yield { commit, path, blob: meta.dst, parents };
-        }
-      }
+    for await (const fields of nulFieldBatches(gitStream(args, { cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) }))) {
+      const introductions = parser.parse(fields);
+      if (introductions.length > 0) yield introductions;
     }
   } catch (error) {
     if (error instanceof UsageError && options.revs && options.revs.length > 0) {
       throw new UsageError(`keyscan history: ${error.message.replace(/^git log failed: /, "")}`);
     }
     throw error;
+  }
+}
+
+/**
+ * The log's fields in order: a commit's header (mark and sha, author, email, date), then its raw
+ * entries (meta, path). Fields whose place is known (after a sha or a meta) are taken as they are;
+ * a field may be the last of one batch, the next the first of the next batch.
+ */
+class LogParser {
+  private commit: CommitInfo | undefined;
+  /** The fields still owed to the current commit header, or the raw entry whose path comes next. */
+  private expecting: "author" | "email" | "date" | "path" | undefined;
+  private meta: ReturnType<typeof parseRawMeta>;
+
+  constructor(private readonly stats: HistoryStats) {}
+
+  parse(fields: readonly string[]): Introduction[] {
+    const introductions: Introduction[] = [];
+    for (const field of fields) {
+      const commit = this.commit;
+      switch (this.expecting) {
+        case "author":
+          if (commit) commit.author = field;
+          this.expecting = "email";
+          continue;
+        case "email":
+          if (commit) commit.email = field;
+          this.expecting = "date";
+          continue;
+        case "date":
+          if (commit) commit.date = field;
+          this.expecting = undefined;
+          continue;
+        case "path": {
+          const meta = this.meta;
+          this.expecting = undefined;
+          if (commit && meta && REGULAR_FILE_MODES.has(meta.dstMode) && !isNullId(meta.dst)) {
+            const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
+            introductions.push({ commit, path: field, blob: meta.dst, parents });
+          }
+          continue;
+        }
+        default: {
+          const text = field.charCodeAt(0) === 10 ? field.slice(1) : field;
+          if (text.startsWith(COMMIT_MARK)) {
+            this.commit = { sha: text.slice(1), author: "", email: "", date: "" };
+            this.expecting = "author";
+            this.stats.commits++;
+          } else if (text.startsWith(":") && commit) {
+            this.meta = parseRawMeta(text);
+            this.expecting = "path";
+          }
+        }
+      }
+    }
+    return introductions;
   }
 }
 

@@ -27,6 +27,9 @@ interface Body {
   remaining: number;
 }
 
+/** The parts as one buffer; a single part (most blobs: they arrive within one read) is not copied. */
+const joined = (parts: Buffer[]): Buffer => (parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts));
+
 export class CatFile {
   private readonly child: ChildProcess;
   private readonly queue: Request[] = [];
@@ -101,7 +104,7 @@ export class CatFile {
         request.resolve({
           oid: request.oid,
           size: body.size,
-          ...(body.keep ? { content: Buffer.concat(body.parts).subarray(0, body.size) } : {}),
+          ...(body.keep ? { content: joined(body.parts).subarray(0, body.size) } : {}),
         });
       }
     }

@@ -56,8 +56,7 @@ export async function scanHistory(
   options: HistoryOptions,
   scanBlob: (chunk: Chunk) => Promise<Finding[]>,
 ): Promise<{ findings: Finding[]; stats: HistoryStats }> {
-  await requireRepository(options.cwd);
-  if ((await git(["rev-parse", "--is-shallow-repository"], { cwd: options.cwd })).toString("utf8").trim() === "true") {
+  if (await isShallowRepository(options.cwd)) {
     options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
   }
   for (const rev of options.revs ?? []) {
@@ -89,9 +88,10 @@ export async function scanHistory(
   return { findings, stats };
 }
 
-async function requireRepository(cwd: string): Promise<void> {
+/** True in a shallow clone; also the check that `cwd` is a repository at all (one git call for both). */
+async function isShallowRepository(cwd: string): Promise<boolean> {
   try {
-    await git(["rev-parse", "--git-dir"], { cwd });
+    return (await git(["rev-parse", "--is-shallow-repository"], { cwd })).toString("utf8").trim() === "true";
   } catch (error) {
     if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
     throw new UsageError(`keyscan history needs a git repository: ${cwd} is not one`);

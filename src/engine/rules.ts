@@ -259,13 +259,14 @@ function assignmentRegex(keywords: readonly string[]): RegExp {
   const names = keywords.map(escapeRegex).join("|");
   const name = `[\\w.-]*(?:${names})[\\w.-]*`;
   // A type between name and operator (`: &str =`, `: String =`, Go's `string =`), compound
-  // operators (Ruby's `||=`, make's `?=`), and Dockerfile's `ENV NAME value`.
+  // operators (Ruby's `||=`, make's `?=`), Dockerfile's `ENV NAME value` and XML's `<name>value</name>`.
   const type = `(?:\\s*:?\\s*&?(?:'static\\s+)?(?:[Ss]tr(?:ing)?|\\[\\]byte)\\b)?`;
   const dockerEnv = `(?<=(?:^|\\n)[ \\t]*ENV[ \\t]+[\\w.-]+)[ \\t]+`;
-  const operator = `(?:["'\`]?\\]?${type}\\s*(?::=|=>|[|?+]{0,2}=|:|value=)|${dockerEnv})\\s*`;
+  const xmlElement = `(?<=<[\\w.:-]+)>`;
+  const operator = `(?:["'\`]?\\]?${type}\\s*(?::=|=>|[|?+]{0,2}=|:|value=)|${dockerEnv}|${xmlElement})\\s*`;
   // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", Go's []byte("").
   const prefix = `(?:[@bBrRuU]|\\[\\]byte\\()?`;
-  const value = `(?:${prefix}(?:"([^"\\s\\\\]{8,})"|'([^'\\s\\\\]{8,})'|\`([^\`\\s\\\\]{8,})\`)|([^\\s"'\`,;)}\\]]{8,}))`;
+  const value = `(?:${prefix}(?:"([^"\\s\\\\]{8,})"|'([^'\\s\\\\]{8,})'|\`([^\`\\s\\\\]{8,})\`)|([^\\s"'\`,;)}\\]<]{8,}))`;
   return new RegExp(`${name}${operator}${value}`, "ydi");
 }
 

@@ -176,7 +176,7 @@ function collectEntropyMatches(rule: CompiledEntropyRule, layer: Layer, depth: n
     const span = group === undefined ? undefined : found.indices?.[group];
     const value = group === undefined ? undefined : found[group];
     if (!span || value === undefined) continue;
-    const charset = classifyCharset(value);
+    const charset = classifyCharset(value) ?? (looksLikeGeneratedPassword(value) ? "base64" : undefined);
     const floor = charset ? rule.charsets[charset] : undefined;
     if (!floor || value.length < floor.minLength) continue;
     const entropy = shannonEntropy(value);
@@ -241,6 +241,16 @@ function lineLongerThan(text: string, offset: number, limit: number): boolean {
   if (newline === -1 && from > 0) return true; // no line break in the `limit` characters before
   const lineStart = newline === -1 ? 0 : from + newline + 1;
   return !text.slice(offset, lineStart + limit + 1).includes("\n") && lineStart + limit + 1 <= text.length;
+}
+
+/**
+ * A password from a generator: printable ASCII with a few symbols among letters and digits
+ * ("Ln2VQu#Ppgsd0Og2jbH8"). Judged as base64 would be; URLs, paths and code are not passwords.
+ */
+function looksLikeGeneratedPassword(value: string): boolean {
+  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]/.test(value)) return false;
+  const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
+  return symbols > 0 && symbols * 4 <= value.length;
 }
 
 /** Random keys mix letters and digits; identifiers and words do not. */

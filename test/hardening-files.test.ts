@@ -1,5 +1,6 @@
 // Nothing lost: files keyscan writes appear whole or not at all, and no temporary file is left behind.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -26,6 +27,29 @@ describe("atomic writes", () => {
     expect(() => writeFileAtomic(join(dir, "taken"), "data")).toThrow();
     expect(readdirSync(dir).sort()).toEqual(["report.json", "taken"]);
     expect(readFileSync(join(dir, "taken", "keep"), "utf8")).toBe("kept");
+  });
+
+  it("write through a symlink, keeping the link, and into a pipe without replacing it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyscan-atomic-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "real.json"), "old");
+    symlinkSync("real.json", join(dir, "link.json"));
+    writeFileAtomic(join(dir, "link.json"), "new");
+    expect(lstatSync(join(dir, "link.json")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, "real.json"), "utf8")).toBe("new");
+    // `-o /dev/null` and pipes: a rename would put a plain file in the device's or pipe's place.
+    const fifo = join(dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+    const reader = spawn("cat", [fifo]);
+    let received = "";
+    reader.stdout.on("data", (data: Buffer) => {
+      received += data.toString();
+    });
+    const closed = new Promise((resolve) => reader.on("close", resolve));
+    writeFileAtomic(fifo, "through the pipe");
+    await closed;
+    expect(received).toBe("through the pipe");
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
   it("keyscan baseline and --output leave only the finished file", () => {

@@ -10,6 +10,7 @@ import { generateCorpus } from "../fixtures/corpus/generate.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, scanChunk } from "../src/engine/scan.js";
 import { readDefaultRuleSources } from "../src/load-rules.js";
+import { printScore, score } from "./score.js";
 
 interface Hit {
   file: string;
@@ -75,9 +76,6 @@ function scanWithCli(root: string): Hit[] | undefined {
   return report.findings.map((finding) => ({ file: finding.file.replace(/^\.\//, ""), line: finding.line, ruleId: finding.ruleId }));
 }
 
-const pct = (value: number): string => (Number.isNaN(value) ? "  n/a" : value.toFixed(3));
-const f1 = (p: number, r: number): number => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
-
 function evaluateCorpus(): void {
   const corpus = generateCorpus();
   const root = mkdtempSync(join(tmpdir(), "keyscan-corpus-"));
@@ -93,39 +91,10 @@ function evaluateCorpus(): void {
     console.log(`Corpus: ${corpus.files.size} files, ${corpus.positives.length} labelled secrets, ${corpus.negatives.length} hard negatives; scanned through ${source} in ${Date.now() - started} ms`);
 
     const key = (file: string, line: number): string => `${file}:${line}`;
-    const labelled = new Map(corpus.positives.map((label) => [key(label.file, label.line), label.family]));
-    const flaggedLines = new Map<string, string>();
-    for (const hit of hits) if (!flaggedLines.has(key(hit.file, hit.line))) flaggedLines.set(key(hit.file, hit.line), hit.ruleId);
-
-    const families = new Map<string, { tp: number; fn: number; fp: number }>();
-    const family = (name: string) => {
-      const entry = families.get(name) ?? { tp: 0, fn: 0, fp: 0 };
-      families.set(name, entry);
-      return entry;
-    };
-    const misses: string[] = [];
-    const falseAlarms: string[] = [];
-    for (const label of corpus.positives) {
-      if (flaggedLines.has(key(label.file, label.line))) family(label.family).tp++;
-      else {
-        family(label.family).fn++;
-        misses.push(`${label.file}:${label.line} (${label.family})`);
-      }
-    }
-    for (const [where, ruleId] of flaggedLines) {
-      if (labelled.has(where)) continue;
-      family(familyOf.get(ruleId) ?? ruleId).fp++;
-      falseAlarms.push(`${where} (${ruleId})`);
-    }
-
-    const rows = [...families.entries()].sort(([a], [b]) => a.localeCompare(b));
-    const total = rows.reduce((sum, [, c]) => ({ tp: sum.tp + c.tp, fn: sum.fn + c.fn, fp: sum.fp + c.fp }), { tp: 0, fn: 0, fp: 0 });
-    console.log(`\n${"family".padEnd(18)} ${"TP".padStart(4)} ${"FN".padStart(4)} ${"FP".padStart(4)}  precision  recall     F1`);
-    for (const [name, c] of [...rows, ["OVERALL", total] as const]) {
-      const precision = c.tp / (c.tp + c.fp);
-      const recall = c.tp / (c.tp + c.fn);
-      console.log(`${name.padEnd(18)} ${String(c.tp).padStart(4)} ${String(c.fn).padStart(4)} ${String(c.fp).padStart(4)}  ${pct(precision).padStart(9)}  ${pct(recall).padStart(6)}  ${pct(f1(precision, recall)).padStart(5)}`);
-    }
+    const flagged = hits.map((hit) => ({ where: key(hit.file, hit.line), ruleId: hit.ruleId }));
+    const result = score(corpus.positives, flagged, key, (ruleId) => familyOf.get(ruleId) ?? ruleId);
+    printScore(result);
+    const { misses, falseAlarms } = result;
     const negativeKinds = new Map<string, number>();
     for (const negative of corpus.negatives) negativeKinds.set(negative.kind, (negativeKinds.get(negative.kind) ?? 0) + 1);
     console.log(`\nHard negatives by kind: ${[...negativeKinds].map(([kind, count]) => `${kind} ${count}`).join(", ")}`);

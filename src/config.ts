@@ -1,9 +1,8 @@
 // keyscan.toml / .keyscan.toml: discovery (scan root upward to the repository root) and validation.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
-import { describeIssue, firstIssue, parseRuleDef } from "./engine/rules.js";
+import { describeIssue, firstIssue, parseRuleDef, parseTomlFile } from "./engine/rules.js";
 import type { RuleDef } from "./engine/schema.js";
 import { allowListSchema } from "./engine/schema.js";
 import { UsageError } from "./errors.js";
@@ -72,14 +71,7 @@ export function loadConfig(file: string): Config {
 }
 
 export function parseConfig(text: string, file: string): Config {
-  let data: unknown;
-  try {
-    data = parseToml(text);
-  } catch (error) {
-    // smol-toml's message begins with the problem and gives the line and column.
-    const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
-    throw new UsageError(`${file}: invalid TOML: ${message}`);
-  }
+  const data = parseTomlFile(text, file);
   const result = configSchema.safeParse(data);
   if (!result.success) {
     const issue = firstIssue(result.error);

@@ -85,13 +85,7 @@ export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[]
       for (const def of source.checked) out.push({ def, source: file, checked: true });
       continue;
     }
-    const text = source.text;
-    let data: unknown;
-    try {
-      data = parseToml(text);
-    } catch (error) {
-      throw new UsageError(`${file}: invalid TOML: ${firstLine(error)}`);
-    }
+    const data = parseTomlFile(source.text, file);
     const shape = rulesFileSchema.safeParse(data);
     if (!shape.success) throw new UsageError(`${file}: ${describeIssue(shape.error, ["rule"])}`);
     for (const raw of shape.data.rule) out.push({ def: parseRuleDef(raw, file), source: file });
@@ -268,6 +262,15 @@ function assignmentRegex(keywords: readonly string[]): RegExp {
   const prefix = `(?:[@bBrRuU]|\\[\\]byte\\()?`;
   const value = `(?:${prefix}(?:"([^"\\s\\\\]{8,})"|'([^'\\s\\\\]{8,})'|\`([^\`\\s\\\\]{8,})\`)|([^\\s"'\`,;)}\\]<]{8,}))`;
   return new RegExp(`${name}${operator}${value}`, "ydi");
+}
+
+/** Parses TOML; a syntax error becomes one sentence naming the file (smol-toml gives line and column). */
+export function parseTomlFile(text: string, file: string): unknown {
+  try {
+    return parseToml(text);
+  } catch (error) {
+    throw new UsageError(`${file}: invalid TOML: ${firstLine(error)}`);
+  }
 }
 
 function firstLine(error: unknown): string {

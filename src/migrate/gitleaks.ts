@@ -1,8 +1,7 @@
 // `keyscan migrate gitleaks`: a .gitleaks.toml turned into a keyscan.toml, saying what could not come along.
 // Also reads .gitleaksignore, so findings a team already ignored stay ignored.
-import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
-import { compileRules, describeIssue, parseRuleDef, parseRuleFiles } from "../engine/rules.js";
+import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile } from "../engine/rules.js";
 import type { AllowListDef, RegexRuleDef } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
 import { readDefaultRuleSources } from "../load-rules.js";
@@ -143,13 +142,7 @@ export function convertGitleaksConfig(
   file: string,
   knownRuleIds: readonly string[] = defaultRuleIds(),
 ): Conversion {
-  let data: unknown;
-  try {
-    data = parseToml(tomlText);
-  } catch (error) {
-    const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
-    throw new UsageError(`${file}: invalid TOML: ${message}`);
-  }
+  const data = parseTomlFile(tomlText, file);
   const parsed = gitleaksConfig.safeParse(data);
   if (!parsed.success) throw new UsageError(`${file}: not a gitleaks config: ${describeIssue(parsed.error, [])}`);
   const config = parsed.data;

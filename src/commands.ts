@@ -9,18 +9,18 @@ import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, r
 import { gitleaksIgnored, parseGitleaksIgnore } from "./migrate/gitleaks.js";
 import { preCommitFrameworkRanges, prePushRanges } from "./prepush.js";
 import { installHook } from "./install.js";
-import { buildContext, drain, ruleMetas, type ScanContext } from "./pipeline.js";
+import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "./pipeline.js";
 import { neutralize } from "./report/common.js";
 import { render } from "./report/index.js";
 import { parseSize } from "./size.js";
-import { workingTreeItems } from "./sources/files.js";
+import { workingTreeFiles } from "./sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "./sources/git.js";
 import { scanHistory } from "./sources/history.js";
 import { stagedItems } from "./sources/staged.js";
 import { stdinItems } from "./sources/stdin.js";
 import { createScanPool } from "./pool.js";
 import { createProgress } from "./progress.js";
-import { type Chunk, chunkLength, type Finding, type RawChunk, type ScanMode, type ScanStats, type SourceItem } from "./types.js";
+import type { Finding, ScanMode, ScanStats, SourceItem } from "./types.js";
 import { validateEndpoints, verifyFindings } from "./verify/index.js";
 import { VERSION } from "./version.js";
 import { writeFileAtomic } from "./write-file.js";
@@ -71,6 +71,12 @@ function readConfig(explicit: string | undefined, scanRoot: string, root: string
   return found ? loadConfig(found) : emptyConfig();
 }
 
+/** True when a working-tree scan names a folder (or nothing: the current one), so it may be big enough for the workers. */
+function scansFolder(paths: readonly string[]): boolean {
+  if (paths.length === 0) return true;
+  return paths.some((path) => path !== "-" && existsSync(path) && statSync(path).isDirectory());
+}
+
 /** The folder a scan's config lookup starts from: the first path argument's folder, else the current one. */
 function scanRootOf(paths: readonly string[]): string {
   const first = paths[0];
@@ -87,15 +93,23 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     threads: parseThreads(flags.threads, mode),
     entropy: flags.entropy,
     pathFilters: mode !== "history",
+    maxFileSize: setup.maxFileSize,
     context: setup.context,
+    startNow: mode === "scan" && scansFolder(args),
     ...(setup.config.file ? { configFile: resolve(setup.config.file) } : {}),
   });
   const progress = createProgress({ enabled: flags.progress && !flags.quiet, label: mode === "history" ? "blobs" : "files" });
-  const scanWith = (scan: (chunk: Chunk | RawChunk) => Promise<Finding[]>) => async (chunk: Chunk | RawChunk) => {
-    const length = chunkLength(chunk); // read before the scan: a raw chunk's bytes move to a worker
-    const found = await scan(chunk);
-    progress.tick(length);
-    return found;
+  const scanner: Scanner = {
+    async scan(chunk) {
+      const found = await pool.scan(chunk);
+      progress.tick(chunk.text.length);
+      return found;
+    },
+    async scanFile(file) {
+      const outcome = await pool.scanFile(file);
+      if (outcome.kind === "scanned") progress.tick(outcome.bytes);
+      return outcome;
+    },
   };
   let findings: Finding[];
   let stats: ScanStats;
@@ -103,14 +117,13 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     if (mode === "history") {
       // A bare repository has history but no top level: git runs in its git folder.
       const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
-      const scanBlob = scanWith((chunk) => pool.scan(chunk));
       const historyOptions = { cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning: warn };
-      const result = await scanHistory(historyOptions, scanBlob);
+      const result = await scanHistory(historyOptions, scanner.scan);
       // Blobs were scanned once whatever their paths (pathFilters: false): allow lists apply per path here.
       findings = result.findings.filter((finding) => !setup.context.allow.findingAllowed(finding));
       stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
     } else {
-      ({ findings, stats } = await drain(sourceItems(mode, args, setup), scanWith((chunk) => pool.scan(chunk)), warn));
+      ({ findings, stats } = await drain(sourceItems(mode, args, setup), scanner, warn));
     }
   } finally {
     progress.done();
@@ -122,15 +135,13 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   return { findings, stats };
 }
 
-function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem<Chunk | RawChunk>> {
+function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem> {
   if (mode === "staged") return stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize });
   if (args.length === 1 && args[0] === "-") return stdinItems();
-  return workingTreeItems({
+  return workingTreeFiles({
     cwd: setup.cwd,
     paths: args.length > 0 ? args : ["."],
-    maxFileSize: setup.maxFileSize,
     isPathAllowed: setup.context.allow.pathAllowed,
-    raw: true, // decoded by the pool's workers
   });
 }
 

@@ -7,8 +7,7 @@ import { nearest, UsageError } from "./errors.js";
 import { type AllowFilter, createAllowFilter } from "./filters/allow.js";
 import { dropInlineAllowed } from "./filters/inline.js";
 import { readDefaultRuleSources } from "./load-rules.js";
-import type { Chunk, Finding, RawChunk, RuleMeta, ScanStats, SourceItem } from "./types.js";
-import { emptyStats } from "./types.js";
+import { type Chunk, emptyStats, FILE_WEIGHT, type FileOutcome, type FileRef, type Finding, type RuleMeta, type ScanStats, type SkippedItem, type SourceItem } from "./types.js";
 
 export interface ScanContext {
   ruleset: Ruleset;
@@ -77,44 +76,30 @@ export interface Drained {
 }
 
 /**
- * Bytes handed to `scan` and not yet scanned before drain stops reading: enough to keep two workers busy.
+ * Work handed to the scanner and not yet done (see jobWeight) before drain stops reading: enough to keep two workers busy.
  * Measured on the bench tree with two workers: 32 MB cost 90 MB more peak RSS than 8 MB, and 8 MB about
  * 75 MB more than 2 MB (texts waiting for a worker outlive a young-generation GC), for no speed.
  */
-const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
+const MAX_IN_FLIGHT = 2 * 1024 * 1024;
+
+/** Where drain sends work: a scan pool. */
+export interface Scanner {
+  scan(chunk: Chunk): Promise<Finding[]>;
+  scanFile(file: FileRef): Promise<FileOutcome>;
+}
 
 /**
- * Reads every item of a source, scans the chunks and counts what was skipped.
- * `scan` may run elsewhere (a worker pool); chunks are scanned as they arrive.
+ * Reads every item of a source, scans the chunks and files and counts what was skipped.
+ * The scanner may work elsewhere (a worker pool); items are scanned as they arrive.
  */
-export async function drain(
-  items: AsyncIterable<SourceItem<Chunk | RawChunk>>,
-  scan: (chunk: Chunk | RawChunk) => Promise<Finding[]>,
-  onWarning: (message: string) => void,
-): Promise<Drained> {
+export async function drain(items: AsyncIterable<SourceItem>, scanner: Scanner, onWarning: (message: string) => void): Promise<Drained> {
   const stats = emptyStats();
   const pending: Promise<Finding[]>[] = [];
-  const sizes: number[] = [];
+  const weights: number[] = [];
   let settled = 0;
   let inFlight = 0;
   const submodules: string[] = [];
-  for await (const item of items) {
-    if (item.kind === "chunk") {
-      const window = "raw" in item.chunk ? undefined : item.chunk.window;
-      if (!window || (window.line === 1 && window.column === 1)) stats.files++; // a big file's later windows are the same file
-      stats.bytes += item.bytes;
-      const result = scan(item.chunk);
-      result.catch(() => undefined); // a failure surfaces from Promise.all below, not as an unhandled rejection
-      pending.push(result);
-      sizes.push(item.bytes);
-      inFlight += item.bytes;
-      // Backpressure: while too many bytes wait to be scanned (on workers), read no further.
-      while (inFlight > MAX_IN_FLIGHT_BYTES) {
-        await pending[settled];
-        inFlight -= sizes[settled++] ?? 0;
-      }
-      continue;
-    }
+  const countSkipped = (item: SkippedItem): void => {
     if (item.reason === "binary") stats.skippedBinary++;
     else if (item.reason === "large") stats.skippedLarge++;
     else if (item.reason === "unreadable") {
@@ -124,12 +109,44 @@ export async function drain(
       stats.skippedOther++;
       if (item.reason === "submodule") submodules.push(item.path);
     }
+  };
+  const countChunk = (bytes: number, window?: Chunk["window"]): void => {
+    if (!window || (window.line === 1 && window.column === 1)) stats.files++; // a big file's later windows are the same file
+    stats.bytes += bytes;
+  };
+  for await (const item of items) {
+    if (item.kind === "skipped") {
+      countSkipped(item);
+      continue;
+    }
+    let result: Promise<Finding[]>;
+    if (item.kind === "chunk") {
+      countChunk(item.bytes, item.chunk.window);
+      result = scanner.scan(item.chunk);
+    } else {
+      result = scanner.scanFile(item.file).then((outcome) => {
+        if (outcome.kind === "skipped") countSkipped(outcome);
+        if (outcome.kind !== "scanned") return [];
+        countChunk(outcome.bytes);
+        return outcome.findings;
+      });
+    }
+    result.catch(() => undefined); // a failure surfaces from Promise.all below, not as an unhandled rejection
+    const weight = item.kind === "chunk" ? item.bytes : FILE_WEIGHT;
+    pending.push(result);
+    weights.push(weight);
+    inFlight += weight;
+    // Backpressure: while too much work waits to be done (on workers), read no further.
+    while (inFlight > MAX_IN_FLIGHT) {
+      await pending[settled];
+      inFlight -= weights[settled++] ?? 0;
+    }
   }
+  const findings = (await Promise.all(pending)).flat();
   // Said once, not once a submodule: a repository may have hundreds.
   if (submodules.length > 0) {
     const more = submodules.length > 1 ? ` and ${submodules.length - 1} more` : "";
     onWarning(`submodules are not scanned: ${submodules[0]}${more} (scan each from its own folder)`);
   }
-  const findings = (await Promise.all(pending)).flat();
   return { findings, stats };
 }

@@ -1,23 +1,30 @@
-// Scans chunks on worker threads, so the main thread is left to read files and report.
+// Scans on worker threads, so the main thread is left to list files and report.
+//
+// Two kinds of job: a chunk of text (staged changes, history blobs, standard input), and a
+// working-tree file, which the worker reads itself, so reading is spread over the threads too. A file
+// whose content another file already had is not scanned again (content-index.ts, content-join.ts).
 //
 // Small inputs (a pre-commit hook's handful of files) are scanned in the main thread: workers take
-// ~300 ms to load and build their rules here. They start once the bytes seen pass `inlineBytes`,
-// and the main thread goes on scanning until the first of them is ready. Readiness is a shared flag,
-// not only a message: a source that reads files synchronously never lets the event loop deliver one.
-// Chunks are batched (up to BATCH_BYTES, so big scans cost few messages), and a batch goes to the
-// worker with the fewest bytes outstanding, if it has room. A batch that is not full is closed when
-// the event loop turns, i.e. when the producer waits: for I/O, or for drain's bound on the bytes in flight.
+// a while to start. They start once the work seen passes `inlineBytes`, and the main thread goes on
+// scanning until the first of them is ready. Readiness is a shared flag, not only a message: a source
+// that reads synchronously never lets the event loop deliver one.
+// Jobs are batched (up to BATCH_WEIGHT, so big scans cost few messages), and a batch goes to the
+// worker with the least work outstanding, if it has room. A batch that is not full is closed when
+// the event loop turns, i.e. when the producer waits: for I/O, or for drain's bound on the work in flight.
 import { Worker } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
+import { createContentIndex } from "./content-index.js";
+import { createContentJoin } from "./content-join.js";
 import { UsageError } from "./errors.js";
+import { type FileScan, scanFile } from "./file-scan.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
-import { textChunk } from "./sources/decode.js";
-import { type Chunk, chunkLength, type Finding, type RawChunk } from "./types.js";
+import { type Chunk, type FileOutcome, type FileRef, type Finding, jobWeight, type ScanJob } from "./types.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 
 export interface ScanPool {
-  /** A RawChunk's bytes are transferred to a worker (the caller must not use them after) or decoded here. */
-  scan(chunk: Chunk | RawChunk): Promise<Finding[]>;
+  scan(chunk: Chunk): Promise<Finding[]>;
+  /** Reads and scans a working-tree file (with the allow lists applied for its path). */
+  scanFile(file: FileRef): Promise<FileOutcome>;
   close(): Promise<void>;
 }
 
@@ -31,23 +38,30 @@ export interface ScanPoolOptions {
    * filters are applied afterwards, per path. True (the default): scanAndFilter.
    */
   pathFilters?: boolean;
+  /** Files larger than this are skipped as "large" (scanFile); no limit by default. */
+  maxFileSize?: number;
   /** The main thread's rules when the caller has built them already; built from configFile otherwise. */
   context?: ScanContext;
-  /** Bytes seen before the workers start; the main thread scans until one is ready. 0: workers only, from the first chunk. */
+  /** Work seen (see jobWeight) before the workers start; the main thread scans until one is ready. 0: workers only, from the first job. */
   inlineBytes?: number;
+  /**
+   * Start the workers now rather than once `inlineBytes` are seen: for a working-tree scan, so they
+   * start while git lists the files. The main thread still scans until one is ready.
+   */
+  startNow?: boolean;
   /** The worker script; dist/worker.js by default. */
   workerUrl?: URL;
 }
 
-/** About what the main thread scans while workers start (~300 ms at ~15–20 MB/s on real code). */
+/** About what the main thread scans while workers start. */
 export const INLINE_BYTES = 4 * 1024 * 1024;
-const BATCH_BYTES = 256 * 1024;
-const BATCH_CHUNKS = 256;
+const BATCH_WEIGHT = 256 * 1024;
+const BATCH_JOBS = 256;
 /**
  * A worker is sent more only while it has less than this outstanding; the rest waits in the queue
  * for whichever worker finishes first, since files differ widely in the time they take per byte.
  */
-const MAX_OUTSTANDING_BYTES = 2 * 1024 * 1024;
+const MAX_OUTSTANDING_WEIGHT = 2 * 1024 * 1024;
 
 /**
  * The bundled CLI runs from dist/, beside dist/worker.js. Run from the TypeScript sources
@@ -58,61 +72,50 @@ function defaultWorkerUrl(): URL {
   return here.endsWith(".ts") ? new URL("../dist/worker.js", here) : new URL("./worker.js", here);
 }
 
+type JobResult = Finding[] | FileScan;
+
 interface Pending {
-  resolve: (findings: Finding[]) => void;
+  resolve: (result: JobResult) => void;
   reject: (error: Error) => void;
 }
 
 interface Batch {
-  chunks: (Chunk | RawChunk)[];
+  jobs: ScanJob[];
   waiting: Pending[];
-  bytes: number;
+  weight: number;
 }
 
 interface Thread {
   worker: Worker;
   /** WorkerSetup.ready. */
   ready: Int32Array;
-  /** Batches sent, by id, until answered, and their bytes. */
-  outstanding: Map<number, { waiting: Pending[]; bytes: number }>;
-  outstandingBytes: number;
+  /** Batches sent, by id, until answered, and their weight. */
+  outstanding: Map<number, { waiting: Pending[]; weight: number }>;
+  outstandingWeight: number;
 }
 
 const isReady = (thread: Thread): boolean => Atomics.load(thread.ready, 0) === 1;
 
-/** The raw chunks' buffers that hold nothing else: moved to the worker rather than copied. */
-function transferable(chunks: readonly (Chunk | RawChunk)[]): ArrayBuffer[] {
-  const buffers: ArrayBuffer[] = [];
-  for (const chunk of chunks) {
-    if (!("raw" in chunk)) continue;
-    const { buffer, byteOffset, byteLength } = chunk.raw;
-    if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) buffers.push(buffer);
-  }
-  return buffers;
-}
-
 export function createScanPool(options: ScanPoolOptions): ScanPool {
   const pathFilters = options.pathFilters ?? true;
-  const scanOne = pathFilters ? scanAndFilter : scanText;
+  const maxFileSize = options.maxFileSize ?? Number.POSITIVE_INFINITY;
+  const contentIndex = createContentIndex();
   let context = options.context;
-  const inline = (chunk: Chunk | RawChunk): Finding[] => {
-    context ??= buildContext(
-      options.configFile ? loadConfig(options.configFile) : emptyConfig(),
-      undefined,
-      { entropy: options.entropy },
-    );
-    return scanOne(textChunk(chunk), context);
+  const mainContext = (): ScanContext =>
+    (context ??= buildContext(options.configFile ? loadConfig(options.configFile) : emptyConfig(), undefined, {
+      entropy: options.entropy,
+    }));
+  const inline = (job: ScanJob): JobResult => {
+    if ("chunk" in job) return (pathFilters ? scanAndFilter : scanText)(job.chunk, mainContext());
+    return scanFile(job.file, mainContext(), { maxFileSize, ...(job.dedup ? { index: contentIndex } : {}) });
   };
-  if (options.threads <= 1) {
-    return { scan: async (chunk) => inline(chunk), close: async () => undefined };
-  }
 
-  const inlineBytes = options.inlineBytes ?? INLINE_BYTES;
+  const inlineBytes = options.threads <= 1 ? Number.POSITIVE_INFINITY : (options.inlineBytes ?? INLINE_BYTES);
   const threads: Thread[] = [];
   /** The batch being filled, then full batches waiting for a worker to be ready. */
   let open: Batch | undefined;
   const queue: Batch[] = [];
-  let seenBytes = 0;
+  let seenWeight = 0;
   let nextId = 0;
   let failure: Error | undefined;
 
@@ -125,6 +128,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       for (const batch of thread.outstanding.values()) for (const pending of batch.waiting) pending.reject(failure);
       thread.outstanding.clear();
     }
+    join.fail(failure);
   };
 
   const startWorkers = (): void => {
@@ -134,6 +138,8 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       const setup: WorkerSetup = {
         entropy: options.entropy,
         pathFilters,
+        maxFileSize,
+        contentIndex,
         ready,
         ...(options.configFile ? { configFile: options.configFile } : {}),
       };
@@ -141,7 +147,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
         worker: new Worker(url, { workerData: setup }),
         ready,
         outstanding: new Map(),
-        outstandingBytes: 0,
+        outstandingWeight: 0,
       };
       thread.worker.on("message", (reply: WorkerReply) => {
         if (reply.kind === "ready") {
@@ -155,8 +161,8 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
         const batch = thread.outstanding.get(reply.id);
         if (!batch) return;
         thread.outstanding.delete(reply.id);
-        thread.outstandingBytes -= batch.bytes;
-        batch.waiting.forEach((pending, index) => pending.resolve(reply.findings[index] ?? []));
+        thread.outstandingWeight -= batch.weight;
+        batch.waiting.forEach((pending, index) => pending.resolve(reply.results[index] ?? []));
         dispatch();
       });
       thread.worker.on("error", (error) => fail(new Error(`scan worker failed: ${error.message}`)));
@@ -167,18 +173,18 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     }
   };
 
-  /** Hands full batches to the ready worker with the fewest bytes outstanding, while one has room. */
+  /** Hands full batches to the ready worker with the least work outstanding, while one has room. */
   const dispatch = (): void => {
     while (queue.length > 0) {
       const thread = threads
-        .filter((t) => isReady(t) && t.outstandingBytes < MAX_OUTSTANDING_BYTES)
-        .reduce<Thread | undefined>((best, t) => (!best || t.outstandingBytes < best.outstandingBytes ? t : best), undefined);
+        .filter((t) => isReady(t) && t.outstandingWeight < MAX_OUTSTANDING_WEIGHT)
+        .reduce<Thread | undefined>((best, t) => (!best || t.outstandingWeight < best.outstandingWeight ? t : best), undefined);
       const batch = thread ? queue.shift() : undefined;
       if (!thread || !batch) return;
       const id = nextId++;
-      thread.outstanding.set(id, { waiting: batch.waiting, bytes: batch.bytes });
-      thread.outstandingBytes += batch.bytes;
-      thread.worker.postMessage({ id, chunks: batch.chunks } satisfies BatchRequest, transferable(batch.chunks));
+      thread.outstanding.set(id, { waiting: batch.waiting, weight: batch.weight });
+      thread.outstandingWeight += batch.weight;
+      thread.worker.postMessage({ id, jobs: batch.jobs } satisfies BatchRequest);
     }
   };
 
@@ -188,28 +194,36 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     dispatch();
   };
 
-  const enqueue = (chunk: Chunk | RawChunk): Promise<Finding[]> =>
+  const enqueue = (job: ScanJob): Promise<JobResult> =>
     new Promise((resolve, reject) => {
       if (!open) {
-        open = { chunks: [], waiting: [], bytes: 0 };
+        open = { jobs: [], waiting: [], weight: 0 };
         setImmediate(closeBatch);
       }
-      open.chunks.push(chunk);
+      open.jobs.push(job);
       open.waiting.push({ resolve, reject });
-      open.bytes += chunkLength(chunk);
-      if (open.bytes >= BATCH_BYTES || open.chunks.length >= BATCH_CHUNKS) closeBatch();
+      open.weight += jobWeight(job);
+      if (open.weight >= BATCH_WEIGHT || open.jobs.length >= BATCH_JOBS) closeBatch();
     });
 
+  /** On a worker once one is ready; in the main thread before that, or when there are to be no workers. */
+  const run = async (job: ScanJob): Promise<JobResult> => {
+    if (failure) throw failure;
+    if (threads.length === 0) {
+      seenWeight += jobWeight(job);
+      if (seenWeight > inlineBytes) startWorkers();
+    }
+    if (inlineBytes > 0 && !threads.some(isReady)) return inline(job);
+    return enqueue(job);
+  };
+
+  if (options.startNow && options.threads > 1) startWorkers();
+  const runFile = async (file: FileRef, dedup: boolean): Promise<FileScan> => (await run({ file, dedup })) as FileScan;
+  const join = createContentJoin((finding) => mainContext().allow.findingAllowed(finding), (file) => runFile(file, false));
+
   return {
-    async scan(chunk) {
-      if (failure) throw failure;
-      if (threads.length === 0) {
-        seenBytes += chunkLength(chunk);
-        if (seenBytes > inlineBytes) startWorkers();
-      }
-      if (inlineBytes > 0 && !threads.some(isReady)) return inline(chunk);
-      return enqueue(chunk);
-    },
+    scan: async (chunk) => (await run({ chunk })) as Finding[],
+    scanFile: async (file) => join.settle(file, await runFile(file, true)),
     async close() {
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
     },

@@ -20,8 +20,8 @@ export interface Chunk {
 }
 
 /**
- * A working-tree file's bytes, not yet decoded (and known not to be binary): a scan worker decodes
- * them (decodeText), so the main thread neither decodes the text nor copies it to the worker.
+ * A working-tree file's bytes, not yet decoded (and known not to be binary): the scan looks up the
+ * content among those already scanned before it decodes it (decodeText).
  * `text` is never set; it is declared so code that reads `chunk.text` of either form type-checks.
  */
 export interface RawChunk {
@@ -33,6 +33,15 @@ export interface RawChunk {
 /** The length to count for progress and batching: UTF-16 units of text, or bytes. */
 export function chunkLength(chunk: Chunk | RawChunk): number {
   return "raw" in chunk ? chunk.raw.length : chunk.text.length;
+}
+
+/** A working-tree file listed but not read yet: whichever thread scans it reads it. */
+export interface FileRef {
+  /** Reported path (see Chunk.path). */
+  path: string;
+  abs: string;
+  /** Set when the file was found but cannot be read (a folder that could not be listed): reported as unreadable. */
+  problem?: string;
 }
 
 export interface CommitInfo {
@@ -101,10 +110,34 @@ export function emptyStats(): ScanStats {
 
 export type SkipReason = "binary" | "large" | "unreadable" | "symlink" | "submodule" | "allowed-path";
 
-/** What a source yields: text to scan (or, from the working tree, bytes to decode first), or a file it passed over and why. */
-export type SourceItem<C extends Chunk | RawChunk = Chunk> =
-  | { kind: "chunk"; chunk: C; bytes: number }
-  | { kind: "skipped"; path: string; reason: SkipReason; detail?: string };
+export interface SkippedItem {
+  kind: "skipped";
+  path: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+/** What reading yields: text to scan (or a file's bytes, to decode first), or a file passed over and why. */
+export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chunk: C; bytes: number } | SkippedItem;
+
+/** What a source yields: what reading yields, or (from the working tree) a file for the scan pool to read and scan. */
+export type SourceItem<C extends Chunk | RawChunk = Chunk> = ReadItem<C> | { kind: "file"; file: FileRef };
+
+/** Work for the scan pool: a chunk of text, or a working-tree file to read (looking its content up among those scanned when `dedup`). */
+export type ScanJob = { chunk: Chunk } | { file: FileRef; dedup: boolean };
+
+/**
+ * What a file is counted as before it is read, for batching and backpressure: about the average
+ * source file (a chunk counts its length).
+ */
+export const FILE_WEIGHT = 4 * 1024;
+
+export function jobWeight(job: ScanJob): number {
+  return "chunk" in job ? job.chunk.text.length : FILE_WEIGHT;
+}
+
+/** What became of a file handed to the scan pool: its findings, why it was skipped, or nothing (it vanished). */
+export type FileOutcome = { kind: "scanned"; bytes: number; findings: Finding[] } | SkippedItem | { kind: "gone" };
 
 /** What reporters need to know of a rule (SARIF's rule metadata, the text report's remediation line). */
 export interface RuleMeta {

@@ -1,31 +1,35 @@
 // A scan worker: builds its own rules from the config file (compiled RegExps cannot cross threads),
-// then answers each batch of chunks with the findings of each chunk, in order.
+// then answers each batch of jobs with each job's result, in order: a chunk's findings, or what came
+// of a working-tree file it read itself (file-scan.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
+import type { ContentIndex } from "./content-index.js";
 import { UsageError } from "./errors.js";
+import { type FileScan, scanFile } from "./file-scan.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
-import { textChunk } from "./sources/decode.js";
-import type { Chunk, Finding, RawChunk } from "./types.js";
+import type { Finding, ScanJob } from "./types.js";
 
 export interface WorkerSetup {
   configFile?: string;
   entropy: boolean;
-  /** scanAndFilter when true, scanText (no allow-list filters) for history; see ScanPoolOptions. */
+  /** scanAndFilter when true, scanText (no allow-list filters) for history's chunks; see ScanPoolOptions. */
   pathFilters: boolean;
+  maxFileSize: number;
+  /** Shared with the pool and the other workers. */
+  contentIndex: ContentIndex;
   /** Set to 1 once the rules are built: the pool reads it without waiting for the event loop. */
   ready: Int32Array;
 }
 
 export interface BatchRequest {
   id: number;
-  /** Raw chunks (working-tree files) are decoded here, off the main thread. */
-  chunks: (Chunk | RawChunk)[];
+  jobs: ScanJob[];
 }
 
 export type WorkerReply =
   /** The rules are built: the pool may send batches (until then it scans in the main thread). */
   | { kind: "ready" }
-  | { kind: "findings"; id: number; findings: Finding[][] }
+  | { kind: "results"; id: number; results: (Finding[] | FileScan)[] }
   /** The rules could not be built, or a batch threw: the pool fails with this message. */
   | { kind: "failed"; message: string; usage: boolean };
 
@@ -49,13 +53,16 @@ if (port) {
   }
   const ready = context;
   if (ready) {
+    const scanChunk = setup.pathFilters ? scanAndFilter : scanText;
+    const run = (job: ScanJob): Finding[] | FileScan =>
+      "chunk" in job
+        ? scanChunk(job.chunk, ready)
+        : scanFile(job.file, ready, { maxFileSize: setup.maxFileSize, ...(job.dedup ? { index: setup.contentIndex } : {}) });
     Atomics.store(setup.ready, 0, 1);
     port.postMessage({ kind: "ready" } satisfies WorkerReply);
     port.on("message", (request: BatchRequest) => {
       try {
-        const scanOne = setup.pathFilters ? scanAndFilter : scanText;
-        const findings = request.chunks.map((chunk) => scanOne(textChunk(chunk), ready));
-        port.postMessage({ kind: "findings", id: request.id, findings } satisfies WorkerReply);
+        port.postMessage({ kind: "results", id: request.id, results: request.jobs.map(run) } satisfies WorkerReply);
       } catch (error) {
         port.postMessage(failure(error));
       }

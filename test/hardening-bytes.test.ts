@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { buildContext, scanText } from "../src/pipeline.js";
-import { workingTreeItems } from "../src/sources/files.js";
+import { readWorkingTree } from "./helpers/working-tree.js";
 import { runCli } from "./helpers/cli.js";
 import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
 
@@ -127,7 +127,7 @@ describe("file names and file kinds, through the CLI", () => {
       for (const name of ["a.txt", "b.txt", "c.txt"]) made.write(name, `${name}\n`);
       if (init) made.add(".");
       const paths: string[] = [];
-      for await (const item of workingTreeItems({ cwd: made.dir, maxFileSize: 1e6 })) {
+      for await (const item of readWorkingTree({ cwd: made.dir, maxFileSize: 1e6 })) {
         if (item.kind === "chunk") paths.push(item.chunk.path);
         if (paths.length === 1) rmSync(join(made.dir, "b.txt"));
       }

@@ -62,21 +62,46 @@ describe("createScanPool", () => {
     expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
   });
 
-  it("decodes raw chunks (UTF-8 and UTF-16) on the workers, moving their bytes rather than copying them", async () => {
-    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0 });
-    const input = chunks(50);
-    const raws = input.map((chunk, index) => {
-      const bytes = index % 10 === 0 ? Buffer.from(`\ufeff${chunk.text}`, "utf16le") : Buffer.from(chunk.text, "utf8");
-      const raw = new Uint8Array(bytes.length); // a buffer of its own, as the working tree reads files
-      raw.set(bytes);
-      return { path: chunk.path, raw };
+  it("reads and scans working-tree files on the workers: each file's own findings, UTF-16 decoded, binary and vanished files told apart", async () => {
+    const dir = mkdtempSync(join(scratch, "files-"));
+    const input = chunks(40);
+    const files = input.map((chunk, index) => {
+      const abs = join(dir, `file${index}.ts`);
+      writeFileSync(abs, index % 10 === 0 ? Buffer.from(`\ufeff${chunk.text}`, "utf16le") : chunk.text);
+      return { path: chunk.path, abs };
     });
-    const found = await Promise.all(raws.map((chunk) => pool.scan(chunk)));
+    writeFileSync(join(dir, "image.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0, maxFileSize: 1024 * 1024 });
+    const outcomes = await Promise.all(files.map((file) => pool.scanFile(file)));
+    const binary = await pool.scanFile({ path: "image.png", abs: join(dir, "image.png") });
+    const gone = await pool.scanFile({ path: "gone.ts", abs: join(dir, "gone.ts") });
     await pool.close();
     const context = buildContext();
-    expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
-    expect(found.flat()).toHaveLength(10);
-    expect(raws.every((chunk) => chunk.raw.byteLength === 0)).toBe(true); // transferred: detached here
+    expect(outcomes.map((outcome) => (outcome.kind === "scanned" ? outcome.findings : outcome))).toEqual(
+      input.map((chunk) => scanAndFilter(chunk, context)),
+    );
+    expect(outcomes.flatMap((outcome) => (outcome.kind === "scanned" ? outcome.findings : []))).toHaveLength(8);
+    expect(binary).toEqual({ kind: "skipped", path: "image.png", reason: "binary" });
+    expect(gone).toEqual({ kind: "gone" });
+  });
+
+  it("scans a content once however many files hold it, and reports it at each file's path", async () => {
+    const dir = mkdtempSync(join(scratch, "copies-"));
+    const text = `const key = "${openaiProjectKey(21)}";\n`;
+    const copies = Array.from({ length: 30 }, (_, index) => {
+      const abs = join(dir, `copy${index}.js`);
+      writeFileSync(abs, text);
+      return { path: `copies/copy${index}.js`, abs };
+    });
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0, maxFileSize: 1024 * 1024 });
+    const outcomes = await Promise.all(copies.map((file) => pool.scanFile(file)));
+    await pool.close();
+    const context = buildContext();
+    // The same findings as scanning every copy on its own: its own path, its own fingerprint.
+    expect(outcomes.map((outcome) => (outcome.kind === "scanned" ? outcome.findings : outcome))).toEqual(
+      copies.map((file) => scanAndFilter({ path: file.path, text }, context)),
+    );
+    expect(new Set(outcomes.map((outcome) => (outcome.kind === "scanned" ? outcome.findings[0]?.fingerprint : ""))).size).toBe(30);
   });
 
   it("keeps a chunk's line filter across the thread boundary", async () => {

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { UsageError } from "../src/errors.js";
-import { workingTreeItems } from "../src/sources/files.js";
-import type { SourceItem } from "../src/types.js";
+import { readWorkingTree } from "./helpers/working-tree.js";
+import type { ReadItem as SourceItem } from "../src/types.js";
 import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
 
 const MB = 1024 * 1024;
@@ -14,7 +14,7 @@ const repo = useTempRepos();
 
 async function collect(cwd: string, paths?: string[], maxFileSize = MB): Promise<SourceItem[]> {
   const items: SourceItem[] = [];
-  for await (const item of workingTreeItems({ cwd, maxFileSize, ...(paths ? { paths } : {}) })) items.push(item);
+  for await (const item of readWorkingTree({ cwd, maxFileSize, ...(paths ? { paths } : {}) })) items.push(item);
   return items;
 }
 
@@ -160,7 +160,7 @@ describe("working tree in a repository", () => {
     made.write("vendor/lib.js", "v\n");
     made.write("main.js", "m\n");
     const items: SourceItem[] = [];
-    for await (const item of workingTreeItems({ cwd: made.dir, maxFileSize: MB, isPathAllowed: (path) => path.startsWith("vendor/") })) {
+    for await (const item of readWorkingTree({ cwd: made.dir, maxFileSize: MB, isPathAllowed: (path) => path.startsWith("vendor/") })) {
       items.push(item);
     }
     expect(chunkPaths(items)).toEqual(["main.js"]);

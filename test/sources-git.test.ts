@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/errors.js";
 import { CatFile } from "../src/sources/cat-file.js";
-import { workingTreeItems } from "../src/sources/files.js";
+import { readWorkingTree } from "./helpers/working-tree.js";
 import { git, gitStream, repoRoot } from "../src/sources/git.js";
 import { scanHistory } from "../src/sources/history.js";
 import { stagedItems } from "../src/sources/staged.js";
@@ -47,7 +47,7 @@ function hostileRepo(): { made: TempRepo; marker: string } {
 describe("git safety", () => {
   it("never runs a program that a scanned repository configures", async () => {
     const { made, marker } = hostileRepo();
-    for await (const _ of workingTreeItems({ cwd: made.dir, maxFileSize: 1e6 })) void _;
+    for await (const _ of readWorkingTree({ cwd: made.dir, maxFileSize: 1e6 })) void _;
     for await (const _ of stagedItems({ cwd: made.dir, maxFileSize: 1e6 })) void _;
     await scanHistory({ cwd: made.dir, maxFileSize: 1e6 }, async () => []);
     expect(existsSync(marker)).toBe(false);

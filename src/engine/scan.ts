@@ -99,7 +99,7 @@ function collectMatches(ruleset: Ruleset, layer: Layer, depth: number, out: RawM
 const NO_ENTROPY_PATHS =
   /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|go\.sum|go\.work\.sum|Cargo\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Gemfile\.lock|composer\.lock|Podfile\.lock|mix\.lock|flake\.lock|packages\.lock\.json|gradle\.lockfile|[^/]*\.(?:sum|sha1|sha256|sha512|md5|map|min\.js|min\.css|svg)|(?:SHA\d*|MD5)SUMS?(?:\.\w+)?)$/i;
 
-function entropyAllowedIn(path: string): boolean {
+export function entropyAllowedIn(path: string): boolean {
   return !NO_ENTROPY_PATHS.test(path);
 }
 

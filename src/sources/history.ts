@@ -5,7 +5,7 @@
 //
 // The walk streams `git log --raw`, so memory holds the ids of blobs seen and the findings of blobs
 // that had any, never the history itself.
-import { fingerprint } from "../fingerprint.js";
+import { atPath } from "../fingerprint.js";
 import { UsageError } from "../errors.js";
 import type { Chunk, CommitInfo, Finding } from "../types.js";
 import { CatFile } from "./cat-file.js";
@@ -210,12 +210,7 @@ class BlobScanner {
     }
     return found
       .filter((finding) => !before.has(`${finding.ruleId}\0${finding.secret}`))
-      .map((finding) => ({
-        ...finding,
-        path: intro.path,
-        fingerprint: fingerprint(finding.ruleId, intro.path, finding.secret),
-        commit: intro.commit,
-      }));
+      .map((finding) => ({ ...atPath(finding, intro.path), commit: intro.commit }));
   }
 
   private async findings(blob: string, path: string): Promise<Finding[]> {

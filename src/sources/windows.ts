@@ -3,7 +3,7 @@
 // file lines and columns. The overlap is longer than any key, so a key across a boundary is whole in
 // one window; each window hands matches that start in the overlap to the next one, so none is reported twice.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import type { SourceItem } from "../types.js";
+import type { ReadItem } from "../types.js";
 import { decodeText, looksBinary } from "./decode.js";
 
 /** Files larger than this are read in windows. */
@@ -15,7 +15,7 @@ export const OVERLAP_BYTES = 64 * 1024;
  * The windows of a UTF-8 (or unknown 8-bit) file, or one "binary" skip. A UTF-16 file (byte-order
  * mark) is read whole: its windows would need cutting at code-unit pairs. Throws what the reads throw.
  */
-export function* fileWindows(abs: string, path: string, sizes = { window: WINDOW_BYTES, overlap: OVERLAP_BYTES }): Generator<SourceItem> {
+export function* fileWindows(abs: string, path: string, sizes = { window: WINDOW_BYTES, overlap: OVERLAP_BYTES }): Generator<ReadItem> {
   const fd = openSync(abs, "r");
   try {
     let position = 0;

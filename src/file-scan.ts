@@ -1,0 +1,46 @@
+// One working-tree file scanned, on whichever thread takes it (a worker, or the main thread while
+// the workers start): read it, look its content up among those already taken on (content-index.ts),
+// then decode and scan it. The findings are the content's, not yet the path's (scanText: no allow
+// lists), so the main thread can give them to every file with the same content (content-join.ts).
+import { claimContent, type ContentIndex, contentId, contentKey } from "./content-index.js";
+import { entropyAllowedIn } from "./engine/scan.js";
+import { type ScanContext, scanText } from "./pipeline.js";
+import { textChunk } from "./sources/decode.js";
+import { readFileItems } from "./sources/files.js";
+import type { FileRef, Finding, SkippedItem } from "./types.js";
+
+export type FileScan =
+  /** `content`: the content's id, when this scan was the first to claim it. */
+  | { kind: "scanned"; bytes: number; findings: Finding[]; content?: string }
+  /** Another scan claimed the same content first: its findings are this file's too. */
+  | { kind: "duplicate"; bytes: number; content: string }
+  | SkippedItem
+  | { kind: "gone" };
+
+export interface FileScanOptions {
+  maxFileSize: number;
+  /** Shared by the scan's threads; without it, every file is scanned. */
+  index?: ContentIndex;
+}
+
+export function scanFile(file: FileRef, context: ScanContext, options: FileScanOptions): FileScan {
+  const findings: Finding[] = [];
+  let bytes = 0;
+  let read = false;
+  let content: string | undefined;
+  // One item for most files; a big file's windows (never deduplicated) come as several.
+  for (const item of readFileItems(file, options.maxFileSize)) {
+    if (item.kind === "skipped") return item;
+    read = true;
+    bytes += item.bytes;
+    if ("raw" in item.chunk && options.index) {
+      content = contentId(item.chunk.raw, entropyAllowedIn(file.path));
+      const claim = claimContent(options.index, contentKey(content));
+      if (claim === "duplicate") return { kind: "duplicate", bytes, content };
+      if (claim === "full") content = undefined;
+    }
+    findings.push(...scanText(textChunk(item.chunk), context));
+  }
+  if (!read) return { kind: "gone" };
+  return { kind: "scanned", bytes, findings, ...(content !== undefined ? { content } : {}) };
+}

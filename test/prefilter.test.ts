@@ -1,7 +1,8 @@
-// The keyword prefilter selects exactly the rules whose keyword occurs in the text (ASCII case ignored).
+// The keyword prefilter finds every occurrence of every keyword (ASCII case ignored), and selects
+// exactly the rules whose keyword occurs in the text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildPrefilter, selectRules } from "../src/engine/prefilter.js";
+import { buildPrefilter, findKeywords, type Prefilter, selectRules } from "../src/engine/prefilter.js";
 import { type CompiledRule, compileRules, parseRuleDef, parseRuleFiles } from "../src/engine/rules.js";
 import { readDefaultRuleSources } from "../src/load-rules.js";
 
@@ -14,6 +15,21 @@ function expected(ruleset: readonly CompiledRule[], text: string): string[] {
   return ruleset.filter((rule) => rule.keywords.length === 0 || rule.keywords.some((keyword) => lower.includes(keyword))).map((rule) => rule.id);
 }
 
+/** The reference: every start of every keyword in the text with ASCII letters lower-cased, overlapping ones too. */
+function expectedPositions(keywords: readonly string[], text: string): Record<string, number[]> {
+  const lower = text.replace(/[A-Z]/g, (char) => char.toLowerCase());
+  const out: Record<string, number[]> = {};
+  for (const keyword of keywords) {
+    const positions: number[] = [];
+    for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + 1)) positions.push(at);
+    if (positions.length > 0) out[keyword] = positions;
+  }
+  return out;
+}
+
+const positions = (own: Prefilter, text: string): Record<string, number[]> => Object.fromEntries(findKeywords(own, text));
+const select = (own: Prefilter, text: string, ruleset: readonly CompiledRule[]): CompiledRule[] =>
+  selectRules(own, findKeywords(own, text), ruleset);
 const ids = (selected: CompiledRule[]) => selected.map((rule) => rule.id);
 
 function customRules(keywords: string[]): CompiledRule[] {
@@ -24,13 +40,13 @@ function customRules(keywords: string[]): CompiledRule[] {
 describe("prefilter", () => {
   it("finds keywords at the start and end of the text, in any ASCII case, and two-character ones last", () => {
     for (const text of ["ghp_", "xx GHP_", "SK", "a sk", "Q~", "ghp", "", "g", "\u212Aind: sk"]) {
-      expect(ids(selectRules(prefilter, text, rules)), JSON.stringify(text)).toEqual(expected(rules, text));
+      expect(ids(select(prefilter, text, rules)), JSON.stringify(text)).toEqual(expected(rules, text));
     }
   });
 
   it("does not let non-ASCII letters stand for ASCII ones (as the i flag does not)", () => {
-    expect(ids(selectRules(prefilter, "ſecret \u212Aey İd", rules))).toEqual(expected(rules, "ſecret \u212Aey İd"));
-    expect(ids(selectRules(prefilter, "ſecret", rules))).not.toContain("generic-high-entropy");
+    expect(ids(select(prefilter, "ſecret \u212Aey İd", rules))).toEqual(expected(rules, "ſecret \u212Aey İd"));
+    expect(ids(select(prefilter, "ſecret", rules))).not.toContain("generic-high-entropy");
   });
 
   it("selects what the reference selects on random mixes of keywords, their case variants and noise", () => {
@@ -39,19 +55,32 @@ describe("prefilter", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), (parts) => {
         const text = parts.join("");
-        expect(ids(selectRules(prefilter, text, rules))).toEqual(expected(rules, text));
+        expect(ids(select(prefilter, text, rules))).toEqual(expected(rules, text));
+        expect(positions(prefilter, text)).toEqual(expectedPositions(keywords, text));
       }),
       { numRuns: 2000, seed: 7 },
     );
+  });
+
+  it("reports every occurrence, overlapping ones and two-character keywords at the very end included", () => {
+    const text = "TOKENtoken sksk Q~q~ xoxb-xoxb- ghp_GHP_ secret_secret";
+    expect(positions(prefilter, text)).toEqual(expectedPositions([...prefilter.rulesByKeyword.keys()], text));
+    expect(positions(prefilter, "sksk")).toEqual({ sk: [0, 2] });
+  });
+
+  it("finds custom keywords that are not plain ASCII (through a regex each) beside plain ones", () => {
+    const custom = customRules(["clé-api", "cle-api"]);
+    const own = buildPrefilter(custom);
+    expect(positions(own, "CLÉ-API cle-api Clé-Api")).toEqual({ "clé-api": [0, 16], "cle-api": [8] });
   });
 
   it("handles custom keywords that are not plain ASCII (through the regex fallback)", () => {
     const custom = customRules(["clé-api"]);
     const own = buildPrefilter(custom);
     expect(own.table).toBeUndefined();
-    expect(ids(selectRules(own, "la cle-api est", custom))).toEqual([]);
-    expect(ids(selectRules(own, "la CLÉ-API est", custom))).toEqual(["custom"]);
-    expect(ids(selectRules(own, "la clé-api est", custom))).toEqual(["custom"]);
-    expect(ids(selectRules(own, "la Clé-Api est", custom))).toEqual(["custom"]);
+    expect(ids(select(own, "la cle-api est", custom))).toEqual([]);
+    expect(ids(select(own, "la CLÉ-API est", custom))).toEqual(["custom"]);
+    expect(ids(select(own, "la clé-api est", custom))).toEqual(["custom"]);
+    expect(ids(select(own, "la Clé-Api est", custom))).toEqual(["custom"]);
   });
 });

@@ -40,9 +40,12 @@ export interface CompiledRegexRule extends CompiledBase {
   requires?: { rule: string; within: number };
 }
 
-/** How an anchored rule is searched: its keyword, then its pattern tried (sticky) just before each occurrence. */
+/** How an anchored rule is searched: its pattern tried (sticky) just before each occurrence of its keyword. */
 export interface AnchoredSearch {
-  keywordRegex: RegExp;
+  /** The keyword, lower-cased, as the prefilter reports where it occurs. */
+  keyword: string;
+  /** Set when the pattern is case-sensitive: the keyword as it must be spelt. */
+  literal?: string;
   /** The rule's regex with the sticky flag instead of the global one. */
   sticky: RegExp;
   minOffset: number;
@@ -51,10 +54,8 @@ export interface AnchoredSearch {
 
 export interface CompiledEntropyRule extends CompiledBase {
   kind: "entropy";
-  /** Finds `name = value` candidates whose name contains a keyword; groups: value. Sticky: tried only where `keywordRegex` points. */
+  /** Finds `name = value` candidates whose name contains a keyword; groups: value. Sticky: tried only at the start of a name holding a keyword (see scan.ts). */
   regex: RegExp;
-  /** The keywords alone: the detector tries `regex` only at the start of a name holding one (see scan.ts). */
-  keywordRegex: RegExp;
   charsets: { base64?: { minLength: number; threshold: number }; hex?: { minLength: number; threshold: number } };
 }
 
@@ -165,7 +166,6 @@ function compileRule(def: RuleDef, source: string, checked: boolean): CompiledRu
       ...base,
       kind: "entropy",
       regex: assignmentRegex(def.keywords),
-      keywordRegex: new RegExp(def.keywords.map(escapeRegex).join("|"), "gi"),
       charsets: def.charsets,
     };
   }
@@ -186,7 +186,8 @@ function compileRule(def: RuleDef, source: string, checked: boolean): CompiledRu
     ...(anchor
       ? {
           anchored: {
-            keywordRegex: new RegExp(escapeRegex(anchor.literal), anchor.caseSensitive ? "g" : "gi"),
+            keyword: anchor.literal.toLowerCase(),
+            ...(anchor.caseSensitive ? { literal: anchor.literal } : {}),
             sticky: new RegExp(regex.source, regex.flags.replace("g", "y")),
             minOffset: anchor.minOffset,
             maxOffset: anchor.maxOffset,

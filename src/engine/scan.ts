@@ -4,7 +4,7 @@ import type { Chunk, Finding } from "../types.js";
 import { classifyCharset, shannonEntropy } from "./entropy.js";
 import { decodeLayers, type Layer, nest } from "./decode.js";
 import { looksLikePlaceholder } from "./placeholders.js";
-import { buildPrefilter, type Prefilter, selectRules } from "./prefilter.js";
+import { buildPrefilter, findKeywords, type KeywordPositions, type Prefilter, selectRules } from "./prefilter.js";
 import type { AnchoredSearch, CompiledAllow, CompiledEntropyRule, CompiledRegexRule, CompiledRule } from "./rules.js";
 import { runValidator } from "./validators.js";
 
@@ -88,9 +88,10 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
 
 /** Runs the rules whose keywords occur in the layer's text; offsets are mapped to the outer text. */
 function collectMatches(ruleset: Ruleset, layer: Layer, depth: number, out: RawMatch[]): void {
-  for (const rule of selectRules(ruleset.prefilter, layer.text, ruleset.rules)) {
-    if (rule.kind === "regex") collectRegexMatches(rule, layer, depth, out);
-    else if (layer.entropy) collectEntropyMatches(rule, layer, depth, out);
+  const found = findKeywords(ruleset.prefilter, layer.text);
+  for (const rule of selectRules(ruleset.prefilter, found, ruleset.rules)) {
+    if (rule.kind === "regex") collectRegexMatches(rule, layer, depth, found, out);
+    else if (layer.entropy) collectEntropyMatches(rule, layer, depth, found, out);
   }
 }
 
@@ -103,9 +104,15 @@ export function entropyAllowedIn(path: string): boolean {
   return !NO_ENTROPY_PATHS.test(path);
 }
 
-function collectRegexMatches(rule: CompiledRegexRule, layer: Layer, depth: number, out: RawMatch[]): void {
+function collectRegexMatches(
+  rule: CompiledRegexRule,
+  layer: Layer,
+  depth: number,
+  keywords: KeywordPositions,
+  out: RawMatch[],
+): void {
   const text = layer.text;
-  for (const found of regexRuleMatches(rule, text)) {
+  for (const found of regexRuleMatches(rule, text, keywords)) {
     const span = found.indices?.[rule.secretGroup];
     const secret = found[rule.secretGroup];
     if (!span || secret === undefined || secret.length === 0) continue;
@@ -122,9 +129,16 @@ function collectRegexMatches(rule: CompiledRegexRule, layer: Layer, depth: numbe
   }
 }
 
-/** Every non-empty match of the rule's pattern in the text, in order, as a global search finds them. */
-export function regexRuleMatches(rule: CompiledRegexRule, text: string): Iterable<RegExpExecArray> {
-  return rule.anchored ? anchoredMatches(rule.anchored, text) : globalMatches(rule.regex, text);
+/**
+ * Every non-empty match of the rule's pattern in the text, in order, as a global search finds them.
+ * `keywords`: where the keywords occur in the text (the prefilter's answer; found again when not given).
+ */
+export function regexRuleMatches(
+  rule: CompiledRegexRule,
+  text: string,
+  keywords: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
+): Iterable<RegExpExecArray> {
+  return rule.anchored ? anchoredMatches(rule.anchored, text, keywords.get(rule.anchored.keyword) ?? []) : globalMatches(rule.regex, text);
 }
 
 /** Every non-empty match of a global regex, in order. */
@@ -139,17 +153,17 @@ function* globalMatches(regex: RegExp, text: string): Generator<RegExpExecArray>
 /**
  * The matches a global search would find, for a rule whose every match holds its keyword between
  * minOffset and maxOffset characters after the match's start: the pattern is tried (sticky) only at
- * those starts before each occurrence of the keyword, in order, never twice, and never before the
- * end of the previous match. On the bench tree this skips most of each selected rule's work.
+ * those starts before each occurrence of the keyword (`positions`, ascending, ignoring case), in
+ * order, never twice, and never before the end of the previous match. On the bench tree this skips
+ * most of each selected rule's work.
  */
-function* anchoredMatches(search: AnchoredSearch, text: string): Generator<RegExpExecArray> {
-  const { keywordRegex, sticky, minOffset, maxOffset } = search;
+function* anchoredMatches(search: AnchoredSearch, text: string, positions: readonly number[]): Generator<RegExpExecArray> {
+  const { literal, sticky, minOffset, maxOffset } = search;
   let next = 0; // the first start not yet tried (or inside the previous match)
-  keywordRegex.lastIndex = 0;
-  for (let hit = keywordRegex.exec(text); hit !== null; hit = keywordRegex.exec(text)) {
-    keywordRegex.lastIndex = hit.index + 1; // occurrences may overlap
-    const last = hit.index - minOffset;
-    let start = Math.max(next, hit.index - maxOffset);
+  for (const position of positions) {
+    if (literal !== undefined && !text.startsWith(literal, position)) continue; // a case-sensitive pattern
+    const last = position - minOffset;
+    let start = Math.max(next, position - maxOffset);
     while (start <= last) {
       sticky.lastIndex = start;
       const found = sticky.exec(text);
@@ -169,9 +183,15 @@ const NOT_SECRET_NAME =
 /** Lines longer than this are minified code or data, not assignments a person wrote. */
 const MAX_ASSIGNMENT_LINE = 1000;
 
-function collectEntropyMatches(rule: CompiledEntropyRule, layer: Layer, depth: number, out: RawMatch[]): void {
+function collectEntropyMatches(
+  rule: CompiledEntropyRule,
+  layer: Layer,
+  depth: number,
+  keywords: KeywordPositions,
+  out: RawMatch[],
+): void {
   const text = layer.text;
-  for (const found of assignments(rule, text)) {
+  for (const found of assignments(rule, text, keywords)) {
     const group = [1, 2, 3, 4].find((index) => found[index] !== undefined);
     const span = group === undefined ? undefined : found.indices?.[group];
     const value = group === undefined ? undefined : found[group];
@@ -195,28 +215,41 @@ const NAME_CHAR = /[\w.-]/;
 /**
  * The matches of the rule's assignment regex, as a global search would find them, but tried only
  * at the start of the name around each keyword: a name's match always starts where its run of name
- * characters does (or where the previous match ended), so no other start can match.
+ * characters does (or where the previous match ended), so no other start can match. The keywords
+ * are visited as a search for any of them (`secret|token|…`, case-insensitive) would meet them.
  */
-function* assignments(rule: CompiledEntropyRule, text: string): Generator<RegExpExecArray> {
-  const keywords = rule.keywordRegex;
+function* assignments(rule: CompiledEntropyRule, text: string, found: KeywordPositions): Generator<RegExpExecArray> {
   const regex = rule.regex;
   let done = 0; // the global search would resume here: the end of the last match, or past a failed start
-  keywords.lastIndex = 0;
-  for (let hit = keywords.exec(text); hit !== null; hit = keywords.exec(text)) {
-    let start = hit.index;
+  let next = 0; // the keyword search would resume here
+  for (const [position, length] of keywordHits(rule.keywords, found)) {
+    if (position < next) continue;
+    let start = position;
     while (start > done && NAME_CHAR.test(text[start - 1] ?? "")) start--;
     if (start < done) {
-      keywords.lastIndex = Math.max(keywords.lastIndex, done);
+      next = Math.max(position + length, done);
       continue;
     }
     regex.lastIndex = start;
-    const found = regex.exec(text);
-    done = found ? Math.max(regex.lastIndex, start + 1) : start + 1;
-    if (found) {
-      keywords.lastIndex = done;
-      yield found;
-    } else keywords.lastIndex = hit.index + 1;
+    const match = regex.exec(text);
+    done = match ? Math.max(regex.lastIndex, start + 1) : start + 1;
+    if (match) {
+      next = done;
+      yield match;
+    } else next = position + 1;
   }
+}
+
+/**
+ * Where an alternation of the keywords would match, ascending, each position once with the length
+ * of the match there: that of the first keyword, in the rule's order, that occurs there.
+ */
+function keywordHits(keywords: readonly string[], found: KeywordPositions): [number, number][] {
+  const lengths = new Map<number, number>();
+  for (const keyword of keywords) {
+    for (const position of found.get(keyword) ?? []) if (!lengths.has(position)) lengths.set(position, keyword.length);
+  }
+  return [...lengths].sort((a, b) => a[0] - b[0]);
 }
 
 /** Removes vetoed matches, and entropy matches that overlap one. */

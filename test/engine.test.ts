@@ -1,7 +1,7 @@
 // The engine's behaviour beyond single rules: decoding, pairs, vetoes, paths, overlaps, positions.
 import { describe, expect, it } from "vitest";
 import { awsKeyPair, checksummedToken, openaiProjectKey, pemPrivateKey, randomString, rng, ALNUM } from "../fixtures/fake-keys.js";
-import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
+import { compileRules, parseRuleDef, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
 import { readDefaultRuleSources } from "../src/load-rules.js";
 
@@ -57,6 +57,27 @@ describe("engine", () => {
     expect(paired.find((f) => f.ruleId === "aws-secret-access-key")?.companion).toBe(id);
     const alone = scan(`key = ${secret}\n${"\n".repeat(10)}aws_access_key_id = ${id}\n`);
     expect(alone.map((f) => f.ruleId)).toEqual(["aws-access-key-id"]);
+  });
+
+  it("pairs an AWS secret with a key id found only in a later layer (a base64 blob)", () => {
+    const { id, secret } = awsKeyPair(17);
+    const idBlob = Buffer.from(`aws_access_key_id = ${id}\n`).toString("base64");
+    const text = `# an AKIA key id and its secret\nkey = ${secret}\n`;
+    const paired = scan(`${text}id = ${idBlob}\n`);
+    expect(paired.map((f) => [f.ruleId, f.line, f.companion])).toEqual([
+      ["aws-secret-access-key", 2, id],
+      ["aws-access-key-id", 3, undefined],
+    ]);
+    expect(scan(text)).toEqual([]);
+  });
+
+  it("lets the rule listed first win a tie, also when it waits for its companion", () => {
+    const rule = (id: string, pattern: string, more: object = {}) => ({ def: parseRuleDef({ id, name: id, keywords: ["zz"], pattern, ...more }, "t.toml"), source: "t.toml" });
+    const own = createRuleset(
+      compileRules([rule("first", "zz-[0-9]{8}", { requires: { rule: "companion", within: 1 } }), rule("second", "zz-[0-9]{8}"), rule("companion", "zz-companion")]),
+    );
+    const found = scanChunk({ path: "f", text: "zz-companion zz-83920571" }, own);
+    expect(found.map((f) => f.ruleId)).toEqual(["companion", "first"]);
   });
 
   it("lets no other rule claim a token whose checksum fails", () => {

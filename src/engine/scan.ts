@@ -11,10 +11,22 @@ import { runValidator } from "./validators.js";
 export interface Ruleset {
   rules: CompiledRule[];
   prefilter: Prefilter;
+  /** Each rule's place in `rules`. */
+  order: ReadonlyMap<CompiledRule, number>;
+  /** Rules that run only where their `requires` companion matched (see runDeferred). */
+  deferrable: ReadonlySet<CompiledRule>;
 }
 
 export function createRuleset(rules: CompiledRule[]): Ruleset {
-  return { rules, prefilter: buildPrefilter(rules) };
+  const required = new Set(rules.map((rule) => (rule.kind === "regex" ? rule.requires?.rule : undefined)));
+  // Not a rule that is itself some rule's companion, nor one with a validator (its vetoes count even unreported).
+  const deferrable = rules.filter((rule) => rule.kind === "regex" && rule.requires && !rule.validate && !required.has(rule.id));
+  return {
+    rules,
+    prefilter: buildPrefilter(rules),
+    order: new Map(rules.map((rule, index) => [rule, index])),
+    deferrable: new Set(deferrable),
+  };
 }
 
 /** A match before it is placed on a line: offsets into the chunk's text. */
@@ -31,6 +43,18 @@ interface RawMatch {
   companion?: string;
   /** Failed its rule's validator: never reported, and the entropy detector may not claim its text. */
   vetoed?: boolean;
+  /** Where running every layer's rules one after the other puts the match (see Run.order). */
+  order: number;
+}
+
+/** One rule's run over one layer of the chunk. */
+interface Run {
+  layer: Layer;
+  depth: number;
+  /** Where the keywords occur in the layer's text. */
+  keywords: KeywordPositions;
+  /** The layer's number × the number of rules + the rule's place: the order a straight run makes its matches in. */
+  order: number;
 }
 
 /** How many times decoded text is decoded again (base64 inside base64). */
@@ -41,13 +65,16 @@ const OUTER: Layer = { text: "", entropy: true, outer: (start, end) => [start, e
 export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
   const text = chunk.text;
   const raw: RawMatch[] = [];
+  const deferred: Deferred[] = [];
+  let layers = 0;
+  const scanLayer = (layer: Layer, depth: number): void => collectMatches(ruleset, layer, depth, layers++, raw, deferred);
   const entropyHere = entropyAllowedIn(chunk.path);
-  collectMatches(ruleset, { ...OUTER, text, entropy: entropyHere }, 0, raw);
+  scanLayer({ ...OUTER, text, entropy: entropyHere }, 0);
   let pending = decodeLayers(text).map((layer) => ({ layer, depth: 1 }));
   while (pending.length > 0) {
     const next: typeof pending = [];
     for (const { layer, depth } of pending) {
-      collectMatches(ruleset, { ...layer, entropy: layer.entropy && entropyHere }, depth, raw);
+      scanLayer({ ...layer, entropy: layer.entropy && entropyHere }, depth);
       // Only base64 reveals text the outer scan has not seen decoded; JSON and URL layers stop here.
       if (depth < MAX_DEPTH && !layer.entropy) {
         for (const child of decodeLayers(layer.text)) next.push({ layer: nest(layer, child), depth: depth + 1 });
@@ -55,6 +82,7 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
     }
     pending = next;
   }
+  runDeferred(deferred, raw);
   if (raw.length === 0) return [];
   dropVetoed(raw);
 
@@ -86,13 +114,40 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
   return findings;
 }
 
-/** Runs the rules whose keywords occur in the layer's text; offsets are mapped to the outer text. */
-function collectMatches(ruleset: Ruleset, layer: Layer, depth: number, out: RawMatch[]): void {
-  const found = findKeywords(ruleset.prefilter, layer.text);
-  for (const rule of selectRules(ruleset.prefilter, found, ruleset.rules)) {
-    if (rule.kind === "regex") collectRegexMatches(rule, layer, depth, found, out);
-    else if (layer.entropy) collectEntropyMatches(rule, layer, depth, found, out);
+/**
+ * Runs the rules whose keywords occur in the layer's text (the `number`th layer scanned); offsets
+ * are mapped to the outer text. Deferrable rules are left in `deferred` for runDeferred.
+ */
+function collectMatches(ruleset: Ruleset, layer: Layer, depth: number, number: number, out: RawMatch[], deferred: Deferred[]): void {
+  const keywords = findKeywords(ruleset.prefilter, layer.text);
+  for (const rule of selectRules(ruleset.prefilter, keywords, ruleset.rules)) {
+    const run = { layer, depth, keywords, order: number * ruleset.rules.length + (ruleset.order.get(rule) ?? 0) };
+    if (rule.kind === "regex" && ruleset.deferrable.has(rule)) deferred.push({ rule, run });
+    else if (rule.kind === "regex") collectRegexMatches(rule, run, out);
+    else if (layer.entropy) collectEntropyMatches(rule, run, out);
   }
+}
+
+interface Deferred {
+  rule: CompiledRegexRule;
+  run: Run;
+}
+
+/**
+ * Runs each deferred rule (one with `requires`) only if its companion matched somewhere in the chunk:
+ * without one none of its matches can be reported (attachCompanion), and it vetoes nothing (no
+ * validator), so its run would change nothing. The AWS secret key's pattern, any 40 base64
+ * characters, was the costliest regex on the bench tree. The matches are then put back in the order
+ * a straight run gives them, which dropOverlaps relies on to break ties.
+ */
+function runDeferred(deferred: readonly Deferred[], raw: RawMatch[]): void {
+  if (deferred.length === 0) return;
+  const matched = new Set(raw.filter((match) => !match.vetoed).map((match) => match.rule.id));
+  const before = raw.length;
+  for (const { rule, run } of deferred) {
+    if (rule.requires && matched.has(rule.requires.rule)) collectRegexMatches(rule, run, raw);
+  }
+  if (raw.length > before) raw.sort((a, b) => a.order - b.order); // stable: a rule's matches stay in text order
 }
 
 // Lockfiles, checksum lists, source maps and minified bundles are full of high-entropy strings
@@ -104,15 +159,10 @@ export function entropyAllowedIn(path: string): boolean {
   return !NO_ENTROPY_PATHS.test(path);
 }
 
-function collectRegexMatches(
-  rule: CompiledRegexRule,
-  layer: Layer,
-  depth: number,
-  keywords: KeywordPositions,
-  out: RawMatch[],
-): void {
+function collectRegexMatches(rule: CompiledRegexRule, run: Run, out: RawMatch[]): void {
+  const { layer, depth, order } = run;
   const text = layer.text;
-  for (const found of regexRuleMatches(rule, text, keywords)) {
+  for (const found of regexRuleMatches(rule, text, run.keywords)) {
     const span = found.indices?.[rule.secretGroup];
     const secret = found[rule.secretGroup];
     if (!span || secret === undefined || secret.length === 0) continue;
@@ -121,11 +171,11 @@ function collectRegexMatches(
     const [start, end] = layer.outer(span[0], span[1]);
     if (rule.validate && !runValidator(rule.validate, secret)) {
       // A token whose checksum or structure is wrong is not a secret, whatever its entropy.
-      out.push({ rule, start, end, secret, match: found[0], entropy, depth, vetoed: true });
+      out.push({ rule, start, end, secret, match: found[0], entropy, depth, vetoed: true, order });
       continue;
     }
     if (isAllowedSecret(rule.allow, secret) || looksLikePlaceholder(secret)) continue;
-    out.push({ rule, start, end, secret, match: found[0], entropy, depth });
+    out.push({ rule, start, end, secret, match: found[0], entropy, depth, order });
   }
 }
 
@@ -183,15 +233,10 @@ const NOT_SECRET_NAME =
 /** Lines longer than this are minified code or data, not assignments a person wrote. */
 const MAX_ASSIGNMENT_LINE = 1000;
 
-function collectEntropyMatches(
-  rule: CompiledEntropyRule,
-  layer: Layer,
-  depth: number,
-  keywords: KeywordPositions,
-  out: RawMatch[],
-): void {
+function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
+  const { layer, depth, order } = run;
   const text = layer.text;
-  for (const found of assignments(rule, text, keywords)) {
+  for (const found of assignments(rule, text, run.keywords)) {
     const group = [1, 2, 3, 4].find((index) => found[index] !== undefined);
     const span = group === undefined ? undefined : found.indices?.[group];
     const value = group === undefined ? undefined : found[group];
@@ -205,7 +250,7 @@ function collectEntropyMatches(
     if (NOT_SECRET_NAME.test(name) || lineLongerThan(text, span[0], MAX_ASSIGNMENT_LINE)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value)) continue;
     const [start, end] = layer.outer(span[0], span[1]);
-    out.push({ rule, start, end, secret: value, match: found[0], entropy, depth });
+    out.push({ rule, start, end, secret: value, match: found[0], entropy, depth, order });
   }
 }
 

@@ -105,10 +105,10 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
       progress.tick(chunk.text.length);
       return found;
     },
-    async scanFile(file) {
-      const outcome = await pool.scanFile(file);
-      if (outcome.kind === "scanned") progress.tick(outcome.bytes);
-      return outcome;
+    async scanFiles(files) {
+      const outcomes = await pool.scanFiles(files);
+      for (const outcome of outcomes) if (outcome.kind === "scanned") progress.tick(outcome.bytes);
+      return outcomes;
     },
   };
   let findings: Finding[];

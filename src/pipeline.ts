@@ -85,8 +85,11 @@ const MAX_IN_FLIGHT = 2 * 1024 * 1024;
 /** Where drain sends work: a scan pool. */
 export interface Scanner {
   scan(chunk: Chunk): Promise<Finding[]>;
-  scanFile(file: FileRef): Promise<FileOutcome>;
+  scanFiles(files: FileRef[]): Promise<FileOutcome[]>;
 }
+
+/** Working-tree files handed over as one job: one message and one promise for all of them, not one a file. */
+const FILES_PER_JOB = 256;
 
 /**
  * Reads every item of a source, scans the chunks and files and counts what was skipped.
@@ -94,10 +97,24 @@ export interface Scanner {
  */
 export async function drain(items: AsyncIterable<SourceItem>, scanner: Scanner, onWarning: (message: string) => void): Promise<Drained> {
   const stats = emptyStats();
-  const pending: Promise<Finding[]>[] = [];
-  const weights: number[] = [];
-  let settled = 0;
+  // Findings are gathered as each scan answers (reporters sort them), so nothing else of a scan is kept.
+  const findings: Finding[] = [];
+  let failure: { error: unknown } | undefined;
   let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const settled = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+  const track = (result: Promise<Finding[]>, weight: number): void => {
+    inFlight += weight;
+    result
+      .then(
+        (found) => void findings.push(...found),
+        (error: unknown) => void (failure ??= { error }),
+      )
+      .finally(() => {
+        inFlight -= weight;
+        wake?.();
+      });
+  };
   const submodules: string[] = [];
   const countSkipped = (item: SkippedItem): void => {
     if (item.reason === "binary") stats.skippedBinary++;
@@ -114,35 +131,36 @@ export async function drain(items: AsyncIterable<SourceItem>, scanner: Scanner, 
     if (!window || (window.line === 1 && window.column === 1)) stats.files++; // a big file's later windows are the same file
     stats.bytes += bytes;
   };
-  for await (const item of items) {
-    if (item.kind === "skipped") {
-      countSkipped(item);
-      continue;
-    }
-    let result: Promise<Finding[]>;
-    if (item.kind === "chunk") {
-      countChunk(item.bytes, item.chunk.window);
-      result = scanner.scan(item.chunk);
-    } else {
-      result = scanner.scanFile(item.file).then((outcome) => {
+  let files: FileRef[] = [];
+  const sendFiles = (): void => {
+    if (files.length === 0) return;
+    const job = scanner.scanFiles(files).then((outcomes) =>
+      outcomes.flatMap((outcome) => {
         if (outcome.kind === "skipped") countSkipped(outcome);
         if (outcome.kind !== "scanned") return [];
         countChunk(outcome.bytes);
         return outcome.findings;
-      });
+      }),
+    );
+    track(job, files.length * FILE_WEIGHT);
+    files = [];
+  };
+  for await (const item of items) {
+    if (item.kind === "skipped") countSkipped(item);
+    else if (item.kind === "chunk") {
+      countChunk(item.bytes, item.chunk.window);
+      track(scanner.scan(item.chunk), item.bytes);
+    } else {
+      files.push(item.file);
+      if (files.length >= FILES_PER_JOB) sendFiles();
     }
-    result.catch(() => undefined); // a failure surfaces from Promise.all below, not as an unhandled rejection
-    const weight = item.kind === "chunk" ? item.bytes : FILE_WEIGHT;
-    pending.push(result);
-    weights.push(weight);
-    inFlight += weight;
     // Backpressure: while too much work waits to be done (on workers), read no further.
-    while (inFlight > MAX_IN_FLIGHT) {
-      await pending[settled];
-      inFlight -= weights[settled++] ?? 0;
-    }
+    while (inFlight > MAX_IN_FLIGHT && !failure) await settled();
+    if (failure) throw failure.error;
   }
-  const findings = (await Promise.all(pending)).flat();
+  sendFiles();
+  while (inFlight > 0) await settled();
+  if (failure) throw failure.error;
   // Said once, not once a submodule: a repository may have hundreds.
   if (submodules.length > 0) {
     const more = submodules.length > 1 ? ` and ${submodules.length - 1} more` : "";

@@ -23,8 +23,8 @@ import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 
 export interface ScanPool {
   scan(chunk: Chunk): Promise<Finding[]>;
-  /** Reads and scans a working-tree file (with the allow lists applied for its path). */
-  scanFile(file: FileRef): Promise<FileOutcome>;
+  /** Reads and scans working-tree files (with the allow lists applied for each one's path), as one job. */
+  scanFiles(files: FileRef[]): Promise<FileOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ function defaultWorkerUrl(): URL {
   return here.endsWith(".ts") ? new URL("../dist/worker.js", here) : new URL("./worker.js", here);
 }
 
-type JobResult = Finding[] | FileScan;
+type JobResult = Finding[] | FileScan[];
 
 interface Pending {
   resolve: (result: JobResult) => void;
@@ -107,7 +107,8 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     }));
   const inline = (job: ScanJob): JobResult => {
     if ("chunk" in job) return (pathFilters ? scanAndFilter : scanText)(job.chunk, mainContext());
-    return scanFile(job.file, mainContext(), { maxFileSize, ...(job.dedup ? { index: contentIndex } : {}) });
+    const fileOptions = { maxFileSize, ...(job.dedup ? { index: contentIndex } : {}) };
+    return job.files.map((file) => scanFile(file, mainContext(), fileOptions));
   };
 
   const inlineBytes = options.threads <= 1 ? Number.POSITIVE_INFINITY : (options.inlineBytes ?? INLINE_BYTES);
@@ -218,12 +219,18 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   };
 
   if (options.startNow && options.threads > 1) startWorkers();
-  const runFile = async (file: FileRef, dedup: boolean): Promise<FileScan> => (await run({ file, dedup })) as FileScan;
-  const join = createContentJoin((finding) => mainContext().allow.findingAllowed(finding), (file) => runFile(file, false));
+  const runFiles = async (files: FileRef[], dedup: boolean): Promise<FileScan[]> => (await run({ files, dedup })) as FileScan[];
+  const join = createContentJoin(
+    (finding) => mainContext().allow.findingAllowed(finding),
+    async (file) => (await runFiles([file], false))[0] ?? { kind: "gone" },
+  );
 
   return {
     scan: async (chunk) => (await run({ chunk })) as Finding[],
-    scanFile: async (file) => join.settle(file, await runFile(file, true)),
+    async scanFiles(files) {
+      const scans = await runFiles(files, true);
+      return Promise.all(files.map((file, index) => join.settle(file, scans[index] ?? { kind: "gone" })));
+    },
     async close() {
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
     },

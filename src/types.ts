@@ -123,17 +123,17 @@ export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chun
 /** What a source yields: what reading yields, or (from the working tree) a file for the scan pool to read and scan. */
 export type SourceItem<C extends Chunk | RawChunk = Chunk> = ReadItem<C> | { kind: "file"; file: FileRef };
 
-/** Work for the scan pool: a chunk of text, or a working-tree file to read (looking its content up among those scanned when `dedup`). */
-export type ScanJob = { chunk: Chunk } | { file: FileRef; dedup: boolean };
+/** Work for the scan pool: a chunk of text, or working-tree files to read (looking their contents up among those scanned when `dedup`). */
+export type ScanJob = { chunk: Chunk } | { files: FileRef[]; dedup: boolean };
 
 /**
  * What a file is counted as before it is read, for batching and backpressure: about the average
  * source file (a chunk counts its length).
  */
-export const FILE_WEIGHT = 4 * 1024;
+export const FILE_WEIGHT = 1024;
 
 export function jobWeight(job: ScanJob): number {
-  return "chunk" in job ? job.chunk.text.length : FILE_WEIGHT;
+  return "chunk" in job ? job.chunk.text.length : job.files.length * FILE_WEIGHT;
 }
 
 /** What became of a file handed to the scan pool: its findings, why it was skipped, or nothing (it vanished). */

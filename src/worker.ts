@@ -29,7 +29,7 @@ export interface BatchRequest {
 export type WorkerReply =
   /** The rules are built: the pool may send batches (until then it scans in the main thread). */
   | { kind: "ready" }
-  | { kind: "results"; id: number; results: (Finding[] | FileScan)[] }
+  | { kind: "results"; id: number; results: (Finding[] | FileScan[])[] }
   /** The rules could not be built, or a batch threw: the pool fails with this message. */
   | { kind: "failed"; message: string; usage: boolean };
 
@@ -54,10 +54,11 @@ if (port) {
   const ready = context;
   if (ready) {
     const scanChunk = setup.pathFilters ? scanAndFilter : scanText;
-    const run = (job: ScanJob): Finding[] | FileScan =>
-      "chunk" in job
-        ? scanChunk(job.chunk, ready)
-        : scanFile(job.file, ready, { maxFileSize: setup.maxFileSize, ...(job.dedup ? { index: setup.contentIndex } : {}) });
+    const run = (job: ScanJob): Finding[] | FileScan[] => {
+      if ("chunk" in job) return scanChunk(job.chunk, ready);
+      const options = { maxFileSize: setup.maxFileSize, ...(job.dedup ? { index: setup.contentIndex } : {}) };
+      return job.files.map((file) => scanFile(file, ready, options));
+    };
     Atomics.store(setup.ready, 0, 1);
     port.postMessage({ kind: "ready" } satisfies WorkerReply);
     port.on("message", (request: BatchRequest) => {

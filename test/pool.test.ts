@@ -72,9 +72,13 @@ describe("createScanPool", () => {
     });
     writeFileSync(join(dir, "image.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
     const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0, maxFileSize: 1024 * 1024 });
-    const outcomes = await Promise.all(files.map((file) => pool.scanFile(file)));
-    const binary = await pool.scanFile({ path: "image.png", abs: join(dir, "image.png") });
-    const gone = await pool.scanFile({ path: "gone.ts", abs: join(dir, "gone.ts") });
+    // In jobs of 7 files, so several are in flight on both workers at once.
+    const jobs = Array.from({ length: Math.ceil(files.length / 7) }, (_, index) => pool.scanFiles(files.slice(index * 7, index * 7 + 7)));
+    const outcomes = (await Promise.all(jobs)).flat();
+    const [binary, gone] = await pool.scanFiles([
+      { path: "image.png", abs: join(dir, "image.png") },
+      { path: "gone.ts", abs: join(dir, "gone.ts") },
+    ]);
     await pool.close();
     const context = buildContext();
     expect(outcomes.map((outcome) => (outcome.kind === "scanned" ? outcome.findings : outcome))).toEqual(
@@ -94,7 +98,7 @@ describe("createScanPool", () => {
       return { path: `copies/copy${index}.js`, abs };
     });
     const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0, maxFileSize: 1024 * 1024 });
-    const outcomes = await Promise.all(copies.map((file) => pool.scanFile(file)));
+    const outcomes = (await Promise.all(copies.map((file) => pool.scanFiles([file])))).flat();
     await pool.close();
     const context = buildContext();
     // The same findings as scanning every copy on its own: its own path, its own fingerprint.

@@ -13,14 +13,28 @@ export interface Ruleset {
   prefilter: Prefilter;
   /** Each rule's place in `rules`. */
   order: ReadonlyMap<CompiledRule, number>;
-  /** Rules that run only where their `requires` companion matched (see runDeferred). */
+  /** Rules that run only when another rule makes them count (see runDeferred). */
   deferrable: ReadonlySet<CompiledRule>;
 }
 
 export function createRuleset(rules: CompiledRule[]): Ruleset {
-  const required = new Set(rules.map((rule) => (rule.kind === "regex" ? rule.requires?.rule : undefined)));
-  // Not a rule that is itself some rule's companion, nor one with a validator (its vetoes count even unreported).
-  const deferrable = rules.filter((rule) => rule.kind === "regex" && rule.requires && !rule.validate && !required.has(rule.id));
+  const requiredBy = (rule: CompiledRule): CompiledRule[] =>
+    rules.filter((other) => other.kind === "regex" && other.requires?.rule === rule.id);
+  // A rule with a validator never waits: its vetoes count even where it reports nothing.
+  const dependents = rules.filter(
+    (rule) => rule.kind === "regex" && rule.requires && !rule.validate && requiredBy(rule).length === 0,
+  );
+  // A companion that is never reported, only required by dependents.
+  const companions = rules.filter(
+    (rule) =>
+      rule.kind === "regex" &&
+      !rule.report &&
+      !rule.requires &&
+      !rule.validate &&
+      requiredBy(rule).length > 0 &&
+      requiredBy(rule).every((other) => dependents.includes(other)),
+  );
+  const deferrable = [...dependents, ...companions];
   return {
     rules,
     prefilter: buildPrefilter(rules),
@@ -134,16 +148,22 @@ interface Deferred {
 }
 
 /**
- * Runs each deferred rule (one with `requires`) only if its companion matched somewhere in the chunk:
- * without one none of its matches can be reported (attachCompanion), and it vetoes nothing (no
- * validator), so its run would change nothing. The AWS secret key's pattern, any 40 base64
- * characters, was the costliest regex on the bench tree. The matches are then put back in the order
- * a straight run gives them, which dropOverlaps relies on to break ties.
+ * Runs the deferred rules where they can change the findings, in two steps. A companion that is
+ * never reported runs only if a rule requiring it was selected somewhere in the chunk; a rule with
+ * `requires` only if its companion matched somewhere in the chunk. Elsewhere their matches could
+ * not be reported (attachCompanion) and veto nothing (no validator), so their runs would change
+ * nothing. The AWS secret key's pattern, any 40 base64 characters, was the costliest regex on the
+ * bench tree. The matches are then put back in the order a straight run gives them, which
+ * dropOverlaps relies on to break ties.
  */
 function runDeferred(deferred: readonly Deferred[], raw: RawMatch[]): void {
   if (deferred.length === 0) return;
-  const matched = new Set(raw.filter((match) => !match.vetoed).map((match) => match.rule.id));
   const before = raw.length;
+  const wanted = new Set(deferred.map(({ rule }) => rule.requires?.rule));
+  for (const { rule, run } of deferred) {
+    if (!rule.requires && wanted.has(rule.id)) collectRegexMatches(rule, run, raw);
+  }
+  const matched = new Set(raw.filter((match) => !match.vetoed).map((match) => match.rule.id));
   for (const { rule, run } of deferred) {
     if (rule.requires && matched.has(rule.requires.rule)) collectRegexMatches(rule, run, raw);
   }

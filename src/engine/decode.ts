@@ -100,10 +100,13 @@ const base64Class = (text: string, at: number): number => {
 /**
  * Runs of 32+ base64 characters with up to two `=` of padding, standing alone (no base64 character
  * or `=` on either side): the spans of /(?<![\w+/=-])[\w+/-]{32,}={0,2}(?![\w+/=-])/g without `\w`'s
- * non-ASCII. Any such run covers one position in every 32, so only those are looked at, and the run
- * around each is measured: a quarter of the work of a regex or a loop that tries every position.
+ * non-ASCII. Any such run covers one position in every 32, so only those are looked at. Where one
+ * is a base64 character, the run around it is long enough only if its first 32 characters all are:
+ * they are checked from the 32nd back, and the first that is not one (in code, a word's end a few
+ * characters on) is where the next run can start after. This reads a few characters a word instead
+ * of whole words both ways.
  */
-function base64Runs(text: string): [number, number][] {
+export function base64Runs(text: string): [number, number][] {
   const runs: [number, number][] = [];
   const length = text.length;
   let probe = MIN_BASE64_RUN - 1;
@@ -114,13 +117,21 @@ function base64Runs(text: string): [number, number][] {
     }
     let start = probe;
     while (start > 0 && base64Class(text, start - 1) === 1) start--;
-    let end = probe + 1;
+    const last = start + MIN_BASE64_RUN - 1; // the run's 32nd character
+    if (last >= length) break; // too short, and so is any run after it
+    let gap = last;
+    while (gap > probe && base64Class(text, gap) === 1) gap--;
+    if (gap > probe) {
+      probe = gap + MIN_BASE64_RUN; // a run after the gap has its 32nd character here or later
+      continue;
+    }
+    let end = last + 1;
     while (end < length && base64Class(text, end) === 1) end++;
     const runEnd = end;
     while (end - runEnd < 2 && text.charCodeAt(end) === 61) end++; // "=" padding
     // The next run to find starts after `end` (one starting at `end` follows "=": not alone).
     probe = end + MIN_BASE64_RUN - 1;
-    if (runEnd - start < MIN_BASE64_RUN || (start > 0 && base64Class(text, start - 1) === 2)) continue;
+    if (start > 0 && base64Class(text, start - 1) === 2) continue;
     if (end < length && base64Class(text, end) !== 0) continue;
     runs.push([start, end]);
   }

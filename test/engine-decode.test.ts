@@ -1,7 +1,8 @@
-// The decoders' candidate search: base64Runs must find exactly the spans its reference regex does.
+// The decoders find exactly what their reference regexes find: base64Runs the spans of standalone
+// runs, the JSON and URL layers the lines holding an escape, decoded, with offsets that map back.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { base64Runs } from "../src/engine/decode.js";
+import { base64Runs, decodeLayers, type Layer } from "../src/engine/decode.js";
 
 /** The reference: standalone runs of 32+ base64 characters with up to two "=" of padding. */
 function expectedRuns(text: string): [number, number][] {
@@ -35,6 +36,52 @@ describe("base64Runs", () => {
         expect(base64Runs(text)).toEqual(expectedRuns(text));
       }),
       { numRuns: 3000, seed: 11 },
+    );
+  });
+});
+
+/** The reference layer: the lines holding a match of `pattern`, each match replaced by `decode(match)`. */
+function expectedLayerText(text: string, pattern: RegExp, decode: (escape: string) => string): string {
+  const lines = text.split(/(?<=\n)/);
+  return lines.filter((line) => new RegExp(pattern.source).test(line)).map((line) => line.replace(pattern, decode)).join("");
+}
+
+const unescapeJson = (escape: string): string => JSON.parse(`"${escape}"`);
+const unescapePercent = (escape: string): string => String.fromCharCode(Number.parseInt(escape.slice(1), 16));
+
+/** Every decoded character maps back to the same character in the text, or to the escape it came from. */
+function mapsBack(layer: Layer, text: string, marker: string): boolean {
+  for (let i = 0; i < layer.text.length; i++) {
+    const [start] = layer.outer(i, i + 1);
+    if (layer.text[i] !== text[start] && text[start] !== marker) return false;
+  }
+  return true;
+}
+
+describe("JSON and URL layers", () => {
+  it("decode the lines holding JSON escapes, as the reference regex finds them", () => {
+    const pieces = ["\\n", "\\\\", "\\u0041", "\\u00zz", "\\u004z", "\\u004", "\\x", "\\", '\\"', '"', "a", "\n", " ", "é", "u0041"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 25 }), (parts) => {
+        const text = `${parts.join("")}\\n`; // one \n escape: the layer is made
+        const [layer] = decodeLayers(text);
+        expect(layer?.text).toBe(expectedLayerText(text, /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/g, unescapeJson));
+        expect(layer && mapsBack(layer, text, "\\")).toBe(true);
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
+  });
+
+  it("decode the lines holding percent escapes, as the reference regex finds them", () => {
+    const pieces = ["%41", "%2f", "%2F", "%zz", "%", "%4", "a", "4", "\n", " ", "é"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 25 }), (parts) => {
+        const text = `${parts.join("")}%2F`; // one escape of a printable character: the layer is made
+        const [layer] = decodeLayers(text);
+        expect(layer?.text).toBe(expectedLayerText(text, /%[0-9A-Fa-f]{2}/g, unescapePercent));
+        expect(layer && mapsBack(layer, text, "%")).toBe(true);
+      }),
+      { numRuns: 2000, seed: 6 },
     );
   });
 });

@@ -10,8 +10,6 @@ export interface Layer {
   entropy: boolean;
 }
 
-const JSON_ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/g;
-const PERCENT = /%[0-9A-Fa-f]{2}/g;
 // Printable characters a percent escape might hide inside a credential or URL.
 const PERCENT_TRIGGER = /%(?:2[0-9A-Fa-f]|3[ABDFabdf]|40|5[BDbd]|7[BDbd])/y;
 /** Base64 (standard and URL-safe) characters: 1; the padding `=`: 2; anything else: 0. */
@@ -21,6 +19,32 @@ BASE64_CLASS["=".charCodeAt(0)] = 2;
 const MIN_BASE64_RUN = 32;
 
 const JSON_SIMPLE: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+
+const isHexDigit = (code: number): boolean => (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 102);
+
+/** An escape: the character every one starts with, and the length of the one at an offset holding it (0: none). */
+interface EscapeSyntax {
+  marker: string;
+  lengthAt: (text: string, at: number) => number;
+}
+
+/** JSON string escapes: \" \\ \/ \b \f \n \r \t and \uXXXX. */
+const JSON_ESCAPE: EscapeSyntax = {
+  marker: "\\",
+  lengthAt: (text, at) => {
+    const kind = text[at + 1] ?? "";
+    if (Object.hasOwn(JSON_SIMPLE, kind)) return 2;
+    if (kind !== "u") return 0;
+    for (let i = at + 2; i < at + 6; i++) if (!isHexDigit(text.charCodeAt(i))) return 0;
+    return 6;
+  },
+};
+
+/** URL encoding: %XX. */
+const PERCENT: EscapeSyntax = {
+  marker: "%",
+  lengthAt: (text, at) => (isHexDigit(text.charCodeAt(at + 1)) && isHexDigit(text.charCodeAt(at + 2)) ? 3 : 0),
+};
 
 function unescapeJson(escape: string): string {
   const kind = escape[1] ?? "";
@@ -32,37 +56,43 @@ function unescapePercent(escape: string): string {
 }
 
 /**
- * Replaces every match of `pattern` by `decode(match)` and keeps a table of segment starts, so that
+ * Replaces every escape by `decode(escape)` and keeps a table of segment starts, so that
  * an offset in the decoded text maps back to the outer text. Only the lines holding an escape are
  * kept: elsewhere the decoded text is the outer text, which the outer scan has seen already (on the
  * bench's real code this is an eighth of the text instead of half). Cost is one pass plus one entry
  * per escape and per run of lines kept.
  */
-function substitute(text: string, pattern: RegExp, decode: (escape: string) => string): Layer {
+function substitute(text: string, syntax: EscapeSyntax, decode: (escape: string) => string): Layer {
   const decodedStarts: number[] = [];
   const outerStarts: number[] = [];
   let decoded = "";
   let last = 0; // outer text before this is in `decoded`, or left out
   let lineEnd = 0; // end of the last line kept (after its newline)
-  pattern.lastIndex = 0;
-  for (let found = pattern.exec(text); found !== null; found = pattern.exec(text)) {
-    if (found.index >= lineEnd) {
+  // Escapes left to right, as a global regex finds them: indexOf finds candidates far faster.
+  for (let at = text.indexOf(syntax.marker); at !== -1; ) {
+    const length = syntax.lengthAt(text, at);
+    if (length === 0) {
+      at = text.indexOf(syntax.marker, at + 1);
+      continue;
+    }
+    if (at >= lineEnd) {
       // A line with no escape before it: close the lines kept so far, keep from this line's start.
       decoded += text.slice(last, lineEnd);
-      last = Math.max(lineEnd, text.lastIndexOf("\n", found.index) + 1);
-      const newline = text.indexOf("\n", found.index);
+      last = Math.max(lineEnd, text.lastIndexOf("\n", at) + 1);
+      const newline = text.indexOf("\n", at);
       lineEnd = newline === -1 ? text.length : newline + 1;
       decodedStarts.push(decoded.length);
       outerStarts.push(last);
     }
-    decoded += text.slice(last, found.index);
+    decoded += text.slice(last, at);
     // The escape itself: one segment whose characters all map to the escape's first character.
     decodedStarts.push(decoded.length);
-    outerStarts.push(found.index);
-    decoded += decode(found[0]);
-    last = found.index + found[0].length;
+    outerStarts.push(at);
+    decoded += decode(text.slice(at, at + length));
+    last = at + length;
     decodedStarts.push(decoded.length);
     outerStarts.push(last);
+    at = text.indexOf(syntax.marker, last);
   }
   decoded += text.slice(last, lineEnd);
   const toOuter = (offset: number): number => {

@@ -80,6 +80,23 @@ describe("engine", () => {
     expect(found.map((f) => f.ruleId)).toEqual(["companion", "first"]);
   });
 
+  it("runs an unreported companion when the rule requiring it occurs only in decoded text", () => {
+    const rule = (id: string, keyword: string, pattern: string, more: object = {}) => ({
+      def: parseRuleDef({ id, name: id, keywords: [keyword], pattern, ...more }, "t.toml"),
+      source: "t.toml",
+    });
+    const own = createRuleset(
+      compileRules([
+        rule("dependent", "depkey", "depkey-[0-9]{8}", { requires: { rule: "context", within: 2 } }),
+        rule("context", "ctxmark", "ctxmark-[a-z]+", { report: false }),
+      ]),
+    );
+    const blob = Buffer.from("token depkey-83920571 in a base64 blob").toString("base64");
+    const found = scanChunk({ path: "f", text: `ctxmark-here\nvalue: ${blob}\n` }, own);
+    expect(found.map((f) => [f.ruleId, f.line, f.companion])).toEqual([["dependent", 2, "ctxmark-here"]]);
+    expect(scanChunk({ path: "f", text: `value: ${blob}\n` }, own)).toEqual([]);
+  });
+
   it("lets no other rule claim a token whose checksum fails", () => {
     const bad = `ghp_${randomString(rng(17), ALNUM, 36)}`;
     expect(scan(`GITHUB_TOKEN=${bad}`)).toEqual([]);

@@ -282,8 +282,13 @@ const NAME_CHAR = /[\w.-]/;
  * at the start of the name around each keyword: a name's match always starts where its run of name
  * characters does (or where the previous match ended), so no other start can match. The keywords
  * are visited as a search for any of them (`secret|token|…`, case-insensitive) would meet them.
+ * `found`: where the keywords occur in the text (the prefilter's answer; found again when not given).
  */
-function* assignments(rule: CompiledEntropyRule, text: string, found: KeywordPositions): Generator<RegExpExecArray> {
+export function* assignments(
+  rule: CompiledEntropyRule,
+  text: string,
+  found: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
+): Generator<RegExpExecArray> {
   const regex = rule.regex;
   let done = 0; // the global search would resume here: the end of the last match, or past a failed start
   let next = 0; // the keyword search would resume here

@@ -70,12 +70,17 @@ export interface TreeCorpus {
   dir: string;
   bytes: number;
   files: number;
+  /** Folders copy-1 … copy-N, each the same files (a fake key appended to a few, different in each). */
+  copies: number;
 }
 
 /** (a) node_modules' text files copied into copy-1, copy-2, … until at least `minBytes`; a git repository with nothing committed. */
 export function workingTree(minBytes = 200 * 1024 * 1024): TreeCorpus {
   const dir = join(BENCH_DIR, "tree");
-  if (isComplete(dir)) return JSON.parse(readFileSync(join(dir, ".complete"), "utf8")) as TreeCorpus;
+  if (isComplete(dir)) {
+    const built = JSON.parse(readFileSync(join(dir, ".complete"), "utf8")) as TreeCorpus;
+    return { ...built, copies: readdirSync(dir).filter((name) => name.startsWith("copy-")).length };
+  }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   git(dir, ["init", "-q"]);
@@ -96,7 +101,7 @@ export function workingTree(minBytes = 200 * 1024 * 1024): TreeCorpus {
       count++;
     });
   }
-  const corpus = { dir, bytes, files: count };
+  const corpus = { dir, bytes, files: count, copies };
   markComplete(dir, corpus);
   return corpus;
 }

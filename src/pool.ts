@@ -16,7 +16,7 @@ import { emptyConfig, loadConfig } from "./config.js";
 import { createContentIndex } from "./content-index.js";
 import { createContentJoin } from "./content-join.js";
 import { UsageError } from "./errors.js";
-import { type FileScan, scanFile } from "./file-scan.js";
+import { type FileScan, type PackedScan, scanFile, unpackScan } from "./file-scan.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
 import { type Chunk, type FileOutcome, type FileRef, type Finding, jobWeight, type ScanJob } from "./types.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
@@ -72,7 +72,8 @@ function defaultWorkerUrl(): URL {
   return here.endsWith(".ts") ? new URL("../dist/worker.js", here) : new URL("./worker.js", here);
 }
 
-type JobResult = Finding[] | FileScan[];
+/** A chunk's findings, or a file job's scans (packed when they come from a worker). */
+type JobResult = Finding[] | PackedScan[];
 
 interface Pending {
   resolve: (result: JobResult) => void;
@@ -219,7 +220,8 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   };
 
   if (options.startNow && options.threads > 1) startWorkers();
-  const runFiles = async (files: FileRef[], dedup: boolean): Promise<FileScan[]> => (await run({ files, dedup })) as FileScan[];
+  const runFiles = async (files: FileRef[], dedup: boolean): Promise<FileScan[]> =>
+    ((await run({ files, dedup })) as PackedScan[]).map(unpackScan);
   const join = createContentJoin(
     (finding) => mainContext().allow.findingAllowed(finding),
     async (file) => (await runFiles([file], false))[0] ?? { kind: "gone" },
@@ -229,7 +231,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     scan: async (chunk) => (await run({ chunk })) as Finding[],
     async scanFiles(files) {
       const scans = await runFiles(files, true);
-      return Promise.all(files.map((file, index) => join.settle(file, scans[index] ?? { kind: "gone" })));
+      return Promise.all(files.map((file, index) => join.settle(file, unpackScan(scans[index]))));
     },
     async close() {
       await Promise.all(threads.map((thread) => thread.worker.terminate()));

@@ -5,7 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
 import type { ContentIndex } from "./content-index.js";
 import { UsageError } from "./errors.js";
-import { type FileScan, scanFile } from "./file-scan.js";
+import { type PackedScan, packScan, scanFile } from "./file-scan.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
 import type { Finding, ScanJob } from "./types.js";
 
@@ -29,7 +29,7 @@ export interface BatchRequest {
 export type WorkerReply =
   /** The rules are built: the pool may send batches (until then it scans in the main thread). */
   | { kind: "ready" }
-  | { kind: "results"; id: number; results: (Finding[] | FileScan[])[] }
+  | { kind: "results"; id: number; results: (Finding[] | PackedScan[])[] }
   /** The rules could not be built, or a batch threw: the pool fails with this message. */
   | { kind: "failed"; message: string; usage: boolean };
 
@@ -54,10 +54,10 @@ if (port) {
   const ready = context;
   if (ready) {
     const scanChunk = setup.pathFilters ? scanAndFilter : scanText;
-    const run = (job: ScanJob): Finding[] | FileScan[] => {
+    const run = (job: ScanJob): Finding[] | PackedScan[] => {
       if ("chunk" in job) return scanChunk(job.chunk, ready);
       const options = { maxFileSize: setup.maxFileSize, ...(job.dedup ? { index: setup.contentIndex } : {}) };
-      return job.files.map((file) => scanFile(file, ready, options));
+      return job.files.map((file) => packScan(scanFile(file, ready, options)));
     };
     Atomics.store(setup.ready, 0, 1);
     port.postMessage({ kind: "ready" } satisfies WorkerReply);

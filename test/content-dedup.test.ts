@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
-import { claimContent, contentId, contentKey, createContentIndex } from "../src/content-index.js";
+import { claimContent, contentId, createContentIndex, settleContent } from "../src/content-index.js";
 import { createContentJoin } from "../src/content-join.js";
-import { type FileScan, scanFile } from "../src/file-scan.js";
+import { type FileScan, packScan, scanFile, unpackScan } from "../src/file-scan.js";
 import { fingerprint } from "../src/fingerprint.js";
 import { buildContext } from "../src/pipeline.js";
 
@@ -22,12 +22,17 @@ function file(name: string, text: string) {
 }
 
 describe("content index", () => {
-  it("answers first to the first claim of a content and duplicate to the next", () => {
+  const id = (text: string) => contentId(Buffer.from(text), true);
+
+  it("gives the first claim of a content to scan, and later claims the first scan's outcome", () => {
     const index = createContentIndex();
-    const same = contentKey(contentId(Buffer.from("const a = 1;\n"), true));
-    expect(claimContent(index, same)).toBe("first");
-    expect(claimContent(index, contentKey(contentId(Buffer.from("const a = 1;\n"), true)))).toBe("duplicate");
-    expect(claimContent(index, contentKey(contentId(Buffer.from("const a = 2;\n"), true)))).toBe("first");
+    const clean = claimContent(index, id("const a = 1;\n"));
+    expect(clean.kind).toBe("first");
+    if (clean.kind === "first") settleContent(index, clean.slot, false);
+    expect(claimContent(index, id("const a = 1;\n"))).toEqual({ kind: "clean" });
+    const found = claimContent(index, id("const a = 2;\n"));
+    if (found.kind === "first") settleContent(index, found.slot, true);
+    expect(claimContent(index, id("const a = 2;\n"))).toEqual({ kind: "found" });
   });
 
   it("tells the same bytes apart when only one path lets the entropy detector run", () => {
@@ -35,12 +40,29 @@ describe("content index", () => {
     expect(contentId(bytes, true)).not.toBe(contentId(bytes, false));
   });
 
-  it("gives every claim 'full' once half its slots are taken, so every file is still scanned", () => {
+  it("does not share a slot between contents whose first 64 bits agree and next 64 do not", () => {
     const index = createContentIndex();
-    const slots = index.table.length - 1;
-    let answer = "";
-    for (let n = 1; n <= slots / 2 + 1; n++) answer = claimContent(index, BigInt(n) * 2n + 1n);
-    expect(answer).toBe("full");
+    const first = id("one");
+    const claim = claimContent(index, first);
+    if (claim.kind === "first") settleContent(index, claim.slot, false);
+    const sameKey = `${first.slice(0, 16)}${"0".repeat(16)}${first.slice(32)}`;
+    expect(claimContent(index, sameKey)).toEqual({ kind: "unshared" });
+  });
+
+  it("scans without sharing once half the slots are taken", () => {
+    const index = createContentIndex();
+    const slots = index.states.length;
+    let claim = claimContent(index, id("0"));
+    for (let n = 1; n <= slots / 2; n++) claim = claimContent(index, id(String(n)));
+    expect(claim).toEqual({ kind: "unshared" });
+  });
+
+  it("stops waiting for a first scan that never ends, and scans the content itself", () => {
+    const index = createContentIndex();
+    expect(claimContent(index, id("stuck")).kind).toBe("first");
+    const started = performance.now();
+    expect(claimContent(index, id("stuck"))).toEqual({ kind: "unshared" });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
   });
 });
 
@@ -54,10 +76,28 @@ describe("scanFile", () => {
     expect(second).toEqual({ kind: "duplicate", bytes: Buffer.byteLength(text), content: (first as { content: string }).content });
   });
 
+  it("answers a clean copy with no findings and no content id, so it needs no joining", () => {
+    const index = createContentIndex();
+    const text = "const nothing = 1;\n";
+    expect(scanFile(file("f.js", text), context, { maxFileSize: 1e6, index })).toEqual({ kind: "scanned", bytes: text.length, findings: [] });
+    expect(scanFile(file("g.js", text), context, { maxFileSize: 1e6, index })).toEqual({ kind: "scanned", bytes: text.length, findings: [] });
+  });
+
   it("scans every file when given no index", () => {
     const text = `token = "${openaiProjectKey(4)}"\n`;
     scanFile(file("c.py", text), context, { maxFileSize: 1e6 });
     expect(scanFile(file("d.py", text), context, { maxFileSize: 1e6 })).toMatchObject({ kind: "scanned", findings: [{ path: "src/d.py" }] });
+  });
+});
+
+describe("packed scans", () => {
+  it("sends a clean scan as its byte count and anything else whole", () => {
+    const clean: FileScan = { kind: "scanned", bytes: 12, findings: [] };
+    const skipped: FileScan = { kind: "skipped", path: "a", reason: "binary" };
+    expect(packScan(clean)).toBe(12);
+    expect(unpackScan(packScan(clean))).toEqual(clean);
+    expect(packScan(skipped)).toBe(skipped);
+    expect(unpackScan(undefined)).toEqual({ kind: "gone" });
   });
 });
 

@@ -4,7 +4,7 @@
 // in memory and compares. Run: npm run schema
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { configSchema } from "../src/config.js";
 import { ruleSchema } from "../src/engine/schema.js";
 
@@ -12,7 +12,7 @@ export const schemaFile = fileURLToPath(new URL("../schema/keyscan.schema.json",
 
 /** The config schema with its [[rule]] tables typed (config.ts validates them separately, for better messages). */
 export function configJsonSchema(): string {
-  const full = configSchema.extend({ rule: z.array(ruleSchema).default([]) });
+  const full = z.extend(configSchema, { rule: z._default(z.array(ruleSchema), []) });
   const schema = {
     ...z.toJSONSchema(full, { io: "input", target: "draft-07" }),
     title: "keyscan.toml",

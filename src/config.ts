@@ -1,28 +1,23 @@
 // keyscan.toml / .keyscan.toml: discovery (scan root upward to the repository root) and validation.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeIssue, firstIssue, parseRuleDef, parseTomlFile } from "./engine/rules.js";
 import type { RuleDef } from "./engine/schema.js";
-import { allowListSchema } from "./engine/schema.js";
+import { allowListSchema, stringList } from "./engine/schema.js";
 import { UsageError } from "./errors.js";
 
 export const CONFIG_NAMES = ["keyscan.toml", ".keyscan.toml"] as const;
 
-export const configSchema = z
-  .object({
-    /** Rule ids to turn off. */
-    disable: z.array(z.string()).default([]),
-    /** Global allow list: paths (picomatch globs, relative to the repository root), regexes and stopwords. */
-    allow: allowListSchema.optional(),
-    /** Custom rules, in the same schema as rules/*.toml; a rule with a default rule's id replaces it. */
-    rule: z.array(z.unknown()).default([]),
-    verify: z
-      .object({ endpoints: z.record(z.string(), z.string()).default({}) })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const configSchema = z.strictObject({
+  /** Rule ids to turn off. */
+  disable: stringList(),
+  /** Global allow list: paths (picomatch globs, relative to the repository root), regexes and stopwords. */
+  allow: z.optional(allowListSchema),
+  /** Custom rules, in the same schema as rules/*.toml; a rule with a default rule's id replaces it. */
+  rule: z._default(z.array(z.unknown()), []),
+  verify: z.optional(z.strictObject({ endpoints: z._default(z.record(z.string(), z.string()), {}) })),
+});
 
 export interface Config {
   /** The file it came from, or undefined when no config file was found. */

@@ -48,6 +48,12 @@ pattern = '''acme_[a-z0-9]{16}'''
     expect(() => parseConfig("disable = [\n", "k.toml")).toThrow(/^k\.toml: invalid TOML/);
   });
 
+  it("words schema problems in full sentences (zod/mini's English messages are configured)", () => {
+    expect(() => parseConfig("disable = 3\n", "k.toml")).toThrow("k.toml:1: disable: Invalid input: expected array, received number");
+    const rule = '[[rule]]\nid = "r"\nname = "R"\npattern = "x"\nsecretGroup = -1\n';
+    expect(() => parseConfig(rule, "k.toml")).toThrow('k.toml: rule "r": secretGroup: Too small: expected number to be >=0');
+  });
+
   it("rejects disabling a rule that does not exist, suggesting the nearest", () => {
     const config = parseConfig('disable = ["openai-projct-key"]\n', "keyscan.toml");
     expect(() => buildContext(config)).toThrow('did you mean "openai-project-key"');

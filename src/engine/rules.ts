@@ -1,6 +1,6 @@
 // Parsing and compiling rules. Pure: callers hand in the text of each rules file.
 import { parse as parseToml } from "smol-toml";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { nearest, UsageError } from "../errors.js";
 import type { Severity } from "../types.js";
 import { findAnchor } from "./anchor.js";
@@ -114,12 +114,12 @@ function ruleKeys(kind: unknown): string[] {
 }
 
 /** The schema problem to tell: an unknown key first (`patern = ...` is a misspelling more than a missing `pattern`). */
-export function firstIssue(error: z.ZodError): z.core.$ZodIssue | undefined {
+export function firstIssue(error: z.core.$ZodError): z.core.$ZodIssue | undefined {
   return error.issues.find((issue) => issue.code === "unrecognized_keys") ?? error.issues[0];
 }
 
 /** One sentence for the first schema problem, with a "did you mean" for unknown keys. */
-export function describeIssue(error: z.ZodError, knownKeys: readonly string[]): string {
+export function describeIssue(error: z.core.$ZodError, knownKeys: readonly string[]): string {
   const issue = firstIssue(error);
   if (!issue) return "invalid";
   const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";

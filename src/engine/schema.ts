@@ -1,88 +1,83 @@
 // The rule format, as a schema: the default rules in rules/*.toml and a user's keyscan.toml share it.
-import { z } from "zod";
+// zod/mini rather than "zod": the same validation in a fraction of the bundle (the classic API and its
+// locales cost every CLI and worker start-up about 25 ms), so schemas are built with functions.
+import en from "zod/v4/locales/en.js";
+import * as z from "zod/mini";
+
+// zod/mini carries no messages of its own (every issue would read "Invalid input"): the English ones,
+// which users see in config and rule errors, are set once here, where every schema user loads them.
+z.config(en());
 
 const severity = z.enum(["critical", "high", "medium", "low"]);
 
-const allowList = z
-  .object({
-    /** Regexes tested against the secret; a match means "not a secret". */
-    regexes: z.array(z.string()).default([]),
-    /** Case-insensitive substrings of the secret that mark it as a placeholder. */
-    stopwords: z.array(z.string()).default([]),
-    /** picomatch globs matched against the finding's path. */
-    paths: z.array(z.string()).default([]),
-  })
-  .strict();
+/** A list of strings, empty when left out. */
+export const stringList = () => z._default(z.array(z.string()), []);
 
-const examples = z
-  .object({
-    match: z.array(z.string()).default([]),
-    nomatch: z.array(z.string()).default([]),
-  })
-  .strict();
+const allowList = z.strictObject({
+  /** Regexes tested against the secret; a match means "not a secret". */
+  regexes: stringList(),
+  /** Case-insensitive substrings of the secret that mark it as a placeholder. */
+  stopwords: stringList(),
+  /** picomatch globs matched against the finding's path. */
+  paths: stringList(),
+});
 
-const charsetThreshold = z
-  .object({
-    minLength: z.number().int().min(4),
-    /** Shannon entropy, bits per character, a value must reach. */
-    threshold: z.number().min(0).max(8),
-  })
-  .strict();
+const examples = z.strictObject({ match: stringList(), nomatch: stringList() });
 
-const ruleId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "rule ids are lower-case letters, digits and '-'");
+const charsetThreshold = z.strictObject({
+  minLength: z.number().check(z.int(), z.minimum(4)),
+  /** Shannon entropy, bits per character, a value must reach. */
+  threshold: z.number().check(z.minimum(0), z.maximum(8)),
+});
+
+const ruleId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, "rule ids are lower-case letters, digits and '-'"));
 
 const common = {
   id: ruleId,
-  name: z.string().min(1),
-  description: z.string().optional(),
-  severity: severity.default("high"),
+  name: z.string().check(z.minLength(1)),
+  description: z.optional(z.string()),
+  severity: z._default(severity, "high"),
   /** Cheap prefilter: the rule runs only where one of these occurs (case-insensitive). */
-  keywords: z.array(z.string().min(2)).default([]),
-  remediation: z.string().default("Revoke the credential, rotate it, and load it from the environment or a secret manager."),
-  tags: z.array(z.string()).default([]),
-  allow: allowList.optional(),
-  examples: examples.default({ match: [], nomatch: [] }),
+  keywords: z._default(z.array(z.string().check(z.minLength(2))), []),
+  remediation: z._default(
+    z.string(),
+    "Revoke the credential, rotate it, and load it from the environment or a secret manager.",
+  ),
+  tags: stringList(),
+  allow: z.optional(allowList),
+  examples: z._default(examples, { match: [], nomatch: [] }),
   /** Set false for a helper rule that only serves another rule's `requires`. */
-  report: z.boolean().default(true),
+  report: z._default(z.boolean(), true),
   /** Name of a live check used under --verify. */
-  verify: z.string().optional(),
+  verify: z.optional(z.string()),
 };
 
-export const regexRuleSchema = z
-  .object({
-    kind: z.literal("regex").default("regex"),
-    ...common,
-    pattern: z.string().min(1),
-    /** Capture group holding the secret: 0 is the whole match; by default the first group if any. */
-    secretGroup: z.number().int().min(0).optional(),
-    minEntropy: z.number().min(0).max(8).optional(),
-    /** Name of an offline check (a checksum or structure) the secret must pass. */
-    validate: z.string().optional(),
-    /** Report only when the named rule also matches within `within` lines. */
-    requires: z
-      .object({ rule: ruleId, within: z.number().int().min(0).default(5) })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const regexRuleSchema = z.strictObject({
+  kind: z._default(z.literal("regex"), "regex"),
+  ...common,
+  pattern: z.string().check(z.minLength(1)),
+  /** Capture group holding the secret: 0 is the whole match; by default the first group if any. */
+  secretGroup: z.optional(z.number().check(z.int(), z.minimum(0))),
+  minEntropy: z.optional(z.number().check(z.minimum(0), z.maximum(8))),
+  /** Name of an offline check (a checksum or structure) the secret must pass. */
+  validate: z.optional(z.string()),
+  /** Report only when the named rule also matches within `within` lines. */
+  requires: z.optional(
+    z.strictObject({ rule: ruleId, within: z._default(z.number().check(z.int(), z.minimum(0)), 5) }),
+  ),
+});
 
-export const entropyRuleSchema = z
-  .object({
-    kind: z.literal("entropy"),
-    ...common,
-    /** Charsets a candidate value is classified into, each with its own floor. */
-    charsets: z
-      .object({ base64: charsetThreshold.optional(), hex: charsetThreshold.optional() })
-      .strict(),
-  })
-  .strict();
+export const entropyRuleSchema = z.strictObject({
+  kind: z.literal("entropy"),
+  ...common,
+  /** Charsets a candidate value is classified into, each with its own floor. */
+  charsets: z.strictObject({ base64: z.optional(charsetThreshold), hex: z.optional(charsetThreshold) }),
+});
 
 export const ruleSchema = z.discriminatedUnion("kind", [regexRuleSchema, entropyRuleSchema]);
 
 /** The shape of a rules/*.toml file. */
-export const rulesFileSchema = z.object({ rule: z.array(z.unknown()).default([]) }).strict();
+export const rulesFileSchema = z.strictObject({ rule: z._default(z.array(z.unknown()), []) });
 
 export type RegexRuleDef = z.infer<typeof regexRuleSchema>;
 export type EntropyRuleDef = z.infer<typeof entropyRuleSchema>;

@@ -2,7 +2,7 @@
 // Both hold fingerprints (hashes of rule id, path and secret), never secrets and never line numbers,
 // so they survive line moves, rebases and squashes and do not churn.
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { UsageError } from "../errors.js";
 import type { Finding } from "../types.js";
 
@@ -12,7 +12,7 @@ export const IGNORE_FILE = ".keyscanignore";
 const baselineSchema = z.object({
   version: z.literal(1),
   tool: z.string(),
-  findings: z.array(z.object({ fingerprint: z.string(), ruleId: z.string(), path: z.string() }).strict()),
+  findings: z.array(z.strictObject({ fingerprint: z.string(), ruleId: z.string(), path: z.string() })),
 });
 
 export type Baseline = z.infer<typeof baselineSchema>;

@@ -1,8 +1,8 @@
 // `keyscan migrate gitleaks`: a .gitleaks.toml turned into a keyscan.toml, saying what could not come along.
 // Also reads .gitleaksignore, so findings a team already ignored stay ignored.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile } from "../engine/rules.js";
-import type { AllowListDef, RegexRuleDef } from "../engine/schema.js";
+import { type AllowListDef, type RegexRuleDef, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
 import { readDefaultRuleSources } from "../load-rules.js";
 import type { Finding } from "../types.js";
@@ -76,40 +76,41 @@ export const GITLEAKS_RULE_MAP: Readonly<Record<string, readonly string[]>> = {
   "generic-api-key": ["generic-high-entropy"],
 };
 
+const optionalString = () => z.optional(z.string());
+const optionalInt = () => z.optional(z.number().check(z.int()));
+
 const gitleaksAllowlist = z.object({
-  description: z.string().optional(),
-  condition: z.string().optional(),
-  regexTarget: z.string().optional(),
-  regexes: z.array(z.string()).default([]),
-  paths: z.array(z.string()).default([]),
-  stopwords: z.array(z.string()).default([]),
-  commits: z.array(z.string()).default([]),
-  targetRules: z.array(z.string()).default([]),
+  description: optionalString(),
+  condition: optionalString(),
+  regexTarget: optionalString(),
+  regexes: stringList(),
+  paths: stringList(),
+  stopwords: stringList(),
+  commits: stringList(),
+  targetRules: stringList(),
 });
 
 const gitleaksRule = z.object({
-  id: z.string().min(1),
-  description: z.string().optional(),
-  regex: z.string().optional(),
-  secretGroup: z.number().int().min(0).optional(),
-  entropy: z.number().optional(),
-  keywords: z.array(z.string()).default([]),
-  path: z.string().optional(),
-  tags: z.array(z.string()).default([]),
-  skipReport: z.boolean().optional(),
-  allowlist: gitleaksAllowlist.optional(),
-  allowlists: z.array(gitleaksAllowlist).default([]),
-  required: z.array(z.object({ id: z.string(), withinLines: z.number().int().optional(), withinColumns: z.number().int().optional() })).default([]),
+  id: z.string().check(z.minLength(1)),
+  description: optionalString(),
+  regex: optionalString(),
+  secretGroup: z.optional(z.number().check(z.int(), z.minimum(0))),
+  entropy: z.optional(z.number()),
+  keywords: stringList(),
+  path: optionalString(),
+  tags: stringList(),
+  skipReport: z.optional(z.boolean()),
+  allowlist: z.optional(gitleaksAllowlist),
+  allowlists: z._default(z.array(gitleaksAllowlist), []),
+  required: z._default(z.array(z.object({ id: z.string(), withinLines: optionalInt(), withinColumns: optionalInt() })), []),
 });
 
 const gitleaksConfig = z.object({
-  title: z.string().optional(),
-  extend: z
-    .object({ useDefault: z.boolean().optional(), path: z.string().optional(), disabledRules: z.array(z.string()).default([]) })
-    .optional(),
-  rules: z.array(gitleaksRule).default([]),
-  allowlist: gitleaksAllowlist.optional(),
-  allowlists: z.array(gitleaksAllowlist).default([]),
+  title: optionalString(),
+  extend: z.optional(z.object({ useDefault: z.optional(z.boolean()), path: optionalString(), disabledRules: stringList() })),
+  rules: z._default(z.array(gitleaksRule), []),
+  allowlist: z.optional(gitleaksAllowlist),
+  allowlists: z._default(z.array(gitleaksAllowlist), []),
 });
 
 type GitleaksAllowlist = z.infer<typeof gitleaksAllowlist>;

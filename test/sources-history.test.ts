@@ -177,4 +177,37 @@ describe("history source", () => {
     await expect(history(made.dir, ["HEAD..no-such-branch"])).rejects.toThrow(/no-such-branch/);
     await expect(history(made.dir, ["--output=/tmp/x"])).rejects.toThrow(/cannot start with "-"/);
   });
+  it("keeps log order when more files are in flight than it works on at once, and one waits for its parent's blob", async () => {
+    const made = repo();
+    made.write("a.txt", `first = ${openaiProjectKey(20)}\n`);
+    made.add("a.txt");
+    const older = made.commit();
+    // a.txt's new version has a finding, so its parent blob is read only after the 600 files' blobs were asked for.
+    made.write("a.txt", `first = ${openaiProjectKey(20)}\nsecond = ${openaiProjectKey(21)}\n`);
+    const keyed = [100, 250, 599];
+    for (let i = 0; i < 600; i++) {
+      made.write(`f${String(i).padStart(3, "0")}.txt`, keyed.includes(i) ? `k = ${openaiProjectKey(30 + i)}\n` : `line ${i}\n`);
+    }
+    made.add(".");
+    const newer = made.commit();
+    const { findings, stats } = await history(made.dir);
+    expect(findings.map((f) => [f.commit?.sha, f.path, f.secret])).toEqual([
+      [newer, "a.txt", openaiProjectKey(21)],
+      ...keyed.map((i) => [newer, `f${String(i).padStart(3, "0")}.txt`, openaiProjectKey(30 + i)]),
+      [older, "a.txt", openaiProjectKey(20)],
+    ]);
+    expect(stats).toMatchObject({ commits: 2, blobs: 602 });
+  });
+
+  it("fails when a blob's scan fails", async () => {
+    const made = repo();
+    for (let i = 0; i < 20; i++) made.write(`f${i}.txt`, `line ${i}\n`);
+    made.add(".");
+    made.commit();
+    const scan = async (chunk: Chunk) => {
+      if (chunk.path === "f7.txt") throw new Error("scan failed on f7.txt");
+      return [];
+    };
+    await expect(scanHistory({ cwd: made.dir, maxFileSize: MB }, scan)).rejects.toThrow("scan failed on f7.txt");
+  });
 });

@@ -86,11 +86,16 @@ export class CatFile {
       if (!request) return; // git never answers unasked
       if (!this.body) {
         const end = data.indexOf(10, at);
-        this.header.push(data.subarray(at, end === -1 ? data.length : end));
-        if (end === -1) return;
-        at = end + 1;
-        this.startAnswer(request, Buffer.concat(this.header).toString("utf8"));
+        if (end === -1) {
+          this.header.push(data.subarray(at));
+          return;
+        }
+        // Read as latin1: only the header's spaces and ASCII size matter (a UTF-8 name asked for keeps its
+        // field count), and a header within one read is not copied.
+        const header = this.header.length === 0 ? data.toString("latin1", at, end) : Buffer.concat([...this.header, data.subarray(at, end)]).toString("latin1");
         this.header = [];
+        at = end + 1;
+        this.startAnswer(request, header);
         continue;
       }
       const body = this.body;

@@ -28,14 +28,17 @@ export interface WorkingTreeOptions {
  */
 export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGenerator<SourceItem> {
   const cwd = await realpath(options.cwd);
-  const base = (await repoRoot(cwd)) ?? cwd;
+  const cwdRoot = await repoRoot(cwd);
+  const base = cwdRoot ?? cwd;
+  // The usual target is the current folder, whose repository is known now: one git call fewer.
+  const rootOf = (dir: string): Promise<string | undefined> => (dir === cwd ? Promise.resolve(cwdRoot) : repoRoot(dir));
   const args = options.paths ?? ["."];
   // Every path is checked before anything is scanned, so a typo fails fast.
   const targets = await Promise.all(args.map((arg) => target(cwd, arg)));
   // Paths named twice (`scan src src/lib`) are scanned once.
   const seen = targets.length > 1 ? new Set<string>() : undefined;
   for (const found of targets) {
-    for await (const file of listTarget(found, base)) {
+    for await (const file of listTarget(found, base, rootOf)) {
       if (seen?.has(file.abs)) continue;
       seen?.add(file.abs);
       if (options.isPathAllowed?.(file.path)) yield { kind: "skipped", path: file.path, reason: "allowed-path" };
@@ -60,12 +63,16 @@ async function target(cwd: string, arg: string): Promise<{ abs: string; isDirect
 }
 
 /** The files under one path argument; a file named on the command line is scanned even if ignored. */
-async function* listTarget(found: { abs: string; isDirectory: boolean }, base: string): AsyncGenerator<FileRef> {
+async function* listTarget(
+  found: { abs: string; isDirectory: boolean },
+  base: string,
+  rootOf: (dir: string) => Promise<string | undefined>,
+): AsyncGenerator<FileRef> {
   if (!found.isDirectory) {
     yield { abs: found.abs, path: reportedPath(base, found.abs) };
     return;
   }
-  const root = await repoRoot(found.abs);
+  const root = await rootOf(found.abs);
   if (root) yield* gitListing(root, found.abs, base);
   else {
     for await (const listed of walk(found.abs, await outerIgnores(base, found.abs))) yield { ...listed, path: reportedPath(base, listed.abs) };

@@ -8,7 +8,7 @@
 // (claimed with an atomic compare-and-exchange), the next 64 bits, and the state of its scan.
 import { hash } from "node:crypto";
 
-/** 2^18 slots (4.5 MB): claims stop at half full, so up to ~131,000 distinct contents are shared. */
+/** 2^18 slots (5 MB in all): claims stop at half full, so up to ~131,000 distinct contents are shared. */
 const SLOTS = 1 << 18;
 const MAX_FILL = SLOTS / 2;
 /** How long a thread waits for another to finish scanning the same content before it scans it too. */

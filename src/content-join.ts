@@ -20,7 +20,7 @@ export interface ContentJoin {
 
 /**
  * `allowed`: the allow lists' verdict on a finding at its path. `rescan` scans a file without
- * deduplication, for the (astronomically rare) content whose 63-bit key another content took.
+ * deduplication, for the (astronomically rare) content whose first 128 hash bits another content shares.
  */
 export function createContentJoin(
   allowed: (finding: Finding) => boolean,

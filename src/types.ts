@@ -30,11 +30,6 @@ export interface RawChunk {
   text?: never;
 }
 
-/** The length to count for progress and batching: UTF-16 units of text, or bytes. */
-export function chunkLength(chunk: Chunk | RawChunk): number {
-  return "raw" in chunk ? chunk.raw.length : chunk.text.length;
-}
-
 /** A working-tree file listed but not read yet: whichever thread scans it reads it. */
 export interface FileRef {
   /** Reported path (see Chunk.path). */
@@ -121,7 +116,7 @@ export interface SkippedItem {
 export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chunk: C; bytes: number } | SkippedItem;
 
 /** What a source yields: what reading yields, or (from the working tree) a file for the scan pool to read and scan. */
-export type SourceItem<C extends Chunk | RawChunk = Chunk> = ReadItem<C> | { kind: "file"; file: FileRef };
+export type SourceItem = ReadItem | { kind: "file"; file: FileRef };
 
 /** Work for the scan pool: a chunk of text, or working-tree files to read (looking their contents up among those scanned when `dedup`). */
 export type ScanJob = { chunk: Chunk } | { files: FileRef[]; dedup: boolean };

@@ -13,10 +13,10 @@
 // the event loop turns, i.e. when the producer waits: for I/O, or for drain's bound on the work in flight.
 import { Worker } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "./config.js";
-import { createContentIndex } from "./content-index.js";
+import { type ContentIndex, createContentIndex } from "./content-index.js";
 import { createContentJoin } from "./content-join.js";
 import { UsageError } from "./errors.js";
-import { type FileScan, type PackedScan, scanFile, unpackScan } from "./file-scan.js";
+import { type PackedScan, scanFile, unpackScan } from "./file-scan.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
 import { type Chunk, type FileOutcome, type FileRef, type Finding, jobWeight, type ScanJob } from "./types.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
@@ -100,7 +100,9 @@ const isReady = (thread: Thread): boolean => Atomics.load(thread.ready, 0) === 1
 export function createScanPool(options: ScanPoolOptions): ScanPool {
   const pathFilters = options.pathFilters ?? true;
   const maxFileSize = options.maxFileSize ?? Number.POSITIVE_INFINITY;
-  const contentIndex = createContentIndex();
+  // Created on first use (5 MB of shared memory): staged and history scans never need it.
+  let contentIndex: ContentIndex | undefined;
+  const sharedContents = (): ContentIndex => (contentIndex ??= createContentIndex());
   let context = options.context;
   const mainContext = (): ScanContext =>
     (context ??= buildContext(options.configFile ? loadConfig(options.configFile) : emptyConfig(), undefined, {
@@ -108,7 +110,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     }));
   const inline = (job: ScanJob): JobResult => {
     if ("chunk" in job) return (pathFilters ? scanAndFilter : scanText)(job.chunk, mainContext());
-    const fileOptions = { maxFileSize, ...(job.dedup ? { index: contentIndex } : {}) };
+    const fileOptions = { maxFileSize, ...(job.dedup ? { index: sharedContents() } : {}) };
     return job.files.map((file) => scanFile(file, mainContext(), fileOptions));
   };
 
@@ -141,7 +143,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
         entropy: options.entropy,
         pathFilters,
         maxFileSize,
-        contentIndex,
+        contentIndex: sharedContents(),
         ready,
         ...(options.configFile ? { configFile: options.configFile } : {}),
       };
@@ -220,11 +222,10 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   };
 
   if (options.startNow && options.threads > 1) startWorkers();
-  const runFiles = async (files: FileRef[], dedup: boolean): Promise<FileScan[]> =>
-    ((await run({ files, dedup })) as PackedScan[]).map(unpackScan);
+  const runFiles = async (files: FileRef[], dedup: boolean): Promise<PackedScan[]> => (await run({ files, dedup })) as PackedScan[];
   const join = createContentJoin(
     (finding) => mainContext().allow.findingAllowed(finding),
-    async (file) => (await runFiles([file], false))[0] ?? { kind: "gone" },
+    async (file) => unpackScan((await runFiles([file], false))[0]),
   );
 
   return {

@@ -6,7 +6,7 @@ import { claimContent, type ContentIndex, contentId, settleContent } from "./con
 import { entropyAllowedIn } from "./engine/scan.js";
 import { type ScanContext, scanText } from "./pipeline.js";
 import { textChunk } from "./sources/decode.js";
-import { readFileItems } from "./sources/files.js";
+import { newReadBuffer, readFileItems } from "./sources/files.js";
 import type { FileRef, Finding, SkippedItem } from "./types.js";
 
 export type FileScan =
@@ -23,6 +23,9 @@ export interface FileScanOptions {
   index?: ContentIndex;
 }
 
+// Each thread loads this module once and scans one file at a time, so one buffer serves its reads.
+const readBuffer = newReadBuffer();
+
 export function scanFile(file: FileRef, context: ScanContext, options: FileScanOptions): FileScan {
   const findings: Finding[] = [];
   let bytes = 0;
@@ -30,7 +33,7 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
   let content: string | undefined;
   let slot: number | undefined;
   // One item for most files; a big file's windows (never shared) come as several.
-  for (const item of readFileItems(file, options.maxFileSize)) {
+  for (const item of readFileItems(file, options.maxFileSize, readBuffer)) {
     if (item.kind === "skipped") return item;
     read = true;
     bytes += item.bytes;

@@ -83,6 +83,18 @@ describe("scanFile", () => {
     expect(scanFile(file("g.js", text), context, { maxFileSize: 1e6, index })).toEqual({ kind: "scanned", bytes: text.length, findings: [] });
   });
 
+  it("reads each file whole and alone although one buffer is reused for every read", () => {
+    const index = createContentIndex();
+    const key = openaiProjectKey(6);
+    const big = `${"const padding = 1;\n".repeat(20_000)}token = "${key}"\n`;
+    const bigScan = scanFile(file("big.py", big), context, { maxFileSize: 1e7, index });
+    expect(bigScan).toMatchObject({ kind: "scanned", bytes: big.length, findings: [{ line: 20_001 }] });
+    // A smaller file read next must not see the bigger one's bytes after its end, nor share its id.
+    const small = "const padding = 1;\n";
+    expect(scanFile(file("small.py", small), context, { maxFileSize: 1e7, index })).toEqual({ kind: "scanned", bytes: small.length, findings: [] });
+    expect(scanFile(file("big-copy.py", big), context, { maxFileSize: 1e7, index })).toMatchObject({ kind: "duplicate", bytes: big.length });
+  });
+
   it("scans every file when given no index", () => {
     const text = `token = "${openaiProjectKey(4)}"\n`;
     scanFile(file("c.py", text), context, { maxFileSize: 1e6 });

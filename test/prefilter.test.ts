@@ -2,7 +2,9 @@
 // exactly the rules whose keyword occurs in the text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildPrefilter, findKeywords, type Prefilter, selectRules } from "../src/engine/prefilter.js";
+import { readFileSync } from "node:fs";
+import { wasmModuleFile, wasmModuleText } from "../scripts/wasm.js";
+import { buildPrefilter, findKeywords, type Prefilter, SEGMENT, selectRules } from "../src/engine/prefilter.js";
 import { type CompiledRule, compileRules, parseRuleDef, parseRuleFiles } from "../src/engine/rules.js";
 import { readDefaultRuleSources } from "../src/load-rules.js";
 
@@ -82,5 +84,38 @@ describe("prefilter", () => {
     expect(ids(select(own, "la CLÉ-API est", custom))).toEqual(["custom"]);
     expect(ids(select(own, "la clé-api est", custom))).toEqual(["custom"]);
     expect(ids(select(own, "la Clé-Api est", custom))).toEqual(["custom"]);
+  });
+
+  it("finds keywords that cross the hot loop's segments, and those right at a segment's end", () => {
+    const keywords = [...prefilter.rulesByKeyword.keys()];
+    for (const keyword of ["sk", "ghp_", "xoxb-", "private key-----", "q~"]) {
+      for (let shift = -keyword.length; shift <= 1; shift++) {
+        const at = SEGMENT + shift;
+        const text = `${"x".repeat(at)}${keyword.toUpperCase()}${"y".repeat(SEGMENT)}${keyword}`;
+        expect(positions(prefilter, text), `${keyword} at ${at}`).toEqual(expectedPositions(keywords, text));
+      }
+    }
+  });
+
+  it("does not take a character beyond U+00FF for the ASCII letter its low byte spells", () => {
+    // U+0173 and U+016B end in the bytes of "s" and "k": the hot loop sees "sk", the comparison does not.
+    expect(positions(prefilter, "\u0173\u016b \u0167\u0168\u0170_")).toEqual({});
+    expect(positions(prefilter, "\u0173k sk")).toEqual({ sk: [3] });
+  });
+
+  it("agrees with the reference on long texts of keywords, noise and characters beyond U+00FF", () => {
+    const keywords = [...prefilter.rulesByKeyword.keys()];
+    const pieces = [...keywords, ...keywords.map((keyword) => keyword.toUpperCase()), "\u0173", "\u016b", "é", "\n", "x".repeat(997)];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 40, maxLength: 200 }), (parts) => {
+        const text = parts.join("");
+        expect(positions(prefilter, text)).toEqual(expectedPositions(keywords, text));
+      }),
+      { numRuns: 200, seed: 11 },
+    );
+  });
+
+  it("runs the WebAssembly assembled from prefilter.wat (run `npm run wasm` after changing it)", async () => {
+    expect(readFileSync(wasmModuleFile, "utf8")).toBe(await wasmModuleText());
   });
 });

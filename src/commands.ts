@@ -142,6 +142,7 @@ function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): Asy
     cwd: setup.cwd,
     paths: args.length > 0 ? args : ["."],
     isPathAllowed: setup.context.allow.pathAllowed,
+    cwdRoot: Promise.resolve(setup.root),
   });
 }
 

@@ -19,6 +19,8 @@ export interface WorkingTreeOptions {
   paths?: readonly string[];
   /** True for a path (relative, forward slashes) the configuration allows: skipped as "allowed-path" without reading it. */
   isPathAllowed?: (path: string) => boolean;
+  /** The repository holding `cwd` (undefined: none) when the caller has asked git already; asked otherwise. */
+  cwdRoot?: Promise<string | undefined>;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface WorkingTreeOptions {
  */
 export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGenerator<SourceItem> {
   const cwd = await realpath(options.cwd);
-  const cwdRoot = await repoRoot(cwd);
+  const cwdRoot = await (options.cwdRoot ?? repoRoot(cwd));
   const base = cwdRoot ?? cwd;
   // The usual target is the current folder, whose repository is known now: one git call fewer.
   const rootOf = (dir: string): Promise<string | undefined> => (dir === cwd ? Promise.resolve(cwdRoot) : repoRoot(dir));

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileRules, parseRuleFiles, type RuleSource } from "./engine/rules.js";
+import type { RuleDef } from "./engine/schema.js";
 
 /** rules/ beside src/ (tests, tsx) or beside dist/ (the bundled CLI): both are one level up. */
 export const defaultRulesDir = fileURLToPath(new URL("../rules/", import.meta.url));
@@ -30,10 +31,14 @@ export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
 export function precompiledRules(dir = defaultRulesDir): string {
   const sources = readDefaultRuleSources(dir);
   const parsed = parseRuleFiles(sources);
-  compileRules(parsed); // throws, failing the build, if any rule is refused
+  const compiled = compileRules(parsed); // throws, failing the build, if any rule is refused
+  const secretGroups = new Map(compiled.flatMap((rule) => (rule.kind === "regex" ? [[rule.id, rule.secretGroup] as const] : [])));
+  // Each regex rule with its secret group spelled out: compileRule then need not count the pattern's groups.
+  const withGroup = (def: RuleDef): RuleDef =>
+    def.kind === "entropy" ? def : { ...def, secretGroup: secretGroups.get(def.id) ?? def.secretGroup };
   const checked: RuleSource[] = sources.map(({ file }) => ({
     file,
-    checked: parsed.filter((entry) => entry.source === file).map((entry) => entry.def),
+    checked: parsed.filter((entry) => entry.source === file).map((entry) => withGroup(entry.def)),
   }));
   return JSON.stringify(checked);
 }

@@ -9,17 +9,22 @@ import { precompiledRules, readDefaultRuleSources } from "../src/load-rules.js";
 const precompiled = (): RuleSource[] => JSON.parse(precompiledRules()) as RuleSource[];
 
 describe("precompiled default rules", () => {
-  it("hold the same definitions as rules/*.toml, marked as checked", () => {
+  it("hold the same definitions as rules/*.toml, with each secret group spelled out, marked as checked", () => {
     const fromToml = parseRuleFiles(readDefaultRuleSources());
     const fromJson = parseRuleFiles(precompiled());
-    expect(fromJson.map(({ def, source }) => ({ def, source }))).toEqual(fromToml);
+    const secretGroups = new Map(compileRules(fromToml).map((rule) => [rule.id, rule.kind === "regex" ? rule.secretGroup : undefined]));
+    const spelledOut = fromToml.map(({ def, source }) => ({
+      def: def.kind === "entropy" ? def : { ...def, secretGroup: secretGroups.get(def.id) },
+      source,
+    }));
+    expect(fromJson.map(({ def, source }) => ({ def, source }))).toEqual(spelledOut);
     expect(fromJson.every((entry) => entry.checked)).toBe(true);
     expect(fromToml.some((entry) => entry.checked)).toBe(false);
   });
 
-  it("compile to the same regexes as the TOML, without the checks", () => {
+  it("compile to the same regexes and secret groups as the TOML, without the checks", () => {
     const shape = (sources: RuleSource[]) =>
-      compileRules(parseRuleFiles(sources)).map((rule) => [rule.id, rule.regex.source, rule.regex.flags]);
+      compileRules(parseRuleFiles(sources)).map((rule) => [rule.id, rule.regex.source, rule.regex.flags, rule.kind === "regex" ? rule.secretGroup : -1]);
     expect(shape(precompiled())).toEqual(shape(readDefaultRuleSources()));
   });
 

@@ -174,10 +174,9 @@ function compileRule(def: RuleDef, source: string, checked: boolean): CompiledRu
     fail(`validate: unknown validator "${def.validate}" (known: ${validatorNames.join(", ")})`);
   }
   // Default rules were checked when the bundle was built: the checks cost ~20 ms at each start.
+  // They carry their secret group too (precompiledRules), as counting groups compiles the regex.
   const regex = checked ? toRegExp(def.pattern) : compilePattern(def.pattern, fail);
-  const groups = countGroups(regex);
-  const secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
-  if (secretGroup > groups) fail(`secretGroup ${secretGroup} but the pattern has ${groups} groups`);
+  const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regex, def.secretGroup, fail);
   const anchor = findAnchor(def.pattern, def.keywords);
   return {
     ...base,
@@ -234,6 +233,14 @@ export function compileAllow(allow: AllowListDef, fail: (what: string) => never)
     stopwords: allow.stopwords.map((word) => word.toLowerCase()),
     paths: allow.paths,
   };
+}
+
+/** The group holding the secret: the one given, else the first group (or the whole match, when there are none). */
+function secretGroupOf(regex: RegExp, given: number | undefined, fail: (what: string) => never): number {
+  const groups = countGroups(regex);
+  const secretGroup = given ?? (groups > 0 ? 1 : 0);
+  if (secretGroup > groups) fail(`secretGroup ${secretGroup} but the pattern has ${groups} groups`);
+  return secretGroup;
 }
 
 function countGroups(regex: RegExp): number {

@@ -43,9 +43,14 @@ export function contentId(bytes: Uint8Array, entropyAllowed: boolean): string {
   return `${hash("sha1", bytes, "hex")}${entropyAllowed ? "e" : "n"}`;
 }
 
-/** The bits of the id a slot is claimed with: never 0. The join (content-join.ts) finds first scans by it too. */
+/**
+ * The bits of the id a slot is claimed with: never 0, and not the same for the same bytes with the
+ * other entropy flag (bit 1 differs), so each is scanned once its own way. The join (content-join.ts)
+ * finds first scans by it too.
+ */
 export function contentKey(id: string): bigint {
-  return BigInt(`0x${id.slice(0, 16)}`) | 1n;
+  const entropyBit = id.endsWith("e") ? 2n : 0n;
+  return (BigInt(`0x${id.slice(0, 16)}`) ^ entropyBit) | 1n;
 }
 
 const contentCheck = (id: string): bigint => BigInt(`0x${id.slice(16, 32)}`);

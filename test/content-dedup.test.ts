@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openaiProjectKey } from "../fixtures/fake-keys.js";
+import { ALNUM, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
 import { claimContent, contentId, createContentIndex, settleContent } from "../src/content-index.js";
 import { createContentJoin } from "../src/content-join.js";
 import { type FileScan, packScan, scanFile, unpackScan } from "../src/file-scan.js";
@@ -38,6 +38,11 @@ describe("content index", () => {
   it("tells the same bytes apart when only one path lets the entropy detector run", () => {
     const bytes = Buffer.from("x");
     expect(contentId(bytes, true)).not.toBe(contentId(bytes, false));
+    const index = createContentIndex();
+    const lockfile = claimContent(index, contentId(bytes, false));
+    if (lockfile.kind === "first") settleContent(index, lockfile.slot, false);
+    // Clean without the entropy detector says nothing of a scan with it: that one is a first scan too.
+    expect(claimContent(index, contentId(bytes, true)).kind).toBe("first");
   });
 
   it("does not share a slot between contents whose first 64 bits agree and next 64 do not", () => {
@@ -93,6 +98,16 @@ describe("scanFile", () => {
     const small = "const padding = 1;\n";
     expect(scanFile(file("small.py", small), context, { maxFileSize: 1e7, index })).toEqual({ kind: "scanned", bytes: small.length, findings: [] });
     expect(scanFile(file("big-copy.py", big), context, { maxFileSize: 1e7, index })).toMatchObject({ kind: "duplicate", bytes: big.length });
+  });
+
+  it("scans a copy with the entropy detector although a lockfile with the same bytes was clean without it", () => {
+    const index = createContentIndex();
+    const text = `password = "${randomString(rng(8), ALNUM, 28)}"\n`;
+    expect(scanFile(file("package-lock.json", text), context, { maxFileSize: 1e6, index })).toMatchObject({ findings: [] });
+    expect(scanFile(file("settings.py", text), context, { maxFileSize: 1e6, index })).toMatchObject({
+      kind: "scanned",
+      findings: [{ ruleId: "generic-high-entropy" }],
+    });
   });
 
   it("scans every file when given no index", () => {

@@ -102,8 +102,8 @@ describe("scanFile", () => {
 
   it("scans a copy with the entropy detector although a lockfile with the same bytes was clean without it", () => {
     const index = createContentIndex();
-    const text = `password = "${randomString(rng(8), ALNUM, 28)}"\n`;
-    expect(scanFile(file("package-lock.json", text), context, { maxFileSize: 1e6, index })).toMatchObject({ findings: [] });
+    const text = `client_secret = "${randomString(rng(18), ALNUM, 32)}"\n`;
+    expect(scanFile(file("yarn.lock", text), context, { maxFileSize: 1e6, index })).toMatchObject({ findings: [] });
     expect(scanFile(file("settings.py", text), context, { maxFileSize: 1e6, index })).toMatchObject({
       kind: "scanned",
       findings: [{ ruleId: "generic-high-entropy" }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openaiProjectKey } from "../fixtures/fake-keys.js";
+import { ALNUM, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
 import { fingerprint } from "../src/fingerprint.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
@@ -47,6 +47,19 @@ describe("history source", () => {
       commit: { sha: leak, author: "Ada Lovelace", email: "ada@example.com", date: "2023-06-07T08:09:10+00:00" },
     });
     expect(stats).toMatchObject({ commits: 3, blobs: 3, skippedBinary: 0, skippedLarge: 0 });
+  });
+
+  it("scans a blob again with the entropy detector when it comes back at a path where that detector runs", async () => {
+    const made = repo();
+    const text = `client_secret = "${randomString(rng(18), ALNUM, 32)}"\n`;
+    made.write("deps/yarn.lock", text);
+    made.add("deps/yarn.lock");
+    made.commit();
+    made.write("settings.py", text);
+    made.add("settings.py");
+    const copy = made.commit();
+    const { findings } = await history(made.dir);
+    expect(findings.map((finding) => [finding.ruleId, finding.path, finding.commit?.sha])).toEqual([["generic-high-entropy", "settings.py", copy]]);
   });
 
   it("reports for a range only what the range adds", async () => {

@@ -9,6 +9,7 @@
 // Scanning runs in the main thread, so while it scans, nobody reads git's output: cat-file fills its
 // socket buffer and stops. Scans therefore run in slices (ScanPacer) with an event-loop turn between
 // them, in which cat-file's output is read: it keeps decoding ahead instead of taking turns with us.
+import { entropyAllowedIn } from "../engine/scan.js";
 import { atPath } from "../fingerprint.js";
 import { UsageError } from "../errors.js";
 import type { Chunk, CommitInfo, Finding } from "../types.js";
@@ -233,7 +234,7 @@ class LogParser {
 
 /** Scans each blob once and remembers the findings of those that had any. */
 class BlobScanner {
-  /** Blobs with findings, or being scanned. */
+  /** Blobs with findings, or being scanned (keyed as `findings` says). */
   private readonly withFindings = new Map<string, Promise<Finding[]>>();
   /** Blobs scanned (or skipped) without findings. */
   private readonly clean = new Set<string>();
@@ -264,17 +265,19 @@ class BlobScanner {
   }
 
   private findings(blob: string, path: string): Promise<Finding[]> {
-    if (this.clean.has(blob)) return Promise.resolve([]);
-    const known = this.withFindings.get(blob);
+    // The same bytes scan alike only where the entropy detector runs alike (not in lockfiles, say).
+    const key = entropyAllowedIn(path) ? blob : `${blob} without entropy`;
+    if (this.clean.has(key)) return Promise.resolve([]);
+    const known = this.withFindings.get(key);
     if (known) return known;
     const scanning = this.scan(blob, path).then((found) => {
       if (found.length === 0) {
-        this.withFindings.delete(blob);
-        this.clean.add(blob);
+        this.withFindings.delete(key);
+        this.clean.add(key);
       }
       return found;
     });
-    this.withFindings.set(blob, scanning);
+    this.withFindings.set(key, scanning);
     return scanning;
   }
 

@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import wabtModule from "wabt";
 
-export const watFile = join(import.meta.dirname, "..", "src", "engine", "prefilter.wat");
+const watFile = join(import.meta.dirname, "..", "src", "engine", "prefilter.wat");
 export const wasmModuleFile = join(import.meta.dirname, "..", "src", "engine", "prefilter-wasm.ts");
 
 /** The text of prefilter-wasm.ts for the current prefilter.wat. */

@@ -46,8 +46,9 @@ interface KeywordTable {
 }
 
 /**
- * Where the hot loop's memory holds what: the slots, then a segment of the text (with three bytes
- * more), then the candidates found in it (two 32-bit numbers each, one per position at most).
+ * Where the hot loop's memory holds what: the slots, then a segment of the text (with the two
+ * characters after it, and room for the byte past them that a 4-byte load also reads), then the
+ * candidates found in it (two 32-bit numbers each, one per position at most).
  */
 export const SEGMENT = 32 * 1024;
 const SLOTS_AT = 0;

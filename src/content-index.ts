@@ -4,56 +4,62 @@
 // "clean" for an answer, or, when the first had findings, the main thread gives it those findings
 // at its own path (see content-join.ts).
 //
-// The set is an open-addressing table in SharedArrayBuffers: per slot, 64 bits of the content's hash
-// (claimed with an atomic compare-and-exchange), the next 64 bits, and the state of its scan.
-import { hash } from "node:crypto";
+// The set is an open-addressing table in SharedArrayBuffers: per slot, 32 bits of the content's hash
+// (claimed with an atomic compare-and-exchange), the other 32 and the content's length, and the state
+// of its scan. Numbers throughout: no BigInt, no string to parse (parsing SHA-1's hex into BigInts
+// cost each worker ~35 ms on the bench tree).
+import { contentHash } from "./content-hash.js";
 
-/** 2^18 slots (5 MB in all): claims stop at half full, so up to ~131,000 distinct contents are shared. */
+/** 2^18 slots (4 MB in all): claims stop at half full, so up to ~131,000 distinct contents are shared. */
 const SLOTS = 1 << 18;
 const MAX_FILL = SLOTS / 2;
 /** How long a thread waits for another to finish scanning the same content before it scans it too. */
 const WAIT_MS = 2000;
 
-const SCANNING = 0;
-const CLEAN = 1;
-const FOUND = 2;
+/** A slot's states: its key is taken but the rest of the id not yet written; then its content's scan. */
+const CLAIMED = 0;
+const SCANNING = 1;
+const CLEAN = 2;
+const FOUND = 3;
 
 export interface ContentIndex {
-  /** Per slot: 64 bits of the content's hash, never 0 (0 = free); then one counter, the slots taken. */
-  keys: BigUint64Array;
-  /** Per slot: the next 64 bits, written by the claiming thread before it scans. */
-  checks: BigUint64Array;
-  /** Per slot: SCANNING, CLEAN or FOUND. */
+  /** Per slot: a content's key, never 0 (0 = free); then one counter, the slots taken. */
+  keys: Int32Array;
+  /** Per slot, two numbers: the high half of the content's hash and its length, written by the claiming thread before it scans. */
+  checks: Int32Array;
+  /** Per slot: CLAIMED, SCANNING, CLEAN or FOUND. */
   states: Int32Array;
 }
 
 export function createContentIndex(): ContentIndex {
   return {
-    keys: new BigUint64Array(new SharedArrayBuffer((SLOTS + 1) * 8)),
-    checks: new BigUint64Array(new SharedArrayBuffer(SLOTS * 8)),
+    keys: new Int32Array(new SharedArrayBuffer((SLOTS + 1) * 4)),
+    checks: new Int32Array(new SharedArrayBuffer(SLOTS * 8)),
     states: new Int32Array(new SharedArrayBuffer(SLOTS * 4)),
   };
 }
 
 /**
- * A content's identity: SHA-1 of the bytes (hex), with whether the entropy detector runs on its path,
- * as two files with the same bytes are scanned alike only then.
+ * A content's identity: its 64-bit hash and length, with whether the entropy detector runs on its
+ * path, as two files with the same bytes are scanned alike only then.
  */
-export function contentId(bytes: Uint8Array, entropyAllowed: boolean): string {
-  return `${hash("sha1", bytes, "hex")}${entropyAllowed ? "e" : "n"}`;
+export interface ContentId {
+  /** The hash's low half, with bit 1 flipped where the entropy detector does not run, and bit 0 set (so never 0). */
+  key: number;
+  high: number;
+  length: number;
+}
+
+export function contentId(bytes: Uint8Array, entropyAllowed: boolean): ContentId {
+  const [low, high] = contentHash(bytes);
+  return { key: (low ^ (entropyAllowed ? 0 : 2)) | 1, high, length: bytes.length };
 }
 
 /**
- * The bits of the id a slot is claimed with: never 0, and not the same for the same bytes with the
- * other entropy flag (bit 1 differs), so each is scanned once its own way. The join (content-join.ts)
- * finds first scans by it too.
+ * The id as sent between threads and looked up by the main thread (content-join.ts): two contents
+ * have the same name exactly when a claim takes one for the other.
  */
-export function contentKey(id: string): bigint {
-  const entropyBit = id.endsWith("e") ? 2n : 0n;
-  return (BigInt(`0x${id.slice(0, 16)}`) ^ entropyBit) | 1n;
-}
-
-const contentCheck = (id: string): bigint => BigInt(`0x${id.slice(16, 32)}`);
+export const contentName = (id: ContentId): string => `${id.key}:${id.high}:${id.length}`;
 
 export type Claim =
   /** Scan it, then say how it went with settleContent. */
@@ -62,29 +68,39 @@ export type Claim =
   | { kind: "clean" }
   /** Another thread scanned the same content and found something: the main thread joins the two. */
   | { kind: "found" }
-  /** Scan it without sharing: the table is full, or another content has the same key, or its scan took too long. */
+  /** Scan it without sharing: the table is full, or the first scan of the content took too long. */
   | { kind: "unshared" };
 
-export function claimContent(index: ContentIndex, id: string): Claim {
+/**
+ * Looks for the content from the slot its key names onwards, and takes the first free slot if it is
+ * not there. Keys are 31 bits, so among 100,000 contents a few share one: a slot with the same key
+ * is the content's only if the rest of its id is the same too; otherwise the search goes on.
+ */
+export function claimContent(index: ContentIndex, id: ContentId): Claim {
   const { keys, checks, states } = index;
   if (Atomics.load(keys, SLOTS) >= MAX_FILL) return { kind: "unshared" };
-  const key = contentKey(id);
-  let slot = Number(key & BigInt(SLOTS - 1));
+  let slot = id.key & (SLOTS - 1);
   for (;;) {
-    const held = Atomics.compareExchange(keys, slot, 0n, key);
-    if (held === 0n) {
-      Atomics.add(keys, SLOTS, 1n);
-      Atomics.store(checks, slot, contentCheck(id));
+    const held = Atomics.compareExchange(keys, slot, 0, id.key);
+    if (held === 0) {
+      Atomics.add(keys, SLOTS, 1);
+      Atomics.store(checks, 2 * slot, id.high);
+      Atomics.store(checks, 2 * slot + 1, id.length);
+      Atomics.store(states, slot, SCANNING);
+      Atomics.notify(states, slot);
       return { kind: "first", slot };
     }
-    if (held === key) break;
+    if (held === id.key) {
+      // The slot's claimer writes the rest of its id straight after taking the key: a moment's wait at most.
+      Atomics.wait(states, slot, CLAIMED, WAIT_MS);
+      if (Atomics.load(checks, 2 * slot) === id.high && Atomics.load(checks, 2 * slot + 1) === id.length) break;
+    }
     slot = (slot + 1) & (SLOTS - 1);
   }
-  // The same key: wait for its scan to end (it is under way on another thread), then compare the next 64 bits.
+  // The same content: wait for its scan to end (it may be under way on another thread).
   if (Atomics.wait(states, slot, SCANNING, WAIT_MS) === "timed-out" && Atomics.load(states, slot) === SCANNING) {
     return { kind: "unshared" };
   }
-  if (Atomics.load(checks, slot) !== contentCheck(id)) return { kind: "unshared" };
   return Atomics.load(states, slot) === CLEAN ? { kind: "clean" } : { kind: "found" };
 }
 

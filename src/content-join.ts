@@ -2,14 +2,8 @@
 // the findings of the first file with its content, at its own path; then every file's findings go
 // through the allow lists for its path.
 import type { FileScan } from "./file-scan.js";
-import { contentKey } from "./content-index.js";
 import { atPath } from "./fingerprint.js";
 import type { FileOutcome, FileRef, Finding } from "./types.js";
-
-interface FirstScan {
-  content: string;
-  findings: Finding[];
-}
 
 export interface ContentJoin {
   /** The file's outcome, once the first scan of its content (on any thread) has answered. */
@@ -19,18 +13,16 @@ export interface ContentJoin {
 }
 
 /**
- * `allowed`: the allow lists' verdict on a finding at its path. `rescan` scans a file without
- * deduplication, for the (astronomically rare) content whose first 128 hash bits another content shares.
+ * `allowed`: the allow lists' verdict on a finding at its path. A duplicate's content name is that of
+ * a first scan with findings (a claim answers "found" only then; content-index.ts), so it is always
+ * answered, unless the scan fails.
  */
-export function createContentJoin(
-  allowed: (finding: Finding) => boolean,
-  rescan: (file: FileRef) => Promise<FileScan>,
-): ContentJoin {
-  /** By content key: the first scans answered, and the duplicates waiting for theirs. */
-  const firsts = new Map<bigint, FirstScan>();
-  const waiting = new Map<bigint, { resolve: (first: FirstScan) => void; reject: (error: Error) => void }[]>();
+export function createContentJoin(allowed: (finding: Finding) => boolean): ContentJoin {
+  /** By content name: the findings of the first scans answered, and the duplicates waiting for theirs. */
+  const firsts = new Map<string, Finding[]>();
+  const waiting = new Map<string, { resolve: (first: Finding[]) => void; reject: (error: Error) => void }[]>();
 
-  const firstScanOf = (key: bigint): Promise<FirstScan> => {
+  const firstScanOf = (key: string): Promise<Finding[]> => {
     const known = firsts.get(key);
     if (known) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
@@ -40,7 +32,7 @@ export function createContentJoin(
     });
   };
 
-  const record = (key: bigint, first: FirstScan): void => {
+  const record = (key: string, first: Finding[]): void => {
     firsts.set(key, first);
     for (const waiter of waiting.get(key) ?? []) waiter.resolve(first);
     waiting.delete(key);
@@ -50,11 +42,10 @@ export function createContentJoin(
     if (scan.kind === "skipped" || scan.kind === "gone") return scan;
     let findings: Finding[];
     if (scan.kind === "duplicate") {
-      const first = await firstScanOf(contentKey(scan.content));
-      if (first.content !== scan.content) return settle(file, await rescan(file));
-      findings = first.findings.map((finding) => atPath(finding, file.path));
+      const first = await firstScanOf(scan.content);
+      findings = first.map((finding) => atPath(finding, file.path));
     } else {
-      if (scan.content !== undefined) record(contentKey(scan.content), { content: scan.content, findings: scan.findings });
+      if (scan.content !== undefined) record(scan.content, scan.findings);
       findings = scan.findings;
     }
     return { kind: "scanned", bytes: scan.bytes, findings: findings.filter((finding) => !allowed(finding)) };

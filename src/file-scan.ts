@@ -2,11 +2,12 @@
 // the workers start): read it, look its content up among those already taken on (content-index.ts),
 // then decode and scan it. The findings are the content's, not yet the path's (scanText: no allow
 // lists), so the main thread can give them to every file with the same content (content-join.ts).
-import { claimContent, type ContentIndex, contentId, settleContent } from "./content-index.js";
+import { hashingReadBuffer } from "./content-hash.js";
+import { claimContent, type ContentId, type ContentIndex, contentId, contentName, settleContent } from "./content-index.js";
 import { entropyAllowedIn } from "./engine/scan.js";
 import { type ScanContext, scanText } from "./pipeline.js";
 import { textChunk } from "./sources/decode.js";
-import { newReadBuffer, readFileItems } from "./sources/files.js";
+import { readFileItems } from "./sources/files.js";
 import type { FileRef, Finding, SkippedItem } from "./types.js";
 
 export type FileScan =
@@ -23,32 +24,33 @@ export interface FileScanOptions {
   index?: ContentIndex;
 }
 
-// Each thread loads this module once and scans one file at a time, so one buffer serves its reads.
-const readBuffer = newReadBuffer();
+// Each thread loads this module once and scans one file at a time, so one buffer serves its reads;
+// it lies where the content hash reads it, so a file's bytes are hashed without a copy.
+const readBuffer = hashingReadBuffer();
 
 export function scanFile(file: FileRef, context: ScanContext, options: FileScanOptions): FileScan {
   const findings: Finding[] = [];
   let bytes = 0;
   let read = false;
-  let content: string | undefined;
-  let slot: number | undefined;
+  /** The content this scan claimed first, and its slot in the index. */
+  let claimed: { id: ContentId; slot: number } | undefined;
   // One item for most files; a big file's windows (never shared) come as several.
   for (const item of readFileItems(file, options.maxFileSize, readBuffer)) {
     if (item.kind === "skipped") return item;
     read = true;
     bytes += item.bytes;
     if ("raw" in item.chunk && options.index) {
-      content = contentId(item.chunk.raw, entropyAllowedIn(file.path));
-      const claim = claimContent(options.index, content);
+      const id = contentId(item.chunk.raw, entropyAllowedIn(file.path));
+      const claim = claimContent(options.index, id);
       if (claim.kind === "clean") return { kind: "scanned", bytes, findings: [] };
-      if (claim.kind === "found") return { kind: "duplicate", bytes, content };
-      if (claim.kind === "first") slot = claim.slot;
+      if (claim.kind === "found") return { kind: "duplicate", bytes, content: contentName(id) };
+      if (claim.kind === "first") claimed = { id, slot: claim.slot };
     }
     findings.push(...scanText(textChunk(item.chunk), context));
   }
-  if (options.index && slot !== undefined) settleContent(options.index, slot, findings.length > 0);
+  if (options.index && claimed) settleContent(options.index, claimed.slot, findings.length > 0);
   if (!read) return { kind: "gone" };
-  return { kind: "scanned", bytes, findings, ...(slot !== undefined && content !== undefined && findings.length > 0 ? { content } : {}) };
+  return { kind: "scanned", bytes, findings, ...(claimed && findings.length > 0 ? { content: contentName(claimed.id) } : {}) };
 }
 
 /**

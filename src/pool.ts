@@ -110,7 +110,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     }));
   const inline = (job: ScanJob): JobResult => {
     if ("chunk" in job) return (pathFilters ? scanAndFilter : scanText)(job.chunk, mainContext());
-    const fileOptions = { maxFileSize, ...(job.dedup ? { index: sharedContents() } : {}) };
+    const fileOptions = { maxFileSize, index: sharedContents() };
     return job.files.map((file) => scanFile(file, mainContext(), fileOptions));
   };
 
@@ -222,16 +222,12 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   };
 
   if (options.startNow && options.threads > 1) startWorkers();
-  const runFiles = async (files: FileRef[], dedup: boolean): Promise<PackedScan[]> => (await run({ files, dedup })) as PackedScan[];
-  const join = createContentJoin(
-    (finding) => mainContext().allow.findingAllowed(finding),
-    async (file) => unpackScan((await runFiles([file], false))[0]),
-  );
+  const join = createContentJoin((finding) => mainContext().allow.findingAllowed(finding));
 
   return {
     scan: async (chunk) => (await run({ chunk })) as Finding[],
     async scanFiles(files) {
-      const scans = await runFiles(files, true);
+      const scans = (await run({ files })) as PackedScan[];
       return Promise.all(files.map((file, index) => join.settle(file, unpackScan(scans[index]))));
     },
     async close() {

@@ -118,8 +118,8 @@ export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chun
 /** What a source yields: what reading yields, or (from the working tree) a file for the scan pool to read and scan. */
 export type SourceItem = ReadItem | { kind: "file"; file: FileRef };
 
-/** Work for the scan pool: a chunk of text, or working-tree files to read (looking their contents up among those scanned when `dedup`). */
-export type ScanJob = { chunk: Chunk } | { files: FileRef[]; dedup: boolean };
+/** Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned once). */
+export type ScanJob = { chunk: Chunk } | { files: FileRef[] };
 
 /**
  * What a file is counted as before it is read, for batching and backpressure: about the average

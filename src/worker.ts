@@ -56,7 +56,7 @@ if (port) {
     const scanChunk = setup.pathFilters ? scanAndFilter : scanText;
     const run = (job: ScanJob): Finding[] | PackedScan[] => {
       if ("chunk" in job) return scanChunk(job.chunk, ready);
-      const options = { maxFileSize: setup.maxFileSize, ...(job.dedup ? { index: setup.contentIndex } : {}) };
+      const options = { maxFileSize: setup.maxFileSize, index: setup.contentIndex };
       return job.files.map((file) => packScan(scanFile(file, ready, options)));
     };
     Atomics.store(setup.ready, 0, 1);

@@ -45,13 +45,27 @@ describe("content index", () => {
     expect(claimContent(index, contentId(bytes, true)).kind).toBe("first");
   });
 
-  it("does not share a slot between contents whose first 64 bits agree and next 64 do not", () => {
+  it("gives contents whose keys agree, and whose hash's other half or length does not, slots of their own", () => {
     const index = createContentIndex();
     const first = id("one");
-    const claim = claimContent(index, first);
-    if (claim.kind === "first") settleContent(index, claim.slot, false);
-    const sameKey = `${first.slice(0, 16)}${"0".repeat(16)}${first.slice(32)}`;
-    expect(claimContent(index, sameKey)).toEqual({ kind: "unshared" });
+    const variants = [first, { ...first, high: first.high ^ 1 }, { ...first, length: first.length + 1 }];
+    const slots = variants.map((variant, n) => {
+      const claim = claimContent(index, variant);
+      if (claim.kind !== "first") throw new Error(`variant ${n} was answered ${claim.kind}`);
+      settleContent(index, claim.slot, n === 1);
+      return claim.slot;
+    });
+    expect(new Set(slots).size).toBe(3);
+    expect(variants.map((variant) => claimContent(index, variant).kind)).toEqual(["clean", "found", "clean"]);
+  });
+
+  it("does not wait for the scan of another content that has the same key", () => {
+    const index = createContentIndex();
+    const scanning = id("two");
+    expect(claimContent(index, scanning).kind).toBe("first"); // never settled: its scan is "under way"
+    const started = performance.now();
+    expect(claimContent(index, { ...scanning, high: scanning.high ^ 1 }).kind).toBe("first");
+    expect(performance.now() - started).toBeLessThan(1000); // the wait for a scan of the same content is 2 s
   });
 
   it("scans without sharing once half the slots are taken", () => {
@@ -136,7 +150,7 @@ describe("content join", () => {
   const copy = { path: "vendor/e.py", abs: "/nonexistent" };
 
   it("gives a duplicate the first file's findings at its own path, even when it answers first", async () => {
-    const join = createContentJoin(() => false, async () => ({ kind: "gone" }));
+    const join = createContentJoin(() => false);
     const duplicate = join.settle(copy, { kind: "duplicate", bytes: 10, content });
     const original = await join.settle({ path: "src/e.py", abs: "" }, first);
     const outcome = await duplicate;
@@ -146,29 +160,15 @@ describe("content join", () => {
   });
 
   it("applies the allow lists to each file's own path", async () => {
-    const join = createContentJoin((finding) => finding.path.startsWith("vendor/"), async () => ({ kind: "gone" }));
+    const join = createContentJoin((finding) => finding.path.startsWith("vendor/"));
     const original = await join.settle({ path: "src/e.py", abs: "" }, first);
     const duplicate = await join.settle(copy, { kind: "duplicate", bytes: 10, content });
     expect(original.kind === "scanned" && original.findings).toHaveLength(1);
     expect(duplicate).toEqual({ kind: "scanned", bytes: 10, findings: [] });
   });
 
-  it("scans a file after all when another content took its key", async () => {
-    const rescans: string[] = [];
-    const rescanned: FileScan = { kind: "scanned", bytes: 3, findings: [] };
-    const join = createContentJoin(() => false, async (file) => {
-      rescans.push(file.path);
-      return rescanned;
-    });
-    await join.settle({ path: "src/e.py", abs: "" }, first);
-    // Same first 16 hex digits (the key), different content.
-    const other = `${content.slice(0, 16)}${"0".repeat(content.length - 17)}e`;
-    expect(await join.settle(copy, { kind: "duplicate", bytes: 3, content: other })).toEqual(rescanned);
-    expect(rescans).toEqual(["vendor/e.py"]);
-  });
-
   it("rejects the duplicates still waiting when the scan fails", async () => {
-    const join = createContentJoin(() => false, async () => ({ kind: "gone" }));
+    const join = createContentJoin(() => false);
     const waiting = join.settle(copy, { kind: "duplicate", bytes: 1, content });
     join.fail(new Error("worker stopped"));
     await expect(waiting).rejects.toThrow("worker stopped");

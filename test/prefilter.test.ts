@@ -2,8 +2,6 @@
 // exactly the rules whose keyword occurs in the text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { wasmModuleFile, wasmModuleText } from "../scripts/wasm.js";
 import { buildPrefilter, findKeywords, type Prefilter, SEGMENT, selectRules } from "../src/engine/prefilter.js";
 import { type CompiledRule, compileRules, parseRuleDef, parseRuleFiles } from "../src/engine/rules.js";
 import { readDefaultRuleSources } from "../src/load-rules.js";
@@ -113,9 +111,5 @@ describe("prefilter", () => {
       }),
       { numRuns: 200, seed: 11 },
     );
-  });
-
-  it("runs the WebAssembly assembled from prefilter.wat (run `npm run wasm` after changing it)", async () => {
-    expect(readFileSync(wasmModuleFile, "utf8")).toBe(await wasmModuleText());
   });
 });

@@ -186,9 +186,9 @@ export function* readFileItems(
  */
 export interface ReadBuffer {
   bytes: Buffer;
+  /** A buffer of at least `size` bytes to use instead (what `bytes` held need not be kept). */
+  grow: (size: number) => Buffer;
 }
-
-export const newReadBuffer = (): ReadBuffer => ({ bytes: Buffer.allocUnsafeSlow(64 * 1024) });
 
 /**
  * One file's bytes, undecoded (the scan deduplicates before it decodes), or why it was skipped;
@@ -244,7 +244,7 @@ function openNoFollow(path: string): number | undefined {
 
 /** Up to `size` bytes of an open file (fewer if it shrank since fstat), in `into` when given. */
 function readOpen(fd: number, size: number, into?: ReadBuffer): Buffer {
-  if (into && into.bytes.length < size) into.bytes = Buffer.allocUnsafeSlow(Math.min(Math.max(size, 2 * into.bytes.length), WINDOWED_ABOVE));
+  if (into && into.bytes.length < size) into.bytes = into.grow(Math.min(Math.max(size, 2 * into.bytes.length), WINDOWED_ABOVE));
   const bytes = into ? into.bytes : Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {

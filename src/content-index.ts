@@ -92,16 +92,31 @@ export function claimContent(index: ContentIndex, id: ContentId): Claim {
     }
     if (held === id.key) {
       // The slot's claimer writes the rest of its id straight after taking the key: a moment's wait at most.
-      Atomics.wait(states, slot, CLAIMED, WAIT_MS);
+      if (waitForState(states, slot, (state) => state !== CLAIMED) === undefined) return { kind: "unshared" };
       if (Atomics.load(checks, 2 * slot) === id.high && Atomics.load(checks, 2 * slot + 1) === id.length) break;
     }
     slot = (slot + 1) & (SLOTS - 1);
   }
   // The same content: wait for its scan to end (it may be under way on another thread).
-  if (Atomics.wait(states, slot, SCANNING, WAIT_MS) === "timed-out" && Atomics.load(states, slot) === SCANNING) {
-    return { kind: "unshared" };
+  const state = waitForState(states, slot, (state) => state === CLEAN || state === FOUND);
+  if (state === undefined) return { kind: "unshared" };
+  return state === CLEAN ? { kind: "clean" } : { kind: "found" };
+}
+
+/**
+ * The slot's state once `reached` holds for it, or undefined after WAIT_MS. Being woken is no proof
+ * of the change waited for: the claimer wakes waiters both when it has written the id and when its
+ * scan ends, and a thread that starts waiting for the end in between may get the first call.
+ */
+function waitForState(states: Int32Array, slot: number, reached: (state: number) => boolean): number | undefined {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const state = Atomics.load(states, slot);
+    if (reached(state)) return state;
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    Atomics.wait(states, slot, state, left);
   }
-  return Atomics.load(states, slot) === CLEAN ? { kind: "clean" } : { kind: "found" };
 }
 
 /** The first thread's scan of a content is over: threads waiting for it go on. */

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { ALNUM, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
 import { claimContent, contentId, createContentIndex, settleContent } from "../src/content-index.js";
@@ -66,6 +67,29 @@ describe("content index", () => {
     const started = performance.now();
     expect(claimContent(index, { ...scanning, high: scanning.high ^ 1 }).kind).toBe("first");
     expect(performance.now() - started).toBeLessThan(1000); // the wait for a scan of the same content is 2 s
+  });
+
+  it("answers a thread woken before the first scan ended only once it has ended", async () => {
+    const index = createContentIndex();
+    const content = id("three");
+    const claim = claimContent(index, content);
+    if (claim.kind !== "first") throw new Error("setup: the first claim was not first");
+    const worker = new Worker(new URL("./helpers/claim-worker.mjs", import.meta.url), { workerData: { index, id: content } });
+    const messages: string[] = [];
+    let claiming: () => void = () => {};
+    const started = new Promise<void>((resolve) => (claiming = resolve));
+    const answered = new Promise<string>((resolve, reject) => {
+      worker.on("error", reject);
+      worker.on("message", (message: string) => (messages.push(message) === 1 ? claiming() : resolve(message)));
+    });
+    await Promise.race([started, answered]);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the worker is waiting for the scan to end
+    // A wake-up with the scan still under way (as the claimer's own wake-up after writing the id can be).
+    Atomics.notify(index.states, claim.slot);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    settleContent(index, claim.slot, false);
+    expect(await answered).toBe("clean");
+    await worker.terminate();
   });
 
   it("scans without sharing once half the slots are taken", () => {

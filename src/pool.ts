@@ -40,8 +40,8 @@ export interface ScanPoolOptions {
   pathFilters?: boolean;
   /** Files larger than this are skipped as "large" (scanFile); no limit by default. */
   maxFileSize?: number;
-  /** The main thread's rules when the caller has built them already; built from configFile otherwise. */
-  context?: ScanContext;
+  /** The main thread's rules, from the caller (called when first needed, as building them takes a while); built from configFile otherwise. */
+  context?: () => ScanContext;
   /** Work seen (see jobWeight) before the workers start; the main thread scans until one is ready. 0: workers only, from the first job. */
   inlineBytes?: number;
   /**
@@ -103,11 +103,11 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   // Created on first use (5 MB of shared memory): staged and history scans never need it.
   let contentIndex: ContentIndex | undefined;
   const sharedContents = (): ContentIndex => (contentIndex ??= createContentIndex());
-  let context = options.context;
+  let context: ScanContext | undefined;
   const mainContext = (): ScanContext =>
-    (context ??= buildContext(options.configFile ? loadConfig(options.configFile) : emptyConfig(), undefined, {
-      entropy: options.entropy,
-    }));
+    (context ??=
+      options.context?.() ??
+      buildContext(options.configFile ? loadConfig(options.configFile) : emptyConfig(), undefined, { entropy: options.entropy }));
   const inline = (job: ScanJob): JobResult => {
     if ("chunk" in job) return (pathFilters ? scanAndFilter : scanText)(job.chunk, mainContext());
     const fileOptions = { maxFileSize, index: sharedContents() };

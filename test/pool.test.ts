@@ -34,7 +34,7 @@ describe("createScanPool", () => {
   });
 
   it("scans small inputs in the main thread: the workers never start", async () => {
-    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 1024 * 1024 });
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 1024 * 1024 });
     const found = await Promise.all(chunks(10).map((chunk) => pool.scan(chunk)));
     expect(found.flat()).toEqual([]);
     await pool.close();
@@ -42,7 +42,7 @@ describe("createScanPool", () => {
 
   it("on worker threads, returns each chunk's findings in order, the same as the main thread would", async () => {
     // The main thread's context has no rules, so every finding below comes from a worker.
-    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0 });
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 0 });
     const input = chunks(600);
     const found = await Promise.all(input.map((chunk) => pool.scan(chunk)));
     await pool.close();
@@ -71,7 +71,7 @@ describe("createScanPool", () => {
       return { path: chunk.path, abs };
     });
     writeFileSync(join(dir, "image.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
-    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0, maxFileSize: 1024 * 1024 });
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 0, maxFileSize: 1024 * 1024 });
     // In jobs of 7 files, so several are in flight on both workers at once.
     const jobs = Array.from({ length: Math.ceil(files.length / 7) }, (_, index) => pool.scanFiles(files.slice(index * 7, index * 7 + 7)));
     const outcomes = (await Promise.all(jobs)).flat();
@@ -97,7 +97,7 @@ describe("createScanPool", () => {
       writeFileSync(abs, text);
       return { path: `copies/copy${index}.js`, abs };
     });
-    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0, maxFileSize: 1024 * 1024 });
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 0, maxFileSize: 1024 * 1024 });
     const outcomes = (await Promise.all(copies.map((file) => pool.scanFiles([file])))).flat();
     await pool.close();
     const context = buildContext();
@@ -109,7 +109,7 @@ describe("createScanPool", () => {
   });
 
   it("keeps a chunk's line filter across the thread boundary", async () => {
-    const pool = createScanPool({ threads: 2, entropy: true, context: noRules(), inlineBytes: 0 });
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 0 });
     const text = `a = "${openaiProjectKey(7)}"\nb = "${openaiProjectKey(8)}"\n`;
     const found = await pool.scan({ path: "a.env", text, lines: new Set([2]) });
     await pool.close();
@@ -122,7 +122,7 @@ describe("createScanPool", () => {
       configFile,
       `disable = ["openai-project-key"]\n[[rule]]\nid = "acme-token"\nname = "Acme token"\nkeywords = ["acme_"]\npattern = '''acme_[a-z0-9]{16}'''\n`,
     );
-    const pool = createScanPool({ threads: 2, entropy: false, configFile, context: noRules(), inlineBytes: 0 });
+    const pool = createScanPool({ threads: 2, entropy: false, configFile, context: noRules, inlineBytes: 0 });
     const text = `x = "acme_${randomString(rng(5), "abcdefghijklmnopqrstuvwxyz0123456789", 16)}"\ny = "${openaiProjectKey(9)}"\nz = "${checksummedToken(3, "ghp")}"\n`;
     const found = await pool.scan({ path: "a.txt", text });
     await pool.close();
@@ -133,7 +133,7 @@ describe("createScanPool", () => {
   it("rejects with the config's error when the workers cannot build their rules", async () => {
     const configFile = join(scratch, "broken.toml");
     writeFileSync(configFile, `[[rule]]\nid = "broken"\nname = "Broken"\nkeywords = ["zz"]\npattern = "zz(["\n`);
-    const pool = createScanPool({ threads: 2, entropy: true, configFile, context: noRules(), inlineBytes: 0 });
+    const pool = createScanPool({ threads: 2, entropy: true, configFile, context: noRules, inlineBytes: 0 });
     await expect(pool.scan({ path: "a.txt", text: "zz" })).rejects.toThrow(/broken\.toml: rule "broken": invalid pattern/);
     await expect(pool.scan({ path: "b.txt", text: "zz" })).rejects.toMatchObject({ name: "UsageError" });
     await pool.close();

@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { UsageError } from "../src/errors.js";
+import { type ReadBuffer, readFileItems } from "../src/sources/files.js";
 import { readWorkingTree } from "./helpers/working-tree.js";
 import type { ReadItem as SourceItem } from "../src/types.js";
 import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
@@ -165,5 +167,45 @@ describe("working tree in a repository", () => {
     }
     expect(chunkPaths(items)).toEqual(["main.js"]);
     expect(skips(items)).toEqual({ "vendor/lib.js": "allowed-path" });
+  });
+});
+
+describe("reading files into a reused buffer", () => {
+  const dir = mkdtempSync(join(tmpdir(), "keyscan-read-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** A 16-byte buffer, so the edge cases are small files. */
+  const smallBuffer = (): ReadBuffer => ({ bytes: Buffer.alloc(16), grow: (size) => Buffer.alloc(size) });
+  const fileOf = (name: string, text?: string) => {
+    const abs = join(dir, name);
+    if (text !== undefined) writeFileSync(abs, text);
+    return { abs, path: name };
+  };
+  const readAll = (file: { abs: string; path: string }, maxFileSize: number, into: ReadBuffer) =>
+    [...readFileItems(file, maxFileSize, into)].map((item) =>
+      item.kind === "chunk" && "raw" in item.chunk ? Buffer.from(item.chunk.raw).toString() : item,
+    );
+
+  it("reads files shorter than, as long as and longer than the buffer whole", () => {
+    const into = smallBuffer();
+    for (const text of ["short", "exactly 16 bytes", "forty bytes, more than the buffer holds."]) {
+      expect(readAll(fileOf(`f${text.length}.txt`, text), 1000, into)).toEqual([text]);
+    }
+    expect(into.bytes.length).toBeGreaterThanOrEqual(40);
+    expect(readAll(fileOf("empty.txt", ""), 1000, into)).toEqual([""]);
+  });
+
+  it("skips a file over the size limit even when it fits the buffer", () => {
+    expect(readAll(fileOf("twelve.txt", "twelve bytes"), 10, smallBuffer())).toEqual([
+      { kind: "skipped", path: "twelve.txt", reason: "large", detail: "12 bytes" },
+    ]);
+  });
+
+  it("says what a folder or a FIFO is without waiting on it", () => {
+    mkdirSync(join(dir, "sub"));
+    expect(readAll(fileOf("sub"), 1000, smallBuffer())).toEqual([{ kind: "skipped", path: "sub", reason: "submodule" }]);
+    execFileSync("mkfifo", [join(dir, "pipe")]);
+    expect(readAll(fileOf("pipe"), 1000, smallBuffer())).toEqual([
+      { kind: "skipped", path: "pipe", reason: "unreadable", detail: "not a regular file" },
+    ]);
   });
 });

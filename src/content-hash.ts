@@ -2,7 +2,7 @@
 // xxHash64, run as WebAssembly (content-hash.wat) on bytes read straight into its memory. On the bench
 // tree's 34 MB of distinct files it takes ~4 ms where node's SHA-1 took ~20 ms, and it hands back two
 // numbers where SHA-1 gave a hex string to parse. It is not a cryptographic hash: it tells apart
-// contents that differ by accident, not ones made to collide on purpose (README, "Deduplication").
+// contents that differ by accident, not ones made to collide on purpose (README, "How keyscan is fast").
 import { WASM_BASE64 } from "./content-hash-wasm.js";
 import type { ReadBuffer } from "./sources/files.js";
 

@@ -51,7 +51,7 @@ interface Setup {
   config: Config;
   /**
    * The rules and allow lists, built on first use: a working-tree scan starts its workers and git's
-   * listing first, and builds them (~15 ms) while those start.
+   * listing first, and builds them (~15 ms) once those are under way.
    */
   context: () => ScanContext;
   maxFileSize: number;

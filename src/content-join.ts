@@ -22,20 +22,20 @@ export function createContentJoin(allowed: (finding: Finding) => boolean): Conte
   const firsts = new Map<string, Finding[]>();
   const waiting = new Map<string, { resolve: (first: Finding[]) => void; reject: (error: Error) => void }[]>();
 
-  const firstScanOf = (key: string): Promise<Finding[]> => {
-    const known = firsts.get(key);
+  const firstScanOf = (name: string): Promise<Finding[]> => {
+    const known = firsts.get(name);
     if (known) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
-      const list = waiting.get(key) ?? [];
+      const list = waiting.get(name) ?? [];
       list.push({ resolve, reject });
-      waiting.set(key, list);
+      waiting.set(name, list);
     });
   };
 
-  const record = (key: string, first: Finding[]): void => {
-    firsts.set(key, first);
-    for (const waiter of waiting.get(key) ?? []) waiter.resolve(first);
-    waiting.delete(key);
+  const record = (name: string, first: Finding[]): void => {
+    firsts.set(name, first);
+    for (const waiter of waiting.get(name) ?? []) waiter.resolve(first);
+    waiting.delete(name);
   };
 
   const settle = async (file: FileRef, scan: FileScan): Promise<FileOutcome> => {

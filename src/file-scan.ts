@@ -11,7 +11,7 @@ import { readFileItems } from "./sources/files.js";
 import type { FileRef, Finding, SkippedItem } from "./types.js";
 
 export type FileScan =
-  /** `content`: the content's id, when this scan was the first of it and found something (duplicates will ask for it). */
+  /** `content`: the content's name (contentName), when this scan was the first of it and found something (duplicates will ask for it). */
   | { kind: "scanned"; bytes: number; findings: Finding[]; content?: string }
   /** Another scan of the same content found something: its findings are this file's too. */
   | { kind: "duplicate"; bytes: number; content: string }

@@ -100,7 +100,7 @@ const isReady = (thread: Thread): boolean => Atomics.load(thread.ready, 0) === 1
 export function createScanPool(options: ScanPoolOptions): ScanPool {
   const pathFilters = options.pathFilters ?? true;
   const maxFileSize = options.maxFileSize ?? Number.POSITIVE_INFINITY;
-  // Created on first use (5 MB of shared memory): staged and history scans never need it.
+  // Created on first use (4 MB of shared memory): staged and history scans never need it.
   let contentIndex: ContentIndex | undefined;
   const sharedContents = (): ContentIndex => (contentIndex ??= createContentIndex());
   let context: ScanContext | undefined;

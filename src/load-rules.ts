@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Anchor, findAnchor } from "./engine/anchor.js";
 import { compileRules, parseRuleFiles, type RuleSource } from "./engine/rules.js";
 import type { RuleDef } from "./engine/schema.js";
 
@@ -26,7 +27,7 @@ export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
 
 /**
  * rules/*.toml parsed, validated and compiled with every check (the backtracking guard included),
- * as JSON for the build to embed: one source per file, holding its checked definitions.
+ * as JSON for the build to embed: one source per file, holding its checked definitions and their anchors.
  */
 export function precompiledRules(dir = defaultRulesDir): string {
   const sources = readDefaultRuleSources(dir);
@@ -36,9 +37,10 @@ export function precompiledRules(dir = defaultRulesDir): string {
   // Each regex rule with its secret group spelled out: compileRule then need not count the pattern's groups.
   const withGroup = (def: RuleDef): RuleDef =>
     def.kind === "entropy" ? def : { ...def, secretGroup: secretGroups.get(def.id) ?? def.secretGroup };
+  const anchorOf = (def: RuleDef): Anchor | null => (def.kind === "regex" ? (findAnchor(def.pattern, def.keywords) ?? null) : null);
   const checked: RuleSource[] = sources.map(({ file }) => ({
     file,
-    checked: parsed.filter((entry) => entry.source === file).map((entry) => withGroup(entry.def)),
+    checked: parsed.filter((entry) => entry.source === file).map((entry) => ({ def: withGroup(entry.def), anchor: anchorOf(entry.def) })),
   }));
   return JSON.stringify(checked);
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Anchor } from "../src/engine/anchor.js";
 import { compileRules, parseRuleFiles, type RuleSource } from "../src/engine/rules.js";
 import { precompiledRules, readDefaultRuleSources } from "../src/load-rules.js";
 
@@ -22,10 +23,27 @@ describe("precompiled default rules", () => {
     expect(fromToml.some((entry) => entry.checked)).toBe(false);
   });
 
-  it("compile to the same regexes and secret groups as the TOML, without the checks", () => {
+  it("compile to the same regexes, secret groups and anchored searches as the TOML, without the checks", () => {
     const shape = (sources: RuleSource[]) =>
-      compileRules(parseRuleFiles(sources)).map((rule) => [rule.id, rule.regex.source, rule.regex.flags, rule.kind === "regex" ? rule.secretGroup : -1]);
-    expect(shape(precompiled())).toEqual(shape(readDefaultRuleSources()));
+      compileRules(parseRuleFiles(sources)).map((rule) => {
+        if (rule.kind === "entropy") return [rule.id, rule.regex.source, rule.regex.flags];
+        const { sticky, ...anchored } = rule.anchored ?? { sticky: undefined };
+        return [rule.id, rule.regex.source, rule.regex.flags, rule.secretGroup, anchored, sticky?.source, sticky?.flags];
+      });
+    const fromToml = shape(readDefaultRuleSources());
+    expect(shape(precompiled())).toEqual(fromToml);
+    expect(fromToml.filter((rule) => rule.length > 3 && rule[5] !== undefined).length).toBeGreaterThan(50);
+  });
+
+  it("carry anchors that compiling uses as given, not worked out again", () => {
+    const def = parseRuleFiles(readDefaultRuleSources()).find((entry) => entry.def.id === "github-ghp")?.def;
+    if (!def || def.kind !== "regex") throw new Error("github-ghp is a default regex rule");
+    const compiled = (anchor: Anchor | null) => compileRules(parseRuleFiles([{ file: "rules/test.toml", checked: [{ def, anchor }] }]))[0];
+    const given = { literal: "GHP_", caseSensitive: false, minOffset: 2, maxOffset: 3 };
+    expect(compiled(given)).toMatchObject({ anchored: { keyword: "ghp_", minOffset: 2, maxOffset: 3 } });
+    expect(compiled(given)).not.toHaveProperty("anchored.literal");
+    expect(compiled(null)).not.toHaveProperty("anchored");
+    expect(compileRules([{ def, source: "rules/test.toml" }])[0]).toMatchObject({ anchored: { keyword: "ghp_", literal: "ghp_", minOffset: 0 } });
   });
 
   it("are embedded in the built CLI (the global setup builds dist/)", () => {

@@ -44,6 +44,17 @@ describe("prefilter", () => {
     }
   });
 
+  it("has a keyword select the rules of every keyword it contains, and only those", () => {
+    const rule = (id: string, keywords: string[]) => ({ def: parseRuleDef({ id, name: id, keywords, pattern: `${id}-[0-9]{8}` }, "keyscan.toml"), source: "keyscan.toml" });
+    const own = compileRules([rule("short", ["token"]), rule("long", ["bot_token", "discord"]), rule("other", ["tok"])]);
+    const selectedBy = buildPrefilter(own).rulesByKeyword;
+    const idsOf = (keyword: string) => (selectedBy.get(keyword) ?? []).map((selected) => selected.id).sort();
+    expect(idsOf("bot_token")).toEqual(["long", "other", "short"]);
+    expect(idsOf("token")).toEqual(["other", "short"]);
+    expect(idsOf("tok")).toEqual(["other"]);
+    expect(idsOf("discord")).toEqual(["long"]);
+  });
+
   it("does not let non-ASCII letters stand for ASCII ones (as the i flag does not)", () => {
     expect(ids(select(prefilter, "ſecret \u212Aey İd", rules))).toEqual(expected(rules, "ſecret \u212Aey İd"));
     expect(ids(select(prefilter, "ſecret", rules))).not.toContain("generic-high-entropy");

@@ -3,7 +3,7 @@ import { parse as parseToml } from "smol-toml";
 import type * as z from "zod/mini";
 import { nearest, UsageError } from "../errors.js";
 import type { Severity } from "../types.js";
-import { findAnchor } from "./anchor.js";
+import { type Anchor, findAnchor } from "./anchor.js";
 import { catastrophicPart } from "./regex-guard.js";
 import { type AllowListDef, type RuleDef, ruleSchema, rulesFileSchema } from "./schema.js";
 import { validatorNames } from "./validators.js";
@@ -61,20 +61,31 @@ export interface CompiledEntropyRule extends CompiledBase {
 
 export type CompiledRule = CompiledRegexRule | CompiledEntropyRule;
 
-/** A rules file: TOML text, or its rules already parsed, validated and checked (the default rules, at build time). */
+/**
+ * A rules file: TOML text, or its rules already parsed, validated and checked, each with its anchor
+ * worked out (the default rules, at build time).
+ */
 export type RuleSource =
   | {
       /** File name shown in errors. */
       file: string;
       text: string;
     }
-  | { file: string; checked: RuleDef[] };
+  | { file: string; checked: CheckedRuleDef[] };
+
+/** A rule checked at build time, with its pattern's anchor (null: it has none; always null for an entropy rule). */
+export interface CheckedRuleDef {
+  def: RuleDef;
+  anchor: Anchor | null;
+}
 
 /** A rule definition and the file it came from; `checked` when its pattern already passed compilePattern's checks. */
 export interface SourcedRuleDef {
   def: RuleDef;
   source: string;
   checked?: boolean;
+  /** Worked out at build time (null: none); found when the rule is compiled when undefined. */
+  anchor?: Anchor | null;
 }
 
 /** Parses rules files (TOML) into validated rule definitions; throws UsageError naming file and rule. */
@@ -83,7 +94,7 @@ export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[]
   for (const source of sources) {
     const file = source.file;
     if ("checked" in source) {
-      for (const def of source.checked) out.push({ def, source: file, checked: true });
+      for (const { def, anchor } of source.checked) out.push({ def, source: file, checked: true, anchor });
       continue;
     }
     const data = parseTomlFile(source.text, file);
@@ -134,7 +145,7 @@ export function describeIssue(error: z.core.$ZodError, knownKeys: readonly strin
 /** Compiles validated definitions; later definitions with the same id replace earlier ones. */
 export function compileRules(defs: readonly SourcedRuleDef[]): CompiledRule[] {
   const byId = new Map<string, CompiledRule>();
-  for (const { def, source, checked } of defs) byId.set(def.id, compileRule(def, source, checked ?? false));
+  for (const { def, source, checked, anchor } of defs) byId.set(def.id, compileRule(def, source, checked ?? false, anchor));
   const rules = [...byId.values()];
   for (const rule of rules) {
     if (rule.kind === "regex" && rule.requires && !byId.has(rule.requires.rule)) {
@@ -144,7 +155,7 @@ export function compileRules(defs: readonly SourcedRuleDef[]): CompiledRule[] {
   return rules;
 }
 
-function compileRule(def: RuleDef, source: string, checked: boolean): CompiledRule {
+function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor: Anchor | null | undefined): CompiledRule {
   const fail = (what: string): never => {
     throw new UsageError(`${source}: rule "${def.id}": ${what}`);
   };
@@ -177,7 +188,8 @@ function compileRule(def: RuleDef, source: string, checked: boolean): CompiledRu
   // They carry their secret group too (precompiledRules), as counting groups compiles the regex.
   const regex = checked ? toRegExp(def.pattern) : compilePattern(def.pattern, fail);
   const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regex, def.secretGroup, fail);
-  const anchor = findAnchor(def.pattern, def.keywords);
+  // Found at each start, the analysis cost each thread ~10 ms, most of it optimising the pattern reader.
+  const anchor = knownAnchor === undefined ? findAnchor(def.pattern, def.keywords) : (knownAnchor ?? undefined);
   return {
     ...base,
     kind: "regex",

@@ -58,8 +58,11 @@ describe("history source", () => {
     made.write("settings.py", text);
     made.add("settings.py");
     const copy = made.commit();
-    const { findings } = await history(made.dir);
+    const { findings, stats, scanned } = await history(made.dir);
     expect(findings.map((finding) => [finding.ruleId, finding.path, finding.commit?.sha])).toEqual([["generic-high-entropy", "settings.py", copy]]);
+    // Scanned twice, but one blob in the stats.
+    expect(scanned).toHaveLength(2);
+    expect(stats).toMatchObject({ commits: 2, blobs: 1, bytes: text.length });
   });
 
   it("reports for a range only what the range adds", async () => {

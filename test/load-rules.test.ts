@@ -30,9 +30,9 @@ describe("precompiled default rules", () => {
         const { sticky, ...anchored } = rule.anchored ?? { sticky: undefined };
         return [rule.id, rule.regex.source, rule.regex.flags, rule.secretGroup, anchored, sticky?.source, sticky?.flags];
       });
-    const fromToml = shape(readDefaultRuleSources());
-    expect(shape(precompiled())).toEqual(fromToml);
-    expect(fromToml.filter((rule) => rule.length > 3 && rule[5] !== undefined).length).toBeGreaterThan(50);
+    expect(shape(precompiled())).toEqual(shape(readDefaultRuleSources()));
+    const anchored = compileRules(parseRuleFiles(precompiled())).filter((rule) => rule.kind === "regex" && rule.anchored);
+    expect(anchored.length).toBeGreaterThan(50);
   });
 
   it("carry anchors that compiling uses as given, not worked out again", () => {

@@ -232,6 +232,9 @@ class LogParser {
   }
 }
 
+/** What a blob's scan is remembered by: its id, and whether the entropy detector ran. */
+const scanKey = (blob: string, entropy: boolean): string => (entropy ? blob : `${blob} without entropy`);
+
 /** Scans each blob once and remembers the findings of those that had any. */
 class BlobScanner {
   /** Blobs with findings, or being scanned (keyed as `findings` says). */
@@ -266,12 +269,13 @@ class BlobScanner {
 
   private findings(blob: string, path: string): Promise<Finding[]> {
     // The same bytes scan alike only where the entropy detector runs alike (not in lockfiles, say).
-    const key = entropyAllowedIn(path) ? blob : `${blob} without entropy`;
+    const entropy = entropyAllowedIn(path);
+    const key = scanKey(blob, entropy);
     if (this.clean.has(key)) return Promise.resolve([]);
     const known = this.withFindings.get(key);
     if (known) return known;
     // A blob scanned both ways is counted once in the stats: by the first of its two scans.
-    const otherKey = key === blob ? `${blob} without entropy` : blob;
+    const otherKey = scanKey(blob, !entropy);
     const counted = this.clean.has(otherKey) || this.withFindings.has(otherKey);
     const scanning = this.scan(blob, path, !counted).then((found) => {
       if (found.length === 0) {

@@ -10,7 +10,7 @@ import { BENCH_DIR, history, staged, workingTree } from "./bench/corpora.js";
 import { canMeasureRss, type Command, type Measured, measure } from "./bench/measure.js";
 
 const ROOT = join(import.meta.dirname, "..");
-const CLI = join(ROOT, "dist", "cli.js");
+const CLI = join(ROOT, "dist", "cli.cjs");
 const RUNS = 5;
 /** secretlint takes ~11 s a run here: the fewest runs that still give a median. */
 const SECRETLINT_RUNS = 3;
@@ -72,7 +72,7 @@ function log(message: string): void {
 async function main(): Promise<void> {
   log("building dist/ …");
   execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "inherit" });
-  if (!existsSync(CLI)) throw new Error("dist/cli.js was not built");
+  if (!existsSync(CLI)) throw new Error("dist/cli.cjs was not built");
 
   log("corpora (built once under .bench/, then reused) …");
   const tree = workingTree();

@@ -2,43 +2,69 @@
 // so `npx keyscan` and the pre-commit hook start without resolving a module tree.
 // The default rules (rules/*.toml, the source of truth) are parsed, validated and checked here and
 // embedded as JSON, so neither the CLI nor a worker parses TOML or runs the schema at start-up.
-import { mkdtempSync, rmSync } from "node:fs";
+// The CLI and the worker are CommonJS bundles, each started by a small entry that runs it from the
+// V8 code cache written here (src/code-cache.ts): dist/cli.cjs runs dist/cli-main.cjs, and
+// dist/worker.cjs runs dist/worker-main.cjs.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const common = {
-  bundle: true,
-  platform: "node",
-  target: "node20",
+const dist = join(import.meta.dirname, "..", "dist");
+
+const common = { bundle: true, platform: "node", target: "node20", sourcemap: false, logLevel: "warning" };
+
+const esm = {
+  ...common,
   format: "esm",
-  sourcemap: false,
-  logLevel: "warning",
   // Bundled CommonJS dependencies (commander) expect require(); give ESM output one.
   banner: { js: "import { createRequire as __keyscanRequire } from 'node:module'; const require = __keyscanRequire(import.meta.url);" },
 };
 
-/** The JSON of precompiledRules() (src/load-rules.ts), run from a throw-away bundle. */
-async function precompiledRules() {
+// CommonJS has no import.meta: the sources' import.meta.url (the rules folder, the worker's file)
+// becomes the bundle's own file URL.
+const commonJs = {
+  ...common,
+  format: "cjs",
+  define: { "import.meta.url": "__keyscanFileUrl" },
+  banner: { js: 'var __keyscanFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
+/** A module of src/, bundled to a throw-away file and imported. */
+async function importSource(entry) {
   const dir = mkdtempSync(join(tmpdir(), "keyscan-build-"));
   try {
-    const outfile = join(dir, "load-rules.mjs");
-    await build({ ...common, entryPoints: ["src/load-rules.ts"], outfile });
-    const { precompiledRules: run } = await import(pathToFileURL(outfile).href);
-    return run(join(import.meta.dirname, "..", "rules"));
+    const outfile = join(dir, "module.mjs");
+    await build({ ...esm, entryPoints: [entry], outfile });
+    return await import(pathToFileURL(outfile).href);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const define = { KEYSCAN_PRECOMPILED_RULES: JSON.stringify(await precompiledRules()) };
+const { precompiledRules } = await importSource("src/load-rules.ts");
+const define = { KEYSCAN_PRECOMPILED_RULES: JSON.stringify(precompiledRules(join(import.meta.dirname, "..", "rules"))) };
 
-await build({ ...common, define, entryPoints: { index: "src/index.ts", worker: "src/worker.ts" }, outdir: "dist" });
+await build({ ...esm, define, entryPoints: { index: "src/index.ts" }, outdir: dist });
+await build({
+  ...commonJs,
+  define: { ...commonJs.define, ...define },
+  entryPoints: { "cli-main": "src/cli.ts", "worker-main": "src/worker.ts" },
+  outdir: dist,
+  outExtension: { ".js": ".cjs" },
+});
+await build({ ...common, format: "cjs", entryPoints: { worker: "src/start-worker.ts" }, outdir: dist, outExtension: { ".js": ".cjs" } });
 await build({
   ...common,
-  define,
-  entryPoints: { cli: "src/cli.ts" },
-  outdir: "dist",
-  banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+  format: "cjs",
+  entryPoints: { cli: "src/start-cli.ts" },
+  outdir: dist,
+  outExtension: { ".js": ".cjs" },
+  banner: { js: "#!/usr/bin/env node" },
 });
+
+const { codeCacheFile, makeCodeCache } = await importSource("src/code-cache.ts");
+for (const bundle of ["cli-main.cjs", "worker-main.cjs"]) {
+  writeFileSync(codeCacheFile(join(dist, bundle)), makeCodeCache(join(dist, bundle)));
+}

@@ -59,7 +59,7 @@ function scanWithEngine(root: string, set: Ruleset): { hits: Hit[]; bytes: numbe
 /** keyscan's JSON report of the corpus directory, or undefined when the CLI is not built or fails. */
 function scanWithCli(root: string): Hit[] | undefined {
   const repo = join(import.meta.dirname, "..");
-  const cli = join(repo, "dist", "cli.js");
+  const cli = join(repo, "dist", "cli.cjs");
   // Rebuild so the report reflects the current rules and engine, not a stale bundle.
   if (existsSync(join(repo, "src", "cli.ts"))) spawnSync(process.execPath, [join(repo, "scripts", "build.mjs")], { cwd: repo, stdio: "inherit" });
   if (!existsSync(cli)) return undefined;
@@ -87,7 +87,7 @@ function evaluateCorpus(): void {
     const started = Date.now();
     const fromCli = scanWithCli(root);
     const hits = fromCli ?? scanWithEngine(root, ruleset).hits;
-    const source = fromCli ? "keyscan's JSON report (dist/cli.js scan --format json)" : "the engine API";
+    const source = fromCli ? "keyscan's JSON report (dist/cli.cjs scan --format json)" : "the engine API";
     console.log(`Corpus: ${corpus.files.size} files, ${corpus.positives.length} labelled secrets, ${corpus.negatives.length} hard negatives; scanned through ${source} in ${Date.now() - started} ms`);
 
     const key = (file: string, line: number): string => `${file}:${line}`;

@@ -26,7 +26,7 @@ const emptyConfig = join(temp, "keyscan.toml");
 writeFileSync(emptyConfig, "");
 const run = spawnSync(
   process.execPath,
-  [join(repo, "dist", "cli.js"), "scan", ".", "--format", "json", "--no-redact", "--no-color", "--no-progress", "--config", emptyConfig],
+  [join(repo, "dist", "cli.cjs"), "scan", ".", "--format", "json", "--no-redact", "--no-color", "--no-progress", "--config", emptyConfig],
   { cwd: corpus, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
 );
 rmSync(temp, { recursive: true, force: true });

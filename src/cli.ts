@@ -102,10 +102,9 @@ function setExit(code: number): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  exitOnInterrupt();
-  const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    exitOnInterrupt();
+    await buildProgram().parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeFor(error);
   }
@@ -124,4 +123,5 @@ function exitCodeFor(error: unknown): number {
   return EXIT_ERROR;
 }
 
-await main(process.argv);
+// Not awaited at top level: the bundle is CommonJS (code-cache.ts), and main settles every error itself.
+void main(process.argv);

@@ -49,7 +49,7 @@ export interface ScanPoolOptions {
    * start while git lists the files. The main thread still scans until one is ready.
    */
   startNow?: boolean;
-  /** The worker script; dist/worker.js by default. */
+  /** The worker script; dist/worker.cjs by default. */
   workerUrl?: URL;
 }
 
@@ -64,12 +64,12 @@ const BATCH_JOBS = 256;
 const MAX_OUTSTANDING_WEIGHT = 2 * 1024 * 1024;
 
 /**
- * The bundled CLI runs from dist/, beside dist/worker.js. Run from the TypeScript sources
+ * The bundled CLI runs from dist/, beside dist/worker.cjs. Run from the TypeScript sources
  * (tests, tsx), the pool uses the built worker as well: `npm run build` first.
  */
 function defaultWorkerUrl(): URL {
   const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../dist/worker.js", here) : new URL("./worker.js", here);
+  return here.endsWith(".ts") ? new URL("../dist/worker.cjs", here) : new URL("./worker.cjs", here);
 }
 
 /** A chunk's findings, or a file job's scans (packed when they come from a worker). */

@@ -73,7 +73,7 @@ describe("the Run keyscan script", () => {
   const dir = mkdtempSync(join(tmpdir(), "keyscan-action-"));
   mkdirSync(join(dir, "dist"));
   writeFileSync(
-    join(dir, "dist", "cli.js"),
+    join(dir, "dist", "cli.cjs"),
     `require("fs").writeFileSync(${JSON.stringify(join(dir, "argv.json"))}, JSON.stringify(process.argv.slice(2)));\nprocess.exit(Number(process.env.FAKE_EXIT || 0));\n`,
   );
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

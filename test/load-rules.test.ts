@@ -47,7 +47,7 @@ describe("precompiled default rules", () => {
   });
 
   it("are embedded in the built CLI (the global setup builds dist/)", () => {
-    const bundle = readFileSync(join(import.meta.dirname, "..", "dist", "cli.js"), "utf8");
+    const bundle = readFileSync(join(import.meta.dirname, "..", "dist", "cli-main.cjs"), "utf8");
     expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_RULES");
     expect(bundle).toContain('{"file":"rules/openai.toml","checked":[');
   });

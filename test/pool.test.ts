@@ -1,4 +1,4 @@
-// The pool runs the built worker (dist/worker.js), which the global setup builds before any test.
+// The pool runs the built worker (dist/worker.cjs), which the global setup builds before any test.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,0 +1,5 @@
+// The `keyscan` command as installed (dist/cli.cjs): runs the CLI's bundle from its code cache.
+import { join } from "node:path";
+import { runBundle } from "./code-cache.js";
+
+runBundle(join(__dirname, "cli-main.cjs"));

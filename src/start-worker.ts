@@ -1,0 +1,5 @@
+// A scan worker's entry (dist/worker.cjs): runs the worker's bundle from its code cache.
+import { join } from "node:path";
+import { runBundle } from "./code-cache.js";
+
+runBundle(join(__dirname, "worker-main.cjs"));

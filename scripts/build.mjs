@@ -22,15 +22,6 @@ const esm = {
   banner: { js: "import { createRequire as __keyscanRequire } from 'node:module'; const require = __keyscanRequire(import.meta.url);" },
 };
 
-// CommonJS has no import.meta: the sources' import.meta.url (the rules folder, the worker's file)
-// becomes the bundle's own file URL.
-const commonJs = {
-  ...common,
-  format: "cjs",
-  define: { "import.meta.url": "__keyscanFileUrl" },
-  banner: { js: 'var __keyscanFileUrl = require("node:url").pathToFileURL(__filename).href;' },
-};
-
 /** A module of src/, bundled to a throw-away file and imported. */
 async function importSource(entry) {
   const dir = mkdtempSync(join(tmpdir(), "keyscan-build-"));
@@ -44,25 +35,21 @@ async function importSource(entry) {
 }
 
 const { precompiledRules } = await importSource("src/load-rules.ts");
-const define = { KEYSCAN_PRECOMPILED_RULES: JSON.stringify(precompiledRules(join(import.meta.dirname, "..", "rules"))) };
+const rulesDefine = { KEYSCAN_PRECOMPILED_RULES: JSON.stringify(precompiledRules(join(import.meta.dirname, "..", "rules"))) };
 
-await build({ ...esm, define, entryPoints: { index: "src/index.ts" }, outdir: dist });
+await build({ ...esm, define: rulesDefine, entryPoints: { index: "src/index.ts" }, outdir: dist });
+
+const commonJs = { ...common, format: "cjs", outdir: dist, outExtension: { ".js": ".cjs" } };
 await build({
   ...commonJs,
-  define: { ...commonJs.define, ...define },
   entryPoints: { "cli-main": "src/cli.ts", "worker-main": "src/worker.ts" },
-  outdir: dist,
-  outExtension: { ".js": ".cjs" },
+  // CommonJS has no import.meta: the sources' import.meta.url (the rules folder, the worker's file)
+  // becomes the bundle's own file URL.
+  define: { ...rulesDefine, "import.meta.url": "__keyscanFileUrl" },
+  banner: { js: 'var __keyscanFileUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
-await build({ ...common, format: "cjs", entryPoints: { worker: "src/start-worker.ts" }, outdir: dist, outExtension: { ".js": ".cjs" } });
-await build({
-  ...common,
-  format: "cjs",
-  entryPoints: { cli: "src/start-cli.ts" },
-  outdir: dist,
-  outExtension: { ".js": ".cjs" },
-  banner: { js: "#!/usr/bin/env node" },
-});
+await build({ ...commonJs, entryPoints: { worker: "src/start-worker.ts" } });
+await build({ ...commonJs, entryPoints: { cli: "src/start-cli.ts" }, banner: { js: "#!/usr/bin/env node" } });
 
 const { codeCacheFile, makeCodeCache } = await importSource("src/code-cache.ts");
 for (const bundle of ["cli-main.cjs", "worker-main.cjs"]) {

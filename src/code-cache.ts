@@ -1,7 +1,8 @@
 // Start-up without compiling. The CLI and the scan worker are each a CommonJS bundle in dist/, run
 // through node:vm with the V8 code cache that `npm run build` made for it: V8 then skips parsing and
-// compiling the bundle's 360-620 KB. On the bench tree that took the scan from ~790 to ~750 ms (each
-// of two workers and the main thread compiles its bundle at start), and `keyscan staged` ~17 ms.
+// compiling the bundle's 360-620 KB at each start (the main thread's and each worker's). With the
+// move from ES-module bundles, that took the bench tree's scan from 773 to 740 ms and `keyscan staged`
+// from 134 to 125 ms (README, Fast start).
 // A cache made by another Node version, or under other V8 flags, is refused by V8 itself and the
 // bundle is compiled as usual; a missing cache is the same.
 import { readFileSync } from "node:fs";

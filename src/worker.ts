@@ -54,10 +54,10 @@ if (port) {
   const ready = context;
   if (ready) {
     const scanChunk = setup.pathFilters ? scanAndFilter : scanText;
+    const fileOptions = { maxFileSize: setup.maxFileSize, index: setup.contentIndex };
     const run = (job: ScanJob): Finding[] | PackedScan[] => {
       if ("chunk" in job) return scanChunk(job.chunk, ready);
-      const options = { maxFileSize: setup.maxFileSize, index: setup.contentIndex };
-      return job.files.map((file) => packScan(scanFile(file, ready, options)));
+      return job.files.map((file) => packScan(scanFile(file, ready, fileOptions)));
     };
     Atomics.store(setup.ready, 0, 1);
     port.postMessage({ kind: "ready" } satisfies WorkerReply);

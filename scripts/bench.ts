@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { buildContext } from "../src/pipeline.js";
+import { buildContext } from "../src/run/pipeline.js";
 import { BENCH_DIR, history, staged, workingTree } from "./bench/corpora.js";
 import { canMeasureRss, type Command, type Measured, measure } from "./bench/measure.js";
 

@@ -3,7 +3,7 @@
 // The default rules (rules/*.toml, the source of truth) are parsed, validated and checked here and
 // embedded as JSON, so neither the CLI nor a worker parses TOML or runs the schema at start-up.
 // The CLI and the worker are CommonJS bundles, each started by a small entry that runs it from the
-// V8 code cache written here (src/code-cache.ts): dist/cli.cjs runs dist/cli-main.cjs, and
+// V8 code cache written here (src/start/code-cache.ts): dist/cli.cjs runs dist/cli-main.cjs, and
 // dist/worker.cjs runs dist/worker-main.cjs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +34,7 @@ async function importSource(entry) {
   }
 }
 
-const { precompiledRules } = await importSource("src/load-rules.ts");
+const { precompiledRules } = await importSource("src/config/default-rules.ts");
 const rulesDefine = { KEYSCAN_PRECOMPILED_RULES: JSON.stringify(precompiledRules(join(import.meta.dirname, "..", "rules"))) };
 
 await build({ ...esm, define: rulesDefine, entryPoints: { index: "src/index.ts" }, outdir: dist });
@@ -42,16 +42,16 @@ await build({ ...esm, define: rulesDefine, entryPoints: { index: "src/index.ts" 
 const commonJs = { ...common, format: "cjs", outdir: dist, outExtension: { ".js": ".cjs" } };
 await build({
   ...commonJs,
-  entryPoints: { "cli-main": "src/cli.ts", "worker-main": "src/worker.ts" },
+  entryPoints: { "cli-main": "src/cli/main.ts", "worker-main": "src/run/worker.ts" },
   // CommonJS has no import.meta: the sources' import.meta.url (the rules folder, the worker's file)
   // becomes the bundle's own file URL.
   define: { ...rulesDefine, "import.meta.url": "__keyscanFileUrl" },
   banner: { js: 'var __keyscanFileUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
-await build({ ...commonJs, entryPoints: { worker: "src/start-worker.ts" } });
-await build({ ...commonJs, entryPoints: { cli: "src/start-cli.ts" }, banner: { js: "#!/usr/bin/env node" } });
+await build({ ...commonJs, entryPoints: { worker: "src/start/worker.ts" } });
+await build({ ...commonJs, entryPoints: { cli: "src/start/cli.ts" }, banner: { js: "#!/usr/bin/env node" } });
 
-const { codeCacheFile, makeCodeCache } = await importSource("src/code-cache.ts");
+const { codeCacheFile, makeCodeCache } = await importSource("src/start/code-cache.ts");
 for (const bundle of ["cli-main.cjs", "worker-main.cjs"]) {
   writeFileSync(codeCacheFile(join(dist, bundle)), makeCodeCache(join(dist, bundle)));
 }

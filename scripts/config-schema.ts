@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as z from "zod/mini";
-import { configSchema } from "../src/config.js";
+import { configSchema } from "../src/config/load.js";
 import { ruleSchema } from "../src/engine/schema.js";
 
 export const schemaFile = fileURLToPath(new URL("../schema/keyscan.schema.json", import.meta.url));

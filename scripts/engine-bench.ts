@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { buildContext, scanText } from "../src/pipeline.js";
+import { buildContext, scanText } from "../src/run/pipeline.js";
 import { decodeText } from "../src/sources/decode.js";
 import type { Chunk } from "../src/types.js";
 

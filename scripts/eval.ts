@@ -9,7 +9,7 @@ import { dirname, join, relative } from "node:path";
 import { generateCorpus } from "../fixtures/corpus/generate.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, scanChunk } from "../src/engine/scan.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 import { printScore, score } from "./score.js";
 
 interface Hit {

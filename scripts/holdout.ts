@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 import { type Label, printScore, score } from "./score.js";
 
 interface Manifest {

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const START = "<!-- rules-table:start -->";
 const END = "<!-- rules-table:end -->";

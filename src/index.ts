@@ -1,9 +1,9 @@
 // The library API: scan text with the default rules (plus a config), list rules, and the data types.
-import { type Config, emptyConfig, parseConfig } from "./config.js";
-import { buildContext, ruleMetas, type ScanContext, scanAndFilter } from "./pipeline.js";
+import { type Config, emptyConfig, parseConfig } from "./config/load.js";
+import { buildContext, ruleMetas, type ScanContext, scanAndFilter } from "./run/pipeline.js";
 import type { Finding, RuleMeta } from "./types.js";
 
-export type { Config } from "./config.js";
+export type { Config } from "./config/load.js";
 export type { Chunk, CommitInfo, Finding, RuleMeta, ScanStats, Severity, Verification } from "./types.js";
 export { parseConfig };
 

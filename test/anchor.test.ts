@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { findAnchor } from "../src/engine/anchor.js";
 import { compileRules, type CompiledRegexRule, parseRuleFiles } from "../src/engine/rules.js";
 import { regexRuleMatches } from "../src/engine/scan.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources())).filter(
   (rule): rule is CompiledRegexRule => rule.kind === "regex",

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
-import { codeCacheFile, compileBundle, makeCodeCache, runBundle } from "../src/code-cache.js";
-import { buildContext } from "../src/pipeline.js";
-import { createScanPool } from "../src/pool.js";
+import { codeCacheFile, compileBundle, makeCodeCache, runBundle } from "../src/start/code-cache.js";
+import { buildContext } from "../src/run/pipeline.js";
+import { createScanPool } from "../src/run/pool.js";
 
 const dist = join(import.meta.dirname, "..", "dist");
 

@@ -3,7 +3,7 @@ import { Ajv } from "ajv";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { configJsonSchema, schemaFile } from "../scripts/config-schema.js";
-import { parseConfig } from "../src/config.js";
+import { parseConfig } from "../src/config/load.js";
 
 const sample = `
 disable = ["generic-high-entropy"]

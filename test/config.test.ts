@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findConfig, parseConfig } from "../src/config.js";
+import { findConfig, parseConfig } from "../src/config/load.js";
 import { UsageError } from "../src/errors.js";
-import { buildContext } from "../src/pipeline.js";
+import { buildContext } from "../src/run/pipeline.js";
 
 describe("config", () => {
   it("reads disable, allow and custom rules", () => {

@@ -6,11 +6,11 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { ALNUM, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
-import { claimContent, contentId, createContentIndex, settleContent } from "../src/content-index.js";
-import { createContentJoin } from "../src/content-join.js";
-import { type FileScan, packScan, scanFile, unpackScan } from "../src/file-scan.js";
-import { fingerprint } from "../src/fingerprint.js";
-import { buildContext } from "../src/pipeline.js";
+import { claimContent, contentId, createContentIndex, settleContent } from "../src/run/content-index.js";
+import { createContentJoin } from "../src/run/content-join.js";
+import { type FileScan, packScan, scanFile, unpackScan } from "../src/run/file-scan.js";
+import { fingerprint } from "../src/run/fingerprint.js";
+import { buildContext } from "../src/run/pipeline.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "keyscan-dedup-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

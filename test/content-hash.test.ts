@@ -2,7 +2,7 @@
 // over every length up to a few stripes, and bytes hashed where they were read or after a copy.
 import { describe, expect, it } from "vitest";
 import { rng } from "../fixtures/fake-keys.js";
-import { contentHash, hashingReadBuffer } from "../src/content-hash.js";
+import { contentHash, hashingReadBuffer } from "../src/run/content-hash.js";
 
 const MASK = (1n << 64n) - 1n;
 const P1 = 0x9e3779b185ebca87n;

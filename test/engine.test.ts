@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { awsKeyPair, checksummedToken, openaiProjectKey, pemPrivateKey, randomString, rng, ALNUM } from "../fixtures/fake-keys.js";
 import { compileRules, parseRuleDef, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
 const scan = (text: string, path = "file.txt") => scanChunk({ path, text }, ruleset);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
-import { emptyConfig } from "../src/config.js";
+import { emptyConfig } from "../src/config/load.js";
 import { dropKnown, makeBaseline, parseIgnoreFile, serializeBaseline } from "../src/filters/baseline.js";
 import { inlineAllowedLines } from "../src/filters/inline.js";
-import { buildContext, scanAndFilter } from "../src/pipeline.js";
+import { buildContext, scanAndFilter } from "../src/run/pipeline.js";
 
 const key = openaiProjectKey(7);
 

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
-import { buildContext, scanText } from "../src/pipeline.js";
+import { buildContext, scanText } from "../src/run/pipeline.js";
 import { readWorkingTree } from "./helpers/working-tree.js";
 import { runCli } from "./helpers/cli.js";
 import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";

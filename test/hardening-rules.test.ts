@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { catastrophicPart } from "../src/engine/regex-guard.js";
 import { parseRuleFiles } from "../src/engine/rules.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 import { CLI, cliEnv } from "./helpers/cli.js";
 
 const dirs: string[] = [];

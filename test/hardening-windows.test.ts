@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openaiProjectKey, rng } from "../fixtures/fake-keys.js";
-import { buildContext, scanText } from "../src/pipeline.js";
+import { buildContext, scanText } from "../src/run/pipeline.js";
 import { fileWindows, WINDOW_BYTES, WINDOWED_ABOVE } from "../src/sources/windows.js";
 import type { Chunk, Finding } from "../src/types.js";
 import { runCli } from "./helpers/cli.js";

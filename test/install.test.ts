@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HOOK_MARKER, installHook } from "../src/install.js";
+import { HOOK_MARKER, installHook } from "../src/hooks/install.js";
 
 function tempRoot(): string {
   return mkdtempSync(join(tmpdir(), "keyscan-install-"));

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Anchor } from "../src/engine/anchor.js";
 import { compileRules, parseRuleFiles, type RuleSource } from "../src/engine/rules.js";
-import { precompiledRules, readDefaultRuleSources } from "../src/load-rules.js";
+import { precompiledRules, readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const precompiled = (): RuleSource[] => JSON.parse(precompiledRules()) as RuleSource[];
 

@@ -5,14 +5,14 @@ import fc from "fast-check";
 import picomatch from "picomatch";
 import { describe, expect, it, vi } from "vitest";
 import { ALNUM, HEX, openaiProjectKey, prefixedToken } from "../fixtures/fake-keys.js";
-import { parseConfig } from "../src/config.js";
+import { parseConfig } from "../src/config/load.js";
 import { compilePattern } from "../src/engine/rules.js";
 import { UsageError } from "../src/errors.js";
 import { runMigrateGitleaks } from "../src/migrate/command.js";
 import { convertGitleaksConfig, gitleaksIgnored, literalPrefix, parseGitleaksIgnore } from "../src/migrate/gitleaks.js";
 import { translateGoRegex } from "../src/migrate/go-regex.js";
 import { pathRegexToGlobs } from "../src/migrate/path-globs.js";
-import { buildContext, scanAndFilter } from "../src/pipeline.js";
+import { buildContext, scanAndFilter } from "../src/run/pipeline.js";
 import type { Finding } from "../src/types.js";
 
 const fixture = (name: string): string => readFileSync(`fixtures/gitleaks/${name}`, "utf8");

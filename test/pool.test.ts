@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checksummedToken, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
-import { buildContext, scanAndFilter } from "../src/pipeline.js";
-import { createScanPool } from "../src/pool.js";
+import { buildContext, scanAndFilter } from "../src/run/pipeline.js";
+import { createScanPool } from "../src/run/pool.js";
 import type { Chunk } from "../src/types.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "keyscan-pool-"));

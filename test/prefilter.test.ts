@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildPrefilter, findKeywords, type Prefilter, SEGMENT, selectRules } from "../src/engine/prefilter.js";
 import { type CompiledRule, compileRules, parseRuleDef, parseRuleFiles } from "../src/engine/rules.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources()));
 const prefilter = buildPrefilter(rules);

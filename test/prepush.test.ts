@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { preCommitFrameworkRanges, prePushRanges } from "../src/prepush.js";
+import { preCommitFrameworkRanges, prePushRanges } from "../src/hooks/pre-push.js";
 import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
 
 const ZERO = "0".repeat(40);

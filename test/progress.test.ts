@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createProgress, formatProgress, type ProgressStream } from "../src/progress.js";
+import { createProgress, formatProgress, type ProgressStream } from "../src/cli/progress.js";
 
 /** A fake terminal that records writes, and a clock the test moves by hand. */
 function fakeTerminal(isTTY = true): { stream: ProgressStream; writes: string[] } {

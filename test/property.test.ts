@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { awsKeyPair, checksummedToken, openaiLegacyKey, openaiProjectKey, prefixedToken, ALNUM } from "../fixtures/fake-keys.js";
-import { buildContext, ruleMetas, scanText } from "../src/pipeline.js";
+import { buildContext, ruleMetas, scanText } from "../src/run/pipeline.js";
 import { render, reportFormats } from "../src/report/index.js";
 import { decodeText } from "../src/sources/decode.js";
 import { emptyStats, type Finding } from "../src/types.js";

@@ -2,7 +2,7 @@
 import { openaiLegacyKey, openaiProjectKey, password } from "../fixtures/fake-keys.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 import type { ReportInput } from "../src/report/common.js";
 import { type Chunk, emptyStats, type Finding, type RuleMeta } from "../src/types.js";
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources()));
 const ruleset = createRuleset(rules);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ALNUM, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
-import { fingerprint } from "../src/fingerprint.js";
+import { fingerprint } from "../src/run/fingerprint.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { UsageError } from "../src/errors.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 import { scanHistory } from "../src/sources/history.js";
 import type { Chunk } from "../src/types.js";
 import { useTempRepos } from "./helpers/git-repo.js";

@@ -3,7 +3,7 @@ import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { createRuleset, scanChunk } from "../src/engine/scan.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { UsageError } from "../src/errors.js";
-import { readDefaultRuleSources } from "../src/load-rules.js";
+import { readDefaultRuleSources } from "../src/config/default-rules.js";
 import { stagedItems } from "../src/sources/staged.js";
 import type { Chunk, Finding, SourceItem } from "../src/types.js";
 import { useTempRepos } from "./helpers/git-repo.js";

@@ -1,5 +1,5 @@
 // The engine: text in, findings out. No I/O, no git.
-import { fingerprint } from "../fingerprint.js";
+import { fingerprint } from "../run/fingerprint.js";
 import type { Chunk, Finding } from "../types.js";
 import { classifyCharset, shannonEntropy } from "./entropy.js";
 import { decodeLayers, type Layer, nest } from "./decode.js";

@@ -2,7 +2,7 @@
 // current folder's config, and never replaces an existing keyscan config: then it writes keyscan.toml.new.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CONFIG_NAMES } from "../config.js";
+import { CONFIG_NAMES } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { writeFileAtomic } from "../write-file.js";
 import { convertGitleaksConfig } from "./gitleaks.js";

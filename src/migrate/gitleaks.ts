@@ -4,7 +4,7 @@ import * as z from "zod/mini";
 import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile } from "../engine/rules.js";
 import { type AllowListDef, type RegexRuleDef, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
-import { readDefaultRuleSources } from "../load-rules.js";
+import { readDefaultRuleSources } from "../config/default-rules.js";
 import type { Finding } from "../types.js";
 import { translateGoRegex } from "./go-regex.js";
 import { pathRegexToGlobs } from "./path-globs.js";

@@ -10,7 +10,7 @@
 // socket buffer and stops. Scans therefore run in slices (ScanPacer) with an event-loop turn between
 // them, in which cat-file's output is read: it keeps decoding ahead instead of taking turns with us.
 import { entropyAllowedIn } from "../engine/scan.js";
-import { atPath } from "../fingerprint.js";
+import { atPath } from "../run/fingerprint.js";
 import { UsageError } from "../errors.js";
 import type { Chunk, CommitInfo, Finding } from "../types.js";
 import { CatFile } from "./cat-file.js";

@@ -4,6 +4,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
 
-const { claimContent } = await tsImport("../../src/content-index.ts", import.meta.url);
+const { claimContent } = await tsImport("../../src/run/content-index.ts", import.meta.url);
 parentPort.postMessage("claiming");
 parentPort.postMessage(claimContent(workerData.index, workerData.id).kind);

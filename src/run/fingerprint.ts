@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Finding } from "./types.js";
+import type { Finding } from "../types.js";
 
 /**
  * A finding's fingerprint: stable across line moves, rebases and squashes because it depends only

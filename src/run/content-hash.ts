@@ -4,7 +4,7 @@
 // numbers where SHA-1 gave a hex string to parse. It is not a cryptographic hash: it tells apart
 // contents that differ by accident, not ones made to collide on purpose (README, "How keyscan is fast").
 import { WASM_BASE64 } from "./content-hash-wasm.js";
-import type { ReadBuffer } from "./sources/files.js";
+import type { ReadBuffer } from "../sources/files.js";
 
 /**
  * Where the module writes the hash, and where the bytes to hash start. Files are read straight to

@@ -3,7 +3,7 @@
 // through the allow lists for its path.
 import type { FileScan } from "./file-scan.js";
 import { atPath } from "./fingerprint.js";
-import type { FileOutcome, FileRef, Finding } from "./types.js";
+import type { FileOutcome, FileRef, Finding } from "../types.js";
 
 export interface ContentJoin {
   /** The file's outcome, once the first scan of its content (on any thread) has answered. */

@@ -2,10 +2,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import * as z from "zod/mini";
-import { describeIssue, firstIssue, parseRuleDef, parseTomlFile } from "./engine/rules.js";
-import type { RuleDef } from "./engine/schema.js";
-import { allowListSchema, stringList } from "./engine/schema.js";
-import { UsageError } from "./errors.js";
+import { describeIssue, firstIssue, parseRuleDef, parseTomlFile } from "../engine/rules.js";
+import type { RuleDef } from "../engine/schema.js";
+import { allowListSchema, stringList } from "../engine/schema.js";
+import { UsageError } from "../errors.js";
 
 export const CONFIG_NAMES = ["keyscan.toml", ".keyscan.toml"] as const;
 

@@ -4,12 +4,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Anchor, findAnchor } from "./engine/anchor.js";
-import { compileRules, parseRuleFiles, type RuleSource } from "./engine/rules.js";
-import type { RuleDef } from "./engine/schema.js";
+import { type Anchor, findAnchor } from "../engine/anchor.js";
+import { compileRules, parseRuleFiles, type RuleSource } from "../engine/rules.js";
+import type { RuleDef } from "../engine/schema.js";
 
-/** rules/ beside src/ (tests, tsx) or beside dist/ (the bundled CLI): both are one level up. */
-export const defaultRulesDir = fileURLToPath(new URL("../rules/", import.meta.url));
+/** rules/ at the package root: two levels above src/config/ (tests, tsx), one above dist/ (the bundles). */
+export const defaultRulesDir = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../rules/" : "../rules/", import.meta.url));
 
 /** Set by scripts/build.mjs (esbuild `define`) to precompiledRules()'s JSON; absent when not bundled. */
 declare const KEYSCAN_PRECOMPILED_RULES: string | undefined;

@@ -3,27 +3,27 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Config, emptyConfig, findConfig, loadConfig } from "./config.js";
-import { UsageError } from "./errors.js";
-import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "./filters/baseline.js";
-import { gitleaksIgnored, parseGitleaksIgnore } from "./migrate/gitleaks.js";
-import { preCommitFrameworkRanges, prePushRanges } from "./prepush.js";
-import { installHook } from "./install.js";
-import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "./pipeline.js";
-import { neutralize } from "./report/common.js";
-import { render } from "./report/index.js";
-import { parseSize } from "./size.js";
-import { workingTreeFiles } from "./sources/files.js";
-import { bareGitDir, git, repoRoot, splitNul } from "./sources/git.js";
-import { scanHistory } from "./sources/history.js";
-import { stagedItems } from "./sources/staged.js";
-import { stdinItems } from "./sources/stdin.js";
-import { createScanPool } from "./pool.js";
+import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
+import { UsageError } from "../errors.js";
+import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "../filters/baseline.js";
+import { gitleaksIgnored, parseGitleaksIgnore } from "../migrate/gitleaks.js";
+import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
+import { installHook } from "../hooks/install.js";
+import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
+import { neutralize } from "../report/common.js";
+import { render } from "../report/index.js";
+import { parseSize } from "../size.js";
+import { workingTreeFiles } from "../sources/files.js";
+import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
+import { scanHistory } from "../sources/history.js";
+import { stagedItems } from "../sources/staged.js";
+import { stdinItems } from "../sources/stdin.js";
+import { createScanPool } from "../run/pool.js";
 import { createProgress } from "./progress.js";
-import type { Finding, ScanMode, ScanStats, SourceItem } from "./types.js";
-import { validateEndpoints, verifyFindings } from "./verify/index.js";
-import { VERSION } from "./version.js";
-import { writeFileAtomic } from "./write-file.js";
+import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
+import { validateEndpoints, verifyFindings } from "../verify/index.js";
+import { VERSION } from "../version.js";
+import { writeFileAtomic } from "../write-file.js";
 
 /** Options of the scanning commands, as commander parses them. */
 export interface ScanFlags {

@@ -12,13 +12,13 @@
 // worker with the least work outstanding, if it has room. A batch that is not full is closed when
 // the event loop turns, i.e. when the producer waits: for I/O, or for drain's bound on the work in flight.
 import { Worker } from "node:worker_threads";
-import { emptyConfig, loadConfig } from "./config.js";
+import { emptyConfig, loadConfig } from "../config/load.js";
 import { type ContentIndex, createContentIndex } from "./content-index.js";
 import { createContentJoin } from "./content-join.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { type PackedScan, scanFile, unpackScan } from "./file-scan.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
-import { type Chunk, type FileOutcome, type FileRef, type Finding, jobWeight, type ScanJob } from "./types.js";
+import { type Chunk, type FileOutcome, type FileRef, type Finding, jobWeight, type ScanJob } from "../types.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 
 export interface ScanPool {
@@ -69,7 +69,7 @@ const MAX_OUTSTANDING_WEIGHT = 2 * 1024 * 1024;
  */
 function defaultWorkerUrl(): URL {
   const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../dist/worker.cjs", here) : new URL("./worker.cjs", here);
+  return here.endsWith(".ts") ? new URL("../../dist/worker.cjs", here) : new URL("./worker.cjs", here);
 }
 
 /** A chunk's findings, or a file job's scans (packed when they come from a worker). */

@@ -2,12 +2,12 @@
 // then answers each batch of jobs with each job's result, in order: a chunk's findings, or what came
 // of a working-tree file it read itself (file-scan.ts).
 import { parentPort, workerData } from "node:worker_threads";
-import { emptyConfig, loadConfig } from "./config.js";
+import { emptyConfig, loadConfig } from "../config/load.js";
 import type { ContentIndex } from "./content-index.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { type PackedScan, packScan, scanFile } from "./file-scan.js";
 import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
-import type { Finding, ScanJob } from "./types.js";
+import type { Finding, ScanJob } from "../types.js";
 
 export interface WorkerSetup {
   configFile?: string;

@@ -1,10 +1,10 @@
 // The command line: parses arguments, wires sources → engine → filters → reporters, sets the exit code.
 import { Command, CommanderError, Option } from "commander";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { exitOnInterrupt } from "./interrupt.js";
 import { runBaseline, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
-import { runMigrateGitleaks } from "./migrate/command.js";
-import { VERSION } from "./version.js";
+import { runMigrateGitleaks } from "../migrate/command.js";
+import { VERSION } from "../version.js";
 
 const EXIT_ERROR = 2;
 

@@ -4,11 +4,11 @@
 // lists), so the main thread can give them to every file with the same content (content-join.ts).
 import { hashingReadBuffer } from "./content-hash.js";
 import { claimContent, type ContentId, type ContentIndex, contentId, contentName, settleContent } from "./content-index.js";
-import { entropyAllowedIn } from "./engine/scan.js";
+import { entropyAllowedIn } from "../engine/scan.js";
 import { type ScanContext, scanText } from "./pipeline.js";
-import { textChunk } from "./sources/decode.js";
-import { readFileItems } from "./sources/files.js";
-import type { FileRef, Finding, SkippedItem } from "./types.js";
+import { textChunk } from "../sources/decode.js";
+import { readFileItems } from "../sources/files.js";
+import type { FileRef, Finding, SkippedItem } from "../types.js";
 
 export type FileScan =
   /** `content`: the content's name (contentName), when this scan was the first of it and found something (duplicates will ask for it). */

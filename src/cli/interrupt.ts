@@ -2,7 +2,7 @@
 // (143 for SIGTERM) as shells expect. Nothing is left half-written: files are written synchronously
 // to a temporary name and renamed (write-file.ts), and a signal handler only runs between two
 // JavaScript tasks, so never in the middle of that write.
-import { killGitChildren } from "./sources/git.js";
+import { killGitChildren } from "../sources/git.js";
 
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 

@@ -1,13 +1,13 @@
 // Wires rules, engine and per-chunk filters together, and drains a source into findings and stats.
-import { type Config, emptyConfig } from "./config.js";
-import { compileAllow, compileRules, parseRuleFiles, type RuleSource } from "./engine/rules.js";
-import type { RuleDef } from "./engine/schema.js";
-import { createRuleset, type Ruleset, scanChunk } from "./engine/scan.js";
-import { nearest, UsageError } from "./errors.js";
-import { type AllowFilter, createAllowFilter } from "./filters/allow.js";
-import { dropInlineAllowed } from "./filters/inline.js";
-import { readDefaultRuleSources } from "./load-rules.js";
-import { type Chunk, emptyStats, FILE_WEIGHT, type FileOutcome, type FileRef, type Finding, type RuleMeta, type ScanStats, type SkippedItem, type SourceItem } from "./types.js";
+import { type Config, emptyConfig } from "../config/load.js";
+import { compileAllow, compileRules, parseRuleFiles, type RuleSource } from "../engine/rules.js";
+import type { RuleDef } from "../engine/schema.js";
+import { createRuleset, type Ruleset, scanChunk } from "../engine/scan.js";
+import { nearest, UsageError } from "../errors.js";
+import { type AllowFilter, createAllowFilter } from "../filters/allow.js";
+import { dropInlineAllowed } from "../filters/inline.js";
+import { readDefaultRuleSources } from "../config/default-rules.js";
+import { type Chunk, emptyStats, FILE_WEIGHT, type FileOutcome, type FileRef, type Finding, type RuleMeta, type ScanStats, type SkippedItem, type SourceItem } from "../types.js";
 
 export interface ScanContext {
   ruleset: Ruleset;

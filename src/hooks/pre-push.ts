@@ -1,7 +1,7 @@
 // What a `git push` is about to publish, as revision arguments for `git rev-list` / `git log`.
 // git runs the pre-push hook with one stdin line per ref: `<local ref> <local sha> <remote ref> <remote sha>`.
-import { git } from "./sources/git.js";
-import { isNullId } from "./sources/raw-diff.js";
+import { git } from "../sources/git.js";
+import { isNullId } from "../sources/raw-diff.js";
 
 /**
  * Revision arguments selecting the commits the push adds:

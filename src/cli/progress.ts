@@ -1,7 +1,7 @@
 // A one-line progress bar on stderr for long scans: items done (of total when known), bytes, rate, ETA.
 // Drawn only on a terminal, at most ~10 times a second, and not before a scan has run for a moment,
 // so a pre-commit hook never flickers. The line is cleared when the scan ends.
-import { formatBytes } from "./size.js";
+import { formatBytes } from "../size.js";
 
 export interface Progress {
   /** `bytes` more scanned, in `count` more items (files or blobs). */

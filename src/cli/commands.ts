@@ -13,7 +13,7 @@ import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "
 import { neutralize } from "../report/common.js";
 import { render } from "../report/index.js";
 import { parseSize } from "../size.js";
-import { workingTreeFiles } from "../sources/files.js";
+import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
 import { scanHistory } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
@@ -47,7 +47,15 @@ export interface ScanFlags {
 
 interface Setup {
   cwd: string;
+  /** The repository scanned (a working-tree scan: the one holding its first path), if any. */
   root: string | undefined;
+  /**
+   * What reported paths, allow lists, ignore files and the default baseline are relative to: the
+   * repository's root, or outside one the scanned folder, wherever keyscan was started.
+   */
+  top: string;
+  /** A working-tree scan's paths and where they are relative to; undefined for the other modes. */
+  scanBase?: ScanBase;
   config: Config;
   /**
    * The rules and allow lists, built on first use: a working-tree scan starts its workers and git's
@@ -57,14 +65,19 @@ interface Setup {
   maxFileSize: number;
 }
 
-async function setUp(flags: ScanFlags, scanRoot: string): Promise<Setup> {
+async function setUp(flags: ScanFlags, mode: ScanMode, args: readonly string[]): Promise<Setup> {
   const cwd = process.cwd();
-  const root = await repoRoot(cwd);
-  const config = readConfig(flags.config, scanRoot, root);
+  const fromStdin = args.length === 1 && args[0] === "-";
+  const base = mode === "scan" && !fromStdin ? await scanBase(cwd, args) : undefined;
+  const root = base ? base.root : await repoRoot(cwd);
+  const top = base?.base ?? root ?? cwd;
+  // The config is looked up from the scanned folder, so a subfolder's keyscan.toml applies to its scan;
+  // history and staged changes are the whole repository's, looked up from its root.
+  const config = readConfig(flags.config, base?.firstFolder ?? top, root);
   validateEndpoints(config.verifyEndpoints);
   let context: ScanContext | undefined;
   const built = (): ScanContext => (context ??= buildContext(config, undefined, { entropy: flags.entropy }));
-  return { cwd, root, config, context: built, maxFileSize: parseSize(flags.maxFileSize) };
+  return { cwd, root, top, ...(base ? { scanBase: base } : {}), config, context: built, maxFileSize: parseSize(flags.maxFileSize) };
 }
 
 function readConfig(explicit: string | undefined, scanRoot: string, root: string | undefined): Config {
@@ -80,14 +93,6 @@ function readConfig(explicit: string | undefined, scanRoot: string, root: string
 function scansFolder(paths: readonly string[]): boolean {
   if (paths.length === 0) return true;
   return paths.some((path) => path !== "-" && existsSync(path) && statSync(path).isDirectory());
-}
-
-/** The folder a scan's config lookup starts from: the first path argument's folder, else the current one. */
-function scanRootOf(paths: readonly string[]): string {
-  const first = paths[0];
-  if (!first || first === "-") return process.cwd();
-  const absolute = resolve(first);
-  return existsSync(absolute) && statSync(absolute).isDirectory() ? absolute : resolve(absolute, "..");
 }
 
 async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags, setup: Setup) {
@@ -147,7 +152,7 @@ function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): Asy
     cwd: setup.cwd,
     paths: args.length > 0 ? args : ["."],
     isPathAllowed: (path) => setup.context().allow.pathAllowed(path),
-    cwdRoot: Promise.resolve(setup.root),
+    ...(setup.scanBase ? { base: Promise.resolve(setup.scanBase) } : {}),
   });
 }
 
@@ -183,10 +188,10 @@ function requireRepository(root: string | undefined, command: string): string {
 
 /**
  * The suppressions kept beside the code: .keyscanignore and .gitleaksignore (at the repository root,
- * or the current folder outside one), and the --baseline file.
+ * or the scanned folder outside one), and the --baseline file.
  */
 function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Finding[] {
-  const top = setup.root ?? setup.cwd;
+  const top = setup.top;
   const known = new Set<string>();
   const ignoreFile = join(top, IGNORE_FILE);
   if (existsSync(ignoreFile)) for (const entry of parseIgnoreFile(readFileSync(ignoreFile, "utf8"))) known.add(entry);
@@ -199,7 +204,7 @@ function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Fi
 
 export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags): Promise<number> {
   const exitCode = parseExitCode(flags.exitCode);
-  const setup = await setUp(flags, mode === "scan" ? scanRootOf(args) : process.cwd());
+  const setup = await setUp(flags, mode, args);
   const { findings, stats } = await collectFindings(mode, args, flags, setup);
   const color = flags.color && !process.env.NO_COLOR && !flags.output && process.stdout.isTTY === true;
   const report = render(flags.format, {
@@ -210,6 +215,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     redact: flags.redact,
     color,
     toolVersion: VERSION,
+    root: setup.top,
   });
   const quietAndClean = flags.quiet && findings.length === 0;
   if (flags.output) writeFileAtomic(flags.output, report);
@@ -229,8 +235,8 @@ function parseExitCode(text: string): number {
  */
 export async function runBaseline(args: string[], flags: ScanFlags & { history?: boolean; prune?: boolean }): Promise<number> {
   const mode = flags.history ? "history" : "scan";
-  const setup = await setUp(flags, mode === "scan" ? scanRootOf(args) : process.cwd());
-  const file = flags.output ?? join(setup.root ?? setup.cwd, BASELINE_FILE);
+  const setup = await setUp(flags, mode, args);
+  const file = flags.output ?? join(setup.top, BASELINE_FILE);
   const { findings } = await collectFindings(mode, args, { ...flags, baseline: undefined }, setup);
   let baseline = makeBaseline(findings);
   if (flags.prune) {

@@ -19,8 +19,44 @@ export interface WorkingTreeOptions {
   paths?: readonly string[];
   /** True for a path (relative, forward slashes) the configuration allows: skipped as "allowed-path" without reading it. */
   isPathAllowed?: (path: string) => boolean;
-  /** The repository holding `cwd` (undefined: none) when the caller has asked git already; asked otherwise. */
-  cwdRoot?: Promise<string | undefined>;
+  /** Where reported paths are relative to, when the caller has worked it out already (scanBase); worked out otherwise. */
+  base?: Promise<ScanBase>;
+}
+
+/**
+ * What a working-tree scan's paths are relative to, wherever keyscan was started: the root of the
+ * repository holding the first path argument, or outside a repository the folder the paths have in
+ * common. `keyscan scan /repo` from elsewhere, `keyscan scan sub` and `cd sub && keyscan scan .`
+ * then report the same paths, which allow lists, ignore files and baselines are matched against.
+ */
+export interface ScanBase {
+  base: string;
+  /** The repository holding the first path argument; undefined outside a repository. */
+  root: string | undefined;
+  /** The first path argument's folder (itself, or the folder holding a file). */
+  firstFolder: string;
+}
+
+export async function scanBase(cwd: string, paths: readonly string[] = ["."]): Promise<ScanBase> {
+  const realCwd = await realpath(cwd);
+  const targets = await Promise.all((paths.length > 0 ? paths : ["."]).map((arg) => target(realCwd, arg)));
+  const folders = targets.map((found) => (found.isDirectory ? found.abs : dirname(found.abs)));
+  const firstFolder = folders[0] ?? realCwd;
+  const root = await repoRoot(firstFolder);
+  return { base: root ?? commonFolder(folders), root, firstFolder };
+}
+
+/** The deepest folder holding all of these absolute folders. */
+function commonFolder(folders: readonly string[]): string {
+  const [first = sep, ...rest] = folders;
+  let common = first.split(sep);
+  for (const folder of rest) {
+    const parts = folder.split(sep);
+    let same = 0;
+    while (same < common.length && same < parts.length && common[same] === parts[same]) same++;
+    common = common.slice(0, same);
+  }
+  return common.join(sep) || sep;
 }
 
 /**
@@ -30,11 +66,10 @@ export interface WorkingTreeOptions {
  */
 export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGenerator<SourceItem> {
   const cwd = await realpath(options.cwd);
-  const cwdRoot = await (options.cwdRoot ?? repoRoot(cwd));
-  const base = cwdRoot ?? cwd;
-  // The usual target is the current folder, whose repository is known now: one git call fewer.
-  const rootOf = (dir: string): Promise<string | undefined> => (dir === cwd ? Promise.resolve(cwdRoot) : repoRoot(dir));
   const args = options.paths ?? ["."];
+  const { base, root, firstFolder } = await (options.base ?? scanBase(cwd, args));
+  // The usual target is the first path's folder, whose repository is known now: one git call fewer.
+  const rootOf = (dir: string): Promise<string | undefined> => (dir === firstFolder ? Promise.resolve(root) : repoRoot(dir));
   // Every path is checked before anything is scanned, so a typo fails fast.
   const targets = await Promise.all(args.map((arg) => target(cwd, arg)));
   // Paths named twice (`scan src src/lib`) are scanned once.

@@ -31,6 +31,7 @@ export interface ScanFlags {
   output?: string;
   config?: string;
   baseline?: string;
+  sarifCategory?: string;
   redact: boolean;
   entropy: boolean;
   verify?: boolean;
@@ -216,6 +217,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     color,
     toolVersion: VERSION,
     root: setup.top,
+    ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}),
   });
   const quietAndClean = flags.quiet && findings.length === 0;
   if (flags.output) writeFileAtomic(flags.output, report);

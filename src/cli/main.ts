@@ -14,6 +14,7 @@ function scanOptions(command: Command): Command {
     .option("-o, --output <file>", "write the report to a file instead of standard output")
     .option("-c, --config <file>", "config file (default: keyscan.toml or .keyscan.toml, from the scan root up to the repository root)")
     .option("--baseline <file>", "report only findings not in this baseline")
+    .option("--sarif-category <id>", "SARIF automationDetails.id, to tell several uploads apart (default: keyscan/<command>/)")
     .option("--no-redact", "show secrets in clear text in text and JSON reports")
     .option("--no-entropy", "turn off the generic high-entropy detector")
     .option("--verify", "check each found key against its provider (sends the key to that provider only)")

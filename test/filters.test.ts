@@ -21,6 +21,13 @@ describe("inline suppression", () => {
     expect([...inlineAllowedLines(`a\nb // ${marker}\nc\n`)]).toEqual([line]);
   });
 
+  it("suppresses the lines of a secretlint-disable … secretlint-enable block, or to the end without an enable", () => {
+    const text = "a\n/* secretlint-disable */\nb\nc\n/* secretlint-enable */\nd\n// secretlint-disable @secretlint/secretlint-rule-preset-recommend\ne\nf";
+    expect([...inlineAllowedLines(text)]).toEqual([2, 3, 4, 5, 7, 8, 9]);
+    // -line and -next-line are not block markers.
+    expect([...inlineAllowedLines("a // secretlint-disable-line\nb\nc")]).toEqual([1]);
+  });
+
   it("drops a finding on a marked line and keeps one on an unmarked line", () => {
     const context = buildContext();
     const text = `one = "${key}" // keyscan:allow\ntwo = "${openaiProjectKey(8)}"\n`;
@@ -60,7 +67,9 @@ describe("baseline and ignore file", () => {
     expect(dropKnown(moved, known)).toHaveLength(0);
   });
 
-  it("reads .keyscanignore with comments", () => {
-    expect([...parseIgnoreFile("# header\nabc123  # why\n\n  def456\n")]).toEqual(["abc123", "def456"]);
+  it("reads .keyscanignore with comments: fingerprints, and any other line as a path glob", () => {
+    const list = parseIgnoreFile("# header\nabc123  # why\n\n  def456\nfixtures/**\n./cafe\n");
+    expect([...list.fingerprints]).toEqual(["abc123", "def456"]);
+    expect(list.paths).toEqual(["fixtures/**", "cafe"]);
   });
 });

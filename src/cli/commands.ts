@@ -5,13 +5,23 @@ import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
-import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "../filters/baseline.js";
-import { gitleaksIgnored, parseGitleaksIgnore } from "../migrate/gitleaks.js";
+import picomatch from "picomatch";
+import {
+  BASELINE_FILE,
+  dropKnown,
+  IGNORE_FILE,
+  makeBaseline,
+  parseIgnoreFile,
+  readAnyBaseline,
+  readBaseline,
+  serializeBaseline,
+} from "../filters/baseline.js";
+import { gitleaksIgnored, gitleaksReported, parseGitleaksIgnore } from "../migrate/gitleaks.js";
 import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
 import { installHook } from "../hooks/install.js";
 import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
-import { render } from "../report/index.js";
+import { type ReportFormat, render } from "../report/index.js";
 import { parseSize } from "../size.js";
 import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
@@ -27,12 +37,13 @@ import { writeFileAtomic } from "../write-file.js";
 
 /** Options of the scanning commands, as commander parses them. */
 export interface ScanFlags {
-  format: "text" | "json" | "sarif" | "github";
+  format: ReportFormat;
   output?: string;
   config?: string;
   baseline?: string;
   sarifCategory?: string;
-  redact: boolean;
+  /** Undefined unless --redact or --no-redact was given: redaction is the default. */
+  redact?: boolean;
   entropy: boolean;
   verify?: boolean;
   verifyTimeout: string;
@@ -41,6 +52,7 @@ export interface ScanFlags {
   maxFileSize: string;
   threads?: string;
   quiet?: boolean;
+  verbose?: boolean;
   progress: boolean;
   color: boolean;
   since?: string;
@@ -76,15 +88,19 @@ async function setUp(flags: ScanFlags, mode: ScanMode, args: readonly string[]):
   // history and staged changes are the whole repository's, looked up from its root.
   const config = readConfig(flags.config, base?.firstFolder ?? top, root);
   validateEndpoints(config.verifyEndpoints);
+  verbose(flags, `config: ${config.file ?? "none (default rules)"}`);
+  verbose(flags, `paths are relative to ${top}${root === top ? " (the repository's root)" : ""}`);
   let context: ScanContext | undefined;
   const built = (): ScanContext => (context ??= buildContext(config, undefined, { entropy: flags.entropy }));
   return { cwd, root, top, ...(base ? { scanBase: base } : {}), config, context: built, maxFileSize: parseSize(flags.maxFileSize) };
 }
 
+/** The config: --config FILE, else the KEYSCAN_CONFIG environment variable, else the one found from the scan root up. */
 function readConfig(explicit: string | undefined, scanRoot: string, root: string | undefined): Config {
-  if (explicit) {
-    if (!existsSync(explicit)) throw new UsageError(`--config: ${explicit} does not exist`);
-    return loadConfig(explicit);
+  const named = explicit || process.env.KEYSCAN_CONFIG;
+  if (named) {
+    if (!existsSync(named)) throw new UsageError(`${explicit ? "--config" : "KEYSCAN_CONFIG"}: ${named} does not exist`);
+    return loadConfig(named);
   }
   const found = findConfig(scanRoot, root);
   return found ? loadConfig(found) : emptyConfig();
@@ -182,6 +198,11 @@ async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Prom
   return flags.onlyVerified ? verified.filter((finding) => finding.verification?.status === "valid") : verified;
 }
 
+/** -v/--verbose: a line on stderr saying what keyscan decided (config, root, suppressions). */
+function verbose(flags: ScanFlags, message: string): void {
+  if (flags.verbose) process.stderr.write(`keyscan: ${neutralize(message)}\n`);
+}
+
 function requireRepository(root: string | undefined, command: string): string {
   if (!root) throw new UsageError(`keyscan ${command} needs a git repository: ${process.cwd()} is not inside one`);
   return root;
@@ -193,14 +214,22 @@ function requireRepository(root: string | undefined, command: string): string {
  */
 function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Finding[] {
   const top = setup.top;
-  const known = new Set<string>();
   const ignoreFile = join(top, IGNORE_FILE);
-  if (existsSync(ignoreFile)) for (const entry of parseIgnoreFile(readFileSync(ignoreFile, "utf8"))) known.add(entry);
-  if (flags.baseline) for (const entry of readBaseline(flags.baseline).findings) known.add(entry.fingerprint);
+  const ignored = existsSync(ignoreFile) ? parseIgnoreFile(readFileSync(ignoreFile, "utf8")) : { fingerprints: new Set<string>(), paths: [] };
+  const known = new Set(ignored.fingerprints);
+  const baseline = flags.baseline ? readAnyBaseline(flags.baseline) : undefined;
+  if (baseline?.kind === "keyscan") for (const entry of baseline.baseline.findings) known.add(entry.fingerprint);
   const gitleaksFile = join(top, ".gitleaksignore");
   const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readFileSync(gitleaksFile, "utf8")) : [];
-  const kept = dropKnown(findings, known);
-  return gitleaksEntries.length === 0 ? kept : kept.filter((finding) => !gitleaksIgnored(finding, gitleaksEntries));
+  const ignoredPath = ignored.paths.length > 0 ? picomatch(ignored.paths, { dot: true }) : () => false;
+  const kept = dropKnown(findings, known).filter(
+    (finding) =>
+      !ignoredPath(finding.path) &&
+      !gitleaksIgnored(finding, gitleaksEntries) &&
+      !(baseline?.kind === "gitleaks" && gitleaksReported(finding, baseline.entries)),
+  );
+  verbose(flags, `${findings.length - kept.length} finding(s) suppressed by ${IGNORE_FILE}, .gitleaksignore or the baseline`);
+  return kept;
 }
 
 export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags): Promise<number> {
@@ -213,7 +242,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     stats,
     mode,
     rules: ruleMetas(setup.context()),
-    redact: flags.redact,
+    redact: flags.redact !== false,
     color,
     toolVersion: VERSION,
     root: setup.top,

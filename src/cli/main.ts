@@ -4,18 +4,20 @@ import { UsageError } from "../errors.js";
 import { exitOnInterrupt } from "./interrupt.js";
 import { runBaseline, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
 import { runMigrateGitleaks } from "../migrate/command.js";
+import { reportFormats } from "../report/index.js";
 import { VERSION } from "../version.js";
 
 const EXIT_ERROR = 2;
 
 function scanOptions(command: Command): Command {
   return command
-    .addOption(new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif", "github"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "report format").choices(reportFormats).default("text"))
     .option("-o, --output <file>", "write the report to a file instead of standard output")
-    .option("-c, --config <file>", "config file (default: keyscan.toml or .keyscan.toml, from the scan root up to the repository root)")
+    .option("-c, --config <file>", "config file (default: KEYSCAN_CONFIG, else keyscan.toml or .keyscan.toml from the scan root up to the repository root)")
     .option("--baseline <file>", "report only findings not in this baseline")
     .option("--sarif-category <id>", "SARIF automationDetails.id, to tell several uploads apart (default: keyscan/<command>/)")
-    .option("--no-redact", "show secrets in clear text in text and JSON reports")
+    .option("--redact", "redact secrets in every report (the default; gitleaks' spelling)")
+    .option("--no-redact", "show secrets in clear text in text, JSON and CSV reports")
     .option("--no-entropy", "turn off the generic high-entropy detector")
     .option("--verify", "check each found key against its provider (sends the key to that provider only)")
     .option("--verify-timeout <seconds>", "timeout of each verification request", "5")
@@ -24,6 +26,7 @@ function scanOptions(command: Command): Command {
     .option("--max-file-size <size>", "skip files larger than this (e.g. 500KB, 10MB)", "10MB")
     .option("--threads <n>", "worker threads (default: one per core)")
     .option("-q, --quiet", "print findings only: no summary, nothing on a clean scan")
+    .option("-v, --verbose", "say on stderr which config, root and suppressions were used")
     .option("--no-progress", "no progress bar")
     .option("--no-color", "no colours (also NO_COLOR)");
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod/mini";
 import { UsageError } from "../errors.js";
+import { type GitleaksReportEntry, gitleaksReport } from "../migrate/gitleaks.js";
 import type { Finding } from "../types.js";
 
 export const BASELINE_FILE = ".keyscan-baseline.json";
@@ -34,7 +35,10 @@ export function serializeBaseline(baseline: Baseline): string {
   return `{\n  "version": 1,\n  "tool": "keyscan",\n  "findings": [\n${lines.join(",\n")}\n  ]\n}\n`;
 }
 
-export function readBaseline(file: string): Baseline {
+/** What `--baseline` accepts: keyscan's own baseline, or a gitleaks JSON report (an array of its findings). */
+export type AnyBaseline = { kind: "keyscan"; baseline: Baseline } | { kind: "gitleaks"; entries: GitleaksReportEntry[] };
+
+export function readAnyBaseline(file: string): AnyBaseline {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -45,21 +49,47 @@ export function readBaseline(file: string): Baseline {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new UsageError(`${file} is not valid JSON (expected a keyscan baseline)`);
+    throw new UsageError(`${file} is not valid JSON (expected a keyscan baseline or a gitleaks JSON report)`);
+  }
+  if (Array.isArray(data)) {
+    const report = gitleaksReport.safeParse(data);
+    if (!report.success) throw new UsageError(`${file} is not a gitleaks JSON report (each finding needs File, RuleID and StartLine)`);
+    return { kind: "gitleaks", entries: report.data };
   }
   const result = baselineSchema.safeParse(data);
-  if (!result.success) throw new UsageError(`${file} is not a keyscan baseline (version 1)`);
-  return result.data;
+  if (!result.success) throw new UsageError(`${file} is not a keyscan baseline (version 1) or a gitleaks JSON report`);
+  return { kind: "keyscan", baseline: result.data };
 }
 
-/** Fingerprints listed in a .keyscanignore file: one a line, `#` starts a comment. */
-export function parseIgnoreFile(text: string): Set<string> {
-  const fingerprints = new Set<string>();
+/** A keyscan baseline, for `keyscan baseline --prune` to update. */
+export function readBaseline(file: string): Baseline {
+  const read = readAnyBaseline(file);
+  if (read.kind !== "keyscan") throw new UsageError(`${file} is a gitleaks report: keyscan baseline --prune updates only a keyscan baseline`);
+  return read.baseline;
+}
+
+/** What a .keyscanignore file lists: fingerprints, and path globs (relative to the repository root). */
+export interface IgnoreList {
+  fingerprints: Set<string>;
+  paths: string[];
+}
+
+const FINGERPRINT = /^[0-9a-f]+$/;
+
+/**
+ * A .keyscanignore file: one entry a line, `#` starts a comment. A line of hex digits is a fingerprint;
+ * any other line is a path glob, as in `[allow] paths` (a file whose whole name is hex digits can be
+ * written `./name`).
+ */
+export function parseIgnoreFile(text: string): IgnoreList {
+  const list: IgnoreList = { fingerprints: new Set(), paths: [] };
   for (const raw of text.split("\n")) {
     const entry = raw.replace(/#.*/, "").trim();
-    if (entry) fingerprints.add(entry);
+    if (!entry) continue;
+    if (FINGERPRINT.test(entry)) list.fingerprints.add(entry);
+    else list.paths.push(entry.replace(/^\.\//, ""));
   }
-  return fingerprints;
+  return list;
 }
 
 export function dropKnown(findings: Finding[], known: ReadonlySet<string>): Finding[] {

@@ -1,5 +1,5 @@
 // `keyscan migrate gitleaks`: a .gitleaks.toml turned into a keyscan.toml, saying what could not come along.
-// Also reads .gitleaksignore, so findings a team already ignored stay ignored.
+// Also reads .gitleaksignore and gitleaks' JSON reports (as a baseline), so findings a team already ignored stay ignored.
 import * as z from "zod/mini";
 import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile } from "../engine/rules.js";
 import { type AllowListDef, type RegexRuleDef, stringList } from "../engine/schema.js";
@@ -373,6 +373,33 @@ export function gitleaksIgnored(finding: Finding, entries: readonly GitleaksIgno
       entry.line === finding.line &&
       (entry.commit === undefined || entry.commit === finding.commit?.sha) &&
       (entry.ruleId === finding.ruleId || keyscanIdsFor(entry.ruleId).includes(finding.ruleId)),
+  );
+}
+
+// ---- a gitleaks JSON report as a baseline ----
+
+/** The fields of a finding in gitleaks' JSON report (`--report-format json`) that a baseline needs. */
+const gitleaksReportEntry = z.object({
+  File: z.string(),
+  RuleID: z.string(),
+  StartLine: z.number(),
+  Secret: z.optional(z.string()),
+});
+
+export const gitleaksReport = z.array(gitleaksReportEntry);
+export type GitleaksReportEntry = z.infer<typeof gitleaksReportEntry>;
+
+/**
+ * True when a gitleaks report lists this finding: the same file (relative to the repository root), and
+ * either the same secret (a report written without --redact) or a gitleaks rule that maps to this
+ * keyscan rule, on the same line.
+ */
+export function gitleaksReported(finding: Finding, entries: readonly GitleaksReportEntry[]): boolean {
+  return entries.some(
+    (entry) =>
+      entry.File.replace(/^\.\//, "") === finding.path &&
+      (entry.Secret === finding.secret ||
+        (entry.StartLine === finding.line && (entry.RuleID === finding.ruleId || keyscanIdsFor(entry.RuleID).includes(finding.ruleId)))),
   );
 }
 

@@ -1,14 +1,16 @@
 // The reporters, by format name.
 import type { ReportInput } from "./common.js";
+import { renderCsv } from "./csv.js";
 import { renderGithub } from "./github.js";
 import { renderJson } from "./json.js";
+import { renderJunit } from "./junit.js";
 import { renderSarif } from "./sarif.js";
 import { renderText } from "./text.js";
 
 export type { ReportInput } from "./common.js";
 export { redactFinding, redactSecret } from "./redact.js";
 
-export const reportFormats = ["text", "json", "sarif", "github"] as const;
+export const reportFormats = ["text", "json", "sarif", "github", "junit", "csv"] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 
 const renderers: Record<ReportFormat, (input: ReportInput) => string> = {
@@ -16,6 +18,8 @@ const renderers: Record<ReportFormat, (input: ReportInput) => string> = {
   json: renderJson,
   sarif: renderSarif,
   github: renderGithub,
+  junit: renderJunit,
+  csv: renderCsv,
 };
 
 export function isReportFormat(name: string): name is ReportFormat {

@@ -13,7 +13,7 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 function decode(raw: string, where: string): string {
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(raw)) throw new Error(`control character in ${where}`);
   if (/[<]/.test(raw)) throw new Error(`bare '<' in ${where}`);
-  return raw.replace(/&([a-z]+);|&/g, (whole, name: string | undefined) => {
+  return raw.replace(/&([a-z]+);|&/g, (_whole, name: string | undefined) => {
     const value = name ? ENTITIES[name] : undefined;
     if (value === undefined) throw new Error(`bare '&' or unknown entity in ${where}`);
     return value;

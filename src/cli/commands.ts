@@ -3,9 +3,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
+import picomatch from "picomatch";
 import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
-import picomatch from "picomatch";
 import {
   BASELINE_FILE,
   dropKnown,

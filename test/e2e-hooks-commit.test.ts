@@ -1,58 +1,19 @@
 // End-to-end: real `git commit` through each pre-commit route — a plain git hook, husky 9 (its real
-// `husky init`), and husky + lint-staged — in throw-away Node projects whose node_modules hold keyscan,
-// husky and lint-staged as an `npm install --save-dev` would put them there.
+// `husky init`), and husky + lint-staged — in throw-away Node projects (helpers/node-project.ts).
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { HOOK_MARKER } from "../src/hooks/install.js";
 import { CLI, cliEnv, runCli } from "./helpers/cli.js";
 import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
+import { identity, makeNodeProject, npx } from "./helpers/node-project.js";
 
 const repo = useTempRepos();
-const modules = fileURLToPath(new URL("../node_modules", import.meta.url));
 let seed = 900;
 const key = (): string => openaiProjectKey(seed++);
-
-/** An identity for git and for lint-staged's own git calls (its backup stash is a commit). */
-const identity = {
-  GIT_AUTHOR_NAME: "T",
-  GIT_AUTHOR_EMAIL: "t@example.com",
-  GIT_COMMITTER_NAME: "T",
-  GIT_COMMITTER_EMAIL: "t@example.com",
-};
-
-/**
- * A Node project in a new repository: package.json (its `npm test` marks that it ran), and in
- * node_modules husky, lint-staged and, unless `keyscan: false`, keyscan with its bin.
- */
-function nodeProject(options: { keyscan?: boolean; packageJson?: Record<string, unknown> } = {}): TempRepo {
-  const dir = repo();
-  const packageJson = { name: "consumer", version: "1.0.0", scripts: { test: "echo chained-hook-ran" }, ...options.packageJson };
-  dir.write("package.json", `${JSON.stringify(packageJson, null, 2)}\n`);
-  dir.write(".gitignore", "node_modules/\n");
-  const bin = join(dir.dir, "node_modules", ".bin");
-  mkdirSync(bin, { recursive: true });
-  for (const [name, binPath] of [["husky", "bin.js"], ["lint-staged", "bin/lint-staged.js"]] as const) {
-    symlinkSync(join(modules, name), join(dir.dir, "node_modules", name));
-    symlinkSync(join("..", name, binPath), join(bin, name));
-  }
-  if (options.keyscan !== false) {
-    writeFileSync(join(bin, "keyscan"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-    chmodSync(join(bin, "keyscan"), 0o755);
-  }
-  dir.add("package.json", ".gitignore");
-  dir.commit({ message: "project" });
-  return dir;
-}
-
-/** Runs a program from the project's node_modules/.bin, as `npx <name>` would. */
-function npx(dir: TempRepo, name: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(join(dir.dir, "node_modules", ".bin", name), args, { cwd: dir.dir, env: cliEnv(identity), encoding: "utf8" });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+const nodeProject = (options: Parameters<typeof makeNodeProject>[1] = {}): TempRepo => makeNodeProject(repo(), options);
 
 function commit(dir: TempRepo): { code: number; output: string } {
   const result = spawnSync("git", ["commit", "-m", "change"], { cwd: dir.dir, env: cliEnv(identity), encoding: "utf8" });

@@ -1,10 +1,15 @@
 // End-to-end: real `git push` to a real bare remote through the hook `keyscan install --pre-push` writes.
 // Each push either lands (the remote's ref moves) or is refused by keyscan (the remote's ref stays).
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { cliEnv, runCli } from "./helpers/cli.js";
-import { type TempRepo, tempRepo } from "./helpers/git-repo.js";
+import { type TempRepo, tempRepo, useTempRepos } from "./helpers/git-repo.js";
+import { makeNodeProject, npx } from "./helpers/node-project.js";
+
+const repo = useTempRepos();
 
 describe("keyscan install --pre-push, through real pushes", () => {
   let remote: TempRepo;
@@ -145,5 +150,32 @@ describe("keyscan install --pre-push, through real pushes", () => {
     expect(onRemote("refs/tags/v2")).toBe("");
     expect(onRemote("refs/tags/v2-light")).toBe("");
     clone.git("checkout", "-q", "main");
+  });
+});
+
+describe("keyscan install --pre-push under husky 9", () => {
+  it("writes .husky/pre-push, which gets git's standard input and blocks a push adding a key", () => {
+    const remote = repo(false);
+    remote.git("init", "-q", "--bare", "-b", "main");
+    const project = makeNodeProject(repo());
+    project.git("remote", "add", "origin", remote.dir);
+    expect(npx(project, "husky", "init").code).toBe(0);
+    const install = npx(project, "keyscan", "install", "--pre-push");
+    expect(install.stdout).toContain(".husky/pre-push");
+    expect(readFileSync(join(project.dir, ".husky", "pre-push"), "utf8")).toContain('\nkeyscan pre-push "$@"\n');
+
+    const push = () => spawnSync("git", ["push", "origin", "main"], { cwd: project.dir, env: cliEnv(), encoding: "utf8" });
+    project.write("leak.env", `KEY=${openaiProjectKey(899)}\n`);
+    project.add("leak.env");
+    project.git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--no-verify", "-m", "leak");
+    const blocked = push();
+    expect(blocked.status, blocked.stderr).not.toBe(0);
+    expect(blocked.stdout + blocked.stderr).toContain("leak.env");
+    expect(blocked.stdout + blocked.stderr).toContain("Push blocked");
+
+    project.git("reset", "-q", "--hard", "HEAD~1");
+    const landed = push();
+    expect(landed.status, landed.stderr).toBe(0);
+    expect(spawnSync("git", ["rev-parse", "main"], { cwd: remote.dir, encoding: "utf8" }).stdout.trim()).toBe(project.git("rev-parse", "HEAD").trim());
   });
 });

@@ -67,17 +67,21 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
  */
 async function stagedPathspecs(root: string, cwd: string, paths: readonly string[]): Promise<string[]> {
   const pathspecs: string[] = [];
+  let wholeIndex = false;
   for (const path of paths) {
     const fromRoot = relativeToRoot(root, resolve(cwd, path));
     if (fromRoot === undefined) throw new UsageError(`staged: ${path} is outside the repository ${root}`);
-    if (fromRoot === "") return [];
+    if (fromRoot === "") {
+      wholeIndex = true;
+      continue;
+    }
     const pathspec = `:(literal)${fromRoot}`;
     if (!existsSync(join(root, fromRoot)) && splitNul(await git(["ls-files", "-z", "--cached", "--", pathspec], { cwd: root })).length === 0) {
       throw new UsageError(`staged: ${path} is neither in the working tree nor in the index`);
     }
     pathspecs.push(pathspec);
   }
-  return pathspecs;
+  return wholeIndex ? [] : pathspecs;
 }
 
 /** The path from the root, with "/" separators; undefined outside it. A symlinked folder is followed once. */

@@ -96,9 +96,11 @@ describe("action.yml", () => {
 describe(".pre-commit-hooks.yaml", () => {
   const hooks = parse(readFileSync(".pre-commit-hooks.yaml", "utf8")) as Record<string, unknown>[];
 
+  // Stage names that pre-commit before 3.2 (Debian 12's 3.0.4) accepts; e2e-hooks-pre-commit-framework runs them.
   it("offers keyscan staged at pre-commit and keyscan pre-push at pre-push", () => {
     expect(hooks).toHaveLength(2);
-    expect(hooks[0]).toMatchObject({ id: "keyscan", language: "node", entry: "keyscan staged", pass_filenames: false, always_run: true, stages: ["pre-commit"] });
-    expect(hooks[1]).toMatchObject({ id: "keyscan-pre-push", language: "node", entry: "keyscan pre-push", pass_filenames: false, stages: ["pre-push"] });
+    const common = { language: "node", pass_filenames: false, always_run: true, minimum_pre_commit_version: "2.14.0" };
+    expect(hooks[0]).toMatchObject({ ...common, id: "keyscan", entry: "keyscan staged", stages: ["commit"] });
+    expect(hooks[1]).toMatchObject({ ...common, id: "keyscan-pre-push", entry: "keyscan pre-push", stages: ["push"] });
   });
 });

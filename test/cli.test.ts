@@ -295,7 +295,8 @@ describe("keyscan rules", () => {
 it("runs from the packed tarball, installed with no network", () => {
   const work = mkdtempSync(join(tmpdir(), "keyscan-pack-"));
   const root = new URL("..", import.meta.url).pathname;
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, encoding: "utf8" }).trim();
+  // --ignore-scripts: the prepack build would rewrite dist/ while other test files run it; globalSetup built it.
+  const tarball = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", work], { cwd: root, encoding: "utf8" }).trim();
   const project = join(work, "project");
   execFileSync("mkdir", ["-p", project]);
   writeFileSync(join(project, "package.json"), '{"name":"consumer","version":"1.0.0"}');

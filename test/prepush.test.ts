@@ -85,7 +85,11 @@ describe("prePushRanges with a real push", () => {
 describe("preCommitFrameworkRanges", () => {
   it("reads the range the pre-commit framework passes in the environment", () => {
     expect(preCommitFrameworkRanges({ PRE_COMMIT_FROM_REF: "a", PRE_COMMIT_TO_REF: "b" })).toEqual(["a..b"]);
-    expect(preCommitFrameworkRanges({ PRE_COMMIT_SOURCE: "a", PRE_COMMIT_ORIGIN: "b" })).toEqual(["a..b"]);
+    expect(preCommitFrameworkRanges({ PRE_COMMIT_LOCAL_BRANCH: "refs/heads/x", PRE_COMMIT_REMOTE_NAME: "up" })).toEqual([
+      "refs/heads/x",
+      "--not",
+      "--remotes=up",
+    ]);
     expect(preCommitFrameworkRanges({ PRE_COMMIT_TO_REF: "b" })).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // apply the suppressions that need the whole result, report, and answer an exit code.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import picomatch from "picomatch";
 import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
@@ -163,7 +163,10 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
 }
 
 function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem> {
-  if (mode === "staged") return stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize });
+  if (mode === "staged") {
+    requireRepository(setup.root, "staged");
+    return stagedItems({ cwd: setup.cwd, maxFileSize: setup.maxFileSize, paths: args });
+  }
   if (args.length === 1 && args[0] === "-") return stdinItems();
   return workingTreeFiles({
     cwd: setup.cwd,
@@ -285,17 +288,18 @@ export async function runBaseline(args: string[], flags: ScanFlags & { history?:
 export async function runInstall(flags: { prePush?: boolean }): Promise<number> {
   const root = requireRepository(await repoRoot(process.cwd()), "install");
   const hooksDir = await hooksDirectory(root);
-  const localBin = join(root, "node_modules", ".bin", "keyscan");
-  const keyscan = existsSync(localBin)
-    ? "npx --no-install keyscan"
-    : `"${process.execPath}" "${process.argv[1] ?? "keyscan"}"`;
+  const fallback = `"${process.execPath}" "${process.argv[1] ?? "keyscan"}"`;
   const hookName = flags.prePush ? "pre-push" : "pre-commit";
-  const command = flags.prePush ? `${keyscan} pre-push "$@"` : `${keyscan} staged`;
-  const result = installHook({ root, hooksDir, command, hookName });
+  const result = installHook({ root, hooksDir, hookName, fallback });
   const kept = result.keptAs ? ` (the existing hook was kept as ${result.keptAs} and runs after keyscan)` : "";
   const said =
     result.action === "unchanged" ? `already installed in ${result.file}` : `${result.action} ${result.file}${kept}`;
   process.stdout.write(`keyscan: ${hookName} hook ${said}\n`);
+  if (result.notPortable) {
+    process.stderr.write(
+      `keyscan: warning: ${relative(root, result.file)} starts keyscan by an absolute path that other clones of this repository do not have; to make it portable, run \`npm install --save-dev keyscan-cli\` and change that line to \`${result.notPortable.portableLine}\`\n`,
+    );
+  }
   return 0;
 }
 
@@ -311,8 +315,19 @@ export async function runPrePush(remote: string | undefined, flags: ScanFlags): 
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     revs = await prePushRanges(Buffer.concat(chunks).toString("utf8"), remote ?? "origin", root);
   }
-  return revs.length === 0 ? 0 : runScan("history", revs, flags);
+  if (revs.length === 0) return 0;
+  const code = await runScan("history", revs, flags);
+  if (code !== 0) process.stderr.write(PUSH_BLOCKED);
+  return code;
 }
+
+const PUSH_BLOCKED = `
+Push blocked: a commit being pushed adds a secret (even if a later commit removes it, the history keeps it).
+To go on, do one of:
+  - rewrite the commits without the key (\`git rebase -i\`, or \`git commit --amend\` for the last one), then push again;
+  - if it is a false positive, add its fingerprint (printed above) to .keyscanignore;
+  - bypass the check for this one push with \`git push --no-verify\`.
+`;
 
 /**
  * Where git runs hooks from: the user's core.hooksPath (relative to the repository root) or

@@ -49,7 +49,8 @@ export function buildProgram(): Command {
 
   scanOptions(program.command("staged"))
     .description("scan what is staged for commit; only added or changed lines count")
-    .action(async (flags: ScanFlags) => setExit(await runScan("staged", [], flags)));
+    .argument("[paths...]", "only these staged files or folders (lint-staged passes its list)")
+    .action(async (paths: string[], flags: ScanFlags) => setExit(await runScan("staged", paths, flags)));
 
   scanOptions(program.command("history"))
     .description("scan git history (default: all refs), e.g. keyscan history origin/main..HEAD")

@@ -12,9 +12,12 @@ export interface InstallPlan {
   root: string;
   /** Where git looks for hooks (`git rev-parse --git-path hooks`), absolute. */
   hooksDir: string;
-  /** The shell command the hook runs, e.g. `npx --no-install keyscan staged`. */
-  command: string;
   hookName?: "pre-commit" | "pre-push";
+  /**
+   * How to start keyscan when the repository has none in node_modules/.bin (a checkout, a global
+   * install): an absolute invocation, e.g. `"/usr/bin/node" "/src/keyscan/dist/cli.cjs"`.
+   */
+  fallback: string;
 }
 
 export interface InstallResult {
@@ -22,13 +25,33 @@ export interface InstallResult {
   action: "created" | "chained" | "unchanged";
   /** Where an existing hook was moved to before chaining, when it was. */
   keptAs?: string;
+  /**
+   * Set when the hook written starts keyscan by an absolute path and lives in the work tree (.husky, a
+   * committed core.hooksPath), so other clones get a hook that fails: the line that would work everywhere.
+   */
+  notPortable?: { portableLine: string };
 }
 
 export function installHook(plan: InstallPlan): InstallResult {
   const hookName = plan.hookName ?? "pre-commit";
-  const huskyDir = join(plan.root, ".husky");
-  if (usesHusky(plan.root, plan.hooksDir)) return installHuskyHook(join(huskyDir, hookName), plan.command);
-  return installGitHook(plan.hooksDir, hookName, plan.command);
+  const husky = usesHusky(plan.root, plan.hooksDir);
+  const local = existsSync(join(plan.root, "node_modules", ".bin", "keyscan"));
+  // husky 9 puts node_modules/.bin on PATH; git runs a plain hook from the work tree's root.
+  const portable = husky ? "keyscan" : "node_modules/.bin/keyscan";
+  const args = hookName === "pre-push" ? 'pre-push "$@"' : "staged";
+  const command = `${local ? portable : plan.fallback} ${args}`;
+  const result = husky
+    ? installHuskyHook(join(plan.root, ".husky", hookName), command)
+    : installGitHook(plan.hooksDir, hookName, command);
+  const shared = isInsideWorkTree(plan.root, result.file);
+  return !local && shared && result.action !== "unchanged" ? { ...result, notPortable: { portableLine: `${portable} ${args}` } } : result;
+}
+
+/** True for a file in the work tree (committed and shared), false for one under .git or outside. */
+function isInsideWorkTree(root: string, file: string): boolean {
+  const fromRoot = relative(root, file);
+  const top = fromRoot.split(/[\\/]/)[0];
+  return !isAbsolute(fromRoot) && top !== ".." && top !== ".git";
 }
 
 /** husky 9 points core.hooksPath at .husky/_; a .husky folder alone also says the project uses it. */

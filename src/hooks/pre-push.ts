@@ -25,14 +25,17 @@ export async function prePushRanges(stdinText: string, remote: string, repoCwd: 
 }
 
 /**
- * The range when the pre-commit framework runs the hook: it reads git's stdin itself and passes the
- * range in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF (older versions: PRE_COMMIT_SOURCE / PRE_COMMIT_ORIGIN).
- * Undefined when those are not set.
+ * What to scan when the pre-commit framework runs the hook. It reads git's standard input itself and
+ * passes the first pushed ref on: PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF (pre-commit >= 2.2), or, for a
+ * branch whose history reaches a root commit no remote has (the first push of a repository), no range
+ * but PRE_COMMIT_LOCAL_BRANCH and PRE_COMMIT_REMOTE_NAME (>= 2.14): then the commits on no branch of
+ * that remote. Undefined outside the framework.
  */
 export function preCommitFrameworkRanges(env: NodeJS.ProcessEnv): string[] | undefined {
-  const from = env.PRE_COMMIT_FROM_REF ?? env.PRE_COMMIT_SOURCE;
-  const to = env.PRE_COMMIT_TO_REF ?? env.PRE_COMMIT_ORIGIN;
-  return from && to ? [`${from}..${to}`] : undefined;
+  const { PRE_COMMIT_FROM_REF: from, PRE_COMMIT_TO_REF: to, PRE_COMMIT_LOCAL_BRANCH: local, PRE_COMMIT_REMOTE_NAME: remote } = env;
+  if (from && to) return [`${from}..${to}`];
+  if (local && remote) return [local, "--not", `--remotes=${remote}`];
+  return undefined;
 }
 
 async function hasCommit(sha: string, cwd: string): Promise<boolean> {

@@ -106,7 +106,8 @@ function blockedMessage(count: number, c: Colors): string[] {
     c.bold(c.red(`Commit blocked: ${count === 1 ? "a secret was" : `${count} secrets were`} found in the staged changes.`)),
     "To go on, do one of:",
     "  - remove the key from the file (load it from the environment instead) and `git add` the file again;",
-    "  - if it is a false positive, add a `keyscan:allow` comment on that line and `git add` it again;",
+    "  - if it is a false positive, add a `keyscan:allow` comment on that line and `git add` it again,",
+    "    or add its fingerprint to .keyscanignore;",
     "  - bypass the check for this one commit with `git commit --no-verify`.",
   ];
 }

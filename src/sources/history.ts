@@ -159,7 +159,9 @@ async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGene
     "--encoding=UTF-8",
     `--format=${COMMIT_MARK}%H%x00%an%x00%ae%x00%aI`,
     ...(options.since !== undefined ? [`--since=${options.since}`] : []),
-    ...(options.revs && options.revs.length > 0 ? ["--end-of-options", ...options.revs] : ["--all"]),
+    // No --end-of-options before the revisions: it would turn the selectors pre-push passes (--not,
+    // --remotes=…) into bad revisions. scanHistory has already refused every other argument starting with "-".
+    ...(options.revs && options.revs.length > 0 ? options.revs : ["--all"]),
     "--",
   ];
   const parser = new LogParser(stats);

@@ -3,6 +3,8 @@
 //
 // Paths come from `diff --raw -z` (never quoted); the patch (`-U0`) is used only for its hunks, matched
 // to the raw entries by position: both list the same files in the same order, one "diff --git" each.
+import { existsSync, realpathSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { SourceItem } from "../types.js";
 import { CatFile } from "./cat-file.js";
@@ -28,15 +30,18 @@ const DIFF_OPTIONS = [
 export interface StagedOptions {
   cwd: string;
   maxFileSize: number;
+  /** Limit the scan to these files or folders (absolute, or relative to cwd), as lint-staged passes them. */
+  paths?: readonly string[];
 }
 
 export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
   const root = await repoRoot(options.cwd);
   if (!root) throw new UsageError(`keyscan staged needs a git repository: ${options.cwd} is not one`);
-  const raw = await git(["diff", ...DIFF_OPTIONS, "--raw", "-z", "--no-abbrev"], { cwd: root });
+  const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
+  const raw = await git(["diff", ...DIFF_OPTIONS, "--raw", "-z", "--no-abbrev", "--", ...pathspecs], { cwd: root });
   const entries = parseRawEntries(splitNul(raw));
   if (entries.length === 0) return;
-  const patch = await git(["diff", ...DIFF_OPTIONS, "-U0", "--inter-hunk-context=0", "--no-color"], { cwd: root });
+  const patch = await git(["diff", ...DIFF_OPTIONS, "-U0", "--inter-hunk-context=0", "--no-color", "--", ...pathspecs], { cwd: root });
   const added = addedLines(patch);
   if (added.length !== entries.length) {
     throw new Error(`git diff listed ${entries.length} staged files but its patch has ${added.length}`);
@@ -53,6 +58,39 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
   } finally {
     catFile.close();
   }
+}
+
+/**
+ * The paths a staged scan is limited to, as literal pathspecs from the repository root (no glob: a
+ * file may be named `*.js`). A path outside the repository, or in neither the work tree nor the index
+ * (a typo), is a usage error. No paths, or the root itself: the whole index.
+ */
+async function stagedPathspecs(root: string, cwd: string, paths: readonly string[]): Promise<string[]> {
+  const pathspecs: string[] = [];
+  let wholeIndex = false;
+  for (const path of paths) {
+    const fromRoot = relativeToRoot(root, resolve(cwd, path));
+    if (fromRoot === undefined) throw new UsageError(`staged: ${path} is outside the repository ${root}`);
+    if (fromRoot === "") {
+      wholeIndex = true;
+      continue;
+    }
+    const pathspec = `:(literal)${fromRoot}`;
+    if (!existsSync(join(root, fromRoot)) && splitNul(await git(["ls-files", "-z", "--cached", "--", pathspec], { cwd: root })).length === 0) {
+      throw new UsageError(`staged: ${path} is neither in the working tree nor in the index`);
+    }
+    pathspecs.push(pathspec);
+  }
+  return wholeIndex ? [] : pathspecs;
+}
+
+/** The path from the root, with "/" separators; undefined outside it. A symlinked folder is followed once. */
+function relativeToRoot(root: string, absolute: string): string | undefined {
+  for (const candidate of existsSync(absolute) ? [absolute, realpathSync(absolute)] : [absolute]) {
+    const fromRoot = relative(root, candidate);
+    if (!isAbsolute(fromRoot) && fromRoot.split(sep)[0] !== "..") return fromRoot.split(sep).join("/");
+  }
+  return undefined;
 }
 
 /** One staged file's index content, or why it was skipped; undefined when no line of it can report. */

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
+import { type Config, emptyConfig, findConfig, isInside, loadConfig, userConfigFile, withoutVerifySettings } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "../filters/baseline.js";
 import { gitleaksIgnored, parseGitleaksIgnore } from "../migrate/gitleaks.js";
@@ -67,13 +67,30 @@ async function setUp(flags: ScanFlags, scanRoot: string): Promise<Setup> {
   return { cwd, root, config, context: built, maxFileSize: parseSize(flags.maxFileSize) };
 }
 
+/**
+ * The config in force. One the user named (--config, else KEYSCAN_CONFIG) is trusted whole; one found in
+ * the scanned tree is the repository's, which may not say where keys are sent (withoutVerifySettings).
+ * The user's own config (userConfigFile), when it lies outside the scanned tree, adds its [verify.endpoints].
+ */
 function readConfig(explicit: string | undefined, scanRoot: string, root: string | undefined): Config {
-  if (explicit) {
-    if (!existsSync(explicit)) throw new UsageError(`--config: ${explicit} does not exist`);
-    return loadConfig(explicit);
+  const named = explicit ?? (process.env.KEYSCAN_CONFIG || undefined);
+  let config: Config;
+  if (named) {
+    const flag = explicit ? "--config" : "KEYSCAN_CONFIG";
+    if (!existsSync(named)) throw new UsageError(`${flag}: ${neutralize(named)} does not exist`);
+    config = loadConfig(named);
+  } else {
+    const found = findConfig(scanRoot, root);
+    const kept = withoutVerifySettings(found ? loadConfig(found) : emptyConfig());
+    if (kept.refused) process.stderr.write(`keyscan: warning: ${neutralize(kept.refused)}\n`);
+    config = kept.config;
   }
-  const found = findConfig(scanRoot, root);
-  return found ? loadConfig(found) : emptyConfig();
+  const userFile = userConfigFile();
+  const scanned = [scanRoot, ...(root ? [root] : [])];
+  if (existsSync(userFile) && !scanned.some((folder) => isInside(userFile, folder))) {
+    config = { ...config, verifyEndpoints: { ...loadConfig(userFile).verifyEndpoints, ...config.verifyEndpoints } };
+  }
+  return config;
 }
 
 /** True when a working-tree scan names a folder (or nothing: the current one), so it may be big enough for the workers. */

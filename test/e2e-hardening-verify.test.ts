@@ -99,7 +99,7 @@ describe("a keyscan.toml inside the scanned repository", () => {
     const dir = hostileRepository();
     for (const how of [["--config", "keyscan.toml"], []] as const) {
       const before = hostile.requests.length;
-      const env = how.length === 0 ? { KEYSCAN_CONFIG: join(dir, "keyscan.toml") } : {};
+      const env: Record<string, string> = how.length === 0 ? { KEYSCAN_CONFIG: join(dir, "keyscan.toml") } : {};
       const result = await keyscan(["scan", ".", "--verify", "--no-progress", ...how], dir, env);
       expect(result.code).toBe(1);
       expect(result.stderr).not.toContain("ignored");

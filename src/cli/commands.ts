@@ -210,7 +210,14 @@ function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Fi
   if (flags.baseline) for (const entry of readBaseline(flags.baseline).findings) known.add(entry.fingerprint);
   const gitleaksFile = join(top, ".gitleaksignore");
   const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readFileSync(gitleaksFile, "utf8")) : [];
-  const kept = dropKnown(findings, known);
+  const legacy: string[] = [];
+  const kept = dropKnown(findings, known, (entry, finding) => legacy.push(`${entry} -> ${finding.fingerprint} (${finding.path})`));
+  if (legacy.length > 0) {
+    process.stderr.write(
+      `keyscan: warning: ${legacy.length} .keyscanignore or baseline entr${legacy.length === 1 ? "y is" : "ies are"} the old, guessable fingerprint of a weak secret (still honoured); ` +
+        `replace ${neutralize(legacy.join(", "))}, or run keyscan baseline again\n`,
+    );
+  }
   return gitleaksEntries.length === 0 ? kept : kept.filter((finding) => !gitleaksIgnored(finding, gitleaksEntries));
 }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod/mini";
 import { UsageError } from "../errors.js";
+import { legacyFingerprint } from "../run/fingerprint.js";
 import type { Finding } from "../types.js";
 
 export const BASELINE_FILE = ".keyscan-baseline.json";
@@ -62,8 +63,24 @@ export function parseIgnoreFile(text: string): Set<string> {
   return fingerprints;
 }
 
-export function dropKnown(findings: Finding[], known: ReadonlySet<string>): Finding[] {
-  return known.size === 0 ? findings : findings.filter((finding) => !known.has(finding.fingerprint));
+/**
+ * The findings whose fingerprint is not in `known`. An entry written before guessable secrets got a slow
+ * fingerprint (legacyFingerprint) still suppresses its finding, and is handed to `onLegacy` so the user
+ * can be told to replace it: such an entry lets anyone who reads it test guesses at the password.
+ */
+export function dropKnown(
+  findings: Finding[],
+  known: ReadonlySet<string>,
+  onLegacy: (entry: string, finding: Finding) => void = () => {},
+): Finding[] {
+  if (known.size === 0) return findings;
+  return findings.filter((finding) => {
+    if (known.has(finding.fingerprint)) return false;
+    const legacy = legacyFingerprint(finding.ruleId, finding.path, finding.secret);
+    if (legacy === finding.fingerprint || !known.has(legacy)) return true;
+    onLegacy(legacy, finding);
+    return false;
+  });
 }
 
 function compare(a: string, b: string): number {

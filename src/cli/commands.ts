@@ -1,6 +1,6 @@
 // What each command does, once the arguments are parsed: choose the source, run the pipeline,
 // apply the suppressions that need the whole result, report, and answer an exit code.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Config, emptyConfig, findConfig, isInside, loadConfig, userConfigFile, withoutVerifySettings } from "../config/load.js";
@@ -12,6 +12,7 @@ import { installHook } from "../hooks/install.js";
 import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
 import { render } from "../report/index.js";
+import { readSmallFile } from "../read-file.js";
 import { parseSize } from "../size.js";
 import { workingTreeFiles } from "../sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
@@ -206,10 +207,10 @@ function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Fi
   const top = setup.root ?? setup.cwd;
   const known = new Set<string>();
   const ignoreFile = join(top, IGNORE_FILE);
-  if (existsSync(ignoreFile)) for (const entry of parseIgnoreFile(readFileSync(ignoreFile, "utf8"))) known.add(entry);
+  if (existsSync(ignoreFile)) for (const entry of parseIgnoreFile(readSmallFile(ignoreFile, "ignore file"))) known.add(entry);
   if (flags.baseline) for (const entry of readBaseline(flags.baseline).findings) known.add(entry.fingerprint);
   const gitleaksFile = join(top, ".gitleaksignore");
-  const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readFileSync(gitleaksFile, "utf8")) : [];
+  const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readSmallFile(gitleaksFile, "ignore file")) : [];
   const legacy: string[] = [];
   const kept = dropKnown(findings, known, (entry, finding) => legacy.push(`${entry} -> ${finding.fingerprint} (${finding.path})`));
   if (legacy.length > 0) {
@@ -264,7 +265,8 @@ export async function runBaseline(args: string[], flags: ScanFlags & { history?:
     const dropped = existing.findings.length - baseline.findings.length;
     process.stderr.write(`keyscan: pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found from ${file}\n`);
   }
-  writeFileAtomic(file, serializeBaseline(baseline));
+  // The default path is the repository's: a committed symlink there must not redirect the write (-o is the user's own choice).
+  writeFileAtomic(file, serializeBaseline(baseline), undefined, flags.output ? undefined : (setup.root ?? setup.cwd));
   process.stderr.write(`keyscan: wrote ${baseline.findings.length} finding(s) to ${file}\n`);
   return 0;
 }

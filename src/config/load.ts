@@ -16,7 +16,7 @@ export const configSchema = z.strictObject({
   disable: stringList(),
   /** Global allow list: paths (picomatch globs, relative to the repository root), regexes and stopwords. */
   allow: z.optional(allowListSchema),
-  /** Custom rules, in the same schema as rules/*.toml; a default rule's id may not be reused (disable it instead). */
+  /** Custom rules, in the same schema as rules/*.toml; one with a default rule's id replaces it only if `disable` lists that id. */
   rule: z._default(z.array(z.unknown()), []),
   verify: z.optional(z.strictObject({ endpoints: z._default(z.record(z.string(), z.string()), {}) })),
 });

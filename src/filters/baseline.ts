@@ -1,9 +1,9 @@
 // Suppression by fingerprint: the baseline file (`keyscan baseline`, `--baseline`) and .keyscanignore.
 // Both hold fingerprints (hashes of rule id, path and secret), never secrets and never line numbers,
 // so they survive line moves, rebases and squashes and do not churn.
-import { readFileSync } from "node:fs";
 import * as z from "zod/mini";
 import { UsageError } from "../errors.js";
+import { readSmallFile } from "../read-file.js";
 import { legacyFingerprint } from "../run/fingerprint.js";
 import type { Finding } from "../types.js";
 
@@ -15,6 +15,9 @@ const baselineSchema = z.object({
   tool: z.string(),
   findings: z.array(z.strictObject({ fingerprint: z.string(), ruleId: z.string(), path: z.string() })),
 });
+
+/** A baseline entry is about 100 bytes: this holds some 600,000 of them. */
+const MAX_BASELINE = 64 * 1024 * 1024;
 
 export type Baseline = z.infer<typeof baselineSchema>;
 
@@ -36,12 +39,7 @@ export function serializeBaseline(baseline: Baseline): string {
 }
 
 export function readBaseline(file: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new UsageError(`cannot read baseline file ${file}`);
-  }
+  const text = readSmallFile(file, "baseline file", { limit: MAX_BASELINE });
   let data: unknown;
   try {
     data = JSON.parse(text);

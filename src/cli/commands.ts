@@ -2,10 +2,11 @@
 // apply the suppressions that need the whole result, report, and answer an exit code.
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { type Config, emptyConfig, findConfig, isInside, loadConfig, userConfigFile, withoutVerifySettings } from "../config/load.js";
 import { UsageError } from "../errors.js";
-import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "../filters/baseline.js";
+import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline, updateBaseline } from "../filters/baseline.js";
+import { withLock } from "../lock-file.js";
 import { gitleaksIgnored, parseGitleaksIgnore } from "../migrate/gitleaks.js";
 import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
 import { installHook } from "../hooks/install.js";
@@ -249,25 +250,30 @@ function parseExitCode(text: string): number {
 }
 
 /**
- * `keyscan baseline [PATH...]` (or `--history [REV...]`): writes the current findings' fingerprints.
- * `--prune` keeps only the existing entries that are still found, and adds none.
+ * `keyscan baseline [PATH...]` (or `--history [REV...]`): adds the current findings' fingerprints to the
+ * baseline and keeps its other entries. `--prune` instead drops the entries under the scanned paths that
+ * are no longer found, and adds none. The baseline is read, merged and written under a lock file, so two
+ * runs at once both land.
  */
 export async function runBaseline(args: string[], flags: ScanFlags & { history?: boolean; prune?: boolean }): Promise<number> {
   const mode = flags.history ? "history" : "scan";
   const setup = await setUp(flags, mode === "scan" ? scanRootOf(args) : process.cwd());
-  const file = flags.output ?? join(setup.root ?? setup.cwd, BASELINE_FILE);
+  const top = setup.root ?? setup.cwd;
+  const file = flags.output ?? join(top, BASELINE_FILE);
   const { findings } = await collectFindings(mode, args, { ...flags, baseline: undefined }, setup);
-  let baseline = makeBaseline(findings);
-  if (flags.prune) {
-    const existing = readBaseline(file);
-    const found = new Set(baseline.findings.map((entry) => entry.fingerprint));
-    baseline = { ...existing, findings: existing.findings.filter((entry) => found.has(entry.fingerprint)) };
-    const dropped = existing.findings.length - baseline.findings.length;
-    process.stderr.write(`keyscan: pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found from ${file}\n`);
-  }
-  // The default path is the repository's: a committed symlink there must not redirect the write (-o is the user's own choice).
-  writeFileAtomic(file, serializeBaseline(baseline), undefined, flags.output ? undefined : (setup.root ?? setup.cwd));
-  process.stderr.write(`keyscan: wrote ${baseline.findings.length} finding(s) to ${file}\n`);
+  // Entries' paths are relative to the repository root; so are the scanned paths they are compared with.
+  const scanned = mode === "history" || args.length === 0 ? [""] : args.map((arg) => relative(top, resolve(arg)).split(sep).join("/"));
+  await withLock(file, () => {
+    const existing = existsSync(file) ? readBaseline(file) : undefined;
+    const { baseline, added, dropped } = updateBaseline(existing, makeBaseline(findings), flags.prune ? scanned : undefined);
+    // The default path is the repository's: a committed symlink there must not redirect the write (-o is the user's own choice).
+    writeFileAtomic(file, serializeBaseline(baseline), undefined, flags.output ? undefined : top);
+    const entries = `${baseline.findings.length} entr${baseline.findings.length === 1 ? "y" : "ies"}`;
+    const change = flags.prune
+      ? `pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found`
+      : `added ${added} new finding(s)`;
+    process.stderr.write(`keyscan: ${change}; ${neutralize(file)} holds ${entries}\n`);
+  });
   return 0;
 }
 

@@ -23,14 +23,44 @@ export type Baseline = z.infer<typeof baselineSchema>;
 
 /** A baseline for these findings: one entry per fingerprint, sorted so that it merges cleanly. */
 export function makeBaseline(findings: readonly Finding[]): Baseline {
-  const entries = new Map<string, Baseline["findings"][number]>();
-  for (const finding of findings) {
-    entries.set(finding.fingerprint, { fingerprint: finding.fingerprint, ruleId: finding.ruleId, path: finding.path });
-  }
-  const sorted = [...entries.values()].sort(
+  return sortedBaseline(findings.map((finding) => ({ fingerprint: finding.fingerprint, ruleId: finding.ruleId, path: finding.path })));
+}
+
+type Entry = Baseline["findings"][number];
+
+function sortedBaseline(entries: readonly Entry[]): Baseline {
+  const unique = new Map<string, Entry>();
+  for (const entry of entries) unique.set(entry.fingerprint, entry);
+  const sorted = [...unique.values()].sort(
     (a, b) => compare(a.path, b.path) || compare(a.ruleId, b.ruleId) || compare(a.fingerprint, b.fingerprint),
   );
   return { version: 1, tool: "keyscan", findings: sorted };
+}
+
+/**
+ * The baseline after a run that found `found`: every existing entry is kept and the new ones are added,
+ * so a `keyscan baseline PATH` loses no other path's entries. With `prune` (the scanned paths, relative to
+ * the repository root; "" for all of it), nothing is added, and only entries under a scanned path that were
+ * not found again are dropped.
+ */
+export function updateBaseline(
+  existing: Baseline | undefined,
+  found: Baseline,
+  prune?: readonly string[],
+): { baseline: Baseline; added: number; dropped: number } {
+  const old = existing?.findings ?? [];
+  if (prune) {
+    const stillFound = new Set(found.findings.map((entry) => entry.fingerprint));
+    const kept = old.filter((entry) => stillFound.has(entry.fingerprint) || !prune.some((path) => isUnder(entry.path, path)));
+    return { baseline: sortedBaseline(kept), added: 0, dropped: old.length - kept.length };
+  }
+  const known = new Set(old.map((entry) => entry.fingerprint));
+  const added = found.findings.filter((entry) => !known.has(entry.fingerprint)).length;
+  return { baseline: sortedBaseline([...old, ...found.findings]), added, dropped: 0 };
+}
+
+function isUnder(path: string, folder: string): boolean {
+  return folder === "" || path === folder || path.startsWith(`${folder}/`);
 }
 
 export function serializeBaseline(baseline: Baseline): string {

@@ -17,9 +17,18 @@ import { neutralize } from "./report/common.js";
  * (UsageError) unless the file lies inside `within` with no symlink on the way and is a regular file or new.
  */
 export function writeFileAtomic(file: string, data: string, mode?: number, within?: string): void {
+  try {
+    writeAtomic(file, data, mode, within);
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError(`cannot write ${neutralize(file)}: ${writeFailure(error)}`);
+  }
+}
+
+function writeAtomic(file: string, data: string, mode: number | undefined, within: string | undefined): void {
   let target: string;
   if (within === undefined) {
     target = existsSync(file) ? realpathSync(file) : file;
+    if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`cannot write ${neutralize(file)}: it is a folder`);
     if (existsSync(target) && !statSync(target).isFile()) {
       writeFileSync(target, data);
       return;
@@ -68,4 +77,21 @@ export function refuseLinks(file: string, folder: string): void {
     }
     if (step === target && !stat.isFile()) throw new UsageError(`refusing to write ${shown}: it exists and is not a regular file`);
   }
+}
+
+/** Why a write failed, in words; the error code for anything unusual. */
+export function writeFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = {
+    EISDIR: "it is a folder",
+    ENOENT: "its folder does not exist",
+    ENOTDIR: "a part of its path is not a folder",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EROFS: "the file system is read-only",
+    ENOSPC: "no space left on the device",
+    EDQUOT: "disk quota exceeded",
+    EPIPE: "the reading end was closed",
+  };
+  return (code && reasons[code]) ?? (code ? `error ${code}` : "unknown error");
 }

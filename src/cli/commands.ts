@@ -22,6 +22,7 @@ import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
 import { createProgress } from "./progress.js";
+import { writeStdout } from "./stdout.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { validateEndpoints, verifyFindings } from "../verify/index.js";
 import { VERSION } from "../version.js";
@@ -239,7 +240,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
   });
   const quietAndClean = flags.quiet && findings.length === 0;
   if (flags.output) writeFileAtomic(flags.output, report);
-  else if (!quietAndClean) process.stdout.write(report);
+  else if (!quietAndClean) await writeStdout(report);
   return findings.length > 0 ? exitCode : 0;
 }
 
@@ -290,7 +291,7 @@ export async function runInstall(flags: { prePush?: boolean }): Promise<number> 
   const kept = result.keptAs ? ` (the existing hook was kept as ${result.keptAs} and runs after keyscan)` : "";
   const said =
     result.action === "unchanged" ? `already installed in ${result.file}` : `${result.action} ${result.file}${kept}`;
-  process.stdout.write(`keyscan: ${hookName} hook ${said}\n`);
+  await writeStdout(`keyscan: ${hookName} hook ${said}\n`);
   return 0;
 }
 
@@ -343,7 +344,7 @@ export async function runRules(flags: { json?: boolean; config?: string }): Prom
       verify: rule.verify ?? null,
       source: rule.source,
     }));
-    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    await writeStdout(`${JSON.stringify(list, null, 2)}\n`);
     return 0;
   }
   const rows = rules.map((rule) => {
@@ -352,6 +353,6 @@ export async function runRules(flags: { json?: boolean; config?: string }): Prom
       .join(" ");
     return `${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.name}${checks ? `  [${checks}]` : ""}\n    keywords: ${rule.keywords.join(", ")}`;
   });
-  process.stdout.write(`${rows.join("\n")}\n${rules.length} rules\n`);
+  await writeStdout(`${rows.join("\n")}\n${rules.length} rules\n`);
   return 0;
 }

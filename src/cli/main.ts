@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { neutralize } from "../report/common.js";
 import { exitOnInterrupt } from "./interrupt.js";
+import { guardStdout } from "./stdout.js";
 import { runBaseline, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
 import { runMigrateGitleaks } from "../migrate/command.js";
 import { VERSION } from "../version.js";
@@ -105,6 +106,7 @@ function setExit(code: number): void {
 export async function main(argv: string[]): Promise<void> {
   try {
     exitOnInterrupt();
+    guardStdout();
     await buildProgram().parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeFor(error);

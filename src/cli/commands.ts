@@ -26,7 +26,7 @@ import { writeStdout } from "./stdout.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { validateEndpoints, verifyFindings } from "../verify/index.js";
 import { VERSION } from "../version.js";
-import { writeFileAtomic } from "../write-file.js";
+import { refuseLinks, writeFileAtomic } from "../write-file.js";
 
 /** Options of the scanning commands, as commander parses them. */
 export interface ScanFlags {
@@ -264,11 +264,14 @@ export async function runBaseline(args: string[], flags: ScanFlags & { history?:
   const { findings } = await collectFindings(mode, args, { ...flags, baseline: undefined }, setup);
   // Entries' paths are relative to the repository root; so are the scanned paths they are compared with.
   const scanned = mode === "history" || args.length === 0 ? [""] : args.map((arg) => relative(top, resolve(arg)).split(sep).join("/"));
+  // The default path is the repository's: a committed symlink there must redirect neither the read nor the
+  // write (-o is the user's own choice).
+  const within = flags.output ? undefined : top;
   await withLock(file, () => {
+    if (within) refuseLinks(file, within);
     const existing = existsSync(file) ? readBaseline(file) : undefined;
     const { baseline, added, dropped } = updateBaseline(existing, makeBaseline(findings), flags.prune ? scanned : undefined);
-    // The default path is the repository's: a committed symlink there must not redirect the write (-o is the user's own choice).
-    writeFileAtomic(file, serializeBaseline(baseline), undefined, flags.output ? undefined : top);
+    writeFileAtomic(file, serializeBaseline(baseline), undefined, within);
     const entries = `${baseline.findings.length} entr${baseline.findings.length === 1 ? "y" : "ies"}`;
     const change = flags.prune
       ? `pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found`

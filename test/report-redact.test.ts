@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { render, reportFormats } from "../src/report/index.js";
+import { shannonEntropy } from "../src/engine/entropy.js";
 import { redactFinding, redactSecret } from "../src/report/redact.js";
 import { input, keys, sampleFindings } from "./report-fixtures.js";
 
@@ -10,19 +11,17 @@ describe("redactSecret", () => {
     expect(redactSecret(keys.project)).toMatch(/^sk-p…\(164 chars\)$/);
   });
 
-  it("keeps a quarter of a short secret", () => {
-    expect(redactSecret("hunter2")).toBe("h…(7 chars)");
-    expect(redactSecret("48213907")).toBe("48…(8 chars)");
-    expect(redactSecret("abc")).toBe("…(3 chars)");
-    expect(redactSecret("abcdefghijk")).toBe("ab…(11 chars)");
-    expect(redactSecret("abcdefghijkl")).toBe("abcd…(12 chars)");
+  it("shows neither prefix nor length of a guessable secret (a password, a short or repetitive token)", () => {
+    for (const weak of ["hunter2", "48213907", "abc", "sunshine7", "Tr0ub4dor&3xyzzy", "a".repeat(60)]) {
+      expect(redactSecret(weak)).toBe("…(redacted)");
+    }
   });
 
-  it("never reveals more than 4 characters, nor more than a quarter of a short secret", () => {
+  it("never reveals more than 4 characters, and nothing of a guessable secret", () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 200 }), (secret) => {
         const kept = redactSecret(secret).split("…(")[0] ?? "";
-        const limit = secret.length < 12 ? Math.floor(secret.length / 4) : 4;
+        const limit = secret.length * shannonEntropy(secret) < 128 ? 0 : 4;
         return Array.from(kept).length <= limit && secret.startsWith(kept);
       }),
     );

@@ -1,5 +1,5 @@
 // End to end: the built CLI sends nothing anywhere without --verify, and with it asks only the endpoint set in
-// keyscan.toml [verify.endpoints] (a stand-in on 127.0.0.1), then reports the verdict.
+// the config named with --config sets in [verify.endpoints] (a stand-in on 127.0.0.1), then reports the verdict.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,21 +25,25 @@ async function keyscan(args: string[], cwd: string): Promise<{ code: number; std
 const live = fakeCredential("openai", 101);
 let server: StandIn;
 let dir: string;
+let config: string;
 
 beforeAll(async () => {
   server = await startStandIn(standIns.openai?.answer(live) ?? (() => ({})));
   dir = mkdtempSync(join(tmpdir(), "keyscan-verify-"));
   writeFileSync(join(dir, "settings.env"), `OPENAI_API_KEY=${live.secret}\n`);
-  writeFileSync(join(dir, "keyscan.toml"), `[verify.endpoints]\nopenai = "${server.url}"\n`);
+  // Outside the scanned folder: a repository's own keyscan.toml may not choose endpoints.
+  config = join(mkdtempSync(join(tmpdir(), "keyscan-verify-config-")), "keyscan.toml");
+  writeFileSync(config, `[verify.endpoints]\nopenai = "${server.url}"\n`);
 });
 afterAll(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(join(config, ".."), { recursive: true, force: true });
 });
 
 describe("keyscan scan --verify", () => {
   it("makes no request without --verify", async () => {
-    const result = await keyscan(["scan", ".", "--format", "json", "--no-progress"], dir);
+    const result = await keyscan(["scan", ".", "--format", "json", "--no-progress", "--config", config], dir);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { findings: Array<{ verification?: unknown }> };
     expect(report.findings).toHaveLength(1);
@@ -48,7 +52,7 @@ describe("keyscan scan --verify", () => {
   });
 
   it("with --verify, asks the configured endpoint once and reports the owner", async () => {
-    const result = await keyscan(["scan", ".", "--format", "json", "--no-progress", "--verify"], dir);
+    const result = await keyscan(["scan", ".", "--format", "json", "--no-progress", "--verify", "--config", config], dir);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { findings: Array<{ verification?: unknown }> };
     expect(report.findings[0]?.verification).toEqual({ status: "valid", identity: standIns.openai?.identity });
@@ -62,7 +66,7 @@ describe("keyscan scan --verify", () => {
       writeFileSync(join(other, "settings.env"), `OPENAI_API_KEY=${live.secret}\n`);
       writeFileSync(join(other, "keyscan.toml"), `[verify.endpoints]\nopenai = "http://gateway.example"\n`);
       const before = server.requests.length;
-      const result = await keyscan(["scan", ".", "--verify", "--no-progress"], other);
+      const result = await keyscan(["scan", ".", "--verify", "--no-progress", "--config", "keyscan.toml"], other);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("must use https");
       expect(server.requests.length).toBe(before);

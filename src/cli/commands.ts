@@ -1,10 +1,10 @@
 // What each command does, once the arguments are parsed: choose the source, run the pipeline,
 // apply the suppressions that need the whole result, report, and answer an exit code.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
-import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
+import { type Config, emptyConfig, findConfig, isInside, loadConfig, userConfigFile, withoutVerifySettings } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import {
   BASELINE_FILE,
@@ -15,13 +15,16 @@ import {
   readAnyBaseline,
   readBaseline,
   serializeBaseline,
+  updateBaseline,
 } from "../filters/baseline.js";
+import { withLock } from "../lock-file.js";
 import { gitleaksIgnored, gitleaksReported, parseGitleaksIgnore } from "../migrate/gitleaks.js";
 import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
 import { installHook } from "../hooks/install.js";
 import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
 import { type ReportFormat, render } from "../report/index.js";
+import { readSmallFile } from "../read-file.js";
 import { parseSize } from "../size.js";
 import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
@@ -30,10 +33,11 @@ import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
 import { createProgress } from "./progress.js";
+import { writeStdout } from "./stdout.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { validateEndpoints, verifyFindings } from "../verify/index.js";
 import { VERSION } from "../version.js";
-import { writeFileAtomic } from "../write-file.js";
+import { refuseLinks, writeFileAtomic } from "../write-file.js";
 
 /** Options of the scanning commands, as commander parses them. */
 export interface ScanFlags {
@@ -95,15 +99,30 @@ async function setUp(flags: ScanFlags, mode: ScanMode, args: readonly string[]):
   return { cwd, root, top, ...(base ? { scanBase: base } : {}), config, context: built, maxFileSize: parseSize(flags.maxFileSize) };
 }
 
-/** The config: --config FILE, else the KEYSCAN_CONFIG environment variable, else the one found from the scan root up. */
+/**
+ * The config in force. One the user named (--config, else KEYSCAN_CONFIG) is trusted whole; one found in
+ * the scanned tree is the repository's, which may not say where keys are sent (withoutVerifySettings).
+ * The user's own config (userConfigFile), when it lies outside the scanned tree, adds its [verify.endpoints].
+ */
 function readConfig(explicit: string | undefined, scanRoot: string, root: string | undefined): Config {
-  const named = explicit || process.env.KEYSCAN_CONFIG;
+  const named = explicit ?? (process.env.KEYSCAN_CONFIG || undefined);
+  let config: Config;
   if (named) {
-    if (!existsSync(named)) throw new UsageError(`${explicit ? "--config" : "KEYSCAN_CONFIG"}: ${named} does not exist`);
-    return loadConfig(named);
+    const flag = explicit ? "--config" : "KEYSCAN_CONFIG";
+    if (!existsSync(named)) throw new UsageError(`${flag}: ${neutralize(named)} does not exist`);
+    config = loadConfig(named);
+  } else {
+    const found = findConfig(scanRoot, root);
+    const kept = withoutVerifySettings(found ? loadConfig(found) : emptyConfig());
+    if (kept.refused) process.stderr.write(`keyscan: warning: ${neutralize(kept.refused)}\n`);
+    config = kept.config;
   }
-  const found = findConfig(scanRoot, root);
-  return found ? loadConfig(found) : emptyConfig();
+  const userFile = userConfigFile();
+  const scanned = [scanRoot, ...(root ? [root] : [])];
+  if (existsSync(userFile) && !scanned.some((folder) => isInside(userFile, folder))) {
+    config = { ...config, verifyEndpoints: { ...loadConfig(userFile).verifyEndpoints, ...config.verifyEndpoints } };
+  }
+  return config;
 }
 
 /** True when a working-tree scan names a folder (or nothing: the current one), so it may be big enough for the workers. */
@@ -218,19 +237,26 @@ function requireRepository(root: string | undefined, command: string): string {
 function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Finding[] {
   const top = setup.top;
   const ignoreFile = join(top, IGNORE_FILE);
-  const ignored = existsSync(ignoreFile) ? parseIgnoreFile(readFileSync(ignoreFile, "utf8")) : { fingerprints: new Set<string>(), paths: [] };
+  const ignored = existsSync(ignoreFile) ? parseIgnoreFile(readSmallFile(ignoreFile, "ignore file")) : { fingerprints: new Set<string>(), paths: [] };
   const known = new Set(ignored.fingerprints);
   const baseline = flags.baseline ? readAnyBaseline(flags.baseline) : undefined;
   if (baseline?.kind === "keyscan") for (const entry of baseline.baseline.findings) known.add(entry.fingerprint);
   const gitleaksFile = join(top, ".gitleaksignore");
-  const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readFileSync(gitleaksFile, "utf8")) : [];
+  const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readSmallFile(gitleaksFile, "ignore file")) : [];
   const ignoredPath = ignored.paths.length > 0 ? picomatch(ignored.paths, { dot: true }) : () => false;
-  const kept = dropKnown(findings, known).filter(
+  const legacy: string[] = [];
+  const kept = dropKnown(findings, known, (entry, finding) => legacy.push(`${entry} -> ${finding.fingerprint} (${finding.path})`)).filter(
     (finding) =>
       !ignoredPath(finding.path) &&
       !gitleaksIgnored(finding, gitleaksEntries) &&
       !(baseline?.kind === "gitleaks" && gitleaksReported(finding, baseline.entries)),
   );
+  if (legacy.length > 0) {
+    process.stderr.write(
+      `keyscan: warning: ${legacy.length} .keyscanignore or baseline entr${legacy.length === 1 ? "y is" : "ies are"} the old, guessable fingerprint of a weak secret (still honoured); ` +
+        `replace ${neutralize(legacy.join(", "))}, or run keyscan baseline again\n`,
+    );
+  }
   verbose(flags, `${findings.length - kept.length} finding(s) suppressed by ${IGNORE_FILE}, .gitleaksignore or the baseline`);
   return kept;
 }
@@ -253,7 +279,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
   });
   const quietAndClean = flags.quiet && findings.length === 0;
   if (flags.output) writeFileAtomic(flags.output, report);
-  else if (!quietAndClean) process.stdout.write(report);
+  else if (!quietAndClean) await writeStdout(report);
   return findings.length > 0 ? exitCode : 0;
 }
 
@@ -264,24 +290,33 @@ function parseExitCode(text: string): number {
 }
 
 /**
- * `keyscan baseline [PATH...]` (or `--history [REV...]`): writes the current findings' fingerprints.
- * `--prune` keeps only the existing entries that are still found, and adds none.
+ * `keyscan baseline [PATH...]` (or `--history [REV...]`): adds the current findings' fingerprints to the
+ * baseline and keeps its other entries. `--prune` instead drops the entries under the scanned paths that
+ * are no longer found, and adds none. The baseline is read, merged and written under a lock file, so two
+ * runs at once both land.
  */
 export async function runBaseline(args: string[], flags: ScanFlags & { history?: boolean; prune?: boolean }): Promise<number> {
   const mode = flags.history ? "history" : "scan";
   const setup = await setUp(flags, mode, args);
-  const file = flags.output ?? join(setup.top, BASELINE_FILE);
+  const top = setup.top;
+  const file = flags.output ?? join(top, BASELINE_FILE);
   const { findings } = await collectFindings(mode, args, { ...flags, baseline: undefined }, setup);
-  let baseline = makeBaseline(findings);
-  if (flags.prune) {
-    const existing = readBaseline(file);
-    const found = new Set(baseline.findings.map((entry) => entry.fingerprint));
-    baseline = { ...existing, findings: existing.findings.filter((entry) => found.has(entry.fingerprint)) };
-    const dropped = existing.findings.length - baseline.findings.length;
-    process.stderr.write(`keyscan: pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found from ${file}\n`);
-  }
-  writeFileAtomic(file, serializeBaseline(baseline));
-  process.stderr.write(`keyscan: wrote ${baseline.findings.length} finding(s) to ${file}\n`);
+  // Entries' paths are relative to the repository root; so are the scanned paths they are compared with.
+  const scanned = mode === "history" || args.length === 0 ? [""] : args.map((arg) => relative(top, resolve(arg)).split(sep).join("/"));
+  // The default path is the repository's: a committed symlink there must redirect neither the read nor the
+  // write (-o is the user's own choice).
+  const within = flags.output ? undefined : top;
+  await withLock(file, () => {
+    if (within) refuseLinks(file, within);
+    const existing = existsSync(file) ? readBaseline(file) : undefined;
+    const { baseline, added, dropped } = updateBaseline(existing, makeBaseline(findings), flags.prune ? scanned : undefined);
+    writeFileAtomic(file, serializeBaseline(baseline), undefined, within);
+    const entries = `${baseline.findings.length} entr${baseline.findings.length === 1 ? "y" : "ies"}`;
+    const change = flags.prune
+      ? `pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found`
+      : `added ${added} new finding(s)`;
+    process.stderr.write(`keyscan: ${change}; ${neutralize(file)} holds ${entries}\n`);
+  });
   return 0;
 }
 
@@ -294,7 +329,7 @@ export async function runInstall(flags: { prePush?: boolean }): Promise<number> 
   const kept = result.keptAs ? ` (the existing hook was kept as ${result.keptAs} and runs after keyscan)` : "";
   const said =
     result.action === "unchanged" ? `already installed in ${result.file}` : `${result.action} ${result.file}${kept}`;
-  process.stdout.write(`keyscan: ${hookName} hook ${said}\n`);
+  await writeStdout(`keyscan: ${hookName} hook ${said}\n`);
   if (result.notPortable) {
     process.stderr.write(
       `keyscan: warning: ${relative(root, result.file)} starts keyscan by an absolute path that other clones of this repository do not have; to make it portable, run \`npm install --save-dev keyscan-cli\` and change that line to \`${result.notPortable.portableLine}\`\n`,
@@ -363,7 +398,7 @@ export async function runRules(flags: { json?: boolean; config?: string }): Prom
       verify: rule.verify ?? null,
       source: rule.source,
     }));
-    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    await writeStdout(`${JSON.stringify(list, null, 2)}\n`);
     return 0;
   }
   const rows = rules.map((rule) => {
@@ -372,6 +407,6 @@ export async function runRules(flags: { json?: boolean; config?: string }): Prom
       .join(" ");
     return `${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.name}${checks ? `  [${checks}]` : ""}\n    keywords: ${rule.keywords.join(", ")}`;
   });
-  process.stdout.write(`${rows.join("\n")}\n${rules.length} rules\n`);
+  await writeStdout(`${rows.join("\n")}\n${rules.length} rules\n`);
   return 0;
 }

@@ -1,7 +1,9 @@
 // The command line: parses arguments, wires sources → engine → filters → reporters, sets the exit code.
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
+import { neutralize } from "../report/common.js";
 import { exitOnInterrupt } from "./interrupt.js";
+import { guardStdout } from "./stdout.js";
 import { runBaseline, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
 import { runMigrateGitleaks } from "../migrate/command.js";
 import { reportFormats } from "../report/index.js";
@@ -109,6 +111,7 @@ function setExit(code: number): void {
 export async function main(argv: string[]): Promise<void> {
   try {
     exitOnInterrupt();
+    guardStdout();
     await buildProgram().parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeFor(error);
@@ -124,7 +127,8 @@ function exitCodeFor(error: unknown): number {
   if (process.env.KEYSCAN_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   const message = error instanceof Error ? error.message : String(error);
   const prefix = error instanceof UsageError ? "" : "unexpected error: ";
-  process.stderr.write(`keyscan: ${prefix}${message.split("\n")[0]}\n`);
+  // Escaped: a message may quote a repository's config (a rule id, an unknown key) or a file name.
+  process.stderr.write(`keyscan: ${prefix}${neutralize(message.split("\n")[0] ?? "")}\n`);
   return EXIT_ERROR;
 }
 

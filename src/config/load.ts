@@ -1,11 +1,13 @@
 // keyscan.toml / .keyscan.toml: discovery (scan root upward to the repository root) and validation.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import * as z from "zod/mini";
 import { describeIssue, firstIssue, parseRuleDef, parseTomlFile } from "../engine/rules.js";
 import type { RuleDef } from "../engine/schema.js";
 import { allowListSchema, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
+import { readSmallFile } from "../read-file.js";
 
 export const CONFIG_NAMES = ["keyscan.toml", ".keyscan.toml"] as const;
 
@@ -14,7 +16,7 @@ export const configSchema = z.strictObject({
   disable: stringList(),
   /** Global allow list: paths (picomatch globs, relative to the repository root), regexes and stopwords. */
   allow: z.optional(allowListSchema),
-  /** Custom rules, in the same schema as rules/*.toml; a rule with a default rule's id replaces it. */
+  /** Custom rules, in the same schema as rules/*.toml; one with a default rule's id replaces it only if `disable` lists that id. */
   rule: z._default(z.array(z.unknown()), []),
   verify: z.optional(z.strictObject({ endpoints: z._default(z.record(z.string(), z.string()), {}) })),
 });
@@ -56,13 +58,46 @@ export function findConfig(start: string, stop: string | undefined): string | un
 }
 
 export function loadConfig(file: string): Config {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new UsageError(`cannot read config file ${file}`);
-  }
-  return parseConfig(text, file);
+  return parseConfig(readSmallFile(file, "config file"), file);
+}
+
+/**
+ * The user's own config, outside any repository: $XDG_CONFIG_HOME/keyscan/keyscan.toml, by default
+ * ~/.config/keyscan/keyscan.toml. Only its [verify.endpoints] are used (see trustedParts).
+ */
+export function userConfigFile(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
+  return join(base, "keyscan", "keyscan.toml");
+}
+
+/** True when `file` lies inside `folder` (or is it). */
+export function isInside(file: string, folder: string): boolean {
+  const path = relative(resolve(folder), resolve(file));
+  return path === "" || (!path.startsWith("..") && !isAbsolute(path));
+}
+
+/**
+ * A config found inside the scanned repository is written by whoever wrote the repository: it may choose
+ * rules and allow lists, but not where keys are sent. Its [verify.endpoints] and its rules' `verify` are
+ * dropped; the returned sentence says what was refused (undefined when there was nothing to refuse).
+ */
+export function withoutVerifySettings(config: Config): { config: Config; refused?: string } {
+  const verifying = config.rules.filter((rule) => rule.verify !== undefined).map((rule) => rule.id);
+  const endpoints = Object.keys(config.verifyEndpoints);
+  if (verifying.length === 0 && endpoints.length === 0) return { config };
+  const what = [
+    endpoints.length > 0 ? `[verify.endpoints] (${endpoints.join(", ")})` : "",
+    verifying.length > 0 ? `verify on rule${verifying.length === 1 ? "" : "s"} ${verifying.join(", ")}` : "",
+  ].filter(Boolean);
+  const refused =
+    `${config.file ?? "config"} is inside the scanned repository, so its ${what.join(" and ")} ` +
+    `${what.length > 1 ? "are" : "is"} ignored: name the config with --config or KEYSCAN_CONFIG, or set endpoints in ${userConfigFile()}`;
+  const rules = config.rules.map((rule) => {
+    if (rule.verify === undefined) return rule;
+    const { verify: _dropped, ...rest } = rule;
+    return rest as RuleDef;
+  });
+  return { config: { ...config, rules, verifyEndpoints: {} }, refused };
 }
 
 export function parseConfig(text: string, file: string): Config {

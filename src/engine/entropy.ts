@@ -19,3 +19,15 @@ export function classifyCharset(value: string): Charset | undefined {
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return "base64";
   return undefined;
 }
+
+/**
+ * Below this estimated strength (length × Shannon entropy per character) a secret could be found by guessing:
+ * a password, a short token. The estimate undercounts a random string (a 20-character random password scores
+ * about 82), so the bar sits high; a provider's API key (40 characters and up) clears it by far.
+ */
+const GUESSABLE_BITS = 128;
+
+/** True when a secret is short or repetitive enough to be guessed from a hash, a prefix or a length. */
+export function isGuessable(secret: string): boolean {
+  return secret.length * shannonEntropy(secret) < GUESSABLE_BITS;
+}

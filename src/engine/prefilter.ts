@@ -97,7 +97,7 @@ const tripleOf = (a: number, b: number, c: number): number => fold(a) | (fold(b)
 /** Three folded characters to a 16-bit slot (prefilter.wat computes the same). */
 const slotOf = (three: number): number => Math.imul(three, 0x9e3779b1) >>> 16;
 
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const isPlain = (keyword: string): boolean => keyword.length >= 2 && keyword.length < 256 && /^[\x01-\x7f]+$/.test(keyword);
 

@@ -1,10 +1,11 @@
 // Suppression by fingerprint: the baseline file (`keyscan baseline`, `--baseline`) and .keyscanignore.
 // Both hold fingerprints (hashes of rule id, path and secret), never secrets and never line numbers,
 // so they survive line moves, rebases and squashes and do not churn.
-import { readFileSync } from "node:fs";
 import * as z from "zod/mini";
 import { UsageError } from "../errors.js";
 import { type GitleaksReportEntry, gitleaksReport } from "../migrate/gitleaks.js";
+import { readSmallFile } from "../read-file.js";
+import { legacyFingerprint } from "../run/fingerprint.js";
 import type { Finding } from "../types.js";
 
 export const BASELINE_FILE = ".keyscan-baseline.json";
@@ -16,18 +17,51 @@ const baselineSchema = z.object({
   findings: z.array(z.strictObject({ fingerprint: z.string(), ruleId: z.string(), path: z.string() })),
 });
 
+/** A baseline entry is about 100 bytes: this holds some 600,000 of them. */
+const MAX_BASELINE = 64 * 1024 * 1024;
+
 export type Baseline = z.infer<typeof baselineSchema>;
 
 /** A baseline for these findings: one entry per fingerprint, sorted so that it merges cleanly. */
 export function makeBaseline(findings: readonly Finding[]): Baseline {
-  const entries = new Map<string, Baseline["findings"][number]>();
-  for (const finding of findings) {
-    entries.set(finding.fingerprint, { fingerprint: finding.fingerprint, ruleId: finding.ruleId, path: finding.path });
-  }
-  const sorted = [...entries.values()].sort(
+  return sortedBaseline(findings.map((finding) => ({ fingerprint: finding.fingerprint, ruleId: finding.ruleId, path: finding.path })));
+}
+
+type Entry = Baseline["findings"][number];
+
+function sortedBaseline(entries: readonly Entry[]): Baseline {
+  const unique = new Map<string, Entry>();
+  for (const entry of entries) unique.set(entry.fingerprint, entry);
+  const sorted = [...unique.values()].sort(
     (a, b) => compare(a.path, b.path) || compare(a.ruleId, b.ruleId) || compare(a.fingerprint, b.fingerprint),
   );
   return { version: 1, tool: "keyscan", findings: sorted };
+}
+
+/**
+ * The baseline after a run that found `found`: every existing entry is kept and the new ones are added,
+ * so a `keyscan baseline PATH` loses no other path's entries. With `prune` (the scanned paths, relative to
+ * the repository root; "" for all of it), nothing is added, and only entries under a scanned path that were
+ * not found again are dropped.
+ */
+export function updateBaseline(
+  existing: Baseline | undefined,
+  found: Baseline,
+  prune?: readonly string[],
+): { baseline: Baseline; added: number; dropped: number } {
+  const old = existing?.findings ?? [];
+  if (prune) {
+    const stillFound = new Set(found.findings.map((entry) => entry.fingerprint));
+    const kept = old.filter((entry) => stillFound.has(entry.fingerprint) || !prune.some((path) => isUnder(entry.path, path)));
+    return { baseline: sortedBaseline(kept), added: 0, dropped: old.length - kept.length };
+  }
+  const known = new Set(old.map((entry) => entry.fingerprint));
+  const added = found.findings.filter((entry) => !known.has(entry.fingerprint)).length;
+  return { baseline: sortedBaseline([...old, ...found.findings]), added, dropped: 0 };
+}
+
+function isUnder(path: string, folder: string): boolean {
+  return folder === "" || path === folder || path.startsWith(`${folder}/`);
 }
 
 export function serializeBaseline(baseline: Baseline): string {
@@ -39,12 +73,7 @@ export function serializeBaseline(baseline: Baseline): string {
 export type AnyBaseline = { kind: "keyscan"; baseline: Baseline } | { kind: "gitleaks"; entries: GitleaksReportEntry[] };
 
 export function readAnyBaseline(file: string): AnyBaseline {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new UsageError(`cannot read baseline file ${file}`);
-  }
+  const text = readSmallFile(file, "baseline file", { limit: MAX_BASELINE });
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -92,8 +121,24 @@ export function parseIgnoreFile(text: string): IgnoreList {
   return list;
 }
 
-export function dropKnown(findings: Finding[], known: ReadonlySet<string>): Finding[] {
-  return known.size === 0 ? findings : findings.filter((finding) => !known.has(finding.fingerprint));
+/**
+ * The findings whose fingerprint is not in `known`. An entry written before guessable secrets got a slow
+ * fingerprint (legacyFingerprint) still suppresses its finding, and is handed to `onLegacy` so the user
+ * can be told to replace it: such an entry lets anyone who reads it test guesses at the password.
+ */
+export function dropKnown(
+  findings: Finding[],
+  known: ReadonlySet<string>,
+  onLegacy: (entry: string, finding: Finding) => void = () => {},
+): Finding[] {
+  if (known.size === 0) return findings;
+  return findings.filter((finding) => {
+    if (known.has(finding.fingerprint)) return false;
+    const legacy = legacyFingerprint(finding.ruleId, finding.path, finding.secret);
+    if (legacy === finding.fingerprint || !known.has(legacy)) return true;
+    onLegacy(legacy, finding);
+    return false;
+  });
 }
 
 function compare(a: string, b: string): number {

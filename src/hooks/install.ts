@@ -3,7 +3,7 @@
 // chained, never overwritten, and installing twice changes nothing.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { writeFileAtomic } from "../write-file.js";
+import { refuseLinks, writeFileAtomic } from "../write-file.js";
 
 export const HOOK_MARKER = "# keyscan: block commits that add secrets";
 
@@ -40,9 +40,13 @@ export function installHook(plan: InstallPlan): InstallResult {
   const portable = husky ? "keyscan" : "node_modules/.bin/keyscan";
   const args = hookName === "pre-push" ? 'pre-push "$@"' : "staged";
   const command = `${local ? portable : plan.fallback} ${args}`;
+  // Hooks are written only where no symlink committed in the clone can redirect them: below the repository
+  // root, or below a hooks folder outside it (a worktree's common git dir, the user's own core.hooksPath).
+  const fromRoot = relative(plan.root, plan.hooksDir);
+  const within = fromRoot.startsWith("..") || isAbsolute(fromRoot) ? plan.hooksDir : plan.root;
   const result = husky
-    ? installHuskyHook(join(plan.root, ".husky", hookName), command)
-    : installGitHook(plan.hooksDir, hookName, command);
+    ? installHuskyHook(join(plan.root, ".husky", hookName), command, plan.root)
+    : installGitHook(plan.hooksDir, hookName, command, within);
   const shared = isInsideWorkTree(plan.root, result.file);
   return !local && shared && result.action !== "unchanged" ? { ...result, notPortable: { portableLine: `${portable} ${args}` } } : result;
 }
@@ -61,17 +65,18 @@ function usesHusky(root: string, hooksDir: string): boolean {
 }
 
 /** A husky hook is a shell fragment husky runs with `sh -e`: put keyscan first so it runs whatever follows. */
-function installHuskyHook(file: string, command: string): InstallResult {
+function installHuskyHook(file: string, command: string, root: string): InstallResult {
+  refuseLinks(file, root); // before reading it too: a link to /dev/zero would never finish
   const block = `${HOOK_MARKER}\n${command}\n`;
   if (!existsSync(file)) {
     mkdirSync(join(file, ".."), { recursive: true });
-    writeFileAtomic(file, block, 0o755);
+    writeFileAtomic(file, block, 0o755, root);
     return { file, action: "created" };
   }
   const existing = readFileSync(file, "utf8");
   if (existing.includes(HOOK_MARKER)) return { file, action: "unchanged" };
   const shebang = existing.startsWith("#!") ? `${existing.slice(0, existing.indexOf("\n") + 1)}` : "";
-  writeFileAtomic(file, `${shebang}${block}${existing.slice(shebang.length)}`, 0o755);
+  writeFileAtomic(file, `${shebang}${block}${existing.slice(shebang.length)}`, 0o755, root);
   return { file, action: "chained" };
 }
 
@@ -79,9 +84,11 @@ function installHuskyHook(file: string, command: string): InstallResult {
  * A plain git hook: an existing one is renamed to `<name>.pre-keyscan` (kept byte for byte) and run
  * after keyscan by the new hook, with the same arguments and standard input.
  */
-function installGitHook(hooksDir: string, hookName: string, command: string): InstallResult {
+function installGitHook(hooksDir: string, hookName: string, command: string, within: string): InstallResult {
   const file = join(hooksDir, hookName);
   const keptAs = join(hooksDir, `${hookName}.pre-keyscan`);
+  refuseLinks(file, within);
+  refuseLinks(keptAs, within);
   if (existsSync(file) && readFileSync(file, "utf8").includes(HOOK_MARKER)) return { file, action: "unchanged" };
   mkdirSync(hooksDir, { recursive: true });
   const chaining = existsSync(file);
@@ -91,7 +98,7 @@ function installGitHook(hooksDir: string, hookName: string, command: string): In
     ? `\n# The hook that was here before keyscan was installed:\n${hookName === "pre-push" ? 'printf "%s\\n" "$input" | ' : ""}"$(dirname "$0")/${hookName}.pre-keyscan" "$@"\n`
     : "";
   const script = `#!/bin/sh\n${HOOK_MARKER}\n${input}${command} || exit $?\n${chained}`;
-  writeFileAtomic(file, script, 0o755);
+  writeFileAtomic(file, script, 0o755, within);
   chmodSync(file, 0o755);
   return chaining ? { file, action: "chained", keptAs } : { file, action: "created" };
 }

@@ -182,7 +182,9 @@ export function convertGitleaksConfig(
     if (allow) Object.assign(globalAllow, mergeAllow(globalAllow, allow));
   }
 
-  const disable = convertExtend(config.extend, known, warnings);
+  // keyscan replaces a default rule only when the config also disables its id (buildContext).
+  const replaced = rules.filter((rule) => known.has(rule.id)).map((rule) => rule.id);
+  const disable = [...new Set([...convertExtend(config.extend, known, warnings), ...replaced])];
   return { toml: writeToml(file, disable, globalAllow, rules, warnings), warnings };
 }
 
@@ -217,7 +219,7 @@ function convertRule(rule: GitleaksRule, file: string, known: Set<string>, warni
     return undefined;
   }
   if (id !== rule.id) warnings.push(`${where}: renamed "${id}" (keyscan ids are lower-case letters, digits and '-')`);
-  if (known.has(id)) warnings.push(`${where}: replaces keyscan's default rule of the same id`);
+  if (known.has(id)) warnings.push(`${where}: replaces keyscan's default rule of the same id (listed under \`disable\`)`);
   if (rule.path !== undefined) warnings.push(`${where}: its path condition cannot be carried over; the rule runs on every file`);
   if (translation.groups > 1 && rule.secretGroup === undefined) {
     warnings.push(`${where}: has ${translation.groups} groups and no secretGroup; keyscan takes group 1 where gitleaks takes the first non-empty one`);

@@ -8,7 +8,7 @@ import { renderSarif } from "./sarif.js";
 import { renderText } from "./text.js";
 
 export type { ReportInput } from "./common.js";
-export { redactFinding, redactSecret } from "./redact.js";
+export { redactFinding, redactFindings, redactSecret } from "./redact.js";
 
 export const reportFormats = ["text", "json", "sarif", "github", "junit", "csv"] as const;
 export type ReportFormat = (typeof reportFormats)[number];

@@ -3,13 +3,13 @@ import pc from "picocolors";
 import { formatBytes } from "../size.js";
 import type { Finding, ScanStats, Severity, Verification } from "../types.js";
 import { type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
-import { redactFinding } from "./redact.js";
+import { redactFindings } from "./redact.js";
 
 type Colors = ReturnType<typeof pc.createColors>;
 
 export function renderText(input: ReportInput): string {
   const c = pc.createColors(input.color);
-  const findings = sortFindings(input.redact ? input.findings.map(redactFinding) : input.findings);
+  const findings = sortFindings(input.redact ? redactFindings(input.findings) : input.findings);
   const remediation = rulesById(input.rules);
   const out: string[] = [];
 

@@ -1,7 +1,6 @@
 // Wires rules, engine and per-chunk filters together, and drains a source into findings and stats.
 import { type Config, emptyConfig } from "../config/load.js";
 import { compileAllow, compileRules, parseRuleFiles, type RuleSource } from "../engine/rules.js";
-import type { RuleDef } from "../engine/schema.js";
 import { createRuleset, type Ruleset, scanChunk } from "../engine/scan.js";
 import { nearest, UsageError } from "../errors.js";
 import { type AllowFilter, createAllowFilter } from "../filters/allow.js";
@@ -20,11 +19,9 @@ export function buildContext(
   sources: RuleSource[] = readDefaultRuleSources(),
   options: { entropy: boolean } = { entropy: true },
 ): ScanContext {
-  const defs: { def: RuleDef; source: string }[] = [
-    ...parseRuleFiles(sources),
-    ...config.rules.map((def) => ({ def, source: config.file ?? "config" })),
-  ];
-  const known = defs.map(({ def }) => def.id);
+  const defaults = parseRuleFiles(sources);
+  const custom = config.rules.map((def) => ({ def, source: config.file ?? "config" }));
+  const known = [...defaults, ...custom].map(({ def }) => def.id);
   for (const id of config.disable) {
     if (!known.includes(id)) {
       const hint = nearest(id, known);
@@ -34,9 +31,24 @@ export function buildContext(
     }
   }
   const disabled = new Set(config.disable);
-  const rules = compileRules(
-    defs.filter(({ def }) => !disabled.has(def.id) && (options.entropy || def.kind !== "entropy")),
-  );
+  // A custom rule replaces a default rule of the same id only when the config says so by disabling that
+  // id: a replacement nobody sees could quietly turn a check off. Two custom rules may not share an id.
+  const defaultIds = new Set(defaults.map(({ def }) => def.id));
+  const customIds = new Set<string>();
+  for (const { def } of custom) {
+    if (customIds.has(def.id)) throw new UsageError(`${config.file ?? "config"}: two rules have the id "${def.id}"`);
+    customIds.add(def.id);
+    if (defaultIds.has(def.id) && !disabled.has(def.id)) {
+      throw new UsageError(
+        `${config.file ?? "config"}: rule "${def.id}" has the id of a default rule; to replace that rule add "${def.id}" to disable, else give yours another id`,
+      );
+    }
+  }
+  const kept = [
+    ...defaults.filter(({ def }) => !disabled.has(def.id)),
+    ...custom.filter(({ def }) => !disabled.has(def.id) || defaultIds.has(def.id)),
+  ];
+  const rules = compileRules(kept.filter(({ def }) => options.entropy || def.kind !== "entropy"));
   const globalAllow = compileAllow(config.allow, (what) => {
     throw new UsageError(`${config.file ?? "config"}: allow: ${what}`);
   });

@@ -36,6 +36,28 @@ export class VerifyFailure extends Error {
   override name = "VerifyFailure";
 }
 
+/** A provider's answer is a small JSON document; a longer body is cut off here rather than read into memory whole. */
+export const MAX_RESPONSE_BYTES = 256 * 1024;
+
+/** The response body as text, read chunk by chunk; a body over MAX_RESPONSE_BYTES is cancelled and the check fails. */
+async function readCapped(response: Response, host: string): Promise<string> {
+  if (!response.body) return "";
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw new VerifyFailure(`${host} answered with more than ${MAX_RESPONSE_BYTES / 1024} KB; the answer was not read`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** A Retry-After longer than this is cut short: a scan should not stall on one provider. */
 const MAX_RETRY_DELAY_MS = 10_000;
 const USER_AGENT = "keyscan (secret-leak scanner; --verify)";
@@ -55,7 +77,7 @@ export function createClient(base: URL, options: ClientOptions): Client {
         redirect: "manual",
         signal: AbortSignal.any(signals),
       });
-      const text = await response.text();
+      const text = await readCapped(response, target.host);
       if (response.status >= 300 && response.status < 400) {
         throw new VerifyFailure(`${target.host} redirected to ${redirectHost(response, target)}; redirects are not followed`);
       }

@@ -1,6 +1,8 @@
 // --verify: asks each key's own provider whether it is live and whose it is.
 // Each unique (provider, secret, companion) is checked once; at most a few checks per provider run at once.
 // Keys go only to the provider's base URL or the keyscan.toml override, and appear in no message.
+import { escapeRegex } from "../engine/prefilter.js";
+import { neutralize } from "../report/common.js";
 import type { Finding, Verification } from "../types.js";
 import { baseUrlFor, validateEndpoints as validateAgainst } from "./endpoints.js";
 import { type Client, createClient, VerifyFailure } from "./http.js";
@@ -91,14 +93,40 @@ function asUnknown(error: unknown): Verification {
   return { status: "unknown", detail: `the verifier failed (${error instanceof Error ? error.name : "error"})` };
 }
 
-/** Belt and braces: no verdict text may quote the key, whatever a provider answered. */
+/** A verdict's identity or detail longer than this is cut: it is an owner's name or a reason, not a document. */
+const MAX_VERDICT_TEXT = 200;
+
+/**
+ * No verdict text may quote the key, whatever a provider (or a stand-in for one) answered: each secret is
+ * replaced as sent and in the simple transforms an endpoint could echo it in (reversed, base64, hex,
+ * URL-encoded; any letter case), then control characters are escaped so the answer cannot drive a terminal.
+ */
 function scrub(verdict: Verification, secrets: Array<string | undefined>): Verification {
-  const clean = (text: string | undefined): string | undefined =>
-    secrets.reduce<string | undefined>(
-      (out, secret) => (out !== undefined && secret ? out.split(secret).join("[redacted]") : out),
-      text,
-    );
+  const forms = secrets.flatMap((secret) => (secret ? echoForms(secret) : []));
+  const echo = forms.length > 0 ? new RegExp(forms.map(escapeRegex).join("|"), "gi") : undefined;
+  const clean = (text: string | undefined): string | undefined => {
+    if (text === undefined) return undefined;
+    const redacted = echo ? text.replace(echo, "[redacted]") : text;
+    const short = redacted.length > MAX_VERDICT_TEXT ? `${redacted.slice(0, MAX_VERDICT_TEXT)}…` : redacted;
+    return neutralize(short);
+  };
   const identity = clean(verdict.identity);
   const detail = clean(verdict.detail);
   return { status: verdict.status, ...(identity ? { identity } : {}), ...(detail ? { detail } : {}) };
+}
+
+/** The secret, and the forms of it an endpoint could echo: reversed, base64 (with and without padding, URL-safe), hex, URL-encoded. Longest first, so the regex replaces a whole form rather than a part. */
+function echoForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const base64 = bytes.toString("base64");
+  const forms = [
+    secret,
+    Array.from(secret).reverse().join(""),
+    base64,
+    base64.replace(/=+$/, ""),
+    bytes.toString("base64url"),
+    bytes.toString("hex"),
+    encodeURIComponent(secret),
+  ];
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
 }

@@ -1,0 +1,43 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { UsageError } from "./errors.js";
+import { neutralize } from "./report/common.js";
+import { formatBytes } from "./size.js";
+
+/** Config, ignore and baseline files are small: a bigger one is a mistake or a trap (a symlink to a huge file). */
+export const MAX_SMALL_FILE = 4 * 1024 * 1024;
+
+/**
+ * Reads a config, ignore or baseline file as UTF-8, refusing what is not a regular file or is over `limit`
+ * bytes (4 MB by default), with one sentence naming it (as `shownAs`, when given). A repository may commit a symlink to /dev/zero or a FIFO in such a
+ * file's place: it is opened without blocking, checked with fstat (so the check and the read see the same
+ * file), and read no further than the limit even if it grows meanwhile.
+ */
+export function readSmallFile(file: string, what: string, options: { limit?: number; shownAs?: string } = {}): string {
+  const limit = options.limit ?? MAX_SMALL_FILE;
+  const shown = neutralize(options.shownAs ?? file);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${what} ${shown}${code === "ENOENT" ? ": no such file" : code ? ` (${code})` : ""}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UsageError(`${what} ${shown} is not a regular file (a device, pipe or folder); refusing to read it`);
+    if (stat.size > limit) {
+      throw new UsageError(`${what} ${shown} is ${formatBytes(stat.size)}, over the limit of ${formatBytes(limit)}`);
+    }
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > limit) throw new UsageError(`${what} ${shown} grew past the limit of ${formatBytes(limit)} while being read`);
+    }
+    return buffer.subarray(0, length).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}

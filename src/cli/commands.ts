@@ -12,6 +12,10 @@ import { installHook } from "../hooks/install.js";
 import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
 import { render } from "../report/index.js";
+import { type MergeFormat, readReports, renderMerged } from "../report/merge.js";
+import { groupSecrets } from "../report/secrets.js";
+import { describeRepository } from "../sources/repository.js";
+import { secretLives } from "../sources/secret-life.js";
 import { parseSize } from "../size.js";
 import { workingTreeFiles } from "../sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
@@ -27,7 +31,7 @@ import { writeFileAtomic } from "../write-file.js";
 
 /** Options of the scanning commands, as commander parses them. */
 export interface ScanFlags {
-  format: "text" | "json" | "sarif" | "github";
+  format: "text" | "json" | "sarif" | "github" | "html";
   output?: string;
   config?: string;
   baseline?: string;
@@ -202,6 +206,11 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
   const setup = await setUp(flags, mode === "scan" ? scanRootOf(args) : process.cwd());
   const { findings, stats } = await collectFindings(mode, args, flags, setup);
   const color = flags.color && !process.env.NO_COLOR && !flags.output && process.stdout.isTTY === true;
+  // The grouped view (one entry a secret, its state in HEAD) is for people: text, JSON and HTML.
+  const grouped = flags.format === "text" || flags.format === "json" || flags.format === "html";
+  const historyRoot = mode === "history" ? (setup.root ?? (await bareGitDir(setup.cwd))) : undefined;
+  const secrets = grouped && historyRoot && findings.length > 0 ? groupSecrets(findings, await secretLives(historyRoot, findings)) : undefined;
+  const repository = grouped && setup.root ? await describeRepository(setup.root) : undefined;
   const report = render(flags.format, {
     findings,
     stats,
@@ -210,6 +219,8 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     redact: flags.redact,
     color,
     toolVersion: VERSION,
+    ...(secrets ? { secrets } : {}),
+    ...(repository ? { repository } : {}),
   });
   const quietAndClean = flags.quiet && findings.length === 0;
   if (flags.output) writeFileAtomic(flags.output, report);
@@ -242,6 +253,14 @@ export async function runBaseline(args: string[], flags: ScanFlags & { history?:
   }
   writeFileAtomic(file, serializeBaseline(baseline));
   process.stderr.write(`keyscan: wrote ${baseline.findings.length} finding(s) to ${file}\n`);
+  return 0;
+}
+
+/** `keyscan report merge FILE...`: several repositories' JSON reports as one report, grouped by repository. */
+export function runReportMerge(files: string[], flags: { format: MergeFormat; output?: string }): number {
+  const merged = renderMerged(flags.format, readReports(files), VERSION);
+  if (flags.output) writeFileAtomic(flags.output, merged);
+  else process.stdout.write(merged);
   return 0;
 }
 

@@ -2,7 +2,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { exitOnInterrupt } from "./interrupt.js";
-import { runBaseline, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
+import { runBaseline, runInstall, runPrePush, runReportMerge, runRules, runScan, type ScanFlags } from "./commands.js";
+import { type MergeFormat, mergeFormats } from "../report/merge.js";
 import { runMigrateGitleaks } from "../migrate/command.js";
 import { VERSION } from "../version.js";
 
@@ -10,7 +11,7 @@ const EXIT_ERROR = 2;
 
 function scanOptions(command: Command): Command {
   return command
-    .addOption(new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif", "github"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif", "github", "html"]).default("text"))
     .option("-o, --output <file>", "write the report to a file instead of standard output")
     .option("-c, --config <file>", "config file (default: keyscan.toml or .keyscan.toml, from the scan root up to the repository root)")
     .option("--baseline <file>", "report only findings not in this baseline")
@@ -86,6 +87,16 @@ export function buildProgram(): Command {
       if (tool !== "gitleaks") throw new UsageError(`migrate: unknown tool "${tool}" (supported: gitleaks)`);
       setExit(runMigrateGitleaks(file ? [file] : [], process.cwd()));
     });
+
+  program
+    .command("report")
+    .description("work with saved JSON reports: keyscan report merge A.json B.json --format html -o org.html")
+    .command("merge")
+    .description("merge the JSON reports of several repositories into one, grouped by repository")
+    .argument("<files...>", "JSON reports written with --format json")
+    .addOption(new Option("-f, --format <format>", "merged report format").choices([...mergeFormats]).default("html"))
+    .option("-o, --output <file>", "write the merged report to a file instead of standard output")
+    .action((files: string[], flags: { format: MergeFormat; output?: string }) => setExit(runReportMerge(files, flags)));
 
   program
     .command("rules")

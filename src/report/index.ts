@@ -1,14 +1,15 @@
 // The reporters, by format name.
 import type { ReportInput } from "./common.js";
 import { renderGithub } from "./github.js";
-import { renderJson } from "./json.js";
+import { renderHtml } from "./html.js";
+import { jsonReport, renderJson } from "./json.js";
 import { renderSarif } from "./sarif.js";
 import { renderText } from "./text.js";
 
 export type { ReportInput } from "./common.js";
 export { redactFinding, redactSecret } from "./redact.js";
 
-export const reportFormats = ["text", "json", "sarif", "github"] as const;
+export const reportFormats = ["text", "json", "sarif", "github", "html"] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 
 const renderers: Record<ReportFormat, (input: ReportInput) => string> = {
@@ -16,6 +17,8 @@ const renderers: Record<ReportFormat, (input: ReportInput) => string> = {
   json: renderJson,
   sarif: renderSarif,
   github: renderGithub,
+  // A page is made to be shared: redacted whatever --no-redact says.
+  html: (input) => renderHtml([jsonReport({ ...input, redact: true })]),
 };
 
 export function isReportFormat(name: string): name is ReportFormat {

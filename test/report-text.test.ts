@@ -48,13 +48,14 @@ describe("renderText", () => {
     );
   });
 
-  it("counts commits and blobs in history mode, and prints each finding's commit", () => {
+  it("in history mode, gives one entry a secret with the commit that introduced it, and counts secrets", () => {
     const commit = { sha: "0123456789abcdef0123456789abcdef01234567", author: "Ada Lovelace", email: "ada@example.com", date: "2024-05-01T10:00:00Z" };
     const findings = scan({ path: "old.env", text: `KEY=${keys.legacy}\n`, commit });
     const stats = { ...emptyStats(), files: 3, bytes: 2048, commits: 40, blobs: 12, durationMs: 90 };
     const text = renderText(input(findings, { mode: "history", stats }));
-    expect(text).toContain("commit      0123456789ab by Ada Lovelace <ada@example.com> on 2024-05-01T10:00:00Z");
-    expect(text).toContain("Scanned 3 files (2.0 KB), 40 commits, 12 blobs in 90 ms. 1 finding (1 critical).");
+    expect(text).toContain("introduced  2024-05-01 by Ada Lovelace <ada@example.com> in 0123456789ab");
+    expect(text).toContain("found in    old.env:1:5 (0123456789ab)");
+    expect(text).toContain("Scanned 3 files (2.0 KB), 40 commits, 12 blobs in 90 ms. 1 secret (1 critical) in 1 location.");
   });
 
   it("marks verified keys live, revoked or unknown, with the identity", () => {
@@ -88,13 +89,15 @@ describe("renderText", () => {
     });
     expect(findings).toHaveLength(1);
     for (const color of [false, true]) {
-      const text = renderText(input(findings, { color, redact: false, mode: "history" }));
-      // With colour on, the only escapes left are the report's own SGR colour codes.
-      const bare = text.replace(SGR, "");
-      expect(bare).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
-      expect(bare).toContain("evil\\x1b]0;pwned\\x07\\x1b[2J\\u202e.ts\\nfake.ts:1:1:1:13");
-      expect(bare).toContain('\\x1b[31mred\\x9bhidden"');
-      expect(bare).toContain("by Mallory\\x1b[8m <m@x\\r>");
+      for (const mode of ["scan", "history"] as const) {
+        const text = renderText(input(findings, { color, redact: false, mode }));
+        // With colour on, the only escapes left are the report's own SGR colour codes.
+        const bare = text.replace(SGR, "");
+        expect(bare).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+        expect(bare).toContain("evil\\x1b]0;pwned\\x07\\x1b[2J\\u202e.ts\\nfake.ts:1:1:1:13");
+        expect(bare).toContain('\\x1b[31mred\\x9bhidden"');
+        expect(bare).toContain("by Mallory\\x1b[8m <m@x\\r>");
+      }
     }
   });
 

@@ -24,7 +24,11 @@ import { installHook } from "../hooks/install.js";
 import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
 import { type ReportFormat, render } from "../report/index.js";
+import { type MergeFormat, readReports, renderMerged } from "../report/merge.js";
+import { groupSecrets } from "../report/secrets.js";
 import { readSmallFile } from "../read-file.js";
+import { describeRepository } from "../sources/repository.js";
+import { secretLives } from "../sources/secret-life.js";
 import { parseSize } from "../size.js";
 import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
@@ -266,6 +270,11 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
   const setup = await setUp(flags, mode, args);
   const { findings, stats } = await collectFindings(mode, args, flags, setup);
   const color = flags.color && !process.env.NO_COLOR && !flags.output && process.stdout.isTTY === true;
+  // The grouped view (one entry a secret, its state in HEAD) is for people: text, JSON and HTML.
+  const grouped = flags.format === "text" || flags.format === "json" || flags.format === "html";
+  const historyRoot = mode === "history" ? (setup.root ?? (await bareGitDir(setup.cwd))) : undefined;
+  const secrets = grouped && historyRoot && findings.length > 0 ? groupSecrets(findings, await secretLives(historyRoot, findings)) : undefined;
+  const repository = grouped && setup.root ? await describeRepository(setup.root) : undefined;
   const report = render(flags.format, {
     findings,
     stats,
@@ -276,6 +285,8 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     toolVersion: VERSION,
     root: setup.top,
     ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}),
+    ...(secrets ? { secrets } : {}),
+    ...(repository ? { repository } : {}),
   });
   const quietAndClean = flags.quiet && findings.length === 0;
   if (flags.output) writeFileAtomic(flags.output, report);
@@ -317,6 +328,14 @@ export async function runBaseline(args: string[], flags: ScanFlags & { history?:
       : `added ${added} new finding(s)`;
     process.stderr.write(`keyscan: ${change}; ${neutralize(file)} holds ${entries}\n`);
   });
+  return 0;
+}
+
+/** `keyscan report merge FILE...`: several repositories' JSON reports as one report, grouped by repository. */
+export async function runReportMerge(files: string[], flags: { format: MergeFormat; output?: string }): Promise<number> {
+  const merged = renderMerged(flags.format, readReports(files), VERSION);
+  if (flags.output) writeFileAtomic(flags.output, merged);
+  else await writeStdout(merged);
   return 0;
 }
 

@@ -4,7 +4,8 @@ import { UsageError } from "../errors.js";
 import { neutralize } from "../report/common.js";
 import { exitOnInterrupt } from "./interrupt.js";
 import { guardStdout } from "./stdout.js";
-import { runBaseline, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
+import { runBaseline, runInstall, runPrePush, runReportMerge, runRules, runScan, type ScanFlags } from "./commands.js";
+import { type MergeFormat, mergeFormats } from "../report/merge.js";
 import { runMigrateGitleaks } from "../migrate/command.js";
 import { reportFormats } from "../report/index.js";
 import { VERSION } from "../version.js";
@@ -93,6 +94,16 @@ export function buildProgram(): Command {
       if (tool !== "gitleaks") throw new UsageError(`migrate: unknown tool "${tool}" (supported: gitleaks)`);
       setExit(runMigrateGitleaks(file ? [file] : [], process.cwd()));
     });
+
+  program
+    .command("report")
+    .description("work with saved JSON reports: keyscan report merge A.json B.json --format html -o org.html")
+    .command("merge")
+    .description("merge the JSON reports of several repositories into one, grouped by repository")
+    .argument("<files...>", "JSON reports written with --format json")
+    .addOption(new Option("-f, --format <format>", "merged report format").choices([...mergeFormats]).default("html"))
+    .option("-o, --output <file>", "write the merged report to a file instead of standard output")
+    .action(async (files: string[], flags: { format: MergeFormat; output?: string }) => setExit(await runReportMerge(files, flags)));
 
   program
     .command("rules")

@@ -1,6 +1,8 @@
 // What every reporter receives, and the small helpers they share.
 import type { Finding, RuleMeta, ScanMode, ScanStats, Severity } from "../types.js";
+import type { JsonRepository } from "./json.js";
 import { redactSecret } from "./redact.js";
+import type { SecretEntry } from "./secrets.js";
 
 export interface ReportInput {
   findings: Finding[];
@@ -17,6 +19,10 @@ export interface ReportInput {
   category?: string;
   /** Absolute path of the scan root, for SARIF originalUriBaseIds; omitted when unknown. */
   root?: string;
+  /** The findings grouped by secret, with their state in HEAD (history); grouped without it when absent. */
+  secrets?: SecretEntry[];
+  /** The scanned repository's name and web page, for the HTML report's links and `report merge`. */
+  repository?: JsonRepository;
 }
 
 export const severityOrder: readonly Severity[] = ["critical", "high", "medium", "low"];

@@ -2,7 +2,8 @@
 import type { ReportInput } from "./common.js";
 import { renderCsv } from "./csv.js";
 import { renderGithub } from "./github.js";
-import { renderJson } from "./json.js";
+import { renderHtml } from "./html.js";
+import { jsonReport, renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderSarif } from "./sarif.js";
 import { renderText } from "./text.js";
@@ -10,7 +11,7 @@ import { renderText } from "./text.js";
 export type { ReportInput } from "./common.js";
 export { redactFinding, redactFindings, redactSecret } from "./redact.js";
 
-export const reportFormats = ["text", "json", "sarif", "github", "junit", "csv"] as const;
+export const reportFormats = ["text", "json", "sarif", "github", "junit", "csv", "html"] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 
 const renderers: Record<ReportFormat, (input: ReportInput) => string> = {
@@ -20,6 +21,8 @@ const renderers: Record<ReportFormat, (input: ReportInput) => string> = {
   github: renderGithub,
   junit: renderJunit,
   csv: renderCsv,
+  // A page is made to be shared: redacted whatever --no-redact says.
+  html: (input) => renderHtml([jsonReport({ ...input, redact: true })]),
 };
 
 export function isReportFormat(name: string): name is ReportFormat {

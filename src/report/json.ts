@@ -20,14 +20,27 @@
 //       "commit": "<sha>", "author": "…", "email": "…", "date": "<ISO 8601>",   // history only
 //       "verification": { "status": "valid" | "invalid" | "unknown", "identity"?: "…", "detail"?: "…" }  // --verify only
 //     }],
+//     "secrets": [{                                   // the findings grouped by secret (rule and value)
+//       "id": "S1", "ruleId", "ruleName", "severity", "secret",         // secret redacted as above
+//       "state": "present" | "removed" | "unknown",   // in HEAD, only in history, or not known
+//       "introduced"?: { "commit", "author", "email", "date" },         // history: the oldest commit adding it
+//       "removed"?: { "commit", "author", "email", "date" },            // history: the commit HEAD lost it in
+//       "locations": [{ "file", "line", "column", "commit"?, "date"?, "author"? }],
+//       "fingerprints": ["…"],                        // of its locations, for .keyscanignore
+//       "verification"?: { … }
+//     }],
+//     "rules": { "<ruleId>": { "name", "severity", "remediation" } },  // the rules that found something
+//     "repository"?: { "name", "url"? },             // the scanned repository; url: its GitHub/GitLab page
 //     "stats": { "files", "bytes", "skippedBinary", "skippedLarge", "unreadable", "skippedOther",
 //                "commits"?, "blobs"?, "durationMs" }
 //   }
 //
 // Findings are sorted by file, line and column. The companion secret of a paired rule is never printed.
+// Fields are only ever added within a version, so `keyscan report merge` reads reports of any 0.x release.
 import type { Finding, ScanMode, ScanStats, Severity, Verification } from "../types.js";
-import { type ReportInput, sortFindings } from "./common.js";
+import { type ReportInput, rulesById, sortFindings } from "./common.js";
 import { redactSecret } from "./redact.js";
+import { type LifeEvent, type SecretEntry, groupSecrets } from "./secrets.js";
 
 export const JSON_FORMAT_VERSION = 1;
 
@@ -51,23 +64,92 @@ export interface JsonFinding {
   verification?: Verification;
 }
 
+export interface JsonLifeEvent {
+  commit: string;
+  author: string;
+  email: string;
+  date: string;
+}
+
+export interface JsonSecret {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  severity: Severity;
+  secret: string;
+  state: SecretEntry["state"];
+  introduced?: JsonLifeEvent;
+  removed?: JsonLifeEvent;
+  locations: { file: string; line: number; column: number; commit?: string; date?: string; author?: string }[];
+  fingerprints: string[];
+  verification?: Verification;
+}
+
+export interface JsonRepository {
+  name: string;
+  /** Its web page on GitHub or GitLab, for links to commits and files. */
+  url?: string;
+}
+
 export interface JsonReport {
   version: typeof JSON_FORMAT_VERSION;
   tool: { name: "keyscan"; version: string };
   mode: ScanMode;
   findings: JsonFinding[];
+  secrets: JsonSecret[];
+  rules: Record<string, { name: string; severity: Severity; remediation: string }>;
+  repository?: JsonRepository;
   stats: ScanStats;
 }
 
 export function renderJson(input: ReportInput): string {
-  const report: JsonReport = {
+  return `${JSON.stringify(jsonReport(input), null, 2)}\n`;
+}
+
+/** The report as data: what --format json prints, and what the HTML page and `report merge` are made from. */
+export function jsonReport(input: ReportInput): JsonReport {
+  const secrets = input.secrets ?? groupSecrets(input.findings);
+  const known = rulesById(input.rules);
+  const rules: JsonReport["rules"] = {};
+  for (const finding of input.findings) {
+    const rule = known.get(finding.ruleId);
+    rules[finding.ruleId] ??= { name: finding.ruleName, severity: finding.severity, remediation: rule?.remediation ?? "" };
+  }
+  return {
     version: JSON_FORMAT_VERSION,
     tool: { name: "keyscan", version: input.toolVersion },
     mode: input.mode,
     findings: sortFindings(input.findings).map((finding) => toJson(finding, input.redact)),
+    secrets: secrets.map((entry) => secretToJson(entry, input.redact)),
+    rules,
+    ...(input.repository ? { repository: input.repository } : {}),
     stats: input.stats,
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+function secretToJson(entry: SecretEntry, redact: boolean): JsonSecret {
+  return {
+    id: entry.id,
+    ruleId: entry.ruleId,
+    ruleName: entry.ruleName,
+    severity: entry.severity,
+    secret: redact ? redactSecret(entry.secret) : entry.secret,
+    state: entry.state,
+    ...(entry.introduced ? { introduced: eventToJson(entry.introduced) } : {}),
+    ...(entry.removed ? { removed: eventToJson(entry.removed) } : {}),
+    locations: entry.locations.map((finding) => ({
+      file: finding.path,
+      line: finding.line,
+      column: finding.column,
+      ...(finding.commit ? { commit: finding.commit.sha, date: finding.commit.date, author: finding.commit.author } : {}),
+    })),
+    fingerprints: [...new Set(entry.locations.map((finding) => finding.fingerprint))],
+    ...(entry.verification ? { verification: entry.verification } : {}),
+  };
+}
+
+function eventToJson(event: LifeEvent): JsonLifeEvent {
+  return { commit: event.sha, author: event.author, email: event.email, date: event.date };
 }
 
 function toJson(finding: Finding, redact: boolean): JsonFinding {

@@ -3,6 +3,7 @@ import { isGuessable } from "../engine/entropy.js";
 import type { Finding } from "../types.js";
 
 const KEPT_PREFIX = 4;
+const REDACTED = /…\((\d+ chars|redacted)\)$/;
 
 /**
  * The secret's first few characters and its length, e.g. `sk-p…(164 chars)`: a provider prefix, not key
@@ -10,6 +11,8 @@ const KEPT_PREFIX = 4;
  * length would narrow a dictionary attack to a handful of words.
  */
 export function redactSecret(secret: string): string {
+  // Already redacted (a report read back by `keyscan report merge`): redacting again would misstate the length.
+  if (REDACTED.test(secret)) return secret;
   if (isGuessable(secret)) return "…(redacted)";
   // Slice by code points so a kept prefix never ends in half a surrogate pair.
   const prefix = Array.from(secret).slice(0, KEPT_PREFIX).join("");

@@ -3,7 +3,8 @@ import pc from "picocolors";
 import { formatBytes } from "../size.js";
 import type { Finding, ScanStats, Severity, Verification } from "../types.js";
 import { type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
-import { redactFindings } from "./redact.js";
+import { redactFinding, redactFindings, redactSecret } from "./redact.js";
+import { type SecretEntry, groupSecrets } from "./secrets.js";
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -14,6 +15,13 @@ export function renderText(input: ReportInput): string {
   const out: string[] = [];
 
   if (findings.length === 0) out.push(c.green("No secrets found."));
+  if (input.mode === "history" && findings.length > 0) {
+    // History: one entry a secret, however many commits and paths it appeared in.
+    const secrets = input.secrets ?? groupSecrets(input.findings);
+    for (const entry of secrets) out.push(...secretLines(entry, input.redact, remediation.get(entry.ruleId)?.remediation, c), "");
+    out.push(secretsSummaryLine(input.stats, secrets, findings.length, c));
+    return `${out.join("\n")}\n`;
+  }
   for (const [path, group] of groupByPath(findings)) {
     out.push(c.bold(c.underline(neutralize(path))));
     for (const finding of group) {
@@ -53,6 +61,51 @@ function findingLines(finding: Finding, remediation: string | undefined, c: Colo
   return lines;
 }
 
+/** Locations listed in full for one secret; the rest are counted. */
+const LISTED_LOCATIONS = 10;
+
+function secretLines(entry: SecretEntry, redact: boolean, remediation: string | undefined, c: Colors): string[] {
+  const state =
+    entry.state === "present" ? c.red("still in HEAD") : entry.state === "removed" ? c.yellow("removed, still in history") : c.dim("state unknown");
+  const lines = [
+    `${c.bold(entry.id)}  ${severityLabel(entry.severity, c)}  ${neutralize(entry.ruleName)} ${c.dim(`[${entry.ruleId}]`)}  ${state}`,
+    field("secret", c.yellow(neutralize(redact ? redactSecret(entry.secret) : entry.secret)), c),
+  ];
+  // The first place's whole match gives context (`API_KEY = …`), as in the per-location view.
+  const first = entry.locations[0];
+  if (first && first.match !== first.secret) lines.push(field("match", neutralize((redact ? redactFinding(first) : first).match), c));
+  const event = (life: NonNullable<SecretEntry["introduced"]>) =>
+    `${neutralize(life.date.slice(0, 10))} by ${neutralize(life.author)} <${neutralize(life.email)}> in ${life.sha.slice(0, 12)}`;
+  if (entry.introduced) lines.push(field("introduced", event(entry.introduced), c));
+  if (entry.removed) lines.push(field("removed", event(entry.removed), c));
+  const places = entry.locations.map(
+    (finding) => `${neutralize(finding.path)}:${finding.line}:${finding.column}${finding.commit ? ` (${finding.commit.sha.slice(0, 12)})` : ""}`,
+  );
+  const more = places.length > LISTED_LOCATIONS ? [`… and ${places.length - LISTED_LOCATIONS} more`] : [];
+  for (const [index, place] of [...places.slice(0, LISTED_LOCATIONS), ...more].entries()) lines.push(field(index === 0 ? "found in" : "", c.cyan(place), c));
+  if (entry.verification) lines.push(field("verified", verificationLabel(entry.verification, c), c));
+  if (remediation) lines.push(field("fix", neutralize(remediation), c));
+  const fingerprints = [...new Set(entry.locations.map((finding) => finding.fingerprint))];
+  lines.push(field(fingerprints.length === 1 ? "fingerprint" : "fingerprints", `${fingerprints.join(" ")} ${c.dim("(add to .keyscanignore to ignore)")}`, c));
+  return lines;
+}
+
+/** The summary of a history scan counts secrets, then the places they were found and where they stand. */
+function secretsSummaryLine(stats: ScanStats, secrets: readonly SecretEntry[], locations: number, c: Colors): string {
+  const scanned = `${scannedPart(stats)}.`;
+  const bySeverity = severityOrder
+    .map((severity) => [severity, secrets.filter((entry) => entry.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const states = [
+    [secrets.filter((entry) => entry.state === "present").length, "still in HEAD"],
+    [secrets.filter((entry) => entry.state === "removed").length, "removed but in history"],
+  ] as const;
+  const standing = states.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  const found = `${plural(secrets.length, "secret")} (${bySeverity.join(", ")}) in ${plural(locations, "location")}`;
+  return `${scanned} ${c.red(found)}${standing.length > 0 ? `; ${standing.join(", ")}` : ""}.`;
+}
+
 function field(label: string, value: string, c: Colors): string {
   return `    ${c.dim(label.padEnd(12))}${value}`;
 }
@@ -75,11 +128,22 @@ function verificationLabel(verification: Verification, c: Colors): string {
 
 /** e.g. `Scanned 120 files (1.4 MB) in 0.82 s; skipped 3 (2 binary, 1 large). 2 findings (1 critical, 1 high).` */
 export function summaryLine(stats: ScanStats, findings: readonly Finding[], c: Colors = pc.createColors(false)): string {
+  const line = scannedPart(stats);
+  const found = plural(findings.length, "finding");
+  const bySeverity = severityOrder
+    .map((severity) => [severity, findings.filter((finding) => finding.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const tail = findings.length > 0 ? c.red(`${found} (${bySeverity.join(", ")})`) : c.green(found);
+  return `${line}. ${tail}.`;
+}
+
+/** What was scanned and skipped: the summary line's first sentence, without its full stop. */
+function scannedPart(stats: ScanStats): string {
   const scanned = [`${plural(stats.files, "file")} (${formatBytes(stats.bytes)})`];
   if (stats.commits !== undefined) scanned.push(plural(stats.commits, "commit"));
   if (stats.blobs !== undefined) scanned.push(plural(stats.blobs, "blob"));
   let line = `Scanned ${scanned.join(", ")} in ${humanDuration(stats.durationMs)}`;
-
   const skipped: [number, string][] = [
     [stats.skippedBinary, "binary"],
     [stats.skippedLarge, "large"],
@@ -91,14 +155,7 @@ export function summaryLine(stats: ScanStats, findings: readonly Finding[], c: C
     const parts = skipped.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
     line += `; skipped ${skippedTotal} (${parts.join(", ")})`;
   }
-
-  const found = plural(findings.length, "finding");
-  const bySeverity = severityOrder
-    .map((severity) => [severity, findings.filter((finding) => finding.severity === severity).length] as const)
-    .filter(([, count]) => count > 0)
-    .map(([severity, count]) => `${count} ${severity}`);
-  const tail = findings.length > 0 ? c.red(`${found} (${bySeverity.join(", ")})`) : c.green(found);
-  return `${line}. ${tail}.`;
+  return line;
 }
 
 function blockedMessage(count: number, c: Colors): string[] {

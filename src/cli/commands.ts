@@ -13,7 +13,12 @@ import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "
 import { neutralize } from "../report/common.js";
 import { render } from "../report/index.js";
 import { parseSize } from "../size.js";
+import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, expandArchives } from "../sources/archives.js";
+import { ignoredBuildFiles } from "../sources/build-output.js";
 import { workingTreeFiles } from "../sources/files.js";
+import { mapToSources } from "../sources/source-maps.js";
+import { emptyLayout, type ImageLayout, imageItems, imageLayers, layerNotes } from "../sources/image.js";
+import { packItems, packListing } from "../sources/pack.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
 import { scanHistory } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
@@ -43,6 +48,8 @@ export interface ScanFlags {
   progress: boolean;
   color: boolean;
   since?: string;
+  maxArchiveDepth: string;
+  includeBuild?: boolean;
 }
 
 interface Setup {
@@ -100,7 +107,7 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     pathFilters: mode !== "history",
     maxFileSize: setup.maxFileSize,
     context: setup.context,
-    startNow: mode === "scan" && scansFolder(args),
+    startNow: (mode === "scan" && scansFolder(args)) || mode === "pack",
     ...(setup.config.file ? { configFile: resolve(setup.config.file) } : {}),
   });
   const progress = createProgress({ enabled: flags.progress && !flags.quiet, label: mode === "history" ? "blobs" : "files" });
@@ -128,7 +135,10 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
       findings = result.findings.filter((finding) => !setup.context().allow.findingAllowed(finding));
       stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
     } else {
-      ({ findings, stats } = await drain(sourceItems(mode, args, setup), scanner, warn));
+      const layout = emptyLayout();
+      ({ findings, stats } = await drain(await sourceItems(mode, args, flags, setup, warn, layout), scanner, warn));
+      if (mode === "image") findings = layerNotes(findings, layout);
+      if (mode === "scan") findings = mapToSources(findings, setup.root ?? setup.cwd);
     }
   } finally {
     progress.done();
@@ -140,15 +150,45 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   return { findings, stats };
 }
 
-function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem> {
+async function sourceItems(
+  mode: Exclude<ScanMode, "history">,
+  args: string[],
+  flags: ScanFlags,
+  setup: Setup,
+  warn: (message: string) => void,
+  layout: ImageLayout,
+): Promise<AsyncIterable<SourceItem>> {
   if (mode === "staged") return stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize });
+  if (mode === "pack") {
+    const dir = args[0] ?? ".";
+    return expandArchives(packItems(dir, await packListing(dir)), archiveLimits(flags, setup), warn);
+  }
+  if (mode === "image") {
+    const file = args[0] as string;
+    return imageItems(file, await imageLayers(file), setup.maxFileSize, layout);
+  }
   if (args.length === 1 && args[0] === "-") return stdinItems();
-  return workingTreeFiles({
+  const files = workingTreeFiles({
     cwd: setup.cwd,
     paths: args.length > 0 ? args : ["."],
     isPathAllowed: (path) => setup.context().allow.pathAllowed(path),
     cwdRoot: Promise.resolve(setup.root),
   });
+  const withBuild = flags.includeBuild && setup.root ? concat(files, ignoredBuildFiles(setup.root)) : files;
+  return expandArchives(withBuild, archiveLimits(flags, setup), warn);
+}
+
+async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
+  for (const source of sources) yield* source;
+}
+
+/** --max-archive-depth N (0: archives are not opened); entries larger than --max-file-size are skipped. */
+function archiveLimits(flags: ScanFlags, setup: Setup): ArchiveLimits {
+  const depth = Number(flags.maxArchiveDepth);
+  if (!Number.isInteger(depth) || depth < 0 || depth > 10) {
+    throw new UsageError(`--max-archive-depth: "${flags.maxArchiveDepth}" is not a depth from 0 to 10`);
+  }
+  return { ...DEFAULT_ARCHIVE_LIMITS, maxDepth: depth, maxEntryBytes: setup.maxFileSize };
 }
 
 /**
@@ -199,7 +239,7 @@ function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Fi
 
 export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags): Promise<number> {
   const exitCode = parseExitCode(flags.exitCode);
-  const setup = await setUp(flags, mode === "scan" ? scanRootOf(args) : process.cwd());
+  const setup = await setUp(flags, mode === "scan" || mode === "pack" ? scanRootOf(args) : process.cwd());
   const { findings, stats } = await collectFindings(mode, args, flags, setup);
   const color = flags.color && !process.env.NO_COLOR && !flags.output && process.stdout.isTTY === true;
   const report = render(flags.format, {

@@ -180,7 +180,14 @@ async function* inSmallPieces(source: AsyncIterable<Uint8Array>): AsyncGenerator
   for await (const bytes of source) for (let start = 0; start < bytes.length; start += piece) yield bytes.subarray(start, start + piece);
 }
 
-/** A zip's entries in file order; folders are passed over. Each entry's bytes arrive as the zip is read. */
+/** How much of a zip's end is kept to read its central directory (the end record and, for most zips, the whole directory). */
+const ZIP_TAIL_BYTES = 1024 * 1024;
+
+/**
+ * A zip's entries in file order; folders are passed over. Each entry's bytes arrive as the zip is read.
+ * Ends by reading the central directory from the tail: a zip without one is truncated or not a zip, and
+ * one with encrypted entries says so (their bytes cannot be read, so the keys in them cannot be found).
+ */
 async function* zipEntries(source: AsyncIterable<Uint8Array>): AsyncGenerator<Entry> {
   // Events in order: a new entry, a piece of the current entry, the end of an entry.
   type ZipEvent = { name: string } | { data: Uint8Array } | { end: true };
@@ -189,6 +196,8 @@ async function* zipEntries(source: AsyncIterable<Uint8Array>): AsyncGenerator<En
   unzip.register(UnzipInflate);
   unzip.register(UnzipPassThrough);
   let out: ZipEvent[] = [];
+  let tail: Uint8Array = new Uint8Array(0);
+  let total = 0;
   unzip.onfile = (file: UnzipFile) => {
     if (file.name.endsWith("/")) return;
     out.push({ name: file.name });
@@ -199,15 +208,37 @@ async function* zipEntries(source: AsyncIterable<Uint8Array>): AsyncGenerator<En
         if (final) out.push({ end: true });
       }
     };
-    // start() throws for a method fflate cannot expand (an encrypted or LZMA entry).
+    // start() throws for a method fflate cannot expand (an AES-encrypted or LZMA entry).
     file.start();
   };
   const events = pushed<ZipEvent>(source, (bytes, final, sink) => {
     out = sink;
+    total += bytes.length;
+    const kept = Buffer.concat([tail, bytes]);
+    tail = kept.subarray(Math.max(0, kept.length - ZIP_TAIL_BYTES));
     unzip.push(bytes, final);
     if (error) throw error;
+    if (final) checkCentralDirectory(tail, total);
   });
   yield* groupEvents(events);
+}
+
+/** Throws when the zip has no end-of-central-directory record, or lists encrypted entries. */
+function checkCentralDirectory(tail: Uint8Array, total: number): void {
+  const bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.length);
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0 || end + 22 > bytes.length) throw new Error("no end of central directory: the zip is truncated");
+  const size = bytes.readUInt32LE(end + 12);
+  const offset = bytes.readUInt32LE(end + 16);
+  let at = offset - (total - bytes.length);
+  // A directory that begins before the kept tail (a zip of very many entries) is not checked for encryption.
+  if (at < 0 || offset === 0xffffffff) return;
+  let encrypted = 0;
+  for (const stop = Math.min(at + size, end); at + 46 <= stop && bytes.readUInt32LE(at) === 0x02014b50; ) {
+    if (bytes.readUInt16LE(at + 8) & 1) encrypted++;
+    at += 46 + bytes.readUInt16LE(at + 28) + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+  }
+  if (encrypted > 0) throw new Error(`${encrypted} encrypted entr${encrypted === 1 ? "y" : "ies"} cannot be read`);
 }
 
 /** Turns a stream of entry-start / data / entry-end events into entries whose bytes are read in turn. */

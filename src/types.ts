@@ -75,6 +75,12 @@ export interface Finding {
   companion?: string;
   commit?: CommitInfo;
   verification?: Verification;
+  /** "browser": held in a variable a bundler inlines into client-side JavaScript (VITE_…, NEXT_PUBLIC_…); severity raised one step. */
+  exposure?: "browser";
+  /** What else a reader must know, e.g. that a later image layer deletes the file but the layer still holds it. */
+  notes?: string[];
+  /** For a finding in a built bundle with a source map: where the secret is in the source it was built from. */
+  original?: { path: string; line: number; column: number };
 }
 
 /** What a scan saw, for the summary line and the JSON/SARIF stats. */
@@ -144,4 +150,4 @@ export interface RuleMeta {
   tags: string[];
 }
 
-export type ScanMode = "scan" | "staged" | "history";
+export type ScanMode = "scan" | "staged" | "history" | "pack" | "image";

@@ -30,7 +30,12 @@ import { readSmallFile } from "../read-file.js";
 import { describeRepository } from "../sources/repository.js";
 import { secretLives } from "../sources/secret-life.js";
 import { parseSize } from "../size.js";
+import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, expandArchives } from "../sources/archives.js";
+import { ignoredBuildFiles } from "../sources/build-output.js";
 import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
+import { emptyLayout, type ImageLayout, imageItems, imageLayers, layerNotes } from "../sources/image.js";
+import { packItems, packListing } from "../sources/pack.js";
+import { mapToSources } from "../sources/source-maps.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
 import { scanHistory } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
@@ -64,6 +69,8 @@ export interface ScanFlags {
   progress: boolean;
   color: boolean;
   since?: string;
+  maxArchiveDepth: string;
+  includeBuild?: boolean;
 }
 
 interface Setup {
@@ -145,7 +152,7 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     pathFilters: mode !== "history",
     maxFileSize: setup.maxFileSize,
     context: setup.context,
-    startNow: mode === "scan" && scansFolder(args),
+    startNow: (mode === "scan" && scansFolder(args)) || mode === "pack",
     ...(setup.config.file ? { configFile: resolve(setup.config.file) } : {}),
   });
   const progress = createProgress({ enabled: flags.progress && !flags.quiet, label: mode === "history" ? "blobs" : "files" });
@@ -173,7 +180,10 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
       findings = result.findings.filter((finding) => !setup.context().allow.findingAllowed(finding));
       stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
     } else {
-      ({ findings, stats } = await drain(sourceItems(mode, args, setup), scanner, warn));
+      const layout = emptyLayout();
+      ({ findings, stats } = await drain(await sourceItems(mode, args, flags, setup, warn, layout), scanner, warn));
+      if (mode === "image") findings = layerNotes(findings, layout);
+      if (mode === "scan") findings = mapToSources(findings, setup.top);
     }
   } finally {
     progress.done();
@@ -185,18 +195,48 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   return { findings, stats };
 }
 
-function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem> {
+async function sourceItems(
+  mode: Exclude<ScanMode, "history">,
+  args: string[],
+  flags: ScanFlags,
+  setup: Setup,
+  warn: (message: string) => void,
+  layout: ImageLayout,
+): Promise<AsyncIterable<SourceItem>> {
   if (mode === "staged") {
     requireRepository(setup.root, "staged");
     return stagedItems({ cwd: setup.cwd, maxFileSize: setup.maxFileSize, paths: args });
   }
+  if (mode === "pack") {
+    const dir = args[0] ?? ".";
+    return expandArchives(packItems(dir, await packListing(dir)), archiveLimits(flags, setup), warn);
+  }
+  if (mode === "image") {
+    const file = args[0] as string;
+    return imageItems(file, await imageLayers(file), setup.maxFileSize, layout);
+  }
   if (args.length === 1 && args[0] === "-") return stdinItems();
-  return workingTreeFiles({
+  const files = workingTreeFiles({
     cwd: setup.cwd,
     paths: args.length > 0 ? args : ["."],
     isPathAllowed: (path) => setup.context().allow.pathAllowed(path),
     ...(setup.scanBase ? { base: Promise.resolve(setup.scanBase) } : {}),
   });
+  const withBuild = flags.includeBuild && setup.root ? concat(files, ignoredBuildFiles(setup.root)) : files;
+  return expandArchives(withBuild, archiveLimits(flags, setup), warn);
+}
+
+async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
+  for (const source of sources) yield* source;
+}
+
+/** --max-archive-depth N (0: archives are not opened); entries larger than --max-file-size are skipped. */
+function archiveLimits(flags: ScanFlags, setup: Setup): ArchiveLimits {
+  const depth = Number(flags.maxArchiveDepth);
+  if (!Number.isInteger(depth) || depth < 0 || depth > 10) {
+    throw new UsageError(`--max-archive-depth: "${flags.maxArchiveDepth}" is not a depth from 0 to 10`);
+  }
+  return { ...DEFAULT_ARCHIVE_LIMITS, maxDepth: depth, maxEntryBytes: setup.maxFileSize };
 }
 
 /**

@@ -27,6 +27,7 @@ function scanOptions(command: Command): Command {
     .option("--only-verified", "report only keys that verification found live")
     .option("--exit-code <n>", "exit code when findings are reported", "1")
     .option("--max-file-size <size>", "skip files larger than this (e.g. 500KB, 10MB)", "10MB")
+    .option("--max-archive-depth <n>", "open archives (zip, jar, tar, tgz, gz…) nested this deep; 0 opens none", "2")
     .option("--threads <n>", "worker threads (default: one per core)")
     .option("-q, --quiet", "print findings only: no summary, nothing on a clean scan")
     .option("-v, --verbose", "say on stderr which config, root and suppressions were used")
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   scanOptions(program.command("scan", { isDefault: true }))
     .description('scan files of the working tree (default "."); "-" reads standard input')
     .argument("[paths...]", "files or folders to scan")
+    .option("--include-build", "also scan build output git ignores (dist/, build/, out/, .next/static …)")
     .action(async (paths: string[], flags: ScanFlags) => setExit(await runScan("scan", paths, flags)));
 
   scanOptions(program.command("staged"))
@@ -60,6 +62,16 @@ export function buildProgram(): Command {
     .argument("[revs...]", "revisions and ranges")
     .option("--since <date>", "only commits more recent than this date")
     .action(async (revs: string[], flags: ScanFlags) => setExit(await runScan("history", revs, flags)));
+
+  scanOptions(program.command("pack"))
+    .description("scan the files `npm pack` would publish from DIR (default .), named as in the tarball")
+    .argument("[dir]", "the package's folder")
+    .action(async (dir: string | undefined, flags: ScanFlags) => setExit(await runScan("pack", [dir ?? "."], flags)));
+
+  scanOptions(program.command("image"))
+    .description("scan a container image saved by `docker save` or as an OCI layout tarball, layer by layer")
+    .argument("<image>", "IMAGE.tar")
+    .action(async (image: string, flags: ScanFlags) => setExit(await runScan("image", [image], flags)));
 
   scanOptions(program.command("baseline"))
     .description("write current findings to .keyscan-baseline.json (fingerprints, never secrets)")

@@ -50,11 +50,18 @@ export function rulesById(rules: readonly RuleMeta[]): Map<string, RuleMeta> {
   return byId;
 }
 
+/** What a browser-exposed finding means, said the same way in every format. */
+export const BROWSER_EXPOSURE =
+  "in a variable the bundler inlines into client-side JavaScript: the key will be in every visitor's browser once the site deploys";
+
 /** One sentence naming the rule and the secret, always redacted: for SARIF messages and GitHub annotations. */
 export function findingMessage(finding: Finding): string {
   const parts = [`${finding.ruleName} (${finding.ruleId}): ${redactSecret(finding.secret)}.`];
   if (finding.commit) parts.push(`Introduced in commit ${finding.commit.sha.slice(0, 12)} by ${finding.commit.author}.`);
   if (finding.verification) parts.push(`${verificationSentence(finding.verification.status)}.`);
+  if (finding.exposure === "browser") parts.push(`Exposed: ${BROWSER_EXPOSURE}.`);
+  for (const note of finding.notes ?? []) parts.push(`Note: ${note}.`);
+  if (finding.original) parts.push(`Built from ${finding.original.path}:${finding.original.line}:${finding.original.column}.`);
   parts.push(`Fingerprint ${finding.fingerprint}.`);
   return parts.join(" ");
 }

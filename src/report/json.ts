@@ -18,7 +18,10 @@
 //       "fingerprint": "3f2a…",                       // stable id (rule, path, secret); put it in .keyscanignore to ignore
 //       "entropy": 5.62,                              // Shannon entropy of the secret, bits per character
 //       "commit": "<sha>", "author": "…", "email": "…", "date": "<ISO 8601>",   // history only
-//       "verification": { "status": "valid" | "invalid" | "unknown", "identity"?: "…", "detail"?: "…" }  // --verify only
+//       "verification": { "status": "valid" | "invalid" | "unknown", "identity"?: "…", "detail"?: "…" }, // --verify only
+//       "exposure": "browser",                        // in a variable a bundler ships to the browser (VITE_…)
+//       "notes": ["…"],                               // e.g. deleted by a later image layer, still in the image
+//       "original": { "file", "line", "column" }      // a bundle's finding mapped back through its source map
 //     }],
 //     "secrets": [{                                   // the findings grouped by secret (rule and value)
 //       "id": "S1", "ruleId", "ruleName", "severity", "secret",         // secret redacted as above
@@ -62,6 +65,9 @@ export interface JsonFinding {
   email?: string;
   date?: string;
   verification?: Verification;
+  exposure?: "browser";
+  notes?: string[];
+  original?: { file: string; line: number; column: number };
 }
 
 export interface JsonLifeEvent {
@@ -171,5 +177,8 @@ function toJson(finding: Finding, redact: boolean): JsonFinding {
       ? { commit: finding.commit.sha, author: finding.commit.author, email: finding.commit.email, date: finding.commit.date }
       : {}),
     ...(finding.verification ? { verification: finding.verification } : {}),
+    ...(finding.exposure ? { exposure: finding.exposure } : {}),
+    ...(finding.notes ? { notes: finding.notes } : {}),
+    ...(finding.original ? { original: { file: finding.original.path, line: finding.original.line, column: finding.original.column } } : {}),
   };
 }

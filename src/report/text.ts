@@ -2,7 +2,7 @@
 import pc from "picocolors";
 import { formatBytes } from "../size.js";
 import type { Finding, ScanStats, Severity, Verification } from "../types.js";
-import { type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
+import { BROWSER_EXPOSURE, type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
 import { redactFinding, redactFindings, redactSecret } from "./redact.js";
 import { type SecretEntry, groupSecrets } from "./secrets.js";
 
@@ -56,6 +56,12 @@ function findingLines(finding: Finding, remediation: string | undefined, c: Colo
     lines.push(field("commit", `${sha.slice(0, 12)} by ${neutralize(author)} <${neutralize(email)}> on ${neutralize(date)}`, c));
   }
   if (finding.verification) lines.push(field("verified", verificationLabel(finding.verification, c), c));
+  if (finding.original) {
+    const { path, line, column } = finding.original;
+    lines.push(field("source", c.cyan(`${neutralize(path)}:${line}:${column}`) + c.dim(" (through the source map)"), c));
+  }
+  if (finding.exposure === "browser") lines.push(field("exposed", c.red(BROWSER_EXPOSURE), c));
+  for (const note of finding.notes ?? []) lines.push(field("note", neutralize(note), c));
   if (remediation) lines.push(field("fix", neutralize(remediation), c));
   lines.push(field("fingerprint", `${finding.fingerprint} ${c.dim("(add to .keyscanignore to ignore)")}`, c));
   return lines;

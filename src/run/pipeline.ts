@@ -1,6 +1,7 @@
 // Wires rules, engine and per-chunk filters together, and drains a source into findings and stats.
 import { type Config, emptyConfig } from "../config/load.js";
 import { compileAllow, compileRules, parseRuleFiles, type RuleSource } from "../engine/rules.js";
+import { markBrowserExposure } from "../engine/exposure.js";
 import { createRuleset, type Ruleset, scanChunk } from "../engine/scan.js";
 import { nearest, UsageError } from "../errors.js";
 import { type AllowFilter, createAllowFilter } from "../filters/allow.js";
@@ -61,7 +62,7 @@ export function buildContext(
  */
 export function scanText(chunk: Chunk, context: ScanContext): Finding[] {
   const findings = scanChunk(chunk, context.ruleset);
-  return findings.length === 0 ? findings : dropInlineAllowed(findings, chunk.text);
+  return findings.length === 0 ? findings : markBrowserExposure(dropInlineAllowed(findings, chunk.text), chunk);
 }
 
 /** scanText, then the allow lists (paths, regexes, stopwords). */

@@ -20,6 +20,8 @@ import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
 import { createProgress } from "./progress.js";
+import { fixFindings, fixHistory } from "../fix/command.js";
+import { findingsFromReport } from "../fix/from-report.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { validateEndpoints, verifyFindings } from "../verify/index.js";
 import { VERSION } from "../version.js";
@@ -322,4 +324,39 @@ export async function runRules(flags: { json?: boolean; config?: string }): Prom
   });
   process.stdout.write(`${rows.join("\n")}\n${rules.length} rules\n`);
   return 0;
+}
+
+/** Options of `keyscan fix`, as commander parses them. */
+export interface FixFlags {
+  from?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  example?: boolean;
+  history?: boolean;
+  output?: string;
+  config?: string;
+  entropy: boolean;
+  verify?: boolean;
+  verifyTimeout: string;
+  maxFileSize: string;
+  redact: boolean;
+}
+
+/**
+ * `keyscan fix [PATH...]`: the working tree's findings (or a report's, or with --history the
+ * history's) handed to src/fix/. Dry run unless --yes; on a terminal without either, it asks.
+ */
+export async function runFix(paths: string[], flags: FixFlags): Promise<number> {
+  if (flags.dryRun && flags.yes) throw new UsageError("fix: --dry-run and --yes contradict each other; give one");
+  const scanFlags: ScanFlags = { ...flags, format: "text", exitCode: "1", quiet: true, progress: false, color: false };
+  const setup = await setUp(scanFlags, scanRootOf(paths));
+  const root = requireRepository(setup.root, "fix");
+  const write = (text: string) => process.stdout.write(text);
+  if (flags.history) {
+    const { findings } = await collectFindings("history", paths, scanFlags, setup);
+    return fixHistory(findings, flags.output, write);
+  }
+  const findings = flags.from ? findingsFromReport(flags.from) : (await collectFindings("scan", paths, scanFlags, setup)).findings;
+  const apply = flags.yes ? true : flags.dryRun || process.stdout.isTTY !== true || process.stdin.isTTY !== true ? false : "ask";
+  return fixFindings(findings, { root, apply, example: flags.example === true, redact: flags.redact, rules: ruleMetas(setup.context()), write });
 }

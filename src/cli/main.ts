@@ -2,7 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { exitOnInterrupt } from "./interrupt.js";
-import { runBaseline, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
+import { type FixFlags, runBaseline, runFix, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
 import { runMigrateGitleaks } from "../migrate/command.js";
 import { VERSION } from "../version.js";
 
@@ -70,6 +70,24 @@ export function buildProgram(): Command {
     .action(async (remote: string | undefined, _url: string | undefined, flags: ScanFlags) =>
       setExit(await runPrePush(remote, flags)),
     );
+
+  program
+    .command("fix")
+    .description("move hard-coded secrets into environment variables (.env) and print rotation steps")
+    .argument("[paths...]", "files or folders whose findings to fix (default: the whole working tree)")
+    .option("--from <report>", "fix the findings of a JSON report (keyscan scan --format json --no-redact) instead of scanning")
+    .option("--dry-run", "print the unified diff and change nothing (the default when standard output is not a terminal)")
+    .option("-y, --yes", "apply the changes without asking")
+    .option("--example", "create .env.example (NAME= lines) if the project has none")
+    .option("--history", "write a git filter-repo --replace-text file for the secrets in history (rewrites nothing)")
+    .option("-o, --output <file>", "with --history: where to write the replacement file (default: a private folder outside the repository)")
+    .option("-c, --config <file>", "config file")
+    .option("--no-entropy", "turn off the generic high-entropy detector")
+    .option("--verify", "check each key with its provider, to tell which are live")
+    .option("--verify-timeout <seconds>", "timeout of each verification request", "5")
+    .option("--max-file-size <size>", "skip files larger than this", "10MB")
+    .option("--no-redact", "show secrets in clear text in the diff and the rotation steps")
+    .action(async (paths: string[], flags: FixFlags) => setExit(await runFix(paths, flags)));
 
   program
     .command("install")

@@ -19,7 +19,8 @@ export function rotationAdvice(findings: readonly Finding[], rules: readonly Rul
     const shown = redact ? redactSecret(secret) : secret;
     lines.push(`- ${first.ruleName} ${shown}${name ? ` (now read from ${name})` : ""}, found in ${where}`);
     lines.push(`    ${verdict(group)}`);
-    lines.push(`    ${providerSteps(remediation.get(first.ruleId))}`);
+    const store = name ? ` Then put the new value in .env as ${name}.` : "";
+    lines.push(`    ${providerSteps(remediation.get(first.ruleId))}${store}`);
   }
   return lines;
 }

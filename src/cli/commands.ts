@@ -358,5 +358,5 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
   }
   const findings = flags.from ? findingsFromReport(flags.from) : (await collectFindings("scan", paths, scanFlags, setup)).findings;
   const apply = flags.yes ? true : flags.dryRun || process.stdout.isTTY !== true || process.stdin.isTTY !== true ? false : "ask";
-  return fixFindings(findings, { root, apply, example: flags.example === true, redact: flags.redact, rules: ruleMetas(setup.context()), write });
+  return fixFindings(findings, { root, apply, example: flags.example === true, redact: flags.redact, rules: ruleMetas(setup.context()), write, error: (text) => process.stderr.write(text) });
 }

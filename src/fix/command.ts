@@ -23,7 +23,10 @@ export interface FixOptions {
   example: boolean;
   redact: boolean;
   rules: readonly RuleMeta[];
+  /** The report (diffs, notes, rotation steps). */
   write: (text: string) => void;
+  /** Why a file was refused: one sentence each, as errors are. */
+  error: (text: string) => void;
 }
 
 /** Exit codes: 0 all fixed (or nothing to fix), 1 secrets left to fix by hand, 2 a file or .env refused. */
@@ -40,7 +43,10 @@ export async function fixFindings(findings: readonly Finding[], options: FixOpti
   const plans = [...groupByPath(inCode)].map(([path, group]) => planFile(path, join(root, path), group, taken));
 
   const show = (text: string) => (options.redact ? redactAll(text, inCode) : text);
-  for (const plan of plans) write(show(describe(plan)));
+  for (const plan of plans) {
+    if (plan.problem) options.error(`keyscan: ${neutralize(plan.problem)}\n`);
+    else write(show(describe(plan)));
+  }
 
   const writable = plans.filter((plan) => !plan.problem && plan.updated !== plan.original);
   const values = new Map<string, string>();
@@ -56,7 +62,7 @@ export async function fixFindings(findings: readonly Finding[], options: FixOpti
     appendToEnvFile(env, newValues);
     if (unignored) ignoreEnvFile(root);
     if (example && (example.length > 0 || options.example)) appendToExample(root, example);
-    for (const plan of writable) writePlan(plan);
+    for (const plan of writable) writePlan(plan, options.error);
   }
 
   const names = new Map(plans.flatMap((plan) => plan.fixed.map(({ finding, name }) => [finding.secret, name] as const)));
@@ -87,7 +93,6 @@ function groupByPath(findings: readonly Finding[]): Map<string, Finding[]> {
 /** A file's part of the report: its unified diff, then its secrets left to fix by hand, or why it was refused. */
 function describe(plan: FilePlan): string {
   const path = neutralize(plan.path);
-  if (plan.problem) return `keyscan: ${neutralize(plan.problem)}\n`;
   const out: string[] = [];
   if (plan.updated !== plan.original) {
     const checked = plan.parse?.ok === "unchecked" ? ` (not parse-checked: ${plan.parse.why})` : "";
@@ -110,7 +115,7 @@ function sideEffects(envExists: boolean, newValues: ReadonlyMap<string, string>,
 }
 
 /** Writes one file's new text, only if the file still holds what was planned from. */
-function writePlan(plan: FilePlan): void {
+function writePlan(plan: FilePlan, error: (text: string) => void): void {
   let current: string;
   try {
     current = readFileSync(plan.abs, "utf8");
@@ -119,7 +124,7 @@ function writePlan(plan: FilePlan): void {
   }
   if (current !== plan.original) {
     plan.problem = `${plan.path} changed while keyscan fix ran: left as it is; run keyscan fix again`;
-    process.stderr.write(`keyscan: ${neutralize(plan.problem)}\n`);
+    error(`keyscan: ${neutralize(plan.problem)}\n`);
     return;
   }
   writeFileAtomic(plan.abs, plan.updated, plan.mode);

@@ -115,9 +115,28 @@ describe("keyscan fix refuses bad input file by file", () => {
     runCli(["scan", "--format", "json", "-o", redacted], { cwd: repo.dir });
     const result = runCli(["fix", "--from", redacted], { cwd: repo.dir });
     expect(result).toMatchObject({ code: 2, stderr: `keyscan: --from: ${redacted}, finding 1 has a redacted secret: write the report with --no-redact\n` });
+    const escaping = join(repo.dir, "..", `${repo.dir.split("/").pop()}-escaping.json`);
+    writeFileSync(escaping, JSON.stringify({ findings: [{ file: "../x.js", line: 1, column: 1, secret: OPENAI }] }));
+    expect(runCli(["fix", "--from", escaping], { cwd: repo.dir })).toMatchObject({
+      code: 2,
+      stderr: `keyscan: --from: ${escaping}, finding 1 names ../x.js, outside the repository: keyscan fix writes only inside it\n`,
+    });
     const outside = runCli(["fix"], { cwd: tmpdir() });
     expect(outside.code).toBe(2);
     expect(outside.stderr).toMatch(/^keyscan: keyscan fix needs a git repository: .* is not inside one\n$/);
+  });
+});
+
+describe("a key already in .env", () => {
+  it("needs no rewrite, only .env kept out of git", () => {
+    const repo = repos();
+    repo.write(".env", `OPENAI_API_KEY=${OPENAI}\n`);
+    const result = runCli(["fix", "--yes"], { cwd: repo.dir });
+    expect(result.stdout).toContain(".gitignore: add .env, so git never tracks it");
+    expect(result.code).toBe(0);
+    expect(read(repo, ".gitignore")).toBe(".env\n");
+    expect(read(repo, ".env")).toBe(`OPENAI_API_KEY=${OPENAI}\n`);
+    expect(runCli(["fix", "--yes"], { cwd: repo.dir }).stdout).toBe("Nothing to fix: no hard-coded secrets found.\n");
   });
 });
 
@@ -136,6 +155,8 @@ describe("keyscan fix --history and the hook", () => {
     expect(result.stdout).toContain(`git filter-repo --replace-text ${file}`);
     expect(result.stdout).toContain("git push --force --all");
     expect(result.stdout).toContain("everyone must re-clone");
+    expect(result.stdout).toContain("Rotate every key first");
+    expect(result.stdout).toContain("Revoke it under the project's API keys at platform.openai.com/api-keys");
     // History was not touched.
     expect(repo.git("log", "--oneline").trim().split("\n")).toHaveLength(2);
   });

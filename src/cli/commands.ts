@@ -348,13 +348,14 @@ export interface FixFlags {
  */
 export async function runFix(paths: string[], flags: FixFlags): Promise<number> {
   if (flags.dryRun && flags.yes) throw new UsageError("fix: --dry-run and --yes contradict each other; give one");
+  if (flags.from && paths.length > 0) throw new UsageError("fix: give PATHs to scan or --from REPORT, not both");
   const scanFlags: ScanFlags = { ...flags, format: "text", exitCode: "1", quiet: true, progress: false, color: false };
   const setup = await setUp(scanFlags, scanRootOf(paths));
   const root = requireRepository(setup.root, "fix");
   const write = (text: string) => process.stdout.write(text);
   if (flags.history) {
     const { findings } = await collectFindings("history", paths, scanFlags, setup);
-    return fixHistory(findings, flags.output, write);
+    return fixHistory(findings, flags.output, { rules: ruleMetas(setup.context()), redact: flags.redact, write });
   }
   const findings = flags.from ? findingsFromReport(flags.from) : (await collectFindings("scan", paths, scanFlags, setup)).findings;
   const apply = flags.yes ? true : flags.dryRun || process.stdout.isTTY !== true || process.stdin.isTTY !== true ? false : "ask";

@@ -32,13 +32,13 @@ export interface FixOptions {
 /** Exit codes: 0 all fixed (or nothing to fix), 1 secrets left to fix by hand, 2 a file or .env refused. */
 export async function fixFindings(findings: readonly Finding[], options: FixOptions): Promise<number> {
   const { root, write } = options;
-  // The root .env is where secrets belong; findings there are the destination, not the leak.
-  const inCode = findings.filter((finding) => finding.path !== ENV_FILE && finding.path !== "-");
-  if (inCode.length === 0) {
-    write("Nothing to fix: no hard-coded secrets found outside .env.\n");
+  if (findings.length === 0) {
+    write("Nothing to fix: no hard-coded secrets found.\n");
     return 0;
   }
   const env = await readEnvFile(root);
+  // The root .env is where secrets belong: findings there need no rewrite, only .env kept out of git.
+  const inCode = findings.filter((finding) => finding.path !== ENV_FILE && finding.path !== "-");
   const taken = new Map(env.values);
   const plans = [...groupByPath(inCode)].map(([path, group]) => planFile(path, join(root, path), group, taken));
 
@@ -52,32 +52,35 @@ export async function fixFindings(findings: readonly Finding[], options: FixOpti
   const values = new Map<string, string>();
   for (const plan of writable) for (const { finding, name } of plan.fixed) values.set(name, finding.secret);
   const newValues = new Map([...values].filter(([name]) => !env.values.has(name)));
-  const unignored = await envFileUnignored(root);
+  const ignoreEnv = (env.exists || newValues.size > 0) && (await envFileUnignored(root));
   const example = exampleAdditions(root, [...values.keys()], options.example);
-  if (values.size > 0) write(sideEffects(env.exists, newValues, unignored, example));
+  if (values.size > 0 || ignoreEnv) write(sideEffects(env.exists, newValues, ignoreEnv, example));
 
   let apply = options.apply;
-  if (apply === "ask" && writable.length > 0) apply = await confirm("Apply these changes? [y/N] ");
-  if (apply === true && writable.length > 0) {
+  const changes = writable.length > 0 || ignoreEnv;
+  if (apply === "ask" && changes) apply = await confirm("Apply these changes? [y/N] ");
+  if (apply === true && changes) {
     appendToEnvFile(env, newValues);
-    if (unignored) ignoreEnvFile(root);
+    if (ignoreEnv) ignoreEnvFile(root);
     if (example && (example.length > 0 || options.example)) appendToExample(root, example);
     for (const plan of writable) writePlan(plan, options.error);
   }
 
   const names = new Map(plans.flatMap((plan) => plan.fixed.map(({ finding, name }) => [finding.secret, name] as const)));
-  write(`\nRotate every key found: moving it out of the code does not make it secret again.\n${rotationAdvice(inCode, options.rules, names, options.redact).join("\n")}\n`);
+  if (inCode.length > 0) write(`\nRotate every key found: moving it out of the code does not make it secret again.\n${rotationAdvice(inCode, options.rules, names, options.redact).join("\n")}\n`);
   write(`\n${summary(plans, apply === true)}\n`);
   if (plans.some((plan) => plan.problem)) return 2;
   return plans.some((plan) => plan.manual.length > 0) ? 1 : 0;
 }
 
 /** `--history`: the replacement file for git filter-repo, and what using it costs. */
-export function fixHistory(findings: readonly Finding[], output: string | undefined, write: (text: string) => void): number {
+export function fixHistory(findings: readonly Finding[], output: string | undefined, options: Pick<FixOptions, "rules" | "redact" | "write">): number {
+  const { write } = options;
   if (findings.length === 0) {
     write("Nothing to remove: no secrets found in the history scanned.\n");
     return 0;
   }
+  write(`Rotate every key first: rewriting history does not make a key secret again.\n${rotationAdvice(findings, options.rules, new Map(), options.redact).join("\n")}\n\n`);
   const text = replacementText(findings);
   const file = writeReplacementFile(text, output);
   write(`${historyInstructions(file, text.split("\n").length - 1).join("\n")}\n`);
@@ -108,7 +111,7 @@ function sideEffects(envExists: boolean, newValues: ReadonlyMap<string, string>,
   const lines: string[] = [];
   const names = [...newValues.keys()].join(", ");
   if (newValues.size > 0) lines.push(`${ENV_FILE}: ${envExists ? "append" : "create (mode 0600) with"} ${names}`);
-  else lines.push(`${ENV_FILE}: already holds every value; nothing to add`);
+  else if (envExists) lines.push(`${ENV_FILE}: already holds every value; nothing to add`);
   if (unignored) lines.push(`.gitignore: add ${ENV_FILE}, so git never tracks it`);
   if (example && example.length > 0) lines.push(`${ENV_EXAMPLE_FILE}: add ${example.map((name) => `${name}=`).join(", ")}`);
   return `\n${lines.join("\n")}\n`;

@@ -1,9 +1,13 @@
 // `keyscan fix --from report.json`: the findings of an earlier `keyscan scan --format json --no-redact`.
 import { readFileSync } from "node:fs";
+import { isAbsolute, normalize } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Finding } from "../types.js";
 
-/** Reads findings from a JSON report (`keyscan scan --format json --no-redact`). */
+/**
+ * Reads findings from a JSON report (`keyscan scan --format json --no-redact`); a finding naming a
+ * file outside the repository is refused, since fix would write there.
+ */
 export function findingsFromReport(file: string): Finding[] {
   let report: { findings?: unknown };
   try {
@@ -17,6 +21,9 @@ export function findingsFromReport(file: string): Finding[] {
     const at = `--from: ${file}, finding ${index + 1}`;
     if (typeof secret !== "string" || typeof entry.file !== "string" || typeof entry.line !== "number" || typeof entry.column !== "number") {
       throw new UsageError(`${at} lacks its file, line, column or secret`);
+    }
+    if (isAbsolute(entry.file) || normalize(entry.file).startsWith("..")) {
+      throw new UsageError(`${at} names ${entry.file}, outside the repository: keyscan fix writes only inside it`);
     }
     if (/…\(\d+ chars\)$/.test(secret)) throw new UsageError(`${at} has a redacted secret: write the report with --no-redact`);
     return {

@@ -1,8 +1,10 @@
 // What each command does, once the arguments are parsed: choose the source, run the pipeline,
 // apply the suppressions that need the whole result, report, and answer an exit code.
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "../filters/baseline.js";
@@ -20,8 +22,6 @@ import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
 import { createProgress } from "./progress.js";
-import { fixFindings, fixHistory } from "../fix/command.js";
-import { findingsFromReport } from "../fix/from-report.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { validateEndpoints, verifyFindings } from "../verify/index.js";
 import { VERSION } from "../version.js";
@@ -352,6 +352,7 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
   const scanFlags: ScanFlags = { ...flags, format: "text", exitCode: "1", quiet: true, progress: false, color: false };
   const setup = await setUp(scanFlags, scanRootOf(paths));
   const root = requireRepository(setup.root, "fix");
+  const { findingsFromReport, fixFindings, fixHistory } = loadFix();
   const write = (text: string) => process.stdout.write(text);
   if (flags.history) {
     const { findings } = await collectFindings("history", paths, scanFlags, setup);
@@ -360,4 +361,14 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
   const findings = flags.from ? findingsFromReport(flags.from) : (await collectFindings("scan", paths, scanFlags, setup)).findings;
   const apply = flags.yes ? true : flags.dryRun || process.stdout.isTTY !== true || process.stdin.isTTY !== true ? false : "ask";
   return fixFindings(findings, { root, apply, example: flags.example === true, redact: flags.redact, rules: ruleMetas(setup.context()), write, error: (text) => process.stderr.write(text) });
+}
+
+/**
+ * src/fix/ as built into dist/fix.cjs (see scripts/build.mjs), loaded only when `keyscan fix` runs.
+ * Run from the TypeScript sources (tests, tsx), the built bundle is used as well: `npm run build` first.
+ */
+function loadFix(): typeof import("../fix/command.js") {
+  const here = import.meta.url;
+  const bundle = here.endsWith(".ts") ? new URL("../../dist/fix.cjs", here) : new URL("./fix.cjs", here);
+  return createRequire(here)(fileURLToPath(bundle)) as typeof import("../fix/command.js");
 }

@@ -1,6 +1,6 @@
 // The command line: parses arguments, wires sources → engine → filters → reporters, sets the exit code.
 import { Command, CommanderError, Option } from "commander";
-import { UsageError } from "../errors.js";
+import { isUsageError, UsageError } from "../errors.js";
 import { exitOnInterrupt } from "./interrupt.js";
 import { type FixFlags, runBaseline, runFix, runInstall, runPrePush, runRules, runScan, type ScanFlags } from "./commands.js";
 import { runMigrateGitleaks } from "../migrate/command.js";
@@ -136,7 +136,7 @@ function exitCodeFor(error: unknown): number {
   }
   if (process.env.KEYSCAN_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   const message = error instanceof Error ? error.message : String(error);
-  const prefix = error instanceof UsageError ? "" : "unexpected error: ";
+  const prefix = isUsageError(error) ? "" : "unexpected error: ";
   process.stderr.write(`keyscan: ${prefix}${message.split("\n")[0]}\n`);
   return EXIT_ERROR;
 }

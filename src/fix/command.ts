@@ -12,6 +12,8 @@ import { writeFileAtomic } from "../write-file.js";
 import { appendToEnvFile, appendToExample, ENV_EXAMPLE_FILE, ENV_FILE, envFileUnignored, exampleAdditions, ignoreEnvFile, readEnvFile } from "./env-file.js";
 import { historyInstructions, replacementText, writeReplacementFile } from "./history.js";
 import { type FilePlan, planFile } from "./plan.js";
+// The CLI loads this module as its own bundle (dist/fix.cjs); reading a report is part of it.
+export { findingsFromReport } from "./from-report.js";
 import { rotationAdvice } from "./rotation.js";
 
 export interface FixOptions {

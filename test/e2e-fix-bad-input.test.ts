@@ -127,7 +127,13 @@ describe("keyscan fix refuses bad input file by file", () => {
   });
 });
 
-describe("a key already in .env", () => {
+describe(".env and .env.example", () => {
+  it("--example creates .env.example with the names, never the values", () => {
+    const repo = twoFiles();
+    expect(runCli(["fix", "--yes", "--example"], { cwd: repo.dir }).code).toBe(0);
+    expect(read(repo, ".env.example")).toBe("OPENAI_API_KEY=\nGITHUB_TOKEN=\n");
+  });
+
   it("needs no rewrite, only .env kept out of git", () => {
     const repo = repos();
     repo.write(".env", `OPENAI_API_KEY=${OPENAI}\n`);

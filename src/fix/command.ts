@@ -12,9 +12,10 @@ import { writeFileAtomic } from "../write-file.js";
 import { appendToEnvFile, appendToExample, ENV_EXAMPLE_FILE, ENV_FILE, envFileUnignored, exampleAdditions, ignoreEnvFile, readEnvFile } from "./env-file.js";
 import { historyInstructions, replacementText, writeReplacementFile } from "./history.js";
 import { type FilePlan, planFile } from "./plan.js";
+import { rotationAdvice } from "./rotation.js";
+
 // The CLI loads this module as its own bundle (dist/fix.cjs); reading a report is part of it.
 export { findingsFromReport } from "./from-report.js";
-import { rotationAdvice } from "./rotation.js";
 
 export interface FixOptions {
   /** The repository's top folder: findings' paths are relative to it, and .env lives there. */
@@ -119,20 +120,24 @@ function sideEffects(envExists: boolean, newValues: ReadonlyMap<string, string>,
   return `\n${lines.join("\n")}\n`;
 }
 
-/** Writes one file's new text, only if the file still holds what was planned from. */
+/** Writes one file's new text, only if the file still holds what was planned from; a failure is that file's alone. */
 function writePlan(plan: FilePlan, error: (text: string) => void): void {
-  let current: string;
+  let current: string | undefined;
   try {
     current = readFileSync(plan.abs, "utf8");
   } catch {
-    current = "";
+    current = undefined;
   }
   if (current !== plan.original) {
     plan.problem = `${plan.path} changed while keyscan fix ran: left as it is; run keyscan fix again`;
-    error(`keyscan: ${neutralize(plan.problem)}\n`);
-    return;
+  } else {
+    try {
+      writeFileAtomic(plan.abs, plan.updated, plan.mode);
+    } catch (failure) {
+      plan.problem = `${plan.path} could not be written (${(failure as NodeJS.ErrnoException).code ?? (failure as Error).message}): left as it is`;
+    }
   }
-  writeFileAtomic(plan.abs, plan.updated, plan.mode);
+  if (plan.problem) error(`keyscan: ${neutralize(plan.problem)}\n`);
 }
 
 function summary(plans: readonly FilePlan[], applied: boolean): string {

@@ -176,7 +176,9 @@ function locateInCode(code: CodeLanguage, language: Language, text: string, line
 
 /** The import a read needs: Python's `import os`, Go's "os"; none when the file has it (an empty list). */
 function importEdits(language: Language, text: string): Edit[] {
-  if (language === "python" && !/^\s*import\s+(?:[\w.]+\s*,\s*)*os\b(?!\.)/m.test(text)) {
+  // Only a top-level `import os` counts: one inside a function or a block does not bind it here, and
+  // a second `import os` is harmless where a missing one is a NameError.
+  if (language === "python" && !/^import\s+(?:[\w.]+\s*,\s*)*os\b(?!\.)/m.test(text)) {
     return [{ ...insertAt(pythonImportLine(text)), text: "import os\n" }];
   }
   if (language === "go" && !/^\s*(?:import\s+)?"os"\s*$/m.test(text)) {

@@ -350,7 +350,7 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
   if (flags.dryRun && flags.yes) throw new UsageError("fix: --dry-run and --yes contradict each other; give one");
   if (flags.from && paths.length > 0) throw new UsageError("fix: give PATHs to scan or --from REPORT, not both");
   const scanFlags: ScanFlags = { ...flags, format: "text", exitCode: "1", quiet: true, progress: false, color: false };
-  const setup = await setUp(scanFlags, scanRootOf(paths));
+  const setup = await setUp(scanFlags, flags.history ? process.cwd() : scanRootOf(paths));
   const root = requireRepository(setup.root, "fix");
   const { findingsFromReport, fixFindings, fixHistory } = loadFix();
   const write = (text: string) => process.stdout.write(text);
@@ -358,7 +358,14 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
     const { findings } = await collectFindings("history", paths, scanFlags, setup);
     return fixHistory(findings, flags.output, { rules: ruleMetas(setup.context()), redact: flags.redact, write });
   }
-  const findings = flags.from ? findingsFromReport(flags.from) : (await collectFindings("scan", paths, scanFlags, setup)).findings;
+  let findings: Finding[];
+  if (flags.from) {
+    // A report's findings are verified here when asked: the report may predate a revocation.
+    findings = findingsFromReport(flags.from);
+    if (flags.verify) findings = await verify(findings, scanFlags, setup);
+  } else {
+    findings = (await collectFindings("scan", paths, scanFlags, setup)).findings;
+  }
   const apply = flags.yes ? true : flags.dryRun || process.stdout.isTTY !== true || process.stdin.isTTY !== true ? false : "ask";
   return fixFindings(findings, { root, apply, example: flags.example === true, redact: flags.redact, rules: ruleMetas(setup.context()), write, error: (text) => process.stderr.write(text) });
 }

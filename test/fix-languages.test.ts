@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { jwt, openaiProjectKey, pemPrivateKey } from "../fixtures/fake-keys.js";
+import { checksummedToken, jwt, openaiProjectKey, pemPrivateKey } from "../fixtures/fake-keys.js";
 import { claimEnvName, envNameFrom, preferredEnvName } from "../src/fix/env-names.js";
 import { formatEnvValue, parseEnv } from "../src/fix/env-file.js";
 import { type FilePlan, planFile } from "../src/fix/plan.js";
@@ -70,6 +70,15 @@ describe("each language reads the variable its own way", () => {
     expect(rewritten("c.yml", `env:\n  KEY: "${KEY}"\n`)).toBe('env:\n  KEY: "${OPENAI_API_KEY}"\n');
     const workflow = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env:\n      KEY: ${KEY}\n`;
     expect(rewritten(".github/workflows/ci.yml", workflow)).toContain("      KEY: ${{ secrets.OPENAI_API_KEY }}\n");
+    expect(rewritten("docker-compose.yml", `services:\n  a:\n    environment:\n      - OPENAI_API_KEY=${KEY}\n`)).toContain("      - OPENAI_API_KEY=${OPENAI_API_KEY}\n");
+    const npm = checksummedToken(2224, "npm");
+    expect(rewritten(".npmrc", `//registry.npmjs.org/:_authToken=${npm}\n`)).toBe("//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n");
+  });
+
+  it("Spring properties: ${NAME}, which Spring Boot resolves from the environment", () => {
+    expect(rewritten("src/main/resources/application-prod.properties", `server.port=8080\nopenai.api-key=${KEY}\n`)).toBe(
+      "server.port=8080\nopenai.api-key=${OPENAI_API_KEY}\n",
+    );
   });
 });
 
@@ -81,6 +90,21 @@ describe("places no rewrite is safe in are left, with what to do", () => {
     expect(manualReason("b.py", `K = b"${KEY}"\n`)).toMatch(/^a bytes literal/);
     expect(manualReason("min.js", `var a=${"1,".repeat(600)}k="${KEY}";\n`)).toMatch(/^a minified or generated line/);
     expect(manualReason("pem.js", `const pem = \`${pemPrivateKey(2222)}\`;\n`)).toMatch(/^a multi-line secret/);
+  });
+
+  it("Terraform, notebooks, Markdown, TOML and XML get their own steps", () => {
+    expect(manualReason("main.tf", `resource "x" "y" {\n  data = {\n    key = "${KEY}"\n  }\n}\n`)).toMatch(/^Terraform: declare `variable/);
+    expect(manualReason("a.ipynb", `{"cells": [{"source": ["k = '${KEY}'"]}]}\n`)).toMatch(/^a notebook/);
+    expect(manualReason("README.md", `export OPENAI_API_KEY=${KEY}\n`)).toMatch(/^documentation/);
+    expect(manualReason("c.toml", `key = "${KEY}"\n`)).toMatch(/^TOML cannot read the environment/);
+    expect(manualReason("web.config", `<add key="K" value="${KEY}" />\n`)).toMatch(/^XML cannot read the environment/);
+  });
+
+  it("a key stored encoded (a Kubernetes Secret's base64) is left by hand, not taken for a changed file", () => {
+    const secret = `apiVersion: v1\nkind: Secret\ndata:\n  key: ${Buffer.from(KEY).toString("base64")}\n`;
+    const result = plan("secret.yaml", secret);
+    expect(result.problem).toBeUndefined();
+    expect(result.manual.map(({ reason }) => reason)).toEqual([expect.stringMatching(/^stored encoded \(base64/)]);
   });
 });
 

@@ -3,7 +3,7 @@
 // small lexer that knows the language's quotes and comments; the whole file is parsed afterwards
 // (parse-check.ts), and a rewrite that breaks it is not applied.
 
-export type Language = "javascript" | "typescript" | "python" | "go" | "ruby" | "java" | "php" | "shell" | "dockerfile" | "yaml" | "npmrc";
+export type Language = "javascript" | "typescript" | "python" | "go" | "ruby" | "java" | "php" | "shell" | "dockerfile" | "yaml" | "npmrc" | "properties";
 
 /** A replacement in a file's text: characters [start, end) become `text`. */
 export interface Edit {
@@ -35,11 +35,25 @@ export function languageOf(path: string): Language | { manual: string } {
   };
   const language = byExtension[extension];
   if (language) return language;
-  if (extension === "json" || extension === "jsonc") {
-    return { manual: "JSON cannot read the environment: move the value out of this file and have the code that loads it read the variable" };
-  }
+  // Spring Boot resolves ${NAME} in its application and bootstrap properties from the environment.
+  if (/^(?:application|bootstrap)(?:-[\w-]+)?\.properties$/.test(name)) return "properties";
+  const byHand = MANUAL_STEPS[extension];
+  if (byHand) return { manual: byHand };
   return { manual: `no rewrite for ${extension ? `.${extension}` : "this kind of"} file: replace the value with a read of the variable by hand` };
 }
+
+/** What to do by hand in kinds of file that cannot read the environment themselves. */
+const MANUAL_STEPS: Readonly<Record<string, string>> = {
+  json: "JSON cannot read the environment: move the value out of this file and have the code that loads it read the variable",
+  jsonc: "JSON cannot read the environment: move the value out of this file and have the code that loads it read the variable",
+  ipynb: "a notebook: read the variable in the cell (os.environ[...]), then clear the cell's output and save, since outputs keep old values",
+  md: "documentation: replace the key with a placeholder such as <your-key>",
+  tf: 'Terraform: declare `variable "name" { sensitive = true }`, use var.name here, and set TF_VAR_name in the environment',
+  tfvars: "Terraform: delete the value here and set TF_VAR_name in the environment instead",
+  toml: "TOML cannot read the environment: move the value out of this file and have the code that loads it read the variable",
+  xml: "XML cannot read the environment: move the value out of this file (for .NET, an environment variable overrides appSettings)",
+  config: "XML cannot read the environment: move the value out of this file (for .NET, an environment variable overrides appSettings)",
+};
 
 /** Languages where a secret lives in a string literal that an expression replaces. */
 interface CodeLanguage {
@@ -133,7 +147,11 @@ export function locate(language: Language, text: string, lines: readonly string[
   const code = CODE[language];
   if (code) return locateInCode(code, language, text, lines, lineIndex, lineOffset, start, end);
   if (language === "yaml") return locateInYaml(text, line, lineOffset, start, end);
-  if (language === "npmrc") return locateInterpolated(line, lineOffset, start, end, (name) => `\${${name}}`, ["#", ";"]);
+  if (language === "npmrc" || language === "properties") {
+    // Their comments are whole lines; `#`, `;` or `!` later on a line is part of a value.
+    if (/^\s*[#;!]/.test(line)) return { kind: "manual", reason: "in a comment: delete it from the comment" };
+    return locateInterpolated(line, lineOffset, start, end, (name) => `\${${name}}`, []);
+  }
   return locateInShell(language, lines, lineIndex, lineOffset, start, end);
 }
 

@@ -1,6 +1,7 @@
 // Planning the edits of one file: check it is still what was scanned, find each secret's literal,
 // name its variable, rewrite, and check the result still parses. Nothing is written here.
 import { lstatSync, readFileSync } from "node:fs";
+import { decodeLayers } from "../engine/decode.js";
 import type { Finding } from "../types.js";
 import { claimEnvName, preferredEnvName } from "./env-names.js";
 import { applyEdits, type Edit, type Language, languageOf, locate } from "./languages.js";
@@ -41,11 +42,13 @@ export function planFile(path: string, abs: string, findings: readonly Finding[]
   const lines = plan.original.split("\n");
   const lineOffsets = offsetsOf(lines);
   const located = distinctSpots(findings);
+  const encoded = new Set<Finding>();
   for (const finding of located) {
-    const line = lines[finding.line - 1];
-    if (finding.endLine === finding.line && line?.slice(finding.column - 1, finding.endColumn - 1) !== finding.secret) {
-      return { ...plan, fixed: [], manual: [], problem: `${path} changed since the scan (line ${finding.line} no longer holds the secret there): scan again, then fix` };
-    }
+    if (finding.endLine !== finding.line) continue;
+    const held = lines[finding.line - 1]?.slice(finding.column - 1, finding.endColumn - 1) ?? "";
+    if (held === finding.secret) continue;
+    if (held !== "" && holdsEncoded(held, finding.secret)) encoded.add(finding);
+    else return { ...plan, problem: `${path} changed since the scan (line ${finding.line} no longer holds the secret there): scan again, then fix` };
   }
 
   const language = languageOf(path);
@@ -53,6 +56,8 @@ export function planFile(path: string, abs: string, findings: readonly Finding[]
   for (const finding of located) {
     const spot = finding.endLine !== finding.line
       ? { kind: "manual" as const, reason: "a multi-line secret (a PEM key?) in a file: move it to a file outside the repository and read that file's path from the environment" }
+      : encoded.has(finding)
+        ? { kind: "manual" as const, reason: "stored encoded (base64, percent or JSON escapes): replace the encoded value by hand (a Kubernetes Secret: create it from the environment, e.g. kubectl create secret generic --from-env-file=.env)" }
       : typeof language === "string"
         ? locate(language, plan.original, lines, finding.line - 1, lineOffsets[finding.line - 1] ?? 0, finding.column - 1, finding.endColumn - 1)
         : { kind: "manual" as const, reason: language.manual };
@@ -95,6 +100,11 @@ function unwritable(abs: string): string | undefined {
   // The mode, not access(): a root user may write anything, but a file made read-only is one its owner means to keep.
   if ((stat.mode & 0o200) === 0) return "is read-only: make it writable (chmod u+w) to let keyscan fix it, or fix it by hand";
   return undefined;
+}
+
+/** True when `held` is the secret encoded: one of the scan's own decoding layers (or a layer of one) holds it. */
+function holdsEncoded(held: string, secret: string): boolean {
+  return decodeLayers(held).some((layer) => layer.text.includes(secret) || decodeLayers(layer.text).some((inner) => inner.text.includes(secret)));
 }
 
 function offsetsOf(lines: readonly string[]): number[] {

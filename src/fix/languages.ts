@@ -73,7 +73,7 @@ const CODE: Partial<Record<Language, CodeLanguage>> = {
   python: { quotes: "\"'", comments: ["#"], join: "+", read: (name) => `os.environ["${name}"]` },
   go: { quotes: "\"`", comments: ["//"], join: "+", read: (name) => `os.Getenv("${name}")`, refuse: goConstant },
   ruby: { quotes: "\"'", comments: ["#"], join: "+", read: (name) => `ENV["${name}"]` },
-  java: { quotes: "\"", comments: ["//"], join: "+", read: (name) => `System.getenv("${name}")` },
+  java: { quotes: "\"'", comments: ["//"], join: "+", read: (name) => `System.getenv("${name}")` },
   php: { quotes: "\"'", comments: ["//", "#"], join: ".", read: (name) => `getenv('${name}')` },
 };
 
@@ -98,21 +98,22 @@ function goConstant(lines: readonly string[], lineIndex: number): string | undef
 type LexState = { in: "code" } | { in: "comment" } | { in: "string"; quote: string; start: number };
 
 /**
- * Lexes `line` up to `index`. Backslash escapes count in every quote but the shell's single quotes;
- * `#` starts a comment only at a word's start (shell, YAML), or anywhere (Python, Ruby, PHP).
+ * Lexes `line` up to `index`. Backslash escapes count in every quote, except single quotes in
+ * `shellLike` files (shell, YAML), where `#` also starts a comment only at a word's start (in
+ * Python, Ruby and PHP it does anywhere outside a string).
  */
-function lexTo(line: string, index: number, quotes: string, comments: readonly string[], rawSingle = false): LexState {
+function lexTo(line: string, index: number, quotes: string, comments: readonly string[], shellLike = false): LexState {
   let state: LexState = { in: "code" };
   for (let i = 0; i < index; i++) {
     const char = line[i] ?? "";
     if (state.in === "comment") return state;
     if (state.in === "string") {
-      if (char === "\\" && !(rawSingle && state.quote === "'")) i++;
+      if (char === "\\" && !(shellLike && state.quote === "'")) i++;
       else if (char === state.quote) state = { in: "code" };
       continue;
     }
     if (quotes.includes(char)) state = { in: "string", quote: char, start: i };
-    else if (comments.some((start) => line.startsWith(start, i) && (start !== "#" || !rawSingle || i === 0 || /\s/.test(line[i - 1] ?? "")))) {
+    else if (comments.some((start) => line.startsWith(start, i) && (start !== "#" || !shellLike || i === 0 || /\s/.test(line[i - 1] ?? "")))) {
       state = { in: "comment" };
     }
   }
@@ -130,7 +131,7 @@ function closingQuote(line: string, from: number, quote: string, escapes: boolea
 
 /** The name a value is assigned to just before `index` (`apiKey = "`, `API_KEY: `, `"token": "`), if any. */
 function assignedName(before: string): string | undefined {
-  const match = /([A-Za-z_][\w-]*)["']?\]?\s*(?::=|=>|=|:)\s*["'`]?$/.exec(before.replace(/\s*(?:export\s+)?$/, ""));
+  const match = /([A-Za-z_][\w-]*)["']?\]?\s*(?::=|=>|=|:)\s*["'`]?$/.exec(before);
   return match?.[1];
 }
 
@@ -214,18 +215,18 @@ function insertAt(offset: number): { start: number; end: number } {
 }
 
 /**
- * Where `import os` goes: before the first top-level import (after a module docstring, `from
- * __future__` lines and the shebang, which must stay first), else after the leading comments.
+ * Where `import os` goes: before the first top-level import, else after the shebang and comments,
+ * the module docstring and any `from __future__` imports (which must stay first).
  */
 function pythonImportLine(text: string): number {
-  const firstImport = /^(?:import|from)\s+(?!__future__)/m.exec(text);
+  const firstImport = /^(?:import\s|from\s+(?!__future__\b))/m.exec(text);
   if (firstImport) return firstImport.index;
-  const leading = /^(?:#.*\n|\s*\n)*/.exec(text);
-  return leading ? leading[0].length : 0;
+  const header = /^(?:#.*\n|\s*\n)*(?:[rRuU]?("""|''')[\s\S]*?\1[^\n]*\n)?(?:#.*\n|\s*\n|from\s+__future__\s+import[^\n]*\n)*/.exec(text);
+  return header ? header[0].length : 0;
 }
 
 /**
- * Shell and Dockerfile: `"$NAME"` for an unquoted value, `${NAME}` inside double quotes; a
+ * Shell and Dockerfile: `"${NAME}"` for an unquoted value, `${NAME}` inside double quotes; a
  * single-quoted string is closed and reopened around it. A Dockerfile gets `ARG NAME` before the
  * line, so `docker build --build-arg NAME` (or a --secret mount, better) provides the value.
  */

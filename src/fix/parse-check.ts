@@ -11,7 +11,8 @@ export type ParseVerdict = { ok: true; checker: string } | { ok: false; checker:
 
 /** A language's own checker, reading the program on standard input; exit status 0 means it parses. */
 const TOOLS: Partial<Record<Language, { command: string; args: string[] }>> = {
-  python: { command: "python3", args: ["-c", "import ast, sys; ast.parse(sys.stdin.buffer.read())"] },
+  // compile(), as py_compile does: it also catches what parsing alone lets through (a misplaced __future__ import).
+  python: { command: "python3", args: ["-c", "import sys; compile(sys.stdin.buffer.read(), '<keyscan fix>', 'exec')"] },
   shell: { command: "bash", args: ["-n"] },
   go: { command: "gofmt", args: ["-e"] },
   ruby: { command: "ruby", args: ["-c"] },

@@ -51,6 +51,7 @@ describe("each language reads the variable its own way", () => {
       `"""Doc."""\nfrom __future__ import annotations\nimport os\nimport sys\n\nA = os.environ["OPENAI_API_KEY"]\nB = os.environ["OPENAI_API_KEY"]\n`,
     );
     expect(rewritten("n.py", `import os\nA = "${KEY}"\n`)).toBe('import os\nA = os.environ["OPENAI_API_KEY"]\n');
+    expect(rewritten("crlf.py", `import sys\r\nA = "${KEY}"\r\n`)).toBe('import os\r\nimport sys\r\nA = os.environ["OPENAI_API_KEY"]\r\n');
     // No other import: after the docstring and the __future__ imports, which must stay first.
     expect(rewritten("f.py", `#!/usr/bin/env python3\n"""Doc\non two lines."""\nfrom __future__ import annotations\n\nA = "${KEY}"\n`)).toBe(
       `#!/usr/bin/env python3\n"""Doc\non two lines."""\nfrom __future__ import annotations\n\nimport os\nA = os.environ["OPENAI_API_KEY"]\n`,

@@ -195,17 +195,18 @@ function locateInCode(code: CodeLanguage, language: Language, text: string, line
 
 /** The import a read needs: Python's `import os`, Go's "os"; none when the file has it (an empty list). */
 function importEdits(language: Language, text: string): Edit[] {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
   // Only a top-level `import os` counts: one inside a function or a block does not bind it here, and
   // a second `import os` is harmless where a missing one is a NameError.
   if (language === "python" && !/^import\s+(?:[\w.]+\s*,\s*)*os\b(?!\.)/m.test(text)) {
-    return [{ ...insertAt(pythonImportLine(text)), text: "import os\n" }];
+    return [{ ...insertAt(pythonImportLine(text)), text: `import os${eol}` }];
   }
   if (language === "go" && !/^\s*(?:import\s+)?"os"\s*$/m.test(text)) {
     const block = /^import\s*\(\s*\n/m.exec(text);
-    if (block) return [{ ...insertAt(block.index + block[0].length), text: '\t"os"\n' }];
+    if (block) return [{ ...insertAt(block.index + block[0].length), text: `\t"os"${eol}` }];
     const pkg = /^package\s+\w+.*\n/m.exec(text);
     const at = pkg ? pkg.index + pkg[0].length : 0;
-    return [{ ...insertAt(at), text: 'import "os"\n' }];
+    return [{ ...insertAt(at), text: `import "os"${eol}` }];
   }
   return [];
 }
@@ -257,7 +258,8 @@ function locateInShell(language: Language, lines: readonly string[], lineIndex: 
     const declared = lines.slice(0, lineIndex).some((earlier) => new RegExp(`^\\s*ARG\\s+${name}\\b`, "i").test(earlier));
     if (language !== "dockerfile" || declared) return [edit];
     const indent = /^\s*/.exec(line)?.[0] ?? "";
-    return [{ ...insertAt(lineOffset), text: `${indent}ARG ${name}\n` }, edit];
+    const eol = line.endsWith("\r") ? "\r\n" : "\n";
+    return [{ ...insertAt(lineOffset), text: `${indent}ARG ${name}${eol}` }, edit];
   };
   return { kind: "rewrite", assignedTo, edits };
 }

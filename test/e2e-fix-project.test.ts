@@ -63,6 +63,8 @@ describe("keyscan fix on a sample project", () => {
     expect(result.stdout).toContain("--- a/src/client.js");
     expect(result.stdout).toContain("+const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });");
     expect(result.stdout).toContain(".env: create (mode 0600) with OPENAI_API_KEY, ");
+    // A kind of file keyscan has no parser for is said to be unchecked, never passed as checked.
+    expect(result.stdout).toContain("Dockerfile: not parse-checked (no parser for dockerfile in keyscan)");
     expect(result.stdout).toContain("Nothing was changed: run `keyscan fix --yes` to apply.");
     for (const secret of [OPENAI, GITHUB, STRIPE]) expect(result.stdout).not.toContain(secret);
     expect(snapshot(repo)).toEqual(before);

@@ -96,14 +96,13 @@ function groupByPath(findings: readonly Finding[]): Map<string, Finding[]> {
   return groups;
 }
 
-/** A file's part of the report: its unified diff, then its secrets left to fix by hand, or why it was refused. */
+/** A file's part of the report: its unified diff (and whether it could be parse-checked), then its secrets left to fix by hand. */
 function describe(plan: FilePlan): string {
   const path = neutralize(plan.path);
   const out: string[] = [];
   if (plan.updated !== plan.original) {
-    const checked = plan.parse?.ok === "unchecked" ? ` (not parse-checked: ${plan.parse.why})` : "";
     out.push(createTwoFilesPatch(`a/${path}`, `b/${path}`, plan.original, plan.updated, "", "", { context: 2 }).replace(/^=+\n/, "").trimEnd());
-    if (checked) out.push(`# ${path}${checked}`);
+    if (plan.parse?.ok === "unchecked") out.push(`${path}: not parse-checked (${plan.parse.why})`);
   }
   for (const { finding, reason } of plan.manual) out.push(`${path}:${finding.line}:${finding.column}: by hand (${finding.ruleId}): ${neutralize(reason)}`);
   return out.length > 0 ? `${out.join("\n")}\n` : "";

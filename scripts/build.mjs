@@ -42,7 +42,9 @@ await build({ ...esm, define: rulesDefine, entryPoints: { index: "src/index.ts" 
 const commonJs = { ...common, format: "cjs", outdir: dist, outExtension: { ".js": ".cjs" } };
 await build({
   ...commonJs,
-  entryPoints: { "cli-main": "src/cli/main.ts", "worker-main": "src/run/worker.ts" },
+  // keyscan fix is a bundle of its own: its parsers (@babel/parser, yaml: ~850 KB) would otherwise
+  // be loaded by every start of the CLI, the pre-commit hook's included.
+  entryPoints: { "cli-main": "src/cli/main.ts", "worker-main": "src/run/worker.ts", fix: "src/fix/command.ts" },
   // CommonJS has no import.meta: the sources' import.meta.url (the rules folder, the worker's file)
   // becomes the bundle's own file URL.
   define: { ...rulesDefine, "import.meta.url": "__keyscanFileUrl" },

@@ -3,6 +3,14 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/**
+ * True for a UsageError from any bundle: `keyscan fix` runs from a bundle of its own (dist/fix.cjs)
+ * with its own copy of the class, so `instanceof` would take its errors for crashes.
+ */
+export function isUsageError(error: unknown): error is UsageError {
+  return error instanceof Error && error.name === "UsageError";
+}
+
 /** The closest candidate to a mistyped name, for "did you mean" hints; undefined when nothing is close. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

@@ -1,10 +1,10 @@
 // The command line: parses arguments, wires sources → engine → filters → reporters, sets the exit code.
 import { Command, CommanderError, Option } from "commander";
-import { UsageError } from "../errors.js";
+import { isUsageError, UsageError } from "../errors.js";
 import { neutralize } from "../report/common.js";
 import { exitOnInterrupt } from "./interrupt.js";
 import { guardStdout } from "./stdout.js";
-import { runBaseline, runInstall, runPrePush, runReportMerge, runRules, runScan, type ScanFlags } from "./commands.js";
+import { type FixFlags, runBaseline, runFix, runInstall, runPrePush, runReportMerge, runRules, runScan, type ScanFlags } from "./commands.js";
 import { type MergeFormat, mergeFormats } from "../report/merge.js";
 import { runMigrateGitleaks } from "../migrate/command.js";
 import { reportFormats } from "../report/index.js";
@@ -92,6 +92,24 @@ export function buildProgram(): Command {
     );
 
   program
+    .command("fix")
+    .description("move hard-coded secrets into environment variables (.env) and print rotation steps")
+    .argument("[paths...]", "files or folders whose findings to fix (default: the whole working tree)")
+    .option("--from <report>", "fix the findings of a JSON report (keyscan scan --format json --no-redact) instead of scanning")
+    .option("--dry-run", "print the unified diff and change nothing (the default when standard output is not a terminal)")
+    .option("-y, --yes", "apply the changes without asking")
+    .option("--example", "create .env.example (NAME= lines) if the project has none")
+    .option("--history", "write a git filter-repo --replace-text file for the secrets in history (rewrites nothing)")
+    .option("-o, --output <file>", "with --history: where to write the replacement file (default: a private folder outside the repository)")
+    .option("-c, --config <file>", "config file")
+    .option("--no-entropy", "turn off the generic high-entropy detector")
+    .option("--verify", "check each key with its provider, to tell which are live")
+    .option("--verify-timeout <seconds>", "timeout of each verification request", "5")
+    .option("--max-file-size <size>", "skip files larger than this", "10MB")
+    .option("--no-redact", "show secrets in clear text in the diff and the rotation steps")
+    .action(async (paths: string[], flags: FixFlags) => setExit(await runFix(paths, flags)));
+
+  program
     .command("install")
     .description("install the pre-commit hook (husky if present, else git hooks); chains an existing hook")
     .option("--pre-push", "install the pre-push hook instead: scans the commits being pushed")
@@ -149,7 +167,7 @@ function exitCodeFor(error: unknown): number {
   }
   if (process.env.KEYSCAN_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   const message = error instanceof Error ? error.message : String(error);
-  const prefix = error instanceof UsageError ? "" : "unexpected error: ";
+  const prefix = isUsageError(error) ? "" : "unexpected error: ";
   // Escaped: a message may quote a repository's config (a rule id, an unknown key) or a file name.
   process.stderr.write(`keyscan: ${prefix}${neutralize(message.split("\n")[0] ?? "")}\n`);
   return EXIT_ERROR;

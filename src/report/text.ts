@@ -168,6 +168,7 @@ function blockedMessage(count: number, c: Colors): string[] {
   return [
     c.bold(c.red(`Commit blocked: ${count === 1 ? "a secret was" : `${count} secrets were`} found in the staged changes.`)),
     "To go on, do one of:",
+    "  - run `keyscan fix` to move the key into .env and read it from the environment, then `git add` the files again;",
     "  - remove the key from the file (load it from the environment instead) and `git add` the file again;",
     "  - if it is a false positive, add a `keyscan:allow` comment on that line and `git add` it again,",
     "    or add its fingerprint to .keyscanignore;",

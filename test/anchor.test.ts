@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findAnchor } from "../src/engine/anchor.js";
 import { compileRules, type CompiledRegexRule, parseRuleFiles } from "../src/engine/rules.js";
-import { regexRuleMatches } from "../src/engine/scan.js";
+import { regexRuleMatches } from "../src/engine/regex-matches.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources())).filter(

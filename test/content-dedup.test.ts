@@ -7,9 +7,8 @@ import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { ALNUM, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
 import { claimContent, contentId, createContentIndex, settleContent } from "../src/run/content-index.js";
-import { createContentJoin } from "../src/run/content-join.js";
+import { createContentCache } from "../src/run/content-cache.js";
 import { type FileScan, packScan, scanFile, unpackScan } from "../src/run/file-scan.js";
-import { fingerprint } from "../src/run/fingerprint.js";
 import { buildContext } from "../src/run/pipeline.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "keyscan-dedup-"));
@@ -23,7 +22,7 @@ function file(name: string, text: string) {
 }
 
 describe("content index", () => {
-  const id = (text: string) => contentId(Buffer.from(text), true);
+  const id = (text: string) => contentId(Buffer.from(text), []);
 
   it("gives the first claim of a content to scan, and later claims the first scan's outcome", () => {
     const index = createContentIndex();
@@ -38,12 +37,12 @@ describe("content index", () => {
 
   it("tells the same bytes apart when only one path lets the entropy detector run", () => {
     const bytes = Buffer.from("x");
-    expect(contentId(bytes, true)).not.toBe(contentId(bytes, false));
+    expect(contentId(bytes, [])).not.toBe(contentId(bytes, ["generic-high-entropy"]));
     const index = createContentIndex();
-    const lockfile = claimContent(index, contentId(bytes, false));
+    const lockfile = claimContent(index, contentId(bytes, ["generic-high-entropy"]));
     if (lockfile.kind === "first") settleContent(index, lockfile.slot, false);
     // Clean without the entropy detector says nothing of a scan with it: that one is a first scan too.
-    expect(claimContent(index, contentId(bytes, true)).kind).toBe("first");
+    expect(claimContent(index, contentId(bytes, [])).kind).toBe("first");
   });
 
   it("gives contents whose keys agree, and whose hash's other half or length does not, slots of their own", () => {
@@ -115,15 +114,15 @@ describe("scanFile", () => {
     const text = `token = "${openaiProjectKey(3)}"\n`;
     const first = scanFile(file("a.py", text), context, { maxFileSize: 1e6, index });
     const second = scanFile(file("b.py", text), context, { maxFileSize: 1e6, index });
-    expect(first).toMatchObject({ kind: "scanned", findings: [{ ruleId: "openai-project-key", path: "src/a.py" }] });
+    expect(first).toMatchObject({ kind: "scanned", matches: [{ ruleId: "openai-project-key" }] });
     expect(second).toEqual({ kind: "duplicate", bytes: Buffer.byteLength(text), content: (first as { content: string }).content });
   });
 
   it("answers a clean copy with no findings and no content id, so it needs no joining", () => {
     const index = createContentIndex();
     const text = "const nothing = 1;\n";
-    expect(scanFile(file("f.js", text), context, { maxFileSize: 1e6, index })).toEqual({ kind: "scanned", bytes: text.length, findings: [] });
-    expect(scanFile(file("g.js", text), context, { maxFileSize: 1e6, index })).toEqual({ kind: "scanned", bytes: text.length, findings: [] });
+    expect(scanFile(file("f.js", text), context, { maxFileSize: 1e6, index })).toEqual({ kind: "scanned", bytes: text.length, matches: [] });
+    expect(scanFile(file("g.js", text), context, { maxFileSize: 1e6, index })).toEqual({ kind: "scanned", bytes: text.length, matches: [] });
   });
 
   it("reads each file whole and alone although one buffer is reused for every read", () => {
@@ -131,33 +130,33 @@ describe("scanFile", () => {
     const key = openaiProjectKey(6);
     const big = `${"const padding = 1;\n".repeat(20_000)}token = "${key}"\n`;
     const bigScan = scanFile(file("big.py", big), context, { maxFileSize: 1e7, index });
-    expect(bigScan).toMatchObject({ kind: "scanned", bytes: big.length, findings: [{ line: 20_001 }] });
+    expect(bigScan).toMatchObject({ kind: "scanned", bytes: big.length, matches: [{ line: 20_001 }] });
     // A smaller file read next must not see the bigger one's bytes after its end, nor share its id.
     const small = "const padding = 1;\n";
-    expect(scanFile(file("small.py", small), context, { maxFileSize: 1e7, index })).toEqual({ kind: "scanned", bytes: small.length, findings: [] });
+    expect(scanFile(file("small.py", small), context, { maxFileSize: 1e7, index })).toEqual({ kind: "scanned", bytes: small.length, matches: [] });
     expect(scanFile(file("big-copy.py", big), context, { maxFileSize: 1e7, index })).toMatchObject({ kind: "duplicate", bytes: big.length });
   });
 
   it("scans a copy with the entropy detector although a lockfile with the same bytes was clean without it", () => {
     const index = createContentIndex();
     const text = `client_secret = "${randomString(rng(18), ALNUM, 32)}"\n`;
-    expect(scanFile(file("yarn.lock", text), context, { maxFileSize: 1e6, index })).toMatchObject({ findings: [] });
+    expect(scanFile(file("yarn.lock", text), context, { maxFileSize: 1e6, index })).toMatchObject({ matches: [] });
     expect(scanFile(file("settings.py", text), context, { maxFileSize: 1e6, index })).toMatchObject({
       kind: "scanned",
-      findings: [{ ruleId: "generic-high-entropy" }],
+      matches: [{ ruleId: "generic-high-entropy" }],
     });
   });
 
   it("scans every file when given no index", () => {
     const text = `token = "${openaiProjectKey(4)}"\n`;
     scanFile(file("c.py", text), context, { maxFileSize: 1e6 });
-    expect(scanFile(file("d.py", text), context, { maxFileSize: 1e6 })).toMatchObject({ kind: "scanned", findings: [{ path: "src/d.py" }] });
+    expect(scanFile(file("d.py", text), context, { maxFileSize: 1e6 })).toMatchObject({ kind: "scanned", matches: [{ ruleId: "openai-project-key" }] });
   });
 });
 
 describe("packed scans", () => {
   it("sends a clean scan as its byte count and anything else whole", () => {
-    const clean: FileScan = { kind: "scanned", bytes: 12, findings: [] };
+    const clean: FileScan = { kind: "scanned", bytes: 12, matches: [] };
     const skipped: FileScan = { kind: "skipped", path: "a", reason: "binary" };
     expect(packScan(clean)).toBe(12);
     expect(unpackScan(packScan(clean))).toEqual(clean);
@@ -166,35 +165,36 @@ describe("packed scans", () => {
   });
 });
 
-describe("content join", () => {
+describe("content cache", () => {
   const secret = openaiProjectKey(5);
   const first = scanFile(file("e.py", `key = "${secret}"\n`), context, { maxFileSize: 1e6, index: createContentIndex() });
   if (first.kind !== "scanned" || first.content === undefined) throw new Error("setup: the first scan did not claim its content");
   const content = first.content;
-  const copy = { path: "vendor/e.py", abs: "/nonexistent" };
+  const matches = first.matches;
 
-  it("gives a duplicate the first file's findings at its own path, even when it answers first", async () => {
-    const join = createContentJoin(() => false);
-    const duplicate = join.settle(copy, { kind: "duplicate", bytes: 10, content });
-    const original = await join.settle({ path: "src/e.py", abs: "" }, first);
-    const outcome = await duplicate;
-    expect(original).toMatchObject({ kind: "scanned", findings: [{ path: "src/e.py" }] });
-    expect(outcome).toMatchObject({ kind: "scanned", bytes: 10, findings: [{ path: "vendor/e.py", secret }] });
-    expect(outcome.kind === "scanned" && outcome.findings[0]?.fingerprint).toBe(fingerprint("openai-project-key", "vendor/e.py", secret));
+  it("gives a duplicate the first file's matches, even when it asks before they are recorded", async () => {
+    const cache = createContentCache();
+    const duplicate = cache.recorded(content);
+    cache.record(content, matches);
+    expect(await duplicate).toEqual(matches);
+    expect(await cache.recorded(content)).toEqual(matches);
   });
 
-  it("applies the allow lists to each file's own path", async () => {
-    const join = createContentJoin((finding) => finding.path.startsWith("vendor/"));
-    const original = await join.settle({ path: "src/e.py", abs: "" }, first);
-    const duplicate = await join.settle(copy, { kind: "duplicate", bytes: 10, content });
-    expect(original.kind === "scanned" && original.findings).toHaveLength(1);
-    expect(duplicate).toEqual({ kind: "scanned", bytes: 10, findings: [] });
+  it("scans a content once, remembering clean contents by key alone", async () => {
+    const cache = createContentCache();
+    let scans = 0;
+    const scan = async () => (scans++, []);
+    await cache.matches("blob-1", scan);
+    await cache.matches("blob-1", scan);
+    expect(await cache.matches("blob-2", async () => matches)).toEqual(matches);
+    expect(await cache.matches("blob-2", async () => [])).toEqual(matches);
+    expect(scans).toBe(1);
   });
 
   it("rejects the duplicates still waiting when the scan fails", async () => {
-    const join = createContentJoin(() => false);
-    const waiting = join.settle(copy, { kind: "duplicate", bytes: 1, content });
-    join.fail(new Error("worker stopped"));
+    const cache = createContentCache();
+    const waiting = cache.recorded(content);
+    cache.fail(new Error("worker stopped"));
     await expect(waiting).rejects.toThrow("worker stopped");
   });
 });

@@ -2,11 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { awsKeyPair, checksummedToken, openaiProjectKey, pemPrivateKey, randomString, rng, ALNUM } from "../fixtures/fake-keys.js";
 import { compileRules, parseRuleDef, parseRuleFiles } from "../src/engine/rules.js";
-import { createRuleset, scanChunk } from "../src/engine/scan.js";
+import { createRuleset } from "../src/engine/ruleset.js";
+import { scanText } from "../src/run/pipeline.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
-const scan = (text: string, path = "file.txt") => scanChunk({ path, text }, ruleset);
+const scan = (text: string, path = "file.txt") => scanText({ path, text }, { ruleset });
 
 describe("engine", () => {
   it("reports the secret's own line and columns", () => {
@@ -76,7 +77,7 @@ describe("engine", () => {
     const own = createRuleset(
       compileRules([rule("first", "zz-[0-9]{8}", { requires: { rule: "companion", within: 1 } }), rule("second", "zz-[0-9]{8}"), rule("companion", "zz-companion")]),
     );
-    const found = scanChunk({ path: "f", text: "zz-companion zz-83920571" }, own);
+    const found = scanText({ path: "f", text: "zz-companion zz-83920571" }, { ruleset: own });
     expect(found.map((f) => f.ruleId)).toEqual(["companion", "first"]);
   });
 
@@ -92,9 +93,9 @@ describe("engine", () => {
       ]),
     );
     const blob = Buffer.from("token depkey-83920571 in a base64 blob").toString("base64");
-    const found = scanChunk({ path: "f", text: `ctxmark-here\nvalue: ${blob}\n` }, own);
+    const found = scanText({ path: "f", text: `ctxmark-here\nvalue: ${blob}\n` }, { ruleset: own });
     expect(found.map((f) => [f.ruleId, f.line, f.companion])).toEqual([["dependent", 2, "ctxmark-here"]]);
-    expect(scanChunk({ path: "f", text: `value: ${blob}\n` }, own)).toEqual([]);
+    expect(scanText({ path: "f", text: `value: ${blob}\n` }, { ruleset: own })).toEqual([]);
   });
 
   it("lets no other rule claim a token whose checksum fails", () => {
@@ -120,6 +121,6 @@ describe("engine", () => {
   it("honours the lines filter (staged changes)", () => {
     const key = checksummedToken(20, "ghp");
     const text = `a = ${key}\nb = ${checksummedToken(21, "ghp")}\n`;
-    expect(scanChunk({ path: "f", text, lines: new Set([2]) }, ruleset).map((f) => f.line)).toEqual([2]);
+    expect(scanText({ path: "f", text, addedLines: new Set([2]) }, { ruleset }).map((f) => f.line)).toEqual([2]);
   });
 });

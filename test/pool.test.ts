@@ -4,7 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checksummedToken, openaiProjectKey, randomString, rng } from "../fixtures/fake-keys.js";
+import { suppressionSteps } from "../src/filters/index.js";
+import { drain } from "../src/run/drain.js";
 import { buildContext, scanAndFilter } from "../src/run/pipeline.js";
+import { scanContent } from "../src/run/scan-content.js";
+import type { SourceItem } from "../src/types.js";
 import { createScanPool } from "../src/run/pool.js";
 import type { Chunk } from "../src/types.js";
 
@@ -28,7 +32,7 @@ describe("createScanPool", () => {
     const input = chunks(20);
     const found = await Promise.all(input.map((chunk) => pool.scan(chunk)));
     const context = buildContext();
-    expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
+    expect(found).toEqual(input.map((chunk) => scanContent(chunk, context.ruleset)));
     expect(found.flat()).toHaveLength(4);
     await pool.close();
   });
@@ -40,16 +44,16 @@ describe("createScanPool", () => {
     await pool.close();
   });
 
-  it("on worker threads, returns each chunk's findings in order, the same as the main thread would", async () => {
+  it("on worker threads, returns each chunk's matches in order, the same as the main thread would", async () => {
     // The main thread's context has no rules, so every finding below comes from a worker.
     const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 0 });
     const input = chunks(600);
     const found = await Promise.all(input.map((chunk) => pool.scan(chunk)));
     await pool.close();
     const context = buildContext();
-    expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
+    expect(found).toEqual(input.map((chunk) => scanContent(chunk, context.ruleset)));
     expect(found.flat()).toHaveLength(120);
-    expect(found[5]?.[0]).toMatchObject({ path: "src/file5.ts", line: 3, ruleId: "openai-project-key" });
+    expect(found[5]?.[0]).toMatchObject({ line: 3, ruleId: "openai-project-key" });
   });
 
   it("hands over from the main thread to the workers without losing or reordering findings", async () => {
@@ -59,7 +63,7 @@ describe("createScanPool", () => {
     const found = await Promise.all(input.map((chunk) => pool.scan(chunk)));
     await pool.close();
     const context = buildContext();
-    expect(found).toEqual(input.map((chunk) => scanAndFilter(chunk, context)));
+    expect(found).toEqual(input.map((chunk) => scanContent(chunk, context.ruleset)));
   });
 
   it("reads and scans working-tree files on the workers: each file's own findings, UTF-16 decoded, binary and vanished files told apart", async () => {
@@ -81,10 +85,10 @@ describe("createScanPool", () => {
     ]);
     await pool.close();
     const context = buildContext();
-    expect(outcomes.map((outcome) => (outcome.kind === "scanned" ? outcome.findings : outcome))).toEqual(
-      input.map((chunk) => scanAndFilter(chunk, context)),
+    expect(outcomes.map((outcome) => (outcome.kind === "scanned" ? outcome.matches : outcome))).toEqual(
+      input.map((chunk) => scanContent(chunk, context.ruleset)),
     );
-    expect(outcomes.flatMap((outcome) => (outcome.kind === "scanned" ? outcome.findings : []))).toHaveLength(8);
+    expect(outcomes.flatMap((outcome) => (outcome.kind === "scanned" ? outcome.matches : []))).toHaveLength(8);
     expect(binary).toEqual({ kind: "skipped", path: "image.png", reason: "binary" });
     expect(gone).toEqual({ kind: "gone" });
   });
@@ -98,20 +102,28 @@ describe("createScanPool", () => {
       return { path: `copies/copy${index}.js`, abs };
     });
     const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 0, maxFileSize: 1024 * 1024 });
-    const outcomes = (await Promise.all(copies.map((file) => pool.scanFiles([file])))).flat();
+    async function* items(): AsyncGenerator<SourceItem> {
+      for (const file of copies) yield { kind: "file", file };
+    }
+    const { findings } = await drain(items(), pool, suppressionSteps({}), () => undefined);
+    const outcomes = await pool.scanFiles(copies);
     await pool.close();
     const context = buildContext();
+    // Scanned once already: every copy is now a duplicate of that content.
+    expect(outcomes.filter((outcome) => outcome.kind === "duplicate")).toHaveLength(30);
     // The same findings as scanning every copy on its own: its own path, its own fingerprint.
-    expect(outcomes.map((outcome) => (outcome.kind === "scanned" ? outcome.findings : outcome))).toEqual(
-      copies.map((file) => scanAndFilter({ path: file.path, text }, context)),
-    );
-    expect(new Set(outcomes.map((outcome) => (outcome.kind === "scanned" ? outcome.findings[0]?.fingerprint : ""))).size).toBe(30);
+    const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
+    expect([...findings].sort(byPath)).toEqual(copies.flatMap((file) => scanAndFilter({ path: file.path, text }, context)).sort(byPath));
+    expect(new Set(findings.map((finding) => finding.fingerprint)).size).toBe(30);
   });
 
-  it("keeps a chunk's line filter across the thread boundary", async () => {
+  it("keeps a chunk's added lines across the thread boundary, for the not-new filter", async () => {
     const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 0 });
     const text = `a = "${openaiProjectKey(7)}"\nb = "${openaiProjectKey(8)}"\n`;
-    const found = await pool.scan({ path: "a.env", text, lines: new Set([2]) });
+    async function* items(): AsyncGenerator<SourceItem> {
+      yield { kind: "chunk", chunk: { path: "a.env", text, addedLines: new Set([2]) }, bytes: text.length };
+    }
+    const { findings: found } = await drain(items(), pool, suppressionSteps({}), () => undefined);
     await pool.close();
     expect(found.map((finding) => finding.line)).toEqual([2]);
   });

@@ -1,7 +1,8 @@
 // Findings for the reporter tests, made by the real engine from fake keys generated at run time.
 import { openaiLegacyKey, openaiProjectKey, password } from "../fixtures/fake-keys.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
-import { createRuleset, scanChunk } from "../src/engine/scan.js";
+import { createRuleset } from "../src/engine/ruleset.js";
+import { scanText } from "../src/run/pipeline.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
 import type { ReportInput } from "../src/report/common.js";
 import { type Chunk, emptyStats, type Finding, type RuleMeta } from "../src/types.js";
@@ -40,7 +41,7 @@ export const rules: RuleMeta[] = compiled.map((rule) => ({
 }));
 
 export function scan(chunk: Chunk): Finding[] {
-  return scanChunk(chunk, ruleset);
+  return scanText(chunk, { ruleset });
 }
 
 export const keys = {

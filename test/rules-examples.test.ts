@@ -1,7 +1,8 @@
 // Every default rule carries examples that must and must not match; this one test runs them all.
 import { describe, expect, it } from "vitest";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
-import { createRuleset, scanChunk } from "../src/engine/scan.js";
+import { createRuleset } from "../src/engine/ruleset.js";
+import { scanText } from "../src/run/pipeline.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources()));
@@ -15,7 +16,7 @@ function rulesetReporting(id: string) {
 }
 
 const idsFound = (text: string, id: string): string[] =>
-  scanChunk({ path: "example.txt", text }, rulesetReporting(id)).map((finding) => finding.ruleId);
+  scanText({ path: "example.txt", text }, { ruleset: rulesetReporting(id) }).map((finding) => finding.ruleId);
 
 describe("default rules", () => {
   it("cover at least 80 reporting rules", () => {

@@ -6,7 +6,7 @@ import { UsageError } from "../src/errors.js";
 import { CatFile } from "../src/sources/cat-file.js";
 import { readWorkingTree } from "./helpers/working-tree.js";
 import { git, gitStream, repoRoot } from "../src/sources/git.js";
-import { scanHistory } from "../src/sources/history.js";
+import { historySource } from "../src/sources/history.js";
 import { stagedItems } from "../src/sources/staged.js";
 import { type TempRepo, useTempRepos } from "./helpers/git-repo.js";
 
@@ -49,7 +49,9 @@ describe("git safety", () => {
     const { made, marker } = hostileRepo();
     for await (const _ of readWorkingTree({ cwd: made.dir, maxFileSize: 1e6 })) void _;
     for await (const _ of stagedItems({ cwd: made.dir, maxFileSize: 1e6 })) void _;
-    await scanHistory({ cwd: made.dir, maxFileSize: 1e6 }, async () => []);
+    const history = historySource({ cwd: made.dir, maxFileSize: 1e6 });
+    for await (const item of history.items) if (item.kind === "blob") await item.read(item.blob);
+    history.close();
     expect(existsSync(marker)).toBe(false);
 
     // The trap is armed: plain git, without keyscan's settings, runs the program.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
-import { createRuleset, scanChunk } from "../src/engine/scan.js";
+import { createRuleset } from "../src/engine/ruleset.js";
+import { scanText } from "../src/run/pipeline.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { UsageError } from "../src/errors.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
@@ -23,7 +24,7 @@ function chunks(items: SourceItem[]): Chunk[] {
 }
 
 function findings(items: SourceItem[]): Finding[] {
-  return chunks(items).flatMap((chunk) => scanChunk(chunk, ruleset));
+  return chunks(items).flatMap((chunk) => scanText(chunk, { ruleset }));
 }
 
 describe("staged source", () => {
@@ -33,7 +34,7 @@ describe("staged source", () => {
     made.add("config.ts");
     const items = await staged(made.dir);
     expect(chunks(items)).toHaveLength(1);
-    expect([...(chunks(items)[0]?.lines ?? [])]).toEqual([1, 2]);
+    expect([...(chunks(items)[0]?.addedLines ?? [])]).toEqual([1, 2]);
     expect(findings(items).map((f) => [f.path, f.line, f.secret])).toEqual([["config.ts", 2, openaiProjectKey(1)]]);
   });
 
@@ -66,7 +67,7 @@ describe("staged source", () => {
     made.write("settings.py", `${lines.join("\n")}\n`);
     made.add("settings.py");
     const items = await staged(made.dir);
-    expect([...(chunks(items)[0]?.lines ?? [])]).toEqual([7, 9, 11]);
+    expect([...(chunks(items)[0]?.addedLines ?? [])]).toEqual([7, 9, 11]);
     expect(findings(items).map((f) => [f.line, f.secret])).toEqual([[7, openaiProjectKey(4)]]);
   });
 

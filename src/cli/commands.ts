@@ -1,21 +1,23 @@
-// What each command does, once the arguments are parsed: choose the source, run the pipeline,
-// apply the suppressions that need the whole result, report, and answer an exit code.
-import { existsSync, readFileSync, statSync } from "node:fs";
+// What each command does, once the arguments are parsed: choose the source, drain it through the
+// scan pool and the suppressions, report, and answer an exit code.
+import { existsSync, statSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
-import { BASELINE_FILE, dropKnown, IGNORE_FILE, makeBaseline, parseIgnoreFile, readBaseline, serializeBaseline } from "../filters/baseline.js";
-import { gitleaksIgnored, parseGitleaksIgnore } from "../migrate/gitleaks.js";
+import { BASELINE_FILE, makeBaseline, readBaseline, serializeBaseline } from "../filters/baseline.js";
+import { readIgnoreFiles } from "../filters/ignore-files.js";
+import { type SuppressionStep, suppressionSteps } from "../filters/index.js";
 import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
 import { installHook } from "../hooks/install.js";
-import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
+import { drain, historyStats, type Scanner } from "../run/drain.js";
+import { buildContext, ruleMetas, type ScanContext } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
 import { render } from "../report/index.js";
 import { parseSize } from "../size.js";
 import { workingTreeFiles } from "../sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
-import { scanHistory } from "../sources/history.js";
+import { historySource } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
@@ -94,10 +96,10 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   const started = performance.now();
   // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
   const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
+  const source = await openSource(mode, args, flags, setup, warn);
   const pool = createScanPool({
     threads: parseThreads(flags.threads, mode),
     entropy: flags.entropy,
-    pathFilters: mode !== "history",
     maxFileSize: setup.maxFileSize,
     context: setup.context,
     startNow: mode === "scan" && scansFolder(args),
@@ -111,43 +113,60 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
       return found;
     },
     async scanFiles(files) {
-      const outcomes = await pool.scanFiles(files);
-      for (const outcome of outcomes) if (outcome.kind === "scanned") progress.tick(outcome.bytes);
-      return outcomes;
+      const scans = await pool.scanFiles(files);
+      for (const scan of scans) if (scan.kind === "scanned" || scan.kind === "duplicate") progress.tick(scan.bytes);
+      return scans;
     },
+    rulesSkippedAt: pool.rulesSkippedAt,
   };
   let findings: Finding[];
   let stats: ScanStats;
   try {
-    if (mode === "history") {
-      // A bare repository has history but no top level: git runs in its git folder.
-      const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
-      const historyOptions = { cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning: warn };
-      const result = await scanHistory(historyOptions, scanner.scan);
-      // Blobs were scanned once whatever their paths (pathFilters: false): allow lists apply per path here.
-      findings = result.findings.filter((finding) => !setup.context().allow.findingAllowed(finding));
-      stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
-    } else {
-      ({ findings, stats } = await drain(sourceItems(mode, args, setup), scanner, warn));
-    }
+    ({ findings, stats } = await drain(source.items, scanner, suppressions(flags, setup), warn));
   } finally {
     progress.done();
+    source.close?.();
     await pool.close();
   }
-  findings = dropSuppressed(findings, flags, setup);
+  if (mode === "history") stats = historyStats(stats);
   if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
   stats.durationMs = Math.round(performance.now() - started);
   return { findings, stats };
 }
 
-function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem> {
-  if (mode === "staged") return stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize });
-  if (args.length === 1 && args[0] === "-") return stdinItems();
-  return workingTreeFiles({
+async function openSource(
+  mode: ScanMode,
+  args: string[],
+  flags: ScanFlags,
+  setup: Setup,
+  onWarning: (message: string) => void,
+): Promise<{ items: AsyncIterable<SourceItem>; close?: () => void }> {
+  if (mode === "history") {
+    // A bare repository has history but no top level: git runs in its git folder.
+    const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
+    return historySource({ cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning });
+  }
+  if (mode === "staged") return { items: stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize }) };
+  if (args.length === 1 && args[0] === "-") return { items: stdinItems() };
+  const items = workingTreeFiles({
     cwd: setup.cwd,
     paths: args.length > 0 ? args : ["."],
     isPathAllowed: (path) => setup.context().allow.pathAllowed(path),
     cwdRoot: Promise.resolve(setup.root),
+  });
+  return { items };
+}
+
+/**
+ * The suppressions in force (filters/index.ts): the allow lists, the ignore files at the repository
+ * root (or the current folder outside one), and the --baseline file.
+ */
+function suppressions(flags: ScanFlags, setup: Setup): SuppressionStep[] {
+  const baseline = flags.baseline ? new Set(readBaseline(flags.baseline).findings.map((entry) => entry.fingerprint)) : undefined;
+  return suppressionSteps({
+    allow: setup.context().allow,
+    ignoreFiles: readIgnoreFiles(setup.root ?? setup.cwd),
+    ...(baseline ? { baseline } : {}),
   });
 }
 
@@ -179,22 +198,6 @@ async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Prom
 function requireRepository(root: string | undefined, command: string): string {
   if (!root) throw new UsageError(`keyscan ${command} needs a git repository: ${process.cwd()} is not inside one`);
   return root;
-}
-
-/**
- * The suppressions kept beside the code: .keyscanignore and .gitleaksignore (at the repository root,
- * or the current folder outside one), and the --baseline file.
- */
-function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Finding[] {
-  const top = setup.root ?? setup.cwd;
-  const known = new Set<string>();
-  const ignoreFile = join(top, IGNORE_FILE);
-  if (existsSync(ignoreFile)) for (const entry of parseIgnoreFile(readFileSync(ignoreFile, "utf8"))) known.add(entry);
-  if (flags.baseline) for (const entry of readBaseline(flags.baseline).findings) known.add(entry.fingerprint);
-  const gitleaksFile = join(top, ".gitleaksignore");
-  const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readFileSync(gitleaksFile, "utf8")) : [];
-  const kept = dropKnown(findings, known);
-  return gitleaksEntries.length === 0 ? kept : kept.filter((finding) => !gitleaksIgnored(finding, gitleaksEntries));
 }
 
 export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags): Promise<number> {

@@ -72,6 +72,8 @@ export const entropyRuleSchema = z.strictObject({
   ...common,
   /** Charsets a candidate value is classified into, each with its own floor. */
   charsets: z.strictObject({ base64: z.optional(charsetThreshold), hex: z.optional(charsetThreshold) }),
+  /** Regexes (case-insensitive) of paths the detector does not run on: lockfiles, checksum lists, source maps. */
+  skipPaths: stringList(),
 });
 
 export const ruleSchema = z.discriminatedUnion("kind", [regexRuleSchema, entropyRuleSchema]);

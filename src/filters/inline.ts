@@ -1,7 +1,5 @@
 // Suppression comments written in the scanned file itself. keyscan's own forms, plus the ones users of
 // gitleaks, detect-secrets, secretlint and trufflehog already have in their code.
-import type { Finding } from "../types.js";
-
 // Next-line forms come first: "keyscan:allow-next-line" must not be read as "keyscan:allow".
 const MARKERS =
   /(keyscan:allow-next-line|secretlint-disable-next-line|pragma:\s*allowlist\s+nextline\s+secret)|keyscan:allow|gitleaks:allow|pragma:\s*allowlist\s+secret|secretlint-disable-line|trufflehog:ignore/gi;
@@ -21,14 +19,4 @@ export function inlineAllowedLines(text: string): Set<number> {
     allowed.add(marker[1] ? line + 1 : line);
   }
   return allowed;
-}
-
-export function dropInlineAllowed(findings: Finding[], text: string): Finding[] {
-  if (findings.length === 0) return findings;
-  const allowed = inlineAllowedLines(text);
-  if (allowed.size === 0) return findings;
-  return findings.filter((finding) => {
-    for (let line = finding.line; line <= finding.endLine; line++) if (allowed.has(line)) return false;
-    return true;
-  });
 }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { Finding } from "../types.js";
 
 /**
  * A finding's fingerprint: stable across line moves, rebases and squashes because it depends only
@@ -7,9 +6,4 @@ import type { Finding } from "../types.js";
  */
 export function fingerprint(ruleId: string, path: string, secret: string): string {
   return createHash("sha256").update(`${ruleId}\0${path}\0${secret}`).digest("hex").slice(0, 20);
-}
-
-/** A finding of content that is found at another path too (a blob's other paths, a duplicate file): the same finding there. */
-export function atPath(finding: Finding, path: string): Finding {
-  return { ...finding, path, fingerprint: fingerprint(finding.ruleId, path, finding.secret) };
 }

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findAnchor } from "../src/engine/anchor.js";
 import { compileRules, type CompiledRegexRule, parseRuleFiles } from "../src/engine/rules.js";
+import { exampleText } from "../src/engine/examples.js";
 import { regexRuleMatches } from "../src/engine/regex-matches.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
@@ -51,7 +52,7 @@ describe("findAnchor", () => {
 describe("anchored search", () => {
   it("finds what a whole-text search finds for every default rule, on its examples in context", () => {
     for (const rule of rules) {
-      for (const example of [...rule.def.examples.match, ...rule.def.examples.nomatch]) {
+      for (const example of [...rule.def.examples.match.map(exampleText), ...rule.def.examples.nomatch]) {
         const text = `x ${example} y\n${example}${example}\n"${example}",${example.toUpperCase()}`;
         expect(anchoredSearch(rule, text), rule.id).toEqual(globalSearch(rule, text));
       }
@@ -61,7 +62,7 @@ describe("anchored search", () => {
   it("finds what a whole-text search finds in random mixes of keywords, examples and noise", () => {
     const anchored = rules.filter((rule) => rule.anchored);
     const pieces = [
-      ...anchored.flatMap((rule) => [...rule.keywords, ...rule.def.examples.match]),
+      ...anchored.flatMap((rule) => [...rule.keywords, ...rule.def.examples.match.map(exampleText)]),
       "-",
       "_",
       ":",

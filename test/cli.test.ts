@@ -290,6 +290,31 @@ describe("keyscan rules", () => {
     expect(ids).toContain("openai-project-key");
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it("--check runs the examples of the rules in force, the config's own included, and names each rule that fails", () => {
+    const dir = repo(false);
+    const clean = runCli(["rules", "--check"], { cwd: dir.dir });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/^\d+ rules, \d+ examples: all pass\n$/);
+
+    const acme = (secret: string) => `[[rule]]
+id = "acme-token"
+name = "Acme token"
+keywords = ["acme_"]
+pattern = '''acme_([a-z0-9]{8})'''
+examples.match = [{ text = "t = acme_0123abcd", secret = "${secret}", path = "src/app.py" }]
+examples.nomatch = ["acme_short"]
+`;
+    writeFileSync(join(dir.dir, "keyscan.toml"), acme("0123abcd"));
+    expect(runCli(["rules", "--check"], { cwd: dir.dir }).code).toBe(0);
+
+    writeFileSync(join(dir.dir, "keyscan.toml"), acme("acme_0123abcd"));
+    const failing = runCli(["rules", "--check"], { cwd: dir.dir });
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain('acme-token (');
+    expect(failing.stdout).toContain('keyscan.toml): example "t = acme_0123abcd": found secret "0123abcd" instead of "acme_0123abcd"');
+    expect(failing.stdout).toMatch(/1 of \d+ rules have failing examples: acme-token\n$/);
+  });
 });
 
 it("runs from the packed tarball, installed with no network", () => {

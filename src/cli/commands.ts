@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { type Config, emptyConfig, findConfig, loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { BASELINE_FILE, makeBaseline, readBaseline, serializeBaseline } from "../filters/baseline.js";
+import { exampleFailures } from "../engine/examples.js";
 import { readIgnoreFiles } from "../filters/ignore-files.js";
 import { type SuppressionStep, suppressionSteps } from "../filters/index.js";
 import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
@@ -299,9 +300,10 @@ async function hooksDirectory(root: string): Promise<string> {
   return join(resolve(root, commonDir), "hooks");
 }
 
-export async function runRules(flags: { json?: boolean; config?: string }): Promise<number> {
+export async function runRules(flags: { json?: boolean; check?: boolean; config?: string }): Promise<number> {
   const root = await repoRoot(process.cwd());
   const context = buildContext(readConfig(flags.config, process.cwd(), root));
+  if (flags.check) return checkRules(context);
   const rules = context.ruleset.rules.filter((rule) => rule.report);
   if (flags.json) {
     const list = rules.map((rule) => ({
@@ -325,4 +327,27 @@ export async function runRules(flags: { json?: boolean; config?: string }): Prom
   });
   process.stdout.write(`${rows.join("\n")}\n${rules.length} rules\n`);
   return 0;
+}
+
+/**
+ * `keyscan rules --check`: every example of every rule in force, the config's own rules included,
+ * run against the rules in force. Each failure is named on its own line; exit 1 when any failed.
+ */
+function checkRules(context: ScanContext): number {
+  const rules = context.ruleset.rules;
+  const failures = rules.flatMap((rule) => exampleFailures(rule, rules));
+  const examples = rules.reduce((count, rule) => count + rule.def.examples.match.length + rule.def.examples.nomatch.length, 0);
+  for (const failure of failures) {
+    const rule = rules.find((candidate) => candidate.id === failure.ruleId);
+    process.stdout.write(
+      `${failure.ruleId} (${neutralize(rule?.source ?? "")}): example ${neutralize(JSON.stringify(failure.example))}: ${neutralize(failure.problem)}\n`,
+    );
+  }
+  const failed = new Set(failures.map((failure) => failure.ruleId));
+  process.stdout.write(
+    failures.length === 0
+      ? `${rules.length} rules, ${examples} examples: all pass\n`
+      : `${failed.size} of ${rules.length} rules have failing examples: ${[...failed].join(", ")}\n`,
+  );
+  return failures.length === 0 ? 0 : 1;
 }

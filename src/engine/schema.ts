@@ -22,7 +22,16 @@ const allowList = z.strictObject({
   paths: stringList(),
 });
 
-const examples = z.strictObject({ match: stringList(), nomatch: stringList() });
+/**
+ * An example the rule must find: its text, or the text with the secret the rule must report in it
+ * and the path it is scanned at (some rules skip some paths; "example.txt" by default).
+ */
+const matchExample = z.union([
+  z.string(),
+  z.strictObject({ text: z.string(), secret: z.optional(z.string().check(z.minLength(1))), path: z.optional(z.string().check(z.minLength(1))) }),
+]);
+
+const examples = z.strictObject({ match: z._default(z.array(matchExample), []), nomatch: stringList() });
 
 const charsetThreshold = z.strictObject({
   minLength: z.number().check(z.int(), z.minimum(4)),

@@ -82,12 +82,11 @@ describe("createProgress", () => {
     expect(writes).toEqual([]);
   });
 
-  it("fits the line to the terminal's width and uses a total set later", () => {
+  it("fits the line to the terminal's width and counts against a total when given one", () => {
     const { stream, writes } = fakeTerminal();
     stream.columns = 20;
     const time = clock();
-    const progress = createProgress({ enabled: true, label: "blobs", stream, now: time.now });
-    progress.setTotal(50);
+    const progress = createProgress({ enabled: true, label: "blobs", total: 50, stream, now: time.now });
     time.advance(400);
     progress.tick(10, 5);
     expect(writes[0]).toBe(`\r\x1b[K${"scanning 5/50 blobs  10 B".slice(0, 19)}`);

@@ -28,8 +28,8 @@ function* globalMatches(regex: RegExp, text: string): Generator<RegExpExecArray>
  * The matches a global search would find, for a rule whose every match holds its keyword between
  * minOffset and maxOffset characters after the match's start: the pattern is tried (sticky) only at
  * those starts before each occurrence of the keyword (`positions`, ascending, ignoring case), in
- * order, never twice, and never before the end of the previous match. On the bench tree this skips
- * most of each selected rule's work.
+ * order, never twice, and never before the end of the previous match. A keyword is rare, so most of
+ * the text is never tried at all.
  */
 function* anchoredMatches(search: AnchoredSearch, text: string, positions: readonly number[]): Generator<RegExpExecArray> {
   const { literal, sticky, minOffset, maxOffset } = search;

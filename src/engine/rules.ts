@@ -187,12 +187,12 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
   if (def.validate && !validatorNames.includes(def.validate)) {
     fail(`validate: unknown validator "${def.validate}" (known: ${validatorNames.join(", ")})`);
   }
-  // Default rules were checked when the bundle was built: the checks cost ~20 ms at each start.
+  // Default rules were checked when the bundle was built, so no start pays for the checks again.
   // They carry their secret group too (precompiledRules), as counting groups compiles the regex.
   const regex = checked ? toRegExp(def.pattern) : compilePattern(def.pattern, fail);
   const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regex, def.secretGroup, fail);
-  // Default rules bring their anchor from the build: found at each start, it cost every thread ~10 ms,
-  // most of it V8 optimising the pattern reader.
+  // Default rules bring their anchor from the build: found at each start, every thread would pay for
+  // V8 optimising the pattern reader.
   const anchor = knownAnchor === undefined ? findAnchor(def.pattern, def.keywords) : (knownAnchor ?? undefined);
   return {
     ...base,

@@ -130,8 +130,8 @@ interface Deferred {
  * never reported runs only if a rule requiring it was selected somewhere in the chunk; a rule with
  * `requires` only if its companion matched somewhere in the chunk. Elsewhere their matches could
  * not be reported (attachCompanion) and veto nothing (no validator), so their runs would change
- * nothing. The AWS secret key's pattern, any 40 base64 characters, was the costliest regex on the
- * bench tree. The matches are then put back in the order a straight run gives them, which
+ * nothing; and such patterns are costly, as the AWS secret key's (any 40 base64 characters) matches
+ * almost anywhere. The matches are then put back in the order a straight run gives them, which
  * dropOverlaps relies on to break ties.
  */
 function runDeferred(deferred: readonly Deferred[], raw: RawMatch[]): void {

@@ -1,6 +1,6 @@
 // The rule format, as a schema: the default rules in rules/*.toml and a user's keyscan.toml share it.
-// zod/mini rather than "zod": the same validation in a fraction of the bundle (the classic API and its
-// locales cost every CLI and worker start-up about 25 ms), so schemas are built with functions.
+// zod/mini rather than "zod": the same validation in a fraction of the bundle, which every CLI and
+// worker start loads (README, Performance), so schemas are built with functions.
 import en from "zod/v4/locales/en.js";
 import * as z from "zod/mini";
 

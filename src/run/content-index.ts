@@ -6,8 +6,7 @@
 //
 // The set is an open-addressing table in SharedArrayBuffers: per slot, 32 bits of the content's hash
 // (claimed with an atomic compare-and-exchange), the other 32 and the content's length, and the state
-// of its scan. Numbers throughout: no BigInt, no string to parse (parsing SHA-1's hex into BigInts
-// cost each worker ~35 ms on the bench tree).
+// of its scan. Numbers throughout: no BigInt, no string to parse, as this runs for every file read.
 import { contentHash } from "./content-hash.js";
 
 /** 2^18 slots (4 MB in all): claims stop at half full, so up to ~131,000 distinct contents are shared. */

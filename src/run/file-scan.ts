@@ -56,7 +56,7 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
 
 /**
  * A scan as sent between threads: most files are scanned clean, and those are sent as their byte
- * count alone (on the bench tree, serialising 39,000 result objects cost each worker ~40 ms).
+ * count alone, as structured-cloning an object for each of them is a cost for every file.
  */
 export type PackedScan = number | FileScan;
 

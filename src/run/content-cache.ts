@@ -7,6 +7,8 @@ import type { Match } from "../types.js";
 export interface ContentCache {
   /** The content's matches: from `scan` the first time the key is asked for, remembered after. */
   matches(key: string, scan: () => Promise<Match[]>): Promise<Match[]>;
+  /** True once the content's scan was asked for (by `matches` or `record`). */
+  has(key: string): boolean;
   /** The matches of a content scanned elsewhere (a worker's first scan of a file's bytes). */
   record(key: string, matches: Match[]): void;
   /** The matches of a content being scanned elsewhere, once recorded. */
@@ -41,6 +43,7 @@ export function createContentCache(): ContentCache {
       withMatches.set(key, scanning);
       return scanning;
     },
+    has: (key) => clean.has(key) || withMatches.has(key),
     record(key, found) {
       withMatches.set(key, Promise.resolve(found));
       for (const waiter of waiting.get(key) ?? []) waiter.resolve(found);

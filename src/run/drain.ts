@@ -121,14 +121,16 @@ export async function drain(
     files = [];
   };
 
-  // Blobs: each read and scanned once for each set of rules its paths run (counted once in the stats).
-  const countedBlobs = new Set<string>();
+  // Blobs: each read and scanned once for each set of rules its paths run, and counted once in the
+  // stats. Only a blob also seen at a path some rule skips (a lockfile) can be scanned twice, so only
+  // those are remembered apart; the cache remembers the rest.
+  const seenWhereRulesSkip = new Set<string>();
   const blobMatches = (blob: string, path: string, read: BlobItem["read"]): Promise<Match[]> => {
     const skipped = scanner.rulesSkippedAt(path);
     const key = skipped.length === 0 ? blob : `${blob} without ${skipped.join(",")}`;
     return cache.matches(key, async () => {
-      const count = !countedBlobs.has(blob);
-      countedBlobs.add(blob);
+      const count = !seenWhereRulesSkip.has(blob) && (key === blob || !cache.has(blob));
+      if (key !== blob) seenWhereRulesSkip.add(blob);
       const content = await read(blob);
       if (count) {
         stats.blobs = (stats.blobs ?? 0) + 1;

@@ -83,6 +83,22 @@ describe("history source", () => {
     expect(stats).toMatchObject({ commits: 2, blobs: 1, bytes: text.length });
   });
 
+  it("counts a blob once in the stats whichever of its two paths the walk meets first", async () => {
+    const made = repo();
+    const text = `client_secret = "${randomString(rng(19), ALNUM, 32)}"\n`;
+    made.write("settings.py", text);
+    made.add("settings.py");
+    const first = made.commit();
+    made.write("deps/yarn.lock", text);
+    made.add("deps/yarn.lock");
+    made.commit();
+    // The log walks the newest commit (the lockfile) first.
+    const { findings, stats, scanned } = await history(made.dir);
+    expect(findings.map((finding) => [finding.ruleId, finding.path, finding.commit?.sha])).toEqual([["generic-high-entropy", "settings.py", first]]);
+    expect(scanned.map((chunk) => chunk.path)).toEqual(["deps/yarn.lock", "settings.py"]);
+    expect(stats).toMatchObject({ commits: 2, blobs: 1, bytes: text.length });
+  });
+
   it("reports for a range only what the range adds", async () => {
     const made = repo();
     made.write("a.txt", `old = ${openaiProjectKey(2)}\n`);

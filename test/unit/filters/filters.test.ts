@@ -27,6 +27,14 @@ describe("inline suppression", () => {
     const findings = scanAndFilter({ path: "a.js", text }, context);
     expect(findings.map((finding) => finding.line)).toEqual([2]);
   });
+
+  it("reads the markers of a big file's later window on that window's own lines", () => {
+    const context = buildContext();
+    const text = `one = "${key}" // keyscan:allow\ntwo = "${openaiProjectKey(8)}"\n`;
+    const window = { line: 500, column: 1, handOff: text.length };
+    const findings = scanAndFilter({ path: "big.js", text, window }, context);
+    expect(findings.map((finding) => finding.line)).toEqual([501]);
+  });
 });
 
 describe("allow list", () => {

@@ -1,7 +1,7 @@
 // Assembles each WebAssembly text file of the sources (the keyword prefilter's hot loop, the content
 // hash) into a TypeScript module beside it that holds the binary as base64: the sources, the tests
 // and the bundle then all load it the same way, and no WebAssembly tool is needed to build or run
-// keyscan. `npm run wasm` after editing a .wat file; test/wasm.test.ts checks the output is current.
+// keyscan. `npm run wasm` after editing a .wat file; test/unit/scripts/wasm.test.ts checks the output is current.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";

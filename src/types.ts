@@ -1,16 +1,22 @@
-// Plain data that flows between the stages: sources make chunks, the engine makes findings,
-// filters drop findings, reporters print them.
+// Plain data that flows between the stages: sources make content with its provenance, the engine
+// makes path-free matches, the stamp step makes them findings, filters drop findings, reporters print them.
 
 export type Severity = "critical" | "high" | "medium" | "low";
 
-/** Text to scan and where it came from. */
-export interface Chunk {
+/** Where a content was found: what the stamp step gives each of its matches, and what the filters judge by. */
+export interface Provenance {
   /** Path relative to the scan root (or repository root), with forward slashes; "-" for stdin. */
   path: string;
-  text: string;
-  /** Only findings that start on one of these 1-based lines count (staged: the added lines). */
-  lines?: ReadonlySet<number>;
   commit?: CommitInfo;
+  /** The lines (1-based) this version adds (staged): a finding touching none of them is not new. */
+  addedLines?: ReadonlySet<number>;
+  /** The content keys of the versions this one replaced (history: the parent commits' blobs at the path). */
+  parents?: readonly string[];
+}
+
+/** Text to scan and where it came from. */
+export interface Chunk extends Provenance {
+  text: string;
   /**
    * One window of a file too big to read at once: where `text` starts in the file (1-based line and
    * column), and the offset in `text` where the next window takes over (windows overlap, so a key
@@ -54,12 +60,15 @@ export interface Verification {
   detail?: string;
 }
 
-export interface Finding {
+/** What the engine reports of a rule's match in a text: nothing of where the text was found. */
+export interface Match {
   ruleId: string;
   ruleName: string;
   severity: Severity;
-  path: string;
-  /** 1-based; columns count UTF-16 code units. The region is that of the secret itself. */
+  /** Offsets of the secret in the text scanned. */
+  start: number;
+  end: number;
+  /** 1-based, in the text scanned; columns count UTF-16 code units. The region is that of the secret itself. */
   line: number;
   column: number;
   endLine: number;
@@ -67,18 +76,27 @@ export interface Finding {
   secret: string;
   /** The whole text the rule's pattern matched (contains the secret). */
   match: string;
-  /** Stable across line moves: a hash of rule id, path and secret. */
-  fingerprint: string;
   /** Shannon entropy of the secret, bits per character. */
   entropy: number;
   /** The secret of the companion rule (`requires`), e.g. the AWS key id for a secret key; used by --verify, never printed. */
   companion?: string;
-  commit?: CommitInfo;
-  verification?: Verification;
+  /**
+   * A suppression comment (keyscan:allow, gitleaks:allow, …) covers the match's lines. Marked where
+   * the text is read (run/scan-content.ts); the first filter (filters/index.ts) drops it.
+   */
+  allowedInline?: true;
   /** "browser": held in a variable a bundler inlines into client-side JavaScript (VITE_…, NEXT_PUBLIC_…); severity raised one step. */
   exposure?: "browser";
-  /** What else a reader must know, e.g. that a later image layer deletes the file but the layer still holds it. */
+  /** What else a reader must know, e.g. the bundler that ships the variable, or that a later image layer deletes the file. */
   notes?: string[];
+}
+
+export interface Finding extends Omit<Match, "start" | "end"> {
+  path: string;
+  /** Stable across line moves: a hash of rule id, path and secret. */
+  fingerprint: string;
+  commit?: CommitInfo;
+  verification?: Verification;
   /** For a finding in a built bundle with a source map: where the secret is in the source it was built from. */
   original?: { path: string; line: number; column: number };
 }
@@ -121,10 +139,32 @@ export interface SkippedItem {
 /** What reading yields: text to scan (or a file's bytes, to decode first), or a file passed over and why. */
 export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chunk: C; bytes: number } | SkippedItem;
 
-/** What a source yields: what reading yields, or (from the working tree) a file for the scan pool to read and scan. */
-export type SourceItem = ReadItem | { kind: "file"; file: FileRef };
+/** A blob's content as its source reads it: text, or why it is not scanned. */
+export type BlobContent =
+  | { kind: "text"; text: string; bytes: number }
+  | { kind: "skipped"; reason: "large" | "binary" }
+  /** Missing from the object store (a shallow or partial clone). */
+  | { kind: "missing" };
 
-/** Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned once). */
+/**
+ * Content named by reference, with one place it appears (history: a file version a commit brought
+ * in). The run step reads each distinct blob once, through `read`, and the parents' blobs too when
+ * the blob has matches, to tell what the version adds.
+ */
+export interface BlobItem {
+  kind: "blob";
+  blob: string;
+  provenance: Provenance;
+  read: (blob: string) => Promise<BlobContent>;
+}
+
+/**
+ * What a source yields: text with its provenance (or a skipped file), a working-tree file for the
+ * scan pool to read and scan, a blob by reference, or (history) a commit walked, for the stats.
+ */
+export type SourceItem = ReadItem | { kind: "file"; file: FileRef } | BlobItem | { kind: "commit" };
+
+/** Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned once). Both answer path-free matches. */
 export type ScanJob = { chunk: Chunk } | { files: FileRef[] };
 
 /**
@@ -137,8 +177,6 @@ export function jobWeight(job: ScanJob): number {
   return "chunk" in job ? job.chunk.text.length : job.files.length * FILE_WEIGHT;
 }
 
-/** What became of a file handed to the scan pool: its findings, why it was skipped, or nothing (it vanished). */
-export type FileOutcome = { kind: "scanned"; bytes: number; findings: Finding[] } | SkippedItem | { kind: "gone" };
 
 /** What reporters need to know of a rule (SARIF's rule metadata, the text report's remediation line). */
 export interface RuleMeta {

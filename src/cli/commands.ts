@@ -1,34 +1,25 @@
-// What each command does, once the arguments are parsed: choose the source, run the pipeline,
-// apply the suppressions that need the whole result, report, and answer an exit code.
+// What each command does, once the arguments are parsed: choose the source, drain it through the
+// scan pool and the suppressions, report, and answer an exit code.
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import picomatch from "picomatch";
 import { type Config, emptyConfig, findConfig, isInside, loadConfig, userConfigFile, withoutVerifySettings } from "../config/load.js";
 import { UsageError } from "../errors.js";
-import {
-  BASELINE_FILE,
-  dropKnown,
-  IGNORE_FILE,
-  makeBaseline,
-  parseIgnoreFile,
-  readAnyBaseline,
-  readBaseline,
-  serializeBaseline,
-  updateBaseline,
-} from "../filters/baseline.js";
+import { BASELINE_FILE, makeBaseline, readAnyBaseline, readBaseline, serializeBaseline, updateBaseline } from "../filters/baseline.js";
+import { exampleFailures } from "../engine/examples.js";
+import { readIgnoreFiles } from "../filters/ignore-files.js";
+import { type SuppressionStep, suppressionSteps } from "../filters/index.js";
 import { withLock } from "../lock-file.js";
-import { gitleaksIgnored, gitleaksReported, parseGitleaksIgnore } from "../migrate/gitleaks.js";
 import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
 import { installHook } from "../hooks/install.js";
-import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
+import { drain, historyStats, type Scanner } from "../run/drain.js";
+import { buildContext, ruleMetas, type ScanContext } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
 import { type ReportFormat, render } from "../report/index.js";
 import { type MergeFormat, readReports, renderMerged } from "../report/merge.js";
 import { groupSecrets } from "../report/secrets.js";
-import { readSmallFile } from "../read-file.js";
 import { describeRepository } from "../sources/repository.js";
 import { secretLives } from "../sources/secret-life.js";
 import { parseSize } from "../size.js";
@@ -39,7 +30,7 @@ import { emptyLayout, type ImageLayout, imageItems, imageLayers, layerNotes } fr
 import { packItems, packListing } from "../sources/pack.js";
 import { mapToSources } from "../sources/source-maps.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
-import { scanHistory } from "../sources/history.js";
+import { historySource } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
@@ -89,7 +80,7 @@ interface Setup {
   config: Config;
   /**
    * The rules and allow lists, built on first use: a working-tree scan starts its workers and git's
-   * listing first, and builds them (~15 ms) once those are under way.
+   * listing first, and builds them while those are under way rather than before.
    */
   context: () => ScanContext;
   maxFileSize: number;
@@ -148,10 +139,12 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   const started = performance.now();
   // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
   const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
+  const layout = emptyLayout();
+  const source = await openSource(mode, args, flags, setup, warn, layout);
+  const legacy: string[] = [];
   const pool = createScanPool({
     threads: parseThreads(flags.threads, mode),
     entropy: flags.entropy,
-    pathFilters: mode !== "history",
     maxFileSize: setup.maxFileSize,
     context: setup.context,
     startNow: (mode === "scan" && scansFolder(args)) || mode === "pack",
@@ -165,59 +158,60 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
       return found;
     },
     async scanFiles(files) {
-      const outcomes = await pool.scanFiles(files);
-      for (const outcome of outcomes) if (outcome.kind === "scanned") progress.tick(outcome.bytes);
-      return outcomes;
+      const scans = await pool.scanFiles(files);
+      for (const scan of scans) if (scan.kind === "scanned" || scan.kind === "duplicate") progress.tick(scan.bytes);
+      return scans;
     },
+    rulesSkippedAt: pool.rulesSkippedAt,
   };
   let findings: Finding[];
   let stats: ScanStats;
   try {
-    if (mode === "history") {
-      // A bare repository has history but no top level: git runs in its git folder.
-      const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
-      const historyOptions = { cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning: warn };
-      const result = await scanHistory(historyOptions, scanner.scan);
-      // Blobs were scanned once whatever their paths (pathFilters: false): allow lists apply per path here.
-      findings = result.findings.filter((finding) => !setup.context().allow.findingAllowed(finding));
-      stats = { ...result.stats, files: result.stats.blobs, unreadable: 0, skippedOther: 0, durationMs: 0 };
-    } else {
-      const layout = emptyLayout();
-      ({ findings, stats } = await drain(await sourceItems(mode, args, flags, setup, warn, layout), scanner, warn));
-      if (mode === "image") findings = layerNotes(findings, layout);
-      if (mode === "scan") findings = mapToSources(findings, setup.top);
-    }
+    ({ findings, stats } = await drain(source.items, scanner, suppressions(flags, setup, legacy), warn));
+    if (mode === "image") findings = layerNotes(findings, layout);
+    if (mode === "scan") findings = mapToSources(findings, setup.top);
   } finally {
     progress.done();
+    source.close?.();
     await pool.close();
   }
-  findings = dropSuppressed(findings, flags, setup);
+  if (mode === "history") stats = historyStats(stats);
+  if (legacy.length > 0) {
+    warn(
+      `${legacy.length} .keyscanignore or baseline entr${legacy.length === 1 ? "y is" : "ies are"} the old, guessable fingerprint of a weak secret (still honoured); replace ${legacy.join(", ")}, or run keyscan baseline again`,
+    );
+  }
   if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
   stats.durationMs = Math.round(performance.now() - started);
   return { findings, stats };
 }
 
-async function sourceItems(
-  mode: Exclude<ScanMode, "history">,
+async function openSource(
+  mode: ScanMode,
   args: string[],
   flags: ScanFlags,
   setup: Setup,
-  warn: (message: string) => void,
+  onWarning: (message: string) => void,
   layout: ImageLayout,
-): Promise<AsyncIterable<SourceItem>> {
+): Promise<{ items: AsyncIterable<SourceItem>; close?: () => void }> {
+  if (mode === "history") {
+    // A bare repository has history but no top level: git runs in its git folder.
+    const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
+    return historySource({ cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning });
+  }
   if (mode === "staged") {
     requireRepository(setup.root, "staged");
-    return stagedItems({ cwd: setup.cwd, maxFileSize: setup.maxFileSize, paths: args });
+    return { items: stagedItems({ cwd: setup.cwd, maxFileSize: setup.maxFileSize, paths: args }) };
   }
   if (mode === "pack") {
     const dir = args[0] ?? ".";
-    return expandArchives(packItems(dir, await packListing(dir)), archiveLimits(flags, setup), warn);
+    return { items: expandArchives(packItems(dir, await packListing(dir)), archiveLimits(flags, setup), onWarning) };
   }
   if (mode === "image") {
     const file = args[0] as string;
-    return imageItems(file, await imageLayers(file), setup.maxFileSize, layout);
+    return { items: imageItems(file, await imageLayers(file), setup.maxFileSize, layout) };
   }
-  if (args.length === 1 && args[0] === "-") return stdinItems();
+  if (args.length === 1 && args[0] === "-") return { items: stdinItems() };
   const files = workingTreeFiles({
     cwd: setup.cwd,
     paths: args.length > 0 ? args : ["."],
@@ -225,7 +219,7 @@ async function sourceItems(
     ...(setup.scanBase ? { base: Promise.resolve(setup.scanBase) } : {}),
   });
   const withBuild = flags.includeBuild && setup.root ? concat(files, ignoredBuildFiles(setup.root)) : files;
-  return expandArchives(withBuild, archiveLimits(flags, setup), warn);
+  return { items: expandArchives(withBuild, archiveLimits(flags, setup), onWarning) };
 }
 
 async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
@@ -242,8 +236,25 @@ function archiveLimits(flags: ScanFlags, setup: Setup): ArchiveLimits {
 }
 
 /**
+ * The suppressions in force (filters/index.ts): the allow lists, the ignore files at the repository
+ * root (or the scanned folder outside one), and the --baseline file (keyscan's, or a gitleaks report).
+ * An ignore or baseline entry that is the old, guessable fingerprint of a weak secret still counts, and
+ * is handed to `legacy` so the user can be told to replace it.
+ */
+function suppressions(flags: ScanFlags, setup: Setup, legacy: string[]): SuppressionStep[] {
+  const baseline = flags.baseline ? readAnyBaseline(flags.baseline) : undefined;
+  return suppressionSteps({
+    allow: setup.context().allow,
+    ignoreFiles: readIgnoreFiles(setup.top),
+    ...(baseline?.kind === "keyscan" ? { baseline: new Set(baseline.baseline.findings.map((entry) => entry.fingerprint)) } : {}),
+    ...(baseline?.kind === "gitleaks" ? { gitleaksReport: baseline.entries } : {}),
+    onLegacy: (entry, finding) => legacy.push(`${entry} -> ${finding.fingerprint} (${finding.path})`),
+  });
+}
+
+/**
  * --threads N; by default one per core, but for history one fewer: git (log, cat-file) keeps a core
- * busy, and on 2 cores one scanning thread beat two workers (1.06 s vs 1.19 s on the bench history).
+ * busy, so a scanning thread for every core would only take turns with it (README, Performance).
  */
 function parseThreads(text: string | undefined, mode: ScanMode): number {
   if (text === undefined) return mode === "history" ? Math.max(1, availableParallelism() - 1) : availableParallelism();
@@ -274,37 +285,6 @@ function verbose(flags: ScanFlags, message: string): void {
 function requireRepository(root: string | undefined, command: string): string {
   if (!root) throw new UsageError(`keyscan ${command} needs a git repository: ${process.cwd()} is not inside one`);
   return root;
-}
-
-/**
- * The suppressions kept beside the code: .keyscanignore and .gitleaksignore (at the repository root,
- * or the scanned folder outside one), and the --baseline file.
- */
-function dropSuppressed(findings: Finding[], flags: ScanFlags, setup: Setup): Finding[] {
-  const top = setup.top;
-  const ignoreFile = join(top, IGNORE_FILE);
-  const ignored = existsSync(ignoreFile) ? parseIgnoreFile(readSmallFile(ignoreFile, "ignore file")) : { fingerprints: new Set<string>(), paths: [] };
-  const known = new Set(ignored.fingerprints);
-  const baseline = flags.baseline ? readAnyBaseline(flags.baseline) : undefined;
-  if (baseline?.kind === "keyscan") for (const entry of baseline.baseline.findings) known.add(entry.fingerprint);
-  const gitleaksFile = join(top, ".gitleaksignore");
-  const gitleaksEntries = existsSync(gitleaksFile) ? parseGitleaksIgnore(readSmallFile(gitleaksFile, "ignore file")) : [];
-  const ignoredPath = ignored.paths.length > 0 ? picomatch(ignored.paths, { dot: true }) : () => false;
-  const legacy: string[] = [];
-  const kept = dropKnown(findings, known, (entry, finding) => legacy.push(`${entry} -> ${finding.fingerprint} (${finding.path})`)).filter(
-    (finding) =>
-      !ignoredPath(finding.path) &&
-      !gitleaksIgnored(finding, gitleaksEntries) &&
-      !(baseline?.kind === "gitleaks" && gitleaksReported(finding, baseline.entries)),
-  );
-  if (legacy.length > 0) {
-    process.stderr.write(
-      `keyscan: warning: ${legacy.length} .keyscanignore or baseline entr${legacy.length === 1 ? "y is" : "ies are"} the old, guessable fingerprint of a weak secret (still honoured); ` +
-        `replace ${neutralize(legacy.join(", "))}, or run keyscan baseline again\n`,
-    );
-  }
-  verbose(flags, `${findings.length - kept.length} finding(s) suppressed by ${IGNORE_FILE}, .gitleaksignore or the baseline`);
-  return kept;
 }
 
 export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags): Promise<number> {
@@ -444,9 +424,10 @@ async function hooksDirectory(root: string): Promise<string> {
   return join(resolve(root, commonDir), "hooks");
 }
 
-export async function runRules(flags: { json?: boolean; config?: string }): Promise<number> {
+export async function runRules(flags: { json?: boolean; check?: boolean; config?: string }): Promise<number> {
   const root = await repoRoot(process.cwd());
   const context = buildContext(readConfig(flags.config, process.cwd(), root));
+  if (flags.check) return checkRules(context);
   const rules = context.ruleset.rules.filter((rule) => rule.report);
   if (flags.json) {
     const list = rules.map((rule) => ({
@@ -525,4 +506,27 @@ function loadFix(): typeof import("../fix/command.js") {
   const here = import.meta.url;
   const bundle = here.endsWith(".ts") ? new URL("../../dist/fix.cjs", here) : new URL("./fix.cjs", here);
   return createRequire(here)(fileURLToPath(bundle)) as typeof import("../fix/command.js");
+}
+
+/**
+ * `keyscan rules --check`: every example of every rule in force, the config's own rules included,
+ * run against the rules in force. Each failure is named on its own line; exit 1 when any failed.
+ */
+function checkRules(context: ScanContext): number {
+  const rules = context.ruleset.rules;
+  const failures = rules.flatMap((rule) => exampleFailures(rule, rules));
+  const examples = rules.reduce((count, rule) => count + rule.def.examples.match.length + rule.def.examples.nomatch.length, 0);
+  for (const failure of failures) {
+    const rule = rules.find((candidate) => candidate.id === failure.ruleId);
+    process.stdout.write(
+      `${failure.ruleId} (${neutralize(rule?.source ?? "")}): example ${neutralize(JSON.stringify(failure.example))}: ${neutralize(failure.problem)}\n`,
+    );
+  }
+  const failed = new Set(failures.map((failure) => failure.ruleId));
+  process.stdout.write(
+    failures.length === 0
+      ? `${rules.length} rules, ${examples} examples: all pass\n`
+      : `${failed.size} of ${rules.length} rules have failing examples: ${[...failed].join(", ")}\n`,
+  );
+  return failures.length === 0 ? 0 : 1;
 }

@@ -139,8 +139,9 @@ export function buildProgram(): Command {
     .command("rules")
     .description("list the rules in force")
     .option("--json", "as JSON")
+    .option("--check", "run the examples of the rules in force (the config's own included); exit 1 naming each rule whose example fails")
     .option("-c, --config <file>", "config file")
-    .action(async (flags: { json?: boolean; config?: string }) => setExit(await runRules(flags)));
+    .action(async (flags: { json?: boolean; check?: boolean; config?: string }) => setExit(await runRules(flags)));
 
   return program;
 }

@@ -6,8 +6,6 @@ import { formatBytes } from "../size.js";
 export interface Progress {
   /** `bytes` more scanned, in `count` more items (files or blobs). */
   tick(bytes: number, count?: number): void;
-  /** The number of items, once a source knows it (history learns it after listing the objects). */
-  setTotal(total: number): void;
   /** Clears the line; further ticks draw nothing. */
   done(): void;
 }
@@ -38,11 +36,11 @@ const CLEAR_LINE = "\r\x1b[K";
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? Date.now;
-  if (!options.enabled || !stream.isTTY) return { tick() {}, setTotal() {}, done() {} };
+  if (!options.enabled || !stream.isTTY) return { tick() {}, done() {} };
 
   const started = now();
   let lastDraw = started + FIRST_DRAW_MS - REDRAW_MS;
-  let total = options.total;
+  const total = options.total;
   let count = 0;
   let bytes = 0;
   let drawn = false;
@@ -63,9 +61,6 @@ export function createProgress(options: ProgressOptions): Progress {
       count += moreCount;
       const at = now();
       if (at - lastDraw >= REDRAW_MS) draw(at);
-    },
-    setTotal(value) {
-      total = value;
     },
     done() {
       if (finished) return;

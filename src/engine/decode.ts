@@ -58,9 +58,8 @@ function unescapePercent(escape: string): string {
 /**
  * Replaces every escape by `decode(escape)` and keeps a table of segment starts, so that
  * an offset in the decoded text maps back to the outer text. Only the lines holding an escape are
- * kept: elsewhere the decoded text is the outer text, which the outer scan has seen already (on the
- * bench's real code this is an eighth of the text instead of half). Cost is one pass plus one entry
- * per escape and per run of lines kept.
+ * kept: elsewhere the decoded text is the outer text, which the outer scan has seen already, and in
+ * real code escapes sit on few lines. Cost is one pass plus one entry per escape and per run of lines kept.
  */
 function substitute(text: string, syntax: EscapeSyntax, decode: (escape: string) => string): Layer {
   const decodedStarts: number[] = [];

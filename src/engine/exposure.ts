@@ -2,7 +2,7 @@
 // start with a public prefix into the client-side JavaScript they build. A key assigned to such a name —
 // in a .env file, a config's `define`/`env` block, or as the default of an `import.meta.env`/`process.env`
 // read — is public the moment the site deploys, even when the .env file itself is never committed.
-import type { Chunk, Finding, Severity } from "../types.js";
+import type { Match, Severity } from "../types.js";
 
 /** The public prefixes, and the tool that inlines variables carrying them (from each framework's documentation). */
 const PUBLIC_PREFIXES: readonly [prefix: string, framework: string][] = [
@@ -32,24 +32,26 @@ const LOOK_BEHIND = 160;
 
 const RAISED: Record<Severity, Severity> = { low: "medium", medium: "high", high: "critical", critical: "critical" };
 
-/** Marks the findings whose secret is assigned to a public name: exposure "browser", severity one step up, a note naming the tool. */
-export function markBrowserExposure(findings: Finding[], chunk: Pick<Chunk, "text" | "window">): Finding[] {
+/**
+ * Marks the matches whose secret is assigned to a public name: exposure "browser", severity one step up,
+ * a note naming the tool. Lines and columns are the matches' own, in `text`.
+ */
+export function markBrowserExposure(matches: Match[], text: string): Match[] {
   let lineStarts: number[] | undefined;
-  return findings.map((finding) => {
-    lineStarts ??= startsOfLines(chunk.text);
-    const lineInText = finding.line - (chunk.window?.line ?? 1);
-    const lineStart = lineStarts[lineInText];
-    if (lineStart === undefined) return finding;
-    const column = finding.column - 1 - (lineInText === 0 && chunk.window ? chunk.window.column - 1 : 0);
-    const before = chunk.text.slice(Math.max(lineStart, lineStart + column - LOOK_BEHIND), lineStart + column);
+  return matches.map((match) => {
+    lineStarts ??= startsOfLines(text);
+    const lineStart = lineStarts[match.line - 1];
+    if (lineStart === undefined) return match;
+    const at = lineStart + match.column - 1;
+    const before = text.slice(Math.max(lineStart, at - LOOK_BEHIND), at);
     const name = PUBLIC_ASSIGNMENT.exec(before)?.[1];
-    if (!name) return finding;
+    if (!name) return match;
     const [prefix, framework] = PUBLIC_PREFIXES.find(([candidate]) => name.startsWith(candidate)) ?? ["", ""];
     return {
-      ...finding,
+      ...match,
       exposure: "browser",
-      severity: RAISED[finding.severity],
-      notes: [...(finding.notes ?? []), `${framework} inlines every ${prefix} variable (here ${name}) into the JavaScript it builds`],
+      severity: RAISED[match.severity],
+      notes: [...(match.notes ?? []), `${framework} inlines every ${prefix} variable (here ${name}) into the JavaScript it builds`],
     };
   });
 }

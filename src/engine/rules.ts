@@ -57,6 +57,8 @@ export interface CompiledEntropyRule extends CompiledBase {
   /** Finds `name = value` candidates whose name contains a keyword; groups: value. Sticky: tried only at the start of a name holding a keyword (see scan.ts). */
   regex: RegExp;
   charsets: { base64?: { minLength: number; threshold: number }; hex?: { minLength: number; threshold: number } };
+  /** The paths it does not run on (its skipPaths as one regex); undefined when it runs everywhere. */
+  skipPaths?: RegExp;
 }
 
 export type CompiledRule = CompiledRegexRule | CompiledEntropyRule;
@@ -120,7 +122,7 @@ export function parseRuleDef(raw: unknown, file: string): RuleDef {
 function ruleKeys(kind: unknown): string[] {
   const common = ["id", "name", "description", "severity", "keywords", "remediation", "tags", "allow", "examples", "report", "verify"];
   return kind === "entropy"
-    ? [...common, "kind", "charsets"]
+    ? [...common, "kind", "charsets", "skipPaths"]
     : [...common, "kind", "pattern", "secretGroup", "minEntropy", "validate", "requires"];
 }
 
@@ -178,18 +180,19 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
       kind: "entropy",
       regex: assignmentRegex(def.keywords),
       charsets: def.charsets,
+      ...(def.skipPaths.length > 0 ? { skipPaths: compileSkipPaths(def.skipPaths, fail) } : {}),
     };
   }
   if (def.keywords.length === 0) fail("keywords: give at least one keyword for the prefilter");
   if (def.validate && !validatorNames.includes(def.validate)) {
     fail(`validate: unknown validator "${def.validate}" (known: ${validatorNames.join(", ")})`);
   }
-  // Default rules were checked when the bundle was built: the checks cost ~20 ms at each start.
+  // Default rules were checked when the bundle was built, so no start pays for the checks again.
   // They carry their secret group too (precompiledRules), as counting groups compiles the regex.
   const regex = checked ? toRegExp(def.pattern) : compilePattern(def.pattern, fail);
   const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regex, def.secretGroup, fail);
-  // Default rules bring their anchor from the build: found at each start, it cost every thread ~10 ms,
-  // most of it V8 optimising the pattern reader.
+  // Default rules bring their anchor from the build: found at each start, every thread would pay for
+  // V8 optimising the pattern reader.
   const anchor = knownAnchor === undefined ? findAnchor(def.pattern, def.keywords) : (knownAnchor ?? undefined);
   return {
     ...base,
@@ -211,6 +214,15 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
     validate: def.validate,
     requires: def.requires,
   };
+}
+
+/** An entropy rule's skipPaths as one case-insensitive regex. */
+function compileSkipPaths(patterns: readonly string[], fail: (what: string) => never): RegExp {
+  try {
+    return new RegExp(patterns.map((pattern) => `(?:${pattern})`).join("|"), "i");
+  } catch (error) {
+    return fail(`skipPaths: ${(error as Error).message}`);
+  }
 }
 
 /** A rule pattern as a RegExp; a leading `(?i)` (gitleaks/Go syntax) becomes the `i` flag. Throws on invalid syntax. */

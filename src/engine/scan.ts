@@ -1,46 +1,19 @@
-// The engine: text in, findings out. No I/O, no git.
-import { fingerprint } from "../run/fingerprint.js";
-import type { Chunk, Finding } from "../types.js";
+// The engine: text in, path-free matches out (rule, offsets, position in the text, secret,
+// entropy). No I/O, no git, no paths: the run step stamps each match with where its text was found.
+import type { Match } from "../types.js";
 import { classifyCharset, shannonEntropy } from "./entropy.js";
 import { decodeLayers, type Layer, nest } from "./decode.js";
+import { LineIndex } from "./line-index.js";
 import { looksLikePlaceholder } from "./placeholders.js";
-import { buildPrefilter, findKeywords, type KeywordPositions, type Prefilter, selectRules } from "./prefilter.js";
-import type { AnchoredSearch, CompiledAllow, CompiledEntropyRule, CompiledRegexRule, CompiledRule } from "./rules.js";
+import { type KeywordPositions, findKeywords, buildPrefilter, selectRules } from "./prefilter.js";
+import { regexRuleMatches } from "./regex-matches.js";
+import type { CompiledAllow, CompiledEntropyRule, CompiledRegexRule, CompiledRule } from "./rules.js";
+import type { Ruleset } from "./ruleset.js";
 import { runValidator } from "./validators.js";
 
-export interface Ruleset {
-  rules: CompiledRule[];
-  prefilter: Prefilter;
-  /** Each rule's place in `rules`. */
-  order: ReadonlyMap<CompiledRule, number>;
-  /** Rules that run only when another rule makes them count (see runDeferred). */
-  deferrable: ReadonlySet<CompiledRule>;
-}
-
-export function createRuleset(rules: CompiledRule[]): Ruleset {
-  const requiredBy = (rule: CompiledRule): CompiledRule[] =>
-    rules.filter((other) => other.kind === "regex" && other.requires?.rule === rule.id);
-  // A rule with a validator never waits: its vetoes count even where it reports nothing.
-  const dependents = rules.filter(
-    (rule) => rule.kind === "regex" && rule.requires && !rule.validate && requiredBy(rule).length === 0,
-  );
-  // A companion that is never reported, only required by dependents.
-  const companions = rules.filter(
-    (rule) =>
-      rule.kind === "regex" &&
-      !rule.report &&
-      !rule.requires &&
-      !rule.validate &&
-      requiredBy(rule).length > 0 &&
-      requiredBy(rule).every((other) => dependents.includes(other)),
-  );
-  const deferrable = [...dependents, ...companions];
-  return {
-    rules,
-    prefilter: buildPrefilter(rules),
-    order: new Map(rules.map((rule, index) => [rule, index])),
-    deferrable: new Set(deferrable),
-  };
+export interface FindOptions {
+  /** Ids of rules that do not run on this text (see rulesSkippedAt): the entropy detector in a lockfile, say. */
+  skip?: ReadonlySet<string>;
 }
 
 /** A match before it is placed on a line: offsets into the chunk's text. */
@@ -76,19 +49,19 @@ const MAX_DEPTH = 2;
 
 const OUTER: Layer = { text: "", entropy: true, outer: (start, end) => [start, end] };
 
-export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
-  const text = chunk.text;
+/** The matches of the ruleset's rules in the text, in text order; overlapping matches are resolved (dropOverlaps). */
+export function findMatches(text: string, ruleset: Ruleset, options: FindOptions = {}): Match[] {
   const raw: RawMatch[] = [];
   const deferred: Deferred[] = [];
+  const skip = options.skip ?? NONE;
   let layers = 0;
-  const scanLayer = (layer: Layer, depth: number): void => collectMatches(ruleset, layer, depth, layers++, raw, deferred);
-  const entropyHere = entropyAllowedIn(chunk.path);
-  scanLayer({ ...OUTER, text, entropy: entropyHere }, 0);
+  const scanLayer = (layer: Layer, depth: number): void => collectMatches(ruleset, layer, depth, layers++, skip, raw, deferred);
+  scanLayer({ ...OUTER, text }, 0);
   let pending = decodeLayers(text).map((layer) => ({ layer, depth: 1 }));
   while (pending.length > 0) {
     const next: typeof pending = [];
     for (const { layer, depth } of pending) {
-      scanLayer({ ...layer, entropy: layer.entropy && entropyHere }, depth);
+      scanLayer(layer, depth);
       // Only base64 reveals text the outer scan has not seen decoded; JSON and URL layers stop here.
       if (depth < MAX_DEPTH && !layer.entropy) {
         for (const child of decodeLayers(layer.text)) next.push({ layer: nest(layer, child), depth: depth + 1 });
@@ -102,43 +75,48 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
 
   const lines = new LineIndex(text);
   const reportable = raw.filter((match) => match.rule.report && attachCompanion(match, raw, lines));
-  const findings: Finding[] = [];
-  for (const match of dropOverlaps(reportable)) {
-    if (chunk.window && match.start >= chunk.window.handOff) continue;
-    const start = inFile(lines.position(match.start), chunk.window);
-    const end = inFile(lines.position(match.end), chunk.window);
-    if (chunk.lines && !touches(chunk.lines, start.line, end.line)) continue;
-    findings.push({
+  return dropOverlaps(reportable).map((match) => {
+    const start = lines.position(match.start);
+    const end = lines.position(match.end);
+    return {
       ruleId: match.rule.id,
       ruleName: match.rule.name,
       severity: match.rule.severity,
-      path: chunk.path,
+      start: match.start,
+      end: match.end,
       line: start.line,
       column: start.column,
       endLine: end.line,
       endColumn: end.column,
       secret: match.secret,
       match: match.match,
-      fingerprint: fingerprint(match.rule.id, chunk.path, match.secret),
       entropy: Math.round(match.entropy * 1000) / 1000,
       ...(match.companion !== undefined ? { companion: match.companion } : {}),
-      ...(chunk.commit ? { commit: chunk.commit } : {}),
-    });
-  }
-  return findings;
+    };
+  });
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Runs the rules whose keywords occur in the layer's text (the `number`th layer scanned); offsets
  * are mapped to the outer text. Deferrable rules are left in `deferred` for runDeferred.
  */
-function collectMatches(ruleset: Ruleset, layer: Layer, depth: number, number: number, out: RawMatch[], deferred: Deferred[]): void {
+function collectMatches(
+  ruleset: Ruleset,
+  layer: Layer,
+  depth: number,
+  number: number,
+  skip: ReadonlySet<string>,
+  out: RawMatch[],
+  deferred: Deferred[],
+): void {
   const keywords = findKeywords(ruleset.prefilter, layer.text);
   for (const rule of selectRules(ruleset.prefilter, keywords, ruleset.rules)) {
     const run = { layer, depth, keywords, order: number * ruleset.rules.length + (ruleset.order.get(rule) ?? 0) };
     if (rule.kind === "regex" && ruleset.deferrable.has(rule)) deferred.push({ rule, run });
     else if (rule.kind === "regex") collectRegexMatches(rule, run, out);
-    else if (layer.entropy) collectEntropyMatches(rule, run, out);
+    else if (layer.entropy && !skip.has(rule.id)) collectEntropyMatches(rule, run, out);
   }
 }
 
@@ -152,8 +130,8 @@ interface Deferred {
  * never reported runs only if a rule requiring it was selected somewhere in the chunk; a rule with
  * `requires` only if its companion matched somewhere in the chunk. Elsewhere their matches could
  * not be reported (attachCompanion) and veto nothing (no validator), so their runs would change
- * nothing. The AWS secret key's pattern, any 40 base64 characters, was the costliest regex on the
- * bench tree. The matches are then put back in the order a straight run gives them, which
+ * nothing; and such patterns are costly, as the AWS secret key's (any 40 base64 characters) matches
+ * almost anywhere. The matches are then put back in the order a straight run gives them, which
  * dropOverlaps relies on to break ties.
  */
 function runDeferred(deferred: readonly Deferred[], raw: RawMatch[]): void {
@@ -168,15 +146,6 @@ function runDeferred(deferred: readonly Deferred[], raw: RawMatch[]): void {
     if (rule.requires && matched.has(rule.requires.rule)) collectRegexMatches(rule, run, raw);
   }
   if (raw.length > before) raw.sort((a, b) => a.order - b.order); // stable: a rule's matches stay in text order
-}
-
-// Lockfiles, checksum lists, source maps and minified bundles are full of high-entropy strings
-// that are hashes or code, never assignments of secrets: the entropy detector skips them.
-const NO_ENTROPY_PATHS =
-  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|go\.sum|go\.work\.sum|Cargo\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Gemfile\.lock|composer\.lock|Podfile\.lock|mix\.lock|flake\.lock|packages\.lock\.json|gradle\.lockfile|[^/]*\.(?:sum|sha1|sha256|sha512|md5|map|min\.js|min\.css|svg)|(?:SHA\d*|MD5)SUMS?(?:\.\w+)?)$/i;
-
-export function entropyAllowedIn(path: string): boolean {
-  return !NO_ENTROPY_PATHS.test(path);
 }
 
 function collectRegexMatches(rule: CompiledRegexRule, run: Run, out: RawMatch[]): void {
@@ -196,53 +165,6 @@ function collectRegexMatches(rule: CompiledRegexRule, run: Run, out: RawMatch[])
     }
     if (isAllowedSecret(rule.allow, secret) || looksLikePlaceholder(secret)) continue;
     out.push({ rule, start, end, secret, match: found[0], entropy, depth, order });
-  }
-}
-
-/**
- * Every non-empty match of the rule's pattern in the text, in order, as a global search finds them.
- * `keywords`: where the keywords occur in the text (the prefilter's answer; found again when not given).
- */
-export function regexRuleMatches(
-  rule: CompiledRegexRule,
-  text: string,
-  keywords: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
-): Iterable<RegExpExecArray> {
-  return rule.anchored ? anchoredMatches(rule.anchored, text, keywords.get(rule.anchored.keyword) ?? []) : globalMatches(rule.regex, text);
-}
-
-/** Every non-empty match of a global regex, in order. */
-function* globalMatches(regex: RegExp, text: string): Generator<RegExpExecArray> {
-  regex.lastIndex = 0;
-  for (let found = regex.exec(text); found !== null; found = regex.exec(text)) {
-    if (found[0].length === 0) regex.lastIndex++;
-    else yield found;
-  }
-}
-
-/**
- * The matches a global search would find, for a rule whose every match holds its keyword between
- * minOffset and maxOffset characters after the match's start: the pattern is tried (sticky) only at
- * those starts before each occurrence of the keyword (`positions`, ascending, ignoring case), in
- * order, never twice, and never before the end of the previous match. On the bench tree this skips
- * most of each selected rule's work.
- */
-function* anchoredMatches(search: AnchoredSearch, text: string, positions: readonly number[]): Generator<RegExpExecArray> {
-  const { literal, sticky, minOffset, maxOffset } = search;
-  let next = 0; // the first start not yet tried (or inside the previous match)
-  for (const position of positions) {
-    if (literal !== undefined && !text.startsWith(literal, position)) continue; // a case-sensitive pattern
-    const last = position - minOffset;
-    let start = Math.max(next, position - maxOffset);
-    while (start <= last) {
-      sticky.lastIndex = start;
-      const found = sticky.exec(text);
-      if (found !== null && found[0].length > 0) {
-        start += found[0].length;
-        yield found;
-      } else start++;
-    }
-    next = Math.max(next, start);
   }
 }
 
@@ -405,36 +327,4 @@ function dropOverlaps(matches: RawMatch[]): RawMatch[] {
     if (!kept.some((other) => match.start < other.end && other.start < match.end)) kept.push(match);
   }
   return kept.sort((a, b) => a.start - b.start);
-}
-
-function touches(lines: ReadonlySet<number>, first: number, last: number): boolean {
-  for (let line = first; line <= last; line++) if (lines.has(line)) return true;
-  return false;
-}
-
-/** A position in a window's text (see Chunk.window) as a position in its file. */
-function inFile(position: { line: number; column: number }, window: Chunk["window"]): { line: number; column: number } {
-  if (!window) return position;
-  const column = position.line === 1 ? position.column + window.column - 1 : position.column;
-  return { line: position.line + window.line - 1, column };
-}
-
-/** Maps offsets to 1-based line and UTF-16 column. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) this.starts.push(at + 1);
-  }
-
-  position(offset: number): { line: number; column: number } {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((this.starts[middle] ?? 0) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - (this.starts[low] ?? 0) + 1 };
-  }
 }

@@ -1,6 +1,6 @@
 // The rule format, as a schema: the default rules in rules/*.toml and a user's keyscan.toml share it.
-// zod/mini rather than "zod": the same validation in a fraction of the bundle (the classic API and its
-// locales cost every CLI and worker start-up about 25 ms), so schemas are built with functions.
+// zod/mini rather than "zod": the same validation in a fraction of the bundle, which every CLI and
+// worker start loads (README, Performance), so schemas are built with functions.
 import en from "zod/v4/locales/en.js";
 import * as z from "zod/mini";
 
@@ -22,7 +22,16 @@ const allowList = z.strictObject({
   paths: stringList(),
 });
 
-const examples = z.strictObject({ match: stringList(), nomatch: stringList() });
+/**
+ * An example the rule must find: its text, or the text with the secret the rule must report in it
+ * and the path it is scanned at (some rules skip some paths; "example.txt" by default).
+ */
+const matchExample = z.union([
+  z.string(),
+  z.strictObject({ text: z.string(), secret: z.optional(z.string().check(z.minLength(1))), path: z.optional(z.string().check(z.minLength(1))) }),
+]);
+
+const examples = z.strictObject({ match: z._default(z.array(matchExample), []), nomatch: stringList() });
 
 const charsetThreshold = z.strictObject({
   minLength: z.number().check(z.int(), z.minimum(4)),
@@ -72,6 +81,8 @@ export const entropyRuleSchema = z.strictObject({
   ...common,
   /** Charsets a candidate value is classified into, each with its own floor. */
   charsets: z.strictObject({ base64: z.optional(charsetThreshold), hex: z.optional(charsetThreshold) }),
+  /** Regexes (case-insensitive) of paths the detector does not run on: lockfiles, checksum lists, source maps. */
+  skipPaths: stringList(),
 });
 
 export const ruleSchema = z.discriminatedUnion("kind", [regexRuleSchema, entropyRuleSchema]);

@@ -122,23 +122,21 @@ export function parseIgnoreFile(text: string): IgnoreList {
 }
 
 /**
- * The findings whose fingerprint is not in `known`. An entry written before guessable secrets got a slow
- * fingerprint (legacyFingerprint) still suppresses its finding, and is handed to `onLegacy` so the user
- * can be told to replace it: such an entry lets anyone who reads it test guesses at the password.
+ * True when `known` holds the finding's fingerprint. An entry written before guessable secrets got a slow
+ * fingerprint (legacyFingerprint) still counts, and is handed to `onLegacy` so the user can be told to
+ * replace it: such an entry lets anyone who reads it test guesses at the password.
  */
-export function dropKnown(
-  findings: Finding[],
+export function knownFingerprint(
   known: ReadonlySet<string>,
+  finding: Finding,
   onLegacy: (entry: string, finding: Finding) => void = () => {},
-): Finding[] {
-  if (known.size === 0) return findings;
-  return findings.filter((finding) => {
-    if (known.has(finding.fingerprint)) return false;
-    const legacy = legacyFingerprint(finding.ruleId, finding.path, finding.secret);
-    if (legacy === finding.fingerprint || !known.has(legacy)) return true;
-    onLegacy(legacy, finding);
-    return false;
-  });
+): boolean {
+  if (known.size === 0) return false;
+  if (known.has(finding.fingerprint)) return true;
+  const legacy = legacyFingerprint(finding.ruleId, finding.path, finding.secret);
+  if (legacy === finding.fingerprint || !known.has(legacy)) return false;
+  onLegacy(legacy, finding);
+  return true;
 }
 
 function compare(a: string, b: string): number {

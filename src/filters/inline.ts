@@ -1,7 +1,5 @@
 // Suppression comments written in the scanned file itself. keyscan's own forms, plus the ones users of
 // gitleaks, detect-secrets, secretlint and trufflehog already have in their code.
-import type { Finding } from "../types.js";
-
 // Next-line forms come first: "keyscan:allow-next-line" must not be read as "keyscan:allow". A bare
 // "secretlint-disable" (not -line, -next-line) opens a block that "secretlint-enable" closes; rule
 // names after it are not read: the block suppresses every finding.
@@ -39,14 +37,4 @@ export function inlineAllowedLines(text: string): Set<number> {
     closeBlock();
   }
   return allowed;
-}
-
-export function dropInlineAllowed(findings: Finding[], text: string): Finding[] {
-  if (findings.length === 0) return findings;
-  const allowed = inlineAllowedLines(text);
-  if (allowed.size === 0) return findings;
-  return findings.filter((finding) => {
-    for (let line = finding.line; line <= finding.endLine; line++) if (allowed.has(line)) return false;
-    return true;
-  });
 }

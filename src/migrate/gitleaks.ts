@@ -4,8 +4,8 @@ import * as z from "zod/mini";
 import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile } from "../engine/rules.js";
 import { type AllowListDef, type RegexRuleDef, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
-import { readDefaultRuleSources } from "../config/default-rules.js";
 import type { Finding } from "../types.js";
+import { readDefaultRuleSources } from "../config/default-rules.js";
 import { translateGoRegex } from "./go-regex.js";
 import { pathRegexToGlobs } from "./path-globs.js";
 
@@ -338,44 +338,6 @@ export function literalPrefix(source: string): string {
     prefix += char;
   }
   return prefix;
-}
-
-// ---- .gitleaksignore ----
-
-export interface GitleaksIgnoreEntry {
-  path: string;
-  ruleId: string;
-  line: number;
-  commit?: string;
-}
-
-/**
- * Parses .gitleaksignore: one fingerprint a line, `commit:file:rule-id:line` (history scans) or
- * `file:rule-id:line`; blank lines and `#` comments skipped, and lines of neither shape too.
- */
-export function parseGitleaksIgnore(text: string): GitleaksIgnoreEntry[] {
-  const entries: GitleaksIgnoreEntry[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    // The path may hold ':' itself, so read the fixed fields from the right.
-    const match = line.match(/^(?:([0-9a-f]{40}|[0-9a-f]{64}):)?(.+):([^:]+):(\d+)$/);
-    if (!match) continue;
-    const [, commit, path = "", ruleId = "", lineNumber = "0"] = match;
-    entries.push({ path, ruleId, line: Number(lineNumber), ...(commit ? { commit } : {}) });
-  }
-  return entries;
-}
-
-/** True when a .gitleaksignore entry names this finding: same path and line, the commit if given, and the rule or its keyscan equivalent. */
-export function gitleaksIgnored(finding: Finding, entries: readonly GitleaksIgnoreEntry[]): boolean {
-  return entries.some(
-    (entry) =>
-      entry.path === finding.path &&
-      entry.line === finding.line &&
-      (entry.commit === undefined || entry.commit === finding.commit?.sha) &&
-      (entry.ruleId === finding.ruleId || keyscanIdsFor(entry.ruleId).includes(finding.ruleId)),
-  );
 }
 
 // ---- a gitleaks JSON report as a baseline ----

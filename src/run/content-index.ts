@@ -6,8 +6,7 @@
 //
 // The set is an open-addressing table in SharedArrayBuffers: per slot, 32 bits of the content's hash
 // (claimed with an atomic compare-and-exchange), the other 32 and the content's length, and the state
-// of its scan. Numbers throughout: no BigInt, no string to parse (parsing SHA-1's hex into BigInts
-// cost each worker ~35 ms on the bench tree).
+// of its scan. Numbers throughout: no BigInt, no string to parse, as this runs for every file read.
 import { contentHash } from "./content-hash.js";
 
 /** 2^18 slots (4 MB in all): claims stop at half full, so up to ~131,000 distinct contents are shared. */
@@ -40,19 +39,27 @@ export function createContentIndex(): ContentIndex {
 }
 
 /**
- * A content's identity: its 64-bit hash and length, with whether the entropy detector runs on its
- * path, as two files with the same bytes are scanned alike only then.
+ * A content's identity: its 64-bit hash and length, with the rules that skip its path (an entropy
+ * rule's skipPaths), as two files with the same bytes are scanned alike only when those are the same.
  */
 export interface ContentId {
-  /** The hash's low half, with bit 1 flipped where the entropy detector does not run, and bit 0 set (so never 0). */
+  /** The hash's low half, mixed with a hash of the skipped rules' ids when there are any, with bit 0 set (so never 0). */
   key: number;
   high: number;
   length: number;
 }
 
-export function contentId(bytes: Uint8Array, entropyAllowed: boolean): ContentId {
+export function contentId(bytes: Uint8Array, skippedRules: readonly string[]): ContentId {
   const [low, high] = contentHash(bytes);
-  return { key: (low ^ (entropyAllowed ? 0 : 2)) | 1, high, length: bytes.length };
+  return { key: (low ^ idsHash(skippedRules)) | 1, high, length: bytes.length };
+}
+
+/** 0 for no ids, else an FNV-1a hash of them with bit 1 set, so a skipped rule always changes the key. */
+function idsHash(ids: readonly string[]): number {
+  if (ids.length === 0) return 0;
+  let hash = 0x811c9dc5;
+  for (const char of ids.join(",")) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+  return hash | 2;
 }
 
 /**

@@ -1,19 +1,20 @@
 // One working-tree file scanned, on whichever thread takes it (a worker, or the main thread while
 // the workers start): read it, look its content up among those already taken on (content-index.ts),
-// then decode and scan it. The findings are the content's, not yet the path's (scanText: no allow
-// lists), so the main thread can give them to every file with the same content (content-join.ts).
+// then decode and scan it. The matches are the content's, not the path's, so the main thread can
+// stamp them on every file with the same content (drain.ts, content-cache.ts).
 import { hashingReadBuffer } from "./content-hash.js";
 import { claimContent, type ContentId, type ContentIndex, contentId, contentName, settleContent } from "./content-index.js";
-import { entropyAllowedIn } from "../engine/scan.js";
-import { type ScanContext, scanText } from "./pipeline.js";
+import { rulesSkippedAt } from "../engine/ruleset.js";
 import { textChunk } from "../sources/decode.js";
 import { readFileItems } from "../sources/files.js";
-import type { FileRef, Finding, SkippedItem } from "../types.js";
+import type { FileRef, Match, SkippedItem } from "../types.js";
+import type { ScanContext } from "./pipeline.js";
+import { scanContent } from "./scan-content.js";
 
 export type FileScan =
   /** `content`: the content's name (contentName), when this scan was the first of it and found something (duplicates will ask for it). */
-  | { kind: "scanned"; bytes: number; findings: Finding[]; content?: string }
-  /** Another scan of the same content found something: its findings are this file's too. */
+  | { kind: "scanned"; bytes: number; matches: Match[]; content?: string }
+  /** Another scan of the same content found something: its matches are this file's too. */
   | { kind: "duplicate"; bytes: number; content: string }
   | SkippedItem
   | { kind: "gone" };
@@ -29,7 +30,7 @@ export interface FileScanOptions {
 const readBuffer = hashingReadBuffer();
 
 export function scanFile(file: FileRef, context: ScanContext, options: FileScanOptions): FileScan {
-  const findings: Finding[] = [];
+  const matches: Match[] = [];
   let bytes = 0;
   let read = false;
   /** The content this scan claimed first, and its slot in the index. */
@@ -40,27 +41,27 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
     read = true;
     bytes += item.bytes;
     if ("raw" in item.chunk && options.index) {
-      const id = contentId(item.chunk.raw, entropyAllowedIn(file.path));
+      const id = contentId(item.chunk.raw, rulesSkippedAt(context.ruleset, file.path));
       const claim = claimContent(options.index, id);
-      if (claim.kind === "clean") return { kind: "scanned", bytes, findings: [] };
+      if (claim.kind === "clean") return { kind: "scanned", bytes, matches: [] };
       if (claim.kind === "found") return { kind: "duplicate", bytes, content: contentName(id) };
       if (claim.kind === "first") claimed = { id, slot: claim.slot };
     }
-    findings.push(...scanText(textChunk(item.chunk), context));
+    matches.push(...scanContent(textChunk(item.chunk), context.ruleset));
   }
-  if (options.index && claimed) settleContent(options.index, claimed.slot, findings.length > 0);
+  if (options.index && claimed) settleContent(options.index, claimed.slot, matches.length > 0);
   if (!read) return { kind: "gone" };
-  return { kind: "scanned", bytes, findings, ...(claimed && findings.length > 0 ? { content: contentName(claimed.id) } : {}) };
+  return { kind: "scanned", bytes, matches, ...(claimed && matches.length > 0 ? { content: contentName(claimed.id) } : {}) };
 }
 
 /**
  * A scan as sent between threads: most files are scanned clean, and those are sent as their byte
- * count alone (on the bench tree, serialising 39,000 result objects cost each worker ~40 ms).
+ * count alone, as structured-cloning an object for each of them is a cost for every file.
  */
 export type PackedScan = number | FileScan;
 
 export const packScan = (scan: FileScan): PackedScan =>
-  scan.kind === "scanned" && scan.findings.length === 0 && scan.content === undefined ? scan.bytes : scan;
+  scan.kind === "scanned" && scan.matches.length === 0 && scan.content === undefined ? scan.bytes : scan;
 
 export const unpackScan = (packed: PackedScan | undefined): FileScan =>
-  packed === undefined ? { kind: "gone" } : typeof packed === "number" ? { kind: "scanned", bytes: packed, findings: [] } : packed;
+  packed === undefined ? { kind: "gone" } : typeof packed === "number" ? { kind: "scanned", bytes: packed, matches: [] } : packed;

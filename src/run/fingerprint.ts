@@ -1,6 +1,5 @@
 import { createHash, scryptSync } from "node:crypto";
 import { isGuessable } from "../engine/entropy.js";
-import type { Finding } from "../types.js";
 
 /**
  * A finding's fingerprint: stable across line moves, rebases, squashes and clones because it depends only
@@ -34,9 +33,4 @@ const slowFingerprints = new Map<string, string>();
  */
 export function legacyFingerprint(ruleId: string, path: string, secret: string): string {
   return createHash("sha256").update(`${ruleId}\0${path}\0${secret}`).digest("hex").slice(0, 20);
-}
-
-/** A finding of content that is found at another path too (a blob's other paths, a duplicate file): the same finding there. */
-export function atPath(finding: Finding, path: string): Finding {
-  return { ...finding, path, fingerprint: fingerprint(finding.ruleId, path, finding.secret) };
 }

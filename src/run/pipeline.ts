@@ -1,13 +1,15 @@
-// Wires rules, engine and per-chunk filters together, and drains a source into findings and stats.
+// The rules a scan runs with (default rules, the config's own, its allow lists), built once per
+// thread, and the library's one-call scan of a text.
 import { type Config, emptyConfig } from "../config/load.js";
 import { compileAllow, compileRules, parseRuleFiles, type RuleSource } from "../engine/rules.js";
-import { markBrowserExposure } from "../engine/exposure.js";
-import { createRuleset, type Ruleset, scanChunk } from "../engine/scan.js";
+import { createRuleset, type Ruleset } from "../engine/ruleset.js";
 import { nearest, UsageError } from "../errors.js";
 import { type AllowFilter, createAllowFilter } from "../filters/allow.js";
-import { dropInlineAllowed } from "../filters/inline.js";
+import { kept, type SuppressionStep, suppressionSteps } from "../filters/index.js";
 import { readDefaultRuleSources } from "../config/default-rules.js";
-import { type Chunk, emptyStats, FILE_WEIGHT, type FileOutcome, type FileRef, type Finding, type RuleMeta, type ScanStats, type SkippedItem, type SourceItem } from "../types.js";
+import type { Chunk, Finding, RuleMeta } from "../types.js";
+import { scanContent } from "./scan-content.js";
+import { stamp } from "./stamp.js";
 
 export interface ScanContext {
   ruleset: Ruleset;
@@ -57,17 +59,23 @@ export function buildContext(
 }
 
 /**
- * The engine, then the filter that needs the chunk's text (inline comments). Path-independent, so
- * history can scan a blob once and stamp its findings with every path the blob had.
+ * A chunk's findings, less those the suppressions that need nothing but the chunk drop: inline
+ * comments and, for a chunk with added lines, the lines it does not add. No allow lists.
  */
-export function scanText(chunk: Chunk, context: ScanContext): Finding[] {
-  const findings = scanChunk(chunk, context.ruleset);
-  return findings.length === 0 ? findings : markBrowserExposure(dropInlineAllowed(findings, chunk.text), chunk);
+export function scanText(chunk: Chunk, context: Pick<ScanContext, "ruleset">): Finding[] {
+  return findingsIn(chunk, context.ruleset, suppressionSteps({}));
 }
 
-/** scanText, then the allow lists (paths, regexes, stopwords). */
+/** scanText, then the allow lists (paths, regexes, stopwords): what the library's scan() reports. */
 export function scanAndFilter(chunk: Chunk, context: ScanContext): Finding[] {
-  return scanText(chunk, context).filter((finding) => !context.allow.findingAllowed(finding));
+  return findingsIn(chunk, context.ruleset, suppressionSteps({ allow: context.allow }));
+}
+
+function findingsIn(chunk: Chunk, ruleset: Ruleset, steps: SuppressionStep[]): Finding[] {
+  const place = chunk.addedLines ? { addedLines: chunk.addedLines } : {};
+  return scanContent(chunk, ruleset)
+    .map((match) => stamp(match, chunk))
+    .filter((finding) => kept(steps, finding, place));
 }
 
 export function ruleMetas(context: ScanContext): RuleMeta[] {
@@ -81,103 +89,4 @@ export function ruleMetas(context: ScanContext): RuleMeta[] {
       description: rule.def.description,
       tags: rule.def.tags,
     }));
-}
-
-export interface Drained {
-  findings: Finding[];
-  stats: ScanStats;
-}
-
-/**
- * Work handed to the scanner and not yet done (see jobWeight) before drain stops reading: enough to keep two workers busy.
- * Measured on the bench tree with two workers: 32 MB cost 90 MB more peak RSS than 8 MB, and 8 MB about
- * 75 MB more than 2 MB (texts waiting for a worker outlive a young-generation GC), for no speed.
- */
-const MAX_IN_FLIGHT = 2 * 1024 * 1024;
-
-/** Where drain sends work: a scan pool. */
-export interface Scanner {
-  scan(chunk: Chunk): Promise<Finding[]>;
-  scanFiles(files: FileRef[]): Promise<FileOutcome[]>;
-}
-
-/** Working-tree files handed over as one job: one message and one promise for all of them, not one a file. */
-const FILES_PER_JOB = 256;
-
-/**
- * Reads every item of a source, scans the chunks and files and counts what was skipped.
- * The scanner may work elsewhere (a worker pool); items are scanned as they arrive.
- */
-export async function drain(items: AsyncIterable<SourceItem>, scanner: Scanner, onWarning: (message: string) => void): Promise<Drained> {
-  const stats = emptyStats();
-  // Findings are gathered as each scan answers (reporters sort them), so nothing else of a scan is kept.
-  const findings: Finding[] = [];
-  let failure: { error: unknown } | undefined;
-  let inFlight = 0;
-  let wake: (() => void) | undefined;
-  const settled = (): Promise<void> => new Promise((resolve) => (wake = resolve));
-  const track = (result: Promise<Finding[]>, weight: number): void => {
-    inFlight += weight;
-    result
-      .then(
-        (found) => void findings.push(...found),
-        (error: unknown) => void (failure ??= { error }),
-      )
-      .finally(() => {
-        inFlight -= weight;
-        wake?.();
-      });
-  };
-  const submodules: string[] = [];
-  const countSkipped = (item: SkippedItem): void => {
-    if (item.reason === "binary") stats.skippedBinary++;
-    else if (item.reason === "large") stats.skippedLarge++;
-    else if (item.reason === "unreadable") {
-      stats.unreadable++;
-      onWarning(`cannot read ${item.path}${item.detail ? ` (${item.detail})` : ""}; skipped`);
-    } else {
-      stats.skippedOther++;
-      if (item.reason === "submodule") submodules.push(item.path);
-    }
-  };
-  const countChunk = (bytes: number, window?: Chunk["window"]): void => {
-    if (!window || (window.line === 1 && window.column === 1)) stats.files++; // a big file's later windows are the same file
-    stats.bytes += bytes;
-  };
-  let files: FileRef[] = [];
-  const sendFiles = (): void => {
-    if (files.length === 0) return;
-    const job = scanner.scanFiles(files).then((outcomes) =>
-      outcomes.flatMap((outcome) => {
-        if (outcome.kind === "skipped") countSkipped(outcome);
-        if (outcome.kind !== "scanned") return [];
-        countChunk(outcome.bytes);
-        return outcome.findings;
-      }),
-    );
-    track(job, files.length * FILE_WEIGHT);
-    files = [];
-  };
-  for await (const item of items) {
-    if (item.kind === "skipped") countSkipped(item);
-    else if (item.kind === "chunk") {
-      countChunk(item.bytes, item.chunk.window);
-      track(scanner.scan(item.chunk), item.bytes);
-    } else {
-      files.push(item.file);
-      if (files.length >= FILES_PER_JOB) sendFiles();
-    }
-    // Backpressure: while too much work waits to be done (on workers), read no further.
-    while (inFlight > MAX_IN_FLIGHT && !failure) await settled();
-    if (failure) throw failure.error;
-  }
-  sendFiles();
-  while (inFlight > 0) await settled();
-  if (failure) throw failure.error;
-  // Said once, not once a submodule: a repository may have hundreds.
-  if (submodules.length > 0) {
-    const more = submodules.length > 1 ? ` and ${submodules.length - 1} more` : "";
-    onWarning(`submodules are not scanned: ${submodules[0]}${more} (scan each from its own folder)`);
-  }
-  return { findings, stats };
 }

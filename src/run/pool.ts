@@ -2,7 +2,8 @@
 //
 // Two kinds of job: a chunk of text (staged changes, history blobs, standard input), and a
 // working-tree file, which the worker reads itself, so reading is spread over the threads too. A file
-// whose content another file already had is not scanned again (content-index.ts, content-join.ts).
+// whose content another file already had is not scanned again (content-index.ts, content-cache.ts).
+// Both answer path-free matches: the main thread stamps and filters them (drain.ts).
 //
 // Small inputs (a pre-commit hook's handful of files) are scanned in the main thread: workers take
 // a while to start. They start once the work seen passes `inlineBytes`, and the main thread goes on
@@ -14,17 +15,16 @@
 import { Worker } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "../config/load.js";
 import { type ContentIndex, createContentIndex } from "./content-index.js";
-import { createContentJoin } from "./content-join.js";
 import { UsageError } from "../errors.js";
-import { type PackedScan, scanFile, unpackScan } from "./file-scan.js";
-import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
-import { type Chunk, type FileOutcome, type FileRef, type Finding, jobWeight, type ScanJob } from "../types.js";
+import { type FileScan, type PackedScan, scanFile, unpackScan } from "./file-scan.js";
+import { rulesSkippedAt } from "../engine/ruleset.js";
+import { buildContext, type ScanContext } from "./pipeline.js";
+import { scanContent } from "./scan-content.js";
+import type { Scanner } from "./drain.js";
+import { jobWeight, type Match, type ScanJob } from "../types.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 
-export interface ScanPool {
-  scan(chunk: Chunk): Promise<Finding[]>;
-  /** Reads and scans working-tree files (with the allow lists applied for each one's path), as one job. */
-  scanFiles(files: FileRef[]): Promise<FileOutcome[]>;
+export interface ScanPool extends Scanner {
   close(): Promise<void>;
 }
 
@@ -33,11 +33,6 @@ export interface ScanPoolOptions {
   threads: number;
   configFile?: string;
   entropy: boolean;
-  /**
-   * False for history: a blob is scanned once for all the paths it had, so the allow lists' path
-   * filters are applied afterwards, per path. True (the default): scanAndFilter.
-   */
-  pathFilters?: boolean;
   /** Files larger than this are skipped as "large" (scanFile); no limit by default. */
   maxFileSize?: number;
   /** The main thread's rules, from the caller (called when first needed, as building them takes a while); built from configFile otherwise. */
@@ -72,8 +67,8 @@ function defaultWorkerUrl(): URL {
   return here.endsWith(".ts") ? new URL("../../dist/worker.cjs", here) : new URL("./worker.cjs", here);
 }
 
-/** A chunk's findings, or a file job's scans (packed when they come from a worker). */
-type JobResult = Finding[] | PackedScan[];
+/** A chunk's matches, or a file job's scans (packed when they come from a worker). */
+type JobResult = Match[] | PackedScan[] | FileScan[];
 
 interface Pending {
   resolve: (result: JobResult) => void;
@@ -98,7 +93,6 @@ interface Thread {
 const isReady = (thread: Thread): boolean => Atomics.load(thread.ready, 0) === 1;
 
 export function createScanPool(options: ScanPoolOptions): ScanPool {
-  const pathFilters = options.pathFilters ?? true;
   const maxFileSize = options.maxFileSize ?? Number.POSITIVE_INFINITY;
   // Created on first use (4 MB of shared memory): staged and history scans never need it.
   let contentIndex: ContentIndex | undefined;
@@ -109,7 +103,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       options.context?.() ??
       buildContext(options.configFile ? loadConfig(options.configFile) : emptyConfig(), undefined, { entropy: options.entropy }));
   const inline = (job: ScanJob): JobResult => {
-    if ("chunk" in job) return (pathFilters ? scanAndFilter : scanText)(job.chunk, mainContext());
+    if ("chunk" in job) return scanContent(job.chunk, mainContext().ruleset);
     const fileOptions = { maxFileSize, index: sharedContents() };
     return job.files.map((file) => scanFile(file, mainContext(), fileOptions));
   };
@@ -132,7 +126,6 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       for (const batch of thread.outstanding.values()) for (const pending of batch.waiting) pending.reject(failure);
       thread.outstanding.clear();
     }
-    join.fail(failure);
   };
 
   const startWorkers = (): void => {
@@ -141,7 +134,6 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       const ready = new Int32Array(new SharedArrayBuffer(4));
       const setup: WorkerSetup = {
         entropy: options.entropy,
-        pathFilters,
         maxFileSize,
         contentIndex: sharedContents(),
         ready,
@@ -222,14 +214,13 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   };
 
   if (options.startNow && options.threads > 1) startWorkers();
-  const join = createContentJoin((finding) => mainContext().allow.findingAllowed(finding));
-
   return {
-    scan: async (chunk) => (await run({ chunk })) as Finding[],
+    scan: async (chunk) => (await run({ chunk })) as Match[],
     async scanFiles(files) {
       const scans = (await run({ files })) as PackedScan[];
-      return Promise.all(files.map((file, index) => join.settle(file, unpackScan(scans[index]))));
+      return files.map((_, index) => unpackScan(scans[index]));
     },
+    rulesSkippedAt: (path) => rulesSkippedAt(mainContext().ruleset, path),
     async close() {
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
     },

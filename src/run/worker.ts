@@ -1,19 +1,18 @@
 // A scan worker: builds its own rules from the config file (compiled RegExps cannot cross threads),
-// then answers each batch of jobs with each job's result, in order: a chunk's findings, or what came
-// of a working-tree file it read itself (file-scan.ts).
+// then answers each batch of jobs with each job's result, in order: a chunk's path-free matches, or
+// what came of a working-tree file it read itself (file-scan.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "../config/load.js";
 import type { ContentIndex } from "./content-index.js";
 import { UsageError } from "../errors.js";
 import { type PackedScan, packScan, scanFile } from "./file-scan.js";
-import { buildContext, type ScanContext, scanAndFilter, scanText } from "./pipeline.js";
-import type { Finding, ScanJob } from "../types.js";
+import { buildContext, type ScanContext } from "./pipeline.js";
+import { scanContent } from "./scan-content.js";
+import type { Match, ScanJob } from "../types.js";
 
 export interface WorkerSetup {
   configFile?: string;
   entropy: boolean;
-  /** scanAndFilter when true, scanText (no allow-list filters) for history's chunks; see ScanPoolOptions. */
-  pathFilters: boolean;
   maxFileSize: number;
   /** Shared with the pool and the other workers. */
   contentIndex: ContentIndex;
@@ -29,7 +28,7 @@ export interface BatchRequest {
 export type WorkerReply =
   /** The rules are built: the pool may send batches (until then it scans in the main thread). */
   | { kind: "ready" }
-  | { kind: "results"; id: number; results: (Finding[] | PackedScan[])[] }
+  | { kind: "results"; id: number; results: (Match[] | PackedScan[])[] }
   /** The rules could not be built, or a batch threw: the pool fails with this message. */
   | { kind: "failed"; message: string; usage: boolean };
 
@@ -53,10 +52,9 @@ if (port) {
   }
   const ready = context;
   if (ready) {
-    const scanChunk = setup.pathFilters ? scanAndFilter : scanText;
     const fileOptions = { maxFileSize: setup.maxFileSize, index: setup.contentIndex };
-    const run = (job: ScanJob): Finding[] | PackedScan[] => {
-      if ("chunk" in job) return scanChunk(job.chunk, ready);
+    const run = (job: ScanJob): Match[] | PackedScan[] => {
+      if ("chunk" in job) return scanContent(job.chunk, ready.ruleset);
       return job.files.map((file) => packScan(scanFile(file, ready, fileOptions)));
     };
     Atomics.store(setup.ready, 0, 1);

@@ -37,7 +37,7 @@ export class CatFile {
   private body: Body | undefined;
   private failure: Error | undefined;
   private stderr = "";
-  /** Ids asked for since the last write: written together when the event loop turns (one write per id cost ~38 ms on the bench history). */
+  /** Ids asked for since the last write: written together when the event loop turns, as one write a blob id costs a system call each. */
   private unwritten = "";
 
   constructor(cwd: string) {

@@ -118,8 +118,8 @@ async function* listTarget(
 
 /**
  * Tracked and untracked, not ignored, files under `dir` as git lists them. Their paths are git's,
- * prefixed with the repository's own path from `base`: no path arithmetic per file (on a 39,000-file
- * tree, path.join and path.relative cost the main thread ~100 ms).
+ * prefixed with the repository's own path from `base`: no path arithmetic per file, which on a big
+ * tree would be much of the main thread's work.
  */
 async function* gitListing(root: string, dir: string, base: string): AsyncGenerator<FileRef> {
   const pathspec = reportedPath(root, dir) || ".";
@@ -193,9 +193,9 @@ function isIgnored(abs: string, isDirectory: boolean, levels: readonly IgnoreLev
 
 /**
  * One file's text (several windows of it for a big file), or why it was skipped; nothing when it no
- * longer exists. Files are read one at a time with synchronous calls: measured on a 46,000-file tree,
- * that is 4.5 times faster than node's asynchronous lstat + readFile with 16 in flight, and never
- * holds more than one file open. Runs on a scan worker as well as on the main thread.
+ * longer exists. Files are read one at a time with synchronous calls: each thread has nothing else to
+ * do meanwhile, so the asynchronous calls' overhead buys nothing, and never more than one file is open.
+ * Runs on a scan worker as well as on the main thread.
  */
 export function* readFileItems(
   file: FileRef,
@@ -215,8 +215,7 @@ export function* readFileItems(
 
 /**
  * Where a thread reads its files, one after another: one buffer, grown as needed and reused, so a
- * read allocates nothing. On the bench tree, reading into a fresh buffer for every file took each of
- * two workers ~280 ms of profile, into a reused one ~80 ms (fresh memory is faulted in page by page).
+ * read allocates nothing: fresh memory is faulted in page by page, a cost paid again for every file.
  * What a read puts in it is valid until the next read.
  */
 export interface ReadBuffer {
@@ -268,8 +267,8 @@ function readWhole(file: FileRef, maxFileSize: number, into?: ReadBuffer): ReadI
  * Reads the start of an open file into the buffer, before anything is known of it: most files are
  * smaller than the buffer, and a read that leaves it part-full has read a regular file whole (a
  * regular file's read comes back short only at its end), so fstat is needed only when the read fills
- * it, reads nothing, or fails (as on a folder or a FIFO). On the bench tree that took the scan from
- * 805 to 762 ms. Returns the bytes read, 0 on failure.
+ * it, reads nothing, or fails (as on a folder or a FIFO): one system call fewer for most files.
+ * Returns the bytes read, 0 on failure.
  */
 function readStart(fd: number, into: ReadBuffer): number {
   try {
@@ -281,7 +280,7 @@ function readStart(fd: number, into: ReadBuffer): number {
 
 /**
  * Opens a file for reading without following a symlink or blocking on a FIFO: one path lookup
- * instead of lstat's and open's (on the bench tree the main thread spent 250 ms in lstat alone).
+ * instead of lstat's and open's, as a path lookup is much of what opening a small file costs.
  * Undefined where the flags do not exist (Windows) or the open fails for a reason lstat explains
  * (a symlink, a socket): the caller then looks with lstat as before.
  */

@@ -158,7 +158,7 @@ export function splitNul(output: Buffer): string[] {
 /**
  * Yields the NUL-terminated fields of a byte stream, all those each buffer completes at once (a field
  * may span several buffers), then the unterminated tail. One array a buffer, not one await a field:
- * on the bench history's 51,440 log fields that is a tenth of the event-loop turns.
+ * a buffer holds many fields, and each await is an event-loop turn.
  */
 export async function* nulFieldBatches(stream: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
   let pending: Buffer[] = [];

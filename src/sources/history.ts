@@ -1,28 +1,17 @@
-// git history: each unique blob is scanned once (through one `git cat-file --batch`), and its
-// findings are stamped onto every commit and path that introduced it. A commit is charged only with
-// secrets it added: a finding also present in the file's previous version (the parent's blob) is
-// dropped, so a range reports only what it adds and a later edit does not re-report an old key.
+// git history as a source: every file version a commit brought in, as a blob by reference with its
+// provenance (path, commit, the parents' blobs at that path), read through one `git cat-file --batch`.
+// The run step (drain.ts) reads and scans each distinct blob once and stamps its matches on every
+// place it appears; the "not new" filter drops what the parents' blobs already had, so a range
+// reports only what it adds and a later edit does not re-report an old key.
 //
-// The walk streams `git log --raw`, so memory holds the ids of blobs seen and the findings of blobs
+// The walk streams `git log --raw`, so memory holds the ids of blobs seen and the matches of blobs
 // that had any, never the history itself.
-//
-// Scanning runs in the main thread, so while it scans, nobody reads git's output: cat-file fills its
-// socket buffer and stops. Scans therefore run in slices (ScanPacer) with an event-loop turn between
-// them, in which cat-file's output is read: it keeps decoding ahead instead of taking turns with us.
-import { entropyAllowedIn } from "../engine/scan.js";
-import { atPath } from "../run/fingerprint.js";
 import { UsageError } from "../errors.js";
-import type { Chunk, CommitInfo, Finding } from "../types.js";
+import type { BlobContent, CommitInfo, SourceItem } from "../types.js";
 import { CatFile } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { git, gitStream, nulFieldBatches } from "./git.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
-
-/** Commit-and-path introductions worked on at once (blob reads and scans in flight). */
-const CONCURRENCY = 512;
-
-/** Bytes scanned between two event-loop turns (about a millisecond of scanning). */
-const SLICE_BYTES = 64 * 1024;
 
 /** Starts each commit's header in the log, so it cannot be confused with a raw-diff field. */
 const COMMIT_MARK = "\x01";
@@ -39,31 +28,29 @@ export interface HistoryOptions {
   onWarning?: (message: string) => void;
 }
 
-export interface HistoryStats {
-  commits: number;
-  /** Unique blobs read (scanned or skipped). */
-  blobs: number;
-  /** Bytes of the blobs scanned. */
-  bytes: number;
-  skippedBinary: number;
-  skippedLarge: number;
-}
-
-/** One file version a commit brought in: the new blob, and the blob(s) it replaced. */
-interface Introduction {
-  commit: CommitInfo;
-  path: string;
-  blob: string;
-  parents: string[];
-}
+/** What the log yields: a commit (for the stats), or one file version it brought in and the blob(s) it replaced. */
+type LogEntry = { kind: "commit" } | { kind: "introduction"; commit: CommitInfo; path: string; blob: string; parents: string[] };
 
 /** The only options accepted among revisions: they select commits and run nothing (pre-push uses them). */
 const REV_SELECTORS = /^--(not|all|(branches|tags|remotes)(=[^=]*)?)$/;
 
-export async function scanHistory(
-  options: HistoryOptions,
-  scanBlob: (chunk: Chunk) => Promise<Finding[]>,
-): Promise<{ findings: Finding[]; stats: HistoryStats }> {
+/**
+ * The history's items: a marker for each commit walked, and a blob item for each file version a
+ * commit added or modified. The cat-file process lives until close(), after the last read.
+ */
+export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void } {
+  const catFile = new CatFile(options.cwd);
+  const read = async (blob: string): Promise<BlobContent> => {
+    const object = await catFile.read(blob, options.maxFileSize);
+    if (object.size > options.maxFileSize) return { kind: "skipped", reason: "large" };
+    if (!object.content) return { kind: "missing" };
+    const text = decodeText(object.content);
+    return text === undefined ? { kind: "skipped", reason: "binary" } : { kind: "text", text, bytes: object.content.length };
+  };
+  return { items: historyItems(options, read), close: () => catFile.close() };
+}
+
+async function* historyItems(options: HistoryOptions, read: (blob: string) => Promise<BlobContent>): AsyncGenerator<SourceItem> {
   if (await isShallowRepository(options.cwd)) {
     options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
   }
@@ -72,65 +59,14 @@ export async function scanHistory(
       throw new UsageError(`invalid revision "${rev}": a revision cannot start with "-" (except --not, --all, --branches, --tags, --remotes)`);
     }
   }
-  const stats: HistoryStats = { commits: 0, blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
-  const catFile = new CatFile(options.cwd);
-  const blobs = new BlobScanner(catFile, options.maxFileSize, stats, scanBlob);
-  const window = new ResultWindow();
-  try {
-    // Each introduction's work starts as soon as the log names it; the log is read on while fewer
-    // than CONCURRENCY are unfinished, so one waiting for its parent's blob does not stall the rest.
-    for await (const introductions of walkLog(options, stats)) {
-      for (const intro of introductions) window.add(blobs.findingsAdded(intro));
-      await window.below(CONCURRENCY);
+  for await (const entries of walkLog(options)) {
+    for (const entry of entries) {
+      if (entry.kind === "commit") yield entry;
+      else {
+        const { commit, path, blob, parents } = entry;
+        yield { kind: "blob", blob, provenance: { path, commit, parents }, read };
+      }
     }
-    await window.below(1);
-  } finally {
-    catFile.close();
-  }
-  return { findings: window.findings, stats };
-}
-
-/**
- * The introductions' results, collected in log order: a finished one waits in the window only until
- * those before it finish. The first failure is kept and thrown by `below`.
- */
-class ResultWindow {
-  readonly findings: Finding[] = [];
-  private readonly window: (Finding[] | undefined)[] = [];
-  /** Index in `window` of its first entry, counted from the first introduction. */
-  private first = 0;
-  private unfinished = 0;
-  private failure: { error: unknown } | undefined;
-  private wake: (() => void) | undefined;
-
-  add(work: Promise<Finding[]>): void {
-    const index = this.first + this.window.length;
-    this.window.push(undefined);
-    this.unfinished++;
-    work.then(
-      (found) => this.finish(index, found),
-      (error: unknown) => {
-        this.failure ??= { error };
-        this.finish(index, []);
-      },
-    );
-  }
-
-  /** Resolves once fewer than `limit` introductions are unfinished. */
-  async below(limit: number): Promise<void> {
-    while (this.unfinished >= limit && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
-    if (this.failure) throw this.failure.error;
-  }
-
-  private finish(index: number, found: Finding[]): void {
-    this.window[index - this.first] = found;
-    this.unfinished--;
-    while (this.window.length > 0 && this.window[0] !== undefined) {
-      this.findings.push(...(this.window.shift() ?? []));
-      this.first++;
-    }
-    this.wake?.();
-    this.wake = undefined;
   }
 }
 
@@ -145,7 +81,7 @@ async function isShallowRepository(cwd: string): Promise<boolean> {
 }
 
 /** The log's commits and each file version they add or modify, a batch for each buffer the log streams in. */
-async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGenerator<Introduction[]> {
+async function* walkLog(options: HistoryOptions): AsyncGenerator<LogEntry[]> {
   const args = [
     "log",
     "-c", // merges: only files whose result differs from every parent (conflict resolutions, evil merges)
@@ -164,11 +100,11 @@ async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGene
     ...(options.revs && options.revs.length > 0 ? options.revs : ["--all"]),
     "--",
   ];
-  const parser = new LogParser(stats);
+  const parser = new LogParser();
   try {
     for await (const fields of nulFieldBatches(gitStream(args, { cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) }))) {
-      const introductions = parser.parse(fields);
-      if (introductions.length > 0) yield introductions;
+      const entries = parser.parse(fields);
+      if (entries.length > 0) yield entries;
     }
   } catch (error) {
     if (error instanceof UsageError && options.revs && options.revs.length > 0) {
@@ -189,10 +125,8 @@ class LogParser {
   private expecting: "author" | "email" | "date" | "path" | undefined;
   private meta: ReturnType<typeof parseRawMeta>;
 
-  constructor(private readonly stats: HistoryStats) {}
-
-  parse(fields: readonly string[]): Introduction[] {
-    const introductions: Introduction[] = [];
+  parse(fields: readonly string[]): LogEntry[] {
+    const entries: LogEntry[] = [];
     for (const field of fields) {
       const commit = this.commit;
       switch (this.expecting) {
@@ -213,7 +147,7 @@ class LogParser {
           this.expecting = undefined;
           if (commit && meta && REGULAR_FILE_MODES.has(meta.dstMode) && !isNullId(meta.dst)) {
             const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
-            introductions.push({ commit, path: field, blob: meta.dst, parents });
+            entries.push({ kind: "introduction", commit, path: field, blob: meta.dst, parents });
           }
           continue;
         }
@@ -222,7 +156,7 @@ class LogParser {
           if (text.startsWith(COMMIT_MARK)) {
             this.commit = { sha: text.slice(1), author: "", email: "", date: "" };
             this.expecting = "author";
-            this.stats.commits++;
+            entries.push({ kind: "commit" });
           } else if (text.startsWith(":") && commit) {
             this.meta = parseRawMeta(text);
             this.expecting = "path";
@@ -230,111 +164,6 @@ class LogParser {
         }
       }
     }
-    return introductions;
-  }
-}
-
-/** What a blob's scan is remembered by: its id, and whether the entropy detector ran. */
-const scanKey = (blob: string, entropy: boolean): string => (entropy ? blob : `${blob} without entropy`);
-
-/** Scans each blob once and remembers the findings of those that had any. */
-class BlobScanner {
-  /** Blobs with findings, or being scanned (keyed as `findings` says). */
-  private readonly withFindings = new Map<string, Promise<Finding[]>>();
-  /** Blobs scanned (or skipped) without findings. */
-  private readonly clean = new Set<string>();
-
-  constructor(
-    private readonly catFile: CatFile,
-    private readonly maxFileSize: number,
-    private readonly stats: HistoryStats,
-    private readonly scanBlob: (chunk: Chunk) => Promise<Finding[]>,
-  ) {}
-
-  private readonly pacer = new ScanPacer();
-
-  /** The findings of an introduction's blob that its parent versions did not already have, stamped with its commit and path. */
-  findingsAdded(intro: Introduction): Promise<Finding[]> {
-    // Most blobs have none: no async function of our own in their chain (it is run ~14,000 times on the bench history).
-    return this.findings(intro.blob, intro.path).then((found) => (found.length === 0 ? found : this.notInParents(found, intro)));
-  }
-
-  private async notInParents(found: Finding[], intro: Introduction): Promise<Finding[]> {
-    const before = new Set<string>();
-    for (const parent of intro.parents) {
-      for (const old of await this.findings(parent, intro.path)) before.add(`${old.ruleId}\0${old.secret}`);
-    }
-    return found
-      .filter((finding) => !before.has(`${finding.ruleId}\0${finding.secret}`))
-      .map((finding) => ({ ...atPath(finding, intro.path), commit: intro.commit }));
-  }
-
-  private findings(blob: string, path: string): Promise<Finding[]> {
-    // The same bytes scan alike only where the entropy detector runs alike (not in lockfiles, say).
-    const entropy = entropyAllowedIn(path);
-    const key = scanKey(blob, entropy);
-    if (this.clean.has(key)) return Promise.resolve([]);
-    const known = this.withFindings.get(key);
-    if (known) return known;
-    // A blob scanned both ways is counted once in the stats: by the first of its two scans.
-    const otherKey = scanKey(blob, !entropy);
-    const counted = this.clean.has(otherKey) || this.withFindings.has(otherKey);
-    const scanning = this.scan(blob, path, !counted).then((found) => {
-      if (found.length === 0) {
-        this.withFindings.delete(key);
-        this.clean.add(key);
-      }
-      return found;
-    });
-    this.withFindings.set(key, scanning);
-    return scanning;
-  }
-
-  private async scan(blob: string, path: string, count: boolean): Promise<Finding[]> {
-    const object = await this.catFile.read(blob, this.maxFileSize);
-    // A blob's second scan (the other way) tallies into a scratch record.
-    const stats = count ? this.stats : { blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
-    stats.blobs++;
-    if (object.size > this.maxFileSize) {
-      stats.skippedLarge++;
-      return [];
-    }
-    if (!object.content) return []; // missing from the object store (a shallow or partial clone)
-    await this.pacer.turn(object.content.length);
-    const text = decodeText(object.content);
-    if (text === undefined) {
-      stats.skippedBinary++;
-      return [];
-    }
-    stats.bytes += object.content.length;
-    return this.scanBlob({ path, text });
-  }
-}
-
-/**
- * Lets scans through in the order they ask, SLICE_BYTES' worth per event-loop turn: the turns
- * between slices are where git's output is read (see the top of this file).
- */
-class ScanPacer {
-  private readonly waiting: { bytes: number; go: () => void }[] = [];
-
-  /** Resolves when the caller may scan `bytes`. */
-  turn(bytes: number): Promise<void> {
-    return new Promise((go) => {
-      if (this.waiting.length === 0) setImmediate(() => this.release());
-      this.waiting.push({ bytes, go });
-    });
-  }
-
-  /** Lets the next slice's scans go (they run once this returns, before the next turn), and schedules the one after. */
-  private release(): void {
-    let budget = SLICE_BYTES;
-    while (budget > 0) {
-      const next = this.waiting.shift();
-      if (!next) return;
-      budget -= next.bytes;
-      next.go();
-    }
-    if (this.waiting.length > 0) setImmediate(() => this.release());
+    return entries;
   }
 }

@@ -110,7 +110,7 @@ async function readStaged(
   const text = decodeText(blob.content);
   if (text === undefined) return { kind: "skipped", path, reason: "binary" };
   // git gives no hunks for what it thinks binary (UTF-16 text has NUL bytes): then every line counts.
-  const chunk = lines === "binary" ? { path, text } : { path, text, lines };
+  const chunk = lines === "binary" ? { path, text } : { path, text, addedLines: lines };
   return { kind: "chunk", chunk, bytes: blob.content.length };
 }
 

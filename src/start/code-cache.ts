@@ -1,8 +1,7 @@
 // Start-up without compiling. The CLI and the scan worker are each a CommonJS bundle in dist/, run
 // through node:vm with the V8 code cache that `npm run build` made for it: V8 then skips parsing and
-// compiling the bundle's 360-620 KB at each start (the main thread's and each worker's). With the
-// move from ES-module bundles, that took the bench tree's scan from 773 to 740 ms and `keyscan staged`
-// from 134 to 125 ms (README, Fast start).
+// compiling the bundle's 360-620 KB at each start (the main thread's and each worker's), which a
+// pre-commit hook pays on every commit (the figures: README, Fast start).
 // A cache made by another Node version, or under other V8 flags, is refused by V8 itself and the
 // bundle is compiled as usual; a missing cache is the same.
 import { readFileSync } from "node:fs";
@@ -40,6 +39,6 @@ export function runBundle(bundle: string): void {
 
 /**
  * The code cache for a bundle, as the build writes it. The bundle is compiled, not run: a cache made
- * after a whole scan (with every function used compiled) started the bench tree's scan no faster.
+ * after a whole scan (with every function used compiled) would tie the build to a scan, for no faster start.
  */
 export const makeCodeCache = (bundle: string): Buffer => compileBundle(bundle).createCachedData();

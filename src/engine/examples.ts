@@ -1,0 +1,48 @@
+// A rule's examples run against the rule: each `examples.match` entry must be found (and, when the
+// example pins it, with that secret, at that path), each `examples.nomatch` entry must not. Used by
+// the test suite for the default rules and by `keyscan rules --check` for the rules in force.
+import type { CompiledRule } from "./rules.js";
+import type { RuleDef } from "./schema.js";
+import { createRuleset, rulesSkippedAt } from "./ruleset.js";
+import { findMatches } from "./scan.js";
+
+type MatchExample = RuleDef["examples"]["match"][number];
+
+/** Where an example is scanned from when it names no path: one where every rule runs. */
+const EXAMPLE_PATH = "example.txt";
+
+/** An `examples.match` entry's text, whichever form it takes. */
+export function exampleText(entry: MatchExample): string {
+  return typeof entry === "string" ? entry : entry.text;
+}
+
+export interface ExampleFailure {
+  ruleId: string;
+  example: string;
+  /** What went wrong, as a sentence fragment: "not found", "found secret … instead of …", "found". */
+  problem: string;
+}
+
+/**
+ * The examples of `rule` that fail, scanned with all of `rules` (so a more specific rule that takes
+ * the text is noticed). A helper rule (report = false) is checked as if it reported.
+ */
+export function exampleFailures(rule: CompiledRule, rules: readonly CompiledRule[]): ExampleFailure[] {
+  const ruleset = createRuleset(rules.map((candidate) => (candidate === rule && !rule.report ? { ...rule, report: true } : candidate)));
+  const found = (text: string, path: string) => {
+    const skip = rulesSkippedAt(ruleset, path);
+    return findMatches(text, ruleset, skip.length > 0 ? { skip: new Set(skip) } : {}).filter((match) => match.ruleId === rule.id);
+  };
+  const failures: ExampleFailure[] = [];
+  const fail = (example: string, problem: string) => failures.push({ ruleId: rule.id, example, problem });
+  for (const entry of rule.def.examples.match) {
+    const example = typeof entry === "string" ? { text: entry } : entry;
+    const matches = found(example.text, example.path ?? EXAMPLE_PATH);
+    if (matches.length === 0) fail(example.text, "not found");
+    else if (example.secret !== undefined && !matches.some((match) => match.secret === example.secret)) {
+      fail(example.text, `found secret "${matches[0]?.secret}" instead of "${example.secret}"`);
+    }
+  }
+  for (const text of rule.def.examples.nomatch) if (found(text, EXAMPLE_PATH).length > 0) fail(text, "found, but should not be");
+  return failures;
+}

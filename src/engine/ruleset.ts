@@ -1,0 +1,50 @@
+// A compiled rule list made ready for scanning: its prefilter, each rule's place, the rules that may
+// wait until another rule makes them count, and which rules skip which paths (rule data).
+import { buildPrefilter, type Prefilter } from "./prefilter.js";
+import type { CompiledRule } from "./rules.js";
+
+export interface Ruleset {
+  rules: CompiledRule[];
+  prefilter: Prefilter;
+  /** Each rule's place in `rules`. */
+  order: ReadonlyMap<CompiledRule, number>;
+  /** Rules that run only when another rule makes them count (see runDeferred). */
+  deferrable: ReadonlySet<CompiledRule>;
+}
+
+export function createRuleset(rules: CompiledRule[]): Ruleset {
+  const requiredBy = (rule: CompiledRule): CompiledRule[] =>
+    rules.filter((other) => other.kind === "regex" && other.requires?.rule === rule.id);
+  // A rule with a validator never waits: its vetoes count even where it reports nothing.
+  const dependents = rules.filter(
+    (rule) => rule.kind === "regex" && rule.requires && !rule.validate && requiredBy(rule).length === 0,
+  );
+  // A companion that is never reported, only required by dependents.
+  const companions = rules.filter(
+    (rule) =>
+      rule.kind === "regex" &&
+      !rule.report &&
+      !rule.requires &&
+      !rule.validate &&
+      requiredBy(rule).length > 0 &&
+      requiredBy(rule).every((other) => dependents.includes(other)),
+  );
+  const deferrable = [...dependents, ...companions];
+  return {
+    rules,
+    prefilter: buildPrefilter(rules),
+    order: new Map(rules.map((rule, index) => [rule, index])),
+    deferrable: new Set(deferrable),
+  };
+}
+
+/**
+ * The ids of the rules that do not run on a file at this path (an entropy rule's `skipPaths`, such
+ * as lockfiles and source maps), sorted. The engine is told them, never the path; the same content
+ * scans alike at two paths only when their lists are the same.
+ */
+export function rulesSkippedAt(ruleset: Ruleset, path: string): string[] {
+  const skipped: string[] = [];
+  for (const rule of ruleset.rules) if (rule.kind === "entropy" && rule.skipPaths?.test(path)) skipped.push(rule.id);
+  return skipped.sort();
+}

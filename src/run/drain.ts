@@ -1,0 +1,201 @@
+// The one road every source takes: read its items, have each distinct content scanned once (on the
+// scan pool), stamp each match with every place its content appears, pass the findings through the
+// suppressions (filters/index.ts), and count what was scanned and skipped.
+import { kept, type Place, type SuppressionStep } from "../filters/index.js";
+import {
+  type BlobItem,
+  type Chunk,
+  emptyStats,
+  FILE_WEIGHT,
+  type FileRef,
+  type Finding,
+  type Match,
+  type Provenance,
+  type ScanStats,
+  type SkippedItem,
+  type SourceItem,
+} from "../types.js";
+import { createContentCache } from "./content-cache.js";
+import type { FileScan } from "./file-scan.js";
+import { createScanPacer } from "./pacer.js";
+import { stamp } from "./stamp.js";
+
+export interface Drained {
+  findings: Finding[];
+  stats: ScanStats;
+}
+
+/**
+ * Work handed to the scanner and not yet done (see jobWeight) before drain stops reading: enough to
+ * keep two workers busy. More only costs memory (texts waiting for a worker outlive a young-generation
+ * GC) for no speed; the figures are in the README's Performance section.
+ */
+const MAX_IN_FLIGHT = 2 * 1024 * 1024;
+
+/**
+ * What a blob counts for before it is read: at most 512 in flight, so one waiting for its parent's
+ * blob does not stall the rest, while the reads and scans in flight stay few.
+ */
+const BLOB_WEIGHT = MAX_IN_FLIGHT / 512;
+
+/** Where drain sends work: a scan pool. Both kinds of job answer path-free matches. */
+export interface Scanner {
+  scan(chunk: Chunk): Promise<Match[]>;
+  scanFiles(files: FileRef[]): Promise<FileScan[]>;
+  /** The ids of the rules that do not run at this path (engine/ruleset.ts rulesSkippedAt). */
+  rulesSkippedAt(path: string): string[];
+}
+
+/** Working-tree files handed over as one job: one message and one promise for all of them, not one a file. */
+const FILES_PER_JOB = 256;
+
+/**
+ * Reads every item of a source, scans the contents and files and counts what was skipped. The
+ * scanner may work elsewhere (a worker pool); items are scanned as they arrive.
+ */
+export async function drain(
+  items: AsyncIterable<SourceItem>,
+  scanner: Scanner,
+  suppressions: readonly SuppressionStep[],
+  onWarning: (message: string) => void,
+): Promise<Drained> {
+  const stats = emptyStats();
+  // Findings are gathered as each scan answers (reporters sort them), so nothing else of a scan is kept.
+  const findings: Finding[] = [];
+  const cache = createContentCache();
+  const pacer = createScanPacer();
+  let failure: { error: unknown } | undefined;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const settled = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+  const track = (result: Promise<Finding[]>, weight: number): void => {
+    inFlight += weight;
+    result
+      .then(
+        (found) => void findings.push(...found),
+        (error: unknown) => {
+          failure ??= { error };
+          cache.fail(error); // duplicates waiting for a first scan that will never answer
+        },
+      )
+      .finally(() => {
+        inFlight -= weight;
+        wake?.();
+      });
+  };
+  const judge = (matches: readonly Match[], provenance: Provenance, place: Place = {}): Finding[] =>
+    matches.map((match) => stamp(match, provenance)).filter((finding) => kept(suppressions, finding, place));
+
+  const submodules: string[] = [];
+  const countSkipped = (item: Pick<SkippedItem, "path" | "reason" | "detail">): void => {
+    if (item.reason === "binary") stats.skippedBinary++;
+    else if (item.reason === "large") stats.skippedLarge++;
+    else if (item.reason === "unreadable") {
+      stats.unreadable++;
+      onWarning(`cannot read ${item.path}${item.detail ? ` (${item.detail})` : ""}; skipped`);
+    } else {
+      stats.skippedOther++;
+      if (item.reason === "submodule") submodules.push(item.path);
+    }
+  };
+  const countChunk = (bytes: number, window?: Chunk["window"]): void => {
+    if (!window || (window.line === 1 && window.column === 1)) stats.files++; // a big file's later windows are the same file
+    stats.bytes += bytes;
+  };
+
+  // Working-tree files: a file whose bytes another file had first gets that file's matches.
+  const fileFindings = async (file: FileRef, scan: FileScan): Promise<Finding[]> => {
+    if (scan.kind === "skipped") countSkipped(scan);
+    if (scan.kind === "skipped" || scan.kind === "gone") return [];
+    countChunk(scan.bytes);
+    const matches = scan.kind === "duplicate" ? await cache.recorded(scan.content) : scan.matches;
+    if (scan.kind === "scanned" && scan.content !== undefined) cache.record(scan.content, scan.matches);
+    return matches.length === 0 ? [] : judge(matches, { path: file.path });
+  };
+  let files: FileRef[] = [];
+  const sendFiles = (): void => {
+    if (files.length === 0) return;
+    const batch = files;
+    const job = scanner.scanFiles(batch).then(async (scans) => (await Promise.all(batch.map((file, i) => fileFindings(file, scans[i] ?? { kind: "gone" })))).flat());
+    track(job, batch.length * FILE_WEIGHT);
+    files = [];
+  };
+
+  // Blobs: each read and scanned once for each set of rules its paths run, and counted once in the
+  // stats. Only a blob also seen at a path some rule skips (a lockfile) can be scanned twice, so only
+  // those are remembered apart; the cache remembers the rest.
+  const seenWhereRulesSkip = new Set<string>();
+  const blobMatches = (blob: string, path: string, read: BlobItem["read"]): Promise<Match[]> => {
+    const skipped = scanner.rulesSkippedAt(path);
+    const key = skipped.length === 0 ? blob : `${blob} without ${skipped.join(",")}`;
+    return cache.matches(key, async () => {
+      const count = !seenWhereRulesSkip.has(blob) && (key === blob || !cache.has(blob));
+      if (key !== blob) seenWhereRulesSkip.add(blob);
+      const content = await read(blob);
+      if (count) {
+        stats.blobs = (stats.blobs ?? 0) + 1;
+        if (content.kind === "skipped") countSkipped({ path, reason: content.reason });
+        if (content.kind === "text") countChunk(content.bytes);
+      }
+      if (content.kind !== "text") return [];
+      await pacer.turn(content.bytes);
+      return scanner.scan({ path, text: content.text });
+    });
+  };
+  const blobFindings = (item: BlobItem): Promise<Finding[]> => {
+    const { path } = item.provenance;
+    // Most blobs have no matches: no async function of our own in their chain.
+    return blobMatches(item.blob, path, item.read).then(async (found) => {
+      if (found.length === 0) return [];
+      const before: Match[] = [];
+      for (const parent of item.provenance.parents ?? []) before.push(...(await blobMatches(parent, path, item.read)));
+      return judge(found, item.provenance, { before });
+    });
+  };
+
+  for await (const item of items) {
+    if (item.kind === "skipped") countSkipped(item);
+    else if (item.kind === "commit") stats.commits = (stats.commits ?? 0) + 1;
+    else if (item.kind === "chunk") {
+      const chunk = item.chunk;
+      countChunk(item.bytes, chunk.window);
+      const place = chunk.addedLines ? { addedLines: chunk.addedLines } : {};
+      track(
+        scanner.scan(chunk).then((matches) => judge(matches, chunk, place)),
+        item.bytes,
+      );
+    } else if (item.kind === "blob") track(blobFindings(item), BLOB_WEIGHT);
+    else {
+      files.push(item.file);
+      if (files.length >= FILES_PER_JOB) sendFiles();
+    }
+    // Backpressure: while too much work waits to be done (on workers), read no further.
+    while (inFlight > MAX_IN_FLIGHT && !failure) await settled();
+    if (failure) throw failure.error;
+  }
+  sendFiles();
+  while (inFlight > 0) await settled();
+  if (failure) throw failure.error;
+  // Said once, not once a submodule: a repository may have hundreds.
+  if (submodules.length > 0) {
+    const more = submodules.length > 1 ? ` and ${submodules.length - 1} more` : "";
+    onWarning(`submodules are not scanned: ${submodules[0]}${more} (scan each from its own folder)`);
+  }
+  return { findings, stats };
+}
+
+/** History's summary counts blobs as its files, and always says how many commits and blobs it saw. */
+export function historyStats(stats: ScanStats): ScanStats {
+  const blobs = stats.blobs ?? 0;
+  return {
+    commits: stats.commits ?? 0,
+    blobs,
+    bytes: stats.bytes,
+    skippedBinary: stats.skippedBinary,
+    skippedLarge: stats.skippedLarge,
+    files: blobs,
+    unreadable: 0,
+    skippedOther: 0,
+    durationMs: 0,
+  };
+}

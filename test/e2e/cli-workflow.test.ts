@@ -1,0 +1,108 @@
+// End-to-end: living with findings — PR ranges, the pre-push hook, gitleaks migration and ignore files.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ALNUM, openaiProjectKey, randomString, rng } from "../../fixtures/fake-keys.js";
+import { cliEnv, runCli } from "../helpers/cli.js";
+import { useTempRepos } from "../helpers/git-repo.js";
+
+const repo = useTempRepos();
+
+type JsonFinding = { file: string; line: number; commit: string };
+const files = (stdout: string): string[] => JSON.parse(stdout).findings.map((finding: JsonFinding) => finding.file);
+
+describe("keyscan history over a pull request's range", () => {
+  it("reports only what the branch adds, not what main already had", () => {
+    const dir = repo();
+    dir.write("old.env", `OLD=${openaiProjectKey(201)}\n`);
+    dir.add("old.env");
+    dir.commit();
+    dir.git("checkout", "-q", "-b", "feature");
+    dir.write("old.env", `OLD=${openaiProjectKey(201)}\nMORE=1\n`);
+    dir.write("new.env", `NEW=${openaiProjectKey(202)}\n`);
+    dir.add("old.env", "new.env");
+    const branchCommit = dir.commit();
+    const result = runCli(["history", "main..feature", "-f", "json"], { cwd: dir.dir });
+    expect(result.code).toBe(1);
+    const findings = JSON.parse(result.stdout).findings as JsonFinding[];
+    expect(findings.map((finding) => [finding.file, finding.commit])).toEqual([["new.env", branchCommit]]);
+    expect(files(runCli(["history", "-f", "json"], { cwd: dir.dir }).stdout).sort()).toEqual(["new.env", "old.env"]);
+  });
+});
+
+it("history --since leaves out older commits", () => {
+  const dir = repo();
+  dir.write("old.env", `OLD=${openaiProjectKey(206)}\n`);
+  dir.add("old.env");
+  dir.commit({ date: "2020-01-01T00:00:00Z" });
+  dir.write("new.env", `NEW=${openaiProjectKey(207)}\n`);
+  dir.add("new.env");
+  dir.commit({ date: "2024-01-01T00:00:00Z" });
+  expect(files(runCli(["history", "--since", "2023-01-01", "-f", "json"], { cwd: dir.dir }).stdout)).toEqual(["new.env"]);
+});
+
+describe("keyscan install --pre-push", () => {
+  it("scans exactly the commits being pushed and blocks the push", () => {
+    const remote = repo(false);
+    spawnSync("git", ["init", "-q", "--bare", "-b", "main", remote.dir], { env: cliEnv() });
+    const dir = repo();
+    dir.git("remote", "add", "origin", remote.dir);
+    dir.write("a.txt", "first\n");
+    dir.add("a.txt");
+    dir.commit();
+    dir.git("push", "-q", "origin", "main");
+    expect(runCli(["install", "--pre-push"], { cwd: dir.dir }).code).toBe(0);
+    // An old key that is already on the remote must not block a later push.
+    dir.write("b.env", `KEY=${openaiProjectKey(203)}\n`);
+    dir.add("b.env");
+    dir.commit();
+    dir.git("push", "-q", "--no-verify", "origin", "main");
+    dir.write("c.txt", "clean\n");
+    dir.add("c.txt");
+    dir.commit();
+    dir.write("d.env", `KEY=${openaiProjectKey(204)}\n`);
+    dir.add("d.env");
+    dir.commit();
+    const push = spawnSync("git", ["push", "origin", "main"], { cwd: dir.dir, env: cliEnv(), encoding: "utf8" });
+    expect(push.status).not.toBe(0);
+    expect(push.stdout + push.stderr).toContain("d.env");
+    expect(push.stdout + push.stderr).not.toContain("b.env");
+    dir.git("reset", "-q", "--hard", "HEAD~1");
+    const clean = spawnSync("git", ["push", "origin", "main"], { cwd: dir.dir, env: cliEnv(), encoding: "utf8" });
+    expect(clean.status, clean.stderr).toBe(0);
+  });
+});
+
+describe("keyscan migrate gitleaks", () => {
+  it("writes a keyscan.toml whose custom rule fires, keeping an existing config", () => {
+    const dir = repo();
+    dir.write(
+      ".gitleaks.toml",
+      `[[rules]]\nid = "acme-token"\ndescription = "Acme token"\nregex = '''acme_[a-zA-Z0-9]{24}'''\nkeywords = ["acme_"]\n`,
+    );
+    const result = runCli(["migrate", "gitleaks"], { cwd: dir.dir });
+    expect(result.code).toBe(0);
+    expect(existsSync(join(dir.dir, "keyscan.toml"))).toBe(true);
+    dir.write("app.cfg", `token = acme_${randomString(rng(7), ALNUM, 24)}\n`);
+    expect(runCli(["scan", "app.cfg", "-f", "json"], { cwd: dir.dir }).code).toBe(1);
+    const before = readFileSync(join(dir.dir, "keyscan.toml"), "utf8");
+    expect(runCli(["migrate", "gitleaks"], { cwd: dir.dir }).code).toBe(0);
+    expect(readFileSync(join(dir.dir, "keyscan.toml"), "utf8")).toBe(before);
+    expect(existsSync(join(dir.dir, "keyscan.toml.new"))).toBe(true);
+  });
+
+  it("exits 2 for a missing gitleaks config and an unknown tool", () => {
+    const dir = repo();
+    expect(runCli(["migrate", "gitleaks", "nope.toml"], { cwd: dir.dir }).code).toBe(2);
+    expect(runCli(["migrate", "trufflehog"], { cwd: dir.dir }).code).toBe(2);
+  });
+
+  it("honours .gitleaksignore entries", () => {
+    const dir = repo();
+    dir.write("a.env", `\nKEY=${openaiProjectKey(205)}\n`);
+    expect(runCli(["scan"], { cwd: dir.dir }).code).toBe(1);
+    dir.write(".gitleaksignore", "a.env:openai-api-key:2\n");
+    expect(runCli(["scan"], { cwd: dir.dir }).code).toBe(0);
+  });
+});

@@ -1,0 +1,65 @@
+// The default rules precompiled for the bundles (scripts/build.mjs) are the rules of rules/*.toml.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Anchor } from "../../src/engine/anchor.js";
+import { compileRules, parseRuleFiles, type RuleSource } from "../../src/engine/rules.js";
+import { precompiledRules, readDefaultRuleSources } from "../../src/config/default-rules.js";
+
+const precompiled = (): RuleSource[] => JSON.parse(precompiledRules()) as RuleSource[];
+
+describe("precompiled default rules", () => {
+  it("hold the same definitions as rules/*.toml, with each secret group spelled out, marked as checked", () => {
+    const fromToml = parseRuleFiles(readDefaultRuleSources());
+    const fromJson = parseRuleFiles(precompiled());
+    const secretGroups = new Map(compileRules(fromToml).map((rule) => [rule.id, rule.kind === "regex" ? rule.secretGroup : undefined]));
+    const spelledOut = fromToml.map(({ def, source }) => ({
+      def: def.kind === "entropy" ? def : { ...def, secretGroup: secretGroups.get(def.id) },
+      source,
+    }));
+    expect(fromJson.map(({ def, source }) => ({ def, source }))).toEqual(spelledOut);
+    expect(fromJson.every((entry) => entry.checked)).toBe(true);
+    expect(fromToml.some((entry) => entry.checked)).toBe(false);
+  });
+
+  it("compile to the same regexes, secret groups and anchored searches as the TOML, without the checks", () => {
+    const shape = (sources: RuleSource[]) =>
+      compileRules(parseRuleFiles(sources)).map((rule) => {
+        if (rule.kind === "entropy") return [rule.id, rule.regex.source, rule.regex.flags];
+        const { sticky, ...anchored } = rule.anchored ?? { sticky: undefined };
+        return [rule.id, rule.regex.source, rule.regex.flags, rule.secretGroup, anchored, sticky?.source, sticky?.flags];
+      });
+    expect(shape(precompiled())).toEqual(shape(readDefaultRuleSources()));
+    const anchored = compileRules(parseRuleFiles(precompiled())).filter((rule) => rule.kind === "regex" && rule.anchored);
+    expect(anchored.length).toBeGreaterThan(50);
+  });
+
+  it("carry anchors that compiling uses as given, not worked out again", () => {
+    const def = parseRuleFiles(readDefaultRuleSources()).find((entry) => entry.def.id === "github-ghp")?.def;
+    if (!def || def.kind !== "regex") throw new Error("github-ghp is a default regex rule");
+    const compiled = (anchor: Anchor | null) => compileRules(parseRuleFiles([{ file: "rules/test.toml", checked: [{ def, anchor }] }]))[0];
+    const given = { literal: "GHP_", caseSensitive: false, minOffset: 2, maxOffset: 3 };
+    expect(compiled(given)).toMatchObject({ anchored: { keyword: "ghp_", minOffset: 2, maxOffset: 3 } });
+    expect(compiled(given)).not.toHaveProperty("anchored.literal");
+    expect(compiled(null)).not.toHaveProperty("anchored");
+    expect(compileRules([{ def, source: "rules/test.toml" }])[0]).toMatchObject({ anchored: { keyword: "ghp_", literal: "ghp_", minOffset: 0 } });
+  });
+
+  it("are embedded in the built CLI (the global setup builds dist/)", () => {
+    const bundle = readFileSync(join(import.meta.dirname, "..", "..", "dist", "cli-main.cjs"), "utf8");
+    expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_RULES");
+    expect(bundle).toContain('{"file":"rules/openai.toml","checked":[');
+  });
+
+  it("fail the build when a rule would be refused at run time (a runaway pattern)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyscan-rules-"));
+    try {
+      const rule = ["[[rule]]", 'id = "runaway"', 'name = "Runaway"', 'keywords = ["aaaa"]', "pattern = '(a+)+$'", ""];
+      writeFileSync(join(dir, "bad.toml"), rule.join("\n"));
+      expect(() => precompiledRules(dir)).toThrow(/rules\/bad\.toml: rule "runaway": pattern can backtrack catastrophically/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

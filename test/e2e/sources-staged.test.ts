@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { openaiProjectKey } from "../../fixtures/fake-keys.js";
+import { createRuleset } from "../../src/engine/ruleset.js";
+import { scanText } from "../../src/run/pipeline.js";
+import { compileRules, parseRuleFiles } from "../../src/engine/rules.js";
+import { UsageError } from "../../src/errors.js";
+import { readDefaultRuleSources } from "../../src/config/default-rules.js";
+import { stagedItems } from "../../src/sources/staged.js";
+import type { Chunk, Finding, SourceItem } from "../../src/types.js";
+import { useTempRepos } from "../helpers/git-repo.js";
+
+const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
+const MB = 1024 * 1024;
+const repo = useTempRepos();
+
+async function staged(cwd: string, maxFileSize = MB): Promise<SourceItem[]> {
+  const items: SourceItem[] = [];
+  for await (const item of stagedItems({ cwd, maxFileSize })) items.push(item);
+  return items;
+}
+
+function chunks(items: SourceItem[]): Chunk[] {
+  return items.flatMap((item) => (item.kind === "chunk" ? [item.chunk] : []));
+}
+
+function findings(items: SourceItem[]): Finding[] {
+  return chunks(items).flatMap((chunk) => scanText(chunk, { ruleset }));
+}
+
+describe("staged source", () => {
+  it("works before the first commit: every line of a new file counts", async () => {
+    const made = repo();
+    made.write("config.ts", `const a = 1;\nconst key = "${openaiProjectKey(1)}";\n`);
+    made.add("config.ts");
+    const items = await staged(made.dir);
+    expect(chunks(items)).toHaveLength(1);
+    expect([...(chunks(items)[0]?.addedLines ?? [])]).toEqual([1, 2]);
+    expect(findings(items).map((f) => [f.path, f.line, f.secret])).toEqual([["config.ts", 2, openaiProjectKey(1)]]);
+  });
+
+  it("scans the index, not the working tree", async () => {
+    const made = repo();
+    made.write("app.ts", "start\n");
+    made.add("app.ts");
+    made.commit();
+    made.write("app.ts", `start\nkey = "${openaiProjectKey(2)}"\n`);
+    made.add("app.ts");
+    made.write("app.ts", "start\nkey = process.env.KEY\n"); // fixed in the working tree, but not staged
+    const items = await staged(made.dir);
+    expect(chunks(items)[0]?.text).toBe(`start\nkey = "${openaiProjectKey(2)}"\n`);
+    expect(findings(items).map((f) => f.secret)).toEqual([openaiProjectKey(2)]);
+
+    made.add("app.ts"); // now the fix is staged
+    expect(findings(await staged(made.dir))).toEqual([]);
+  });
+
+  it("reports only added or changed lines, not an old key elsewhere in the file", async () => {
+    const made = repo();
+    const lines = Array.from({ length: 10 }, (_, i) => `line ${i + 1}`);
+    lines[1] = `old = "${openaiProjectKey(3)}"`;
+    made.write("settings.py", `${lines.join("\n")}\n`);
+    made.add("settings.py");
+    made.commit();
+    lines[6] = `new = "${openaiProjectKey(4)}"`;
+    lines[8] = "line nine, edited";
+    lines.push("appended");
+    made.write("settings.py", `${lines.join("\n")}\n`);
+    made.add("settings.py");
+    const items = await staged(made.dir);
+    expect([...(chunks(items)[0]?.addedLines ?? [])]).toEqual([7, 9, 11]);
+    expect(findings(items).map((f) => [f.line, f.secret])).toEqual([[7, openaiProjectKey(4)]]);
+  });
+
+  it("skips files whose change only deletes lines", async () => {
+    const made = repo();
+    made.write("a.txt", `keep\n${openaiProjectKey(5)}\n`);
+    made.add("a.txt");
+    made.commit();
+    made.write("a.txt", "keep\n");
+    made.add("a.txt");
+    expect(await staged(made.dir)).toEqual([]);
+  });
+
+  it("handles renamed and modified files, names with a space and non-ASCII, from a subfolder", async () => {
+    const made = repo();
+    made.write("docs/old name.md", "# notes\n");
+    made.write("src/ünïcode file.ts", "export {};\n");
+    made.add(".");
+    made.commit();
+    made.git("mv", "docs/old name.md", "docs/new näme.md");
+    made.write("docs/new näme.md", `# notes\ntoken: ${openaiProjectKey(6)}\n`);
+    made.write("src/ünïcode file.ts", `export const k = "${openaiProjectKey(7)}";\n`);
+    made.add(".");
+    const found = findings(await staged(`${made.dir}/src`));
+    expect(found.map((f) => [f.path, f.line, f.secret])).toEqual([
+      ["docs/new näme.md", 2, openaiProjectKey(6)],
+      ["src/ünïcode file.ts", 1, openaiProjectKey(7)],
+    ]);
+  });
+
+  it("skips deleted files, symlinks, binary and large files", async () => {
+    const made = repo();
+    made.write("gone.txt", `${openaiProjectKey(8)}\n`);
+    made.add("gone.txt");
+    made.commit();
+    made.git("rm", "-q", "gone.txt");
+    made.write("blob.bin", Buffer.from([0, 1, 2, 3]));
+    made.write("big.txt", "x".repeat(100));
+    made.git("update-index", "--add", "--cacheinfo", `120000,${made.git("hash-object", "-w", "--stdin").trim()},link`);
+    made.add("blob.bin", "big.txt");
+    const items = await staged(made.dir, 50);
+    expect(items.filter((item) => item.kind === "skipped").map((item) => [item.path, item.kind === "skipped" && item.reason])).toEqual([
+      ["big.txt", "large"],
+      ["blob.bin", "binary"],
+      ["link", "symlink"],
+    ]);
+    expect(chunks(items)).toEqual([]);
+  });
+
+  it("decodes a staged UTF-16 file, whose lines git cannot diff, as all new", async () => {
+    const made = repo();
+    made.write("wide.txt", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`k=${openaiProjectKey(9)}\n`, "utf16le")]));
+    made.add("wide.txt");
+    const items = await staged(made.dir);
+    expect(chunks(items)[0]).toEqual({ path: "wide.txt", text: `k=${openaiProjectKey(9)}\n` });
+    expect(findings(items)).toHaveLength(1);
+  });
+
+  it("refuses a folder that is not a repository", async () => {
+    const made = repo(false);
+    await expect(staged(made.dir)).rejects.toThrow(UsageError);
+    await expect(staged(made.dir)).rejects.toThrow(/needs a git repository/);
+  });
+});

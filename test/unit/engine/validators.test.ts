@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { checksummedToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey } from "../../../fixtures/fake-keys.js";
+import { runValidator, validatorNames } from "../../../src/engine/validators.js";
+
+describe("validators", () => {
+  it("github-crc32 accepts a token with its checksum and rejects one with a changed character", () => {
+    const token = checksummedToken(7, "ghp");
+    expect(runValidator("github-crc32", token)).toBe(true);
+    const flipped = `${token.slice(0, 10)}${token[10] === "A" ? "B" : "A"}${token.slice(11)}`;
+    expect(runValidator("github-crc32", flipped)).toBe(false);
+    expect(runValidator("npm-crc32", checksummedToken(8, "npm"))).toBe(true);
+  });
+
+  it("jwt needs a JSON header with an algorithm, a JSON payload, and not documentation's sample", () => {
+    expect(runValidator("jwt", jwt(3))).toBe(true);
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    expect(runValidator("jwt", `${b64({ alg: "none" })}.${b64({ sub: "42" })}.c2lnbmF0dXJlc2ln`)).toBe(false);
+    expect(runValidator("jwt", `${b64({ alg: "HS256" })}.${b64({ sub: "1234567890", name: "John Doe" })}.c2lnbmF0dXJlc2ln`)).toBe(false);
+    expect(runValidator("jwt", `${b64({ alg: "HS256" })}.bm90IGpzb24.c2lnbmF0dXJlc2ln`)).toBe(false);
+  });
+
+  it("pem-body checks the decoded body of PEM, OpenSSH and PGP keys, escaped or not", () => {
+    const pem = pemPrivateKey(5);
+    expect(runValidator("pem-body", pem)).toBe(true);
+    expect(runValidator("pem-body", pem.replaceAll("\n", "\\n"))).toBe(true);
+    expect(runValidator("pem-body", opensshPrivateKey(5))).toBe(true);
+    expect(runValidator("pem-body", pgpPrivateKey(5))).toBe(true);
+    expect(runValidator("pem-body", "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----")).toBe(false);
+    const notDer = pem.replace(/\n[A-Za-z0-9+/]{4}/, "\nAAAA");
+    expect(runValidator("pem-body", notDer)).toBe(false);
+  });
+
+  it("base64-pem and basic-auth decode what they check", () => {
+    expect(runValidator("base64-pem", Buffer.from(pemPrivateKey(9)).toString("base64"))).toBe(true);
+    expect(runValidator("base64-pem", Buffer.from("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----").toString("base64"))).toBe(false);
+    expect(runValidator("basic-auth", dockerAuth(4))).toBe(true);
+    expect(runValidator("basic-auth", Buffer.from("no-colon-here").toString("base64"))).toBe(false);
+  });
+
+  it("are all listed by name", () => {
+    expect(validatorNames).toEqual(expect.arrayContaining(["github-crc32", "npm-crc32", "jwt", "pem-body", "base64-pem", "basic-auth"]));
+  });
+});

@@ -47,6 +47,8 @@ export interface HistoryStats {
   bytes: number;
   skippedBinary: number;
   skippedLarge: number;
+  /** Blobs the object store does not have (a partial clone): never fetched, so not scanned. */
+  missing: number;
 }
 
 /** One file version a commit brought in: the new blob, and the blob(s) it replaced. */
@@ -72,9 +74,9 @@ export async function scanHistory(
       throw new UsageError(`invalid revision "${rev}": a revision cannot start with "-" (except --not, --all, --branches, --tags, --remotes)`);
     }
   }
-  const stats: HistoryStats = { commits: 0, blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
+  const stats: HistoryStats = { commits: 0, blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, missing: 0 };
   const catFile = new CatFile(options.cwd);
-  const blobs = new BlobScanner(catFile, options.maxFileSize, stats, scanBlob);
+  const blobs = new BlobScanner(catFile, options.maxFileSize, stats, scanBlob, await localBlobsOfPartialClone(options.cwd));
   const window = new ResultWindow();
   try {
     // Each introduction's work starts as soon as the log names it; the log is read on while fewer
@@ -86,6 +88,11 @@ export async function scanHistory(
     await window.below(1);
   } finally {
     catFile.close();
+  }
+  if (stats.missing > 0) {
+    options.onWarning?.(
+      `${stats.missing} blob${stats.missing === 1 ? " is" : "s are"} missing from this clone (a partial clone?) and not scanned; keyscan never fetches them (\`git fetch --refetch\` or a full clone to scan them)`,
+    );
   }
   return { findings: window.findings, stats };
 }
@@ -142,6 +149,26 @@ async function isShallowRepository(cwd: string): Promise<boolean> {
     if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
     throw new UsageError(`keyscan history needs a git repository: ${cwd} is not one`);
   }
+}
+
+/**
+ * In a partial clone, the blobs it holds; undefined in any other repository. Asked for a blob it does
+ * not hold, `git cat-file` would fetch it from the promisor remote, or (with fetching refused, as
+ * git.ts refuses it) stop with a fatal error: so history asks only for these. Listing the local
+ * objects reads the object store and fetches nothing.
+ */
+async function localBlobsOfPartialClone(cwd: string): Promise<Set<string> | undefined> {
+  const promisor = await git(["config", "--get-regexp", "^(remote\\..*\\.promisor|extensions\\.partialclone)$"], { cwd }).catch(() => undefined);
+  const settings = promisor?.toString("utf8").split("\n") ?? [];
+  if (!settings.some((line) => line !== "" && !line.endsWith(" false"))) return undefined;
+  const blobs = new Set<string>();
+  let pending = "";
+  for await (const data of gitStream(["cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectname)"], { cwd })) {
+    const lines = (pending + data.toString("latin1")).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
+  }
+  return blobs;
 }
 
 /** The log's commits and each file version they add or modify, a batch for each buffer the log streams in. */
@@ -247,6 +274,8 @@ class BlobScanner {
     private readonly maxFileSize: number,
     private readonly stats: HistoryStats,
     private readonly scanBlob: (chunk: Chunk) => Promise<Finding[]>,
+    /** In a partial clone, the blobs it holds (localBlobsOfPartialClone); the others are counted as missing, never asked for. */
+    private readonly localBlobs: Set<string> | undefined,
   ) {}
 
   private readonly pacer = new ScanPacer();
@@ -289,15 +318,22 @@ class BlobScanner {
   }
 
   private async scan(blob: string, path: string, count: boolean): Promise<Finding[]> {
-    const object = await this.catFile.read(blob, this.maxFileSize);
     // A blob's second scan (the other way) tallies into a scratch record.
-    const stats = count ? this.stats : { blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0 };
+    const stats = count ? this.stats : { blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, missing: 0 };
     stats.blobs++;
+    if (this.localBlobs && !this.localBlobs.has(blob)) {
+      stats.missing++;
+      return [];
+    }
+    const object = await this.catFile.read(blob, this.maxFileSize);
     if (object.size > this.maxFileSize) {
       stats.skippedLarge++;
       return [];
     }
-    if (!object.content) return []; // missing from the object store (a shallow or partial clone)
+    if (!object.content) {
+      stats.missing++; // not in the object store (a partial clone)
+      return [];
+    }
     await this.pacer.turn(object.content.length);
     const text = decodeText(object.content);
     if (text === undefined) {

@@ -4,7 +4,7 @@
 // one window; each window hands matches that start in the overlap to the next one, so none is reported twice.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import type { ReadItem } from "../types.js";
-import { decodeText, looksBinary } from "./decode.js";
+import { decodeText, isWideText, looksBinary } from "./decode.js";
 
 /** Files larger than this are read in windows. */
 export const WINDOWED_ABOVE = 8 * 1024 * 1024;
@@ -12,8 +12,9 @@ export const WINDOW_BYTES = 4 * 1024 * 1024;
 export const OVERLAP_BYTES = 64 * 1024;
 
 /**
- * The windows of a UTF-8 (or unknown 8-bit) file, or one "binary" skip. A UTF-16 file (byte-order
- * mark) is read whole: its windows would need cutting at code-unit pairs. Throws what the reads throw.
+ * The windows of a UTF-8 (or unknown 8-bit) file, or one chunk of the text before the first NUL of a
+ * binary file, or one "binary" skip. A UTF-16 or UTF-32 file is read whole: its windows would need
+ * cutting at code units. Throws what the reads throw.
  */
 export function* fileWindows(abs: string, path: string, sizes = { window: WINDOW_BYTES, overlap: OVERLAP_BYTES }): Generator<ReadItem> {
   const fd = openSync(abs, "r");
@@ -24,8 +25,8 @@ export function* fileWindows(abs: string, path: string, sizes = { window: WINDOW
     for (;;) {
       const bytes = readAt(fd, position, sizes.window + sizes.overlap);
       if (bytes.length === 0) return;
-      if (position === 0 && (isUtf16(bytes) || looksBinary(bytes))) {
-        const whole = isUtf16(bytes) ? readFileSync(abs) : bytes;
+      if (position === 0 && (looksBinary(bytes) || isWideText(bytes))) {
+        const whole = isWideText(bytes) ? readFileSync(abs) : bytes;
         const text = decodeText(whole);
         yield text === undefined ? { kind: "skipped", path, reason: "binary" } : { kind: "chunk", chunk: { path, text }, bytes: whole.length };
         return;
@@ -65,8 +66,4 @@ function characterStart(bytes: Uint8Array, at: number): number {
   let start = at;
   while (start > at - 3 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start--;
   return start;
-}
-
-function isUtf16(bytes: Uint8Array): boolean {
-  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
 }

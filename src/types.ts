@@ -88,6 +88,8 @@ export interface ScanStats {
   skippedOther: number;
   commits?: number;
   blobs?: number;
+  /** Files (or a big file's windows, or chunks) whose scan overran the time budget and was stopped; set only when some did. */
+  timedOut?: number;
   durationMs: number;
 }
 
@@ -103,7 +105,7 @@ export function emptyStats(): ScanStats {
   };
 }
 
-export type SkipReason = "binary" | "large" | "unreadable" | "symlink" | "submodule" | "allowed-path";
+export type SkipReason = "binary" | "large" | "unreadable" | "symlink" | "submodule" | "allowed-path" | "timed-out";
 
 export interface SkippedItem {
   kind: "skipped";
@@ -118,8 +120,12 @@ export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chun
 /** What a source yields: what reading yields, or (from the working tree) a file for the scan pool to read and scan. */
 export type SourceItem = ReadItem | { kind: "file"; file: FileRef };
 
-/** Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned once). */
-export type ScanJob = { chunk: Chunk } | { files: FileRef[] };
+/**
+ * Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned
+ * once). `rescan`: files sent again after their worker was stopped; they are scanned without claiming
+ * their content, since the first claim's findings may have been lost with that worker.
+ */
+export type ScanJob = { chunk: Chunk } | { files: FileRef[]; rescan?: boolean };
 
 /**
  * What a file is counted as before it is read, for batching and backpressure: about the average

@@ -38,6 +38,7 @@ export interface ScanFlags {
   onlyVerified?: boolean;
   exitCode: string;
   maxFileSize: string;
+  fileTimeout: string;
   threads?: string;
   quiet?: boolean;
   progress: boolean;
@@ -94,8 +95,13 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   const started = performance.now();
   // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
   const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
+  const budgetSeconds = parseSeconds(flags.fileTimeout, "--file-timeout");
   const pool = createScanPool({
     threads: parseThreads(flags.threads, mode),
+    // Custom patterns run only on workers, where the time budget can stop them.
+    inline: setup.config.rules.length === 0 && setup.config.allow.regexes.length === 0,
+    budgetMs: budgetSeconds * 1000,
+    onTimeout: (path) => warn(`scanning ${path} took longer than ${budgetSeconds} s (--file-timeout): stopped, so it is not fully scanned`),
     entropy: flags.entropy,
     pathFilters: mode !== "history",
     maxFileSize: setup.maxFileSize,
@@ -134,6 +140,8 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     progress.done();
     await pool.close();
   }
+  const timedOut = pool.timedOut().length;
+  if (timedOut > 0) stats.timedOut = timedOut;
   findings = dropSuppressed(findings, flags, setup);
   if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
   stats.durationMs = Math.round(performance.now() - started);
@@ -149,6 +157,15 @@ function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): Asy
     isPathAllowed: (path) => setup.context().allow.pathAllowed(path),
     cwdRoot: Promise.resolve(setup.root),
   });
+}
+
+/** A positive number of seconds given to `option`. */
+function parseSeconds(text: string, option: string): number {
+  const seconds = Number(text);
+  if (text.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`${option}: "${text}" is not a number of seconds greater than 0`);
+  }
+  return seconds;
 }
 
 /**

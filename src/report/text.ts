@@ -85,6 +85,7 @@ export function summaryLine(stats: ScanStats, findings: readonly Finding[], c: C
     [stats.skippedLarge, "large"],
     [stats.unreadable, "unreadable"],
     [stats.skippedOther, "other"],
+    [stats.timedOut ?? 0, "timed out"],
   ];
   const skippedTotal = skipped.reduce((sum, [count]) => sum + count, 0);
   if (skippedTotal > 0) {

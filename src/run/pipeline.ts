@@ -117,6 +117,7 @@ export async function drain(items: AsyncIterable<SourceItem>, scanner: Scanner, 
   };
   const submodules: string[] = [];
   const countSkipped = (item: SkippedItem): void => {
+    if (item.reason === "timed-out") return; // counted and reported by the scan pool (ScanPool.timedOut)
     if (item.reason === "binary") stats.skippedBinary++;
     else if (item.reason === "large") stats.skippedLarge++;
     else if (item.reason === "unreadable") {

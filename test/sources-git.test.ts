@@ -48,8 +48,8 @@ describe("git safety", () => {
   it("never runs a program that a scanned repository configures", async () => {
     const { made, marker } = hostileRepo();
     for await (const _ of readWorkingTree({ cwd: made.dir, maxFileSize: 1e6 })) void _;
-    for await (const _ of stagedItems({ cwd: made.dir, maxFileSize: 1e6 })) void _;
-    await scanHistory({ cwd: made.dir, maxFileSize: 1e6 }, async () => []);
+    for await (const _ of stagedItems({ cwd: made.dir })) void _;
+    await scanHistory({ cwd: made.dir }, async () => []);
     expect(existsSync(marker)).toBe(false);
 
     // The trap is armed: plain git, without keyscan's settings, runs the program.

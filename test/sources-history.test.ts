@@ -16,7 +16,7 @@ const repo = useTempRepos();
 /** Runs the history scan with the real engine, counting the chunks it was asked to scan. */
 async function history(cwd: string, revs?: string[]) {
   const scanned: Chunk[] = [];
-  const result = await scanHistory({ cwd, maxFileSize: MB, ...(revs ? { revs } : {}) }, async (chunk) => {
+  const result = await scanHistory({ cwd, ...(revs ? { revs } : {}) }, async (chunk) => {
     scanned.push(chunk);
     return scanChunk(chunk, ruleset);
   });
@@ -151,16 +151,20 @@ describe("history source", () => {
     );
   });
 
-  it("skips binary and oversized blobs and counts them", async () => {
+  it("skips binary blobs and counts them; streams a blob over the window threshold and scans it all", async () => {
     const made = repo();
     made.write("image.png", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));
-    made.write("big.txt", `${openaiProjectKey(9)}\n${"x".repeat(MB)}`);
+    made.write("big.txt", `${"x".repeat(MB)}\n${openaiProjectKey(9)}\n`);
     made.add(".");
     made.commit();
-    const { findings, stats, scanned } = await history(made.dir);
-    expect(findings).toEqual([]);
-    expect(scanned).toEqual([]);
-    expect(stats).toMatchObject({ commits: 1, blobs: 2, skippedBinary: 1, skippedLarge: 1, bytes: 0 });
+    const scanned: Chunk[] = [];
+    const { findings, stats } = await scanHistory({ cwd: made.dir, windowedAbove: 1024 }, async (chunk) => {
+      scanned.push(chunk);
+      return scanChunk(chunk, ruleset);
+    });
+    expect(findings).toMatchObject([{ path: "big.txt", line: 2, secret: openaiProjectKey(9) }]);
+    expect(scanned.map((chunk) => chunk.path)).toEqual(["big.txt"]);
+    expect(stats).toMatchObject({ commits: 1, blobs: 2, skippedBinary: 1, skippedLarge: 0, bytes: MB + openaiProjectKey(9).length + 2 });
   });
 
   it("handles names with spaces, newlines and non-ASCII", async () => {
@@ -224,6 +228,6 @@ describe("history source", () => {
       if (chunk.path === "f7.txt") throw new Error("scan failed on f7.txt");
       return [];
     };
-    await expect(scanHistory({ cwd: made.dir, maxFileSize: MB }, scan)).rejects.toThrow("scan failed on f7.txt");
+    await expect(scanHistory({ cwd: made.dir }, scan)).rejects.toThrow("scan failed on f7.txt");
   });
 });

@@ -12,9 +12,9 @@ const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources
 const MB = 1024 * 1024;
 const repo = useTempRepos();
 
-async function staged(cwd: string, maxFileSize = MB): Promise<SourceItem[]> {
+async function staged(cwd: string, windowedAbove?: number): Promise<SourceItem[]> {
   const items: SourceItem[] = [];
-  for await (const item of stagedItems({ cwd, maxFileSize })) items.push(item);
+  for await (const item of stagedItems({ cwd, ...(windowedAbove ? { windowedAbove } : {}) })) items.push(item);
   return items;
 }
 
@@ -97,23 +97,30 @@ describe("staged source", () => {
     ]);
   });
 
-  it("skips deleted files, symlinks, binary and large files", async () => {
+  it("skips deleted files, symlinks and binary files", async () => {
     const made = repo();
     made.write("gone.txt", `${openaiProjectKey(8)}\n`);
     made.add("gone.txt");
     made.commit();
     made.git("rm", "-q", "gone.txt");
     made.write("blob.bin", Buffer.from([0, 1, 2, 3]));
-    made.write("big.txt", "x".repeat(100));
     made.git("update-index", "--add", "--cacheinfo", `120000,${made.git("hash-object", "-w", "--stdin").trim()},link`);
-    made.add("blob.bin", "big.txt");
-    const items = await staged(made.dir, 50);
+    made.add("blob.bin");
+    const items = await staged(made.dir);
     expect(items.filter((item) => item.kind === "skipped").map((item) => [item.path, item.kind === "skipped" && item.reason])).toEqual([
-      ["big.txt", "large"],
       ["blob.bin", "binary"],
       ["link", "symlink"],
     ]);
     expect(chunks(items)).toEqual([]);
+  });
+
+  it("streams a file over the window threshold from git and scans every line of it, however big", async () => {
+    const made = repo();
+    made.write("big.txt", `${"x".repeat(MB)}\nKEY = "${openaiProjectKey(10)}"\n`);
+    made.add("big.txt");
+    const items = await staged(made.dir, 1024);
+    expect(items.filter((item) => item.kind === "skipped")).toEqual([]);
+    expect(findings(items)).toMatchObject([{ path: "big.txt", line: 2, column: 8 }]);
   });
 
   it("decodes a staged UTF-16 file, whose lines git cannot diff, as all new", async () => {

@@ -128,7 +128,7 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     if (mode === "history") {
       // A bare repository has history but no top level: git runs in its git folder.
       const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
-      const historyOptions = { cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning: warn };
+      const historyOptions = { cwd: root, revs: args, since: flags.since, onWarning: warn };
       const result = await scanHistory(historyOptions, scanner.scan);
       // Blobs were scanned once whatever their paths (pathFilters: false): allow lists apply per path here.
       findings = result.findings.filter((finding) => !setup.context().allow.findingAllowed(finding));
@@ -149,7 +149,7 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
 }
 
 function sourceItems(mode: "scan" | "staged", args: string[], setup: Setup): AsyncIterable<SourceItem> {
-  if (mode === "staged") return stagedItems({ cwd: requireRepository(setup.root, "staged"), maxFileSize: setup.maxFileSize });
+  if (mode === "staged") return stagedItems({ cwd: requireRepository(setup.root, "staged") });
   if (args.length === 1 && args[0] === "-") return stdinItems();
   return workingTreeFiles({
     cwd: setup.cwd,

@@ -13,10 +13,11 @@ import { entropyAllowedIn } from "../engine/scan.js";
 import { atPath } from "../run/fingerprint.js";
 import { UsageError } from "../errors.js";
 import type { Chunk, CommitInfo, Finding } from "../types.js";
-import { CatFile } from "./cat-file.js";
+import { blobWindows, CatFile } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { git, gitStream, nulFieldBatches } from "./git.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
+import { WINDOWED_ABOVE } from "./windows.js";
 
 /** Commit-and-path introductions worked on at once (blob reads and scans in flight). */
 const CONCURRENCY = 512;
@@ -31,7 +32,8 @@ export interface HistoryOptions {
   cwd: string;
   /** Revisions and ranges as git takes them (e.g. "origin/main..HEAD"); default: all refs. */
   revs?: readonly string[];
-  maxFileSize: number;
+  /** Blobs larger than this are streamed from git in windows (windows.ts); WINDOWED_ABOVE by default. Every blob is scanned, whatever its size. */
+  windowedAbove?: number;
   /** Only commits more recent than this date (git's --since syntax, e.g. "2024-01-01" or "2 weeks ago"). */
   since?: string;
   signal?: AbortSignal;
@@ -76,7 +78,7 @@ export async function scanHistory(
   }
   const stats: HistoryStats = { commits: 0, blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, missing: 0 };
   const catFile = new CatFile(options.cwd);
-  const blobs = new BlobScanner(catFile, options.maxFileSize, stats, scanBlob, await localBlobsOfPartialClone(options.cwd));
+  const blobs = new BlobScanner(catFile, options.cwd, options.windowedAbove ?? WINDOWED_ABOVE, stats, scanBlob, await localBlobsOfPartialClone(options.cwd));
   const window = new ResultWindow();
   try {
     // Each introduction's work starts as soon as the log names it; the log is read on while fewer
@@ -271,7 +273,8 @@ class BlobScanner {
 
   constructor(
     private readonly catFile: CatFile,
-    private readonly maxFileSize: number,
+    private readonly cwd: string,
+    private readonly windowedAbove: number,
     private readonly stats: HistoryStats,
     private readonly scanBlob: (chunk: Chunk) => Promise<Finding[]>,
     /** In a partial clone, the blobs it holds (localBlobsOfPartialClone); the others are counted as missing, never asked for. */
@@ -279,6 +282,21 @@ class BlobScanner {
   ) {}
 
   private readonly pacer = new ScanPacer();
+  /** The scan of the big blob streaming now (scanWindows), which the next one waits for. */
+  private bigBlobs: Promise<unknown> = Promise.resolve();
+
+  /** A blob too big to hold, streamed from git and scanned a window at a time. */
+  private async scanWindows(blob: string, path: string, stats: Omit<HistoryStats, "commits">): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for await (const item of blobWindows(this.cwd, blob, path)) {
+      if (item.kind === "skipped") stats.skippedBinary++;
+      else {
+        stats.bytes += item.bytes;
+        findings.push(...(await this.scanBlob(item.chunk)));
+      }
+    }
+    return findings;
+  }
 
   /** The findings of an introduction's blob that its parent versions did not already have, stamped with its commit and path. */
   findingsAdded(intro: Introduction): Promise<Finding[]> {
@@ -325,10 +343,12 @@ class BlobScanner {
       stats.missing++;
       return [];
     }
-    const object = await this.catFile.read(blob, this.maxFileSize);
-    if (object.size > this.maxFileSize) {
-      stats.skippedLarge++;
-      return [];
+    const object = await this.catFile.read(blob, this.windowedAbove);
+    if (object.size > this.windowedAbove) {
+      // One big blob at a time: each holds a window or two in memory while it is scanned.
+      const scanned = this.bigBlobs.then(() => this.scanWindows(blob, path, stats));
+      this.bigBlobs = scanned.catch(() => undefined);
+      return scanned;
     }
     if (!object.content) {
       stats.missing++; // not in the object store (a partial clone)

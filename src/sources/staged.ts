@@ -5,11 +5,12 @@
 // to the raw entries by position: both list the same files in the same order, one "diff --git" each.
 import { UsageError } from "../errors.js";
 import type { SourceItem } from "../types.js";
-import { CatFile } from "./cat-file.js";
+import { blobWindows, CatFile } from "./cat-file.js";
 import { mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
 import { git, repoRoot, splitNul } from "./git.js";
 import { parseRawEntries, type RawEntry } from "./raw-diff.js";
+import { WINDOWED_ABOVE } from "./windows.js";
 
 const READ_CONCURRENCY = 16;
 
@@ -27,7 +28,18 @@ const DIFF_OPTIONS = [
 
 export interface StagedOptions {
   cwd: string;
-  maxFileSize: number;
+  /**
+   * Files larger than this are streamed from git in windows (windows.ts); WINDOWED_ABOVE by default.
+   * Every staged file is scanned, whatever its size: the hook lets nothing through unscanned.
+   */
+  windowedAbove?: number;
+}
+
+/** A staged file too big to read at once: its blob is streamed in windows once its turn comes. */
+interface BigBlob {
+  kind: "big";
+  path: string;
+  oid: string;
 }
 
 export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
@@ -45,10 +57,11 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
   const catFile = new CatFile(root);
   try {
     const work = entries.map((entry, index) => ({ entry, lines: added[index] }));
-    for await (const item of mapOrdered(work, READ_CONCURRENCY, ({ entry, lines }) =>
-      readStaged(catFile, entry, lines, options.maxFileSize),
-    )) {
-      if (item) yield item;
+    const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
+    for await (const item of mapOrdered(work, READ_CONCURRENCY, ({ entry, lines }) => readStaged(catFile, entry, lines, windowedAbove))) {
+      // A big file's every line counts: its added lines are not kept (see addedLines).
+      if (item?.kind === "big") yield* blobWindows(root, item.oid, item.path);
+      else if (item) yield item;
     }
   } finally {
     catFile.close();
@@ -60,14 +73,14 @@ async function readStaged(
   catFile: CatFile,
   entry: RawEntry,
   lines: Set<number> | "binary" | undefined,
-  maxFileSize: number,
-): Promise<SourceItem | undefined> {
+  windowedAbove: number,
+): Promise<SourceItem | BigBlob | undefined> {
   const path = entry.path;
   if (entry.dstMode === "120000") return { kind: "skipped", path, reason: "symlink" };
   if (entry.dstMode === "160000") return { kind: "skipped", path, reason: "submodule" };
   if (lines === undefined || (lines !== "binary" && lines.size === 0)) return undefined; // only deletions or a mode change
-  const blob = await catFile.read(entry.dst, maxFileSize);
-  if (blob.size > maxFileSize) return { kind: "skipped", path, reason: "large", detail: `${blob.size} bytes` };
+  const blob = await catFile.read(entry.dst, windowedAbove);
+  if (blob.size > windowedAbove) return { kind: "big", path, oid: entry.dst };
   if (!blob.content) return { kind: "skipped", path, reason: "unreadable", detail: `blob ${entry.dst} is missing` };
   const text = decodeText(blob.content);
   if (text === undefined) return { kind: "skipped", path, reason: "binary" };

@@ -2,7 +2,7 @@
 // the hook, and 600 MB on standard input or in one blob of history scans with a flat memory: peak RSS
 // (from /usr/bin/time) at most 300 MB, and the key at the very end is found. The 600 MB of data is
 // made once, in a temporary folder, and serves both big cases.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

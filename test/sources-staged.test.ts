@@ -4,7 +4,7 @@ import { createRuleset, scanChunk } from "../src/engine/scan.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { UsageError } from "../src/errors.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
-import { stagedItems } from "../src/sources/staged.js";
+import { addedLines, stagedItems } from "../src/sources/staged.js";
 import type { Chunk, Finding, SourceItem } from "../src/types.js";
 import { useTempRepos } from "./helpers/git-repo.js";
 
@@ -136,5 +136,19 @@ describe("staged source", () => {
     const made = repo(false);
     await expect(staged(made.dir)).rejects.toThrow(UsageError);
     await expect(staged(made.dir)).rejects.toThrow(/needs a git repository/);
+  });
+
+  it("reads the patch as a stream, by its hunk headers: lines split across buffers, a huge one-line file, too many lines to keep", async () => {
+    const patch = [
+      "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1,0 +2,3 @@\n+x\n+y\n+z\n@@ -9 +12 @@\n-old\n+new\n",
+      `diff --git a/one-line.txt b/one-line.txt\n@@ -0,0 +1 @@\n+${"q".repeat(200_000)}`,
+      `${"q".repeat(200_000)}\n`,
+      "diff --git a/many.txt b/many.txt\n@@ -0,0 +1,100001 @@\n+...\n",
+      "diff --git a/image.png b/image.png\nBinary files /dev/null and b/image.png differ\n",
+    ];
+    // Buffers cut mid-line, as a pipe delivers them.
+    const bytes = Buffer.from(patch.join(""));
+    const parts = [bytes.subarray(0, 50), bytes.subarray(50, 120), bytes.subarray(120)];
+    expect(await addedLines((async function* () { yield* parts; })())).toEqual([new Set([2, 3, 4, 12]), new Set([1]), "all", "all"]);
   });
 });

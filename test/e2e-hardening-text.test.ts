@@ -1,6 +1,8 @@
 // End to end, with real git: the hook scans every byte git commits as text, decided as git decides
 // it (a NUL past the first 8,000 bytes is text), UTF-16 and UTF-32 without a byte-order mark, and the
 // text before the first NUL of a file git calls binary.
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../fixtures/fake-keys.js";
 import { runCli } from "./helpers/cli.js";
@@ -76,5 +78,22 @@ describe("text as git decides it", () => {
     const result = runCli(["scan", "--no-progress"], { cwd: made.dir });
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).toMatch(/1 binary/);
+  });
+});
+
+describe("file names that are not valid UTF-8", () => {
+  it("are never left out silently: each is named in a warning and counted as unreadable", () => {
+    const made = repo();
+    made.write("good.py", "x = 1\n");
+    // A name with a byte that is not UTF-8 (Latin-1 "é"), written through a Buffer path.
+    writeFileSync(Buffer.from(`${made.dir}/caf\xe9.py`, "latin1"), `KEY = "${openaiProjectKey(1805)}"\n`);
+    made.git("add", "-A");
+    const result = runCli(["scan", "--no-progress"], { cwd: made.dir });
+    expect(result.stderr).toMatch(/warning: cannot read caf.*\.py \(its name is not valid UTF-8, which keyscan cannot open\); skipped/);
+    expect(result.stdout + result.stderr).toMatch(/1 unreadable/);
+    // Outside a repository, the same.
+    rmSync(join(made.dir, ".git"), { recursive: true, force: true });
+    const outside = runCli(["scan", "--no-progress"], { cwd: made.dir });
+    expect(outside.stderr).toMatch(/warning: cannot read caf.*\.py \(its name is not valid UTF-8/);
   });
 });

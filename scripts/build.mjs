@@ -54,6 +54,9 @@ await build({ ...commonJs, entryPoints: { worker: "src/start/worker.ts" } });
 await build({ ...commonJs, entryPoints: { cli: "src/start/cli.ts" }, banner: { js: "#!/usr/bin/env node" } });
 
 const { codeCacheFile, makeCodeCache } = await importSource("src/start/code-cache.ts");
+// The CLI and the worker run under this V8 flag, and V8 takes a code cache only if it was made under the same flags.
+const { useLinearRegexpFallback } = await importSource("src/start/linear-regexp.ts");
+useLinearRegexpFallback();
 for (const bundle of ["cli-main.cjs", "worker-main.cjs"]) {
   writeFileSync(codeCacheFile(join(dist, bundle)), makeCodeCache(join(dist, bundle)));
 }

@@ -112,6 +112,8 @@ export interface ScanStats {
   skippedOther: number;
   commits?: number;
   blobs?: number;
+  /** Files (or a big file's windows, or chunks) whose scan overran the time budget and was stopped; set only when some did. */
+  timedOut?: number;
   durationMs: number;
 }
 
@@ -127,7 +129,7 @@ export function emptyStats(): ScanStats {
   };
 }
 
-export type SkipReason = "binary" | "large" | "unreadable" | "symlink" | "submodule" | "allowed-path";
+export type SkipReason = "binary" | "large" | "unreadable" | "symlink" | "submodule" | "allowed-path" | "timed-out";
 
 export interface SkippedItem {
   kind: "skipped";
@@ -142,6 +144,8 @@ export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chun
 /** A blob's content as its source reads it: text, or why it is not scanned. */
 export type BlobContent =
   | { kind: "text"; text: string; bytes: number }
+  /** Too big to hold: its windows (windows.ts), read as they are scanned. */
+  | { kind: "windows"; windows: AsyncIterable<ReadItem> }
   | { kind: "skipped"; reason: "large" | "binary" }
   /** Missing from the object store (a shallow or partial clone). */
   | { kind: "missing" };
@@ -155,7 +159,8 @@ export interface BlobItem {
   kind: "blob";
   blob: string;
   provenance: Provenance;
-  read: (blob: string) => Promise<BlobContent>;
+  /** Reads a blob (this one, or a parent) as found at `path`, which names a big blob's windows. */
+  read: (blob: string, path: string) => Promise<BlobContent>;
 }
 
 /**
@@ -164,8 +169,12 @@ export interface BlobItem {
  */
 export type SourceItem = ReadItem | { kind: "file"; file: FileRef } | BlobItem | { kind: "commit" };
 
-/** Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned once). Both answer path-free matches. */
-export type ScanJob = { chunk: Chunk } | { files: FileRef[] };
+/**
+ * Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned
+ * once). Both answer path-free matches. `rescan`: files sent again after their worker was stopped; they
+ * are scanned without claiming their content, since the first claim's findings may have been lost with that worker.
+ */
+export type ScanJob = { chunk: Chunk } | { files: FileRef[]; rescan?: boolean };
 
 /**
  * What a file is counted as before it is read, for batching and backpressure: about the average

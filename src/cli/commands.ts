@@ -56,6 +56,7 @@ export interface ScanFlags {
   onlyVerified?: boolean;
   exitCode: string;
   maxFileSize: string;
+  fileTimeout: string;
   threads?: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -142,8 +143,13 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   const layout = emptyLayout();
   const source = await openSource(mode, args, flags, setup, warn, layout);
   const legacy: string[] = [];
+  const budgetSeconds = parseSeconds(flags.fileTimeout, "--file-timeout");
   const pool = createScanPool({
     threads: parseThreads(flags.threads, mode),
+    // Custom patterns run only on workers, where the time budget can stop them.
+    inline: setup.config.rules.length === 0 && setup.config.allow.regexes.length === 0,
+    budgetMs: budgetSeconds * 1000,
+    onTimeout: (path) => warn(`scanning ${path} took longer than ${budgetSeconds} s (--file-timeout): stopped, so it is not fully scanned`),
     entropy: flags.entropy,
     maxFileSize: setup.maxFileSize,
     context: setup.context,
@@ -181,6 +187,8 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
       `${legacy.length} .keyscanignore or baseline entr${legacy.length === 1 ? "y is" : "ies are"} the old, guessable fingerprint of a weak secret (still honoured); replace ${legacy.join(", ")}, or run keyscan baseline again`,
     );
   }
+  const timedOut = pool.timedOut().length;
+  if (timedOut > 0) stats.timedOut = timedOut;
   if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
   stats.durationMs = Math.round(performance.now() - started);
   return { findings, stats };
@@ -197,11 +205,11 @@ async function openSource(
   if (mode === "history") {
     // A bare repository has history but no top level: git runs in its git folder.
     const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
-    return historySource({ cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning });
+    return historySource({ cwd: root, revs: args, since: flags.since, onWarning });
   }
   if (mode === "staged") {
     requireRepository(setup.root, "staged");
-    return { items: stagedItems({ cwd: setup.cwd, maxFileSize: setup.maxFileSize, paths: args }) };
+    return { items: stagedItems({ cwd: setup.cwd, paths: args }) };
   }
   if (mode === "pack") {
     const dir = args[0] ?? ".";
@@ -250,6 +258,15 @@ function suppressions(flags: ScanFlags, setup: Setup, legacy: string[]): Suppres
     ...(baseline?.kind === "gitleaks" ? { gitleaksReport: baseline.entries } : {}),
     onLegacy: (entry, finding) => legacy.push(`${entry} -> ${finding.fingerprint} (${finding.path})`),
   });
+}
+
+/** A positive number of seconds given to `option`. */
+function parseSeconds(text: string, option: string): number {
+  const seconds = Number(text);
+  if (text.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`${option}: "${text}" is not a number of seconds greater than 0`);
+  }
+  return seconds;
 }
 
 /**
@@ -477,7 +494,7 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
   if (flags.dryRun && flags.yes) throw new UsageError("fix: --dry-run and --yes contradict each other; give one");
   if (flags.from && paths.length > 0) throw new UsageError("fix: give PATHs to scan or --from REPORT, not both");
   // Archives are not opened: a secret inside one cannot be rewritten in place.
-  const scanFlags: ScanFlags = { ...flags, format: "text", exitCode: "1", quiet: true, progress: false, color: false, maxArchiveDepth: "0" };
+  const scanFlags: ScanFlags = { ...flags, format: "text", exitCode: "1", quiet: true, progress: false, color: false, maxArchiveDepth: "0", fileTimeout: "30" };
   const setup = await setUp(scanFlags, flags.history ? "history" : "scan", paths);
   const root = requireRepository(setup.root, "fix");
   const { findingsFromReport, fixFindings, fixHistory } = loadFix();

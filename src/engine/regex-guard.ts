@@ -6,7 +6,12 @@
 //   - the group's body holds a variable-width repetition (`(a+)+`, `(\w+\s?)*`) and no required
 //     character that repetition cannot match to mark where one iteration ends (`(-[a-z]+)*` is safe);
 //   - two alternatives of the group can match the same text (`(a|a)*`, `(\w|\d)+`, `(a|aa)+`).
+// A counted repeat counts (`(\w+\s?){5}` tries every way of cutting a run in five), and so do the
+// insides of lookarounds. It also finds runs of adjacent unbounded repetitions that can take the same
+// characters (`\w*\w*\w*`): each extra one multiplies the ways to split a run.
 // It is a heuristic with no false negatives on those shapes, and it accepts every default rule.
+// Patterns it misses are still bounded: V8 falls back to its linear engine (start/linear-regexp.ts)
+// and the scan pool stops a file that overruns its time budget.
 
 /** Which characters an atom can match: 128 ASCII code points, then a few non-ASCII probes. */
 type CharSet = boolean[];
@@ -19,14 +24,17 @@ interface Quantity {
 }
 
 type Node =
-  | { kind: "char"; set: CharSet; q: Quantity }
+  | { kind: "char"; set: CharSet; q: Quantity; text: string }
   | { kind: "group"; alternatives: Node[][]; q: Quantity; source: string }
   | { kind: "zero" }; // anchors, word boundaries, lookarounds: they consume nothing
 
 const ONE: Quantity = { min: 1, max: 1 };
 
-/** A group repeated up to this many times or more counts as a loop (`{1,3}` cannot blow up; `(.*a){12}` can). */
-const LOOP_MIN_REPEATS = 8;
+/** A group repeated up to this many times or more counts as a loop: two ambiguous iterations already square the work. */
+const LOOP_MIN_REPEATS = 2;
+
+/** Adjacent unbounded repetitions over common characters, from this many in a row (two are quadratic at worst). */
+const MAX_ADJACENT_RUNS = 3;
 
 /**
  * The part of `source` that can backtrack catastrophically, e.g. `(a+)+`, or undefined when the
@@ -35,12 +43,14 @@ const LOOP_MIN_REPEATS = 8;
 export function catastrophicPart(source: string, flags = ""): string | undefined {
   const parser = new Parser(source, flags.replace(/[gdy]/g, ""));
   const alternatives = parser.alternatives();
-  return findRisk({ kind: "group", alternatives, q: ONE, source });
+  return findRisk({ kind: "group", alternatives, q: ONE, source }) ?? parser.lookarounds.map(findRisk).find((risk) => risk !== undefined);
 }
 
 function findRisk(node: Node): string | undefined {
   if (node.kind !== "group") return undefined;
   for (const sequence of node.alternatives) {
+    const run = adjacentRun(sequence);
+    if (run) return run;
     for (const child of sequence) {
       const inner = findRisk(child);
       if (inner) return inner;
@@ -51,6 +61,26 @@ function findRisk(node: Node): string | undefined {
   if (node.alternatives.some(iterationIsAmbiguous) || alternativesOverlap(node.alternatives)) return node.source;
   return undefined;
 }
+
+/**
+ * The source of MAX_ADJACENT_RUNS or more unbounded repetitions in a row, each able to take characters
+ * the one before it takes (`\w*\w*\w*`, `a+a*a+`); undefined when there is none.
+ */
+function adjacentRun(sequence: readonly Node[]): string | undefined {
+  let run: Node[] = [];
+  for (const node of sequence) {
+    if (node.kind === "zero") continue;
+    const previous = run.at(-1);
+    const unbounded = node.q.max === Number.POSITIVE_INFINITY;
+    if (unbounded && previous && intersects(charsOf(previous), charsOf(node))) run.push(node);
+    else run = unbounded ? [node] : [];
+    if (run.length >= MAX_ADJACENT_RUNS) return run.map(sourceOf).join("");
+  }
+  return undefined;
+}
+
+/** A node's source text where the parser kept it (groups), else a placeholder for a character atom. */
+const sourceOf = (node: Node): string => (node.kind === "group" ? node.source : node.kind === "char" ? node.text : "");
 
 /** A body with a variable-width repetition and no required delimiter that repetition cannot eat. */
 function iterationIsAmbiguous(sequence: readonly Node[]): boolean {
@@ -128,6 +158,8 @@ function intersects(a: CharSet, b: CharSet): boolean {
 /** A small recursive-descent reader of JavaScript regex syntax, enough to see groups, quantifiers and atoms. */
 class Parser {
   private at = 0;
+  /** The contents of the lookarounds read: they match nothing themselves, but run their pattern at each try. */
+  readonly lookarounds: Node[] = [];
 
   constructor(
     private readonly source: string,
@@ -145,8 +177,8 @@ class Parser {
       const start = this.at;
       const atom = this.atom();
       const q = this.quantifier();
-      const node: Node =
-        atom.kind === "zero" ? atom : atom.kind === "char" ? { ...atom, q } : { ...atom, q, source: this.source.slice(start, this.at) };
+      const text = this.source.slice(start, this.at);
+      const node: Node = atom.kind === "zero" ? atom : atom.kind === "char" ? { ...atom, q, text } : { ...atom, q, source: text };
       alternatives[alternatives.length - 1]?.push(node);
     }
     return alternatives;
@@ -179,19 +211,21 @@ class Parser {
   }
 
   private group(): Node | { kind: "group"; alternatives: Node[][] } {
+    const start = this.at;
     const lookaround = /^\(\?(?:=|!|<=|<!)/.exec(this.source.slice(this.at));
     const prefix = lookaround?.[0] ?? /^\(\?(?::|<[A-Za-z_$][\w$]*>)/.exec(this.source.slice(this.at))?.[0] ?? "(";
     this.at += prefix.length;
     const alternatives = this.alternatives();
     this.at++; // ")"
-    return lookaround ? { kind: "zero" } : { kind: "group", alternatives };
+    if (!lookaround) return { kind: "group", alternatives };
+    this.lookarounds.push({ kind: "group", alternatives, q: ONE, source: this.source.slice(start, this.at) });
+    return { kind: "zero" };
   }
 
-  /** The index after a character class `[...]` starting here. */
+  /** The index after a character class `[...]` starting here. In JavaScript `[]` and `[^]` are whole classes: a `]` first closes the class. */
   private classEnd(): number {
     let at = this.at + 1;
     if (this.source[at] === "^") at++;
-    if (this.source[at] === "]") at++;
     while (at < this.source.length && this.source[at] !== "]") at += this.source[at] === "\\" ? 2 : 1;
     return at + 1;
   }

@@ -168,7 +168,7 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
     keywords: def.keywords.map((keyword) => keyword.toLowerCase()),
     remediation: def.remediation,
     report: def.report,
-    allow: def.allow ? compileAllow(def.allow, fail) : undefined,
+    allow: def.allow ? compileAllow(def.allow, fail, { checked }) : undefined,
     verify: def.verify,
     source,
     def,
@@ -245,15 +245,24 @@ export function compilePattern(pattern: string, fail: (what: string) => never): 
   }
 }
 
-export function compileAllow(allow: AllowListDef, fail: (what: string) => never): CompiledAllow {
+/**
+ * An allow list compiled. Its regexes run on every finding's secret, so they get the same backtracking
+ * check as rule patterns (`checked`: a default rule's, done when the bundle was built).
+ */
+export function compileAllow(allow: AllowListDef, fail: (what: string) => never, { checked = false } = {}): CompiledAllow {
   return {
     regexes: allow.regexes.map((pattern) => {
+      const insensitive = pattern.startsWith("(?i)");
+      const source = insensitive ? pattern.slice(4) : pattern;
+      let regex: RegExp;
       try {
-        const insensitive = pattern.startsWith("(?i)");
-        return new RegExp(insensitive ? pattern.slice(4) : pattern, insensitive ? "i" : "");
+        regex = new RegExp(source, insensitive ? "i" : "");
       } catch (error) {
         return fail(`allow.regexes: invalid pattern ${JSON.stringify(pattern)}: ${firstLine(error)}`);
       }
+      const risky = checked ? undefined : catastrophicPart(source, regex.flags);
+      if (risky) fail(`allow.regexes: pattern ${JSON.stringify(pattern)} can backtrack catastrophically at ${risky}: make the repeated part unambiguous`);
+      return regex;
     }),
     stopwords: allow.stopwords.map((word) => word.toLowerCase()),
     paths: allow.paths,

@@ -155,6 +155,7 @@ function scannedPart(stats: ScanStats): string {
     [stats.skippedLarge, "large"],
     [stats.unreadable, "unreadable"],
     [stats.skippedOther, "other"],
+    [stats.timedOut ?? 0, "timed out"],
   ];
   const skippedTotal = skipped.reduce((sum, [count]) => sum + count, 0);
   if (skippedTotal > 0) {

@@ -11,6 +11,7 @@ import {
   type Finding,
   type Match,
   type Provenance,
+  type ReadItem,
   type ScanStats,
   type SkippedItem,
   type SourceItem,
@@ -88,6 +89,7 @@ export async function drain(
 
   const submodules: string[] = [];
   const countSkipped = (item: Pick<SkippedItem, "path" | "reason" | "detail">): void => {
+    if (item.reason === "timed-out") return; // counted and reported by the scan pool (ScanPool.timedOut)
     if (item.reason === "binary") stats.skippedBinary++;
     else if (item.reason === "large") stats.skippedLarge++;
     else if (item.reason === "unreadable") {
@@ -131,16 +133,35 @@ export async function drain(
     return cache.matches(key, async () => {
       const count = !seenWhereRulesSkip.has(blob) && (key === blob || !cache.has(blob));
       if (key !== blob) seenWhereRulesSkip.add(blob);
-      const content = await read(blob);
+      const content = await read(blob, path);
       if (count) {
         stats.blobs = (stats.blobs ?? 0) + 1;
         if (content.kind === "skipped") countSkipped({ path, reason: content.reason });
         if (content.kind === "text") countChunk(content.bytes);
       }
+      if (content.kind === "windows") return bigBlobMatches(content.windows, count);
       if (content.kind !== "text") return [];
       await pacer.turn(content.bytes);
       return scanner.scan({ path, text: content.text });
     });
+  };
+  // One big blob at a time: each holds a window or two in memory while it is scanned.
+  let bigBlobs: Promise<unknown> = Promise.resolve();
+  const bigBlobMatches = (windows: AsyncIterable<ReadItem>, count: boolean): Promise<Match[]> => {
+    const scanned = bigBlobs.then(async () => {
+      const matches: Match[] = [];
+      for await (const item of windows) {
+        if (item.kind === "skipped") {
+          if (count) countSkipped(item);
+          continue;
+        }
+        if (count) stats.bytes += item.bytes;
+        matches.push(...(await scanner.scan(item.chunk)));
+      }
+      return matches;
+    });
+    bigBlobs = scanned.catch(() => undefined);
+    return scanned;
   };
   const blobFindings = (item: BlobItem): Promise<Finding[]> => {
     const { path } = item.provenance;

@@ -23,6 +23,10 @@ export interface FileScanOptions {
   maxFileSize: number;
   /** Shared by the scan's threads; without it, every file is scanned. */
   index?: ContentIndex;
+  /** With `index`: claim no content, only name it (a file sent again after its worker was stopped; see ScanJob). */
+  rescan?: boolean;
+  /** Called before each piece (the file, or each window of a big one) is scanned: the worker's heartbeat for the pool's time budget. */
+  onPiece?: () => void;
 }
 
 // Each thread loads this module once and scans one file at a time, so one buffer serves its reads;
@@ -35,23 +39,30 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
   let read = false;
   /** The content this scan claimed first, and its slot in the index. */
   let claimed: { id: ContentId; slot: number } | undefined;
+  /** A rescan's content (FileScanOptions.rescan), not claimed. */
+  let rescanned: ContentId | undefined;
   // One item for most files; a big file's windows (never shared) come as several.
   for (const item of readFileItems(file, options.maxFileSize, readBuffer)) {
     if (item.kind === "skipped") return item;
     read = true;
     bytes += item.bytes;
-    if ("raw" in item.chunk && options.index) {
+    if ("raw" in item.chunk && options.index && options.rescan) {
+      // Its matches are recorded under the content's name, for duplicates waiting on a scan that was lost.
+      rescanned = contentId(item.chunk.raw, rulesSkippedAt(context.ruleset, file.path));
+    } else if ("raw" in item.chunk && options.index) {
       const id = contentId(item.chunk.raw, rulesSkippedAt(context.ruleset, file.path));
       const claim = claimContent(options.index, id);
       if (claim.kind === "clean") return { kind: "scanned", bytes, matches: [] };
       if (claim.kind === "found") return { kind: "duplicate", bytes, content: contentName(id) };
       if (claim.kind === "first") claimed = { id, slot: claim.slot };
     }
+    options.onPiece?.();
     matches.push(...scanContent(textChunk(item.chunk), context.ruleset));
   }
   if (options.index && claimed) settleContent(options.index, claimed.slot, matches.length > 0);
   if (!read) return { kind: "gone" };
-  return { kind: "scanned", bytes, matches, ...(claimed && matches.length > 0 ? { content: contentName(claimed.id) } : {}) };
+  const content = claimed?.id ?? rescanned;
+  return { kind: "scanned", bytes, matches, ...(content && matches.length > 0 ? { content: contentName(content) } : {}) };
 }
 
 /**

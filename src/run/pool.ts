@@ -12,6 +12,11 @@
 // Jobs are batched (up to BATCH_WEIGHT, so big scans cost few messages), and a batch goes to the
 // worker with the least work outstanding, if it has room. A batch that is not full is closed when
 // the event loop turns, i.e. when the producer waits: for I/O, or for drain's bound on the work in flight.
+//
+// A time budget bounds each piece of work (a chunk, a file, a big file's window) from outside the thread
+// that scans it: no regex can be interrupted from within, so a worker whose piece overruns the budget is
+// terminated and replaced, the piece is reported as timed out, and the rest of its work is sent again.
+// Main-thread scanning has no such bound, so it is kept to rule sets without custom patterns (`inline`).
 import { Worker } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "../config/load.js";
 import { type ContentIndex, createContentIndex } from "./content-index.js";
@@ -22,10 +27,12 @@ import { buildContext, type ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
 import type { Scanner } from "./drain.js";
 import { jobWeight, type Match, type ScanJob } from "../types.js";
-import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
+import { type BatchRequest, Progress, type WorkerReply, type WorkerSetup } from "./worker.js";
 
 export interface ScanPool extends Scanner {
   close(): Promise<void>;
+  /** The paths of the pieces of work stopped for overrunning the time budget, in the order they were stopped. */
+  timedOut(): string[];
 }
 
 export interface ScanPoolOptions {
@@ -46,7 +53,20 @@ export interface ScanPoolOptions {
   startNow?: boolean;
   /** The worker script; dist/worker.cjs by default. */
   workerUrl?: URL;
+  /**
+   * False: every job goes to a worker, even with `threads` 1 (then one worker), so the time budget
+   * bounds all of it; for rule sets with custom patterns. True (the default): the main thread scans
+   * small inputs itself (see `inlineBytes`).
+   */
+  inline?: boolean;
+  /** Milliseconds a worker may spend on one piece of work (see the top of this file); default FILE_BUDGET_MS. */
+  budgetMs?: number;
+  /** Told of each piece stopped for overrunning the budget (its path). */
+  onTimeout?: (path: string) => void;
 }
+
+/** The default time budget of one piece of work: far beyond any file the default rules scan (~50 ms for 10 MB). */
+export const FILE_BUDGET_MS = 30_000;
 
 /** About what the main thread scans while workers start. */
 export const INLINE_BYTES = 4 * 1024 * 1024;
@@ -85,9 +105,14 @@ interface Thread {
   worker: Worker;
   /** WorkerSetup.ready. */
   ready: Int32Array;
-  /** Batches sent, by id, until answered, and their weight. */
-  outstanding: Map<number, { waiting: Pending[]; weight: number }>;
+  /** WorkerSetup.progress. */
+  progress: Int32Array;
+  /** Batches sent, by id, until answered (in the order sent). */
+  outstanding: Map<number, Batch>;
   outstandingWeight: number;
+  /** The watchdog's last reading of the progress count, and when it last moved (performance.now()). */
+  pieces: number;
+  movedAt: number;
 }
 
 const isReady = (thread: Thread): boolean => Atomics.load(thread.ready, 0) === 1;
@@ -108,7 +133,11 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     return job.files.map((file) => scanFile(file, mainContext(), fileOptions));
   };
 
-  const inlineBytes = options.threads <= 1 ? Number.POSITIVE_INFINITY : (options.inlineBytes ?? INLINE_BYTES);
+  const inlineBytes =
+    options.inline === false ? 0 : options.threads <= 1 ? Number.POSITIVE_INFINITY : (options.inlineBytes ?? INLINE_BYTES);
+  const budgetMs = options.budgetMs ?? FILE_BUDGET_MS;
+  const timedOut: string[] = [];
+  let watchdog: NodeJS.Timeout | undefined;
   const threads: Thread[] = [];
   /** The batch being filled, then full batches waiting for a worker to be ready. */
   let open: Batch | undefined;
@@ -128,45 +157,118 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     }
   };
 
-  const startWorkers = (): void => {
-    const url = options.workerUrl ?? defaultWorkerUrl();
-    for (let i = 0; i < options.threads; i++) {
-      const ready = new Int32Array(new SharedArrayBuffer(4));
-      const setup: WorkerSetup = {
-        entropy: options.entropy,
-        maxFileSize,
-        contentIndex: sharedContents(),
-        ready,
-        ...(options.configFile ? { configFile: options.configFile } : {}),
-      };
-      const thread: Thread = {
-        worker: new Worker(url, { workerData: setup }),
-        ready,
-        outstanding: new Map(),
-        outstandingWeight: 0,
-      };
-      thread.worker.on("message", (reply: WorkerReply) => {
-        if (reply.kind === "ready") {
-          dispatch();
-          return;
-        }
-        if (reply.kind === "failed") {
-          fail(reply.usage ? new UsageError(reply.message) : new Error(`scan worker failed: ${reply.message}`));
-          return;
-        }
-        const batch = thread.outstanding.get(reply.id);
-        if (!batch) return;
-        thread.outstanding.delete(reply.id);
-        thread.outstandingWeight -= batch.weight;
-        batch.waiting.forEach((pending, index) => pending.resolve(reply.results[index] ?? []));
+  const startWorker = (): void => {
+    const ready = new Int32Array(new SharedArrayBuffer(4));
+    const progress = new Int32Array(new SharedArrayBuffer(Progress.slots * 4));
+    const setup: WorkerSetup = {
+      entropy: options.entropy,
+      maxFileSize,
+      contentIndex: sharedContents(),
+      ready,
+      progress,
+      ...(options.configFile ? { configFile: options.configFile } : {}),
+    };
+    const thread: Thread = {
+      worker: new Worker(options.workerUrl ?? defaultWorkerUrl(), { workerData: setup }),
+      ready,
+      progress,
+      outstanding: new Map(),
+      outstandingWeight: 0,
+      pieces: 0,
+      movedAt: performance.now(),
+    };
+    thread.worker.on("message", (reply: WorkerReply) => {
+      if (reply.kind === "ready") {
         dispatch();
-      });
-      thread.worker.on("error", (error) => fail(new Error(`scan worker failed: ${error.message}`)));
-      thread.worker.on("exit", (code) => {
-        if (thread.outstanding.size > 0) fail(new Error(`scan worker stopped (exit code ${code})`));
-      });
-      threads.push(thread);
+        return;
+      }
+      if (reply.kind === "failed") {
+        fail(reply.usage ? new UsageError(reply.message) : new Error(`scan worker failed: ${reply.message}`));
+        return;
+      }
+      const batch = thread.outstanding.get(reply.id);
+      if (!batch) return;
+      thread.outstanding.delete(reply.id);
+      thread.outstandingWeight -= batch.weight;
+      batch.waiting.forEach((pending, index) => pending.resolve(reply.results[index] ?? []));
+      dispatch();
+    });
+    thread.worker.on("error", (error) => fail(new Error(`scan worker failed: ${error.message}`)));
+    thread.worker.on("exit", (code) => {
+      if (thread.outstanding.size > 0) fail(new Error(`scan worker stopped (exit code ${code})`));
+    });
+    threads.push(thread);
+  };
+
+  const startWorkers = (): void => {
+    for (let i = 0; i < options.threads; i++) startWorker();
+    // Checks often enough to stop an overrun within about a quarter of the budget; unref'd, so it never keeps keyscan alive.
+    watchdog = setInterval(checkBudgets, Math.max(10, Math.min(1000, budgetMs / 4)));
+    watchdog.unref();
+  };
+
+  /** Stops every worker whose progress count has not moved for longer than the budget while it has work. */
+  const checkBudgets = (): void => {
+    const now = performance.now();
+    for (const thread of [...threads]) {
+      const pieces = Atomics.load(thread.progress, Progress.pieces);
+      if (pieces !== thread.pieces || thread.outstanding.size === 0) {
+        thread.pieces = pieces;
+        thread.movedAt = now;
+      } else if (now - thread.movedAt > budgetMs) stopOverrun(thread);
     }
+  };
+
+  /**
+   * Terminates a worker stuck on one piece of work and starts another in its place. The stuck piece is
+   * answered as timed out (a chunk with no findings, a file as skipped "timed-out"); everything else
+   * the worker held, answered or not, is queued again (files as a rescan: see ScanJob).
+   */
+  const stopOverrun = (thread: Thread): void => {
+    const stuck = {
+      batch: Atomics.load(thread.progress, Progress.batch),
+      job: Atomics.load(thread.progress, Progress.job),
+      file: Atomics.load(thread.progress, Progress.file),
+    };
+    const held = [...thread.outstanding.entries()];
+    thread.outstanding.clear(); // its "exit" is expected now: no failure
+    threads.splice(threads.indexOf(thread), 1);
+    void thread.worker.terminate();
+    const again: Batch = { jobs: [], waiting: [], weight: 0 };
+    const requeue = (job: ScanJob, pending: Pending): void => {
+      again.jobs.push("files" in job ? { files: job.files, rescan: true } : job);
+      again.waiting.push(pending);
+      again.weight += jobWeight(job);
+    };
+    for (const [id, batch] of held) {
+      batch.jobs.forEach((job, index) => {
+        const pending = batch.waiting[index];
+        if (!pending) return;
+        if (id !== stuck.batch || index !== stuck.job) return requeue(job, pending);
+        if ("chunk" in job) {
+          timedOut.push(job.chunk.path);
+          options.onTimeout?.(job.chunk.path);
+          return pending.resolve([]);
+        }
+        const file = job.files[stuck.file];
+        if (!file) return requeue(job, pending);
+        timedOut.push(file.path);
+        options.onTimeout?.(file.path);
+        const others = job.files.filter((_, at) => at !== stuck.file);
+        if (others.length === 0) return pending.resolve([{ kind: "skipped", path: file.path, reason: "timed-out" }]);
+        // The others are scanned again as one job; the stuck file's place in the answer says "timed out".
+        requeue({ files: others }, {
+          resolve: (scans) => {
+            const results = [...(scans as PackedScan[])];
+            results.splice(stuck.file, 0, { kind: "skipped", path: file.path, reason: "timed-out" });
+            pending.resolve(results);
+          },
+          reject: pending.reject,
+        });
+      });
+    }
+    if (again.jobs.length > 0) queue.unshift(again);
+    startWorker();
   };
 
   /** Hands full batches to the ready worker with the least work outstanding, while one has room. */
@@ -178,7 +280,9 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       const batch = thread ? queue.shift() : undefined;
       if (!thread || !batch) return;
       const id = nextId++;
-      thread.outstanding.set(id, { waiting: batch.waiting, weight: batch.weight });
+      // An idle worker's budget starts with this batch, not when it last finished one.
+      if (thread.outstanding.size === 0) thread.movedAt = performance.now();
+      thread.outstanding.set(id, batch);
       thread.outstandingWeight += batch.weight;
       thread.worker.postMessage({ id, jobs: batch.jobs } satisfies BatchRequest);
     }
@@ -222,7 +326,9 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     },
     rulesSkippedAt: (path) => rulesSkippedAt(mainContext().ruleset, path),
     async close() {
+      clearInterval(watchdog);
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
     },
+    timedOut: () => [...timedOut],
   };
 }

@@ -18,7 +18,17 @@ export interface WorkerSetup {
   contentIndex: ContentIndex;
   /** Set to 1 once the rules are built: the pool reads it without waiting for the event loop. */
   ready: Int32Array;
+  /** What the worker is scanning, for the pool's time budget: see Progress. */
+  progress: Int32Array;
 }
+
+/**
+ * Slots of WorkerSetup.progress, written by the worker and read by the pool's watchdog (pool.ts): the
+ * batch and job being scanned, the file within a files job, and a count of pieces begun, which the
+ * worker raises before each chunk, file or window it scans. A count that stops moving means a piece
+ * has run too long.
+ */
+export const Progress = { batch: 0, job: 1, file: 2, pieces: 3, slots: 4 } as const;
 
 export interface BatchRequest {
   id: number;
@@ -52,14 +62,26 @@ if (port) {
   }
   const ready = context;
   if (ready) {
-    const fileOptions = { maxFileSize: setup.maxFileSize, index: setup.contentIndex };
-    const run = (job: ScanJob): Match[] | PackedScan[] => {
-      if ("chunk" in job) return scanContent(job.chunk, ready.ruleset);
-      return job.files.map((file) => packScan(scanFile(file, ready, fileOptions)));
+    const progress = setup.progress;
+    const nextPiece = (): void => void Atomics.add(progress, Progress.pieces, 1);
+    const fileOptions = { maxFileSize: setup.maxFileSize, index: setup.contentIndex, onPiece: nextPiece };
+    const rescanOptions = { ...fileOptions, rescan: true };
+    const run = (job: ScanJob, jobIndex: number): Match[] | PackedScan[] => {
+      Atomics.store(progress, Progress.job, jobIndex);
+      if ("chunk" in job) {
+        nextPiece();
+        return scanContent(job.chunk, ready.ruleset);
+      }
+      return job.files.map((file, fileIndex) => {
+        Atomics.store(progress, Progress.file, fileIndex);
+        nextPiece();
+        return packScan(scanFile(file, ready, job.rescan ? rescanOptions : fileOptions));
+      });
     };
     Atomics.store(setup.ready, 0, 1);
     port.postMessage({ kind: "ready" } satisfies WorkerReply);
     port.on("message", (request: BatchRequest) => {
+      Atomics.store(progress, Progress.batch, request.id);
       try {
         port.postMessage({ kind: "results", id: request.id, results: request.jobs.map(run) } satisfies WorkerReply);
       } catch (error) {

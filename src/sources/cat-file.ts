@@ -2,7 +2,9 @@
 // to its stdin and answers parsed from its stdout in order, so many reads cost one process.
 import type { ChildProcess } from "node:child_process";
 import { UsageError } from "../errors.js";
-import { spawnGit } from "./git.js";
+import type { ReadItem } from "../types.js";
+import { gitStream, spawnGit } from "./git.js";
+import { streamWindows } from "./windows.js";
 
 export interface ObjectContent {
   oid: string;
@@ -126,4 +128,12 @@ export class CatFile {
     }
     this.body = { size, keep: size <= request.maxSize, parts: [], remaining: size + 1 };
   }
+}
+
+/**
+ * A blob too big to hold at once, streamed from its own `git cat-file blob` and cut into windows as it
+ * arrives (windows.ts): git is read only as fast as the windows are scanned, so memory stays flat.
+ */
+export function blobWindows(cwd: string, oid: string, path: string): AsyncGenerator<ReadItem> {
+  return streamWindows(gitStream(["cat-file", "blob", oid], { cwd }), path);
 }

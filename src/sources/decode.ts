@@ -1,33 +1,132 @@
-// Bytes to text for scanning: UTF-8 (lossy, so one bad byte does not hide a file), UTF-16 with a
-// byte-order mark, and binary detection (a NUL byte in the first 8 KiB, as git does).
+// Bytes to text for scanning, decided as git decides what is text: a NUL byte in the first 8,000
+// bytes makes a file binary to git (its diff says "Binary files differ"), a NUL later does not.
+// Text is UTF-8 (lossy, so one bad byte does not hide a file), or UTF-16/UTF-32, with a byte-order
+// mark or without one (recognised by where its NUL bytes fall). Of a file git calls binary, the text
+// before its first NUL is scanned, so a key on the first line of a binary file is still found.
 
 import type { Chunk, RawChunk } from "../types.js";
 
-const BINARY_SNIFF_BYTES = 8192;
+/** git's own window (xdiff's FIRST_FEW_BYTES): a NUL within it makes a file binary. */
+const BINARY_SNIFF_BYTES = 8000;
+
+/**
+ * Of a binary file, the text before its first NUL is scanned only from this length: shorter, it holds
+ * no secret any rule finds, and an image's few header bytes are not worth calling a scanned file.
+ */
+const MIN_LEADING_TEXT = 16;
+
+/** How a file's bytes are read: an encoding (and the length of its byte-order mark), or its leading text, or nothing. */
+type Reading =
+  | { kind: "utf-8" | "utf-16le" | "utf-16be" | "utf-32le" | "utf-32be"; bom: number }
+  | { kind: "leading-text"; end: number }
+  | { kind: "binary" };
 
 const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
-const utf16le = new TextDecoder("utf-16le", { fatal: false, ignoreBOM: false });
-const utf16be = new TextDecoder("utf-16be", { fatal: false, ignoreBOM: false });
+const utf16le = new TextDecoder("utf-16le", { fatal: false, ignoreBOM: true });
+const utf16be = new TextDecoder("utf-16be", { fatal: false, ignoreBOM: true });
 
-/** True when the bytes look binary: a NUL in the first 8 KiB. */
+/** True when the bytes look binary to git: a NUL in the first 8,000 bytes. */
 export function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
 }
 
-const isUtf16le = (bytes: Uint8Array): boolean => bytes[0] === 0xff && bytes[1] === 0xfe;
-const isUtf16be = (bytes: Uint8Array): boolean => bytes[0] === 0xfe && bytes[1] === 0xff;
+const startsWith = (bytes: Uint8Array, prefix: readonly number[]): boolean => prefix.every((byte, i) => bytes[i] === byte);
 
-/** True when decodeText would answer undefined: a NUL in the first 8 KiB and no UTF-16 byte-order mark (UTF-16 text is full of NULs). */
-export function isBinary(bytes: Uint8Array): boolean {
-  return !isUtf16le(bytes) && !isUtf16be(bytes) && looksBinary(bytes);
+/** The encoding of UTF-16 or UTF-32 text without a byte-order mark, or undefined. */
+function wideEncoding(sample: Uint8Array): "utf-16le" | "utf-16be" | "utf-32le" | "utf-32be" | undefined {
+  for (const [kind, width, littleEndian] of [
+    ["utf-32le", 4, true],
+    ["utf-32be", 4, false],
+    ["utf-16le", 2, true],
+    ["utf-16be", 2, false],
+  ] as const) {
+    if (looksWide(sample, width, littleEndian)) return kind;
+  }
+  return undefined;
 }
 
-/** The text of a file's bytes, or undefined when it is binary. A BOM decides the encoding and is dropped. */
+/**
+ * True when the sample reads as text in code units of `width` bytes: no unit is zero (a NUL
+ * character), UTF-32 units stay below 0x110000, and at least half the units are printable ASCII
+ * (every byte but the low one zero), as in source code and config files. Random binary bytes fail
+ * the last test: a unit's high byte is zero once in 256.
+ */
+function looksWide(sample: Uint8Array, width: 2 | 4, littleEndian: boolean): boolean {
+  const units = Math.floor(sample.length / width);
+  if (units === 0) return false;
+  let ascii = 0;
+  for (let unit = 0; unit < units; unit++) {
+    let value = 0;
+    for (let i = 0; i < width; i++) {
+      const byte = sample[unit * width + (littleEndian ? width - 1 - i : i)] ?? 0;
+      value = value * 256 + byte;
+    }
+    if (value === 0 || value > 0x10ffff) return false;
+    if ((value >= 0x20 && value < 0x7f) || value === 9 || value === 10 || value === 13) ascii++;
+  }
+  return ascii * 2 >= units;
+}
+
+/** How to read these bytes (see Reading). */
+function reading(bytes: Uint8Array): Reading {
+  if (startsWith(bytes, [0xff, 0xfe, 0, 0])) return { kind: "utf-32le", bom: 4 };
+  if (startsWith(bytes, [0, 0, 0xfe, 0xff])) return { kind: "utf-32be", bom: 4 };
+  if (startsWith(bytes, [0xff, 0xfe])) return { kind: "utf-16le", bom: 2 };
+  if (startsWith(bytes, [0xfe, 0xff])) return { kind: "utf-16be", bom: 2 };
+  if (!looksBinary(bytes)) return { kind: "utf-8", bom: 0 };
+  const wide = wideEncoding(bytes.subarray(0, BINARY_SNIFF_BYTES));
+  if (wide) return { kind: wide, bom: 0 };
+  const end = bytes.indexOf(0);
+  return end >= MIN_LEADING_TEXT ? { kind: "leading-text", end } : { kind: "binary" };
+}
+
+/** UTF-32 code units to text; an invalid unit becomes U+FFFD, as the other decoders do. */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: string[] = [];
+  let codePoints: number[] = [];
+  for (let at = 0; at + 4 <= bytes.length; at += 4) {
+    const value = view.getUint32(at, littleEndian);
+    codePoints.push(value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff) ? 0xfffd : value);
+    // String.fromCodePoint takes its code points as arguments: a bounded number at a time.
+    if (codePoints.length === 8192) {
+      parts.push(String.fromCodePoint(...codePoints));
+      codePoints = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...codePoints));
+  return parts.join("");
+}
+
+/** True when decodeText would answer undefined: binary to git, and no text before its first NUL worth scanning. */
+export function isBinary(bytes: Uint8Array): boolean {
+  return reading(bytes).kind === "binary";
+}
+
+/** True when the bytes are text in UTF-16 or UTF-32 (with a byte-order mark or without): they cannot be cut into windows byte-wise. */
+export function isWideText(bytes: Uint8Array): boolean {
+  const kind = reading(bytes).kind;
+  return kind !== "utf-8" && kind !== "leading-text" && kind !== "binary";
+}
+
+/** The text of a file's bytes (see the top of this file), or undefined when it is binary with nothing to scan. */
 export function decodeText(bytes: Uint8Array): string | undefined {
-  if (isUtf16le(bytes)) return utf16le.decode(bytes);
-  if (isUtf16be(bytes)) return utf16be.decode(bytes);
-  if (looksBinary(bytes)) return undefined;
-  return utf8.decode(bytes);
+  const how = reading(bytes);
+  switch (how.kind) {
+    case "binary":
+      return undefined;
+    case "leading-text":
+      return utf8.decode(bytes.subarray(0, how.end));
+    case "utf-8":
+      return utf8.decode(bytes);
+    case "utf-16le":
+      return utf16le.decode(bytes.subarray(how.bom));
+    case "utf-16be":
+      return utf16be.decode(bytes.subarray(how.bom));
+    case "utf-32le":
+    case "utf-32be":
+      return decodeUtf32(bytes.subarray(how.bom), how.kind === "utf-32le");
+  }
 }
 
 /** A chunk of text; a RawChunk decoded (its source checked that it is not binary). */

@@ -129,9 +129,17 @@ async function* gitListing(root: string, dir: string, base: string): AsyncGenera
   const prefix = reportedPath(base, root);
   for (const listed of splitNul(output)) {
     const path = listed.endsWith("/") ? listed.slice(0, -1) : listed; // an untracked nested repository
-    yield { abs: `${root}${sep}${path}`, path: prefix ? `${prefix}/${path}` : path };
+    const file = { abs: `${root}${sep}${path}`, path: prefix ? `${prefix}/${path}` : path };
+    yield path.includes(NOT_UTF8) ? { ...file, problem: NOT_UTF8_PROBLEM } : file;
   }
 }
+
+/**
+ * What a file name that is not valid UTF-8 decodes to: its bad bytes become U+FFFD, so the name no
+ * longer opens the file. Such a file is reported as unreadable, with a warning, never passed over quietly.
+ */
+const NOT_UTF8 = "\ufffd";
+const NOT_UTF8_PROBLEM = "its name is not valid UTF-8, which keyscan cannot open";
 
 /** The .gitignore rules in force in one folder, and the folder they are relative to. */
 interface IgnoreLevel {
@@ -161,7 +169,8 @@ async function* walk(dir: string, levels: readonly IgnoreLevel[]): AsyncGenerato
     if (entry.name === ".git") continue;
     const abs = join(dir, entry.name);
     if (isIgnored(abs, entry.isDirectory(), here)) continue;
-    if (entry.isDirectory()) yield* walk(abs, here);
+    if (entry.name.includes(NOT_UTF8)) yield { abs, problem: NOT_UTF8_PROBLEM };
+    else if (entry.isDirectory()) yield* walk(abs, here);
     else yield { abs };
   }
 }

@@ -6,8 +6,13 @@ import { UsageError } from "../errors.js";
 /**
  * `-c` settings given to every git call. Command-line settings override the repository's own config.
  * Executables a repository can configure: fsmonitor, hooks, pager, external diff, ssh, signature
- * checks (gpg) and fetching (protocol.allow=never also stops a partial clone from fetching missing objects).
- * The rest make output predictable: plain paths, no relative diff paths, root commits shown by `log`.
+ * checks (gpg) and fetching. A partial clone fetches a missing object on demand (a "lazy fetch"), and
+ * its remote may be an `ext::` URL that runs a program: protocol.allow=never refuses every transport,
+ * but a repository's own protocol.<name>.allow would override that, so each is refused by name too
+ * (and GIT_ALLOW_PROTOCOL in gitEnv overrides all of them).
+ * The rest make output predictable: plain paths, no relative diff paths, root commits shown by `log`,
+ * and the objects as stored: replace refs and grafts (which can show a commit's content or parents as
+ * other than they are) are ignored, so history sees what a push sends.
  */
 const SAFE_CONFIG = [
   "core.fsmonitor=false",
@@ -20,6 +25,8 @@ const SAFE_CONFIG = [
   "log.showSignature=false",
   "log.showRoot=true",
   "protocol.allow=never",
+  ...["ext", "file", "git", "http", "https", "ssh"].map((name) => `protocol.${name}.allow=never`),
+  "core.useReplaceRefs=false",
   "color.ui=false",
 ].flatMap((setting) => ["-c", setting]);
 
@@ -30,7 +37,10 @@ function gitEnv(): NodeJS.ProcessEnv {
     GIT_TERMINAL_PROMPT: "0",
     GIT_OPTIONAL_LOCKS: "0",
     GIT_PAGER: "cat",
-    GIT_NO_LAZY_FETCH: "1",
+    GIT_NO_LAZY_FETCH: "1", // git 2.44 and later; older git is stopped by the protocol settings alone
+    GIT_ALLOW_PROTOCOL: "", // an empty list of allowed transports: overrides every protocol.*.allow
+    GIT_NO_REPLACE_OBJECTS: "1",
+    GIT_GRAFT_FILE: "/dev/null", // an empty grafts file, whatever .git/info/grafts says
     LC_ALL: "C",
   };
   delete env.GIT_EXTERNAL_DIFF;
@@ -126,13 +136,28 @@ export async function* gitStream(args: readonly string[], options: GitOptions): 
   }
 }
 
+/**
+ * Rethrows what must not be read as "not a repository": git missing, or a repository git refuses to
+ * open because another user owns it. Scanning that one as a plain folder would ignore its .gitignore
+ * and find no history, silently; keyscan stops instead and names the setting that would let git in.
+ */
+function rethrowUnlessOutside(error: unknown, cwd: string): void {
+  if (!(error instanceof UsageError)) return;
+  if (error.message.startsWith("git was not found")) throw error;
+  if (error.message.includes("dubious ownership")) {
+    throw new UsageError(
+      `git refuses the repository at ${cwd} because another user owns it; if you trust it, add it to git's safe.directory (git config --global --add safe.directory <path>) and run keyscan again`,
+    );
+  }
+}
+
 /** The repository's top-level folder, or undefined outside a repository (or inside its .git folder). */
 export async function repoRoot(cwd: string): Promise<string | undefined> {
   try {
     const top = (await git(["rev-parse", "--show-toplevel"], { cwd })).toString("utf8").trim();
     return top === "" ? undefined : top;
   } catch (error) {
-    if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
+    rethrowUnlessOutside(error, cwd);
     return undefined;
   }
 }
@@ -143,7 +168,7 @@ export async function bareGitDir(cwd: string): Promise<string | undefined> {
     const [bare, dir] = (await git(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], { cwd })).toString("utf8").trim().split("\n");
     return bare === "true" ? dir : undefined;
   } catch (error) {
-    if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
+    rethrowUnlessOutside(error, cwd);
     return undefined;
   }
 }

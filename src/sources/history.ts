@@ -7,11 +7,12 @@
 // The walk streams `git log --raw`, so memory holds the ids of blobs seen and the matches of blobs
 // that had any, never the history itself.
 import { UsageError } from "../errors.js";
-import type { BlobContent, CommitInfo, SourceItem } from "../types.js";
-import { CatFile } from "./cat-file.js";
+import type { BlobContent, BlobItem, CommitInfo, SourceItem } from "../types.js";
+import { blobWindows, CatFile } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { git, gitStream, nulFieldBatches } from "./git.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
+import { WINDOWED_ABOVE } from "./windows.js";
 
 /** Starts each commit's header in the log, so it cannot be confused with a raw-diff field. */
 const COMMIT_MARK = "\x01";
@@ -20,7 +21,8 @@ export interface HistoryOptions {
   cwd: string;
   /** Revisions and ranges as git takes them (e.g. "origin/main..HEAD"); default: all refs. */
   revs?: readonly string[];
-  maxFileSize: number;
+  /** Blobs larger than this are streamed from git in windows (windows.ts); WINDOWED_ABOVE by default. Every blob is scanned, whatever its size. */
+  windowedAbove?: number;
   /** Only commits more recent than this date (git's --since syntax, e.g. "2024-01-01" or "2 weeks ago"). */
   since?: string;
   signal?: AbortSignal;
@@ -40,17 +42,38 @@ const REV_SELECTORS = /^--(not|all|(branches|tags|remotes)(=[^=]*)?)$/;
  */
 export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void } {
   const catFile = new CatFile(options.cwd);
-  const read = async (blob: string): Promise<BlobContent> => {
-    const object = await catFile.read(blob, options.maxFileSize);
-    if (object.size > options.maxFileSize) return { kind: "skipped", reason: "large" };
-    if (!object.content) return { kind: "missing" };
+  const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
+  // In a partial clone, only the blobs it holds are asked for (see localBlobsOfPartialClone).
+  const local = localBlobsOfPartialClone(options.cwd);
+  let missing = 0;
+  const read = async (blob: string, path: string): Promise<BlobContent> => {
+    const held = await local;
+    if (held && !held.has(blob)) {
+      missing++;
+      return { kind: "missing" };
+    }
+    const object = await catFile.read(blob, windowedAbove);
+    // Every blob is scanned whatever its size: one too big to hold is streamed from git a window at a time.
+    if (object.size > windowedAbove) return { kind: "windows", windows: blobWindows(options.cwd, blob, path) };
+    if (!object.content) {
+      missing++;
+      return { kind: "missing" };
+    }
     const text = decodeText(object.content);
     return text === undefined ? { kind: "skipped", reason: "binary" } : { kind: "text", text, bytes: object.content.length };
   };
-  return { items: historyItems(options, read), close: () => catFile.close() };
+  const warnMissing = async function* (items: AsyncIterable<SourceItem>): AsyncGenerator<SourceItem> {
+    yield* items;
+    if (missing > 0) {
+      options.onWarning?.(
+        `${missing} blob${missing === 1 ? " is" : "s are"} missing from this clone (a partial clone?) and not scanned; keyscan never fetches them (\`git fetch --refetch\` or a full clone to scan them)`,
+      );
+    }
+  };
+  return { items: warnMissing(historyItems(options, read)), close: () => catFile.close() };
 }
 
-async function* historyItems(options: HistoryOptions, read: (blob: string) => Promise<BlobContent>): AsyncGenerator<SourceItem> {
+async function* historyItems(options: HistoryOptions, read: BlobItem["read"]): AsyncGenerator<SourceItem> {
   if (await isShallowRepository(options.cwd)) {
     options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
   }
@@ -78,6 +101,26 @@ async function isShallowRepository(cwd: string): Promise<boolean> {
     if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
     throw new UsageError(`keyscan history needs a git repository: ${cwd} is not one`);
   }
+}
+
+/**
+ * In a partial clone, the blobs it holds; undefined in any other repository. Asked for a blob it does
+ * not hold, `git cat-file` would fetch it from the promisor remote, or (with fetching refused, as
+ * git.ts refuses it) stop with a fatal error: so history asks only for these. Listing the local
+ * objects reads the object store and fetches nothing.
+ */
+async function localBlobsOfPartialClone(cwd: string): Promise<Set<string> | undefined> {
+  const promisor = await git(["config", "--get-regexp", "^(remote\\..*\\.promisor|extensions\\.partialclone)$"], { cwd }).catch(() => undefined);
+  const settings = promisor?.toString("utf8").split("\n") ?? [];
+  if (!settings.some((line) => line !== "" && !line.endsWith(" false"))) return undefined;
+  const blobs = new Set<string>();
+  let pending = "";
+  for await (const data of gitStream(["cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectname)"], { cwd })) {
+    const lines = (pending + data.toString("latin1")).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line.startsWith("blob ")) blobs.add(line.slice(5));
+  }
+  return blobs;
 }
 
 /** The log's commits and each file version they add or modify, a batch for each buffer the log streams in. */

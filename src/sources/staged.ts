@@ -7,11 +7,12 @@ import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { SourceItem } from "../types.js";
-import { CatFile } from "./cat-file.js";
+import { blobWindows, CatFile } from "./cat-file.js";
 import { mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
-import { git, repoRoot, splitNul } from "./git.js";
+import { git, gitStream, repoRoot, splitNul } from "./git.js";
 import { parseRawEntries, type RawEntry } from "./raw-diff.js";
+import { WINDOWED_ABOVE } from "./windows.js";
 
 const READ_CONCURRENCY = 16;
 
@@ -29,9 +30,20 @@ const DIFF_OPTIONS = [
 
 export interface StagedOptions {
   cwd: string;
-  maxFileSize: number;
   /** Limit the scan to these files or folders (absolute, or relative to cwd), as lint-staged passes them. */
   paths?: readonly string[];
+  /**
+   * Files larger than this are streamed from git in windows (windows.ts); WINDOWED_ABOVE by default.
+   * Every staged file is scanned, whatever its size: the hook lets nothing through unscanned.
+   */
+  windowedAbove?: number;
+}
+
+/** A staged file too big to read at once: its blob is streamed in windows once its turn comes. */
+interface BigBlob {
+  kind: "big";
+  path: string;
+  oid: string;
 }
 
 export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
@@ -41,8 +53,8 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
   const raw = await git(["diff", ...DIFF_OPTIONS, "--raw", "-z", "--no-abbrev", "--", ...pathspecs], { cwd: root });
   const entries = parseRawEntries(splitNul(raw));
   if (entries.length === 0) return;
-  const patch = await git(["diff", ...DIFF_OPTIONS, "-U0", "--inter-hunk-context=0", "--no-color", "--", ...pathspecs], { cwd: root });
-  const added = addedLines(patch);
+  // Streamed: the patch of a big file is as big as the file.
+  const added = await addedLines(gitStream(["diff", ...DIFF_OPTIONS, "-U0", "--inter-hunk-context=0", "--no-color", "--", ...pathspecs], { cwd: root }));
   if (added.length !== entries.length) {
     throw new Error(`git diff listed ${entries.length} staged files but its patch has ${added.length}`);
   }
@@ -50,10 +62,10 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
   const catFile = new CatFile(root);
   try {
     const work = entries.map((entry, index) => ({ entry, lines: added[index] }));
-    for await (const item of mapOrdered(work, READ_CONCURRENCY, ({ entry, lines }) =>
-      readStaged(catFile, entry, lines, options.maxFileSize),
-    )) {
-      if (item) yield item;
+    const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
+    for await (const item of mapOrdered(work, READ_CONCURRENCY, ({ entry, lines }) => readStaged(catFile, entry, lines, windowedAbove))) {
+      if (item?.kind === "big") yield* blobWindows(root, item.oid, item.path);
+      else if (item) yield item;
     }
   } finally {
     catFile.close();
@@ -97,51 +109,57 @@ function relativeToRoot(root: string, absolute: string): string | undefined {
 async function readStaged(
   catFile: CatFile,
   entry: RawEntry,
-  lines: Set<number> | "binary" | undefined,
-  maxFileSize: number,
-): Promise<SourceItem | undefined> {
+  lines: Set<number> | "all" | undefined,
+  windowedAbove: number,
+): Promise<SourceItem | BigBlob | undefined> {
   const path = entry.path;
   if (entry.dstMode === "120000") return { kind: "skipped", path, reason: "symlink" };
   if (entry.dstMode === "160000") return { kind: "skipped", path, reason: "submodule" };
-  if (lines === undefined || (lines !== "binary" && lines.size === 0)) return undefined; // only deletions or a mode change
-  const blob = await catFile.read(entry.dst, maxFileSize);
-  if (blob.size > maxFileSize) return { kind: "skipped", path, reason: "large", detail: `${blob.size} bytes` };
+  if (lines === undefined || (lines !== "all" && lines.size === 0)) return undefined; // only deletions or a mode change
+  const blob = await catFile.read(entry.dst, windowedAbove);
+  if (blob.size > windowedAbove) return { kind: "big", path, oid: entry.dst };
   if (!blob.content) return { kind: "skipped", path, reason: "unreadable", detail: `blob ${entry.dst} is missing` };
   const text = decodeText(blob.content);
   if (text === undefined) return { kind: "skipped", path, reason: "binary" };
   // git gives no hunks for what it thinks binary (UTF-16 text has NUL bytes): then every line counts.
-  const chunk = lines === "binary" ? { path, text } : { path, text, addedLines: lines };
+  const chunk = lines === "all" ? { path, text } : { path, text, addedLines: lines };
   return { kind: "chunk", chunk, bytes: blob.content.length };
 }
 
+/** A file adding more lines than this counts as all new: its line numbers are not kept (a 600 MB file has millions). */
+const MAX_KEPT_LINES = 100_000;
+
 /**
- * For each file section of a `-U0` patch, in order: the 1-based line numbers of its added lines
- * in the new version, or "binary" when git printed no hunks because it judged the file binary.
- * Only lines inside a hunk are content (each starts with '+', '-', ' ' or '\'), so header lines
- * such as "+++ b/name" are never mistaken for added lines.
+ * For each file section of a `-U0` patch, in order: the 1-based line numbers of its added lines in
+ * the new version, read from each hunk's header (`@@ -a,b +start,count @@`; with no context lines a
+ * hunk's new lines are exactly those), or "all" when every line counts: git printed no hunks because
+ * it judged the file binary, or the file adds more than MAX_KEPT_LINES lines. Lines are read as latin1,
+ * one character per byte, so splitting on "\n" is exact whatever the encoding, and a header line
+ * ("+++ b/name") is never mistaken for a hunk's.
  */
-export function addedLines(patch: Buffer): (Set<number> | "binary")[] {
-  const files: (Set<number> | "binary")[] = [];
-  let current: Set<number> | undefined;
-  let inHunk = false;
-  let line = 0;
-  // latin1 keeps one character per byte, so splitting on "\n" is exact whatever the encoding.
-  for (const text of patch.toString("latin1").split("\n")) {
-    if (text.startsWith("diff --git ")) {
-      current = new Set();
-      files.push(current);
-      inHunk = false;
-    } else if (text.startsWith("@@ ")) {
-      const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
-      inHunk = header !== null;
-      line = Number(header?.[1] ?? 0);
-    } else if (inHunk && text.startsWith("+")) {
-      current?.add(line++);
-    } else if (inHunk && text.startsWith(" ")) {
-      line++;
-    } else if (!inHunk && text.startsWith("Binary files ") && current?.size === 0) {
-      files[files.length - 1] = "binary";
-    }
+export async function addedLines(patch: AsyncIterable<Buffer>): Promise<(Set<number> | "all")[]> {
+  const files: (Set<number> | "all")[] = [];
+  const onLine = (text: string): void => {
+    const current = files.at(-1);
+    if (text.startsWith("diff --git ")) files.push(new Set());
+    else if (text.startsWith("@@ ") && current instanceof Set) {
+      const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(text);
+      if (!header) return;
+      const start = Number(header[1]);
+      const count = header[2] === undefined ? 1 : Number(header[2]);
+      if (current.size + count > MAX_KEPT_LINES) files[files.length - 1] = "all";
+      else for (let line = start; line < start + count; line++) current.add(line);
+    } else if (text.startsWith("Binary files ") && current instanceof Set && current.size === 0) files[files.length - 1] = "all";
+  };
+  let partial = "";
+  for await (const data of patch) {
+    const lines = (partial + data.toString("latin1")).split("\n");
+    partial = lines.pop() ?? "";
+    // A long unfinished line is a hunk's content (headers are short): keep its first byte only, not a string as long as the file.
+    if (partial.length > 65_536) partial = partial.slice(0, 1);
+    // Only headers matter: a hunk's content lines (most of a big patch) are passed over unparsed.
+    for (const text of lines) if (text.startsWith("d") || text.startsWith("@") || text.startsWith("B")) onLine(text);
   }
+  onLine(partial);
   return files;
 }

@@ -1,12 +1,12 @@
-// Standard input ("-"): all of it, as one chunk with the path "-", decoded like a file.
+// Standard input ("-"): read as it arrives and decoded like a file, in windows once it is longer than
+// one (windows.ts), so input of any size is scanned in bounded memory. Its path is "-".
 import type { SourceItem } from "../types.js";
-import { decodeText } from "./decode.js";
+import { streamWindows } from "./windows.js";
 
 export async function* stdinItems(stream: AsyncIterable<Buffer | string> = process.stdin): AsyncGenerator<SourceItem> {
-  const parts: Buffer[] = [];
-  for await (const data of stream) parts.push(typeof data === "string" ? Buffer.from(data) : data);
-  const bytes = Buffer.concat(parts);
-  const text = decodeText(bytes);
-  if (text === undefined) yield { kind: "skipped", path: "-", reason: "binary" };
-  else yield { kind: "chunk", chunk: { path: "-", text }, bytes: bytes.length };
+  yield* streamWindows(asBytes(stream), "-");
+}
+
+async function* asBytes(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const data of stream) yield typeof data === "string" ? Buffer.from(data) : data;
 }

@@ -8,10 +8,13 @@ import { openaiProjectKey } from "../../fixtures/fake-keys.js";
 import { codeCacheFile, compileBundle, makeCodeCache, runBundle } from "../../src/start/code-cache.js";
 import { buildContext } from "../../src/run/pipeline.js";
 import { createScanPool } from "../../src/run/pool.js";
+import { useLinearRegexpFallback } from "../../src/start/linear-regexp.js";
 
 const dist = join(import.meta.dirname, "..", "..", "dist");
 
 describe("the built code caches (the global setup builds dist/)", () => {
+  // The CLI and the workers run under this V8 flag, and the build made the caches under it.
+  useLinearRegexpFallback();
   for (const bundle of ["cli-main.cjs", "worker-main.cjs"]) {
     it(`are taken by this Node for ${bundle}`, () => {
       const path = join(dist, bundle);

@@ -24,6 +24,20 @@ describe("catastrophic backtracking check", () => {
     expect(catastrophicPart("(?:A|a)+", "i"), "case-insensitive alternatives overlap").toBeDefined();
   });
 
+  it("sees through the shapes that used to evade it", () => {
+    const evasions: [string, string][] = [
+      ["a lookahead holding a nested quantifier", "(?=(\\w+)+!)x"],
+      ["a lookbehind holding one", "x(?<=(?:a|a)*)"],
+      ["a [^] class (any character) before a nested quantifier", "[^](a+)+$"],
+      ["a [] class before a nested quantifier", "x|[](a+)+$"],
+      ["a counted repeat of a quantified group", "(\\w+\\s?){5}!"],
+      ["a counted repeat of a quantified group, as a range", "(a+){2,7}b"],
+      ["a run of adjacent quantifiers", "\\w*\\w*\\w*!"],
+      ["a run of adjacent quantifiers over classes that overlap", "[a-z]+[a-f0-9]*[\\w-]+#"],
+    ];
+    for (const [what, pattern] of evasions) expect(catastrophicPart(pattern), what).toBeDefined();
+  });
+
   it("accepts repetitions whose iterations are delimited, and fixed-width ones", () => {
     for (const pattern of [
       "(-[a-z]+)*",
@@ -32,7 +46,9 @@ describe("catastrophic backtracking check", () => {
       "(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==)?",
       "(?<![\\w-])(sk-proj-[\\w-]{58,74}T3BlbkFJ[\\w-]{58,74})(?![\\w-])",
       "(?:\\\\[ntr]|[^\"\\\\])+",
-      "(a+){1,3}",
+      "(?:[a-z]{4}){1,3}",
+      "\\s*=\\s*['\"]?\\w+",
+      "(?=[a-z]+\\d)\\w{8}",
     ]) {
       expect(catastrophicPart(pattern), pattern).toBeUndefined();
     }

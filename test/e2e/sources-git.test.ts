@@ -48,9 +48,9 @@ describe("git safety", () => {
   it("never runs a program that a scanned repository configures", async () => {
     const { made, marker } = hostileRepo();
     for await (const _ of readWorkingTree({ cwd: made.dir, maxFileSize: 1e6 })) void _;
-    for await (const _ of stagedItems({ cwd: made.dir, maxFileSize: 1e6 })) void _;
-    const history = historySource({ cwd: made.dir, maxFileSize: 1e6 });
-    for await (const item of history.items) if (item.kind === "blob") await item.read(item.blob);
+    for await (const _ of stagedItems({ cwd: made.dir })) void _;
+    const history = historySource({ cwd: made.dir });
+    for await (const item of history.items) if (item.kind === "blob") await item.read(item.blob, item.provenance.path);
     history.close();
     expect(existsSync(marker)).toBe(false);
 

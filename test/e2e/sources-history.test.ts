@@ -21,8 +21,11 @@ const repo = useTempRepos();
  * The history source drained as the CLI drains it, scanning in this thread with the real engine and
  * the suppressions that need no files; counts the chunks it was asked to scan.
  */
-async function scanHistory(options: { cwd: string; revs?: string[] }, scan = async (chunk: Chunk): Promise<Match[]> => scanContent(chunk, ruleset)) {
-  const source = historySource({ ...options, maxFileSize: MB });
+async function scanHistory(
+  options: { cwd: string; revs?: string[]; windowedAbove?: number },
+  scan = async (chunk: Chunk): Promise<Match[]> => scanContent(chunk, ruleset),
+) {
+  const source = historySource(options);
   const scanner: Scanner = { scan, scanFiles: async () => [], rulesSkippedAt: (path) => rulesSkippedAt(ruleset, path) };
   try {
     const { findings, stats } = await drain(source.items, scanner, suppressionSteps({}), () => undefined);
@@ -185,16 +188,20 @@ describe("history source", () => {
     );
   });
 
-  it("skips binary and oversized blobs and counts them", async () => {
+  it("skips binary blobs and counts them; streams a blob over the window threshold and scans it all", async () => {
     const made = repo();
     made.write("image.png", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));
-    made.write("big.txt", `${openaiProjectKey(9)}\n${"x".repeat(MB)}`);
+    made.write("big.txt", `${"x".repeat(MB)}\n${openaiProjectKey(9)}\n`);
     made.add(".");
     made.commit();
-    const { findings, stats, scanned } = await history(made.dir);
-    expect(findings).toEqual([]);
-    expect(scanned).toEqual([]);
-    expect(stats).toMatchObject({ commits: 1, blobs: 2, skippedBinary: 1, skippedLarge: 1, bytes: 0 });
+    const scanned: Chunk[] = [];
+    const { findings, stats } = await scanHistory({ cwd: made.dir, windowedAbove: 1024 }, async (chunk) => {
+      scanned.push(chunk);
+      return scanContent(chunk, ruleset);
+    });
+    expect(findings).toMatchObject([{ path: "big.txt", line: 2, secret: openaiProjectKey(9) }]);
+    expect(scanned.map((chunk) => chunk.path)).toEqual(["big.txt"]);
+    expect(stats).toMatchObject({ commits: 1, blobs: 2, skippedBinary: 1, skippedLarge: 0, bytes: MB + openaiProjectKey(9).length + 2 });
   });
 
   it("handles names with spaces, newlines and non-ASCII", async () => {

@@ -5,7 +5,7 @@ import { scanText } from "../../src/run/pipeline.js";
 import { compileRules, parseRuleFiles } from "../../src/engine/rules.js";
 import { UsageError } from "../../src/errors.js";
 import { readDefaultRuleSources } from "../../src/config/default-rules.js";
-import { stagedItems } from "../../src/sources/staged.js";
+import { addedLines, stagedItems } from "../../src/sources/staged.js";
 import type { Chunk, Finding, SourceItem } from "../../src/types.js";
 import { useTempRepos } from "../helpers/git-repo.js";
 
@@ -13,9 +13,9 @@ const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources
 const MB = 1024 * 1024;
 const repo = useTempRepos();
 
-async function staged(cwd: string, maxFileSize = MB): Promise<SourceItem[]> {
+async function staged(cwd: string, windowedAbove?: number): Promise<SourceItem[]> {
   const items: SourceItem[] = [];
-  for await (const item of stagedItems({ cwd, maxFileSize })) items.push(item);
+  for await (const item of stagedItems({ cwd, ...(windowedAbove ? { windowedAbove } : {}) })) items.push(item);
   return items;
 }
 
@@ -98,23 +98,30 @@ describe("staged source", () => {
     ]);
   });
 
-  it("skips deleted files, symlinks, binary and large files", async () => {
+  it("skips deleted files, symlinks and binary files", async () => {
     const made = repo();
     made.write("gone.txt", `${openaiProjectKey(8)}\n`);
     made.add("gone.txt");
     made.commit();
     made.git("rm", "-q", "gone.txt");
     made.write("blob.bin", Buffer.from([0, 1, 2, 3]));
-    made.write("big.txt", "x".repeat(100));
     made.git("update-index", "--add", "--cacheinfo", `120000,${made.git("hash-object", "-w", "--stdin").trim()},link`);
-    made.add("blob.bin", "big.txt");
-    const items = await staged(made.dir, 50);
+    made.add("blob.bin");
+    const items = await staged(made.dir);
     expect(items.filter((item) => item.kind === "skipped").map((item) => [item.path, item.kind === "skipped" && item.reason])).toEqual([
-      ["big.txt", "large"],
       ["blob.bin", "binary"],
       ["link", "symlink"],
     ]);
     expect(chunks(items)).toEqual([]);
+  });
+
+  it("streams a file over the window threshold from git and scans every line of it, however big", async () => {
+    const made = repo();
+    made.write("big.txt", `${"x".repeat(MB)}\nKEY = "${openaiProjectKey(10)}"\n`);
+    made.add("big.txt");
+    const items = await staged(made.dir, 1024);
+    expect(items.filter((item) => item.kind === "skipped")).toEqual([]);
+    expect(findings(items)).toMatchObject([{ path: "big.txt", line: 2, column: 8 }]);
   });
 
   it("decodes a staged UTF-16 file, whose lines git cannot diff, as all new", async () => {
@@ -130,5 +137,19 @@ describe("staged source", () => {
     const made = repo(false);
     await expect(staged(made.dir)).rejects.toThrow(UsageError);
     await expect(staged(made.dir)).rejects.toThrow(/needs a git repository/);
+  });
+
+  it("reads the patch as a stream, by its hunk headers: lines split across buffers, a huge one-line file, too many lines to keep", async () => {
+    const patch = [
+      "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1,0 +2,3 @@\n+x\n+y\n+z\n@@ -9 +12 @@\n-old\n+new\n",
+      `diff --git a/one-line.txt b/one-line.txt\n@@ -0,0 +1 @@\n+${"q".repeat(200_000)}`,
+      `${"q".repeat(200_000)}\n`,
+      "diff --git a/many.txt b/many.txt\n@@ -0,0 +1,100001 @@\n+...\n",
+      "diff --git a/image.png b/image.png\nBinary files /dev/null and b/image.png differ\n",
+    ];
+    // Buffers cut mid-line, as a pipe delivers them.
+    const bytes = Buffer.from(patch.join(""));
+    const parts = [bytes.subarray(0, 50), bytes.subarray(50, 120), bytes.subarray(120)];
+    expect(await addedLines((async function* () { yield* parts; })())).toEqual([new Set([2, 3, 4, 12]), new Set([1]), "all", "all"]);
   });
 });

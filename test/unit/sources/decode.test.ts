@@ -23,9 +23,35 @@ describe("decodeText", () => {
     expect(decodeText(be)).toBe(text);
   });
 
-  it("calls bytes with a NUL in the first 8 KiB binary, and not after", () => {
+  it("calls bytes with a NUL in the first 8,000 bytes binary (as git does), and not after", () => {
     expect(decodeText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00]))).toBeUndefined();
-    expect(decodeText(Buffer.concat([Buffer.alloc(8192, 0x61), Buffer.from([0])]))).toHaveLength(8193);
+    expect(looksBinary(Buffer.concat([Buffer.alloc(7999, 0x61), Buffer.from([0])]))).toBe(true);
+    expect(decodeText(Buffer.concat([Buffer.alloc(8000, 0x61), Buffer.from([0])]))).toHaveLength(8001);
+  });
+
+  it("of a binary file, decodes the text before the first NUL when it is long enough to hold a secret", () => {
+    const head = "token = 'abcdefghijklmnop'\n";
+    expect(decodeText(Buffer.concat([Buffer.from(head), Buffer.from([0, 0xff, 0x13])]))).toBe(head);
+    expect(decodeText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]))).toBeUndefined();
+  });
+
+  it("decodes UTF-16 and UTF-32 without a byte-order mark, and UTF-32 with one", () => {
+    const le16 = Buffer.from(text, "utf16le");
+    expect(decodeText(le16)).toBe(text);
+    expect(decodeText(Buffer.from(le16).swap16())).toBe(text);
+    const le32 = Buffer.alloc(text.length * 4);
+    for (let i = 0; i < text.length; i++) le32.writeUInt32LE(text.codePointAt(i) ?? 0, i * 4);
+    expect(decodeText(le32)).toBe(text);
+    expect(decodeText(Buffer.from(le32).swap32())).toBe(text);
+    expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), le32]))).toBe(text);
+  });
+
+  it("does not take random bytes or control codes for wide text", () => {
+    let state = 7;
+    const random = Buffer.from(Array.from({ length: 4096 }, () => (state = (state * 1103515245 + 12345) % 2 ** 31) % 256));
+    random[10] = 0;
+    expect(decodeText(random)).toBeUndefined();
+    expect(decodeText(Buffer.from([0, 1, 2, 3]))).toBeUndefined();
   });
 });
 

@@ -162,7 +162,7 @@ describe("convertGitleaksConfig", () => {
       /rule "acme-ini-secret": its path condition/,
       /rule "Acme_DB_Password": no keywords; derived "acmedb-"/,
       /rule "acme-legacy-key" allowlist 1: regexes with regexTarget = "line" skipped/,
-      /global allowlist 1: 1 commit\(s\) not carried over/,
+      /global allowlist 1: 1 commit not carried over/,
       /global allowlist 1: path regex "\(\?i\)\\\\.\(\?:png\|jpe\?g\)\$" has no exact glob/,
       /disabledRules: "adafruit-api-key" has no keyscan equivalent/,
     ];
@@ -283,7 +283,7 @@ describe("runMigrateGitleaks", () => {
       const first = run([], dir);
       expect(first.code).toBe(0);
       expect(first.stderr).toMatch(/^warning: rule "Acme_DB_Password"/m);
-      expect(first.stderr).toMatch(/wrote keyscan\.toml with 9 warning\(s\) to review\n$/);
+      expect(first.stderr).toMatch(/wrote keyscan\.toml with 9 warnings to review\n$/);
       const written = readFileSync(join(dir, "keyscan.toml"), "utf8");
       expect(() => buildContext(parseConfig(written, "keyscan.toml"))).not.toThrow();
 

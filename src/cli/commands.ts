@@ -12,10 +12,11 @@ import { installHook } from "../hooks/install.js";
 import { buildContext, drain, ruleMetas, type ScanContext, type Scanner } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
 import { render } from "../report/index.js";
+import { plural } from "../plural.js";
 import { parseSize } from "../size.js";
 import { workingTreeFiles } from "../sources/files.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
-import { scanHistory } from "../sources/history.js";
+import { countCommits, scanHistory } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
@@ -103,11 +104,12 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     startNow: mode === "scan" && scansFolder(args),
     ...(setup.config.file ? { configFile: resolve(setup.config.file) } : {}),
   });
-  const progress = createProgress({ enabled: flags.progress && !flags.quiet, label: mode === "history" ? "blobs" : "files" });
+  // History counts commits, which git can count beforehand (a total, so an ETA); the others count files.
+  const progress = createProgress({ enabled: flags.progress && !flags.quiet, noun: mode === "history" ? "commit" : "file" });
   const scanner: Scanner = {
     async scan(chunk) {
       const found = await pool.scan(chunk);
-      progress.tick(chunk.text.length);
+      progress.tick(chunk.text.length, mode === "history" ? 0 : 1);
       return found;
     },
     async scanFiles(files) {
@@ -122,7 +124,16 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     if (mode === "history") {
       // A bare repository has history but no top level: git runs in its git folder.
       const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
-      const historyOptions = { cwd: root, revs: args, maxFileSize: setup.maxFileSize, since: flags.since, onWarning: warn };
+      const historyOptions = {
+        cwd: root,
+        revs: args,
+        maxFileSize: setup.maxFileSize,
+        since: flags.since,
+        onWarning: warn,
+        onCommits: (count: number) => progress.tick(0, count),
+      };
+      // Counted beside the walk, and only for a bar on a terminal; a failure only leaves the total out.
+      if (progress.visible) countCommits(historyOptions).then((total) => progress.setTotal(total), () => {});
       const result = await scanHistory(historyOptions, scanner.scan);
       // Blobs were scanned once whatever their paths (pathFilters: false): allow lists apply per path here.
       findings = result.findings.filter((finding) => !setup.context().allow.findingAllowed(finding));
@@ -238,10 +249,10 @@ export async function runBaseline(args: string[], flags: ScanFlags & { history?:
     const found = new Set(baseline.findings.map((entry) => entry.fingerprint));
     baseline = { ...existing, findings: existing.findings.filter((entry) => found.has(entry.fingerprint)) };
     const dropped = existing.findings.length - baseline.findings.length;
-    process.stderr.write(`keyscan: pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found from ${file}\n`);
+    process.stderr.write(`keyscan: pruned ${plural(dropped, "entry", "entries")} no longer found from ${file}\n`);
   }
   writeFileAtomic(file, serializeBaseline(baseline));
-  process.stderr.write(`keyscan: wrote ${baseline.findings.length} finding(s) to ${file}\n`);
+  process.stderr.write(`keyscan: wrote ${plural(baseline.findings.length, "finding")} to ${file}\n`);
   return 0;
 }
 
@@ -320,6 +331,6 @@ export async function runRules(flags: { json?: boolean; config?: string }): Prom
       .join(" ");
     return `${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.name}${checks ? `  [${checks}]` : ""}\n    keywords: ${rule.keywords.join(", ")}`;
   });
-  process.stdout.write(`${rows.join("\n")}\n${rules.length} rules\n`);
+  process.stdout.write(`${rows.join("\n")}\n${plural(rules.length, "rule")}\n`);
   return 0;
 }

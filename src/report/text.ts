@@ -1,5 +1,6 @@
 // The human report: findings grouped by file, then a one-line summary.
 import pc from "picocolors";
+import { plural } from "../plural.js";
 import { formatBytes } from "../size.js";
 import type { Finding, ScanStats, Severity, Verification } from "../types.js";
 import { type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
@@ -109,10 +110,6 @@ function blockedMessage(count: number, c: Colors): string[] {
     "  - if it is a false positive, add a `keyscan:allow` comment on that line and `git add` it again;",
     "  - bypass the check for this one commit with `git commit --no-verify`.",
   ];
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** Bytes in B, KB, MB or GB (1 KB = 1024 B), one decimal above bytes. */

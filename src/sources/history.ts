@@ -37,6 +37,8 @@ export interface HistoryOptions {
   signal?: AbortSignal;
   /** Told once of anything that makes the result partial (a shallow clone). */
   onWarning?: (message: string) => void;
+  /** Told of each batch of commits the walk reaches, with their number (for the progress bar). */
+  onCommits?: (count: number) => void;
 }
 
 export interface HistoryStats {
@@ -158,14 +160,15 @@ async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGene
     "--no-textconv",
     "--encoding=UTF-8",
     `--format=${COMMIT_MARK}%H%x00%an%x00%ae%x00%aI`,
-    ...(options.since !== undefined ? [`--since=${options.since}`] : []),
-    ...(options.revs && options.revs.length > 0 ? ["--end-of-options", ...options.revs] : ["--all"]),
+    ...commitSelection(options),
     "--",
   ];
   const parser = new LogParser(stats);
   try {
     for await (const fields of nulFieldBatches(gitStream(args, { cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) }))) {
+      const commitsBefore = stats.commits;
       const introductions = parser.parse(fields);
+      if (stats.commits > commitsBefore) options.onCommits?.(stats.commits - commitsBefore);
       if (introductions.length > 0) yield introductions;
     }
   } catch (error) {
@@ -174,6 +177,23 @@ async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGene
     }
     throw error;
   }
+}
+
+/** The arguments that select the walk's commits, for `git log` and `git rev-list` alike. */
+function commitSelection(options: HistoryOptions): string[] {
+  return [
+    ...(options.since !== undefined ? [`--since=${options.since}`] : []),
+    ...(options.revs && options.revs.length > 0 ? ["--end-of-options", ...options.revs] : ["--all"]),
+  ];
+}
+
+/**
+ * How many commits scanHistory will walk, for the progress bar's total and ETA: `git rev-list --count`
+ * reads only commits (no trees or blobs), a small part of the walk's work.
+ */
+export async function countCommits(options: HistoryOptions): Promise<number> {
+  const output = await git(["rev-list", "--count", ...commitSelection(options), "--"], { cwd: options.cwd });
+  return Number(output.toString("utf8").trim());
 }
 
 /**

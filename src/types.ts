@@ -86,6 +86,8 @@ export interface ScanStats {
   unreadable: number;
   /** Other files passed over (symlinks, submodules, allowed paths). */
   skippedOther: number;
+  /** Of skippedOther, the files passed over unread because the allow list names their path. */
+  skippedAllowed?: number;
   commits?: number;
   blobs?: number;
   durationMs: number;
@@ -99,6 +101,7 @@ export function emptyStats(): ScanStats {
     skippedLarge: 0,
     unreadable: 0,
     skippedOther: 0,
+    skippedAllowed: 0,
     durationMs: 0,
   };
 }

@@ -215,7 +215,7 @@ describe("convertGitleaksConfig", () => {
 
   it("names the file in one sentence for invalid input", () => {
     expect(() => convertGitleaksConfig("[[rules]\n", "my.toml")).toThrow(UsageError);
-    expect(() => convertGitleaksConfig("[[rules]\n", "my.toml")).toThrow(/^my\.toml: invalid TOML/);
+    expect(() => convertGitleaksConfig("[[rules]\n", "my.toml")).toThrow(/^my\.toml:\d+:\d+: invalid TOML/);
     expect(() => convertGitleaksConfig("rules = 3\n", "my.toml")).toThrow(/^my\.toml: not a gitleaks config/);
   });
 });
@@ -298,7 +298,7 @@ describe("runMigrateGitleaks", () => {
       writeFileSync(join(dir, "bad.toml"), "[[rules]\n");
       const bad = run(["bad.toml"], dir);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/^keyscan: bad\.toml: invalid TOML: .*\n$/);
+      expect(bad.stderr).toMatch(/^keyscan: bad\.toml:\d+:\d+: invalid TOML: .*\n$/);
       expect(run(["a", "b"], dir).code).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { countCommits, scanHistory } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
+import { useColor } from "./color.js";
 import { createProgress } from "./progress.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { validateEndpoints, verifyFindings } from "../verify/index.js";
@@ -188,7 +189,7 @@ async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Prom
 }
 
 function requireRepository(root: string | undefined, command: string): string {
-  if (!root) throw new UsageError(`keyscan ${command} needs a git repository: ${process.cwd()} is not inside one`);
+  if (!root) throw new UsageError(`${command} needs a git repository: ${process.cwd()} is not inside one`);
   return root;
 }
 
@@ -212,7 +213,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
   const exitCode = parseExitCode(flags.exitCode);
   const setup = await setUp(flags, mode === "scan" ? scanRootOf(args) : process.cwd());
   const { findings, stats } = await collectFindings(mode, args, flags, setup);
-  const color = flags.color && !process.env.NO_COLOR && !flags.output && process.stdout.isTTY === true;
+  const color = useColor({ flag: flags.color, toFile: flags.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
   const report = render(flags.format, {
     findings,
     stats,
@@ -220,6 +221,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     rules: ruleMetas(setup.context()),
     redact: flags.redact,
     color,
+    quiet: flags.quiet === true,
     toolVersion: VERSION,
   });
   const quietAndClean = flags.quiet && findings.length === 0;

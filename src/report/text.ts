@@ -14,13 +14,14 @@ export function renderText(input: ReportInput): string {
   const remediation = rulesById(input.rules);
   const out: string[] = [];
 
-  if (findings.length === 0) out.push(c.green("No secrets found."));
+  if (findings.length === 0 && !input.quiet) out.push(c.green("No secrets found."));
   for (const [path, group] of groupByPath(findings)) {
     out.push(c.bold(c.underline(neutralize(path))));
     for (const finding of group) {
       out.push(...findingLines(finding, remediation.get(finding.ruleId)?.remediation, c), "");
     }
   }
+  if (input.quiet) return out.length > 0 ? `${out.join("\n")}` : "";
   out.push(summaryLine(input.stats, findings, c));
   if (input.mode === "staged" && findings.length > 0) out.push("", ...blockedMessage(findings.length, c));
   return `${out.join("\n")}\n`;
@@ -81,15 +82,18 @@ export function summaryLine(stats: ScanStats, findings: readonly Finding[], c: C
   if (stats.blobs !== undefined) scanned.push(plural(stats.blobs, "blob"));
   let line = `Scanned ${scanned.join(", ")} in ${humanDuration(stats.durationMs)}`;
 
-  const skipped: [number, string][] = [
-    [stats.skippedBinary, "binary"],
-    [stats.skippedLarge, "large"],
-    [stats.unreadable, "unreadable"],
-    [stats.skippedOther, "other"],
+  const allowed = stats.skippedAllowed ?? 0;
+  // [count, noun, plural noun]
+  const skipped: [number, string, string][] = [
+    [stats.skippedBinary, "binary", "binary"],
+    [stats.skippedLarge, "large", "large"],
+    [stats.unreadable, "unreadable", "unreadable"],
+    [allowed, "allow-listed path", "allow-listed paths"],
+    [stats.skippedOther - allowed, "symlink or submodule", "symlinks or submodules"],
   ];
   const skippedTotal = skipped.reduce((sum, [count]) => sum + count, 0);
   if (skippedTotal > 0) {
-    const parts = skipped.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+    const parts = skipped.filter(([count]) => count > 0).map(([count, noun, nouns]) => plural(count, noun, nouns));
     line += `; skipped ${skippedTotal} (${parts.join(", ")})`;
   }
 

@@ -142,7 +142,7 @@ async function isShallowRepository(cwd: string): Promise<boolean> {
     return (await git(["rev-parse", "--is-shallow-repository"], { cwd })).toString("utf8").trim() === "true";
   } catch (error) {
     if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
-    throw new UsageError(`keyscan history needs a git repository: ${cwd} is not one`);
+    throw new UsageError(`history needs a git repository: ${cwd} is not one`);
   }
 }
 
@@ -173,7 +173,7 @@ async function* walkLog(options: HistoryOptions, stats: HistoryStats): AsyncGene
     }
   } catch (error) {
     if (error instanceof UsageError && options.revs && options.revs.length > 0) {
-      throw new UsageError(`keyscan history: ${error.message.replace(/^git log failed: /, "")}`);
+      throw new UsageError(`history: ${error.message.replace(/^git log failed: /, "")}`);
     }
     throw error;
   }

@@ -32,7 +32,7 @@ export interface StagedOptions {
 
 export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
   const root = await repoRoot(options.cwd);
-  if (!root) throw new UsageError(`keyscan staged needs a git repository: ${options.cwd} is not one`);
+  if (!root) throw new UsageError(`staged needs a git repository: ${options.cwd} is not one`);
   const raw = await git(["diff", ...DIFF_OPTIONS, "--raw", "-z", "--no-abbrev"], { cwd: root });
   const entries = parseRawEntries(splitNul(raw));
   if (entries.length === 0) return;

@@ -20,7 +20,9 @@
 //       "commit": "<sha>", "author": "…", "email": "…", "date": "<ISO 8601>",   // history only
 //       "verification": { "status": "valid" | "invalid" | "unknown", "identity"?: "…", "detail"?: "…" }  // --verify only
 //     }],
-//     "stats": { "files", "bytes", "skippedBinary", "skippedLarge", "unreadable", "skippedOther",
+//     "stats": { "files", "bytes", "skippedBinary", "skippedLarge", "unreadable",
+//                "skippedOther",                      // symlinks, submodules and allow-listed paths
+//                "skippedAllowed"?,                   // of those, the allow-listed paths (working tree, staged)
 //                "commits"?, "blobs"?, "durationMs" }
 //   }
 //

@@ -1,7 +1,7 @@
 // History's progress bar counts commits: git counts them first (the total, for an ETA) and the walk
 // reports those it reaches. The two must agree for every selection of commits.
 import { describe, expect, it } from "vitest";
-import { formatProgress } from "../src/cli/progress.js";
+import { createProgress, formatProgress } from "../src/cli/progress.js";
 import { countCommits, scanHistory } from "../src/sources/history.js";
 import { useTempRepos } from "./helpers/git-repo.js";
 
@@ -51,5 +51,21 @@ describe("the history progress line", () => {
     );
     expect(formatProgress({ noun: "commit", count: 1, total: 1, bytes: 10, elapsedMs: 1_000 })).toBe("scanning 1/1 commit  10 B  10 B/s  ETA 0s");
     expect(formatProgress({ noun: "file", count: 1, bytes: 10, elapsedMs: 1_000 })).toBe("scanning 1 file  10 B  10 B/s");
+  });
+});
+
+describe("the history progress bar", () => {
+  it("draws commits of the total, in full on a terminal that reports no width", () => {
+    const writes: string[] = [];
+    let time = 0;
+    const stream = { isTTY: true, columns: 0, write: (text: string) => writes.push(text) };
+    const progress = createProgress({ enabled: true, noun: "commit", stream, now: () => time });
+    expect(progress.visible).toBe(true);
+    progress.setTotal(4);
+    progress.tick(100, 1);
+    time = 1_000;
+    progress.tick(100, 1);
+    expect(writes).toEqual(["\r\x1b[Kscanning 2/4 commits  200 B  200 B/s  ETA 1s"]);
+    expect(createProgress({ enabled: false, noun: "commit", stream }).visible).toBe(false);
   });
 });

@@ -7,9 +7,9 @@ import { formatBytes } from "../size.js";
 export interface Progress {
   /** True when a bar may be drawn (enabled, on a terminal): worth counting a total for. */
   readonly visible: boolean;
-  /** `bytes` more scanned, in `count` more items (files or blobs). */
+  /** `bytes` more scanned, and `count` more items done (files, or history's commits). */
   tick(bytes: number, count?: number): void;
-  /** The number of items, once a source knows it (history learns it after listing the objects). */
+  /** The number of items, once known (history: git's count of the commits to walk). */
   setTotal(total: number): void;
   /** Clears the line; further ticks draw nothing. */
   done(): void;
@@ -53,7 +53,8 @@ export function createProgress(options: ProgressOptions): Progress {
 
   const draw = (at: number): void => {
     const line = formatProgress({ noun: options.noun, count, total, bytes, elapsedMs: at - started });
-    const width = (stream.columns ?? 80) - 1;
+    // A terminal of unknown size (a pty no one sized) reports 0 columns: assume 80.
+    const width = (stream.columns || 80) - 1;
     stream.write(`${CLEAR_LINE}${line.slice(0, width)}`);
     drawn = true;
     lastDraw = at;

@@ -13,9 +13,15 @@ const root = join(import.meta.dirname, "..");
 const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; version: string };
 const key = openaiProjectKey(1601);
 
-/** npm, offline, quiet about funding and audits, with a cache of its own (nothing to fetch: the package has no dependencies). */
+/**
+ * npm as a user's shell runs it: offline, with a cache of its own (nothing to fetch: the package has
+ * no dependencies). Without the npm_* variables of an npm that started this test run: under
+ * `npx -p node@22 …` they hold npm_config_package=node@22, and `npx keyscan` would look there.
+ */
 function npmEnv(work: string): NodeJS.ProcessEnv {
-  return cliEnv({ npm_config_offline: "true", npm_config_cache: join(work, "npm-cache"), npm_config_update_notifier: "false" });
+  const env = cliEnv();
+  for (const name of Object.keys(env)) if (name.toLowerCase().startsWith("npm_")) delete env[name];
+  return { ...env, npm_config_offline: "true", npm_config_cache: join(work, "npm-cache"), npm_config_update_notifier: "false" };
 }
 
 describe("the packed package, installed offline into a new project", () => {

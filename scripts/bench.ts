@@ -2,12 +2,13 @@
 // Corpora are built once under .bench/ (git-ignored) and reused; see scripts/bench/corpora.ts.
 // Prints a Markdown table (for the README) and the machine it ran on.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildContext } from "../src/run/pipeline.js";
 import { BENCH_DIR, history, staged, workingTree } from "./bench/corpora.js";
 import { canMeasureRss, type Command, type Measured, measure } from "./bench/measure.js";
+import { installPeers } from "./bench/peers.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const CLI = join(ROOT, "dist", "cli.cjs");
@@ -28,12 +29,13 @@ function keyscan(label: string, cwd: string, args: string[]): Command {
   return { label, cmd: process.execPath, args: [CLI, ...args, "--no-progress", "-f", "json"], cwd, okCodes: [0, 1] };
 }
 
+const peers = installPeers(BENCH_DIR);
+
 /** secretlint 13 with its recommended preset, over every file under `cwd`. */
 function secretlintCommand(cwd: string): Command {
   const rc = join(BENCH_DIR, "secretlintrc.json");
   writeFileSync(rc, `${JSON.stringify({ rules: [{ id: "@secretlint/secretlint-rule-preset-recommend" }] })}\n`);
-  const bin = join(ROOT, "node_modules", ".bin", "secretlint");
-  return { label: "secretlint", cmd: bin, args: ["--secretlintrc", rc, "**/*"], cwd, okCodes: [0, 1] };
+  return { label: "secretlint", cmd: peers.secretlintBin, args: ["--secretlintrc", rc, "**/*"], cwd, okCodes: [0, 1] };
 }
 
 /** Every keyword of keyscan's rules: what ripgrep searches for. */
@@ -216,12 +218,11 @@ function printReport(rows: Row[], ourRuns: Measured[], versions: { rg?: string }
   const peak = Math.max(...ourRuns.map((run) => run.peakRssKb ?? 0));
   const rssPass = canMeasureRss ? (peak / 1024 <= MAX_RSS_MB ? "pass" : "FAIL") : "not measured (no /usr/bin/time)";
   const cpu = cpus()[0]?.model ?? "unknown CPU";
-  const secretlintVersion = (JSON.parse(readFileSync(join(ROOT, "node_modules", "secretlint", "package.json"), "utf8")) as { version: string }).version;
   console.log(lines.join("\n"));
   console.log(`\nPeak RSS of keyscan over all corpora: ${mb(peak)} (target ≤ ${MAX_RSS_MB} MB): ${rssPass}`);
   console.log(
     `\nMachine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB RAM; Node ${process.version}; ` +
-      `${versionOf("git", ["--version"])}; ${versions.rg ?? "ripgrep not installed"}; secretlint ${secretlintVersion}. ` +
+      `${versionOf("git", ["--version"])}; ${versions.rg ?? "ripgrep not installed"}; secretlint ${peers.secretlintVersion}. ` +
       `Medians of ${RUNS} runs after one warm-up (page cache warm), secretlint ${SECRETLINT_RUNS} runs, staged and node -e 0 10 runs.`,
   );
 }

@@ -1,17 +1,20 @@
 // Bundles the CLI, the library and the scan worker into dist/ with esbuild: one file each,
-// so `npx keyscan` and the pre-commit hook start without resolving a module tree.
+// so `npx keyscan-cli` and the pre-commit hook start without resolving a module tree.
 // The default rules (rules/*.toml, the source of truth) are parsed, validated and checked here and
 // embedded as JSON, so neither the CLI nor a worker parses TOML or runs the schema at start-up.
 // The CLI and the worker are CommonJS bundles, each started by a small entry that runs it from the
 // V8 code cache written here (src/start/code-cache.ts): dist/cli.cjs runs dist/cli-main.cjs, and
 // dist/worker.cjs runs dist/worker-main.cjs.
+// The library's type declarations (dist/types/) come from tsc (tsconfig.types.json).
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const dist = join(import.meta.dirname, "..", "dist");
+const root = join(import.meta.dirname, "..");
+const dist = join(root, "dist");
 
 const common = { bundle: true, platform: "node", target: "node20", sourcemap: false, logLevel: "warning" };
 
@@ -60,3 +63,8 @@ useLinearRegexpFallback();
 for (const bundle of ["cli-main.cjs", "worker-main.cjs"]) {
   writeFileSync(codeCacheFile(join(dist, bundle)), makeCodeCache(join(dist, bundle)));
 }
+
+rmSync(join(dist, "types"), { recursive: true, force: true });
+// typescript's package exports do not list its bin; its place in node_modules is stable.
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.types.json")], { stdio: "inherit" });

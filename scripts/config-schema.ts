@@ -1,5 +1,5 @@
 // Writes schema/keyscan.schema.json, the JSON schema of keyscan.toml, for editors (Even Better TOML /
-// taplo: put `#:schema ./node_modules/keyscan/schema/keyscan.schema.json` on a config's first line).
+// taplo: put `#:schema ./node_modules/keyscan-cli/schema/keyscan.schema.json` on a config's first line).
 // Generated from the zod schemas that validate the config, so it cannot drift: a test regenerates it
 // in memory and compares. Run: npm run schema
 import { writeFileSync } from "node:fs";

@@ -110,6 +110,8 @@ export interface ScanStats {
   unreadable: number;
   /** Other files passed over (symlinks, submodules, allowed paths). */
   skippedOther: number;
+  /** Of skippedOther, the files passed over unread because the allow list names their path. */
+  skippedAllowed?: number;
   commits?: number;
   blobs?: number;
   /** Files (or a big file's windows, or chunks) whose scan overran the time budget and was stopped; set only when some did. */
@@ -125,6 +127,7 @@ export function emptyStats(): ScanStats {
     skippedLarge: 0,
     unreadable: 0,
     skippedOther: 0,
+    skippedAllowed: 0,
     durationMs: 0,
   };
 }

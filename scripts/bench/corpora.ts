@@ -1,5 +1,6 @@
 // The benchmark's corpora, built once under .bench/ and reused (a `.complete` file marks a finished one):
-// a working tree of real code (the project's node_modules text files, copied until 200 MB), a generated
+// a working tree of real code (the text files of the project's node_modules and of the bench's peers,
+// copied until 200 MB), a generated
 // history of 6,000 commits, and a repository with 10 staged files. A few fake keys are planted in each
 // so every scanner has something to find.
 import { execFileSync, spawn } from "node:child_process";
@@ -8,7 +9,12 @@ import { dirname, join, relative } from "node:path";
 import { awsKeyPair, checksummedToken, openaiProjectKey, rng } from "../../fixtures/fake-keys.js";
 
 export const BENCH_DIR = join(import.meta.dirname, "..", "..", ".bench");
-const SOURCE = join(import.meta.dirname, "..", "..", "node_modules");
+/**
+ * Real code: the project's node_modules, then the peers' (secretlint and its dependencies, which were
+ * among the devDependencies when the README's figures were first measured, so the corpus holds the
+ * same code as then). A package in both is taken from the first.
+ */
+const SOURCES = [join(import.meta.dirname, "..", "..", "node_modules"), join(BENCH_DIR, "peers", "node_modules")];
 
 const TEXT_EXTENSIONS = /\.(js|mjs|cjs|ts|mts|cts|json|md|map|txt|yml|yaml)$/;
 const MAX_SOURCE_FILE = 1024 * 1024;
@@ -33,19 +39,22 @@ function git(cwd: string, args: string[], input?: string): string {
 }
 
 /** Text files of real code, sorted so every run builds the same corpus. */
-function sourceFiles(): { path: string; size: number }[] {
-  const out: { path: string; size: number }[] = [];
-  const walk = (dir: string): void => {
+function sourceFiles(): { path: string; name: string; size: number }[] {
+  const out: { path: string; name: string; size: number }[] = [];
+  const names = new Set<string>();
+  const walk = (source: string, dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && TEXT_EXTENSIONS.test(entry.name)) {
+      const name = relative(source, path);
+      if (entry.isDirectory()) walk(source, path);
+      else if (entry.isFile() && TEXT_EXTENSIONS.test(entry.name) && !names.has(name)) {
         const size = statSync(path).size;
-        if (size > 0 && size <= MAX_SOURCE_FILE) out.push({ path, size });
+        if (size > 0 && size <= MAX_SOURCE_FILE) out.push({ path, name, size });
+        names.add(name);
       }
     }
   };
-  walk(SOURCE);
+  for (const source of SOURCES) if (existsSync(source)) walk(source, source);
   return out;
 }
 
@@ -94,7 +103,7 @@ export function workingTree(minBytes = 200 * 1024 * 1024): TreeCorpus {
       let text = readFileSync(file.path);
       // One file in a thousand gets a fake key appended.
       if (index % 1000 === 7) text = Buffer.concat([text, Buffer.from(`\n${leakLine(copy * 10_000 + index)}`)]);
-      const target = join(dir, `copy-${copy}`, relative(SOURCE, file.path));
+      const target = join(dir, `copy-${copy}`, file.name);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, text);
       bytes += text.length;

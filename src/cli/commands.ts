@@ -22,6 +22,7 @@ import { type MergeFormat, readReports, renderMerged } from "../report/merge.js"
 import { groupSecrets } from "../report/secrets.js";
 import { describeRepository } from "../sources/repository.js";
 import { secretLives } from "../sources/secret-life.js";
+import { plural } from "../plural.js";
 import { parseSize } from "../size.js";
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, expandArchives } from "../sources/archives.js";
 import { ignoredBuildFiles } from "../sources/build-output.js";
@@ -30,11 +31,12 @@ import { emptyLayout, type ImageLayout, imageItems, imageLayers, layerNotes } fr
 import { packItems, packListing } from "../sources/pack.js";
 import { mapToSources } from "../sources/source-maps.js";
 import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
-import { historySource } from "../sources/history.js";
+import { countCommits, historySource } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
-import { createProgress } from "./progress.js";
+import { useColor } from "./color.js";
+import { createProgress, type Progress } from "./progress.js";
 import { writeStdout } from "./stdout.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { validateEndpoints, verifyFindings } from "../verify/index.js";
@@ -156,11 +158,12 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
     startNow: (mode === "scan" && scansFolder(args)) || mode === "pack",
     ...(setup.config.file ? { configFile: resolve(setup.config.file) } : {}),
   });
-  const progress = createProgress({ enabled: flags.progress && !flags.quiet, label: mode === "history" ? "blobs" : "files" });
+  // History counts commits, which git can count beforehand (a total, so an ETA); the others count files.
+  const progress = createProgress({ enabled: flags.progress && !flags.quiet, noun: mode === "history" ? "commit" : "file" });
   const scanner: Scanner = {
     async scan(chunk) {
       const found = await pool.scan(chunk);
-      progress.tick(chunk.text.length);
+      progress.tick(chunk.text.length, mode === "history" ? 0 : 1);
       return found;
     },
     async scanFiles(files) {
@@ -173,7 +176,15 @@ async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags,
   let findings: Finding[];
   let stats: ScanStats;
   try {
-    ({ findings, stats } = await drain(source.items, scanner, suppressions(flags, setup, legacy), warn));
+    const items = mode === "history" ? countedCommits(source.items, progress) : source.items;
+    if (mode === "history" && progress.visible && setup.root) {
+      // Counted beside the walk, and only for a bar on a terminal; a failure only leaves the total out.
+      countCommits({ cwd: setup.root, revs: args, ...(flags.since !== undefined ? { since: flags.since } : {}) }).then(
+        (total) => progress.setTotal(total),
+        () => {},
+      );
+    }
+    ({ findings, stats } = await drain(items, scanner, suppressions(flags, setup, legacy), warn));
     if (mode === "image") findings = layerNotes(findings, layout);
     if (mode === "scan") findings = mapToSources(findings, setup.top);
   } finally {
@@ -228,6 +239,14 @@ async function openSource(
   });
   const withBuild = flags.includeBuild && setup.root ? concat(files, ignoredBuildFiles(setup.root)) : files;
   return { items: expandArchives(withBuild, archiveLimits(flags, setup), onWarning) };
+}
+
+/** History's items, with the progress bar moved on at each commit walked. */
+async function* countedCommits(items: AsyncIterable<SourceItem>, progress: Progress): AsyncGenerator<SourceItem> {
+  for await (const item of items) {
+    if (item.kind === "commit") progress.tick(0, 1);
+    yield item;
+  }
 }
 
 async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
@@ -300,7 +319,7 @@ function verbose(flags: ScanFlags, message: string): void {
 }
 
 function requireRepository(root: string | undefined, command: string): string {
-  if (!root) throw new UsageError(`keyscan ${command} needs a git repository: ${process.cwd()} is not inside one`);
+  if (!root) throw new UsageError(`${command} needs a git repository: ${process.cwd()} is not inside one`);
   return root;
 }
 
@@ -308,7 +327,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
   const exitCode = parseExitCode(flags.exitCode);
   const setup = await setUp(flags, mode, args);
   const { findings, stats } = await collectFindings(mode, args, flags, setup);
-  const color = flags.color && !process.env.NO_COLOR && !flags.output && process.stdout.isTTY === true;
+  const color = useColor({ flag: flags.color, toFile: flags.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
   // The grouped view (one entry a secret, its state in HEAD) is for people: text, JSON and HTML.
   const grouped = flags.format === "text" || flags.format === "json" || flags.format === "html";
   const historyRoot = mode === "history" ? (setup.root ?? (await bareGitDir(setup.cwd))) : undefined;
@@ -321,6 +340,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     rules: ruleMetas(setup.context()),
     redact: flags.redact !== false,
     color,
+    quiet: flags.quiet === true,
     toolVersion: VERSION,
     root: setup.top,
     ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}),
@@ -364,7 +384,7 @@ export async function runBaseline(args: string[], flags: ScanFlags & { history?:
     const entries = `${baseline.findings.length} entr${baseline.findings.length === 1 ? "y" : "ies"}`;
     const change = flags.prune
       ? `pruned ${dropped} entr${dropped === 1 ? "y" : "ies"} no longer found`
-      : `added ${added} new finding(s)`;
+      : `added ${plural(added, "new finding")}`;
     process.stderr.write(`keyscan: ${change}; ${neutralize(file)} holds ${entries}\n`);
   });
   return 0;
@@ -466,7 +486,7 @@ export async function runRules(flags: { json?: boolean; check?: boolean; config?
       .join(" ");
     return `${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.name}${checks ? `  [${checks}]` : ""}\n    keywords: ${rule.keywords.join(", ")}`;
   });
-  await writeStdout(`${rows.join("\n")}\n${rules.length} rules\n`);
+  await writeStdout(`${rows.join("\n")}\n${plural(rules.length, "rule")}\n`);
   return 0;
 }
 

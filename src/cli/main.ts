@@ -1,6 +1,7 @@
 // The command line: parses arguments, wires sources → engine → filters → reporters, sets the exit code.
+import { existsSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { isUsageError, UsageError } from "../errors.js";
+import { isUsageError, nearest, UsageError } from "../errors.js";
 import { neutralize } from "../report/common.js";
 import { exitOnInterrupt } from "./interrupt.js";
 import { guardStdout } from "./stdout.js";
@@ -33,7 +34,7 @@ function scanOptions(command: Command): Command {
     .option("-q, --quiet", "print findings only: no summary, nothing on a clean scan")
     .option("-v, --verbose", "say on stderr which config, root and suppressions were used")
     .option("--no-progress", "no progress bar")
-    .option("--no-color", "no colours (also NO_COLOR)");
+    .option("--no-color", "no colours (also NO_COLOR; FORCE_COLOR colours a report that is not on a terminal)");
 }
 
 export function buildProgram(): Command {
@@ -151,11 +152,29 @@ function setExit(code: number): void {
   process.exitCode = code;
 }
 
+/**
+ * `keyscan WORD` where WORD is no command would be scanned as a path (scan is the default command),
+ * and a typo such as `keyscan histroy` would end in "path not found". So a first argument that looks
+ * like a command's name (letters and '-') and is neither a command nor a file or folder here is
+ * reported as an unknown command, with the closest command's name. `keyscan scan WORD` still scans.
+ */
+function rejectUnknownCommand(argv: readonly string[], program: Command): void {
+  const word = argv[2];
+  if (word === undefined || !/^[a-z][a-z-]*$/i.test(word) || existsSync(word)) return;
+  const commands = [...program.commands.map((command) => command.name()), "help"];
+  if (commands.includes(word)) return;
+  const suggestion = nearest(word, commands);
+  const hint = suggestion ? `did you mean '${suggestion}'?` : `commands: ${commands.join(", ")}`;
+  throw new UsageError(`unknown command '${word}' (and no file or folder of that name to scan); ${hint}`);
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     exitOnInterrupt();
     guardStdout();
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    rejectUnknownCommand(argv, program);
+    await program.parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeFor(error);
   }

@@ -1,5 +1,5 @@
 // Parsing and compiling rules. Pure: callers hand in the text of each rules file.
-import { parse as parseToml } from "smol-toml";
+import { parse as parseToml, TomlError } from "smol-toml";
 import type * as z from "zod/mini";
 import { nearest, UsageError } from "../errors.js";
 import type { Severity } from "../types.js";
@@ -306,12 +306,13 @@ function assignmentRegex(keywords: readonly string[]): RegExp {
   return new RegExp(`${name}${operator}${value}`, "ydi");
 }
 
-/** Parses TOML; a syntax error becomes one sentence naming the file (smol-toml gives line and column). */
+/** Parses TOML; a syntax error becomes one sentence naming the file, line and column (as editors take them: file:line:column). */
 export function parseTomlFile(text: string, file: string): unknown {
   try {
     return parseToml(text);
   } catch (error) {
-    throw new UsageError(`${file}: invalid TOML: ${firstLine(error)}`);
+    const where = error instanceof TomlError ? `${file}:${error.line}:${error.column}` : file;
+    throw new UsageError(`${where}: invalid TOML: ${firstLine(error).replace(/^Invalid TOML document: /, "")}`);
   }
 }
 

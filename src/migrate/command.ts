@@ -6,6 +6,7 @@ import { CONFIG_NAMES } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { readSmallFile } from "../read-file.js";
 import { neutralize } from "../report/common.js";
+import { plural } from "../plural.js";
 import { writeFileAtomic } from "../write-file.js";
 import { convertGitleaksConfig } from "./gitleaks.js";
 
@@ -25,7 +26,7 @@ export function runMigrateGitleaks(args: readonly string[], cwd: string): number
 
     for (const warning of warnings) process.stderr.write(`warning: ${neutralize(warning)}\n`);
     const written = existing ? `keyscan.toml.new (${existing} exists and was kept; merge by hand)` : "keyscan.toml";
-    process.stderr.write(`wrote ${written}${warnings.length > 0 ? ` with ${warnings.length} warning(s) to review` : ""}\n`);
+    process.stderr.write(`wrote ${written}${warnings.length > 0 ? ` with ${plural(warnings.length, "warning")} to review` : ""}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

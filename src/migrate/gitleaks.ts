@@ -4,6 +4,7 @@ import * as z from "zod/mini";
 import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile } from "../engine/rules.js";
 import { type AllowListDef, type RegexRuleDef, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
+import { plural } from "../plural.js";
 import type { Finding } from "../types.js";
 import { readDefaultRuleSources } from "../config/default-rules.js";
 import { translateGoRegex } from "./go-regex.js";
@@ -290,7 +291,7 @@ function convertAllowlist(list: GitleaksAllowlist, where: string, warnings: stri
     return undefined;
   }
   if (list.commits.length > 0) {
-    warnings.push(`${where}: ${list.commits.length} commit(s) not carried over: keyscan allow lists have no commits (use a baseline)`);
+    warnings.push(`${where}: ${plural(list.commits.length, "commit")} not carried over: keyscan allow lists have no commits (use a baseline)`);
   }
   const allow = emptyAllow();
   if (list.regexTarget && list.regexTarget !== "secret" && list.regexes.length > 0) {

@@ -12,8 +12,10 @@ export interface ReportInput {
   rules: RuleMeta[];
   /** Show secrets only when false (`--no-redact`); SARIF and GitHub annotations redact regardless. */
   redact: boolean;
-  /** ANSI colour in the text report; the CLI decides (TTY and no NO_COLOR). */
+  /** ANSI colour in the text report; the CLI decides (--no-color, NO_COLOR, FORCE_COLOR, a terminal). */
   color: boolean;
+  /** `--quiet`: the text report holds the findings alone, with no summary line or footer. */
+  quiet?: boolean;
   toolVersion: string;
   /** SARIF run.automationDetails.id category; default `keyscan/<mode>`. */
   category?: string;

@@ -34,7 +34,9 @@
 //     }],
 //     "rules": { "<ruleId>": { "name", "severity", "remediation" } },  // the rules that found something
 //     "repository"?: { "name", "url"? },             // the scanned repository; url: its GitHub/GitLab page
-//     "stats": { "files", "bytes", "skippedBinary", "skippedLarge", "unreadable", "skippedOther",
+//     "stats": { "files", "bytes", "skippedBinary", "skippedLarge", "unreadable",
+//                "skippedOther",                      // symlinks, submodules and allow-listed paths
+//                "skippedAllowed"?,                   // of those, the allow-listed paths (working tree, staged)
 //                "commits"?, "blobs"?, "durationMs" }
 //   }
 //

@@ -8,13 +8,14 @@
 // run to run, and the dashboard shows what was checked. GitHub accepts rules without results.
 import { pathToFileURL } from "node:url";
 import type { Finding, RuleMeta, Severity } from "../types.js";
+import { PACKAGE_NAME } from "../version.js";
 import { type ReportInput, findingMessage, severityOrder, sortFindings } from "./common.js";
 
 /** GitHub code scanning rejects runs with more results than this. */
 export const MAX_SARIF_RESULTS = 25_000;
 
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI = "https://www.npmjs.com/package/keyscan";
+const INFORMATION_URI = `https://www.npmjs.com/package/${PACKAGE_NAME}`;
 const SRCROOT = "%SRCROOT%";
 
 type Level = "error" | "warning" | "note";

@@ -1,5 +1,6 @@
 // The human report: findings grouped by file, then a one-line summary.
 import pc from "picocolors";
+import { plural } from "../plural.js";
 import { formatBytes } from "../size.js";
 import type { Finding, ScanStats, Severity, Verification } from "../types.js";
 import { BROWSER_EXPOSURE, type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
@@ -14,7 +15,7 @@ export function renderText(input: ReportInput): string {
   const remediation = rulesById(input.rules);
   const out: string[] = [];
 
-  if (findings.length === 0) out.push(c.green("No secrets found."));
+  if (findings.length === 0 && !input.quiet) out.push(c.green("No secrets found."));
   if (input.mode === "history" && findings.length > 0) {
     // History: one entry a secret, however many commits and paths it appeared in.
     const secrets = input.secrets ?? groupSecrets(input.findings);
@@ -28,6 +29,7 @@ export function renderText(input: ReportInput): string {
       out.push(...findingLines(finding, remediation.get(finding.ruleId)?.remediation, c), "");
     }
   }
+  if (input.quiet) return out.length > 0 ? `${out.join("\n")}` : "";
   out.push(summaryLine(input.stats, findings, c));
   if (input.mode === "staged" && findings.length > 0) out.push("", ...blockedMessage(findings.length, c));
   return `${out.join("\n")}\n`;
@@ -150,16 +152,19 @@ function scannedPart(stats: ScanStats): string {
   if (stats.commits !== undefined) scanned.push(plural(stats.commits, "commit"));
   if (stats.blobs !== undefined) scanned.push(plural(stats.blobs, "blob"));
   let line = `Scanned ${scanned.join(", ")} in ${humanDuration(stats.durationMs)}`;
-  const skipped: [number, string][] = [
-    [stats.skippedBinary, "binary"],
-    [stats.skippedLarge, "large"],
-    [stats.unreadable, "unreadable"],
-    [stats.skippedOther, "other"],
-    [stats.timedOut ?? 0, "timed out"],
+  const allowed = stats.skippedAllowed ?? 0;
+  // [count, noun, plural noun]
+  const skipped: [number, string, string][] = [
+    [stats.skippedBinary, "binary", "binary"],
+    [stats.skippedLarge, "large", "large"],
+    [stats.unreadable, "unreadable", "unreadable"],
+    [allowed, "allow-listed path", "allow-listed paths"],
+    [stats.skippedOther - allowed, "symlink or submodule", "symlinks or submodules"],
+    [stats.timedOut ?? 0, "timed out", "timed out"],
   ];
   const skippedTotal = skipped.reduce((sum, [count]) => sum + count, 0);
   if (skippedTotal > 0) {
-    const parts = skipped.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+    const parts = skipped.filter(([count]) => count > 0).map(([count, noun, nouns]) => plural(count, noun, nouns));
     line += `; skipped ${skippedTotal} (${parts.join(", ")})`;
   }
   return line;
@@ -175,10 +180,6 @@ function blockedMessage(count: number, c: Colors): string[] {
     "    or add its fingerprint to .keyscanignore;",
     "  - bypass the check for this one commit with `git commit --no-verify`.",
   ];
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** Bytes in B, KB, MB or GB (1 KB = 1024 B), one decimal above bytes. */

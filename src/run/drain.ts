@@ -97,6 +97,7 @@ export async function drain(
       onWarning(`cannot read ${item.path}${item.detail ? ` (${item.detail})` : ""}; skipped`);
     } else {
       stats.skippedOther++;
+      if (item.reason === "allowed-path") stats.skippedAllowed = (stats.skippedAllowed ?? 0) + 1;
       if (item.reason === "submodule") submodules.push(item.path);
     }
   };

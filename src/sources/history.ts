@@ -99,7 +99,7 @@ async function isShallowRepository(cwd: string): Promise<boolean> {
     return (await git(["rev-parse", "--is-shallow-repository"], { cwd })).toString("utf8").trim() === "true";
   } catch (error) {
     if (error instanceof UsageError && error.message.startsWith("git was not found")) throw error;
-    throw new UsageError(`keyscan history needs a git repository: ${cwd} is not one`);
+    throw new UsageError(`history needs a git repository: ${cwd} is not one`);
   }
 }
 
@@ -137,10 +137,7 @@ async function* walkLog(options: HistoryOptions): AsyncGenerator<LogEntry[]> {
     "--no-textconv",
     "--encoding=UTF-8",
     `--format=${COMMIT_MARK}%H%x00%an%x00%ae%x00%aI`,
-    ...(options.since !== undefined ? [`--since=${options.since}`] : []),
-    // No --end-of-options before the revisions: it would turn the selectors pre-push passes (--not,
-    // --remotes=…) into bad revisions. scanHistory has already refused every other argument starting with "-".
-    ...(options.revs && options.revs.length > 0 ? options.revs : ["--all"]),
+    ...commitSelection(options),
     "--",
   ];
   const parser = new LogParser();
@@ -151,10 +148,29 @@ async function* walkLog(options: HistoryOptions): AsyncGenerator<LogEntry[]> {
     }
   } catch (error) {
     if (error instanceof UsageError && options.revs && options.revs.length > 0) {
-      throw new UsageError(`keyscan history: ${error.message.replace(/^git log failed: /, "")}`);
+      throw new UsageError(`history: ${error.message.replace(/^git log failed: /, "")}`);
     }
     throw error;
   }
+}
+
+/** The arguments that select the walk's commits, for `git log` and `git rev-list` alike. */
+function commitSelection(options: HistoryOptions): string[] {
+  return [
+    ...(options.since !== undefined ? [`--since=${options.since}`] : []),
+    // No --end-of-options before the revisions: it would turn the selectors pre-push passes (--not,
+    // --remotes=…) into bad revisions. historyItems has already refused every other argument starting with "-".
+    ...(options.revs && options.revs.length > 0 ? options.revs : ["--all"]),
+  ];
+}
+
+/**
+ * How many commits scanHistory will walk, for the progress bar's total and ETA: `git rev-list --count`
+ * reads only commits (no trees or blobs), a small part of the walk's work.
+ */
+export async function countCommits(options: HistoryOptions): Promise<number> {
+  const output = await git(["rev-list", "--count", ...commitSelection(options), "--"], { cwd: options.cwd });
+  return Number(output.toString("utf8").trim());
 }
 
 /**

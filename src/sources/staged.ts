@@ -48,7 +48,7 @@ interface BigBlob {
 
 export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
   const root = await repoRoot(options.cwd);
-  if (!root) throw new UsageError(`keyscan staged needs a git repository: ${options.cwd} is not one`);
+  if (!root) throw new UsageError(`staged needs a git repository: ${options.cwd} is not one`);
   const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
   const raw = await git(["diff", ...DIFF_OPTIONS, "--raw", "-z", "--no-abbrev", "--", ...pathspecs], { cwd: root });
   const entries = parseRawEntries(splitNul(raw));

@@ -2,8 +2,13 @@
 // through node:vm with the V8 code cache that `npm run build` made for it: V8 then skips parsing and
 // compiling the bundle's 360-620 KB at each start (the main thread's and each worker's), which a
 // pre-commit hook pays on every commit (the figures: README, Fast start).
-// A cache made by another Node version, or under other V8 flags, is refused by V8 itself and the
-// bundle is compiled as usual; a missing cache is the same.
+//
+// The cache file starts with a SHA-256 of the bundle it was made for, and is used only when the
+// bundle's bytes still have that hash. V8's own check is weaker: on Node 20 it compares only the
+// source's length, so a same-length edit of a bundle (a hot-fix, a patch-package patch) would run
+// the old code from the cache. A cache made by another Node version, or under other V8 flags, is
+// refused by V8 itself; then, as with a missing or stale cache, the bundle is compiled as usual.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
@@ -12,33 +17,47 @@ import { Script } from "node:vm";
 /** A bundle's code cache lies beside it: dist/cli-main.cjs has dist/cli-main.cache. */
 export const codeCacheFile = (bundle: string): string => bundle.replace(/\.cjs$/, ".cache");
 
+const DIGEST_BYTES = 32;
+
+const digest = (bytes: Buffer): Buffer => createHash("sha256").update(bytes).digest();
+
 type ModuleFunction = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
 
 /**
- * The bundle compiled as Node compiles a CommonJS module: inside the module wrapper. The cache is
- * made for exactly this text, so the build and each start must wrap a bundle alike.
+ * The bundle's text compiled as Node compiles a CommonJS module: inside the module wrapper. The cache
+ * is made for exactly this text, so the build and each start must wrap a bundle alike.
  */
-export function compileBundle(bundle: string, cachedData?: Buffer): Script {
-  const source = readFileSync(bundle, "utf8");
+export function compileBundle(bundle: string, source: string, cachedData?: Buffer): Script {
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   return new Script(wrapped, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
 }
 
-/** Runs a CommonJS bundle as Node would run it as a module, from its code cache when V8 takes it. */
+/** V8's data from a cache file, if the file was made for exactly these bundle bytes. */
+export function cachedDataFor(bundleBytes: Buffer, cacheFile: Buffer): Buffer | undefined {
+  if (cacheFile.length <= DIGEST_BYTES) return undefined;
+  return cacheFile.subarray(0, DIGEST_BYTES).equals(digest(bundleBytes)) ? cacheFile.subarray(DIGEST_BYTES) : undefined;
+}
+
+/** Runs a CommonJS bundle as Node would run it as a module, from its code cache when it fits. */
 export function runBundle(bundle: string): void {
+  const bytes = readFileSync(bundle);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(codeCacheFile(bundle));
+    cachedData = cachedDataFor(bytes, readFileSync(codeCacheFile(bundle)));
   } catch {
     // No cache (a build without one, a copied bundle): compiled from source.
   }
-  const moduleFunction = compileBundle(bundle, cachedData).runInThisContext() as ModuleFunction;
+  const moduleFunction = compileBundle(bundle, bytes.toString("utf8"), cachedData).runInThisContext() as ModuleFunction;
   const module = { exports: {} };
   moduleFunction(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 }
 
 /**
- * The code cache for a bundle, as the build writes it. The bundle is compiled, not run: a cache made
- * after a whole scan (with every function used compiled) would tie the build to a scan, for no faster start.
+ * The cache file for a bundle, as the build writes it: the bundle's hash, then V8's code cache. The
+ * bundle is compiled, not run: a cache made after a whole scan (with every function used compiled)
+ * would tie the build to a scan, for no faster start.
  */
-export const makeCodeCache = (bundle: string): Buffer => compileBundle(bundle).createCachedData();
+export function makeCodeCache(bundle: string): Buffer {
+  const bytes = readFileSync(bundle);
+  return Buffer.concat([digest(bytes), compileBundle(bundle, bytes.toString("utf8")).createCachedData()]);
+}

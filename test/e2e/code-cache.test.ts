@@ -1,30 +1,71 @@
-// The CLI and the worker start from V8 code caches the build writes (src/code-cache.ts).
+// The CLI and the worker start from V8 code caches the build writes (src/start/code-cache.ts).
+// Whether V8 takes a cache depends on what the isolate compiled before (Node 22 and 24 reuse a script
+// compiled earlier in the same isolate and then report the cache as taken), so every check of V8's
+// verdict runs in a fresh process.
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
-import { codeCacheFile, compileBundle, makeCodeCache, runBundle } from "../../src/start/code-cache.js";
+import { cachedDataFor, codeCacheFile, makeCodeCache, runBundle } from "../../src/start/code-cache.js";
 import { buildContext } from "../../src/run/pipeline.js";
 import { createScanPool } from "../../src/run/pool.js";
-import { useLinearRegexpFallback } from "../../src/start/linear-regexp.js";
+import { VERSION } from "../../src/version.js";
 
 const dist = join(import.meta.dirname, "..", "..", "dist");
+const linearRegexpModule = pathToFileURL(join(import.meta.dirname, "..", "..", "src", "start", "linear-regexp.ts")).href;
+const codeCacheModule = pathToFileURL(join(import.meta.dirname, "..", "..", "src", "start", "code-cache.ts")).href;
+
+/** V8's verdict on each bundle's built cache, asked in a new Node process (through tsx, to load the TypeScript source). */
+function freshVerdicts(bundles: string[]): Record<string, boolean> {
+  const probe = `
+    import { readFileSync } from "node:fs";
+    import { cachedDataFor, codeCacheFile, compileBundle } from ${JSON.stringify(codeCacheModule)};
+    import { useLinearRegexpFallback } from ${JSON.stringify(linearRegexpModule)};
+    // The CLI and the workers run under this V8 flag, and the build made the caches under it.
+    useLinearRegexpFallback();
+    const verdicts = {};
+    for (const bundle of ${JSON.stringify(bundles)}) {
+      const bytes = readFileSync(bundle);
+      const data = cachedDataFor(bytes, readFileSync(codeCacheFile(bundle)));
+      verdicts[bundle] = data !== undefined && !compileBundle(bundle, bytes.toString("utf8"), data).cachedDataRejected;
+    }
+    process.stdout.write(JSON.stringify(verdicts));`;
+  const output = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe], { encoding: "utf8" });
+  return JSON.parse(output) as Record<string, boolean>;
+}
 
 describe("the built code caches (the global setup builds dist/)", () => {
-  // The CLI and the workers run under this V8 flag, and the build made the caches under it.
-  useLinearRegexpFallback();
-  for (const bundle of ["cli-main.cjs", "worker-main.cjs"]) {
-    it(`are taken by this Node for ${bundle}`, () => {
-      const path = join(dist, bundle);
-      expect(compileBundle(path, readFileSync(codeCacheFile(path))).cachedDataRejected).toBe(false);
-    });
-  }
+  it("are taken by this Node's V8, in a process that compiled nothing before", () => {
+    const bundles = ["cli-main.cjs", "worker-main.cjs"].map((name) => join(dist, name));
+    expect(freshVerdicts(bundles)).toEqual(Object.fromEntries(bundles.map((bundle) => [bundle, true])));
+  });
 
-  it("are refused for a bundle they were not made for", () => {
+  it("are not used for a bundle they were not made for", () => {
     const cliCache = readFileSync(join(dist, "cli-main.cache"));
-    expect(compileBundle(join(dist, "worker-main.cjs"), cliCache).cachedDataRejected).toBe(true);
+    expect(cachedDataFor(readFileSync(join(dist, "worker-main.cjs")), cliCache)).toBeUndefined();
+    expect(cachedDataFor(readFileSync(join(dist, "cli-main.cjs")), cliCache)).toBeInstanceOf(Buffer);
+  });
+
+  it("are not used after a same-length edit of dist/cli-main.cjs: the edited code runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyscan-code-cache-edit-"));
+    try {
+      for (const file of ["cli.cjs", "cli-main.cjs", "cli-main.cache"]) copyFileSync(join(dist, file), join(dir, file));
+      const bundle = join(dir, "cli-main.cjs");
+      const source = readFileSync(bundle, "utf8");
+      // The version literal, changed in its last character: the bundle keeps its length.
+      const literal = JSON.stringify(VERSION);
+      const edited = `${literal.slice(0, -2)}${literal.at(-2) === "9" ? "8" : "9"}"`;
+      expect(source.split(literal)).toHaveLength(2);
+      writeFileSync(bundle, source.replace(literal, edited));
+      expect(readFileSync(bundle).length).toBe(Buffer.byteLength(source));
+      const printed = execFileSync(process.execPath, [join(dir, "cli.cjs"), "--version"], { encoding: "utf8" }).trim();
+      expect(printed).toBe(JSON.parse(edited));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -224,7 +224,7 @@ describe("history source", () => {
   it("refuses a folder that is not a repository, an unknown revision, and an option posing as a revision", async () => {
     const outside = repo(false);
     await expect(history(outside.dir)).rejects.toThrow(
-      new UsageError(`keyscan history needs a git repository: ${outside.dir} is not one`),
+      new UsageError(`history needs a git repository: ${outside.dir} is not one`),
     );
     const made = repo();
     made.write("a.txt", "a\n");

@@ -14,15 +14,15 @@ function clock(): { now: () => number; advance: (ms: number) => void } {
 
 describe("formatProgress", () => {
   it("shows done/total, bytes, rate and an ETA from the item rate", () => {
-    const line = formatProgress({ label: "files", count: 100, total: 400, bytes: 10 * 1024 ** 2, elapsedMs: 2_000 });
+    const line = formatProgress({ noun: "file", count: 100, total: 400, bytes: 10 * 1024 ** 2, elapsedMs: 2_000 });
     expect(line).toBe("scanning 100/400 files  10.0 MB  5.0 MB/s  ETA 6s");
   });
 
   it("has no ETA while the total is unknown, and minutes for long ones", () => {
-    expect(formatProgress({ label: "blobs", count: 7, bytes: 2048, elapsedMs: 1_000 })).toBe(
+    expect(formatProgress({ noun: "blob", count: 7, bytes: 2048, elapsedMs: 1_000 })).toBe(
       "scanning 7 blobs  2.0 KB  2.0 KB/s",
     );
-    expect(formatProgress({ label: "blobs", count: 1, total: 200, bytes: 0, elapsedMs: 1_000 })).toContain(
+    expect(formatProgress({ noun: "blob", count: 1, total: 200, bytes: 0, elapsedMs: 1_000 })).toContain(
       "ETA 3m19s",
     );
   });
@@ -36,7 +36,7 @@ describe("createProgress", () => {
     ] as const) {
       const { stream, writes } = fakeTerminal(isTTY);
       const time = clock();
-      const progress = createProgress({ enabled, label: "files", stream, now: time.now });
+      const progress = createProgress({ enabled, noun: "file", stream, now: time.now });
       time.advance(5_000);
       progress.tick(100);
       progress.done();
@@ -47,7 +47,7 @@ describe("createProgress", () => {
   it("stays quiet for short scans, then redraws at most every 100 ms and clears its line at the end", () => {
     const { stream, writes } = fakeTerminal();
     const time = clock();
-    const progress = createProgress({ enabled: true, label: "files", total: 10, stream, now: time.now });
+    const progress = createProgress({ enabled: true, noun: "file", total: 10, stream, now: time.now });
     progress.tick(1024);
     time.advance(250);
     progress.tick(1024);
@@ -76,7 +76,7 @@ describe("createProgress", () => {
 
   it("does not write a clearing sequence when it never drew", () => {
     const { stream, writes } = fakeTerminal();
-    const progress = createProgress({ enabled: true, label: "files", stream, now: clock().now });
+    const progress = createProgress({ enabled: true, noun: "file", stream, now: clock().now });
     progress.tick(10);
     progress.done();
     expect(writes).toEqual([]);
@@ -86,7 +86,8 @@ describe("createProgress", () => {
     const { stream, writes } = fakeTerminal();
     stream.columns = 20;
     const time = clock();
-    const progress = createProgress({ enabled: true, label: "blobs", total: 50, stream, now: time.now });
+    const progress = createProgress({ enabled: true, noun: "blob", stream, now: time.now });
+    progress.setTotal(50);
     time.advance(400);
     progress.tick(10, 5);
     expect(writes[0]).toBe(`\r\x1b[K${"scanning 5/50 blobs  10 B".slice(0, 19)}`);

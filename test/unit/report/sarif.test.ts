@@ -91,7 +91,7 @@ describe("renderSarif", () => {
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs).toHaveLength(1);
     const driver = run(text).tool.driver;
-    expect(driver).toMatchObject({ name: "keyscan", semanticVersion: "0.1.0" });
+    expect(driver).toMatchObject({ name: "keyscan", semanticVersion: "0.1.0", informationUri: "https://www.npmjs.com/package/keyscan-cli" });
     const ids = driver.rules.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(rules.map((rule) => rule.id));

@@ -44,7 +44,7 @@ describe("renderText", () => {
   it("says so when nothing was found", () => {
     const stats = { ...emptyStats(), files: 1, bytes: 10, unreadable: 1, skippedOther: 2, durationMs: 7.4 };
     expect(renderText(input([], { stats }))).toBe(
-      "No secrets found.\nScanned 1 file (10 B) in 7 ms; skipped 3 (1 unreadable, 2 other). 0 findings.\n",
+      "No secrets found.\nScanned 1 file (10 B) in 7 ms; skipped 3 (1 unreadable, 2 symlinks or submodules). 0 findings.\n",
     );
   });
 

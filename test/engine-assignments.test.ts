@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileRules, type CompiledEntropyRule, parseRuleFiles } from "../src/engine/rules.js";
-import { assignments } from "../src/engine/scan.js";
+import { assignments } from "../src/engine/entropy.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
 
 const rule = compileRules(parseRuleFiles(readDefaultRuleSources())).find(

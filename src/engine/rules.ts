@@ -298,3 +298,11 @@ function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split("\n")[0] ?? message;
 }
+
+/** True when the allow list (a rule's or the config's) lets the secret through. */
+export function isAllowedSecret(allow: CompiledAllow | undefined, secret: string): boolean {
+  if (!allow) return false;
+  if (allow.regexes.some((regex) => regex.test(secret))) return true;
+  const lower = secret.toLowerCase();
+  return allow.stopwords.some((word) => lower.includes(word));
+}

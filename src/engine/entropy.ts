@@ -27,9 +27,20 @@ export function classifyCharset(value: string): Charset | undefined {
   return undefined;
 }
 
-// Names that hold public or derived values (hashes, ids, versions) or fakes, not credentials.
-const NOT_SECRET_NAME =
-  /public|pubkey|hash|sha\d*\b|sha_|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|version|_id\b|url|uri\b|endpoint|path|file|name\b|type\b|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|field|label|header|policy|expire|ttl/i;
+// Words of names that hold public or derived values (hashes, ids, versions), fakes, or tokens
+// that guard forms rather than grant access (CSRF, Rails' authenticity_token), not credentials.
+// Whole words: SERVICE_ACCOUNT_TOKEN holds "count" and PROFILE_SECRET "file", yet both are secrets.
+const NOT_SECRET_WORD =
+  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity)$/;
+
+/** The words of a name: `SERVICE_ACCOUNT_TOKEN` and `serviceAccountToken` give service, account, token. */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 0);
+}
 
 /** Lines longer than this are minified code or data, not assignments a person wrote. */
 const MAX_ASSIGNMENT_LINE = 1000;
@@ -38,56 +49,77 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
   const { layer, depth, order } = run;
   const text = layer.text;
   for (const found of assignments(rule, text, run.keywords)) {
-    const group = [1, 2, 3, 4].find((index) => found[index] !== undefined);
-    const span = group === undefined ? undefined : found.indices?.[group];
-    const value = group === undefined ? undefined : found[group];
-    if (!span || value === undefined) continue;
+    const { value, valueStart, valueEnd } = found;
+    // The line first: a value on a minified line may be megabytes long.
+    if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
     const charset = classifyCharset(value) ?? (looksLikeGeneratedPassword(value) ? "base64" : undefined);
     const floor = charset ? rule.charsets[charset] : undefined;
     if (!floor || value.length < floor.minLength) continue;
     const entropy = shannonEntropy(value);
     if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
-    const name = text.slice(found.index, span[0]);
-    if (NOT_SECRET_NAME.test(name) || lineLongerThan(text, span[0], MAX_ASSIGNMENT_LINE)) continue;
+    if (nameWords(text.slice(found.start, found.nameEnd)).some((word) => NOT_SECRET_WORD.test(word))) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value)) continue;
-    const [start, end] = layer.outer(span[0], span[1]);
-    out.push({ rule, start, end, secret: value, match: found[0], entropy, depth, order });
+    const [start, end] = layer.outer(valueStart, valueEnd);
+    out.push({ rule, start, end, secret: value, match: text.slice(found.start, valueEnd), entropy, depth, order });
   }
 }
 
-/** Characters of an assignment's name (`[\w.-]` in the rule's regex). */
-const NAME_CHAR = /[\w.-]/;
+/** A `name = value` candidate: offsets into the text. */
+export interface Assignment {
+  start: number;
+  nameEnd: number;
+  value: string;
+  valueStart: number;
+  valueEnd: number;
+}
+
+/** Characters of an assignment's name. */
+const isNameChar = (code: number): boolean =>
+  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 45;
 
 /**
- * The matches of the rule's assignment regex, as a global search would find them, but tried only
- * at the start of the name around each keyword: a name's match always starts where its run of name
- * characters does (or where the previous match ended), so no other start can match. The keywords
- * are visited as a search for any of them (`secret|token|…`, case-insensitive) would meet them.
+ * Names longer than this are not names a person gives a setting (the longest seen in config keys,
+ * `spring.datasource.hikari.data-source-properties.password`, has 55 characters); the bound keeps
+ * the work per keyword constant.
+ */
+const MAX_NAME = 128;
+
+/**
+ * The `name = value` candidates in the text, in order. A name is a run of name characters
+ * ([A-Za-z0-9_.-]) of at most MAX_NAME that holds a keyword (found by the prefilter); each run is
+ * tried once, from its first keyword, with the rule's sticky operator-and-value regex at its end.
+ * The text is read a bounded number of times however keywords repeat (`token_token_…`, a 10 MB
+ * word holding `token`): each run is walked once, and each try reads at most 1,000 characters past
+ * the next quote or space.
  * `found`: where the keywords occur in the text (the prefilter's answer; found again when not given).
  */
 export function* assignments(
   rule: CompiledEntropyRule,
   text: string,
   found: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
-): Generator<RegExpExecArray> {
+): Generator<Assignment> {
   const regex = rule.regex;
-  let done = 0; // the global search would resume here: the end of the last match, or past a failed start
-  let next = 0; // the keyword search would resume here
-  for (const [position, length] of keywordHits(rule.keywords, found)) {
-    if (position < next) continue;
+  // Where the last candidate's value starts: names start here or later. Not its end: a value may
+  // be a lookup holding the name that matters (`token = process.env.API_TOKEN || "…"`).
+  let done = 0;
+  let tried = 0; // the end of the last run of name characters tried
+  for (const [position] of keywordHits(rule.keywords, found)) {
+    if (position < done || position < tried) continue;
     let start = position;
-    while (start > done && NAME_CHAR.test(text[start - 1] ?? "")) start--;
-    if (start < done) {
-      next = Math.max(position + length, done);
-      continue;
-    }
-    regex.lastIndex = start;
+    while (start > done && position - start <= MAX_NAME && isNameChar(text.charCodeAt(start - 1))) start--;
+    let nameEnd = position;
+    while (nameEnd < text.length && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+    tried = nameEnd;
+    if (nameEnd - start > MAX_NAME) continue;
+    regex.lastIndex = nameEnd;
     const match = regex.exec(text);
-    done = match ? Math.max(regex.lastIndex, start + 1) : start + 1;
-    if (match) {
-      next = done;
-      yield match;
-    } else next = position + 1;
+    if (!match) continue;
+    const group = match.findIndex((part, index) => index > 0 && part !== undefined);
+    const span = match.indices?.[group];
+    const value = match[group];
+    if (group < 1 || !span || value === undefined) continue;
+    done = span[0];
+    yield { start, nameEnd, value, valueStart: span[0], valueEnd: span[1] };
   }
 }
 

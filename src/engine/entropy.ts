@@ -58,7 +58,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const entropy = shannonEntropy(value);
     if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
     if (nameWords(text.slice(found.start, found.nameEnd)).some((word) => NOT_SECRET_WORD.test(word))) continue;
-    if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value)) continue;
+    if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     out.push({ rule, start, end, secret: value, match: text.slice(found.start, valueEnd), entropy, depth, order });
   }
@@ -149,12 +149,27 @@ function lineLongerThan(text: string, offset: number, limit: number): boolean {
 
 /**
  * A password from a generator: printable ASCII with a few symbols among letters and digits
- * ("Ln2VQu#Ppgsd0Og2jbH8"). Judged as base64 would be; URLs, paths and code are not passwords.
+ * ("Ln2VQu#Ppgsd0Og2jbH8"). Judged as base64 would be.
  */
 function looksLikeGeneratedPassword(value: string): boolean {
-  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]/.test(value)) return false;
+  // URLs, paths, code, and query strings (`bd4f21f&genuine=%5BFILTERED%5D`) are not passwords.
+  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]|&\w+=|%[0-9A-F]{2}/.test(value)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
+}
+
+// A crypt(3) password hash (`$6$rounds=656000$salt$hash`, `$2b$12$…`, `$y$…`, `$argon2id$…`):
+// what a system stores instead of the password, published in test users and Ansible examples.
+const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$]*\$/;
+
+/**
+ * Values that look random but are derived or encoded text: a crypt(3) hash, or base64 of plain
+ * words (`QUNDRVNTX0tFWQ0K` is "ACCESS_KEY\r\n"; a random key's bytes are never all letters).
+ */
+function isHashOrEncodedText(value: string): boolean {
+  if (CRYPT_HASH.test(value)) return true;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return false;
+  return /^[A-Za-z_ .,\r\n-]+$/.test(Buffer.from(value, "base64").toString("latin1"));
 }
 
 /** Random keys mix letters and digits; identifiers and words do not. */

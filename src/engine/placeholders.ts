@@ -2,7 +2,7 @@
 // placeholders, masked and repetitive strings. Checked for every rule's secret.
 
 const TEMPLATE_OR_PLACEHOLDER =
-  /\$\{|\{\{|\$\(|%\(|<[^>]*>|\.\.\.|…|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
+  /\$\{|\{\{|\$\(|%\(|<[^>]*>|\.\.\.|…|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
 
 /** A run of six characters each one code point above the last ("abcdef", "123456"). */
 function hasSequence(text: string): boolean {
@@ -21,4 +21,9 @@ function isRepetitive(text: string): boolean {
 
 export function looksLikePlaceholder(secret: string): boolean {
   return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasSequence(secret) || isRepetitive(secret);
+}
+
+/** A password that documentation and tests write for "a password here": `password`, `pass1`, `changeme`. */
+export function isPlaceholderPassword(password: string): boolean {
+  return /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root)[-_]?\d*$/i.test(password);
 }

@@ -278,7 +278,8 @@ function assignmentRegex(): RegExp {
   // Operators of the languages people write configuration in: PHP's `.=`, make's `::=` `:::=`
   // `?=` `+=`, Ruby's `||=`, Go's `:=`, `=>`, YAML's `:`, XML's `key="name" value=`, and a
   // fallback: JavaScript's `|| "…"` and `?? "…"` after a lookup of the name.
-  const operator = `(?::::?=|:=|=>|\\.=|[|?+]{0,2}=|\\|\\||\\?\\?|:|value=)`;
+  // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`).
+  const operator = `(?::::?=|:=|=>|\\.=|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
   // Dockerfile's `ENV NAME value` and XML's `<name>value</name>`.
   const dockerEnv = `(?=[ \\t])(?<=(?:^|\\n)[ \\t]*ENV[ \\t]+[\\w.-]+)[ \\t]+`;
   const xmlElement = `>(?<=<[\\w.:-]+>)`;

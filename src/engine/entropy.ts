@@ -153,7 +153,7 @@ function lineLongerThan(text: string, offset: number, limit: number): boolean {
  */
 function looksLikeGeneratedPassword(value: string): boolean {
   // URLs, paths, code, and query strings (`bd4f21f&genuine=%5BFILTERED%5D`) are not passwords.
-  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]|&\w+=|%[0-9A-F]{2}/.test(value)) return false;
+  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]|[&?]\w+=|%[0-9A-F]{2}/.test(value)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
 }

@@ -23,7 +23,25 @@ export function looksLikePlaceholder(secret: string): boolean {
   return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasSequence(secret) || isRepetitive(secret);
 }
 
-/** A password that documentation and tests write for "a password here": `password`, `pass1`, `changeme`. */
+/**
+ * A password that documentation and tests write for "a password here", as a URL or a basic-auth
+ * header carries it (URL-encoded): a word list (`password`, `pass1`, `changeme`), a template
+ * (`{PASS}`, `%s`, `$DB_PASS`), a name (`SECRET_KEY`, `apiSecret`), or too plain for a credential
+ * a person or a generator would choose: under 12 characters without a digit (`pokemon`, `foo(b]c`),
+ * fewer than 4 distinct characters (`1111`), or spelling out "password" or "secret" (`pa$$word`).
+ */
 export function isPlaceholderPassword(password: string): boolean {
-  return /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root)[-_]?\d*$/i.test(password);
+  let text = password;
+  try {
+    text = decodeURIComponent(password);
+  } catch {
+    // Not valid URL encoding (`nota%hex`): judged as written.
+  }
+  return (
+    /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest)[-_]?\d*$/i.test(text) ||
+    /^[{<[%$]/.test(text) ||
+    (!/\d/.test(text) && text.length < 12) ||
+    new Set(text).size < 4 ||
+    /pass|secret|pwd|word|example|changeme|dummy|sample/i.test(text)
+  );
 }

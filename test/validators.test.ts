@@ -42,15 +42,15 @@ describe("validators", () => {
   });
 });
 
-describe("url-password", () => {
+describe("password", () => {
   it("passes passwords a person or a generator chose, whatever their entropy", () => {
     for (const password of ["7f3a9c1e", "_aJQ9c3HWzmRR4knBNyx", "m0n1t0r!ng", "WinterIsHere2", "p%40ss9Word"]) {
-      expect(runValidator("url-password", password), password).toBe(password !== "p%40ss9Word");
+      expect(runValidator("password", password), password).toBe(password !== "p%40ss9Word");
     }
   });
   it("rejects placeholders: word lists, templates, names, plain words, few characters", () => {
-    for (const password of ["password-1", "{PASS}", "%s", "$DB_PASS", "SECRET_KEY", "apiSecret", "pokemon", "1111", "pa%24%24word", "REPLACE_WITH_PASSWORD", "secretpassword"]) {
-      expect(runValidator("url-password", password), password).toBe(false);
+    for (const password of ["password-1", "{PASS}", "%s", "$DB_PASS", "SECRET_KEY", "apiSecret", "pokemon", "1111", "pa%24%24word", "REPLACE_WITH_PASSWORD", "secretpassword", "?collection=a", "private-reg-token", "MYTOKEN0"]) {
+      expect(runValidator("password", password), password).toBe(false);
     }
   });
 });

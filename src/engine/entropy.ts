@@ -57,7 +57,8 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (!floor || value.length < floor.minLength) continue;
     const entropy = shannonEntropy(value);
     if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
-    if (nameWords(text.slice(found.start, found.nameEnd)).some((word) => NOT_SECRET_WORD.test(word))) continue;
+    const words = nameWords(text.slice(found.start, found.nameEnd));
+    if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     out.push({ rule, start, end, secret: value, match: text.slice(found.start, valueEnd), entropy, depth, order });
@@ -152,8 +153,9 @@ function lineLongerThan(text: string, offset: number, limit: number): boolean {
  * ("Ln2VQu#Ppgsd0Og2jbH8"). Judged as base64 would be.
  */
 function looksLikeGeneratedPassword(value: string): boolean {
-  // URLs, paths, code, and query strings (`bd4f21f&genuine=%5BFILTERED%5D`) are not passwords.
-  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]|[&?]\w+=|%[0-9A-F]{2}/.test(value)) return false;
+  // URLs, paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
+  // (`_AppLayout.e6a6a429.js`) are not passwords.
+  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]|[&?]\w+=|%[0-9A-F]{2}|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py)$/.test(value)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
 }
@@ -163,13 +165,36 @@ function looksLikeGeneratedPassword(value: string): boolean {
 const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$]*\$/;
 
 /**
- * Values that look random but are derived or encoded text: a crypt(3) hash, or base64 of plain
- * words (`QUNDRVNTX0tFWQ0K` is "ACCESS_KEY\r\n"; a random key's bytes are never all letters).
+ * Values that look random but are derived, public or encoded text: a crypt(3) hash, base64 of
+ * plain words (`QUNDRVNTX0tFWQ0K` is "ACCESS_KEY\r\n"; a random key's bytes are never all
+ * letters), or base64 of a public key (see isPublicKeyDer).
  */
 function isHashOrEncodedText(value: string): boolean {
   if (CRYPT_HASH.test(value)) return true;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return false;
-  return /^[A-Za-z_ .,\r\n-]+$/.test(Buffer.from(value, "base64").toString("latin1"));
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const bytes = Buffer.from(value, "base64");
+  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(bytes.toString("latin1"))) || isPublicKeyDer(bytes);
+}
+
+/**
+ * The start of a DER SubjectPublicKeyInfo, the body of a PEM "PUBLIC KEY": a SEQUENCE holding a
+ * SEQUENCE that opens with an algorithm OID. A private key's body (PKCS#1, PKCS#8) opens with an
+ * INTEGER version instead, so no private key is let through. Webhook verifiers publish these.
+ */
+function isPublicKeyDer(bytes: Buffer): boolean {
+  if (bytes[0] !== 0x30) return false;
+  const lengthBytes = (bytes[1] ?? 0) & 0x80 ? (bytes[1] ?? 0) & 0x7f : 0;
+  const inner = 2 + lengthBytes;
+  return bytes[inner] === 0x30 && bytes[inner + 2] === 0x06;
+}
+
+// A password field holding a digest's worth of hex (MD5, SHA-1, SHA-256, SHA-512) stores the
+// password's hash, as user lists in framework configs do, not the password.
+const DIGEST_LENGTHS = new Set([32, 40, 64, 128]);
+const PASSWORD_WORD = /^(?:password|passwd|pwd)$/;
+
+function isPasswordDigest(name: string[], value: string, charset: string | undefined): boolean {
+  return charset === "hex" && DIGEST_LENGTHS.has(value.length) && PASSWORD_WORD.test(name.at(-1) ?? "");
 }
 
 /** Random keys mix letters and digits; identifiers and words do not. */

@@ -24,9 +24,10 @@ export function looksLikePlaceholder(secret: string): boolean {
 }
 
 /**
- * A password that documentation and tests write for "a password here", as a URL or a basic-auth
- * header carries it (URL-encoded): a word list (`password`, `pass1`, `changeme`), a template
- * (`{PASS}`, `%s`, `$DB_PASS`), a name (`SECRET_KEY`, `apiSecret`), or too plain for a credential
+ * A password that documentation and tests write for "a password here", as a URL, a basic-auth
+ * header or an .npmrc carries it (URL-encoded): a word list (`password`, `pass1`, `changeme`), a template
+ * (`{PASS}`, `%s`, `$DB_PASS`, a query `?collection=a`), words of one case (`SECRET_KEY`,
+ * `private-reg-token`, `MYTOKEN0`), or too plain for a credential
  * a person or a generator would choose: under 12 characters without a digit (`pokemon`, `foo(b]c`),
  * fewer than 4 distinct characters (`1111`), or spelling out "password" or "secret" (`pa$$word`).
  */
@@ -39,7 +40,8 @@ export function isPlaceholderPassword(password: string): boolean {
   }
   return (
     /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest)[-_]?\d*$/i.test(text) ||
-    /^[{<[%$]/.test(text) ||
+    /^[{<[%$?&#]/.test(text) ||
+    /^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)\d?$/.test(text) ||
     (!/\d/.test(text) && text.length < 12) ||
     new Set(text).size < 4 ||
     /pass|secret|pwd|word|example|changeme|dummy|sample/i.test(text)

@@ -116,8 +116,8 @@ const validators: Record<string, (secret: string) => boolean> = {
   "pem-body": pemBody,
   "base64-pem": base64Pem,
   "basic-auth": basicAuth,
-  // A password in a URL is a credential whatever its entropy, unless it is a placeholder.
-  "url-password": (secret) => !isPlaceholderPassword(secret),
+  // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
+  password: (secret) => !isPlaceholderPassword(secret),
 };
 
 export const validatorNames = Object.keys(validators);

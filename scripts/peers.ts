@@ -127,7 +127,7 @@ function scoreSet(name: string, source: string, examples: Example[], ruleset: Ru
   // hundreds of providers, so families keyscan gets entirely right are summed up in one line.
   const perfect = [...result.families.values()].filter((c) => c.fn === 0 && c.fp === 0).length;
   const imperfect = new Map([...result.families].filter(([, c]) => c.fn > 0 || c.fp > 0));
-  console.log(`  ${perfect} families all found, no false alarm; ${imperfect.size} with a miss or a false alarm:`);
+  console.log(`  ${perfect} families all found, no false alarm; ${imperfect.size} with a miss or a false alarm (the OVERALL row below sums only these):`);
   printScore({ families: imperfect, misses: [], falseAlarms: [] });
   if (process.env.KEYSCAN_EVAL_VERBOSE) {
     console.log(`  Missed:\n    ${result.misses.join("\n    ")}`);

@@ -59,6 +59,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
     const words = nameWords(text.slice(found.start, found.nameEnd));
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset)) continue;
+    if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     out.push({ rule, start, end, secret: value, match: text.slice(found.start, valueEnd), entropy, depth, order });
@@ -165,12 +166,14 @@ function looksLikeGeneratedPassword(value: string): boolean {
 const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$]*\$/;
 
 /**
- * Values that look random but are derived, public or encoded text: a crypt(3) hash, base64 of
+ * Values that look random but are derived, public, corrupted or encoded text: a crypt(3) hash, base64 of
  * plain words (`QUNDRVNTX0tFWQ0K` is "ACCESS_KEY\r\n"; a random key's bytes are never all
  * letters), or base64 of a public key (see isPublicKeyDer).
  */
 function isHashOrEncodedText(value: string): boolean {
   if (CRYPT_HASH.test(value)) return true;
+  // Padding inside a base64 value: deliberately corrupted test data (`rcHu+=HzSFw89Ypyhn/896A==f34`).
+  if (/^[A-Za-z0-9+/]+=+[A-Za-z0-9+/]/.test(value)) return true;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const bytes = Buffer.from(value, "base64");
   return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(bytes.toString("latin1"))) || isPublicKeyDer(bytes);
@@ -195,6 +198,20 @@ const PASSWORD_WORD = /^(?:password|passwd|pwd)$/;
 
 function isPasswordDigest(name: string[], value: string, charset: string | undefined): boolean {
   return charset === "hex" && DIGEST_LENGTHS.has(value.length) && PASSWORD_WORD.test(name.at(-1) ?? "");
+}
+
+// How far around a `token` its webhook siblings are looked for: one small object or call.
+const SIGNATURE_CONTEXT = 160;
+
+/**
+ * A webhook's signed `token`, `timestamp` and `signature` triple (Mailgun's and others'): the
+ * token is a per-request nonce sent in the clear, the secret is the signing key. Looked for within
+ * SIGNATURE_CONTEXT characters on either side, so the cost per candidate stays bounded.
+ */
+function isSignatureNonce(name: string[], text: string, start: number, end: number): boolean {
+  if (name.at(-1) !== "token") return false;
+  const around = text.slice(Math.max(0, start - SIGNATURE_CONTEXT), end + SIGNATURE_CONTEXT);
+  return /\btimestamp\b/i.test(around) && /\bsignature\b/i.test(around);
 }
 
 /** Random keys mix letters and digits; identifiers and words do not. */

@@ -29,7 +29,9 @@ export function looksLikePlaceholder(secret: string): boolean {
  * (`{PASS}`, `%s`, `$DB_PASS`, a query `?collection=a`), words of one case (`SECRET_KEY`,
  * `private-reg-token`, `MYTOKEN0`), or too plain for a credential
  * a person or a generator would choose: under 12 characters without a digit (`pokemon`, `foo(b]c`),
- * fewer than 4 distinct characters (`1111`), or spelling out "password" or "secret" (`pa$$word`).
+ * fewer than 4 distinct characters (`1111`), the word "password" (`_password@123`), or, without a
+ * digit, spelling out "password" or "secret" (`pa$$word`). `passW0rd123` and `mySecret789` are
+ * passwords people choose, and count.
  */
 export function isPlaceholderPassword(password: string): boolean {
   let text = password;
@@ -44,6 +46,7 @@ export function isPlaceholderPassword(password: string): boolean {
     /^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)\d?$/.test(text) ||
     (!/\d/.test(text) && text.length < 12) ||
     new Set(text).size < 4 ||
-    /pass|secret|pwd|word|example|changeme|dummy|sample/i.test(text)
+    /passw(?:or)?d/i.test(text) ||
+    (!/\d/.test(text) && /pass|secret|pwd|word|example|changeme|dummy|sample/i.test(text))
   );
 }

@@ -280,6 +280,10 @@ function assignmentRegex(): RegExp {
   // fallback: JavaScript's `|| "…"` and `?? "…"` after a lookup of the name.
   // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`).
   const operator = `(?::::?=|:=|=>|\\.=|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
+  // The value on the next line, under a name given alone: a Kubernetes env entry (`- name: API_TOKEN`
+  // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
+  // (`variable "db_password" {` then `default = …`, after up to four description/type lines).
+  const nextLine = `${close}[ \\t]*(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*(?:value|default)[ \\t]*[:=][ \\t]*`;
   // Dockerfile's `ENV NAME value` and XML's `<name>value</name>`.
   const dockerEnv = `(?=[ \\t])(?<=(?:^|\\n)[ \\t]*ENV[ \\t]+[\\w.-]+)[ \\t]+`;
   const xmlElement = `>(?<=<[\\w.:-]+>)`;
@@ -293,7 +297,7 @@ function assignmentRegex(): RegExp {
   // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
   const argument = `["'\`]\\s*,\\s*(?:"([^"\\s\\\\]{8,1000})"|'([^'\\s\\\\]{8,1000})')`;
   return new RegExp(
-    `(?:${close}${type}\\s*${operator}\\s*|${dockerEnv}|${xmlElement}\\s*)(?:${quoted}|${bare})|${argument}`,
+    `(?:${nextLine}|${close}${type}\\s*${operator}\\s*|${dockerEnv}|${xmlElement}\\s*)(?:${quoted}|${bare})|${argument}`,
     "ydi",
   );
 }

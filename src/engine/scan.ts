@@ -280,12 +280,14 @@ function attachCompanion(match: RawMatch, all: readonly RawMatch[], lines: LineI
 }
 
 /**
- * Where two findings cover overlapping text, keep one: a specific rule beats the generic
- * entropy detector, a match in the text as written beats one in decoded text, then the longer
- * secret wins, then the rule listed first.
+ * Where two findings cover overlapping text, keep one: a specific rule beats a rule tagged
+ * "generic" (one that finds any provider's token by its context, such as an Authorization header),
+ * which beats the generic entropy detector; a match in the text as written beats one in decoded
+ * text, then the longer secret wins, then the rule listed first.
  */
 function dropOverlaps(matches: RawMatch[]): RawMatch[] {
-  const rank = (match: RawMatch): number => (match.rule.kind === "entropy" ? 2 : 0) + (match.depth > 0 ? 1 : 0);
+  const specificity = (rule: CompiledRule): number => (rule.kind === "entropy" ? 4 : rule.def.tags.includes("generic") ? 2 : 0);
+  const rank = (match: RawMatch): number => specificity(match.rule) + (match.depth > 0 ? 1 : 0);
   const ordered = [...matches].sort(
     (a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );

@@ -2,6 +2,8 @@
 // 1. Precision, recall and F1, overall and per family, on the labelled corpus (fixtures/corpus),
 //    read from keyscan's own JSON report (the built CLI), or from the engine when no CLI is built.
 // 2. False alarms per 100 MB on real code written by others: the installed node_modules.
+// 3. With a folder of fetched snapshots (`npm run eval -- DIR` or KEYSCAN_CORPORA=DIR; see
+//    scripts/peers.ts): other scanners' published examples, and real public source, triaged.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +13,7 @@ import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
 import { findMatches } from "../src/engine/scan.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
+import { evaluatePeers, evaluateRealCode, type ScanResult } from "./peers.js";
 import { printScore, score } from "./score.js";
 
 interface Hit {
@@ -19,13 +22,15 @@ interface Hit {
   ruleId: string;
 }
 
+const corpora = process.argv[2] ?? process.env.KEYSCAN_CORPORA;
+
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
 const familyOf = new Map(ruleset.rules.map((rule) => [rule.id, rule.def.tags[0] ?? rule.id]));
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
+    if (entry.isDirectory() && entry.name !== ".git") walk(path, out);
     else if (entry.isFile()) out.push(path);
   }
   return out;
@@ -41,8 +46,8 @@ function readText(path: string): string | undefined {
   return readFileSync(path, "utf8");
 }
 
-function scanWithEngine(root: string, set: Ruleset): { hits: Hit[]; bytes: number; files: number } {
-  const hits: Hit[] = [];
+function scanWithEngine(root: string, set: Ruleset): ScanResult {
+  const hits: ScanResult["hits"] = [];
   let bytes = 0;
   let files = 0;
   for (const path of walk(root)) {
@@ -52,7 +57,7 @@ function scanWithEngine(root: string, set: Ruleset): { hits: Hit[]; bytes: numbe
     files++;
     bytes += Buffer.byteLength(text);
     const file = relative(root, path).replaceAll("\\", "/");
-    for (const finding of findMatches(text, set, { skip: new Set(rulesSkippedAt(set, file)) })) hits.push({ file, line: finding.line, ruleId: finding.ruleId });
+    for (const finding of findMatches(text, set, { skip: new Set(rulesSkippedAt(set, file)) })) hits.push({ file, line: finding.line, ruleId: finding.ruleId, secret: finding.secret });
   }
   return { hits, bytes, files };
 }
@@ -123,3 +128,8 @@ function evaluateNodeModules(): void {
 
 evaluateCorpus();
 evaluateNodeModules();
+if (corpora) {
+  const family = (ruleId: string): string => familyOf.get(ruleId) ?? ruleId;
+  evaluatePeers(corpora, ruleset, family);
+  evaluateRealCode(corpora, ruleset, scanWithEngine, join(import.meta.dirname, "..", "fixtures", "real-code-triage.tsv"));
+} else console.log("\nPeer examples and real code: give a folder of snapshots (npm run eval -- DIR, or KEYSCAN_CORPORA=DIR) to score them.");

@@ -54,7 +54,7 @@ export interface AnchoredSearch {
 
 export interface CompiledEntropyRule extends CompiledBase {
   kind: "entropy";
-  /** Finds `name = value` candidates whose name contains a keyword; groups: value. Sticky: tried only at the start of a name holding a keyword (see scan.ts). */
+  /** Operator and value of a `name = value` candidate; groups: the value. Sticky: tried only at the end of a name holding a keyword (see entropy.ts). */
   regex: RegExp;
   charsets: { base64?: { minLength: number; threshold: number }; hex?: { minLength: number; threshold: number } };
   /** The paths it does not run on (its skipPaths as one regex); undefined when it runs everywhere. */
@@ -178,7 +178,7 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
     return {
       ...base,
       kind: "entropy",
-      regex: assignmentRegex(def.keywords),
+      regex: assignmentRegex(),
       charsets: def.charsets,
       ...(def.skipPaths.length > 0 ? { skipPaths: compileSkipPaths(def.skipPaths, fail) } : {}),
     };
@@ -283,27 +283,44 @@ function countGroups(regex: RegExp): number {
   return (probe.exec("")?.length ?? 1) - 1;
 }
 
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-
 /**
- * `name = value` candidates for the entropy detector: a name containing a keyword, an assignment
- * operator (=, :, :=, =>, or XML's `key="name" value=`), and a quoted or bare value. Groups 1–4 hold the value.
- * Sticky: run from the start of each name that holds a keyword, since a search from every position
- * backtracks over every word of the text (10× slower).
+ * What follows the name of a `name = value` candidate for the entropy detector: an assignment
+ * operator and a quoted or bare value (groups 1–7 hold the value; the first defined one is it).
+ * Sticky: tried only at the end of a name that holds a keyword (entropy.ts finds the names), so
+ * it never runs over the words of the text. No two adjacent quantifiers can share a character,
+ * and every lookbehind runs only after the character that follows it matched: one try takes
+ * time linear in the text it reads, and reads no further than the next quote or space.
  */
-function assignmentRegex(keywords: readonly string[]): RegExp {
-  const names = keywords.map(escapeRegex).join("|");
-  const name = `[\\w.-]*(?:${names})[\\w.-]*`;
-  // A type between name and operator (`: &str =`, `: String =`, Go's `string =`), compound
-  // operators (Ruby's `||=`, make's `?=`), Dockerfile's `ENV NAME value` and XML's `<name>value</name>`.
-  const type = `(?:\\s*:?\\s*&?(?:'static\\s+)?(?:[Ss]tr(?:ing)?|\\[\\]byte)\\b)?`;
-  const dockerEnv = `(?<=(?:^|\\n)[ \\t]*ENV[ \\t]+[\\w.-]+)[ \\t]+`;
-  const xmlElement = `(?<=<[\\w.:-]+)>`;
-  const operator = `(?:["'\`]?\\]?${type}\\s*(?::=|=>|[|?+]{0,2}=|:|value=)|${dockerEnv}|${xmlElement})\\s*`;
+function assignmentRegex(): RegExp {
+  // What may close a name used as a key or an argument: a quote, `]` (ENV['X']), `)` (getenv("X")).
+  const close = `["'\`]?\\]?\\)?`;
+  // A type between name and operator (`: &str =`, `: String =`, Go's `string =`).
+  const type = `(?:\\s*(?::\\s*)?&?(?:'static\\s+)?(?:[Ss]tr(?:ing)?|\\[\\]byte)\\b)?`;
+  // Operators of the languages people write configuration in: PHP's `.=`, make's `::=` `:::=`
+  // `?=` `+=`, Ruby's `||=`, Go's `:=`, `=>`, YAML's `:`, XML's `key="name" value=`, and a
+  // fallback: JavaScript's `|| "…"` and `?? "…"` after a lookup of the name.
+  // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`).
+  const operator = `(?::::?=|:=|=>|\\.=|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
+  // The value on the next line, under a name given alone: a Kubernetes env entry (`- name: API_TOKEN`
+  // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
+  // (`variable "db_password" {` then `default = …`, after up to four description/type lines).
+  const nextLine = `${close}[ \\t]*(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*(?:value|default)[ \\t]*[:=][ \\t]*`;
+  // Dockerfile's `ENV NAME value` and XML's `<name>value</name>`.
+  const dockerEnv = `(?=[ \\t])(?<=(?:^|\\n)[ \\t]*ENV[ \\t]+[\\w.-]+)[ \\t]+`;
+  const xmlElement = `>(?<=<[\\w.:-]+>)`;
   // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", Go's []byte("").
+  // Values end at a backslash: an escaped `\\n` inside a string ends the value, not the line.
+  // At most 1,000 characters: the detector skips longer lines, and a bound keeps V8's backtracking
+  // stack small on a 10 MB word (a longer bare value is cut, and its line skipped).
   const prefix = `(?:[@bBrRuU]|\\[\\]byte\\()?`;
-  const value = `(?:${prefix}(?:"([^"\\s\\\\]{8,})"|'([^'\\s\\\\]{8,})'|\`([^\`\\s\\\\]{8,})\`)|([^\\s"'\`,;)}\\]<]{8,}))`;
-  return new RegExp(`${name}${operator}${value}`, "ydi");
+  const quoted = `${prefix}(?:"([^"\\s\\\\]{8,1000})"|'([^'\\s\\\\]{8,1000})'|\`([^\`\\s\\\\]{8,1000})\`)`;
+  const bare = `([^\\s"'\`,;)}\\]<\\\\]{8,1000})`;
+  // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
+  const argument = `["'\`]\\s*,\\s*(?:"([^"\\s\\\\]{8,1000})"|'([^'\\s\\\\]{8,1000})')`;
+  return new RegExp(
+    `(?:${nextLine}|${close}${type}\\s*${operator}\\s*|${dockerEnv}|${xmlElement}\\s*)(?:${quoted}|${bare})|${argument}`,
+    "ydi",
+  );
 }
 
 /** Parses TOML; a syntax error becomes one sentence naming the file, line and column (as editors take them: file:line:column). */
@@ -319,4 +336,12 @@ export function parseTomlFile(text: string, file: string): unknown {
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split("\n")[0] ?? message;
+}
+
+/** True when the allow list (a rule's or the config's) lets the secret through. */
+export function isAllowedSecret(allow: CompiledAllow | undefined, secret: string): boolean {
+  if (!allow) return false;
+  if (allow.regexes.some((regex) => regex.test(secret))) return true;
+  const lower = secret.toLowerCase();
+  return allow.stopwords.some((word) => lower.includes(word));
 }

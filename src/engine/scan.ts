@@ -1,13 +1,13 @@
 // The engine: text in, path-free matches out (rule, offsets, position in the text, secret,
 // entropy). No I/O, no git, no paths: the run step stamps each match with where its text was found.
 import type { Match } from "../types.js";
-import { classifyCharset, shannonEntropy } from "./entropy.js";
+import { collectEntropyMatches, shannonEntropy } from "./entropy.js";
 import { decodeLayers, type Layer, nest } from "./decode.js";
 import { LineIndex } from "./line-index.js";
 import { looksLikePlaceholder } from "./placeholders.js";
-import { type KeywordPositions, findKeywords, buildPrefilter, selectRules } from "./prefilter.js";
+import { type KeywordPositions, findKeywords, selectRules } from "./prefilter.js";
 import { regexRuleMatches } from "./regex-matches.js";
-import type { CompiledAllow, CompiledEntropyRule, CompiledRegexRule, CompiledRule } from "./rules.js";
+import { type CompiledRegexRule, type CompiledRule, isAllowedSecret } from "./rules.js";
 import type { Ruleset } from "./ruleset.js";
 import { runValidator } from "./validators.js";
 
@@ -17,7 +17,7 @@ export interface FindOptions {
 }
 
 /** A match before it is placed on a line: offsets into the chunk's text. */
-interface RawMatch {
+export interface RawMatch {
   rule: CompiledRule;
   start: number;
   end: number;
@@ -35,7 +35,7 @@ interface RawMatch {
 }
 
 /** One rule's run over one layer of the chunk. */
-interface Run {
+export interface Run {
   layer: Layer;
   depth: number;
   /** Where the keywords occur in the layer's text. */
@@ -168,82 +168,6 @@ function collectRegexMatches(rule: CompiledRegexRule, run: Run, out: RawMatch[])
   }
 }
 
-// Names that hold public or derived values (hashes, ids, versions) or fakes, not credentials.
-const NOT_SECRET_NAME =
-  /public|pubkey|hash|sha\d*\b|sha_|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|version|_id\b|url|uri\b|endpoint|path|file|name\b|type\b|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|field|label|header|policy|expire|ttl/i;
-
-/** Lines longer than this are minified code or data, not assignments a person wrote. */
-const MAX_ASSIGNMENT_LINE = 1000;
-
-function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
-  const { layer, depth, order } = run;
-  const text = layer.text;
-  for (const found of assignments(rule, text, run.keywords)) {
-    const group = [1, 2, 3, 4].find((index) => found[index] !== undefined);
-    const span = group === undefined ? undefined : found.indices?.[group];
-    const value = group === undefined ? undefined : found[group];
-    if (!span || value === undefined) continue;
-    const charset = classifyCharset(value) ?? (looksLikeGeneratedPassword(value) ? "base64" : undefined);
-    const floor = charset ? rule.charsets[charset] : undefined;
-    if (!floor || value.length < floor.minLength) continue;
-    const entropy = shannonEntropy(value);
-    if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
-    const name = text.slice(found.index, span[0]);
-    if (NOT_SECRET_NAME.test(name) || lineLongerThan(text, span[0], MAX_ASSIGNMENT_LINE)) continue;
-    if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value)) continue;
-    const [start, end] = layer.outer(span[0], span[1]);
-    out.push({ rule, start, end, secret: value, match: found[0], entropy, depth, order });
-  }
-}
-
-/** Characters of an assignment's name (`[\w.-]` in the rule's regex). */
-const NAME_CHAR = /[\w.-]/;
-
-/**
- * The matches of the rule's assignment regex, as a global search would find them, but tried only
- * at the start of the name around each keyword: a name's match always starts where its run of name
- * characters does (or where the previous match ended), so no other start can match. The keywords
- * are visited as a search for any of them (`secret|token|…`, case-insensitive) would meet them.
- * `found`: where the keywords occur in the text (the prefilter's answer; found again when not given).
- */
-export function* assignments(
-  rule: CompiledEntropyRule,
-  text: string,
-  found: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
-): Generator<RegExpExecArray> {
-  const regex = rule.regex;
-  let done = 0; // the global search would resume here: the end of the last match, or past a failed start
-  let next = 0; // the keyword search would resume here
-  for (const [position, length] of keywordHits(rule.keywords, found)) {
-    if (position < next) continue;
-    let start = position;
-    while (start > done && NAME_CHAR.test(text[start - 1] ?? "")) start--;
-    if (start < done) {
-      next = Math.max(position + length, done);
-      continue;
-    }
-    regex.lastIndex = start;
-    const match = regex.exec(text);
-    done = match ? Math.max(regex.lastIndex, start + 1) : start + 1;
-    if (match) {
-      next = done;
-      yield match;
-    } else next = position + 1;
-  }
-}
-
-/**
- * Where an alternation of the keywords would match, ascending, each position once with the length
- * of the match there: that of the first keyword, in the rule's order, that occurs there.
- */
-function keywordHits(keywords: readonly string[], found: KeywordPositions): [number, number][] {
-  const lengths = new Map<number, number>();
-  for (const keyword of keywords) {
-    for (const position of found.get(keyword) ?? []) if (!lengths.has(position)) lengths.set(position, keyword.length);
-  }
-  return [...lengths].sort((a, b) => a[0] - b[0]);
-}
-
 /** Removes vetoed matches, and entropy matches that overlap one. */
 function dropVetoed(raw: RawMatch[]): void {
   const vetoed = raw.filter((match) => match.vetoed);
@@ -254,41 +178,6 @@ function dropVetoed(raw: RawMatch[]): void {
       !(match.rule.kind === "entropy" && vetoed.some((veto) => match.start < veto.end && veto.start < match.end)),
   );
   raw.splice(0, raw.length, ...keep);
-}
-
-/**
- * True when the line holding `offset` is longer than `limit`. Looks at no more than 2 × limit
- * characters, so a 5 MB single-line bundle with many candidates is not scanned end to end for each.
- */
-function lineLongerThan(text: string, offset: number, limit: number): boolean {
-  const from = Math.max(0, offset - limit);
-  const newline = text.slice(from, offset).lastIndexOf("\n");
-  if (newline === -1 && from > 0) return true; // no line break in the `limit` characters before
-  const lineStart = newline === -1 ? 0 : from + newline + 1;
-  return !text.slice(offset, lineStart + limit + 1).includes("\n") && lineStart + limit + 1 <= text.length;
-}
-
-/**
- * A password from a generator: printable ASCII with a few symbols among letters and digits
- * ("Ln2VQu#Ppgsd0Og2jbH8"). Judged as base64 would be; URLs, paths and code are not passwords.
- */
-function looksLikeGeneratedPassword(value: string): boolean {
-  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]/.test(value)) return false;
-  const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
-  return symbols > 0 && symbols * 4 <= value.length;
-}
-
-/** Random keys mix letters and digits; identifiers and words do not. */
-function mixesCharacterClasses(value: string, charset: string | undefined): boolean {
-  if (charset === "hex") return /[0-9]/.test(value) && /[a-f]/i.test(value);
-  return /[0-9].*[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
-}
-
-export function isAllowedSecret(allow: CompiledAllow | undefined, secret: string): boolean {
-  if (!allow) return false;
-  if (allow.regexes.some((regex) => regex.test(secret))) return true;
-  const lower = secret.toLowerCase();
-  return allow.stopwords.some((word) => lower.includes(word));
 }
 
 /** For a rule with `requires`: finds the nearest companion match and keeps its secret; false if none. */
@@ -318,7 +207,8 @@ function attachCompanion(match: RawMatch, all: readonly RawMatch[], lines: LineI
  * secret wins, then the rule listed first.
  */
 function dropOverlaps(matches: RawMatch[]): RawMatch[] {
-  const rank = (match: RawMatch): number => (match.rule.kind === "entropy" ? 2 : 0) + (match.depth > 0 ? 1 : 0);
+  const specificity = (rule: CompiledRule): number => (rule.kind === "entropy" ? 4 : rule.def.tags.includes("generic") ? 2 : 0);
+  const rank = (match: RawMatch): number => specificity(match.rule) + (match.depth > 0 ? 1 : 0);
   const ordered = [...matches].sort(
     (a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );

@@ -1,5 +1,6 @@
 // Offline checks a rule can name in `validate`: a secret that fails its format's checksum or
 // structure is not reported. Each takes the secret and answers whether it is well-formed.
+import { isPlaceholderPassword } from "./placeholders.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -98,11 +99,14 @@ function base64Pem(secret: string): boolean {
   return match !== null && pemBody(match[0]);
 }
 
-/** Base64 of printable `user:password` with both parts present (HTTP basic auth, docker auths). */
+/**
+ * Base64 of printable `user:password` with both parts present (HTTP basic auth, docker auths), the
+ * password not a documentation placeholder (`username:password`, `user:pass1`).
+ */
 function basicAuth(secret: string): boolean {
   const text = strictBase64(secret)?.toString("utf8") ?? "";
   const colon = text.indexOf(":");
-  return colon > 0 && colon < text.length - 3 && /^[\x20-\x7e]+$/.test(text);
+  return colon > 0 && colon < text.length - 3 && /^[\x20-\x7e]+$/.test(text) && !isPlaceholderPassword(text.slice(colon + 1));
 }
 
 const validators: Record<string, (secret: string) => boolean> = {
@@ -112,6 +116,8 @@ const validators: Record<string, (secret: string) => boolean> = {
   "pem-body": pemBody,
   "base64-pem": base64Pem,
   "basic-auth": basicAuth,
+  // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
+  password: (secret) => !isPlaceholderPassword(secret),
 };
 
 export const validatorNames = Object.keys(validators);

@@ -1,7 +1,7 @@
 // The config's [allow] list and each rule's own `allow.paths`: paths, regexes and stopwords.
 import picomatch from "picomatch";
 import type { CompiledAllow, CompiledRule } from "../engine/rules.js";
-import { isAllowedSecret } from "../engine/scan.js";
+import { isAllowedSecret } from "../engine/rules.js";
 import type { Finding } from "../types.js";
 
 export interface AllowFilter {

@@ -1,20 +1,49 @@
-// The entropy detector tries its assignment regex only at names around its keywords (found by the
-// prefilter): it must find exactly what a global search of the whole text finds.
+// The entropy detector tries its operator-and-value regex only at the end of names around its
+// keywords (found by the prefilter): it must find exactly what a global search of the whole text
+// finds, and in time linear in the text whatever the text repeats.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileRules, type CompiledEntropyRule, parseRuleFiles } from "../../../src/engine/rules.js";
-import { assignments } from "../../../src/engine/scan.js";
+import { assignments } from "../../../src/engine/entropy.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
+import { findMatches } from "../../../src/engine/scan.js";
+import { createRuleset } from "../../../src/engine/ruleset.js";
 
-const rule = compileRules(parseRuleFiles(readDefaultRuleSources())).find(
+const rules = compileRules(parseRuleFiles(readDefaultRuleSources()));
+const ruleset = createRuleset(rules);
+const rule = rules.find(
   (candidate): candidate is CompiledEntropyRule => candidate.kind === "entropy",
 );
 
-/** The reference: the assignment regex searched globally from the start. */
+/**
+ * The reference, without the prefilter's positions: every whole run of name characters of at most
+ * 128 that holds a keyword, left to right from the start of the last candidate's value, with the
+ * rule's operator and value at its end.
+ */
 function globalSearch(entropy: CompiledEntropyRule, text: string): string[] {
-  const regex = new RegExp(entropy.regex.source, entropy.regex.flags.replace("y", "g"));
-  return [...text.matchAll(regex)].map((found) => `${found.index}:${found[0]}`);
+  const out: string[] = [];
+  let done = 0;
+  for (const run of text.matchAll(/[\w.-]+/g)) {
+    for (let start = Math.max(run.index, done); start < run.index + run[0].length; start++) {
+      const name = text.slice(start, run.index + run[0].length);
+      if (start > run.index && start !== done) continue; // a name starts where its run or the last value does
+      if (name.length > 128 || !entropy.keywords.some((keyword) => name.toLowerCase().includes(keyword))) break;
+      const regex = new RegExp(entropy.regex.source, entropy.regex.flags);
+      regex.lastIndex = start + name.length;
+      const match = regex.exec(text);
+      const group = match ? match.findIndex((part, index) => index > 0 && part !== undefined) : -1;
+      if (match && group > 0) {
+        out.push(`${start}:${match[group]}`);
+        done = match.indices?.[group]?.[0] ?? done;
+      }
+      break;
+    }
+  }
+  return out;
 }
+
+const found = (entropy: CompiledEntropyRule, text: string): string[] =>
+  [...assignments(entropy, text)].map((assignment) => `${assignment.start}:${assignment.value}`);
 
 describe("entropy assignments", () => {
   it("finds what a global search finds in random mixes of names, operators and values", () => {
@@ -41,13 +70,43 @@ describe("entropy assignments", () => {
       "ENV ",
       "<",
       ">",
+      ".=",
+      "::=",
+      " || ",
+      " ?? ",
+      ", ",
+      "(",
+      ")",
+      "\\n",
+      "x".repeat(130),
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), (parts) => {
         const text = parts.join("");
-        expect([...assignments(rule, text)].map((found) => `${found.index}:${found[0]}`)).toEqual(globalSearch(rule, text));
+        expect(found(rule, text)).toEqual(globalSearch(rule, text));
       }),
       { numRuns: 3000, seed: 3 },
     );
+  });
+});
+
+describe("entropy assignments on hostile text", () => {
+  // Lines that made the old name regex backtrack polynomially (issue 17: 904 bytes of `token_`
+  // took 32 s). The bound is generous: linear work takes milliseconds on these.
+  const hostile: [string, string][] = [
+    ["repeated keywords in one name", `x = ${"token_".repeat(20_000)}`],
+    ["repeated keywords as names", `${"token=".repeat(50_000)}`],
+    ["a 100k-character word holding token", `x = ${"a".repeat(50_000)}token${"b".repeat(50_000)} = 1`],
+    ["many long words holding token", `${`${"a".repeat(5_000)}token `.repeat(20)}`],
+    ["a 10 MB line starting with token", `token${"A1b2".repeat(2_500_000)}`],
+    ["a 10 MB value after token =", `token = ${"A1b2".repeat(2_500_000)}`],
+    ["a 10 MB run of spaces after a name", `token${" ".repeat(10_000_000)}x`],
+    ["keywords with unclosed quotes", `${"token:'".repeat(30_000)}`],
+  ];
+  it.each(hostile)("%s: every default rule finishes within 5 s", (_, line) => {
+    if (!rule) throw new Error("no entropy rule among the defaults");
+    const started = performance.now();
+    findMatches(line, ruleset);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

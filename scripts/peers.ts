@@ -1,0 +1,216 @@
+// Sets keyscan's rules were not written against, read at run time from snapshots of public
+// repositories (nothing of theirs is committed here): other scanners' published examples, and real
+// source code for false alarms per 100 MB. `npm run eval -- DIR` or KEYSCAN_CORPORA=DIR, where DIR
+// holds what the README's "Detection quality" section says how to fetch:
+//   DIR/peers/noseyparker  praetorian-inc/noseyparker (crates/noseyparker/data/default/builtin/rules/*.yml)
+//   DIR/peers/kingfisher   mongodb/kingfisher (data/rules/*.yml)
+//   DIR/peers/secretlint   secretlint/secretlint (packages/@secretlint/secretlint-rule-*/test/snapshots)
+//   DIR/real/*             any source trees (rails, terraform, ...), triaged in fixtures/real-code-triage.tsv
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { looksLikePlaceholder } from "../src/engine/placeholders.js";
+import { type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
+import { findMatches } from "../src/engine/scan.js";
+import { printScore, score, type Label, type Flagged } from "./score.js";
+
+export interface ScanResult {
+  hits: { file: string; line: number; ruleId: string; secret: string }[];
+  bytes: number;
+  files: number;
+}
+
+/** Which commit a snapshot holds: a `.keyscan-source` file ("owner/name commit"), else git's HEAD. */
+function sourceOf(dir: string): string {
+  const note = join(dir, ".keyscan-source");
+  if (existsSync(note)) return readFileSync(note, "utf8").trim();
+  const head = spawnSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8" });
+  return head.status === 0 ? `${basename(dir)} ${head.stdout.trim()}` : `${basename(dir)} (commit unknown)`;
+}
+
+interface Example {
+  /** The unit scored: one example (a file of its own) or one secretlint snapshot input. */
+  file: string;
+  text: string;
+  family: string;
+  positive: boolean;
+  /** Lines holding a labelled secret (1-based); every line when the example is one secret. */
+  lines?: number[];
+}
+
+/**
+ * Nosey Parker's and Kingfisher's rule files: `examples` must be found, `negative_examples` not.
+ * Each example is scanned as a file of its own; the family is the rule file's name (the provider).
+ */
+function ruleFileExamples(dir: string, set: string): Example[] {
+  const examples: Example[] = [];
+  for (const name of readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort()) {
+    const family = name.replace(/\.ya?ml$/, "");
+    const parsed = parseYaml(readFileSync(join(dir, name), "utf8")) as { rules?: { id: string; examples?: string[]; negative_examples?: string[] }[] };
+    for (const rule of parsed.rules ?? []) {
+      (rule.examples ?? []).forEach((text, index) => {
+        examples.push({ file: `${set}/${rule.id}/match-${index}.txt`, text, family, positive: true });
+      });
+      (rule.negative_examples ?? []).forEach((text, index) => {
+        examples.push({ file: `${set}/${rule.id}/nomatch-${index}.txt`, text, family, positive: false });
+      });
+    }
+  }
+  return examples;
+}
+
+/**
+ * secretlint's rule snapshots: `ng.*` inputs with the lines its own output.json reports (the
+ * labels), `ok.*` inputs with none. Rules that police files rather than find credentials
+ * (no-homedir, no-dotenv, no-k8s-kind-secret, pattern, filter-comments, example) are left out.
+ */
+function secretlintExamples(root: string): Example[] {
+  const packages = join(root, "packages", "@secretlint");
+  const policy = /^secretlint-rule-(?:no-homedir|no-dotenv|no-k8s-kind-secret|pattern|filter-comments|example)$/;
+  const examples: Example[] = [];
+  for (const pkg of readdirSync(packages).filter((name) => name.startsWith("secretlint-rule-") && !policy.test(name)).sort()) {
+    const snapshots = join(packages, pkg, "test", "snapshots");
+    if (!existsSync(snapshots)) continue;
+    const family = pkg.replace("secretlint-rule-", "");
+    for (const snapshot of readdirSync(snapshots).sort()) {
+      const inputs = readdirSync(join(snapshots, snapshot)).filter((file) => file.startsWith("input"));
+      for (const input of inputs) {
+        const text = readFileSync(join(snapshots, snapshot, input), "utf8");
+        const outputPath = join(snapshots, snapshot, "output.json");
+        const output = existsSync(outputPath) ? (JSON.parse(readFileSync(outputPath, "utf8")) as { messages?: { loc: { start: { line: number } } }[] }) : {};
+        const lines = [...new Set((output.messages ?? []).map((message) => message.loc.start.line))];
+        examples.push({ file: `secretlint/${family}/${snapshot}/${input}`, text, family, positive: lines.length > 0, lines });
+      }
+    }
+  }
+  return examples;
+}
+
+/**
+ * Scores one set: a positive example (or labelled line) that keyscan flags is a true positive;
+ * a finding in a negative example, or on an unlabelled line of a secretlint input, a false alarm.
+ * Examples that keyscan rejects by design as placeholders (EXAMPLE, xxxx, `abcdef`/`123456` runs,
+ * few distinct characters) are counted apart and printed, not scored.
+ */
+function scoreSet(name: string, source: string, examples: Example[], ruleset: Ruleset, familyOf: (ruleId: string) => string): void {
+  const placeholders = examples.filter((example) => example.positive && !example.lines && looksLikePlaceholderExample(example.text));
+  const scored = examples.filter((example) => !placeholders.includes(example));
+  let placeholderLines = 0;
+  const positives: Label[] = [];
+  const flagged: Flagged[] = [];
+  const key = (file: string, line: number): string => `${file}:${line}`;
+  for (const example of scored) {
+
+    // A rule example is one secret wherever its lines break: any finding in it counts for line 1.
+    const wholeFile = example.lines === undefined;
+    const lines = example.text.split("\n");
+    for (const line of example.positive ? (example.lines ?? [1]) : []) {
+      // A labelled line of a snapshot whose secret is a placeholder is left out, as examples are.
+      if (example.lines && looksLikePlaceholderExample(lines[line - 1] ?? "")) placeholderLines++;
+      else positives.push({ file: example.file, line, family: example.family });
+    }
+    const seen = new Set<number>();
+    const path = basename(example.file);
+    for (const finding of findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, path)) })) {
+      const line = wholeFile ? 1 : Math.min(finding.line, lines.length);
+      if (seen.has(line)) continue;
+      seen.add(line);
+      flagged.push({ where: key(example.file, line), ruleId: finding.ruleId, detail: finding.secret.slice(0, 40) });
+    }
+  }
+  const result = score(positives, flagged, key, (ruleId) => familyOf(ruleId));
+  const total = [...result.families.values()].reduce((sum, c) => ({ tp: sum.tp + c.tp, fn: sum.fn + c.fn, fp: sum.fp + c.fp }), { tp: 0, fn: 0, fp: 0 });
+  const precision = total.tp / (total.tp + total.fp);
+  const recall = total.tp / (total.tp + total.fn);
+  console.log(`\n${name} (${source}): ${scored.length} examples scored, ${placeholders.length + placeholderLines} placeholder examples left out`);
+  console.log(`  OVERALL  TP ${total.tp}  FN ${total.fn}  FP ${total.fp}  precision ${precision.toFixed(3)}  recall ${recall.toFixed(3)}`);
+  // Per provider family, those with a miss or a false alarm: the list is long where the peer has
+  // hundreds of providers, so families keyscan gets entirely right are summed up in one line.
+  const perfect = [...result.families.values()].filter((c) => c.fn === 0 && c.fp === 0).length;
+  const imperfect = new Map([...result.families].filter(([, c]) => c.fn > 0 || c.fp > 0));
+  console.log(`  ${perfect} families all found, no false alarm; ${imperfect.size} with a miss or a false alarm (the OVERALL row below sums only these):`);
+  printScore({ families: imperfect, misses: [], falseAlarms: [] });
+  if (process.env.KEYSCAN_EVAL_VERBOSE) {
+    console.log(`  Missed:\n    ${result.misses.join("\n    ")}`);
+    console.log(`  False alarms:\n    ${result.falseAlarms.join("\n    ")}`);
+  }
+}
+
+/**
+ * An example whose key-length values (16+ characters) are all documentation placeholders, which
+ * keyscan rejects on purpose (`…abcdef…`, `…123456…`, EXAMPLE, xxxx).
+ */
+function looksLikePlaceholderExample(text: string): boolean {
+  const tokens = text.split(/[\s"'`=:,;()[\]{}<>]+/).filter((token) => token.length >= 16);
+  return tokens.length > 0 && tokens.every((token) => looksLikePlaceholder(token));
+}
+
+export function evaluatePeers(corpora: string, ruleset: Ruleset, familyOf: (ruleId: string) => string): void {
+  const peers = join(corpora, "peers");
+  const noseyparker = join(peers, "noseyparker", "crates", "noseyparker", "data", "default", "builtin", "rules");
+  const kingfisher = join(peers, "kingfisher", "data", "rules");
+  const secretlint = join(peers, "secretlint");
+  if (existsSync(noseyparker)) scoreSet("Nosey Parker's rule examples", sourceOf(join(peers, "noseyparker")), ruleFileExamples(noseyparker, "noseyparker"), ruleset, familyOf);
+  else console.log(`\nNosey Parker's rule examples: ${noseyparker} not found, skipped.`);
+  if (existsSync(kingfisher)) scoreSet("Kingfisher's rule examples", sourceOf(join(peers, "kingfisher")), ruleFileExamples(kingfisher, "kingfisher"), ruleset, familyOf);
+  else console.log(`\nKingfisher's rule examples: ${kingfisher} not found, skipped.`);
+  if (existsSync(join(secretlint, "packages"))) scoreSet("secretlint's rule snapshots", sourceOf(secretlint), secretlintExamples(secretlint), ruleset, familyOf);
+  else console.log(`\nsecretlint's rule snapshots: ${secretlint} not found, skipped.`);
+}
+
+/** One line of fixtures/real-code-triage.tsv: a finding in real code and its verdict. */
+interface Triage {
+  verdict: "secret" | "false-alarm";
+  reason: string;
+}
+
+function readTriage(path: string): Map<string, Triage> {
+  const triage = new Map<string, Triage>();
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.startsWith("#") || line.trim() === "") continue;
+    const [tree, file, rule, verdict, reason] = line.split("\t");
+    if (verdict !== "secret" && verdict !== "false-alarm") throw new Error(`${path}: bad verdict in: ${line}`);
+    triage.set(`${tree}/${file}\t${rule}`, { verdict, reason: reason ?? "" });
+  }
+  return triage;
+}
+
+/**
+ * Real source written by others (DIR/real/*): findings per 100 MB, each looked up in the committed
+ * triage list (tree, path, rule, verdict, reason). An untriaged finding counts as a false alarm
+ * until someone reads it.
+ */
+export function evaluateRealCode(corpora: string, ruleset: Ruleset, scan: (root: string, set: Ruleset) => ScanResult, triagePath: string): void {
+  const real = join(corpora, "real");
+  if (!existsSync(real)) {
+    console.log(`\nReal code: ${real} not found, skipped.`);
+    return;
+  }
+  const triage = readTriage(triagePath);
+  let bytes = 0;
+  let files = 0;
+  const counts = { secret: 0, falseAlarm: 0, untriaged: 0 };
+  const untriaged: string[] = [];
+  for (const tree of readdirSync(real).sort()) {
+    const result = scan(join(real, tree), ruleset);
+    bytes += result.bytes;
+    files += result.files;
+    console.log(`\nReal code: ${sourceOf(join(real, tree))}: ${result.files} text files, ${(result.bytes / 1024 / 1024).toFixed(1)} MB, ${result.hits.length} findings`);
+    for (const hit of result.hits) {
+      const verdict = triage.get(`${tree}/${hit.file}\t${hit.ruleId}`);
+      if (verdict?.verdict === "secret") counts.secret++;
+      else if (verdict) counts.falseAlarm++;
+      else {
+        counts.untriaged++;
+        untriaged.push(`${tree}\t${hit.file}\t${hit.ruleId}\t?\t${hit.secret.slice(0, 4)}… (line ${hit.line})`);
+      }
+    }
+  }
+  const megabytes = bytes / 1024 / 1024;
+  const per100 = (count: number): string => ((count / megabytes) * 100).toFixed(2);
+  console.log(`\nReal code, all trees: ${files} text files, ${megabytes.toFixed(1)} MB`);
+  console.log(`  findings ${counts.secret + counts.falseAlarm + counts.untriaged} (${per100(counts.secret + counts.falseAlarm + counts.untriaged)} per 100 MB): triaged secret ${counts.secret}, triaged false alarm ${counts.falseAlarm}, untriaged ${counts.untriaged}`);
+  console.log(`  false alarms per 100 MB (untriaged counted as false): ${per100(counts.falseAlarm + counts.untriaged)} (target <= 3)`);
+  if (untriaged.length > 0) console.log(`  Untriaged (add to ${basename(triagePath)}):\n    ${untriaged.join("\n    ")}`);
+}

@@ -11,7 +11,7 @@ import { BASELINE_FILE, makeBaseline, readAnyBaseline, readBaseline, serializeBa
 import { exampleFailures } from "../engine/examples.js";
 import { readIgnoreFiles } from "../filters/ignore-files.js";
 import { type SuppressionStep, suppressionSteps } from "../filters/index.js";
-import { withLock } from "../lock-file.js";
+import { withLock } from "../fs/lock-file.js";
 import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
 import { installHook } from "../hooks/install.js";
 import { drain, historyStats, type Scanner } from "../run/drain.js";
@@ -22,8 +22,8 @@ import { type MergeFormat, readReports, renderMerged } from "../report/merge.js"
 import { groupSecrets } from "../report/secrets.js";
 import { describeRepository } from "../sources/repository.js";
 import { secretLives } from "../sources/secret-life.js";
-import { plural } from "../plural.js";
-import { parseSize } from "../size.js";
+import { plural } from "../format/plural.js";
+import { parseSize } from "../format/size.js";
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, expandArchives } from "../sources/archives.js";
 import { ignoredBuildFiles } from "../sources/build-output.js";
 import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
@@ -41,7 +41,7 @@ import { writeStdout } from "./stdout.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { validateEndpoints, verifyFindings } from "../verify/index.js";
 import { VERSION } from "../version.js";
-import { refuseLinks, writeFileAtomic } from "../write-file.js";
+import { refuseLinks, writeFileAtomic } from "../fs/write-file.js";
 
 /** Options of the scanning commands, as commander parses them. */
 export interface ScanFlags {

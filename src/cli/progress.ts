@@ -1,8 +1,8 @@
 // A one-line progress bar on stderr for long scans: items done (of total when known), bytes, rate, ETA.
 // Drawn only on a terminal, at most ~10 times a second, and not before a scan has run for a moment,
 // so a pre-commit hook never flickers. The line is cleared when the scan ends.
-import { plural } from "../plural.js";
-import { formatBytes } from "../size.js";
+import { plural } from "../format/plural.js";
+import { formatBytes } from "../format/size.js";
 
 export interface Progress {
   /** True when a bar may be drawn (enabled, on a terminal): worth counting a total for. */

@@ -1,7 +1,7 @@
 // Standard output as a place a report must reach: a write that fails (a full disk: ENOSPC; a reader that
 // went away: EPIPE, `| head -0`) is an error, exit code 2, never a report taken as delivered (0 or 1).
 import { UsageError } from "../errors.js";
-import { writeFailure } from "../write-file.js";
+import { writeFailure } from "../fs/write-file.js";
 
 /**
  * Once per process: the failure is reported through writeStdout's promise, so the stream's own "error"

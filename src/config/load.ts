@@ -7,7 +7,7 @@ import { describeIssue, firstIssue, parseRuleDef, parseTomlFile } from "../engin
 import type { RuleDef } from "../engine/schema.js";
 import { allowListSchema, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
-import { readSmallFile } from "../read-file.js";
+import { readSmallFile } from "../fs/read-file.js";
 
 export const CONFIG_NAMES = ["keyscan.toml", ".keyscan.toml"] as const;
 

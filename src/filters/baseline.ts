@@ -4,7 +4,7 @@
 import * as z from "zod/mini";
 import { UsageError } from "../errors.js";
 import { type GitleaksReportEntry, gitleaksReport } from "../migrate/gitleaks.js";
-import { readSmallFile } from "../read-file.js";
+import { readSmallFile } from "../fs/read-file.js";
 import { legacyFingerprint } from "../run/fingerprint.js";
 import type { Finding } from "../types.js";
 

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
 import { keyscanIdsFor } from "../migrate/gitleaks.js";
-import { readSmallFile } from "../read-file.js";
+import { readSmallFile } from "../fs/read-file.js";
 import type { Finding } from "../types.js";
 import { IGNORE_FILE, knownFingerprint, parseIgnoreFile } from "./baseline.js";
 

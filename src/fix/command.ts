@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from "diff";
 import { neutralize } from "../report/common.js";
 import { redactSecret } from "../report/redact.js";
 import type { Finding, RuleMeta } from "../types.js";
-import { writeFileAtomic } from "../write-file.js";
+import { writeFileAtomic } from "../fs/write-file.js";
 import { appendToEnvFile, appendToExample, ENV_EXAMPLE_FILE, ENV_FILE, envFileUnignored, exampleAdditions, ignoreEnvFile, readEnvFile } from "./env-file.js";
 import { historyInstructions, replacementText, writeReplacementFile } from "./history.js";
 import { type FilePlan, planFile } from "./plan.js";

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { git } from "../sources/git.js";
-import { writeFileAtomic } from "../write-file.js";
+import { writeFileAtomic } from "../fs/write-file.js";
 
 export const ENV_FILE = ".env";
 export const ENV_EXAMPLE_FILE = ".env.example";

@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Finding } from "../types.js";
-import { writeFileAtomic } from "../write-file.js";
+import { writeFileAtomic } from "../fs/write-file.js";
 
 /** One `literal:SECRET==>***REMOVED***` line per distinct secret (`literal:` so a secret is never read as a glob or regex). */
 export function replacementText(findings: readonly Finding[]): string {

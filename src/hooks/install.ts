@@ -3,7 +3,7 @@
 // chained, never overwritten, and installing twice changes nothing.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { refuseLinks, writeFileAtomic } from "../write-file.js";
+import { refuseLinks, writeFileAtomic } from "../fs/write-file.js";
 
 export const HOOK_MARKER = "# keyscan: block commits that add secrets";
 

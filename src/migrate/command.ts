@@ -4,10 +4,10 @@ import { lstatSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CONFIG_NAMES } from "../config/load.js";
 import { UsageError } from "../errors.js";
-import { readSmallFile } from "../read-file.js";
+import { readSmallFile } from "../fs/read-file.js";
 import { neutralize } from "../report/common.js";
-import { plural } from "../plural.js";
-import { writeFileAtomic } from "../write-file.js";
+import { plural } from "../format/plural.js";
+import { writeFileAtomic } from "../fs/write-file.js";
 import { convertGitleaksConfig } from "./gitleaks.js";
 
 /** Runs the command; returns the exit code (0 written, 2 usage or input error). */

@@ -4,7 +4,7 @@ import * as z from "zod/mini";
 import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile } from "../engine/rules.js";
 import { type AllowListDef, type RegexRuleDef, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
-import { plural } from "../plural.js";
+import { plural } from "../format/plural.js";
 import type { Finding } from "../types.js";
 import { readDefaultRuleSources } from "../config/default-rules.js";
 import { translateGoRegex } from "./go-regex.js";

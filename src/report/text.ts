@@ -1,7 +1,7 @@
 // The human report: findings grouped by file, then a one-line summary.
 import pc from "picocolors";
-import { plural } from "../plural.js";
-import { formatBytes } from "../size.js";
+import { plural } from "../format/plural.js";
+import { formatBytes } from "../format/size.js";
 import type { Finding, ScanStats, Severity, Verification } from "../types.js";
 import { BROWSER_EXPOSURE, type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
 import { redactFinding, redactFindings, redactSecret } from "./redact.js";

@@ -123,7 +123,7 @@ describe("keyscan fix refuses bad input file by file", () => {
     });
     const outside = runCli(["fix"], { cwd: tmpdir() });
     expect(outside.code).toBe(2);
-    expect(outside.stderr).toMatch(/^keyscan: keyscan fix needs a git repository: .* is not inside one\n$/);
+    expect(outside.stderr).toMatch(/^keyscan: fix needs a git repository: .* is not inside one\n$/);
   });
 });
 

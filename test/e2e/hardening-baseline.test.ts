@@ -39,7 +39,7 @@ describe("keyscan baseline", () => {
     repo.write("a/three.env", `KEY=${openaiProjectKey(403)}\n`);
     const partial = runCli(["baseline", "a", "--no-progress"], { cwd: repo.dir });
     expect(partial.code).toBe(0);
-    expect(partial.stderr).toMatch(/added 1 new finding\(s\); .*\.keyscan-baseline\.json holds 3 entries/);
+    expect(partial.stderr).toMatch(/added 1 new finding; .*\.keyscan-baseline\.json holds 3 entries/);
     expect(entries(repo.dir)).toEqual(["a/one.env", "a/three.env", "b/two.env"]);
 
     // Both secrets gone; pruning folder a drops a's entry only, b's stays though b's secret is gone too.

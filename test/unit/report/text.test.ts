@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { redactSecret } from "../../../src/report/redact.js";
 import { humanDuration, renderText } from "../../../src/report/text.js";
-import { formatBytes } from "../../../src/size.js";
+import { formatBytes } from "../../../src/format/size.js";
 import { emptyStats, type Finding } from "../../../src/types.js";
 import { input, keys, sampleFindings, scan } from "./fixtures.js";
 

@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { UsageError } from "./errors.js";
-import { neutralize } from "./report/common.js";
+import { UsageError } from "../errors.js";
+import { neutralize } from "../report/common.js";
 
 /**
  * Writes a file atomically: a temporary file beside it, then a rename, so a crash or Ctrl-C never leaves a

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { UsageError } from "./errors.js";
-import { neutralize } from "./report/common.js";
-import { formatBytes } from "./size.js";
+import { UsageError } from "../errors.js";
+import { neutralize } from "../report/common.js";
+import { formatBytes } from "../format/size.js";
 
 /** Config, ignore and baseline files are small: a bigger one is a mistake or a trap (a symlink to a huge file). */
 export const MAX_SMALL_FILE = 4 * 1024 * 1024;

@@ -3,9 +3,9 @@
 import { closeSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { readSmallFile } from "./read-file.js";
-import { neutralize } from "./report/common.js";
+import { neutralize } from "../report/common.js";
 
 /** How long a second process waits for the lock: updates under it take milliseconds, so this is generous. */
 const WAIT_MS = 5_000;

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
 import { runCli } from "../helpers/cli.js";
 import { useTempRepos } from "../helpers/git-repo.js";
+import { multitoolProblems, sarifSchemaErrors } from "../helpers/sarif.js";
 
 const newRepo = useTempRepos();
 const esbuild = fileURLToPath(new URL("../../node_modules/.bin/esbuild", import.meta.url));
@@ -41,6 +42,14 @@ describe("built bundles", () => {
     expect(bundled?.original).toMatchObject({ file: "src/app.ts", line: 4 });
     // The map's sourcesContent carries the key too: it is served beside the bundle.
     expect(withBuild.map((finding) => finding.file).sort()).toEqual(["dist/app.js", "dist/app.js.map", "src/app.ts"]);
+
+    const sarifText = runCli(["scan", "dist/app.js", "--format", "sarif", "--no-progress"], { cwd: repo.dir }).stdout;
+    const sarif = JSON.parse(sarifText);
+    const result = sarif.runs[0].results[0];
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("dist/app.js");
+    expect(result.message.text).toMatch(/Built from src\/app\.ts:4:\d+\./);
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    expect(multitoolProblems(sarifText).filter((problem) => problem.startsWith("error"))).toEqual([]);
 
     const text = runCli(["scan", "dist/app.js", "--no-progress"], { cwd: repo.dir }).stdout;
     expect(text).toMatch(/source {6}src\/app\.ts:4:\d+ \(through the source map\)/);

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
 import { CLI, cliEnv, runCli } from "../helpers/cli.js";
 import { useTempRepos } from "../helpers/git-repo.js";
+import { multitoolProblems, sarifSchemaErrors } from "../helpers/sarif.js";
 
 const newRepo = useTempRepos();
 
@@ -75,5 +76,14 @@ describe("keyscan pack", () => {
     const result = runCli(["pack", "--no-progress"], { cwd: repo.dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^keyscan: keyscan pack: \. has no package\.json\n$/);
+  });
+
+  it("writes SARIF with the tarball path in the location, valid for GitHub", () => {
+    const repo = leakyPackage(true);
+    const result = runCli(["pack", "--format", "sarif", "--no-progress"], { cwd: repo.dir });
+    const sarif = JSON.parse(result.stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe("package/.env");
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    expect(multitoolProblems(result.stdout).filter((problem) => problem.startsWith("error"))).toEqual([]);
   });
 });

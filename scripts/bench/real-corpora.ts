@@ -29,6 +29,11 @@ export interface HistorySource {
   commit: string;
   /** Commits reachable from the clone's branches and tags (`--all`). */
   commits: number;
+  /**
+   * Paths of blobs the snapshot lacks (it leaves out files of 4 MiB and more). `git log -p` stops at
+   * the first one, so the bench's peer leaves these paths out; keyscan skips such blobs and says so.
+   */
+  missingPaths: string[];
 }
 
 export interface RealCorpora {
@@ -159,6 +164,7 @@ export function prepareRealCorpora(into: string, treeGitDirs: string[], historyG
       dir,
       commit: run("git", ["rev-parse", "HEAD"], dir).trim(),
       commits: Number(run("git", ["rev-list", "--all", "--count"], dir).trim()),
+      missingPaths: missingPaths(dir),
     });
   }
   const stagedDir = join(into, "staged");
@@ -166,6 +172,29 @@ export function prepareRealCorpora(into: string, treeGitDirs: string[], historyG
   const corpora = { plainDir, gitDir, tree, files, bytes, distinctBytes, histories, stagedDir };
   writeFileSync(join(into, MANIFEST), `${JSON.stringify(corpora, null, 2)}\n`);
   return corpora;
+}
+
+/** Paths at which some commit reachable from `--all` adds a blob the repository lacks. */
+export function missingPaths(dir: string): string[] {
+  // --raw lists each changed path's blob without reading it: "<:modes> <old> <new> <status>", then the path.
+  const fields = run("git", ["log", "--all", "--raw", "-z", "--no-abbrev", "--no-renames", "--format="], dir).split("\0");
+  const added: { object: string; path: string }[] = [];
+  for (let i = 0; i + 1 < fields.length; i++) {
+    const field = fields[i]?.replace(/^\n+/, "") ?? "";
+    if (!field.startsWith(":")) continue;
+    const [, newMode, , object = ""] = field.split(" ");
+    // A gitlink (160000) names a submodule's commit, which git log -p does not read.
+    if (newMode !== "160000" && !/^0+$/.test(object)) added.push({ object, path: fields[i + 1] ?? "" });
+    i++;
+  }
+  const found = execFileSync("git", ["cat-file", "--batch-check=%(objectname)"], {
+    cwd: dir,
+    env: gitEnv(),
+    input: added.map((entry) => `${entry.object}\n`).join(""),
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  }).split("\n");
+  return [...new Set(added.filter((_, i) => found[i]?.endsWith(" missing")).map((entry) => entry.path))].sort();
 }
 
 /** A checkout of `source` in `dir` where 10 tracked files, spread over the tree, have a line appended and are staged. */

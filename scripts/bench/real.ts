@@ -124,7 +124,12 @@ export async function realRows(bench: RealBench): Promise<{ rows: Row[]; measure
       const historyRuns = history.commits > LONG_HISTORY ? 1 : runs;
       const ours = await measure(bench.keyscan(`keyscan history (${history.name})`, history.dir, ["history"]), historyRuns);
       const gitLog = await measure(
-        { label: `git log -p --all (${history.name})`, cmd: "git", args: ["log", "-p", "--all"], cwd: history.dir },
+        {
+          label: `git log -p --all (${history.name})`,
+          cmd: "git",
+          args: ["log", "-p", "--all", "--", ".", ...history.missingPaths.map((path) => `:(exclude,literal)${path}`)],
+          cwd: history.dir,
+        },
         historyRuns,
       );
       measured.push(ours);

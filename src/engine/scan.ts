@@ -117,8 +117,8 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
       column: start.column,
       endLine: end.line,
       endColumn: end.column,
-      secret: match.secret,
-      match: match.match,
+      secret: ownCopy(match.secret),
+      match: ownCopy(match.match),
       fingerprint: fingerprint(match.rule.id, chunk.path, match.secret),
       entropy: Math.round(match.entropy * 1000) / 1000,
       ...(match.companion !== undefined ? { companion: match.companion } : {}),
@@ -127,6 +127,14 @@ export function scanChunk(chunk: Chunk, ruleset: Ruleset): Finding[] {
   }
   return findings;
 }
+
+/**
+ * A copy of `part` that does not keep the text it was cut from alive. V8 makes a substring of 13
+ * characters or more a view into its parent string, so a finding's secret, kept until the report,
+ * would hold its whole chunk: one 4 MB window of a big file per finding (a 2 GB file with 2,226
+ * findings peaked at 2.8 GB). The concatenation makes a small flat string, and the slice a view of that.
+ */
+const ownCopy = (part: string): string => ` ${part}`.slice(1);
 
 /**
  * Runs the rules whose keywords occur in the layer's text (the `number`th layer scanned); offsets

@@ -1,7 +1,9 @@
 // The bench's rows on real corpora (see real-corpora.ts): the working tree as a git checkout and as a
 // plain folder against ripgrep and secretlint, each history against `git log -p --all`, history at
 // 1,000 / 10,000 / 100,000 commits, and the pre-commit hook against a bare node start.
+import { mkdirSync } from "node:fs";
 import type { Row } from "../bench.js";
+import { BENCH_DIR } from "./corpora.js";
 import { type Command, type Measured, measure } from "./measure.js";
 import { type RealCorpora, sinceForCommits } from "./real-corpora.js";
 
@@ -84,6 +86,7 @@ export async function realRows(bench: RealBench): Promise<{ rows: Row[]; measure
   const rows: Row[] = [];
   const measured: Measured[] = [];
   const treeCorpus = (kind: string): string => `${kind}, ${mb(corpora.bytes)}, ${corpora.files} files`;
+  mkdirSync(BENCH_DIR, { recursive: true }); // secretlint's config is written there
 
   if (parts.has("tree")) {
     for (const [kind, dir] of [
@@ -152,7 +155,7 @@ export async function realRows(bench: RealBench): Promise<{ rows: Row[]; measure
       log(`history scale, ${longest.name}, ${count} commits …`);
       const { since, commits } = sinceForCommits(longest.dir, "--all", count);
       const ours = await measure(
-        bench.keyscan(`keyscan history --since (${commits} commits)`, longest.dir, ["history", `--since=${since}`, "--all"]),
+        bench.keyscan(`keyscan history --since (${commits} commits)`, longest.dir, ["history", `--since=${since}`]),
         1,
       );
       measured.push(ours);

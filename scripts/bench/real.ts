@@ -67,7 +67,7 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** What the corpora are: printed before the table. */
+/** What the corpora are (repositories, commits, distinct share): printed with the table. */
 export function describeCorpora(corpora: RealCorpora): string {
   const lines = [
     `Real corpora: working tree ${mb(corpora.bytes)} in ${corpora.files} files, ${mb(corpora.distinctBytes)} of it distinct ` +

@@ -1,5 +1,7 @@
 // `npm run bench`: keyscan against its peers and against the floor, as ratios from one run.
-// Corpora are built once under .bench/ (git-ignored) and reused; see scripts/bench/corpora.ts.
+// Real corpora are prepared once from public repositories (scripts/bench/real-corpora.ts) and named by
+// --real DIR or KEYSCAN_BENCH_REAL; the generated ones are built once under .bench/ (git-ignored) and
+// reused (scripts/bench/corpora.ts). `--only tree,history,scale,staged,generated` runs some rows.
 // Prints a Markdown table (for the README) and the machine it ran on.
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -9,6 +11,8 @@ import { buildContext } from "../src/run/pipeline.js";
 import { BENCH_DIR, history, staged, workingTree } from "./bench/corpora.js";
 import { canMeasureRss, type Command, type Measured, measure } from "./bench/measure.js";
 import { installPeers } from "./bench/peers.js";
+import { describeCorpora, parseBenchArgs, realRows } from "./bench/real.js";
+import { loadRealCorpora, prepareRealCorpora } from "./bench/real-corpora.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const CLI = join(ROOT, "dist", "cli.cjs");
@@ -52,7 +56,7 @@ function ripgrepCommand(cwd: string): Command {
   };
 }
 
-interface Row {
+export interface Row {
   comparison: string;
   corpus: string;
   ours: Measured;
@@ -72,24 +76,54 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.prepare && args.realDir) {
+    log(`preparing the real corpora in ${args.realDir} …`);
+    console.log(describeCorpora(prepareRealCorpora(args.realDir, args.prepare.tree, args.prepare.history)));
+    return;
+  }
   log("building dist/ …");
   execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "inherit" });
   if (!existsSync(CLI)) throw new Error("dist/cli.cjs was not built");
 
-  log("corpora (built once under .bench/, then reused) …");
+  const rows: Row[] = [];
+  const ourRuns: Measured[] = [];
+  let corporaText = "";
+  if (args.realDir) {
+    const corpora = loadRealCorpora(args.realDir);
+    corporaText = describeCorpora(corpora);
+    log(corporaText);
+    const real = await realRows({
+      corpora,
+      parts: args.parts,
+      keyscan,
+      secretlint: secretlintCommand,
+      ripgrep: versionOf("rg", ["--version"]) ? ripgrepCommand : undefined,
+      runs: RUNS,
+      secretlintRuns: SECRETLINT_RUNS,
+    });
+    rows.push(...real.rows);
+    ourRuns.push(...real.measured);
+  } else {
+    log("No real corpora (KEYSCAN_BENCH_REAL or --real DIR): generated rows only. The README's Performance section says how to prepare them.");
+  }
+  if (!args.parts.has("generated")) {
+    printReport(rows, ourRuns, { rg: versionOf("rg", ["--version"]) }, corporaText);
+    return;
+  }
+
+  log("generated corpora (built once under .bench/, then reused) …");
   const tree = workingTree();
   const repo = await history();
   const hook = staged();
   const treeMb = `${Math.round(tree.bytes / 1024 ** 2)} MB, ${tree.files} files`;
-  const rows: Row[] = [];
-
   // (a) working tree vs secretlint and ripgrep; (d) one thread vs two.
   log("(a) working tree …");
   const two = await measure(keyscan("keyscan scan --threads 2", tree.dir, ["scan", ".", "--threads", "2"]), RUNS, 1);
   const one = await measure(keyscan("keyscan scan --threads 1", tree.dir, ["scan", ".", "--threads", "1"]), RUNS);
   const secretlint = await measure(secretlintCommand(tree.dir), SECRETLINT_RUNS);
   rows.push({
-    comparison: "working tree: keyscan vs secretlint 13 (recommended preset)",
+    comparison: "generated tree: keyscan vs secretlint 13 (recommended preset)",
     corpus: treeMb,
     ours: two,
     peer: secretlint,
@@ -101,7 +135,7 @@ async function main(): Promise<void> {
   if (rgVersion) {
     const rg = await measure(ripgrepCommand(tree.dir), RUNS);
     rows.push({
-      comparison: `working tree: keyscan vs ripgrep (${KEYWORDS.length} rule keywords, -i -F)`,
+      comparison: `generated tree: keyscan vs ripgrep (${KEYWORDS.length} rule keywords, -i -F)`,
       corpus: treeMb,
       ours: two,
       peer: rg,
@@ -113,7 +147,7 @@ async function main(): Promise<void> {
     log("ripgrep (rg) is not installed: `apt-get install -y ripgrep`; its row is left out.");
   }
   rows.push({
-    comparison: "working tree: --threads 1 vs --threads 2",
+    comparison: "generated tree: --threads 1 vs --threads 2",
     corpus: treeMb,
     ours: two,
     peer: one,
@@ -130,7 +164,7 @@ async function main(): Promise<void> {
   const copyOurs = await measure(keyscan("keyscan scan copy-1 --threads 2", copyDir, ["scan", ".", "--threads", "2"]), RUNS, 1);
   const copySecretlint = await measure(secretlintCommand(copyDir), SECRETLINT_RUNS);
   rows.push({
-    comparison: "one copy (distinct content): keyscan vs secretlint",
+    comparison: "generated tree, one copy (distinct content): keyscan vs secretlint",
     corpus: copyCorpus,
     ours: copyOurs,
     peer: copySecretlint,
@@ -141,7 +175,7 @@ async function main(): Promise<void> {
   if (rgVersion) {
     const copyRg = await measure(ripgrepCommand(copyDir), RUNS);
     rows.push({
-      comparison: "one copy (distinct content): keyscan vs ripgrep",
+      comparison: "generated tree, one copy (distinct content): keyscan vs ripgrep",
       corpus: copyCorpus,
       ours: copyOurs,
       peer: copyRg,
@@ -161,7 +195,7 @@ async function main(): Promise<void> {
     RUNS,
   );
   rows.push({
-    comparison: "history: keyscan vs git log -p --all",
+    comparison: "generated history: keyscan vs git log -p --all",
     corpus: historyCorpus,
     ours,
     peer: gitLog,
@@ -170,7 +204,7 @@ async function main(): Promise<void> {
     pass: ours.medianMs / gitLog.medianMs <= 1,
   });
   rows.push({
-    comparison: "history: keyscan vs git cat-file --batch-all-objects --batch (the floor)",
+    comparison: "generated history: keyscan vs git cat-file --batch-all-objects --batch (the floor)",
     corpus: historyCorpus,
     ours,
     peer: catFile,
@@ -185,7 +219,7 @@ async function main(): Promise<void> {
   const bare = await measure({ label: "node -e 0", cmd: process.execPath, args: ["-e", "0"], cwd: hook.dir }, 10, 2);
   const overhead = stagedRun.medianMs - bare.medianMs;
   rows.push({
-    comparison: "staged, 10 files: keyscan staged vs node -e 0",
+    comparison: "generated staged, 10 files: keyscan staged vs node -e 0",
     corpus: `${hook.files} files, ${Math.round(hook.bytes / 1024)} KB`,
     ours: stagedRun,
     peer: bare,
@@ -194,10 +228,10 @@ async function main(): Promise<void> {
     pass: overhead <= 120,
   });
 
-  printReport(rows, [two, one, copyOurs, ours, stagedRun], { rg: rgVersion });
+  printReport(rows, [...ourRuns, two, one, copyOurs, ours, stagedRun], { rg: rgVersion }, corporaText);
 }
 
-function printReport(rows: Row[], ourRuns: Measured[], versions: { rg?: string }): void {
+function printReport(rows: Row[], ourRuns: Measured[], versions: { rg?: string }, corpora: string): void {
   const lines = [
     "| comparison | corpus | keyscan (median) | peer (median) | ratio | target | result | keyscan peak RSS |",
     "|---|---|---|---|---|---|---|---|",
@@ -219,6 +253,7 @@ function printReport(rows: Row[], ourRuns: Measured[], versions: { rg?: string }
   const rssPass = canMeasureRss ? (peak / 1024 <= MAX_RSS_MB ? "pass" : "FAIL") : "not measured (no /usr/bin/time)";
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   console.log(lines.join("\n"));
+  if (corpora) console.log(`\n${corpora}`);
   console.log(`\nPeak RSS of keyscan over all corpora: ${mb(peak)} (target ≤ ${MAX_RSS_MB} MB): ${rssPass}`);
   console.log(
     `\nMachine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB RAM; Node ${process.version}; ` +

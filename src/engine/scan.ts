@@ -88,8 +88,8 @@ export function findMatches(text: string, ruleset: Ruleset, options: FindOptions
       column: start.column,
       endLine: end.line,
       endColumn: end.column,
-      secret: match.secret,
-      match: match.match,
+      secret: ownCopy(match.secret),
+      match: ownCopy(match.match),
       entropy: Math.round(match.entropy * 1000) / 1000,
       ...(match.companion !== undefined ? { companion: match.companion } : {}),
     };
@@ -97,6 +97,14 @@ export function findMatches(text: string, ruleset: Ruleset, options: FindOptions
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * A copy of `part` that does not keep the text it was cut from alive. V8 makes a substring of 13
+ * characters or more a view into its parent string, so a finding's secret, kept until the report,
+ * would hold its whole chunk: one 4 MB window of a big file per finding (a 2 GB file with 2,226
+ * findings peaked at 2.8 GB). The concatenation makes a small flat string, and the slice a view of that.
+ */
+const ownCopy = (part: string): string => ` ${part}`.slice(1);
 
 /**
  * Runs the rules whose keywords occur in the layer's text (the `number`th layer scanned); offsets

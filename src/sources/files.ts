@@ -2,8 +2,8 @@
 // outside one) and their text. Symlinks are never followed; binary, large and unreadable files are
 // reported as skipped. A tracked file deleted from the working tree, or one that vanishes between
 // listing and reading, is passed over quietly: there is nothing in the working tree to scan.
-import { closeSync, type Dirent, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, readSync } from "node:fs";
-import { lstat, readdir, readFile, realpath } from "node:fs/promises";
+import { closeSync, type Dirent, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { lstat, realpath } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { UsageError } from "../errors.js";
@@ -84,9 +84,6 @@ export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGener
   }
 }
 
-/** A file found by a walk, before its reported path is known. */
-type Listed = Omit<FileRef, "path">;
-
 /** The path to report for a file: relative to `base`, with forward slashes. */
 const reportedPath = (base: string, abs: string): string => relative(base, abs).split(sep).join("/");
 
@@ -112,7 +109,7 @@ async function* listTarget(
   const root = await rootOf(found.abs);
   if (root) yield* gitListing(root, found.abs, base);
   else {
-    for await (const listed of walk(found.abs, await outerIgnores(base, found.abs))) yield { ...listed, path: reportedPath(base, listed.abs) };
+    yield* walk(found.abs, reportedPath(base, found.abs), outerIgnores(base, found.abs));
   }
 }
 
@@ -141,59 +138,75 @@ async function* gitListing(root: string, dir: string, base: string): AsyncGenera
 const NOT_UTF8 = "\ufffd";
 const NOT_UTF8_PROBLEM = "its name is not valid UTF-8, which keyscan cannot open";
 
-/** The .gitignore rules in force in one folder, and the folder they are relative to. */
+/** The .gitignore rules in force in one folder, and where paths relative to that folder start in a reported path. */
 interface IgnoreLevel {
-  dir: string;
   rules: Ignore;
+  /** The folder's reported path's length, plus one for the "/" after it (0 for the scan's base). */
+  cut: number;
+}
+
+/** A folder's .gitignore rules as a level, or undefined when it has none. */
+function ignoreLevel(dir: string, path: string): IgnoreLevel | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, ".gitignore"), "utf8");
+  } catch {
+    return undefined;
+  }
+  return { rules: ignore().add(text), cut: path === "" ? 0 : path.length + 1 };
 }
 
 /**
- * Outside a repository: every file under `dir` except `.git` and what the .gitignore files found on
- * the way exclude (each relative to its own folder; a deeper file can re-include with `!`).
- * Ignored folders are not entered, as git does. Directories are never followed through symlinks.
+ * Outside a repository: every file under `dir` (reported as `path`) except `.git` and what the
+ * .gitignore files found on the way exclude (each relative to its own folder; a deeper file can
+ * re-include with `!`). Ignored folders are not entered, as git does. Directories are never followed
+ * through symlinks. Folders are read with synchronous calls, and each file's reported path is built
+ * from its folder's: on a 43,000-file tree of 18,000 folders, node's asynchronous readdir took three
+ * to four times the CPU time of readdirSync.
  */
-async function* walk(dir: string, levels: readonly IgnoreLevel[]): AsyncGenerator<Listed> {
+async function* walk(dir: string, path: string, levels: readonly IgnoreLevel[]): AsyncGenerator<FileRef> {
   let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    yield { abs: dir, problem: (error as NodeJS.ErrnoException).code ?? String(error) }; // reported, and the scan goes on
+    yield { abs: dir, path, problem: (error as NodeJS.ErrnoException).code ?? String(error) }; // reported, and the scan goes on
     return;
   }
-  const gitignore = entries.some((entry) => entry.name === ".gitignore" && entry.isFile())
-    ? await readFile(join(dir, ".gitignore"), "utf8").catch(() => undefined)
-    : undefined;
-  const here = gitignore === undefined ? levels : [...levels, { dir, rules: ignore().add(gitignore) }];
+  const level = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? ignoreLevel(dir, path) : undefined;
+  const here = level === undefined ? levels : [...levels, level];
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name === ".git") continue;
-    const abs = join(dir, entry.name);
-    if (isIgnored(abs, entry.isDirectory(), here)) continue;
-    if (entry.name.includes(NOT_UTF8)) yield { abs, problem: NOT_UTF8_PROBLEM };
-    else if (entry.isDirectory()) yield* walk(abs, here);
-    else yield { abs };
+    const abs = `${dir}${sep}${entry.name}`;
+    const entryPath = path === "" ? entry.name : `${path}/${entry.name}`;
+    if (isIgnored(entryPath, entry.isDirectory(), here)) continue;
+    if (entry.name.includes(NOT_UTF8)) yield { abs, path: entryPath, problem: NOT_UTF8_PROBLEM };
+    else if (entry.isDirectory()) yield* walk(abs, entryPath, here);
+    else yield { abs, path: entryPath };
   }
 }
 
 /** Outside a repository, the .gitignore files of the folders from the scan root down to `dir` (exclusive) apply too. */
-async function outerIgnores(base: string, dir: string): Promise<IgnoreLevel[]> {
+function outerIgnores(base: string, dir: string): IgnoreLevel[] {
   const inside = relative(base, dir);
   if (inside === "" || inside.startsWith("..")) return [];
   const levels: IgnoreLevel[] = [];
   let folder = base;
+  let path = "";
   for (const name of ["", ...inside.split(sep).slice(0, -1)]) {
     folder = join(folder, name);
-    const text = await readFile(join(folder, ".gitignore"), "utf8").catch(() => undefined);
-    if (text !== undefined) levels.push({ dir: folder, rules: ignore().add(text) });
+    path = path === "" ? name : `${path}/${name}`;
+    const level = ignoreLevel(folder, path);
+    if (level) levels.push(level);
   }
   return levels;
 }
 
-function isIgnored(abs: string, isDirectory: boolean, levels: readonly IgnoreLevel[]): boolean {
+/** `path` is reported (relative to the base, forward slashes); each level's rules see it relative to their folder. */
+function isIgnored(path: string, isDirectory: boolean, levels: readonly IgnoreLevel[]): boolean {
   let ignored = false;
   for (const level of levels) {
-    const path = relative(level.dir, abs).split(sep).join("/") + (isDirectory ? "/" : "");
-    const result = level.rules.test(path);
+    const result = level.rules.test(isDirectory ? `${path.slice(level.cut)}/` : path.slice(level.cut));
     if (result.ignored) ignored = true;
     else if (result.unignored) ignored = false;
   }

@@ -5,8 +5,8 @@
 // Runs wherever the `pre-commit` program is installed, and always in CI (.ci/run installs Debian's package).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { homedir, tmpdir } from "node:os";
+import { delimiter, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
@@ -45,6 +45,14 @@ describe.skipIf(!installed && !process.env.CI)("the pre-commit framework, from a
     expect(spawnSync("git", ["clone", "-q", checkout, clone], { env: cliEnv() }).status).toBe(0);
     const rev = spawnSync("git", ["rev-parse", "HEAD"], { cwd: clone, encoding: "utf8" }).stdout.trim();
     env = cliEnv({
+      // pre-commit's node language uses the machine's node only when it lies outside the home folder, and
+      // otherwise downloads one (no network here). Under `npx -p node@22` (.ci/run's other Node runs) the
+      // node on PATH is in npm's cache in the home folder: leave those PATH entries out, so the hook runs
+      // keyscan with the machine's node, as it would for a user.
+      PATH: (process.env.PATH ?? "")
+        .split(delimiter)
+        .filter((dir) => dir !== "" && !dir.startsWith(`${homedir()}${sep}`))
+        .join(delimiter),
       PRE_COMMIT_HOME: join(work, "pre-commit-home"),
       npm_config_offline: "true",
       GIT_AUTHOR_NAME: "T",

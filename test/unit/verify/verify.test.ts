@@ -167,7 +167,7 @@ describe("verifyFindings", () => {
 
   it("leaves findings of rules without a provider untouched, and sends nothing for them", async () => {
     const server = await serve(liveOpenAI());
-    const generic = finding("generic-api-key", "aVeryRandomLookingValue123");
+    const generic = finding("generic-api-key", "aVeryRandomLookingValue123"); // keyscan:allow (made up: a value no provider verifies)
     const verified = await verifyFindings([generic], ruleProvider, options(server));
     expect(verified).toEqual([generic]);
     expect("verification" in (verified[0] ?? {})).toBe(false);

@@ -303,8 +303,7 @@ function parseThreads(text: string | undefined, mode: ScanMode): number {
 
 /** --verify: each key checked with its provider; --only-verified keeps the live ones. */
 async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Promise<Finding[]> {
-  const seconds = Number(flags.verifyTimeout);
-  if (!(seconds > 0)) throw new UsageError(`--verify-timeout: "${flags.verifyTimeout}" is not a number of seconds`);
+  const seconds = parseSeconds(flags.verifyTimeout, "--verify-timeout");
   const providers = new Map(setup.context().ruleset.rules.map((rule) => [rule.id, rule.verify]));
   const verified = await verifyFindings(findings, (ruleId) => providers.get(ruleId), {
     endpoints: setup.config.verifyEndpoints,

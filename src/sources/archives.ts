@@ -3,10 +3,11 @@
 // expanded to disk; each entry becomes text to scan under the path `outer.zip!inner/path`. Entry names
 // are only ever reported, never used to write anything, so `../../etc/passwd` inside an archive is a name.
 // A zip bomb stops at the budget: total bytes expanded, expansion ratio and entry count.
-import { closeSync, constants as fsConstants, createReadStream, fstatSync, openSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { Gunzip, Unzip, UnzipInflate, UnzipPassThrough, type UnzipFile } from "fflate";
 import { extract as tarExtract } from "tar-stream";
+import { openRegularFile } from "../fs/read-file.js";
 import type { ReadItem, SourceItem } from "../types.js";
 import { decodeText } from "./decode.js";
 
@@ -328,15 +329,10 @@ export async function* expandArchives(
     }
     let fd: number;
     try {
-      // Not through a symlink, and never blocking on a FIFO put where a file was listed.
-      fd = openSync(item.file.abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+      fd = openRegularFile(item.file.abs);
     } catch (error) {
-      yield { kind: "skipped", path: item.file.path, reason: "unreadable", detail: (error as NodeJS.ErrnoException).code ?? "" };
-      continue;
-    }
-    if (!fstatSync(fd).isFile()) {
-      closeSync(fd);
-      yield { kind: "skipped", path: item.file.path, reason: "unreadable", detail: "not a regular file" };
+      const code = (error as NodeJS.ErrnoException).code;
+      yield { kind: "skipped", path: item.file.path, reason: "unreadable", detail: code === "ENOTREG" ? "not a regular file" : (code ?? "") };
       continue;
     }
     const stream = createReadStream("", { fd });

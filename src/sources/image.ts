@@ -2,9 +2,10 @@
 // image layout (index.json, blobs/sha256/…), read layer by layer with no daemon. A file is reported as
 // `layer <digest>:/path`. A file deleted or replaced by a later layer is still in the image — anyone who
 // pulls it can read the layer — so such findings carry a note instead of being dropped.
-import { closeSync, constants as fsConstants, createReadStream, fstatSync, openSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { posix } from "node:path";
 import { UsageError } from "../errors.js";
+import { openRegularFile } from "../fs/read-file.js";
 import type { Finding, SourceItem } from "../types.js";
 import { tarOrTgzEntries } from "./archives.js";
 import { decodeText } from "./decode.js";
@@ -33,13 +34,10 @@ export interface ImageLayout {
 function imageStream(file: string): AsyncIterable<Uint8Array> {
   let fd: number;
   try {
-    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+    fd = openRegularFile(file);
   } catch (error) {
-    throw new UsageError(`keyscan image: cannot open ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-  }
-  if (!fstatSync(fd).isFile()) {
-    closeSync(fd);
-    throw new UsageError(`keyscan image: ${file} is not a regular file`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === "ENOTREG" ? `keyscan image: ${file} is not a regular file` : `keyscan image: cannot open ${file} (${code ?? "error"})`);
   }
   return createReadStream("", { fd }) as AsyncIterable<Uint8Array>;
 }

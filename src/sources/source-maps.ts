@@ -2,9 +2,10 @@
 // when the bundle names a source map (`//# sourceMappingURL=…`, inline or a file) or one sits beside it
 // (`app.js.map`), each finding also gets the original file, line and column, read through
 // @jridgewell/trace-mapping. Maps are read from the scanned folder only, never fetched.
-import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, readSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import { openRegularFile, readSmallFile } from "../fs/read-file.js";
 import type { Finding } from "../types.js";
 
 const BUNDLE = /\.(m?js|cjs|css)$/i;
@@ -65,12 +66,11 @@ function mapReference(bundle: string): string | undefined {
 function readTail(file: string, bytes: number): string | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return undefined;
-    const length = Math.min(bytes, stats.size);
+    fd = openRegularFile(file);
+    const size = fstatSync(fd).size;
+    const length = Math.min(bytes, size);
     const buffer = Buffer.alloc(length);
-    readSync(fd, buffer, 0, length, stats.size - length);
+    readSync(fd, buffer, 0, length, size - length);
     return buffer.toString("utf8");
   } catch {
     return undefined;
@@ -79,16 +79,11 @@ function readTail(file: string, bytes: number): string | undefined {
   }
 }
 
+/** A map file's text, or undefined when it is not a readable regular file under the limit. */
 function readRegularFile(file: string, limit: number): string | undefined {
-  let fd: number | undefined;
   try {
-    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > limit) return undefined;
-    return readFileSync(fd, "utf8");
+    return readSmallFile(file, "source map", { limit });
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -93,21 +93,34 @@ describe("verifyFindings", () => {
   });
 
   it("takes the cap from perProviderConcurrency, and applies it per provider", async () => {
-    const slow = (): Answer => () => ({ delayMs: 60, body: { email: "dev@example.com", login: "octodev" } });
-    const openai = await serve(slow());
-    const github = await serve(slow());
+    // Neither stand-in answers until both have been asked: if the providers ran one after the other, the
+    // first one's checks would wait out the timeout and come back unknown.
+    const markAsked: { openai?: () => void; github?: () => void } = {};
+    const asked = {
+      openai: new Promise<void>((resolve) => (markAsked.openai = resolve)),
+      github: new Promise<void>((resolve) => (markAsked.github = resolve)),
+    };
+    const bothAsked = Promise.all([asked.openai, asked.github]);
+    const holdUntilBothAsked =
+      (provider: "openai" | "github"): Answer =>
+      async () => {
+        markAsked[provider]?.();
+        await bothAsked;
+        return { delayMs: 60, body: { email: "dev@example.com", login: "octodev" } };
+      };
+    const openai = await serve(holdUntilBothAsked("openai"));
+    const github = await serve(holdUntilBothAsked("github"));
     const findings = [
       ...Array.from({ length: 5 }, (_, i) => finding("openai-project-key", openaiKey(200 + i))),
       ...Array.from({ length: 5 }, (_, i) => finding("github-pat", fakeCredential("github", 300 + i).secret)),
     ];
-    await verifyFindings(findings, ruleProvider, {
+    const verified = await verifyFindings(findings, ruleProvider, {
       endpoints: { openai: openai.url, github: github.url },
       perProviderConcurrency: 2,
-      timeoutMs: 2000,
+      timeoutMs: 5000,
     });
     expect([openai.maxInFlight(), github.maxInFlight()]).toEqual([2, 2]);
-    // The two providers ran side by side, not one after the other.
-    expect(Math.abs((openai.requests[0]?.at ?? 0) - (github.requests[0]?.at ?? 0))).toBeLessThan(50);
+    expect(verified.map((f) => f.verification?.status)).toEqual(Array(10).fill("valid"));
   });
 
   it("retries a 429 only once", async () => {

@@ -11,11 +11,23 @@ export type { AST };
 const parser = new RegExpParser();
 
 /**
+ * The last pattern read. Compiling a custom rule reads its pattern twice in a row, for the guard and
+ * then for the anchor: they share one tree (neither changes it).
+ */
+let lastRead: { source: string; syntax: string; tree: AST.Pattern } | undefined;
+
+/**
  * The syntax tree of `source` read under `flags` (a RegExp's flags: only u and v change the syntax).
  * Throws a SyntaxError when the source is not a valid pattern under those flags.
  */
 export function parseRegex(source: string, flags: string): AST.Pattern {
-  return parser.parsePattern(source, 0, source.length, { unicode: flags.includes("u"), unicodeSets: flags.includes("v") });
+  const unicode = flags.includes("u");
+  const unicodeSets = flags.includes("v");
+  const syntax = unicodeSets ? "v" : unicode ? "u" : "";
+  if (lastRead?.source === source && lastRead.syntax === syntax) return lastRead.tree;
+  const tree = parser.parsePattern(source, 0, source.length, { unicode, unicodeSets });
+  lastRead = { source, syntax, tree };
+  return tree;
 }
 
 /** An element read as what repeats and how often: `a{2,5}` is `a` 2 to 5 times, an unquantified element once. */

@@ -255,12 +255,13 @@ export function compileAllow(allow: AllowListDef, fail: (what: string) => never,
       const insensitive = pattern.startsWith("(?i)");
       const source = insensitive ? pattern.slice(4) : pattern;
       let regex: RegExp;
+      let risky: string | undefined;
       try {
         regex = new RegExp(source, insensitive ? "i" : "");
+        risky = checked ? undefined : catastrophicPart(source, regex.flags);
       } catch (error) {
         return fail(`allow.regexes: invalid pattern ${JSON.stringify(pattern)}: ${firstLine(error)}`);
       }
-      const risky = checked ? undefined : catastrophicPart(source, regex.flags);
       if (risky) fail(`allow.regexes: pattern ${JSON.stringify(pattern)} can backtrack catastrophically at ${risky}: make the repeated part unambiguous`);
       return regex;
     }),

@@ -17,6 +17,11 @@ import { rawEntryBatches, type RawEntry } from "./raw-diff.js";
 import { WINDOWED_ABOVE } from "./windows.js";
 
 const READ_CONCURRENCY = 16;
+/**
+ * Files up to this size are read READ_CONCURRENCY at a time, ahead of the scan; a bigger one is read
+ * alone when its turn comes, so that sixteen files of several MB are never held at once.
+ */
+const READ_AHEAD_BYTES = 1024 * 1024;
 
 /** The same file selection for both diff calls, so their entries line up. */
 const DIFF_OPTIONS = [
@@ -50,11 +55,11 @@ interface StagedFile {
   lines: AddedLines;
 }
 
-/** A staged file too big to read at once: its blob is streamed in windows once its turn comes. */
-interface BigBlob {
+/** A staged file too big to read ahead (READ_AHEAD_BYTES): read alone, or streamed in windows, once its turn comes. */
+interface BigFile {
   kind: "big";
-  path: string;
-  oid: string;
+  file: StagedFile;
+  size: number;
 }
 
 export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
@@ -62,13 +67,20 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
   if (!root) throw new UsageError(`staged needs a git repository: ${options.cwd} is not one`);
   const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
   const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
+  const readAheadBytes = Math.min(READ_AHEAD_BYTES, windowedAbove);
   // Started at the first read: nothing staged, no cat-file process.
   let catFile: CatFile | undefined;
-  const read = (oid: string): Promise<ObjectContent> => (catFile ??= new CatFile(root)).read(oid, windowedAbove);
+  const read = (oid: string, maxSize: number): Promise<ObjectContent> => (catFile ??= new CatFile(root)).read(oid, maxSize);
   try {
-    for await (const item of mapOrdered(stagedFiles(root, pathspecs), READ_CONCURRENCY, (file) => readStaged(read, file, windowedAbove))) {
-      if (item?.kind === "big") yield* blobWindows(root, item.oid, item.path);
-      else if (item) yield item;
+    for await (const item of mapOrdered(stagedFiles(root, pathspecs), READ_CONCURRENCY, (file) => readAhead(read, file, readAheadBytes))) {
+      if (item?.kind !== "big") {
+        if (item) yield item;
+        continue;
+      }
+      // Asked for again, alone: the read ahead let its bytes go by unkept.
+      const { entry } = item.file;
+      if (item.size > windowedAbove) yield* blobWindows(root, entry.dst, entry.path);
+      else yield stagedContent(item.file, await read(entry.dst, windowedAbove));
     }
   } finally {
     catFile?.close();
@@ -151,18 +163,28 @@ function relativeToRoot(root: string, absolute: string): string | undefined {
   return undefined;
 }
 
-/** One staged file's index content, or why it was skipped; undefined when no line of it can report. */
-async function readStaged(
-  read: (oid: string) => Promise<ObjectContent>,
-  { entry, lines }: StagedFile,
-  windowedAbove: number,
-): Promise<SourceItem | BigBlob | undefined> {
+/**
+ * One staged file's index content if it is at most `maxSize` bytes, or why it was skipped; a bigger
+ * file is left for later, and undefined is for a file no line of which can report.
+ */
+async function readAhead(
+  read: (oid: string, maxSize: number) => Promise<ObjectContent>,
+  file: StagedFile,
+  maxSize: number,
+): Promise<SourceItem | BigFile | undefined> {
+  const { entry, lines } = file;
   const path = entry.path;
   if (entry.dstMode === "120000") return { kind: "skipped", path, reason: "symlink" };
   if (entry.dstMode === "160000") return { kind: "skipped", path, reason: "submodule" };
   if (lines !== "all" && lines.size === 0) return undefined; // only deletions or a mode change
-  const blob = await read(entry.dst);
-  if (blob.size > windowedAbove) return { kind: "big", path, oid: entry.dst };
+  const blob = await read(entry.dst, maxSize);
+  if (blob.size > maxSize) return { kind: "big", file, size: blob.size };
+  return stagedContent(file, blob);
+}
+
+/** A staged file's blob as a chunk to scan, or why it is skipped (missing, binary). */
+function stagedContent({ entry, lines }: StagedFile, blob: ObjectContent): SourceItem {
+  const path = entry.path;
   if (!blob.content) return { kind: "skipped", path, reason: "unreadable", detail: `blob ${entry.dst} is missing` };
   const text = decodeText(blob.content);
   if (text === undefined) return { kind: "skipped", path, reason: "binary" };

@@ -68,7 +68,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const floor = charset ? rule.charsets[charset] : undefined;
     if (!floor || value.length < floor.minLength) continue;
     const entropy = shannonEntropy(value);
-    if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
+    if (entropy < floor.threshold || !mixesCharacterClasses(value, charset, entropy)) continue;
     const words = nameWords(text.slice(found.start, found.nameEnd));
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
@@ -226,8 +226,17 @@ function isSignatureNonce(name: string[], text: string, start: number, end: numb
   return /\btimestamp\b/i.test(around) && /\bsignature\b/i.test(around);
 }
 
+// A key in one case (Azure DevOps' 52-character base32 tokens, lower-case only) is told from words
+// and identifiers by its length and by how evenly it spreads over its alphabet: words with numbers
+// in them (`webpackchunkname2024…`) stay under 4.4 bits per character, 40 random characters of
+// [a-z0-9] reach about 4.6.
+const SINGLE_CASE_MIN_LENGTH = 40;
+const SINGLE_CASE_MIN_ENTROPY = 4.4;
+
 /** Random keys mix letters and digits; identifiers and words do not. */
-function mixesCharacterClasses(value: string, charset: string | undefined): boolean {
+function mixesCharacterClasses(value: string, charset: string | undefined, entropy: number): boolean {
   if (charset === "hex") return /[0-9]/.test(value) && /[a-f]/i.test(value);
-  return /[0-9].*[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
+  if (!/[0-9].*[0-9]/.test(value)) return false;
+  if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
+  return /^[a-z0-9]+$|^[A-Z0-9]+$/.test(value) && value.length >= SINGLE_CASE_MIN_LENGTH && entropy >= SINGLE_CASE_MIN_ENTROPY;
 }

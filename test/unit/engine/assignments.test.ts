@@ -8,6 +8,7 @@ import { assignments } from "../../../src/engine/entropy.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { findMatches } from "../../../src/engine/scan.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
+import { LOWER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
 
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources()));
 const ruleset = createRuleset(rules);
@@ -74,6 +75,8 @@ describe("entropy assignments", () => {
       "::=",
       " || ",
       " ?? ",
+      " == ",
+      "!==",
       ", ",
       "(",
       ")",
@@ -108,5 +111,23 @@ describe("entropy assignments on hostile text", () => {
     const started = performance.now();
     findMatches(line, ruleset);
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("entropy detector values", () => {
+  const generic = (text: string): string[] => findMatches(text, ruleset).filter((finding) => finding.ruleId === "generic-high-entropy").map((finding) => finding.secret);
+
+  it("reads a comparison with a literal as a hard-coded secret", () => {
+    expect(generic('if (api_key === "Zx9kQ2mP7vR4tL8wNc3Yb6Hd") {')).toEqual(["Zx9kQ2mP7vR4tL8wNc3Yb6Hd"]);
+    expect(generic('if (token != "Zx9kQ2mP7vR4tL8wNc3Yb6Hd")')).toEqual(["Zx9kQ2mP7vR4tL8wNc3Yb6Hd"]);
+  });
+
+  it("takes a long random value in one case, not words and numbers in one case", () => {
+    const random = randomString(rng(7), LOWER_ALNUM, 52);
+    expect(generic(`personal_access_token = "${random}"`)).toEqual([random]);
+    expect(generic(`ACCESS_TOKEN=${random.toUpperCase()}`)).toEqual([random.toUpperCase()]);
+    expect(generic('cache_token = "webpackchunkname2024mainbundlesettingsvendors11"')).toEqual([]);
+    // Shorter than 40: a lower-case value needs both cases to count as random.
+    expect(generic(`api_token = "${random.slice(0, 32)}"`)).toEqual([]);
   });
 });

@@ -188,12 +188,13 @@ function scoreSecretlint(scored: Example[], positives: Label[], secretlint: Peer
 }
 
 /**
- * An example whose key-length values (16+ characters) are all documentation placeholders, which
- * keyscan rejects on purpose (`…abcdef…`, `…123456…`, EXAMPLE, xxxx).
+ * An example whose values are documentation placeholders, which keyscan rejects on purpose
+ * (`…abcdef…`, `…123456…`, EXAMPLE, xxxx): it holds one (10+ characters: short keys such as
+ * `AKCxxxxxxxxxx` are written this way too) and every key-length value (16+) in it is one.
  */
 function looksLikePlaceholderExample(text: string): boolean {
-  const tokens = text.split(/[\s"'`=:,;()[\]{}<>]+/).filter((token) => token.length >= 16);
-  return tokens.length > 0 && tokens.every((token) => looksLikePlaceholder(token));
+  const tokens = text.split(/[\s"'`=:,;()[\]{}<>]+/).filter((token) => token.length >= 10);
+  return tokens.some((token) => looksLikePlaceholder(token)) && tokens.every((token) => token.length < 16 || looksLikePlaceholder(token));
 }
 
 /** A peer's rule folder: inside a whole checkout, or the snapshot folder itself when it holds only the rule files. */

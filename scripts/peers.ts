@@ -164,7 +164,9 @@ function scoreSet(name: string, source: string, examples: Example[], context: Pe
   const perfect = [...result.families.values()].filter((c) => c.fn === 0 && c.fp === 0).length;
   const imperfect = new Map([...result.families].filter(([, c]) => c.fn > 0 || c.fp > 0));
   console.log(`  ${perfect} families all found, no false alarm; ${imperfect.size} with a miss or a false alarm (the OVERALL row below sums only these; * = no keyscan rule for the provider):`);
-  printScore({ families: new Map([...imperfect].map(([family, c]) => [hasRule(family) ? family : `${family} *`, c])), misses: [], falseAlarms: [] });
+  // Only a family with labelled secrets is a peer's provider; the rest are keyscan's families of false alarms.
+  const marked = (family: string, c: Totals): string => (c.tp + c.fn > 0 && !hasRule(family) ? `${family} *` : family);
+  printScore({ families: new Map([...imperfect].map(([family, c]) => [marked(family, c), c])), misses: [], falseAlarms: [] });
   if (process.env.KEYSCAN_EVAL_VERBOSE) {
     console.log(`  Missed:\n    ${result.misses.map((miss) => (hasRule(/\(([^)]+)\)$/.exec(miss)?.[1] ?? "") ? miss : `${miss} [no rule]`)).join("\n    ")}`);
     console.log(`  False alarms:\n    ${result.falseAlarms.join("\n    ")}`);

@@ -130,4 +130,12 @@ describe("entropy detector values", () => {
     // Shorter than 40: a lower-case value needs both cases to count as random.
     expect(generic(`api_token = "${random.slice(0, 32)}"`)).toEqual([]);
   });
+
+  it("takes a key dense in punctuation (WordPress, Django), not code or a pattern on one line", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;=?@[]^_{|}~";
+    const key = randomString(rng(11), alphabet, 64);
+    expect(generic(`define('SECURE_AUTH_KEY', '${key}');`)).toEqual([key]);
+    expect(generic("api_token = 'crypto.getRandomValues(buf).map(b=>ALPHA[b%64]).join(sep)+Date.now()%97'")).toEqual([]);
+    expect(generic("password_rule = '^(?=.*[A-Z])(?=.*[0-9])(?=.*[!@#$%^&*]).{8,}$'")).toEqual([]);
+  });
 });

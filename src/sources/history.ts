@@ -8,9 +8,10 @@
 // that had any, never the history itself.
 import { UsageError } from "../errors.js";
 import type { BlobContent, BlobItem, CommitInfo, SourceItem } from "../types.js";
-import { blobWindows, CatFile } from "./cat-file.js";
+import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { git, gitStream, nulFieldBatches } from "./git.js";
+import { createChangeReader } from "./history-changes.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
 import { WINDOWED_ABOVE } from "./windows.js";
 
@@ -46,13 +47,17 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
   // In a partial clone, only the blobs it holds are asked for (see localBlobsOfPartialClone).
   const local = localBlobsOfPartialClone(options.cwd);
   let missing = 0;
-  const read = async (blob: string, path: string): Promise<BlobContent> => {
+  /** The blob as cat-file has it, or undefined when this partial clone lacks it. */
+  const readObject = async (blob: string): Promise<ObjectContent | undefined> => {
     const held = await local;
-    if (held && !held.has(blob)) {
+    return held && !held.has(blob) ? undefined : catFile.read(blob, windowedAbove);
+  };
+  const read = async (blob: string, path: string): Promise<BlobContent> => {
+    const object = await readObject(blob);
+    if (!object) {
       missing++;
       return { kind: "missing" };
     }
-    const object = await catFile.read(blob, windowedAbove);
     // Every blob is scanned whatever its size: one too big to hold is streamed from git a window at a time.
     if (object.size > windowedAbove) return { kind: "windows", windows: blobWindows(options.cwd, blob, path) };
     if (!object.content) {
@@ -70,10 +75,11 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
       );
     }
   };
-  return { items: warnMissing(historyItems(options, read)), close: () => catFile.close() };
+  const readChanges = createChangeReader(async (blob) => (await readObject(blob))?.content);
+  return { items: warnMissing(historyItems(options, read, readChanges)), close: () => catFile.close() };
 }
 
-async function* historyItems(options: HistoryOptions, read: BlobItem["read"]): AsyncGenerator<SourceItem> {
+async function* historyItems(options: HistoryOptions, read: BlobItem["read"], readChanges: BlobItem["readChanges"]): AsyncGenerator<SourceItem> {
   if (await isShallowRepository(options.cwd)) {
     options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
   }
@@ -87,7 +93,7 @@ async function* historyItems(options: HistoryOptions, read: BlobItem["read"]): A
       if (entry.kind === "commit") yield entry;
       else {
         const { commit, path, blob, parents } = entry;
-        yield { kind: "blob", blob, provenance: { path, commit, parents }, read };
+        yield { kind: "blob", blob, provenance: { path, commit, parents }, read, readChanges };
       }
     }
   }
@@ -127,6 +133,9 @@ async function localBlobsOfPartialClone(cwd: string): Promise<Set<string> | unde
 async function* walkLog(options: HistoryOptions): AsyncGenerator<LogEntry[]> {
   const args = [
     "log",
+    // Oldest first: a version is read before the versions that replace it, which are compared with
+    // its line hashes (history-changes.ts). git lists the commits before it starts.
+    "--reverse",
     "-c", // merges: only files whose result differs from every parent (conflict resolutions, evil merges)
     "--raw",
     "-z",

@@ -13,8 +13,12 @@ import { isUtf8Text } from "./decode.js";
 import { changedLines, type Lines, splitLines } from "./line-diff.js";
 
 
-/** Lines kept around each change: a secret or an assignment spread over up to this many lines is whole in the text scanned. */
-export const CONTEXT_LINES = 3;
+/**
+ * Lines kept around each change, so a secret or an assignment spread over lines is whole in the text
+ * scanned: the longest the generic detector reads is a name, up to four description lines, then its
+ * value (a Terraform variable's `default`), five lines from the name.
+ */
+export const CONTEXT_LINES = 5;
 
 /** Line hashes held for the versions still to be replaced: 4 bytes a line, ~32 MB. */
 const MAX_HELD_LINES = 8 * 1024 * 1024;

@@ -49,7 +49,7 @@ export function splitLines(bytes: Uint8Array): Lines {
 /**
  * Beyond this many lines inserted and deleted (in the middle left after the common ends), the diff
  * stops and takes that whole middle as changed: a rewrite is scanned whole, and the diff's time and
- * memory stay bounded (its trace holds D² numbers).
+ * memory stay bounded (its trace holds (D + 1)² numbers, allocated once).
  */
 export const MAX_EDITS = 256;
 
@@ -80,20 +80,26 @@ export function changedLines(before: Uint32Array, after: Uint32Array, maxEdits =
 }
 
 /**
+ * The diff's working memory, made once: the furthest x reached on each diagonal, and the trace of
+ * those for each step (step d's 2d + 1 diagonals from offset d²), so a diff allocates nothing per step.
+ */
+const reach = new Int32Array(2 * MAX_EDITS + 3);
+const trace = new Int32Array((MAX_EDITS + 1) ** 2);
+
+/**
  * Myers' shortest edit script from a to b, as marks on b's lines (index b.length: a deletion at the
- * end), or undefined past maxEdits. Each step keeps a copy of the furthest-reaching paths, to walk back.
+ * end), or undefined past maxEdits (at most MAX_EDITS). Each step keeps the furthest-reaching paths in
+ * the trace, to walk back.
  */
 function myersMarks(a: Uint32Array, b: Uint32Array, maxEdits: number): Uint8Array | undefined {
   const n = a.length;
   const m = b.length;
-  const max = Math.min(n + m, maxEdits);
+  const max = Math.min(n + m, maxEdits, MAX_EDITS);
   const offset = max + 1;
-  const reach = new Int32Array(2 * max + 3);
-  // trace[d]: the furthest x on each diagonal k in [-d, d] before step d (at index k + d).
-  const trace: Int32Array[] = [];
+  reach[offset + 1] = 0;
   let edits = -1;
   for (let d = 0; d <= max && edits === -1; d++) {
-    trace.push(reach.slice(offset - d, offset + d + 1));
+    trace.set(reach.subarray(offset - d, offset + d + 1), d * d);
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && (reach[offset + k - 1] as number) < (reach[offset + k + 1] as number)) ? (reach[offset + k + 1] as number) : (reach[offset + k - 1] as number) + 1;
       let y = x - k;
@@ -113,8 +119,8 @@ function myersMarks(a: Uint32Array, b: Uint32Array, maxEdits: number): Uint8Arra
   let x = n;
   let y = m;
   for (let d = edits; d > 0; d--) {
-    const previous = trace[d] as Int32Array;
-    const at = (k: number): number => previous[k + d] as number;
+    // The furthest x on diagonal k before step d.
+    const at = (k: number): number => trace[d * d + k + d] as number;
     const k = x - y;
     const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
     const fromK = down ? k + 1 : k - 1;

@@ -30,6 +30,8 @@ const DIFF_OPTIONS = [
 
 export interface StagedOptions {
   cwd: string;
+  /** The repository's top level, when the caller knows it already (one git call fewer); looked up from cwd otherwise. */
+  root?: string;
   /** Limit the scan to these files or folders (absolute, or relative to cwd), as lint-staged passes them. */
   paths?: readonly string[];
   /**
@@ -46,23 +48,38 @@ interface BigBlob {
   oid: string;
 }
 
-export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
-  const root = await repoRoot(options.cwd);
+/**
+ * The staged files' items. git is asked for the staged changes at once, not when the first item is
+ * read: a pre-commit hook's caller builds its rules meanwhile.
+ */
+export function stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
+  const listing = listStaged(options);
+  listing.catch(() => undefined); // thrown where the items are read
+  return readStagedItems(listing, options.windowedAbove ?? WINDOWED_ABOVE);
+}
+
+/** The staged files (added, modified or retyped) and, for each, the lines its index version adds. */
+async function listStaged(options: StagedOptions): Promise<{ root: string; work: { entry: RawEntry; lines: Set<number> | "all" | undefined }[] }> {
+  const root = options.root ?? (await repoRoot(options.cwd));
   if (!root) throw new UsageError(`staged needs a git repository: ${options.cwd} is not one`);
   const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
-  const raw = await git(["diff", ...DIFF_OPTIONS, "--raw", "-z", "--no-abbrev", "--", ...pathspecs], { cwd: root });
+  // The list and the patch are asked for together; the patch is streamed (a big file's is as big as the file).
+  const [raw, added] = await Promise.all([
+    git(["diff", ...DIFF_OPTIONS, "--raw", "-z", "--no-abbrev", "--", ...pathspecs], { cwd: root }),
+    addedLines(gitStream(["diff", ...DIFF_OPTIONS, "-U0", "--inter-hunk-context=0", "--no-color", "--", ...pathspecs], { cwd: root })),
+  ]);
   const entries = parseRawEntries(splitNul(raw));
-  if (entries.length === 0) return;
-  // Streamed: the patch of a big file is as big as the file.
-  const added = await addedLines(gitStream(["diff", ...DIFF_OPTIONS, "-U0", "--inter-hunk-context=0", "--no-color", "--", ...pathspecs], { cwd: root }));
-  if (added.length !== entries.length) {
+  if (entries.length > 0 && added.length !== entries.length) {
     throw new Error(`git diff listed ${entries.length} staged files but its patch has ${added.length}`);
   }
+  return { root, work: entries.map((entry, index) => ({ entry, lines: added[index] })) };
+}
 
+async function* readStagedItems(listing: ReturnType<typeof listStaged>, windowedAbove: number): AsyncGenerator<SourceItem> {
+  const { root, work } = await listing;
+  if (work.length === 0) return;
   const catFile = new CatFile(root);
   try {
-    const work = entries.map((entry, index) => ({ entry, lines: added[index] }));
-    const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
     for await (const item of mapOrdered(work, READ_CONCURRENCY, ({ entry, lines }) => readStaged(catFile, entry, lines, windowedAbove))) {
       if (item?.kind === "big") yield* blobWindows(root, item.oid, item.path);
       else if (item) yield item;

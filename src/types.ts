@@ -155,8 +155,9 @@ export type BlobContent =
 
 /**
  * Content named by reference, with one place it appears (history: a file version a commit brought
- * in). The run step reads each distinct blob once, through `read`, and the parents' blobs too when
- * the blob has matches, to tell what the version adds.
+ * in). The run step scans the version's changes first (`readChanges`); when they hold a match it
+ * reads the blob whole through `read`, once a distinct blob, and the parents' blobs too, to tell what
+ * the version adds.
  */
 export interface BlobItem {
   kind: "blob";

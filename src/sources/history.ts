@@ -1,8 +1,9 @@
 // git history as a source: every file version a commit brought in, as a blob by reference with its
 // provenance (path, commit, the parents' blobs at that path), read through one `git cat-file --batch`.
-// The run step (drain.ts) reads and scans each distinct blob once and stamps its matches on every
-// place it appears; the "not new" filter drops what the parents' blobs already had, so a range
-// reports only what it adds and a later edit does not re-report an old key.
+// The run step (drain.ts) first scans what a version changes in its parents' (history-changes.ts); a
+// version whose changes hold a match, or a file's first version, it scans whole, once a distinct blob,
+// and stamps the matches on every place the blob appears; the "not new" filter drops what the parents'
+// blobs already had, so a range reports only what it adds and a later edit does not re-report an old key.
 //
 // The walk streams `git log --raw`, so memory holds the ids of blobs seen and the matches of blobs
 // that had any, never the history itself.

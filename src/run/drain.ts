@@ -16,6 +16,7 @@ import {
   type SkippedItem,
   type SourceItem,
 } from "../types.js";
+import { createBlobIdSet } from "./blob-id-set.js";
 import { createContentCache } from "./content-cache.js";
 import type { FileScan } from "./file-scan.js";
 import { createScanPacer } from "./pacer.js";
@@ -126,11 +127,10 @@ export async function drain(
 
   // Blobs: each read and scanned whole once for each set of rules its paths run, and counted once
   // in the stats. Only a blob also seen at a path some rule skips (a lockfile) is scanned twice.
-  const countedBlobs = new Set<string>();
+  const countedBlobs = createBlobIdSet();
   /** Counts a blob in the stats the first time it is read; true then. */
   const countBlob = (blob: string): boolean => {
-    if (countedBlobs.has(blob)) return false;
-    countedBlobs.add(blob);
+    if (!countedBlobs.add(blob)) return false;
     stats.blobs = (stats.blobs ?? 0) + 1;
     return true;
   };

@@ -1,7 +1,8 @@
-// The blob ids a history scan has counted, in 9 bytes a slot and at most half the slots taken: a history's hundreds of thousands of ids
-// as strings in a Set took ~100 bytes each (rails: tens of MB, growing with the history). Only the
-// first 64 bits of an id are kept, so two blobs sharing them would be counted once in the stats (for
-// SHA-1 ids, among a million blobs the chance is about 1 in 30 million); nothing else depends on it.
+// The blob ids a history scan has counted, in 9 bytes a slot with at most half the slots taken: a
+// history's hundreds of thousands of ids as strings in a Set took ~100 bytes each (rails: tens of MB,
+// growing with the history). Only the first 64 bits of an id are kept, so two blobs sharing them would
+// be counted once in the stats (for SHA-1 ids, among a million blobs the chance is about 1 in 30
+// million); nothing else depends on it.
 
 export interface BlobIdSet {
   /** Adds the id (40 or 64 hex digits); false when it was there already. */

@@ -20,8 +20,8 @@ import { changedLines, type Lines, splitLines } from "./line-diff.js";
  */
 export const CONTEXT_LINES = 5;
 
-/** Line hashes held for the versions still to be replaced: 4 bytes a line, ~32 MB. */
-const MAX_HELD_LINES = 8 * 1024 * 1024;
+/** Line hashes held for the versions still to be replaced: 4 bytes a line, ~16 MB (rails' tree has ~1 M lines). */
+const MAX_HELD_LINES = 4 * 1024 * 1024;
 
 /** A PEM block's longest body that the private-key rules match (rules/private-keys.toml), and some. */
 const MAX_PEM_BYTES = 16_500;

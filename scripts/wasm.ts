@@ -1,5 +1,5 @@
 // Assembles each WebAssembly text file of the sources (the keyword prefilter's hot loop, the content
-// hash) into a TypeScript module beside it that holds the binary as base64: the sources, the tests
+// hash, history's line hashes) into a TypeScript module beside it that holds the binary as base64: the sources, the tests
 // and the bundle then all load it the same way, and no WebAssembly tool is needed to build or run
 // keyscan. `npm run wasm` after editing a .wat file; test/unit/scripts/wasm.test.ts checks the output is current.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import wabtModule from "wabt";
 const src = join(import.meta.dirname, "..", "src");
 
 /** Each .wat file and the module generated from it. */
-export const wasmSources = [join(src, "engine", "prefilter.wat"), join(src, "run", "content-hash.wat")].map((watFile) => ({
+export const wasmSources = [join(src, "engine", "prefilter.wat"), join(src, "run", "content-hash.wat"), join(src, "sources", "line-hash.wat")].map((watFile) => ({
   watFile,
   moduleFile: watFile.replace(/\.wat$/, "-wasm.ts"),
 }));

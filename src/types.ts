@@ -155,8 +155,9 @@ export type BlobContent =
 
 /**
  * Content named by reference, with one place it appears (history: a file version a commit brought
- * in). The run step reads each distinct blob once, through `read`, and the parents' blobs too when
- * the blob has matches, to tell what the version adds.
+ * in). The run step scans the version's changes first (`readChanges`); when they hold a match it
+ * reads the blob whole through `read`, once a distinct blob, and the parents' blobs too, to tell what
+ * the version adds.
  */
 export interface BlobItem {
   kind: "blob";
@@ -164,7 +165,15 @@ export interface BlobItem {
   provenance: Provenance;
   /** Reads a blob (this one, or a parent) as found at `path`, which names a big blob's windows. */
   read: (blob: string, path: string) => Promise<BlobContent>;
+  /**
+   * What the blob changes in the parents' blobs, as text to scan (history-changes.ts); "whole" when
+   * it cannot be compared with them. No match in the changes: the version adds no finding.
+   */
+  readChanges: (blob: string, parents: readonly string[]) => Promise<BlobChanges>;
 }
+
+/** What a version changes in the version(s) it replaced (sources/history-changes.ts), or "whole": scan it whole. */
+export type BlobChanges = { kind: "changes"; text: string; bytes: number } | { kind: "whole" };
 
 /**
  * What a source yields: text with its provenance (or a skipped file), a working-tree file for the

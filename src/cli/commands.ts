@@ -219,8 +219,7 @@ async function openSource(
     return historySource({ cwd: root, revs: args, since: flags.since, onWarning });
   }
   if (mode === "staged") {
-    requireRepository(setup.root, "staged");
-    return { items: stagedItems({ cwd: setup.cwd, paths: args }) };
+    return { items: stagedItems({ cwd: setup.cwd, root: requireRepository(setup.root, "staged"), paths: args }) };
   }
   if (mode === "pack") {
     const dir = args[0] ?? ".";
@@ -331,7 +330,8 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
   const grouped = flags.format === "text" || flags.format === "json" || flags.format === "html";
   const historyRoot = mode === "history" ? (setup.root ?? (await bareGitDir(setup.cwd))) : undefined;
   const secrets = grouped && historyRoot && findings.length > 0 ? groupSecrets(findings, await secretLives(historyRoot, findings)) : undefined;
-  const repository = grouped && setup.root ? await describeRepository(setup.root) : undefined;
+  // Only the JSON and HTML reports name the repository: the text report spares a pre-commit hook the git call.
+  const repository = (flags.format === "json" || flags.format === "html") && setup.root ? await describeRepository(setup.root) : undefined;
   const report = render(flags.format, {
     findings,
     stats,

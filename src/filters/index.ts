@@ -61,6 +61,11 @@ function notNew(finding: Finding, place: Place): boolean {
     for (let line = finding.line; line <= finding.endLine && !touches; line++) touches = addedLines.has(line);
     if (!touches) return true;
   }
+  return before !== undefined && hadBefore(before, finding);
+}
+
+/** True when a previous version's matches had this one's secret under the same rule. */
+export function hadBefore(before: readonly Match[], found: Pick<Match, "ruleId" | "secret">): boolean {
   // A previous version's match counts unless a comment suppressed it there: it was never reported.
-  return before !== undefined && before.some((old) => !old.allowedInline && old.ruleId === finding.ruleId && old.secret === finding.secret);
+  return before.some((old) => !old.allowedInline && old.ruleId === found.ruleId && old.secret === found.secret);
 }

@@ -87,7 +87,9 @@ function byDateThenPlace(a: Finding, b: Finding): number {
     compare(a.commit?.date ?? "", b.commit?.date ?? "") ||
     compare(a.path, b.path) ||
     a.line - b.line ||
-    a.column - b.column
+    a.column - b.column ||
+    // Two commits with one author date (a cherry-pick, a rebase): by sha, so the order does not depend on the walk's.
+    compare(a.commit?.sha ?? "", b.commit?.sha ?? "")
   );
 }
 

@@ -1,7 +1,7 @@
 // The one road every source takes: read its items, have each distinct content scanned once (on the
 // scan pool), stamp each match with every place its content appears, pass the findings through the
 // suppressions (filters/index.ts), and count what was scanned and skipped.
-import { kept, type Place, type SuppressionStep } from "../filters/index.js";
+import { hadBefore, kept, type Place, type SuppressionStep } from "../filters/index.js";
 import {
   type BlobItem,
   type Chunk,
@@ -16,6 +16,7 @@ import {
   type SkippedItem,
   type SourceItem,
 } from "../types.js";
+import { createBlobIdSet } from "./blob-id-set.js";
 import { createContentCache } from "./content-cache.js";
 import type { FileScan } from "./file-scan.js";
 import { createScanPacer } from "./pacer.js";
@@ -129,19 +130,22 @@ export async function drain(
     files = [];
   };
 
-  // Blobs: each read and scanned once for each set of rules its paths run, and counted once in the
-  // stats. Only a blob also seen at a path some rule skips (a lockfile) can be scanned twice, so only
-  // those are remembered apart; the cache remembers the rest.
-  const seenWhereRulesSkip = new Set<string>();
+  // Blobs: each read and scanned whole once for each set of rules its paths run, and counted once
+  // in the stats. Only a blob also seen at a path some rule skips (a lockfile) is scanned twice.
+  const countedBlobs = createBlobIdSet();
+  /** Counts a blob in the stats the first time it is read; true then. */
+  const countBlob = (blob: string): boolean => {
+    if (!countedBlobs.add(blob)) return false;
+    stats.blobs = (stats.blobs ?? 0) + 1;
+    return true;
+  };
   const blobMatches = (blob: string, path: string, read: BlobItem["read"]): Promise<Match[]> => {
     const skipped = scanner.rulesSkippedAt(path);
     const key = skipped.length === 0 ? blob : `${blob} without ${skipped.join(",")}`;
     return cache.matches(key, async () => {
-      const count = !seenWhereRulesSkip.has(blob) && (key === blob || !cache.has(blob));
-      if (key !== blob) seenWhereRulesSkip.add(blob);
       const content = await read(blob, path);
+      const count = countBlob(blob);
       if (count) {
-        stats.blobs = (stats.blobs ?? 0) + 1;
         if (content.kind === "skipped") countSkipped({ path, reason: content.reason });
         if (content.kind === "text") countChunk(content.bytes);
       }
@@ -169,15 +173,28 @@ export async function drain(
     bigBlobs = scanned.catch(() => undefined);
     return scanned;
   };
-  const blobFindings = (item: BlobItem): Promise<Finding[]> => {
-    const { path } = item.provenance;
-    // Most blobs have no matches: no async function of our own in their chain.
-    return blobMatches(item.blob, path, item.read).then(async (found) => {
-      if (found.length === 0) return [];
-      const before: Match[] = [];
-      for (const parent of item.provenance.parents ?? []) before.push(...(await blobMatches(parent, path, item.read)));
-      return judge(found, item.provenance, { before });
-    });
+  /**
+   * False when a version that replaced others adds nothing to scan for: no match in the lines it
+   * changes (sources/history-changes.ts). A first version, or one not comparable with its parents, may add anything.
+   */
+  const mayAddFindings = async (item: BlobItem, parents: readonly string[]): Promise<boolean> => {
+    if (parents.length === 0) return true;
+    const changes = await item.readChanges(item.blob, parents);
+    if (changes.kind === "whole") return true;
+    if (countBlob(item.blob)) countChunk(changes.bytes);
+    if (changes.text === "") return false;
+    await pacer.turn(changes.text.length);
+    return (await scanner.scan({ path: item.provenance.path, text: changes.text })).length > 0;
+  };
+  const blobFindings = async (item: BlobItem): Promise<Finding[]> => {
+    const { path, parents = [] } = item.provenance;
+    if (!(await mayAddFindings(item, parents))) return [];
+    const found = await blobMatches(item.blob, path, item.read);
+    if (found.length === 0) return [];
+    const before: Match[] = [];
+    for (const parent of parents) before.push(...(await blobMatches(parent, path, item.read)));
+    // What a parent had is dropped before the stamp: a guessable secret's fingerprint is slow to compute.
+    return judge(found.filter((match) => !hadBefore(before, match)), item.provenance, { before });
   };
 
   for await (const item of items) {

@@ -103,6 +103,11 @@ export function isBinary(bytes: Uint8Array): boolean {
   return reading(bytes).kind === "binary";
 }
 
+/** True when the bytes are UTF-8 text (or 8-bit text read as UTF-8): what can be split into lines byte-wise. */
+export function isUtf8Text(bytes: Uint8Array): boolean {
+  return reading(bytes).kind === "utf-8";
+}
+
 /** True when the bytes are text in UTF-16 or UTF-32 (with a byte-order mark or without): they cannot be cut into windows byte-wise. */
 export function isWideText(bytes: Uint8Array): boolean {
   const kind = reading(bytes).kind;

@@ -28,6 +28,10 @@ const SAFE_CONFIG = [
   ...["ext", "file", "git", "http", "https", "ssh"].map((name) => `protocol.${name}.allow=never`),
   "core.useReplaceRefs=false",
   "color.ui=false",
+  // git maps pack files into memory and counts every page it has read in its resident memory: a long
+  // history's log or cat-file held its whole 400 MB pack. Mapped 32 MB at a time, 128 MB at most.
+  "core.packedGitWindowSize=32m",
+  "core.packedGitLimit=128m",
 ].flatMap((setting) => ["-c", setting]);
 
 /** The environment for git: the user's (GIT_INDEX_FILE matters inside a pre-commit hook), made safe. */

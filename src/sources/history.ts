@@ -1,16 +1,18 @@
 // git history as a source: every file version a commit brought in, as a blob by reference with its
 // provenance (path, commit, the parents' blobs at that path), read through one `git cat-file --batch`.
-// The run step (drain.ts) reads and scans each distinct blob once and stamps its matches on every
-// place it appears; the "not new" filter drops what the parents' blobs already had, so a range
-// reports only what it adds and a later edit does not re-report an old key.
+// The run step (drain.ts) first scans what a version changes in its parents' (history-changes.ts); a
+// version whose changes hold a match, or a file's first version, it scans whole, once a distinct blob,
+// and stamps the matches on every place the blob appears; the "not new" filter drops what the parents'
+// blobs already had, so a range reports only what it adds and a later edit does not re-report an old key.
 //
 // The walk streams `git log --raw`, so memory holds the ids of blobs seen and the matches of blobs
 // that had any, never the history itself.
 import { UsageError } from "../errors.js";
 import type { BlobContent, BlobItem, CommitInfo, SourceItem } from "../types.js";
-import { blobWindows, CatFile } from "./cat-file.js";
+import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { git, gitStream, nulFieldBatches } from "./git.js";
+import { createChangeReader } from "./history-changes.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
 import { WINDOWED_ABOVE } from "./windows.js";
 
@@ -47,13 +49,17 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
   // In a partial clone, only the blobs it holds are asked for (see localBlobsOfPartialClone).
   const local = localBlobsOfPartialClone(options.cwd);
   let missing = 0;
-  const read = async (blob: string, path: string): Promise<BlobContent> => {
+  /** The blob as cat-file has it, or undefined when this partial clone lacks it. */
+  const readObject = async (blob: string): Promise<ObjectContent | undefined> => {
     const held = await local;
-    if (held && !held.has(blob)) {
+    return held && !held.has(blob) ? undefined : catFile.read(blob, windowedAbove);
+  };
+  const read = async (blob: string, path: string): Promise<BlobContent> => {
+    const object = await readObject(blob);
+    if (!object) {
       missing++;
       return { kind: "missing" };
     }
-    const object = await catFile.read(blob, windowedAbove);
     // Every blob is scanned whatever its size: one too big to hold is streamed from git a window at a time.
     if (object.size > windowedAbove) return { kind: "windows", windows: blobWindows(options.cwd, blob, path) };
     if (!object.content) {
@@ -72,8 +78,9 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
       );
     }
   };
+  const readChanges = createChangeReader(async (blob) => (await readObject(blob))?.content);
   return {
-    items: historyItems(options, read),
+    items: historyItems(options, read, readChanges),
     close: () => {
       warnMissing();
       catFile.close();
@@ -81,7 +88,7 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
   };
 }
 
-async function* historyItems(options: HistoryOptions, read: BlobItem["read"]): AsyncGenerator<SourceItem> {
+async function* historyItems(options: HistoryOptions, read: BlobItem["read"], readChanges: BlobItem["readChanges"]): AsyncGenerator<SourceItem> {
   if (await isShallowRepository(options.cwd)) {
     options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
   }
@@ -95,7 +102,7 @@ async function* historyItems(options: HistoryOptions, read: BlobItem["read"]): A
       if (entry.kind === "commit") yield entry;
       else {
         const { commit, path, blob, parents } = entry;
-        yield { kind: "blob", blob, provenance: { path, commit, parents }, read };
+        yield { kind: "blob", blob, provenance: { path, commit, parents }, read, readChanges };
       }
     }
   }
@@ -135,6 +142,9 @@ async function localBlobsOfPartialClone(cwd: string): Promise<Set<string> | unde
 async function* walkLog(options: HistoryOptions): AsyncGenerator<LogEntry[]> {
   const args = [
     "log",
+    // Oldest first: a version is read before the versions that replace it, which are compared with
+    // its line hashes (history-changes.ts). git lists the commits before it starts.
+    "--reverse",
     "-c", // merges: only files whose result differs from every parent (conflict resolutions, evil merges)
     "--raw",
     "-z",

@@ -37,6 +37,8 @@ const DIFF_OPTIONS = [
 
 export interface StagedOptions {
   cwd: string;
+  /** The repository's top level, when the caller knows it already (one git call fewer); looked up from cwd otherwise. */
+  root?: string;
   /** Limit the scan to these files or folders (absolute, or relative to cwd), as lint-staged passes them. */
   paths?: readonly string[];
   /**
@@ -63,7 +65,7 @@ interface BigFile {
 }
 
 export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
-  const root = await repoRoot(options.cwd);
+  const root = options.root ?? (await repoRoot(options.cwd));
   if (!root) throw new UsageError(`staged needs a git repository: ${options.cwd} is not one`);
   const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
   const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;

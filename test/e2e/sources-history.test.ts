@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALNUM, openaiProjectKey, randomString, rng } from "../../fixtures/fake-keys.js";
+import { ALNUM, openaiProjectKey, pemPrivateKey, randomString, rng } from "../../fixtures/fake-keys.js";
 import { fingerprint } from "../../src/run/fingerprint.js";
 import { createRuleset } from "../../src/engine/ruleset.js";
 import { rulesSkippedAt } from "../../src/engine/ruleset.js";
@@ -9,6 +9,7 @@ import { scanContent } from "../../src/run/scan-content.js";
 import { compileRules, parseRuleFiles } from "../../src/engine/rules.js";
 import { UsageError } from "../../src/errors.js";
 import { readDefaultRuleSources } from "../../src/config/default-rules.js";
+import { CONTEXT_LINES } from "../../src/sources/history-changes.js";
 import { historySource } from "../../src/sources/history.js";
 import type { Chunk, Match } from "../../src/types.js";
 import { useTempRepos } from "../helpers/git-repo.js";
@@ -86,6 +87,66 @@ describe("history source", () => {
     expect(stats).toMatchObject({ commits: 2, blobs: 1, bytes: text.length });
   });
 
+  it("scans a later version only in the lines it changes, with a few around them, and finds the key it adds at its own line", async () => {
+    const made = repo();
+    const filler = (from: number) => Array.from({ length: 20 }, (_, i) => `value_${from + i} = ${from + i}`);
+    const old = `old_key = "${openaiProjectKey(2)}"`;
+    made.write("app.py", [old, ...filler(0), "", ...filler(100)].join("\n") + "\n");
+    made.add("app.py");
+    made.commit();
+    const added = `new_key = "${openaiProjectKey(3)}"`;
+    made.write("app.py", [old, ...filler(0), added, ...filler(100)].join("\n") + "\n");
+    made.add("app.py");
+    const second = made.commit();
+
+    const { findings, stats, scanned } = await history(made.dir);
+    expect(findings.map((finding) => [finding.secret, finding.line, finding.commit?.sha])).toEqual([
+      [openaiProjectKey(2), 1, findings[0]?.commit?.sha],
+      [openaiProjectKey(3), 22, second],
+    ]);
+    expect(findings[0]?.commit?.sha).not.toBe(second);
+    // The first version whole; the second's changed line with CONTEXT_LINES each side (not the old key);
+    // then, as that held a match, the second whole and the first (already scanned) from the cache.
+    expect(scanned).toHaveLength(3);
+    expect(scanned[1]?.text.split("\n")).toEqual([...filler(0).slice(-CONTEXT_LINES), added, ...filler(100).slice(0, CONTEXT_LINES), ""]);
+    expect(stats).toMatchObject({ commits: 2, blobs: 2 });
+  });
+
+  it("scans no more than the changes of a version that adds no key, and reports nothing again", async () => {
+    const made = repo();
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
+    made.write("notes.txt", [`token = "${openaiProjectKey(4)}"`, ...lines].join("\n"));
+    made.add("notes.txt");
+    made.commit();
+    lines[40] = "line forty";
+    made.write("notes.txt", [`token = "${openaiProjectKey(4)}"`, ...lines].join("\n"));
+    made.add("notes.txt");
+    made.commit();
+
+    const { findings, scanned } = await history(made.dir);
+    expect(findings).toHaveLength(1);
+    expect(scanned.map((chunk) => chunk.text.trimEnd().split("\n").length)).toEqual([51, 2 * CONTEXT_LINES + 1]);
+  });
+
+  it("finds a private key whose middle line a later version changes: a PEM block a change touches is scanned whole", async () => {
+    const made = repo();
+    const key = pemPrivateKey(5);
+    made.write("deploy/key.pem", `${key}\n`);
+    made.add("deploy/key.pem");
+    made.commit();
+    const keyLines = key.split("\n");
+    const middle = Math.floor(keyLines.length / 2);
+    expect(middle).toBeGreaterThan(CONTEXT_LINES + 1);
+    keyLines[middle] = [...(keyLines[middle] ?? "")].reverse().join("");
+    made.write("deploy/key.pem", `${keyLines.join("\n")}\n`);
+    made.add("deploy/key.pem");
+    const second = made.commit();
+
+    const { findings } = await history(made.dir);
+    expect(findings.map((finding) => finding.ruleId)).toEqual(["private-key", "private-key"]);
+    expect(findings.map((finding) => finding.commit?.sha)).toContain(second);
+  });
+
   it("counts a blob once in the stats whichever of its two paths the walk meets first", async () => {
     const made = repo();
     const text = `client_secret = "${randomString(rng(19), ALNUM, 32)}"\n`;
@@ -95,10 +156,10 @@ describe("history source", () => {
     made.write("deps/yarn.lock", text);
     made.add("deps/yarn.lock");
     made.commit();
-    // The log walks the newest commit (the lockfile) first.
+    // The log walks the oldest commit (settings.py) first: the lockfile's scan, without the entropy detector, comes second.
     const { findings, stats, scanned } = await history(made.dir);
     expect(findings.map((finding) => [finding.ruleId, finding.path, finding.commit?.sha])).toEqual([["generic-high-entropy", "settings.py", first]]);
-    expect(scanned.map((chunk) => chunk.path)).toEqual(["deps/yarn.lock", "settings.py"]);
+    expect(scanned.map((chunk) => chunk.path)).toEqual(["settings.py", "deps/yarn.lock"]);
     expect(stats).toMatchObject({ commits: 2, blobs: 1, bytes: text.length });
   });
 

@@ -1,0 +1,128 @@
+// What a file version changes in the version(s) it replaced, as text to scan: the lines it adds, with a
+// few lines around each change and the whole of any PEM block a change touches, so a multi-line
+// secret or an assignment split over lines is whole in it. History scans this first (run/drain.ts):
+// a version whose changes hold no match adds no finding, so the bytes a history costs to scan are
+// about those of its diffs, not of every version of every file. A version whose changes hold a match
+// is scanned whole, as before, so what is reported does not depend on where a change was cut.
+//
+// A version's line hashes (line-diff.ts) are kept for the versions that replace it: the walk goes
+// oldest first, so each blob is read once. The hashes kept are bounded (least recently used go
+// first); a parent no longer held is read again.
+import type { BlobChanges } from "../types.js";
+import { isUtf8Text } from "./decode.js";
+import { changedLines, type Lines, splitLines } from "./line-diff.js";
+
+
+/**
+ * Lines kept around each change, so a secret or an assignment spread over lines is whole in the text
+ * scanned: the longest the generic detector reads is a name, up to four description lines, then its
+ * value (a Terraform variable's `default`), five lines from the name.
+ */
+export const CONTEXT_LINES = 5;
+
+/** Line hashes held for the versions still to be replaced: 4 bytes a line, ~16 MB (rails' tree has ~1 M lines). */
+const MAX_HELD_LINES = 4 * 1024 * 1024;
+
+/** A PEM block's longest body that the private-key rules match (rules/private-keys.toml), and some. */
+const MAX_PEM_BYTES = 16_500;
+
+const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+
+/**
+ * The changes of a version: `readBytes` gives a blob's bytes, or undefined when it cannot be compared
+ * (missing, too big to hold).
+ */
+export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Array | undefined>): (blob: string, parents: readonly string[]) => Promise<BlobChanges> {
+  const held = new Map<string, Promise<Uint32Array | undefined>>();
+  let heldLines = 0;
+  const hold = (blob: string, hashes: Promise<Uint32Array | undefined>): void => {
+    if (held.has(blob)) return;
+    held.set(blob, hashes);
+    void hashes.then((found) => {
+      if (!found || held.get(blob) !== hashes) return;
+      heldLines += found.length;
+      for (const [oldest, older] of held) {
+        if (heldLines <= MAX_HELD_LINES || oldest === blob) break;
+        held.delete(oldest);
+        void older.then((gone) => (heldLines -= gone?.length ?? 0));
+      }
+    });
+  };
+  const linesOf = async (blob: string): Promise<Lines | undefined> => {
+    const bytes = await readBytes(blob);
+    return bytes && isUtf8Text(bytes) ? splitLines(bytes) : undefined;
+  };
+  const hashesOf = (blob: string): Promise<Uint32Array | undefined> => {
+    const known = held.get(blob);
+    if (known) {
+      held.delete(blob); // most recently used: last to go
+      held.set(blob, known);
+      return known;
+    }
+    const hashes = linesOf(blob).then((lines) => lines?.hashes);
+    hold(blob, hashes);
+    return hashes;
+  };
+
+  return async (blob, parents) => {
+    const bytes = await readBytes(blob);
+    if (!bytes || !isUtf8Text(bytes)) return { kind: "whole" };
+    const lines = splitLines(bytes);
+    hold(blob, Promise.resolve(lines.hashes));
+    const changed: [number, number][] = [];
+    for (const parent of parents) {
+      const before = await hashesOf(parent);
+      if (!before) return { kind: "whole" };
+      changed.push(...changedLines(before, lines.hashes));
+    }
+    return { kind: "changes", text: changedText(bytes, lines, changed), bytes: bytes.length };
+  };
+}
+
+/** The changed lines, each with CONTEXT_LINES around it and any PEM block it touches, as one text (regions joined by a blank line). */
+function changedText(bytes: Uint8Array, lines: Lines, changed: readonly [number, number][]): string {
+  const count = lines.hashes.length;
+  const regions = changed.map(([start, end]): [number, number] => [Math.max(0, start - CONTEXT_LINES), Math.min(count, end + CONTEXT_LINES)]);
+  if (regions.length === 0) return "";
+  regions.push(...pemBlocks(bytes, lines).filter(([start, end]) => regions.some(([from, to]) => from < end && start < to)));
+  regions.sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let last: [number, number] | undefined;
+  for (const region of regions) {
+    if (last && region[0] <= last[1]) last[1] = Math.max(last[1], region[1]);
+    else {
+      if (last) parts.push(decodeLines(bytes, lines, last));
+      last = [region[0], region[1]];
+    }
+  }
+  if (last) parts.push(decodeLines(bytes, lines, last));
+  return parts.join("\n\n");
+}
+
+function decodeLines(bytes: Uint8Array, lines: Lines, [start, end]: [number, number]): string {
+  return utf8.decode(bytes.subarray(lines.starts[start], lines.starts[end]));
+}
+
+/** The [start, end) lines of each "-----BEGIN" armor block, to its "-----END" line (or as far as a key runs). */
+function pemBlocks(bytes: Uint8Array, lines: Lines): [number, number][] {
+  const blocks: [number, number][] = [];
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let begin = buffer.indexOf("-----BEGIN"); begin !== -1; begin = buffer.indexOf("-----BEGIN", begin + 1)) {
+    const end = buffer.indexOf("-----END", begin);
+    const last = end === -1 || end - begin > MAX_PEM_BYTES ? Math.min(bytes.length, begin + MAX_PEM_BYTES) : end;
+    blocks.push([lineAt(lines, begin), lineAt(lines, last) + 1]);
+  }
+  return blocks;
+}
+
+/** The 0-based line holding a byte offset. */
+function lineAt(lines: Lines, offset: number): number {
+  let low = 0;
+  let high = lines.hashes.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((lines.starts[middle] as number) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}

@@ -41,6 +41,9 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
   let claimed: { id: ContentId; slot: number } | undefined;
   /** A rescan's content (FileScanOptions.rescan), not claimed. */
   let rescanned: ContentId | undefined;
+  // Worked out once a file: its content id and each scan of it need it.
+  let skip: string[] | undefined;
+  const skipped = (): string[] => (skip ??= rulesSkippedAt(context.ruleset, file.path));
   // One item for most files; a big file's windows (never shared) come as several.
   for (const item of readFileItems(file, options.maxFileSize, readBuffer)) {
     if (item.kind === "skipped") return item;
@@ -48,16 +51,16 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
     bytes += item.bytes;
     if ("raw" in item.chunk && options.index && options.rescan) {
       // Its matches are recorded under the content's name, for duplicates waiting on a scan that was lost.
-      rescanned = contentId(item.chunk.raw, rulesSkippedAt(context.ruleset, file.path));
+      rescanned = contentId(item.chunk.raw, skipped());
     } else if ("raw" in item.chunk && options.index) {
-      const id = contentId(item.chunk.raw, rulesSkippedAt(context.ruleset, file.path));
+      const id = contentId(item.chunk.raw, skipped());
       const claim = claimContent(options.index, id);
       if (claim.kind === "clean") return { kind: "scanned", bytes, matches: [] };
       if (claim.kind === "found") return { kind: "duplicate", bytes, content: contentName(id) };
       if (claim.kind === "first") claimed = { id, slot: claim.slot };
     }
     options.onPiece?.();
-    matches.push(...scanContent(textChunk(item.chunk), context.ruleset));
+    matches.push(...scanContent(textChunk(item.chunk), context.ruleset, skipped()));
   }
   if (options.index && claimed) settleContent(options.index, claimed.slot, matches.length > 0);
   if (!read) return { kind: "gone" };

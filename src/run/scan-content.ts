@@ -8,8 +8,12 @@ import { type Ruleset, rulesSkippedAt } from "../engine/ruleset.js";
 import { inlineAllowedLines } from "../filters/inline.js";
 import type { Chunk, Match } from "../types.js";
 
-export function scanContent(chunk: Pick<Chunk, "path" | "text" | "window">, ruleset: Ruleset): Match[] {
-  const skip = rulesSkippedAt(ruleset, chunk.path);
+/** `skip`: rulesSkippedAt for the chunk's path, when the caller has it already (a file's content id needs it too). */
+export function scanContent(
+  chunk: Pick<Chunk, "path" | "text" | "window">,
+  ruleset: Ruleset,
+  skip: readonly string[] = rulesSkippedAt(ruleset, chunk.path),
+): Match[] {
   const found = findMatches(chunk.text, ruleset, skip.length > 0 ? { skip: new Set(skip) } : {});
   if (found.length === 0) return found;
   const window = chunk.window;

@@ -5,10 +5,10 @@
 import { closeSync, type Dirent, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { lstat, realpath } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import ignore, { type Ignore } from "ignore";
 import { UsageError } from "../errors.js";
 import type { Chunk, FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem } from "../types.js";
 import { isBinary } from "./decode.js";
+import { type FolderRules, type IgnoreLevel, ignoreLevel, insideFolder, isIgnored, startingRules, withLevel } from "./gitignore.js";
 import { git, repoRoot, splitNul } from "./git.js";
 import { fileWindows, WINDOWED_ABOVE } from "./windows.js";
 
@@ -109,7 +109,8 @@ async function* listTarget(
   const root = await rootOf(found.abs);
   if (root) yield* gitListing(root, found.abs, base);
   else {
-    yield* walk(found.abs, reportedPath(base, found.abs), outerIgnores(base, found.abs));
+    const path = reportedPath(base, found.abs);
+    yield* walk(found.abs, path, startingRules(outerIgnores(base, found.abs), path));
   }
 }
 
@@ -138,33 +139,14 @@ async function* gitListing(root: string, dir: string, base: string): AsyncGenera
 const NOT_UTF8 = "\ufffd";
 const NOT_UTF8_PROBLEM = "its name is not valid UTF-8, which keyscan cannot open";
 
-/** The .gitignore rules in force in one folder, and where paths relative to that folder start in a reported path. */
-interface IgnoreLevel {
-  rules: Ignore;
-  /** The folder's reported path's length, plus one for the "/" after it (0 for the scan's base). */
-  cut: number;
-}
-
-/** A folder's .gitignore rules as a level, or undefined when it has none. */
-function ignoreLevel(dir: string, path: string): IgnoreLevel | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, ".gitignore"), "utf8");
-  } catch {
-    return undefined;
-  }
-  return { rules: ignore().add(text), cut: path === "" ? 0 : path.length + 1 };
-}
-
 /**
  * Outside a repository: every file under `dir` (reported as `path`) except `.git` and what the
- * .gitignore files found on the way exclude (each relative to its own folder; a deeper file can
- * re-include with `!`). Ignored folders are not entered, as git does. Directories are never followed
- * through symlinks. Folders are read with synchronous calls, and each file's reported path is built
- * from its folder's: on a 43,000-file tree of 18,000 folders, node's asynchronous readdir took three
- * to four times the CPU time of readdirSync.
+ * .gitignore files found on the way exclude (gitignore.ts). Ignored folders are not entered, as git
+ * does. Directories are never followed through symlinks. Folders are read with synchronous calls,
+ * and each file's reported path is built from its folder's: on a 43,000-file tree of 18,000 folders,
+ * node's asynchronous readdir took three to four times the CPU time of readdirSync.
  */
-async function* walk(dir: string, path: string, levels: readonly IgnoreLevel[]): AsyncGenerator<FileRef> {
+async function* walk(dir: string, path: string, rules: FolderRules): AsyncGenerator<FileRef> {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -173,20 +155,22 @@ async function* walk(dir: string, path: string, levels: readonly IgnoreLevel[]):
     return;
   }
   const level = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? ignoreLevel(dir, path) : undefined;
-  const here = level === undefined ? levels : [...levels, level];
+  const here = level === undefined ? rules : withLevel(rules, level);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name === ".git") continue;
     const abs = `${dir}${sep}${entry.name}`;
     const entryPath = path === "" ? entry.name : `${path}/${entry.name}`;
-    if (isIgnored(entryPath, entry.isDirectory(), here)) continue;
+    const isDirectory = entry.isDirectory();
+    const excludedBy: boolean[] | undefined = isDirectory ? [] : undefined;
+    if (isIgnored(here, entry.name, entryPath, isDirectory, excludedBy)) continue;
     if (entry.name.includes(NOT_UTF8)) yield { abs, path: entryPath, problem: NOT_UTF8_PROBLEM };
-    else if (entry.isDirectory()) yield* walk(abs, entryPath, here);
+    else if (excludedBy) yield* walk(abs, entryPath, insideFolder(here, excludedBy));
     else yield { abs, path: entryPath };
   }
 }
 
-/** Outside a repository, the .gitignore files of the folders from the scan root down to `dir` (exclusive) apply too. */
+/** Outside a repository, the .gitignore files of the folders from the scan's base down to `dir` (exclusive) apply too. */
 function outerIgnores(base: string, dir: string): IgnoreLevel[] {
   const inside = relative(base, dir);
   if (inside === "" || inside.startsWith("..")) return [];
@@ -200,17 +184,6 @@ function outerIgnores(base: string, dir: string): IgnoreLevel[] {
     if (level) levels.push(level);
   }
   return levels;
-}
-
-/** `path` is reported (relative to the base, forward slashes); each level's rules see it relative to their folder. */
-function isIgnored(path: string, isDirectory: boolean, levels: readonly IgnoreLevel[]): boolean {
-  let ignored = false;
-  for (const level of levels) {
-    const result = level.rules.test(isDirectory ? `${path.slice(level.cut)}/` : path.slice(level.cut));
-    if (result.ignored) ignored = true;
-    else if (result.unignored) ignored = false;
-  }
-  return ignored;
 }
 
 /**

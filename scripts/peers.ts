@@ -5,6 +5,7 @@
 //   DIR/peers/noseyparker  praetorian-inc/noseyparker (crates/noseyparker/data/default/builtin/rules/*.yml)
 //   DIR/peers/kingfisher   mongodb/kingfisher (data/rules/*.yml)
 //   DIR/peers/secretlint   secretlint/secretlint (packages/@secretlint/secretlint-rule-*/test/snapshots)
+//   DIR/peers/detect-secrets  Yelp/detect-secrets (tests/plugins/*_test.py and test_data/)
 //   DIR/real/*             any source trees (rails, terraform, ...), triaged in fixtures/real-code-triage.tsv
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -13,7 +14,10 @@ import { parse as parseYaml } from "yaml";
 import { looksLikePlaceholder } from "../src/engine/placeholders.js";
 import { type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
 import { findMatches } from "../src/engine/scan.js";
+import { detectSecretsExamples, type LabelledExample } from "./detect-secrets-examples.js";
+import { coveredFamilies } from "./provider-coverage.js";
 import { printScore, score, type Label, type Flagged } from "./score.js";
+import { findSecretlint, type Secretlint, secretlintFlags } from "./secretlint-peer.js";
 
 export interface ScanResult {
   hits: { file: string; line: number; ruleId: string; secret: string }[];
@@ -29,15 +33,8 @@ function sourceOf(dir: string): string {
   return head.status === 0 ? `${basename(dir)} ${head.stdout.trim()}` : `${basename(dir)} (commit unknown)`;
 }
 
-interface Example {
-  /** The unit scored: one example (a file of its own) or one secretlint snapshot input. */
-  file: string;
-  text: string;
-  family: string;
-  positive: boolean;
-  /** Lines holding a labelled secret (1-based); every line when the example is one secret. */
-  lines?: number[];
-}
+/** One scored unit: a rule example (a file of its own), a snapshot input, or a test's line. */
+type Example = LabelledExample;
 
 /**
  * Nosey Parker's and Kingfisher's rule files: `examples` must be found, `negative_examples` not.
@@ -87,13 +84,52 @@ function secretlintExamples(root: string): Example[] {
   return examples;
 }
 
+interface Totals {
+  tp: number;
+  fn: number;
+  fp: number;
+}
+
+/** One set's figures, for the table `npm run eval` ends with. */
+interface SetFigures {
+  name: string;
+  scored: number;
+  keyscan: Totals;
+  /** keyscan on the families of providers it has a rule for. */
+  covered: Totals;
+  /** keyscan's misses whose provider has no keyscan rule. */
+  noRuleMisses: number;
+  /** secretlint's figures, or why there are none. */
+  secretlint: Totals | string;
+}
+
+const sum = (counts: Iterable<Totals>): Totals => [...counts].reduce((total, c) => ({ tp: total.tp + c.tp, fn: total.fn + c.fn, fp: total.fp + c.fp }), { tp: 0, fn: 0, fp: 0 });
+const ratio = (part: number, whole: number): string => (whole === 0 ? "  n/a" : (part / whole).toFixed(3));
+const precisionOf = (t: Totals): string => ratio(t.tp, t.tp + t.fp);
+const recallOf = (t: Totals): string => ratio(t.tp, t.tp + t.fn);
+
+/** The scored lines of an example that `flaggedLines` (1-based) fall on, as "file:line" keys. */
+function flagsOn(example: Example, flaggedLines: Iterable<number>): string[] {
+  const lineCount = example.text.split("\n").length;
+  const unscored = new Set(example.unscored ?? []);
+  const keys = new Set<string>();
+  for (const flagged of flaggedLines) {
+    // A rule example is one secret wherever its lines break: any finding in it counts for line 1.
+    const line = example.lines === undefined ? 1 : Math.min(flagged, lineCount);
+    if (!unscored.has(line)) keys.add(`${example.file}:${line}`);
+  }
+  return [...keys];
+}
+
 /**
- * Scores one set: a positive example (or labelled line) that keyscan flags is a true positive;
- * a finding in a negative example, or on an unlabelled line of a secretlint input, a false alarm.
+ * Scores one set: a positive example (or labelled line) that is flagged is a true positive; a
+ * finding in a negative example, or on an unlabelled line of a labelled file, a false alarm.
  * Examples that keyscan rejects by design as placeholders (EXAMPLE, xxxx, `abcdef`/`123456` runs,
- * few distinct characters) are counted apart and printed, not scored.
+ * few distinct characters) are counted apart and printed, not scored. keyscan's misses are split
+ * by whether it has any rule for the example's provider; secretlint is scored on the same files.
  */
-function scoreSet(name: string, source: string, examples: Example[], ruleset: Ruleset, familyOf: (ruleId: string) => string): void {
+function scoreSet(name: string, source: string, examples: Example[], context: PeerContext): SetFigures {
+  const { ruleset, familyOf, hasRule, secretlint } = context;
   const placeholders = examples.filter((example) => example.positive && !example.lines && looksLikePlaceholderExample(example.text));
   const scored = examples.filter((example) => !placeholders.includes(example));
   let placeholderLines = 0;
@@ -101,62 +137,113 @@ function scoreSet(name: string, source: string, examples: Example[], ruleset: Ru
   const flagged: Flagged[] = [];
   const key = (file: string, line: number): string => `${file}:${line}`;
   for (const example of scored) {
-
-    // A rule example is one secret wherever its lines break: any finding in it counts for line 1.
-    const wholeFile = example.lines === undefined;
     const lines = example.text.split("\n");
     for (const line of example.positive ? (example.lines ?? [1]) : []) {
-      // A labelled line of a snapshot whose secret is a placeholder is left out, as examples are.
+      // A labelled line whose secret is a placeholder is left out, as whole examples are.
       if (example.lines && looksLikePlaceholderExample(lines[line - 1] ?? "")) placeholderLines++;
       else positives.push({ file: example.file, line, family: example.family });
     }
-    const seen = new Set<number>();
-    const path = basename(example.file);
-    for (const finding of findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, path)) })) {
-      const line = wholeFile ? 1 : Math.min(finding.line, lines.length);
-      if (seen.has(line)) continue;
-      seen.add(line);
-      flagged.push({ where: key(example.file, line), ruleId: finding.ruleId, detail: finding.secret.slice(0, 40) });
+    const findings = findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, basename(example.file))) });
+    for (const finding of findings) {
+      for (const where of flagsOn(example, [finding.line])) flagged.push({ where, ruleId: finding.ruleId, detail: finding.secret.slice(0, 40) });
     }
   }
   const result = score(positives, flagged, key, (ruleId) => familyOf(ruleId));
-  const total = [...result.families.values()].reduce((sum, c) => ({ tp: sum.tp + c.tp, fn: sum.fn + c.fn, fp: sum.fp + c.fp }), { tp: 0, fn: 0, fp: 0 });
-  const precision = total.tp / (total.tp + total.fp);
-  const recall = total.tp / (total.tp + total.fn);
+  const total = sum(result.families.values());
+  const missesByFamily = new Map<string, number>();
+  for (const label of positives) if (!flagged.some((flag) => flag.where === key(label.file, label.line))) missesByFamily.set(label.family, (missesByFamily.get(label.family) ?? 0) + 1);
+  const noRuleMisses = [...missesByFamily].filter(([family]) => !hasRule(family)).reduce((count, [, misses]) => count + misses, 0);
+  const coveredPositives = positives.filter((label) => hasRule(label.family)).length;
+  const covered = { tp: coveredPositives - (total.fn - noRuleMisses), fn: total.fn - noRuleMisses, fp: total.fp };
+
   console.log(`\n${name} (${source}): ${scored.length} examples scored, ${placeholders.length + placeholderLines} placeholder examples left out`);
-  console.log(`  OVERALL  TP ${total.tp}  FN ${total.fn}  FP ${total.fp}  precision ${precision.toFixed(3)}  recall ${recall.toFixed(3)}`);
+  console.log(`  OVERALL  TP ${total.tp}  FN ${total.fn}  FP ${total.fp}  precision ${precisionOf(total)}  recall ${recallOf(total)}`);
+  console.log(`  misses: ${noRuleMisses} where keyscan has no rule for the provider, ${total.fn - noRuleMisses} other; recall over providers with a rule ${recallOf(covered)} (${covered.tp} of ${coveredPositives})`);
   // Per provider family, those with a miss or a false alarm: the list is long where the peer has
   // hundreds of providers, so families keyscan gets entirely right are summed up in one line.
   const perfect = [...result.families.values()].filter((c) => c.fn === 0 && c.fp === 0).length;
   const imperfect = new Map([...result.families].filter(([, c]) => c.fn > 0 || c.fp > 0));
-  console.log(`  ${perfect} families all found, no false alarm; ${imperfect.size} with a miss or a false alarm (the OVERALL row below sums only these):`);
-  printScore({ families: imperfect, misses: [], falseAlarms: [] });
+  console.log(`  ${perfect} families all found, no false alarm; ${imperfect.size} with a miss or a false alarm (the OVERALL row below sums only these; * = no keyscan rule for the provider):`);
+  // Only a family with labelled secrets is a peer's provider; the rest are keyscan's families of false alarms.
+  const marked = (family: string, c: Totals): string => (c.tp + c.fn > 0 && !hasRule(family) ? `${family} *` : family);
+  printScore({ families: new Map([...imperfect].map(([family, c]) => [marked(family, c), c])), misses: [], falseAlarms: [] });
   if (process.env.KEYSCAN_EVAL_VERBOSE) {
-    console.log(`  Missed:\n    ${result.misses.join("\n    ")}`);
+    console.log(`  Missed:\n    ${result.misses.map((miss) => (hasRule(/\(([^)]+)\)$/.exec(miss)?.[1] ?? "") ? miss : `${miss} [no rule]`)).join("\n    ")}`);
     console.log(`  False alarms:\n    ${result.falseAlarms.join("\n    ")}`);
   }
+  return { name, scored: scored.length, keyscan: total, covered, noRuleMisses, secretlint: scoreSecretlint(scored, positives, secretlint) };
+}
+
+/** secretlint's totals on the same scored examples and labels, or why it was not run. */
+function scoreSecretlint(scored: Example[], positives: Label[], secretlint: PeerContext["secretlint"]): Totals | string {
+  if ("missing" in secretlint) return `not installed (npm run bench installs it into ${secretlint.missing[0]})`;
+  const flags = secretlintFlags(secretlint, new Map(scored.map((example) => [example.file, example.text])));
+  if (!flags) return "failed to run";
+  const flaggedLines = new Map<string, number[]>();
+  for (const where of flags) {
+    const at = where.lastIndexOf(":");
+    const file = where.slice(0, at);
+    flaggedLines.set(file, [...(flaggedLines.get(file) ?? []), Number(where.slice(at + 1))]);
+  }
+  const flagged = scored.flatMap((example) => flagsOn(example, flaggedLines.get(example.file) ?? []).map((where) => ({ where, ruleId: "secretlint" })));
+  return sum(score(positives, flagged, (file, line) => `${file}:${line}`, () => "secretlint").families.values());
 }
 
 /**
- * An example whose key-length values (16+ characters) are all documentation placeholders, which
- * keyscan rejects on purpose (`…abcdef…`, `…123456…`, EXAMPLE, xxxx).
+ * An example whose values are documentation placeholders, which keyscan rejects on purpose
+ * (`…abcdef…`, `…123456…`, EXAMPLE, xxxx): it holds one (10+ characters: short keys such as
+ * `AKCxxxxxxxxxx` are written this way too) and every key-length value (16+) in it is one.
  */
 function looksLikePlaceholderExample(text: string): boolean {
-  const tokens = text.split(/[\s"'`=:,;()[\]{}<>]+/).filter((token) => token.length >= 16);
-  return tokens.length > 0 && tokens.every((token) => looksLikePlaceholder(token));
+  const tokens = text.split(/[\s"'`=:,;()[\]{}<>]+/).filter((token) => token.length >= 10);
+  return tokens.some((token) => looksLikePlaceholder(token)) && tokens.every((token) => token.length < 16 || looksLikePlaceholder(token));
+}
+
+/** A peer's rule folder: inside a whole checkout, or the snapshot folder itself when it holds only the rule files. */
+function rulesFolder(snapshot: string, inCheckout: string[]): string {
+  const nested = join(snapshot, ...inCheckout);
+  return existsSync(nested) ? nested : snapshot;
+}
+
+interface PeerContext {
+  ruleset: Ruleset;
+  familyOf: (ruleId: string) => string;
+  hasRule: (family: string) => boolean;
+  secretlint: Secretlint | { missing: string[] };
+}
+
+function printSummary(figures: SetFigures[], secretlintVersion: string | undefined): void {
+  console.log(`\nPeer sets side by side (keyscan; secretlint ${secretlintVersion ?? ""} with its recommended preset, on the same files; detect-secrets is a Python package that cannot be installed here, no PyPI access: not run):`);
+  console.log(`${"set".padEnd(34)} ${"scored".padStart(6)}  keyscan P  R      R(rule)  misses no-rule/other  secretlint P  R      detect-secrets`);
+  for (const set of figures) {
+    const peer = typeof set.secretlint === "string" ? set.secretlint : `${precisionOf(set.secretlint).padStart(12)}  ${recallOf(set.secretlint)}  `;
+    const misses = `${set.noRuleMisses}/${set.keyscan.fn - set.noRuleMisses}`;
+    console.log(`${set.name.padEnd(34)} ${String(set.scored).padStart(6)}  ${precisionOf(set.keyscan).padStart(9)}  ${recallOf(set.keyscan)}  ${recallOf(set.covered).padStart(7)}  ${misses.padStart(20)}  ${peer}  not run`);
+  }
 }
 
 export function evaluatePeers(corpora: string, ruleset: Ruleset, familyOf: (ruleId: string) => string): void {
   const peers = join(corpora, "peers");
-  const noseyparker = join(peers, "noseyparker", "crates", "noseyparker", "data", "default", "builtin", "rules");
-  const kingfisher = join(peers, "kingfisher", "data", "rules");
-  const secretlint = join(peers, "secretlint");
-  if (existsSync(noseyparker)) scoreSet("Nosey Parker's rule examples", sourceOf(join(peers, "noseyparker")), ruleFileExamples(noseyparker, "noseyparker"), ruleset, familyOf);
+  const secretlint = findSecretlint(join(import.meta.dirname, ".."));
+  const context: PeerContext = { ruleset, familyOf, hasRule: coveredFamilies(ruleset), secretlint };
+  const figures: SetFigures[] = [];
+  const noseyparker = rulesFolder(join(peers, "noseyparker"), ["crates", "noseyparker", "data", "default", "builtin", "rules"]);
+  const kingfisher = rulesFolder(join(peers, "kingfisher"), ["data", "rules"]);
+  const secretlintSnapshot = join(peers, "secretlint");
+  const detectSecrets = join(peers, "detect-secrets");
+  if (existsSync(noseyparker)) figures.push(scoreSet("Nosey Parker's rule examples", sourceOf(join(peers, "noseyparker")), ruleFileExamples(noseyparker, "noseyparker"), context));
   else console.log(`\nNosey Parker's rule examples: ${noseyparker} not found, skipped.`);
-  if (existsSync(kingfisher)) scoreSet("Kingfisher's rule examples", sourceOf(join(peers, "kingfisher")), ruleFileExamples(kingfisher, "kingfisher"), ruleset, familyOf);
+  if (existsSync(kingfisher)) figures.push(scoreSet("Kingfisher's rule examples", sourceOf(join(peers, "kingfisher")), ruleFileExamples(kingfisher, "kingfisher"), context));
   else console.log(`\nKingfisher's rule examples: ${kingfisher} not found, skipped.`);
-  if (existsSync(join(secretlint, "packages"))) scoreSet("secretlint's rule snapshots", sourceOf(secretlint), secretlintExamples(secretlint), ruleset, familyOf);
-  else console.log(`\nsecretlint's rule snapshots: ${secretlint} not found, skipped.`);
+  if (existsSync(join(secretlintSnapshot, "packages"))) figures.push(scoreSet("secretlint's rule snapshots", sourceOf(secretlintSnapshot), secretlintExamples(secretlintSnapshot), context));
+  else console.log(`\nsecretlint's rule snapshots: ${secretlintSnapshot} not found, skipped.`);
+  if (existsSync(join(detectSecrets, "tests", "plugins"))) {
+    const read = detectSecretsExamples(detectSecrets);
+    const name = "detect-secrets' test cases";
+    figures.push(scoreSet(name, sourceOf(detectSecrets), read.examples, context));
+    console.log(`  (${read.unreadable} test cases built by code the literal reader does not evaluate, and ${read.skipped} of the public-IP detector, not scored)`);
+  } else console.log(`\ndetect-secrets' test cases: ${detectSecrets} not found, skipped.`);
+  if (figures.length > 0) printSummary(figures, "missing" in secretlint ? undefined : secretlint.version);
 }
 
 /** One line of fixtures/real-code-triage.tsv: a finding in real code and its verdict. */

@@ -5,11 +5,13 @@
 // `([0-9a-f]{32}-us\d{1,2})` has "-us" at offset 32. Such a rule need not search the whole text from
 // every position: a match can only start a known distance before an occurrence of the keyword.
 //
-// The analysis is deliberately small and conservative: it reads the pattern's top-level sequence
-// (descending into unquantified groups without alternatives), measures each part's width, and looks
-// for the keyword in a run of plain literal characters. Anything it does not understand (a top-level
-// alternative, a back-reference, an unbounded part before the keyword) means "no anchor", and the
-// rule searches the whole text as before.
+// The analysis is deliberately small and conservative: it walks the pattern's syntax tree
+// (regex-syntax.ts) along the top-level sequence, descending into unquantified groups without
+// alternatives, measures each part's width, and looks for the keyword in a run of plain literal
+// characters. A top-level alternative, an invalid pattern, or a part of unbounded width before the
+// keyword (a `+`, a back-reference) means "no anchor", and the rule searches the whole text as before.
+
+import { type AST, parseRegex, repetitionOf } from "./regex-syntax.js";
 
 export interface Anchor {
   /** The keyword as the pattern spells it. */
@@ -28,23 +30,22 @@ interface Part {
   literal?: string;
 }
 
-const QUANTIFIER = /^(?:[?*+]|\{(\d+)(?:(,)(\d*))?\})\??/;
-const CLASS_ESCAPES = new Set(["d", "D", "w", "W", "s", "S"]);
-const ZERO_WIDTH_ESCAPES = new Set(["b", "B"]);
-
 /** The anchor of the first keyword found as a fixed literal of `pattern` (a rule pattern, `(?i)` allowed), or undefined. */
 export function findAnchor(pattern: string, keywords: readonly string[]): Anchor | undefined {
-  const source = pattern.startsWith("(?i)") ? pattern.slice(4) : pattern;
-  let parts: Part[] | undefined;
+  const insensitive = pattern.startsWith("(?i)");
+  const source = insensitive ? pattern.slice(4) : pattern;
+  let tree: AST.Pattern;
   try {
-    parts = new Reader(source).pattern();
+    tree = parseRegex(source, insensitive ? "i" : "");
   } catch {
-    return undefined; // a construct the reader does not know: no anchor
+    return undefined; // not a valid pattern: compiling the rule says why
   }
-  if (!parts) return undefined;
+  const [only, ...others] = tree.alternatives;
+  if (!only || others.length > 0) return undefined; // top-level alternatives: no keyword is in every match
+  const parts = partsOf(only.elements);
   for (const keyword of keywords) {
     const found = locate(parts, keyword.toLowerCase());
-    if (found) return { ...found, caseSensitive: source === pattern };
+    if (found) return { ...found, caseSensitive: !insensitive };
   }
   return undefined;
 }
@@ -69,116 +70,42 @@ function locate(parts: readonly Part[], keyword: string): Omit<Anchor, "caseSens
   return undefined;
 }
 
-class Reader {
-  private at = 0;
-
-  constructor(private readonly source: string) {}
-
-  /** The parts of the whole pattern; undefined when it has top-level alternatives (or a stray `)`). */
-  pattern(): Part[] | undefined {
-    const parts = this.sequence();
-    return this.at === this.source.length ? parts : undefined;
-  }
-
-  /**
-   * The parts of a sequence, up to `|`, `)` or the end. An unquantified group without alternatives
-   * adds its own parts (it is matched exactly once); any other group counts as one part of its width.
-   */
-  private sequence(): Part[] {
-    const parts: Part[] = [];
-    while (this.at < this.source.length && this.peek() !== ")" && this.peek() !== "|") {
-      const atom = this.atom();
-      const quantified = this.quantifier();
-      const width = Array.isArray(atom) ? widthOf(atom) : atom;
-      if (quantified) parts.push({ min: width.min * quantified.min, max: width.max * quantified.max });
-      else if (Array.isArray(atom)) parts.push(...atom);
-      else parts.push(atom);
+/**
+ * The parts of a sequence. An unquantified group without alternatives adds its own parts (it is
+ * matched exactly once); any other group counts as one part of its width.
+ */
+function partsOf(elements: readonly AST.Element[]): Part[] {
+  return elements.flatMap((element): Part[] => {
+    const { atom, min, max } = repetitionOf(element);
+    if (element.type === "Quantifier") {
+      const width = widthOf(partsOf([atom]));
+      return [{ min: times(width.min, min), max: times(width.max, max) }];
     }
-    return parts;
-  }
-
-  private peek(): string {
-    return this.source[this.at] ?? "";
-  }
-
-  /** One atom: a part, or the parts of a group that may be inlined. */
-  private atom(): Part | Part[] {
-    const char = this.source[this.at++] ?? "";
-    if (char === "(") return this.group();
-    if (char === "[") {
-      this.skipClass();
-      return { min: 1, max: 1 };
-    }
-    if (char === ".") return { min: 1, max: 1 };
-    if (char === "^" || char === "$") return { min: 0, max: 0 };
-    if (char === "\\") return this.escape();
-    if ("*+?{}]".includes(char)) throw new Error(`unexpected ${char}`);
-    return { min: 1, max: 1, literal: char };
-  }
-
-  private escape(): Part {
-    const char = this.source[this.at++] ?? "";
-    if (ZERO_WIDTH_ESCAPES.has(char)) return { min: 0, max: 0 };
-    if (CLASS_ESCAPES.has(char)) return { min: 1, max: 1 };
-    if (/[a-zA-Z0-9]/.test(char)) throw new Error(`escape \\${char}`); // \n, \x41, \1, \k<…>: not worth the cases
-    return { min: 1, max: 1, literal: char };
-  }
-
-  private skipClass(): void {
-    if (this.peek() === "^") this.at++;
-    if (this.peek() === "]") this.at++; // a leading "]" is a literal in some dialects; JS would end the class: refuse
-    while (this.at < this.source.length && this.peek() !== "]") this.at += this.peek() === "\\" ? 2 : 1;
-    if (this.peek() !== "]") throw new Error("unterminated class");
-    this.at++;
-  }
-
-  /** After "(": a lookaround (zero width), or a group whose parts are inlined when it has no alternatives. */
-  private group(): Part | Part[] {
-    let lookaround = false;
-    if (this.source.startsWith("?:", this.at)) this.at += 2;
-    else if (/^\?<?[=!]/.test(this.source.slice(this.at, this.at + 3))) {
-      lookaround = true;
-      this.at += this.source[this.at + 1] === "<" ? 3 : 2;
-    } else if (this.source.startsWith("?<", this.at)) {
-      const close = this.source.indexOf(">", this.at);
-      if (close === -1) throw new Error("unterminated group name");
-      this.at = close + 1;
-    } else if (this.peek() === "?") throw new Error("unknown group");
-    const alternatives: Part[][] = [];
-    for (;;) {
-      const parts = this.sequence();
-      alternatives.push(parts);
-      if (this.peek() === "|") {
-        this.at++;
-        continue;
+    switch (atom.type) {
+      case "Character":
+        return [{ min: 1, max: 1, literal: String.fromCodePoint(atom.value) }];
+      case "CharacterClass":
+      case "CharacterSet":
+      case "ExpressionCharacterClass":
+        return [{ min: 1, max: 1 }];
+      case "Assertion":
+        return [{ min: 0, max: 0 }]; // ^, $, \b, \B and lookarounds match no characters
+      case "Backreference":
+        return [{ min: 0, max: Number.POSITIVE_INFINITY }]; // as long as what its group matched
+      case "Group":
+      case "CapturingGroup": {
+        // A group with flags of its own, `(?i:…)`, holds no literal the pattern's case applies to.
+        const inline = atom.alternatives.length === 1 && !(atom.type === "Group" && atom.modifiers);
+        if (inline) return partsOf(atom.alternatives[0]?.elements ?? []);
+        const widths = atom.alternatives.map((alternative) => widthOf(partsOf(alternative.elements)));
+        return [{ min: Math.min(...widths.map((w) => w.min)), max: Math.max(...widths.map((w) => w.max)) }];
       }
-      if (this.peek() !== ")") throw new Error("unterminated group");
-      this.at++;
-      break;
     }
-    if (lookaround) return { min: 0, max: 0 };
-    if (alternatives.length === 1) return alternatives[0] ?? [];
-    const widths = alternatives.map(widthOf);
-    return { min: Math.min(...widths.map((w) => w.min)), max: Math.max(...widths.map((w) => w.max)) };
-  }
-
-  /** The quantifier after an atom, as repeat counts, or undefined. */
-  private quantifier(): { min: number; max: number } | undefined {
-    const found = QUANTIFIER.exec(this.source.slice(this.at, this.at + 24));
-    if (!found) {
-      if (this.peek() === "{") throw new Error("a literal {");
-      return undefined;
-    }
-    this.at += found[0].length;
-    const symbol = found[0][0];
-    if (symbol === "?") return { min: 0, max: 1 };
-    if (symbol === "*") return { min: 0, max: Number.POSITIVE_INFINITY };
-    if (symbol === "+") return { min: 1, max: Number.POSITIVE_INFINITY };
-    const low = Number(found[1]);
-    if (found[2] === undefined) return { min: low, max: low };
-    return { min: low, max: found[3] === "" ? Number.POSITIVE_INFINITY : Number(found[3]) };
-  }
+  });
 }
+
+/** A width repeated: 0 stays 0 however often it repeats, and anything repeated 0 times is 0 (0 × Infinity would be NaN). */
+const times = (width: number, count: number): number => (width === 0 || count === 0 ? 0 : width * count);
 
 function widthOf(parts: readonly Part[]): { min: number; max: number } {
   return parts.reduce((sum, part) => ({ min: sum.min + part.min, max: sum.max + part.max }), { min: 0, max: 0 });

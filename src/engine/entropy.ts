@@ -68,7 +68,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const floor = charset ? rule.charsets[charset] : undefined;
     if (!floor || value.length < floor.minLength) continue;
     const entropy = shannonEntropy(value);
-    if (entropy < floor.threshold || !mixesCharacterClasses(value, charset)) continue;
+    if (entropy < floor.threshold || !mixesCharacterClasses(value, charset, entropy)) continue;
     const words = nameWords(text.slice(found.start, found.nameEnd));
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
@@ -163,14 +163,31 @@ function lineLongerThan(text: string, offset: number, limit: number): boolean {
 
 /**
  * A password from a generator: printable ASCII with a few symbols among letters and digits
- * ("Ln2VQu#Ppgsd0Og2jbH8"). Judged as base64 would be.
+ * ("Ln2VQu#Ppgsd0Og2jbH8"), or a key drawn from letters, digits and punctuation alike (WordPress's
+ * salts, Django's SECRET_KEY). Judged as base64 would be.
  */
 function looksLikeGeneratedPassword(value: string): boolean {
-  // URLs, paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
+  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|%[0-9A-F]{2}/.test(value)) return false;
+  if (isPunctuationDenseKey(value)) return true;
+  // Paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
   // (`_AppLayout.e6a6a429.js`) are not passwords.
-  if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|^[./~]|[(){}<>[\]]|[&?]\w+=|%[0-9A-F]{2}|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py)$/.test(value)) return false;
+  if (/^[./~]|[(){}<>[\]]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py)$/.test(value)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
+}
+
+// A key drawn evenly from ~90 printable characters spreads over its alphabet: at 40 characters it
+// reaches 5 bits per character, with 6 or more kinds of punctuation. Regexes and templates repeat
+// their few symbols (`(?=.*`, `{{ … }}`) and stay near 4.4.
+const DENSE_KEY_MIN_LENGTH = 40;
+const DENSE_KEY_MIN_ENTROPY = 5.0;
+const DENSE_KEY_MIN_SYMBOL_KINDS = 6;
+
+function isPunctuationDenseKey(value: string): boolean {
+  // A method call is code on one line (`crypto.getRandomValues(buf).map(…)`).
+  if (value.length < DENSE_KEY_MIN_LENGTH || /\.[A-Za-z]{3,}\(/.test(value)) return false;
+  const symbolKinds = new Set(value.replace(/[A-Za-z0-9]/g, "")).size;
+  return symbolKinds >= DENSE_KEY_MIN_SYMBOL_KINDS && shannonEntropy(value) >= DENSE_KEY_MIN_ENTROPY;
 }
 
 // A crypt(3) password hash (`$6$rounds=656000$salt$hash`, `$2b$12$…`, `$y$…`, `$argon2id$…`):
@@ -226,8 +243,19 @@ function isSignatureNonce(name: string[], text: string, start: number, end: numb
   return /\btimestamp\b/i.test(around) && /\bsignature\b/i.test(around);
 }
 
+// A key in one case (Azure DevOps' 52-character base32 tokens, lower-case only) is told from words
+// and identifiers by its length and by how evenly it spreads over its alphabet: words with numbers
+// in them (`webpackchunkname2024…`) stay under 4.4 bits per character, 40 random characters of
+// [a-z0-9] reach about 4.6.
+const SINGLE_CASE_MIN_LENGTH = 40;
+const SINGLE_CASE_MIN_ENTROPY = 4.4;
+
 /** Random keys mix letters and digits; identifiers and words do not. */
-function mixesCharacterClasses(value: string, charset: string | undefined): boolean {
+function mixesCharacterClasses(value: string, charset: string | undefined, entropy: number): boolean {
   if (charset === "hex") return /[0-9]/.test(value) && /[a-f]/i.test(value);
-  return /[0-9].*[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
+  if (!/[0-9].*[0-9]/.test(value)) return false;
+  if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
+  // Django's keys draw from lower-case letters, digits and punctuation.
+  if (isPunctuationDenseKey(value)) return true;
+  return /^[a-z0-9]+$|^[A-Z0-9]+$/.test(value) && value.length >= SINGLE_CASE_MIN_LENGTH && entropy >= SINGLE_CASE_MIN_ENTROPY;
 }

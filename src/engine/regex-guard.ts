@@ -9,9 +9,12 @@
 // A counted repeat counts (`(\w+\s?){5}` tries every way of cutting a run in five), and so do the
 // insides of lookarounds. It also finds runs of adjacent unbounded repetitions that can take the same
 // characters (`\w*\w*\w*`): each extra one multiplies the ways to split a run.
+// It walks the pattern's syntax tree (regex-syntax.ts), so it sees groups, classes and escapes as V8 does.
 // It is a heuristic with no false negatives on those shapes, and it accepts every default rule.
 // Patterns it misses are still bounded: V8 falls back to its linear engine (start/linear-regexp.ts)
 // and the scan pool stops a file that overruns its time budget.
+
+import { type AST, parseRegex, repetitionOf } from "./regex-syntax.js";
 
 /** Which characters an atom can match: 128 ASCII code points, then a few non-ASCII probes. */
 type CharSet = boolean[];
@@ -38,12 +41,16 @@ const MAX_ADJACENT_RUNS = 3;
 
 /**
  * The part of `source` that can backtrack catastrophically, e.g. `(a+)+`, or undefined when the
- * pattern is safe. `flags` are the RegExp's (`i` and `u` change what a character class matches).
+ * pattern is safe. `flags` are the RegExp's (`i`, `u` and `v` change what a character class matches).
+ * Throws a SyntaxError when `source` is not a valid pattern under `flags`.
  */
 export function catastrophicPart(source: string, flags = ""): string | undefined {
-  const parser = new Parser(source, flags.replace(/[gdy]/g, ""));
-  const alternatives = parser.alternatives();
-  return findRisk({ kind: "group", alternatives, q: ONE, source }) ?? parser.lookarounds.map(findRisk).find((risk) => risk !== undefined);
+  const tree = parseRegex(source, flags);
+  // Atoms are probed one character at a time, with `.` taking any character, as in the pattern's `s` mode.
+  const probeFlags = `${flags.replace(/[dgsy]/g, "")}s`;
+  const reader = new TreeReader();
+  const alternatives = tree.alternatives.map((alternative) => reader.sequence(alternative, probeFlags));
+  return findRisk({ kind: "group", alternatives, q: ONE, source }) ?? reader.lookarounds.map(findRisk).find((risk) => risk !== undefined);
 }
 
 function findRisk(node: Node): string | undefined {
@@ -155,110 +162,55 @@ function intersects(a: CharSet, b: CharSet): boolean {
   return a.some((value, i) => value && (b[i] ?? false));
 }
 
-/** A small recursive-descent reader of JavaScript regex syntax, enough to see groups, quantifiers and atoms. */
-class Parser {
-  private at = 0;
-  /** The contents of the lookarounds read: they match nothing themselves, but run their pattern at each try. */
+/** The syntax tree (regex-syntax.ts) read as the nodes above: groups, quantities and the characters each atom matches. */
+class TreeReader {
+  /** The contents of the lookarounds read, innermost first: they match nothing themselves, but run their pattern at each try. */
   readonly lookarounds: Node[] = [];
 
-  constructor(
-    private readonly source: string,
-    private readonly flags: string,
-  ) {}
-
-  alternatives(): Node[][] {
-    const alternatives: Node[][] = [[]];
-    while (this.at < this.source.length && this.source[this.at] !== ")") {
-      if (this.source[this.at] === "|") {
-        this.at++;
-        alternatives.push([]);
-        continue;
-      }
-      const start = this.at;
-      const atom = this.atom();
-      const q = this.quantifier();
-      const text = this.source.slice(start, this.at);
-      const node: Node = atom.kind === "zero" ? atom : atom.kind === "char" ? { ...atom, q, text } : { ...atom, q, source: text };
-      alternatives[alternatives.length - 1]?.push(node);
-    }
-    return alternatives;
+  /** An alternative's elements as nodes; `flags` are those in force there (a group may change `i`). */
+  sequence(alternative: AST.Alternative, flags: string): Node[] {
+    return alternative.elements.map((element) => this.node(element, flags));
   }
 
-  private atom(): Node | { kind: "char"; set: CharSet } | { kind: "group"; alternatives: Node[][] } {
-    const char = this.source[this.at] ?? "";
-    if (char === "(") return this.group();
-    if (char === "^" || char === "$") {
-      this.at++;
-      return { kind: "zero" };
-    }
-    if (char === "[") return { kind: "char", set: this.charSet(this.classEnd()) };
-    if (char === "\\") {
-      const next = this.source[this.at + 1] ?? "";
-      if (next === "b" || next === "B") {
-        this.at += 2;
+  private node(element: AST.Element, flags: string): Node {
+    const { atom, min, max } = repetitionOf(element);
+    const q = { min, max };
+    switch (atom.type) {
+      case "Assertion":
+        if (atom.kind === "lookahead" || atom.kind === "lookbehind") {
+          const alternatives = atom.alternatives.map((alternative) => this.sequence(alternative, flags));
+          this.lookarounds.push({ kind: "group", alternatives, q: ONE, source: atom.raw });
+        }
+        // A lookaround, ^, $, \b or \B matches no characters itself (so a quantifier on a lookahead changes nothing).
         return { kind: "zero" };
+      case "Group":
+      case "CapturingGroup": {
+        const inside = atom.type === "Group" ? flagsInside(atom, flags) : flags;
+        return { kind: "group", alternatives: atom.alternatives.map((alternative) => this.sequence(alternative, inside)), q, source: element.raw };
       }
-      if (/[1-9]/.test(next) || next === "k") {
-        // A backreference: what it matches depends on the text, so assume anything.
-        this.at += 2;
-        if (next === "k") this.at = this.source.indexOf(">", this.at) + 1 || this.source.length;
-        else while (/[0-9]/.test(this.source[this.at] ?? "")) this.at++;
-        return { kind: "char", set: new Array(PROBES.length).fill(true) };
-      }
-      return { kind: "char", set: this.charSet(this.escapeEnd()) };
+      case "Backreference":
+        // What it matches depends on the text, so assume anything.
+        return { kind: "char", set: new Array(PROBES.length).fill(true), q, text: element.raw };
+      default:
+        return { kind: "char", set: charSet(atom.raw, flags), q, text: element.raw };
     }
-    return { kind: "char", set: this.charSet(this.at + char.length) };
   }
+}
 
-  private group(): Node | { kind: "group"; alternatives: Node[][] } {
-    const start = this.at;
-    const lookaround = /^\(\?(?:=|!|<=|<!)/.exec(this.source.slice(this.at));
-    const prefix = lookaround?.[0] ?? /^\(\?(?::|<[A-Za-z_$][\w$]*>)/.exec(this.source.slice(this.at))?.[0] ?? "(";
-    this.at += prefix.length;
-    const alternatives = this.alternatives();
-    this.at++; // ")"
-    if (!lookaround) return { kind: "group", alternatives };
-    this.lookarounds.push({ kind: "group", alternatives, q: ONE, source: this.source.slice(start, this.at) });
-    return { kind: "zero" };
-  }
+/** The flags in force inside a group: `(?i:…)` adds case-insensitivity, `(?-i:…)` removes it. */
+function flagsInside(group: AST.Group, flags: string): string {
+  if (group.modifiers?.add.ignoreCase && !flags.includes("i")) return `${flags}i`;
+  if (group.modifiers?.remove?.ignoreCase) return flags.replace("i", "");
+  return flags;
+}
 
-  /** The index after a character class `[...]` starting here. In JavaScript `[]` and `[^]` are whole classes: a `]` first closes the class. */
-  private classEnd(): number {
-    let at = this.at + 1;
-    if (this.source[at] === "^") at++;
-    while (at < this.source.length && this.source[at] !== "]") at += this.source[at] === "\\" ? 2 : 1;
-    return at + 1;
+/** The characters that an atom (its source: a character, a class, an escape) matches, found by testing it on each probe. */
+function charSet(atom: string, flags: string): CharSet {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`^(?:${atom})$`, flags);
+  } catch {
+    return new Array(PROBES.length).fill(true); // an atom that cannot stand alone: assume anything
   }
-
-  /** The index after an escape sequence starting here (`\w`, `\x41`, `\u{1F600}`, `\p{L}`, `\cJ`). */
-  private escapeEnd(): number {
-    const rest = this.source.slice(this.at);
-    const match = /^\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|[pP]\{[^}]*\}|c[A-Za-z]|0|.)/su.exec(rest);
-    return this.at + (match?.[0].length ?? 1);
-  }
-
-  /** The characters that the atom from here to `end` matches, found by testing it on each probe. */
-  private charSet(end: number): CharSet {
-    const atom = this.source.slice(this.at, end);
-    this.at = end;
-    let regex: RegExp;
-    try {
-      regex = new RegExp(`^(?:${atom})$`, `${this.flags}s`);
-    } catch {
-      return new Array(PROBES.length).fill(true);
-    }
-    return PROBES.map((probe) => regex.test(probe));
-  }
-
-  private quantifier(): Quantity {
-    const match = /^(?:([*+?])|\{(\d+)(,(\d*))?\})\??/.exec(this.source.slice(this.at));
-    if (!match) return ONE;
-    this.at += match[0].length;
-    if (match[1] === "*") return { min: 0, max: Number.POSITIVE_INFINITY };
-    if (match[1] === "+") return { min: 1, max: Number.POSITIVE_INFINITY };
-    if (match[1] === "?") return { min: 0, max: 1 };
-    const min = Number(match[2]);
-    const max = match[3] === undefined ? min : match[4] === "" ? Number.POSITIVE_INFINITY : Number(match[4]);
-    return { min, max };
-  }
+  return PROBES.map((probe) => regex.test(probe));
 }

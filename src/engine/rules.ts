@@ -255,12 +255,13 @@ export function compileAllow(allow: AllowListDef, fail: (what: string) => never,
       const insensitive = pattern.startsWith("(?i)");
       const source = insensitive ? pattern.slice(4) : pattern;
       let regex: RegExp;
+      let risky: string | undefined;
       try {
         regex = new RegExp(source, insensitive ? "i" : "");
+        risky = checked ? undefined : catastrophicPart(source, regex.flags);
       } catch (error) {
         return fail(`allow.regexes: invalid pattern ${JSON.stringify(pattern)}: ${firstLine(error)}`);
       }
-      const risky = checked ? undefined : catastrophicPart(source, regex.flags);
       if (risky) fail(`allow.regexes: pattern ${JSON.stringify(pattern)} can backtrack catastrophically at ${risky}: make the repeated part unambiguous`);
       return regex;
     }),
@@ -299,8 +300,9 @@ function assignmentRegex(): RegExp {
   // Operators of the languages people write configuration in: PHP's `.=`, make's `::=` `:::=`
   // `?=` `+=`, Ruby's `||=`, Go's `:=`, `=>`, YAML's `:`, XML's `key="name" value=`, and a
   // fallback: JavaScript's `|| "…"` and `?? "…"` after a lookup of the name.
-  // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`).
-  const operator = `(?::::?=|:=|=>|\\.=|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
+  // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`). A comparison
+  // with a literal (`if (api_key == "…")`, `!==`) checks a hard-coded secret: it is one too.
+  const operator = `(?::::?=|:=|=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
   // The value on the next line, under a name given alone: a Kubernetes env entry (`- name: API_TOKEN`
   // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
   // (`variable "db_password" {` then `default = …`, after up to four description/type lines).

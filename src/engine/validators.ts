@@ -71,25 +71,29 @@ function jwt(secret: string): boolean {
   return typeof alg === "string" && alg.toLowerCase() !== "none" && claims !== undefined && !isSampleClaims(claims);
 }
 
+const OPENSSH_MAGIC = "openssh-key-v1\0";
+
 /**
- * The body of a PEM block (literal "\n" escapes allowed, as in JSON) decodes to what its label
- * promises: DER (an ASN.1 SEQUENCE) for PEM keys, the openssh-key-v1 magic, or an OpenPGP packet.
- * Placeholders ("...", "<key>") and truncated bodies fail.
+ * The body of a PEM block decodes to a private key: DER (an ASN.1 SEQUENCE) or the openssh-key-v1
+ * magic whatever the label says (keys are pasted under the wrong one), or an OpenPGP packet for PGP
+ * blocks. The body may be escaped in a string (literal "\n", as in JSON) or split into string
+ * literals joined in code (`"…" +` on each line). Placeholders ("...", "<key>") and truncated
+ * bodies fail.
  */
 function pemBody(secret: string): boolean {
   const lines = secret
     .replace(/\\r/g, "")
     .replace(/\\n/g, "\n")
     .split(/\r?\n/)
-    .map((line) => line.trim());
+    .map((line) => line.trim().replace(/^["'`]|["'`]\s*[+,]?$/g, ""));
   const body = lines.filter(
     (line) => line !== "" && !line.startsWith("-----") && !line.includes(":") && !/^=[A-Za-z0-9+/]{4}$/.test(line),
   );
   const der = strictBase64(body.join(""));
   if (!der || der.length < 48) return false;
-  if (secret.includes("OPENSSH")) return der.subarray(0, 15).toString("binary") === "openssh-key-v1\0";
   if (secret.includes("PGP")) return ((der[0] ?? 0) & 0x80) !== 0;
-  return der[0] === 0x30;
+  const openssh = der.subarray(0, OPENSSH_MAGIC.length).toString("binary") === OPENSSH_MAGIC;
+  return secret.includes("OPENSSH") ? openssh : openssh || der[0] === 0x30;
 }
 
 /** Base64 of a PEM private key (kubeconfig client-key-data). */

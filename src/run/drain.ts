@@ -87,7 +87,9 @@ export async function drain(
   const judge = (matches: readonly Match[], provenance: Provenance, place: Place = {}): Finding[] =>
     matches.map((match) => stamp(match, provenance)).filter((finding) => kept(suppressions, finding, place));
 
-  const submodules: string[] = [];
+  // Only the first submodule's path is kept, for the warning: the rest are counted.
+  let firstSubmodule: string | undefined;
+  let submodules = 0;
   const countSkipped = (item: Pick<SkippedItem, "path" | "reason" | "detail">): void => {
     if (item.reason === "timed-out") return; // counted and reported by the scan pool (ScanPool.timedOut)
     if (item.reason === "binary") stats.skippedBinary++;
@@ -98,7 +100,10 @@ export async function drain(
     } else {
       stats.skippedOther++;
       if (item.reason === "allowed-path") stats.skippedAllowed = (stats.skippedAllowed ?? 0) + 1;
-      if (item.reason === "submodule") submodules.push(item.path);
+      if (item.reason === "submodule") {
+        firstSubmodule ??= item.path;
+        submodules++;
+      }
     }
   };
   const countChunk = (bytes: number, window?: Chunk["window"]): void => {
@@ -199,9 +204,9 @@ export async function drain(
   while (inFlight > 0) await settled();
   if (failure) throw failure.error;
   // Said once, not once a submodule: a repository may have hundreds.
-  if (submodules.length > 0) {
-    const more = submodules.length > 1 ? ` and ${submodules.length - 1} more` : "";
-    onWarning(`submodules are not scanned: ${submodules[0]}${more} (scan each from its own folder)`);
+  if (firstSubmodule !== undefined) {
+    const more = submodules > 1 ? ` and ${submodules - 1} more` : "";
+    onWarning(`submodules are not scanned: ${firstSubmodule}${more} (scan each from its own folder)`);
   }
   return { findings, stats };
 }

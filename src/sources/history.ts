@@ -38,7 +38,8 @@ const REV_SELECTORS = /^--(not|all|(branches|tags|remotes)(=[^=]*)?)$/;
 
 /**
  * The history's items: a marker for each commit walked, and a blob item for each file version a
- * commit added or modified. The cat-file process lives until close(), after the last read.
+ * commit added or modified. The cat-file process lives until close(), after the last read; close()
+ * also warns of the blobs a partial clone lacked.
  */
 export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void } {
   const catFile = new CatFile(options.cwd);
@@ -62,15 +63,22 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
     const text = decodeText(object.content);
     return text === undefined ? { kind: "skipped", reason: "binary" } : { kind: "text", text, bytes: object.content.length };
   };
-  const warnMissing = async function* (items: AsyncIterable<SourceItem>): AsyncGenerator<SourceItem> {
-    yield* items;
+  // Said at close, not when the walk ends: the last blobs' reads may still be under way then, and
+  // drain returns only once every read has finished.
+  const warnMissing = (): void => {
     if (missing > 0) {
       options.onWarning?.(
         `${missing} blob${missing === 1 ? " is" : "s are"} missing from this clone (a partial clone?) and not scanned; keyscan never fetches them (\`git fetch --refetch\` or a full clone to scan them)`,
       );
     }
   };
-  return { items: warnMissing(historyItems(options, read)), close: () => catFile.close() };
+  return {
+    items: historyItems(options, read),
+    close: () => {
+      warnMissing();
+      catFile.close();
+    },
+  };
 }
 
 async function* historyItems(options: HistoryOptions, read: BlobItem["read"]): AsyncGenerator<SourceItem> {

@@ -3,18 +3,25 @@
 //
 // Paths come from `diff --raw -z` (never quoted); the patch (`-U0`) is used only for its hunks, matched
 // to the raw entries by position: both list the same files in the same order, one "diff --git" each.
+// Both are streamed side by side and each file is handed on as soon as both have listed it, so memory
+// does not grow with the number of staged files (a commit may stage hundreds of thousands).
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { SourceItem } from "../types.js";
-import { blobWindows, CatFile } from "./cat-file.js";
+import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
-import { git, gitStream, repoRoot, splitNul } from "./git.js";
-import { parseRawEntries, type RawEntry } from "./raw-diff.js";
+import { gitStream, nulFieldBatches, repoRoot } from "./git.js";
+import { rawEntryBatches, type RawEntry } from "./raw-diff.js";
 import { WINDOWED_ABOVE } from "./windows.js";
 
 const READ_CONCURRENCY = 16;
+/**
+ * Files up to this size are read READ_CONCURRENCY at a time, ahead of the scan; a bigger one is read
+ * alone when its turn comes, so that sixteen files of several MB are never held at once.
+ */
+const READ_AHEAD_BYTES = 1024 * 1024;
 
 /** The same file selection for both diff calls, so their entries line up. */
 const DIFF_OPTIONS = [
@@ -39,36 +46,81 @@ export interface StagedOptions {
   windowedAbove?: number;
 }
 
-/** A staged file too big to read at once: its blob is streamed in windows once its turn comes. */
-interface BigBlob {
+/** The lines a staged file adds (1-based, in its new version), or "all" when every line counts (see addedLineBatches). */
+type AddedLines = Set<number> | "all";
+
+/** One staged file: its raw entry, and the lines its patch adds. */
+interface StagedFile {
+  entry: RawEntry;
+  lines: AddedLines;
+}
+
+/** A staged file too big to read ahead (READ_AHEAD_BYTES): read alone, or streamed in windows, once its turn comes. */
+interface BigFile {
   kind: "big";
-  path: string;
-  oid: string;
+  file: StagedFile;
+  size: number;
 }
 
 export async function* stagedItems(options: StagedOptions): AsyncGenerator<SourceItem> {
   const root = await repoRoot(options.cwd);
   if (!root) throw new UsageError(`staged needs a git repository: ${options.cwd} is not one`);
   const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
-  const raw = await git(["diff", ...DIFF_OPTIONS, "--raw", "-z", "--no-abbrev", "--", ...pathspecs], { cwd: root });
-  const entries = parseRawEntries(splitNul(raw));
-  if (entries.length === 0) return;
-  // Streamed: the patch of a big file is as big as the file.
-  const added = await addedLines(gitStream(["diff", ...DIFF_OPTIONS, "-U0", "--inter-hunk-context=0", "--no-color", "--", ...pathspecs], { cwd: root }));
-  if (added.length !== entries.length) {
-    throw new Error(`git diff listed ${entries.length} staged files but its patch has ${added.length}`);
-  }
-
-  const catFile = new CatFile(root);
+  const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
+  const readAheadBytes = Math.min(READ_AHEAD_BYTES, windowedAbove);
+  // Started at the first read: nothing staged, no cat-file process.
+  let catFile: CatFile | undefined;
+  const read = (oid: string, maxSize: number): Promise<ObjectContent> => (catFile ??= new CatFile(root)).read(oid, maxSize);
   try {
-    const work = entries.map((entry, index) => ({ entry, lines: added[index] }));
-    const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
-    for await (const item of mapOrdered(work, READ_CONCURRENCY, ({ entry, lines }) => readStaged(catFile, entry, lines, windowedAbove))) {
-      if (item?.kind === "big") yield* blobWindows(root, item.oid, item.path);
-      else if (item) yield item;
+    for await (const item of mapOrdered(stagedFiles(root, pathspecs), READ_CONCURRENCY, (file) => readAhead(read, file, readAheadBytes))) {
+      if (item?.kind !== "big") {
+        if (item) yield item;
+        continue;
+      }
+      // Asked for again, alone: the read ahead let its bytes go by unkept.
+      const { entry } = item.file;
+      if (item.size > windowedAbove) yield* blobWindows(root, entry.dst, entry.path);
+      else yield stagedContent(item.file, await read(entry.dst, windowedAbove));
     }
   } finally {
-    catFile.close();
+    catFile?.close();
+  }
+}
+
+/**
+ * Each staged file with the lines it adds, in git's order. The raw listing and the patch are read
+ * side by side, in the batches their pipes deliver, each no further than the other needs: what is
+ * held at once is a batch of each, whatever the number of files. The patch is asked for only once the
+ * listing has a file (a generator starts when first read).
+ */
+async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGenerator<StagedFile> {
+  const diff = (format: readonly string[]) => gitStream(["diff", ...DIFF_OPTIONS, ...format, "--", ...pathspecs], { cwd: root });
+  const listing = rawEntryBatches(nulFieldBatches(diff(["--raw", "-z", "--no-abbrev"])));
+  // Streamed: the patch of a big file is as big as the file.
+  const patch = addedLineBatches(diff(["-U0", "--inter-hunk-context=0", "--no-color"]));
+  let patched: AddedLines[] = [];
+  let taken = 0;
+  let listedCount = 0;
+  let patchedCount = 0;
+  try {
+    for await (const entries of listing) {
+      for (const entry of entries) {
+        listedCount++;
+        if (taken === patched.length) {
+          const next = await patch.next();
+          if (next.done) throw new Error(`git diff listed more staged files than the ${patchedCount} its patch has`);
+          patched = next.value;
+          patchedCount += patched.length;
+          taken = 0;
+        }
+        yield { entry, lines: patched[taken++] as AddedLines };
+      }
+    }
+    if (listedCount > 0 && (taken < patched.length || !(await patch.next()).done)) {
+      throw new Error(`git diff listed ${listedCount} staged files but its patch has more`);
+    }
+  } finally {
+    await patch.return(undefined); // stops git when the listing ended first or the scan stopped early
   }
 }
 
@@ -88,12 +140,18 @@ async function stagedPathspecs(root: string, cwd: string, paths: readonly string
       continue;
     }
     const pathspec = `:(literal)${fromRoot}`;
-    if (!existsSync(join(root, fromRoot)) && splitNul(await git(["ls-files", "-z", "--cached", "--", pathspec], { cwd: root })).length === 0) {
+    if (!existsSync(join(root, fromRoot)) && !(await inIndex(root, pathspec))) {
       throw new UsageError(`staged: ${path} is neither in the working tree nor in the index`);
     }
     pathspecs.push(pathspec);
   }
   return wholeIndex ? [] : pathspecs;
+}
+
+/** True when the index holds a file at or under the pathspec; git is stopped at its first answer (a folder may hold thousands). */
+async function inIndex(root: string, pathspec: string): Promise<boolean> {
+  for await (const output of gitStream(["ls-files", "-z", "--cached", "--", pathspec], { cwd: root })) if (output.length > 0) return true;
+  return false;
 }
 
 /** The path from the root, with "/" separators; undefined outside it. A symlinked folder is followed once. */
@@ -105,19 +163,28 @@ function relativeToRoot(root: string, absolute: string): string | undefined {
   return undefined;
 }
 
-/** One staged file's index content, or why it was skipped; undefined when no line of it can report. */
-async function readStaged(
-  catFile: CatFile,
-  entry: RawEntry,
-  lines: Set<number> | "all" | undefined,
-  windowedAbove: number,
-): Promise<SourceItem | BigBlob | undefined> {
+/**
+ * One staged file's index content if it is at most `maxSize` bytes, or why it was skipped; a bigger
+ * file is left for later, and undefined is for a file no line of which can report.
+ */
+async function readAhead(
+  read: (oid: string, maxSize: number) => Promise<ObjectContent>,
+  file: StagedFile,
+  maxSize: number,
+): Promise<SourceItem | BigFile | undefined> {
+  const { entry, lines } = file;
   const path = entry.path;
   if (entry.dstMode === "120000") return { kind: "skipped", path, reason: "symlink" };
   if (entry.dstMode === "160000") return { kind: "skipped", path, reason: "submodule" };
-  if (lines === undefined || (lines !== "all" && lines.size === 0)) return undefined; // only deletions or a mode change
-  const blob = await catFile.read(entry.dst, windowedAbove);
-  if (blob.size > windowedAbove) return { kind: "big", path, oid: entry.dst };
+  if (lines !== "all" && lines.size === 0) return undefined; // only deletions or a mode change
+  const blob = await read(entry.dst, maxSize);
+  if (blob.size > maxSize) return { kind: "big", file, size: blob.size };
+  return stagedContent(file, blob);
+}
+
+/** A staged file's blob as a chunk to scan, or why it is skipped (missing, binary). */
+function stagedContent({ entry, lines }: StagedFile, blob: ObjectContent): SourceItem {
+  const path = entry.path;
   if (!blob.content) return { kind: "skipped", path, reason: "unreadable", detail: `blob ${entry.dst} is missing` };
   const text = decodeText(blob.content);
   if (text === undefined) return { kind: "skipped", path, reason: "binary" };
@@ -135,21 +202,24 @@ const MAX_KEPT_LINES = 100_000;
  * hunk's new lines are exactly those), or "all" when every line counts: git printed no hunks because
  * it judged the file binary, or the file adds more than MAX_KEPT_LINES lines. Lines are read as latin1,
  * one character per byte, so splitting on "\n" is exact whatever the encoding, and a header line
- * ("+++ b/name") is never mistaken for a hunk's.
+ * ("+++ b/name") is never mistaken for a hunk's. Yielded as the patch streams in: the files each
+ * buffer completes (a file is complete when the next one starts), then the last.
  */
-export async function addedLines(patch: AsyncIterable<Buffer>): Promise<(Set<number> | "all")[]> {
-  const files: (Set<number> | "all")[] = [];
+export async function* addedLineBatches(patch: AsyncIterable<Buffer>): AsyncGenerator<AddedLines[]> {
+  let completed: AddedLines[] = [];
+  let current: AddedLines | undefined;
   const onLine = (text: string): void => {
-    const current = files.at(-1);
-    if (text.startsWith("diff --git ")) files.push(new Set());
-    else if (text.startsWith("@@ ") && current instanceof Set) {
+    if (text.startsWith("diff --git ")) {
+      if (current) completed.push(current);
+      current = new Set();
+    } else if (text.startsWith("@@ ") && current instanceof Set) {
       const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(text);
       if (!header) return;
       const start = Number(header[1]);
       const count = header[2] === undefined ? 1 : Number(header[2]);
-      if (current.size + count > MAX_KEPT_LINES) files[files.length - 1] = "all";
+      if (current.size + count > MAX_KEPT_LINES) current = "all";
       else for (let line = start; line < start + count; line++) current.add(line);
-    } else if (text.startsWith("Binary files ") && current instanceof Set && current.size === 0) files[files.length - 1] = "all";
+    } else if (text.startsWith("Binary files ") && current instanceof Set && current.size === 0) current = "all";
   };
   let partial = "";
   for await (const data of patch) {
@@ -159,7 +229,12 @@ export async function addedLines(patch: AsyncIterable<Buffer>): Promise<(Set<num
     if (partial.length > 65_536) partial = partial.slice(0, 1);
     // Only headers matter: a hunk's content lines (most of a big patch) are passed over unparsed.
     for (const text of lines) if (text.startsWith("d") || text.startsWith("@") || text.startsWith("B")) onLine(text);
+    if (completed.length > 0) {
+      yield completed;
+      completed = [];
+    }
   }
   onLine(partial);
-  return files;
+  if (current) completed.push(current);
+  if (completed.length > 0) yield completed;
 }

@@ -2,13 +2,12 @@
 // the hook, and 600 MB on standard input or in one blob of history scans with a flat memory: peak RSS
 // (from /usr/bin/time) at most 300 MB, and the key at the very end is found. The 600 MB of data is
 // made once, in a temporary folder, and serves both big cases.
-import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
-import { CLI, cliEnv, runCli } from "../helpers/cli.js";
+import { runCli, runCliMeasured } from "../helpers/cli.js";
 import { useTempRepos } from "../helpers/git-repo.js";
 
 const repo = useTempRepos();
@@ -25,32 +24,6 @@ function writeBigFile(path: string, size: number): void {
     writeSync(fd, `KEY = "${key}"\n`);
   } finally {
     closeSync(fd);
-  }
-}
-
-interface Measured {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  peakMb: number;
-}
-
-/** Runs the CLI under /usr/bin/time, with standard input from `stdinFile` if given; peak RSS in MB. */
-function measured(args: string[], cwd: string, stdinFile?: string): Measured {
-  const stdin = stdinFile ? openSync(stdinFile, "r") : "ignore";
-  try {
-    const result = spawnSync("/usr/bin/time", ["-f", "peak-rss-kb %M", process.execPath, CLI, ...args], {
-      cwd,
-      env: cliEnv(),
-      stdio: [stdin, "pipe", "pipe"],
-      encoding: "utf8",
-      maxBuffer: 64 * MB,
-      timeout: 300_000,
-    });
-    const peak = /peak-rss-kb (\d+)/.exec(result.stderr);
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr, peakMb: Number(peak?.[1] ?? Number.NaN) / 1024 };
-  } finally {
-    if (typeof stdin === "number") closeSync(stdin);
   }
 }
 
@@ -73,7 +46,7 @@ describe("600 MB in flat memory", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("on standard input: scanned in windows, the key at the end found, peak RSS ≤ 300 MB", () => {
-    const result = measured(["scan", "-", "-f", "json", "--no-progress"], dir, big);
+    const result = runCliMeasured(["scan", "-", "-f", "json", "--no-progress"], { cwd: dir, stdinFile: big });
     expect(result.stderr).not.toMatch(/Cannot create a string/);
     expect(result.code, result.stderr).toBe(1);
     expect((JSON.parse(result.stdout) as { findings: { file: string }[] }).findings).toMatchObject([{ file: "-" }]);
@@ -86,7 +59,7 @@ describe("600 MB in flat memory", () => {
     const oid = made.git("hash-object", "-w", big).trim();
     made.git("update-index", "--add", "--cacheinfo", `100644,${oid},dump.sql`);
     made.commit();
-    const result = measured(["history", "-f", "json", "--no-progress"], made.dir);
+    const result = runCliMeasured(["history", "-f", "json", "--no-progress"], { cwd: made.dir });
     expect(result.stderr).not.toMatch(/Cannot create a string/);
     expect(result.code, result.stderr).toBe(1);
     expect((JSON.parse(result.stdout) as { findings: { file: string }[] }).findings).toMatchObject([{ file: "dump.sql" }]);

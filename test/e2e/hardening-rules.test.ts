@@ -34,8 +34,17 @@ describe("catastrophic backtracking check", () => {
       ["a counted repeat of a quantified group, as a range", "(a+){2,7}b"],
       ["a run of adjacent quantifiers", "\\w*\\w*\\w*!"],
       ["a run of adjacent quantifiers over classes that overlap", "[a-z]+[a-f0-9]*[\\w-]+#"],
+      ["a group whose name is not ASCII", "(?<ñ>a+)+b"],
     ];
     for (const [what, pattern] of evasions) expect(catastrophicPart(pattern), what).toBeDefined();
+  });
+
+  // The hand-written reader this check had before refused these, misreading their syntax.
+  it("reads escapes, set operations and group flags as JavaScript does", () => {
+    expect(catastrophicPart("(_|\\k<n>)+"), "with no group named n, \\k<n> is the text k<n>").toBeUndefined();
+    expect(catastrophicPart("(-[[a-z]--[aeiou]]+)*", "v"), "a nested class under the v flag").toBeUndefined();
+    expect(catastrophicPart("(?-i:a|A)+", "i"), "a group that turns case-insensitivity off").toBeUndefined();
+    expect(catastrophicPart("(?i:a|A)+"), "a group that turns it on").toBe("(?i:a|A)+");
   });
 
   it("accepts repetitions whose iterations are delimited, and fixed-width ones", () => {

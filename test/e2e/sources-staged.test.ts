@@ -5,7 +5,7 @@ import { scanText } from "../../src/run/pipeline.js";
 import { compileRules, parseRuleFiles } from "../../src/engine/rules.js";
 import { UsageError } from "../../src/errors.js";
 import { readDefaultRuleSources } from "../../src/config/default-rules.js";
-import { addedLines, stagedItems } from "../../src/sources/staged.js";
+import { addedLineBatches, stagedItems } from "../../src/sources/staged.js";
 import type { Chunk, Finding, SourceItem } from "../../src/types.js";
 import { useTempRepos } from "../helpers/git-repo.js";
 
@@ -150,6 +150,26 @@ describe("staged source", () => {
     // Buffers cut mid-line, as a pipe delivers them.
     const bytes = Buffer.from(patch.join(""));
     const parts = [bytes.subarray(0, 50), bytes.subarray(50, 120), bytes.subarray(120)];
-    expect(await addedLines((async function* () { yield* parts; })())).toEqual([new Set([2, 3, 4, 12]), new Set([1]), "all", "all"]);
+    const files: (Set<number> | "all")[] = [];
+    for await (const batch of addedLineBatches((async function* () { yield* parts; })())) files.push(...batch);
+    expect(files).toEqual([new Set([2, 3, 4, 12]), new Set([1]), "all", "all"]);
+  });
+
+  it("hands a file's lines on as soon as the next file starts, before the rest of the patch is read", async () => {
+    const parts = ["diff --git a/a b/a\n@@ -0,0 +1 @@\n+x\n", "diff --git a/b b/b\n@@ -0,0 +1,2 @@\n+y\n+z\n", "diff --git a/c b/c\n@@ -0,0 +1 @@\n+w\n"];
+    let partsRead = 0;
+    const patch = (async function* () {
+      for (const part of parts) {
+        partsRead++;
+        yield Buffer.from(part);
+      }
+    })();
+    const seen: [number, (Set<number> | "all")[]][] = [];
+    for await (const batch of addedLineBatches(patch)) seen.push([partsRead, batch]);
+    expect(seen).toEqual([
+      [2, [new Set([1])]],
+      [3, [new Set([1, 2])]],
+      [3, [new Set([1])]],
+    ]);
   });
 });

@@ -24,6 +24,8 @@ export interface TempRepo {
   dir: string;
   /** Runs git in the repository and returns stdout (trailing newline kept). */
   git(...args: string[]): string;
+  /** Runs git with `input` on its standard input (`hash-object --stdin`, `update-index --index-info`) and returns stdout. */
+  gitWithInput(input: string, ...args: string[]): string;
   /** Writes a file (creating folders); string or bytes. */
   write(path: string, content: string | Uint8Array): void;
   add(...paths: string[]): void;
@@ -35,11 +37,13 @@ export interface TempRepo {
 /** A new folder in os.tmpdir(); `git init` unless `init: false`. */
 export function tempRepo(options: { init?: boolean } = {}): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), "keyscan-test-"));
-  const git = (...args: string[]): string =>
-    execFileSync("git", args, { cwd: dir, env: isolatedEnv(), encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+  const gitWithInput = (input: string, ...args: string[]): string =>
+    execFileSync("git", args, { cwd: dir, env: isolatedEnv(), encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  const git = (...args: string[]): string => gitWithInput("", ...args);
   const repo: TempRepo = {
     dir,
     git,
+    gitWithInput,
     write(path, content) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), content);

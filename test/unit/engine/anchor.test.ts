@@ -34,14 +34,30 @@ describe("findAnchor", () => {
     expect(findAnchor("(?i)\\bHeroku[\\w.-]*", ["heroku"])).toMatchObject({ literal: "Heroku", minOffset: 0 });
   });
 
-  it("gives none when the keyword is optional, repeated, alternated, after an unbounded part, or the pattern is not understood", () => {
+  it("gives none when the keyword is optional, repeated, alternated, after an unbounded part, or the pattern is not valid", () => {
     expect(findAnchor("(?:ghp_)?[a-z]{36}", ["ghp_"])).toBeUndefined();
     expect(findAnchor("(?:ghp_)+[a-z]{36}", ["ghp_"])).toBeUndefined();
     expect(findAnchor("ghp_[a-z]{36}|gho_[a-z]{36}", ["ghp_"])).toBeUndefined();
     expect(findAnchor("(?:ghp_|gho_)[a-z]{36}", ["ghp_"])).toBeUndefined();
     expect(findAnchor("[a-z]+-us\\d", ["-us"])).toBeUndefined();
     expect(findAnchor("(a)\\1-us", ["-us"])).toBeUndefined();
-    expect(findAnchor("x{2,-us", ["-us"])).toBeUndefined();
+    expect(findAnchor("x(-us", ["-us"])).toBeUndefined();
+    expect(findAnchor("[a-us", ["-us"])).toBeUndefined();
+    expect(findAnchor("(?i:ghp_)[a-z]{36}", ["ghp_"]), "a group with flags of its own").toBeUndefined();
+  });
+
+  // The hand-written reader this one replaced read some of these wrongly (a wrong offset) and gave up on the others.
+  it("reads escapes, classes and braces as JavaScript does (without the u flag, as rules compile)", () => {
+    const at = (offset: number, literal: string) => ({ literal, caseSensitive: true, minOffset: offset, maxOffset: offset });
+    expect(findAnchor("[^]ab]ghp_", ["ghp_"]), "[^] is a whole class: ab] are literals after it").toEqual(at(4, "ghp_"));
+    expect(findAnchor("[]ab]ghp_", ["ghp_"]), "[] is a whole class").toEqual(at(4, "ghp_"));
+    expect(findAnchor("[\\]]ghp_", ["ghp_"])).toEqual(at(1, "ghp_"));
+    expect(findAnchor("x{2,-us", ["-us"]), "a brace that starts no quantifier is a literal").toEqual(at(4, "-us"));
+    expect(findAnchor("\\u{61}ghp_", ["ghp_"]), "without the u flag, \\u{61} is 61 u's").toEqual(at(61, "ghp_"));
+    expect(findAnchor("\\x2dus\\d", ["-us"])).toEqual(at(0, "-us"));
+    expect(findAnchor("ghp_\\r?\\n[a-z]{36}", ["ghp_"])).toEqual(at(0, "ghp_"));
+    expect(findAnchor("(?<ñ>x)(?<name>ghp_)", ["ghp_"])).toEqual(at(1, "ghp_"));
+    expect(findAnchor("ghp_(a)\\1", ["ghp_"]), "a back-reference after the keyword").toEqual(at(0, "ghp_"));
   });
 
   it("anchors most default rules", () => {
@@ -50,6 +66,18 @@ describe("findAnchor", () => {
 });
 
 describe("anchored search", () => {
+  it("finds what a whole-text search finds for a rule whose [^] class is followed by a literal ]", () => {
+    const [rule] = compileRules(
+      parseRuleFiles([
+        { file: "acme.toml", text: `[[rule]]\nid = "acme"\nname = "Acme"\nkeywords = ["acme_"]\npattern = '''[^]x]acme_([a-z]{8})'''\n` },
+      ]),
+    ).filter((compiled): compiled is CompiledRegexRule => compiled.kind === "regex");
+    if (!rule) throw new Error("the rule did not compile");
+    const text = "key = ?x]acme_abcdefgh and 0x]acme_hgfedcba";
+    expect(anchoredSearch(rule, text)).toEqual(["6:?x]acme_abcdefgh", "27:0x]acme_hgfedcba"]);
+    expect(anchoredSearch(rule, text)).toEqual(globalSearch(rule, text));
+  });
+
   it("finds what a whole-text search finds for every default rule, on its examples in context", () => {
     for (const rule of rules) {
       for (const example of [...rule.def.examples.match.map(exampleText), ...rule.def.examples.nomatch]) {

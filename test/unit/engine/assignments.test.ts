@@ -8,6 +8,7 @@ import { assignments } from "../../../src/engine/entropy.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { findMatches } from "../../../src/engine/scan.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
+import { LOWER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
 
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources()));
 const ruleset = createRuleset(rules);
@@ -74,6 +75,8 @@ describe("entropy assignments", () => {
       "::=",
       " || ",
       " ?? ",
+      " == ",
+      "!==",
       ", ",
       "(",
       ")",
@@ -108,5 +111,31 @@ describe("entropy assignments on hostile text", () => {
     const started = performance.now();
     findMatches(line, ruleset);
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("entropy detector values", () => {
+  const generic = (text: string): string[] => findMatches(text, ruleset).filter((finding) => finding.ruleId === "generic-high-entropy").map((finding) => finding.secret);
+
+  it("reads a comparison with a literal as a hard-coded secret", () => {
+    expect(generic('if (api_key === "Zx9kQ2mP7vR4tL8wNc3Yb6Hd") {')).toEqual(["Zx9kQ2mP7vR4tL8wNc3Yb6Hd"]);
+    expect(generic('if (token != "Zx9kQ2mP7vR4tL8wNc3Yb6Hd")')).toEqual(["Zx9kQ2mP7vR4tL8wNc3Yb6Hd"]);
+  });
+
+  it("takes a long random value in one case, not words and numbers in one case", () => {
+    const random = randomString(rng(7), LOWER_ALNUM, 52);
+    expect(generic(`personal_access_token = "${random}"`)).toEqual([random]);
+    expect(generic(`ACCESS_TOKEN=${random.toUpperCase()}`)).toEqual([random.toUpperCase()]);
+    expect(generic('cache_token = "webpackchunkname2024mainbundlesettingsvendors11"')).toEqual([]);
+    // Shorter than 40: a lower-case value needs both cases to count as random.
+    expect(generic(`api_token = "${random.slice(0, 32)}"`)).toEqual([]);
+  });
+
+  it("takes a key dense in punctuation (WordPress, Django), not code or a pattern on one line", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;=?@[]^_{|}~";
+    const key = randomString(rng(11), alphabet, 64);
+    expect(generic(`define('SECURE_AUTH_KEY', '${key}');`)).toEqual([key]);
+    expect(generic("api_token = 'crypto.getRandomValues(buf).map(b=>ALPHA[b%64]).join(sep)+Date.now()%97'")).toEqual([]);
+    expect(generic("password_rule = '^(?=.*[A-Z])(?=.*[0-9])(?=.*[!@#$%^&*]).{8,}$'")).toEqual([]);
   });
 });

@@ -1,0 +1,128 @@
+// Yelp/detect-secrets' labelled examples, read at run time from a snapshot (nothing of theirs is
+// committed here). Its own tests label them in two ways, and only what they label is scored:
+// 1. tests/plugins/*_test.py: `parametrize("payload, should_flag", [(line, True|False), ...])`
+//    per detector (a single-parameter list is lines that must each be flagged), and the keyword
+//    detector's `*_TEST_CASES` lists of (line, expected secret or None), each for a file type.
+// 2. test_data/: files whose findings its tests check under its default settings.
+// The family of an example is the detector's test file (aws_key, slack, keyword, ...).
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { moduleConstants, parametrizeCalls, type PyValue, tokenize } from "./python-literals.js";
+
+export interface LabelledExample {
+  file: string;
+  text: string;
+  family: string;
+  positive: boolean;
+  /** Lines holding a labelled secret (1-based); undefined when the whole example is one. */
+  lines?: number[];
+  /** Lines to leave unscored (labelled under settings keyscan has no counterpart for). */
+  unscored?: number[];
+}
+
+/**
+ * Detectors whose findings are not credentials by keyscan's definition: public IP addresses.
+ * Their cases are left out (counted in `skipped`), as secretlint's file-policy rules are.
+ */
+const NOT_CREDENTIALS = new Set(["ip_public"]);
+
+/**
+ * The file type each keyword list is checked as in test_keyword (the first of its extensions):
+ * the detector reads `password = x` differently in a .conf file and in Python.
+ */
+function keywordCases(cases: PyValue, family: string): LabelledExample[] {
+  // parse_test_cases([(extension, CASES), ...]) in the parametrize call.
+  if (cases.kind !== "call" || cases.args[0]?.kind !== "seq") return [];
+  const examples: LabelledExample[] = [];
+  const seen = new Set<unknown>();
+  for (const pair of cases.args[0].items) {
+    if (pair.kind !== "seq" || pair.items[1]?.kind !== "seq") continue;
+    const [extension, list] = pair.items as [PyValue, PyValue & { kind: "seq" }];
+    if (seen.has(list)) continue;
+    seen.add(list);
+    const suffix = extension.kind === "str" ? extension.value : "txt";
+    list.items.forEach((item, index) => {
+      if (item.kind !== "seq" || item.items[0]?.kind !== "str") return;
+      const expected = item.items[1];
+      if (expected?.kind !== "str" && expected?.kind !== "none") return;
+      examples.push({ file: `detect-secrets/${family}/${suffix}-${index}.${suffix}`, text: item.items[0].value, family, positive: expected.kind === "str" });
+    });
+  }
+  return examples;
+}
+
+/** The cases of one detector's test file; `unreadable` counts those the literal reader could not evaluate. */
+function pluginTestExamples(path: string, family: string): { examples: LabelledExample[]; unreadable: number } {
+  const tokens = tokenize(readFileSync(path, "utf8"));
+  const env = moduleConstants(tokens);
+  const examples: LabelledExample[] = [];
+  let unreadable = 0;
+  for (const call of parametrizeCalls(tokens, env)) {
+    if (call.names.join(",") === "file_extension,line,expected_secret") {
+      examples.push(...keywordCases(call.cases, family));
+      continue;
+    }
+    const flagged = call.names.length === 2 && call.names[1] === "should_flag";
+    const mustFlag = call.names.length === 1 && ["line", "payload", "file_content"].includes(call.names[0]!);
+    if ((!flagged && !mustFlag) || call.cases.kind !== "seq") continue;
+    call.cases.items.forEach((item, index) => {
+      const [text, label] = flagged ? (item.kind === "seq" ? item.items : []) : [item, { kind: "bool", value: true } as PyValue];
+      if (text?.kind !== "str" || label?.kind !== "bool") {
+        unreadable++;
+        return;
+      }
+      examples.push({ file: `detect-secrets/${family}/line${call.line}-${index}.txt`, text: text.value, family, positive: label.value });
+    });
+  }
+  return { examples, unreadable };
+}
+
+/**
+ * test_data/ files and the labels detect-secrets' tests give them under its default settings:
+ * each_secret.py names each value by what it is (red_herring, id, base64_secret, ...);
+ * files/file_with_secrets.py blocks a commit and file_with_no_secrets.py does not
+ * (tests/pre_commit_hook_test.py); config.env and config.md hold a secret somewhere
+ * (tests/core/secrets_collection_test.py, asserted per file); only_comments.yaml none.
+ * Lines marked `pragma: allowlist secret` (detect-secrets' own suppression comment) are not scored.
+ * config.ini and config.yaml are left out: their tests lower the entropy limits to 3.0.
+ */
+function testDataExamples(root: string): LabelledExample[] {
+  const read = (path: string): string | undefined => (existsSync(join(root, path)) ? readFileSync(join(root, path), "utf8") : undefined);
+  const examples: LabelledExample[] = [];
+  const add = (path: string, positive: boolean, lines?: number[]): void => {
+    const text = read(path);
+    if (text === undefined) return;
+    const unscored = text.split("\n").flatMap((line, index) => (/pragma: allowlist secret/.test(line) ? [index + 1] : []));
+    examples.push({ file: `detect-secrets/${path}`, text, family: "test_data", positive, lines, unscored });
+  };
+  const eachSecret = read("test_data/each_secret.py");
+  if (eachSecret !== undefined) {
+    // A line is labelled by its variable's name: `*_secret*`, `*_key`, `basic_auth` hold secrets.
+    const lines = eachSecret.split("\n").flatMap((line, index) => (/^(?:\w*secret\w*|\w*_key|basic_auth)\s*=/.test(line) ? [index + 1] : []));
+    add("test_data/each_secret.py", true, lines);
+  }
+  add("test_data/files/file_with_secrets.py", true, [3]);
+  add("test_data/files/file_with_no_secrets.py", false);
+  add("test_data/config.env", true);
+  add("test_data/config.md", true);
+  add("test_data/only_comments.yaml", false);
+  return examples;
+}
+
+export function detectSecretsExamples(root: string): { examples: LabelledExample[]; unreadable: number; skipped: number } {
+  const examples: LabelledExample[] = [];
+  let unreadable = 0;
+  let skipped = 0;
+  const plugins = join(root, "tests", "plugins");
+  for (const name of readdirSync(plugins).filter((file) => file.endsWith("_test.py")).sort()) {
+    const family = name.replace(/_test\.py$/, "");
+    const read = pluginTestExamples(join(plugins, name), family);
+    if (NOT_CREDENTIALS.has(family)) skipped += read.examples.length;
+    else {
+      examples.push(...read.examples);
+      unreadable += read.unreadable;
+    }
+  }
+  examples.push(...testDataExamples(root));
+  return { examples, unreadable, skipped };
+}

@@ -1,0 +1,67 @@
+// Whether keyscan has a rule for a peer set's provider family, so the eval can split its misses
+// into "no rule for the provider" (a rule to write) and "other" (the detector or a rule to fix).
+// Provider names come from the rules themselves (tags, id prefixes, the name's leading proper
+// nouns), so a new rule file moves its provider across without touching this module.
+import type { Ruleset } from "../src/engine/ruleset.js";
+
+const normalize = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** Tags that name a kind of credential, not a provider. */
+const KIND_TAGS = new Set(["ai", "generic", "http-header", "command-line", "config-files", "database-url", "basic-auth", "url-credentials"]);
+
+/** Words a family name ends with that say which of the provider's credentials, not which provider. */
+const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret)$/;
+
+/**
+ * Peer family names that spell a kind keyscan covers under another name: a credential in a URL or
+ * connection string, a private key, a password assigned by keyword.
+ */
+const FAMILY_ALIASES: Record<string, string> = {
+  mongo: "mongodb",
+  rabbitmq: "amqp",
+  pem: "private",
+  privkey: "private",
+  privatekey: "private",
+  secp256k1private: "private",
+  uri: "url",
+  ftp: "url",
+  databaseconnectionstring: "postgres",
+  basicauth: "http",
+  kubernetes: "kubeconfig",
+  azurestorage: "azure",
+  telegrambot: "telegram",
+  "1password": "onepassword",
+  hashicorpvault: "vault",
+  keyword: "generic",
+  credentials: "generic",
+  testdata: "generic",
+};
+
+function providerNames(ruleset: Ruleset): Set<string> {
+  const names = new Set<string>();
+  for (const rule of ruleset.rules) {
+    for (const tag of rule.def.tags) if (!KIND_TAGS.has(tag)) names.add(normalize(tag));
+    names.add(normalize(rule.id.split("-")[0]!));
+    // "Hugging Face access token" -> hugging, huggingface: the name's first one or two capitalised words.
+    const leading = /^([A-Z0-9][\w.]*)(?:\s+([A-Z0-9][\w.]*))?/.exec(rule.def.name);
+    if (leading) {
+      names.add(normalize(leading[1]!));
+      if (leading[2]) names.add(normalize(leading[1]! + leading[2]));
+    }
+  }
+  return names;
+}
+
+/** A function telling whether keyscan has any rule for a peer's provider family. */
+export function coveredFamilies(ruleset: Ruleset): (family: string) => boolean {
+  const names = providerNames(ruleset);
+  return (family: string): boolean => {
+    let key = normalize(family);
+    for (;;) {
+      if (names.has(FAMILY_ALIASES[key] ?? key)) return true;
+      const shorter = key.replace(CREDENTIAL_SUFFIX, "");
+      if (shorter === key || shorter === "") return false;
+      key = shorter;
+    }
+  };
+}

@@ -1,0 +1,17 @@
+// How the eval tells a peer family keyscan has a rule for from one it has none for.
+import { describe, expect, it } from "vitest";
+import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
+import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
+import { createRuleset } from "../../../src/engine/ruleset.js";
+import { coveredFamilies } from "../../../scripts/provider-coverage.js";
+
+const hasRule = coveredFamilies(createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources()))));
+
+describe("provider coverage", () => {
+  it.each(["aws_key", "openai", "twitter_v1", "telegrambottoken", "hashicorp-vault", "huggingface", "square_oauth", "keyword", "pem"])(
+    "%s: keyscan has a rule for it",
+    (family) => expect(hasRule(family)).toBe(true),
+  );
+
+  it.each(["zzqx-unknown-provider", "ip_public", "apikey"])("%s: no rule", (family) => expect(hasRule(family)).toBe(false));
+});

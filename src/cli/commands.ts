@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { defaultRuleExamples } from "../config/default-rules.js";
 import { type Config, emptyConfig, findConfig, isInside, loadConfig, userConfigFile, withoutVerifySettings } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { BASELINE_FILE, makeBaseline, readAnyBaseline, readBaseline, serializeBaseline, updateBaseline } from "../filters/baseline.js";
@@ -549,7 +550,13 @@ function loadFix(): typeof import("../fix/command.js") {
  * run against the rules in force. Each failure is named on its own line; exit 1 when any failed.
  */
 function checkRules(context: ScanContext): number {
-  const rules = context.ruleset.rules;
+  // The bundles carry the default rules without their examples: those come from rules/*.toml.
+  const defaultExamples = defaultRuleExamples();
+  const rules = context.ruleset.rules.map((rule) => {
+    const bare = rule.def.examples.match.length === 0 && rule.def.examples.nomatch.length === 0;
+    const examples = bare && rule.source.startsWith("rules/") ? defaultExamples.get(rule.id) : undefined;
+    return examples ? { ...rule, def: { ...rule.def, examples } } : rule;
+  });
   const failures = rules.flatMap((rule) => exampleFailures(rule, rules));
   const examples = rules.reduce((count, rule) => count + rule.def.examples.match.length + rule.def.examples.nomatch.length, 0);
   for (const failure of failures) {

@@ -14,11 +14,20 @@ export const defaultRulesDir = fileURLToPath(new URL(import.meta.url.endsWith(".
 /** Set by scripts/build.mjs (esbuild `define`) to precompiledRules()'s JSON; absent when not bundled. */
 declare const KEYSCAN_PRECOMPILED_RULES: string | undefined;
 
-/** The default rules: precompiled in a bundle, else read from `dir`. */
+/** The default rules: precompiled in a bundle (without their examples), else read from `dir`. */
 export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
   if (dir === defaultRulesDir && typeof KEYSCAN_PRECOMPILED_RULES === "string") {
     return JSON.parse(KEYSCAN_PRECOMPILED_RULES) as RuleSource[];
   }
+  return readRuleFiles(dir);
+}
+
+/** Each default rule's examples, by rule id, from rules/*.toml (the package ships that folder). */
+export function defaultRuleExamples(dir = defaultRulesDir): Map<string, RuleDef["examples"]> {
+  return new Map(parseRuleFiles(readRuleFiles(dir)).map(({ def }) => [def.id, def.examples]));
+}
+
+function readRuleFiles(dir: string): RuleSource[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith(".toml"))
     .sort()
@@ -35,8 +44,12 @@ export function precompiledRules(dir = defaultRulesDir): string {
   const compiled = compileRules(parsed); // throws, failing the build, if any rule is refused
   const secretGroups = new Map(compiled.flatMap((rule) => (rule.kind === "regex" ? [[rule.id, rule.secretGroup] as const] : [])));
   // Each regex rule with its secret group spelled out: compileRule then need not count the pattern's groups.
-  const withGroup = (def: RuleDef): RuleDef =>
-    def.kind === "entropy" ? def : { ...def, secretGroup: secretGroups.get(def.id) ?? def.secretGroup };
+  // Its examples are left out: only `keyscan rules --check` runs them (defaultRuleExamples reads them
+  // from rules/), and every process and worker would otherwise parse and hold them.
+  const withGroup = (def: RuleDef): RuleDef => {
+    const examples = { match: [], nomatch: [] };
+    return def.kind === "entropy" ? { ...def, examples } : { ...def, examples, secretGroup: secretGroups.get(def.id) ?? def.secretGroup };
+  };
   const anchorOf = (def: RuleDef): Anchor | null => (def.kind === "regex" ? (findAnchor(def.pattern, def.keywords) ?? null) : null);
   const checked: RuleSource[] = sources.map(({ file }) => ({
     file,

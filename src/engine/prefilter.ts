@@ -103,12 +103,22 @@ const isPlain = (keyword: string): boolean => keyword.length >= 2 && keyword.len
 
 export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
+  // A keyword found in the text also finds every rule whose own keyword is part of it ("api_key" finds
+  // the rules of "key"). Each keyword's substrings are looked up rather than every rule asked of every
+  // keyword: keywords are short, and there are hundreds of rules.
+  const rulesByOwnKeyword = new Map<string, number[]>();
+  rules.forEach((rule, index) => {
+    for (const own of new Set(rule.keywords)) rulesByOwnKeyword.set(own, [...(rulesByOwnKeyword.get(own) ?? []), index]);
+  });
   const rulesByKeyword = new Map<string, CompiledRule[]>();
   for (const keyword of keywords) {
-    rulesByKeyword.set(
-      keyword,
-      rules.filter((rule) => rule.keywords.some((own) => keyword.includes(own))),
-    );
+    const found = new Set<number>();
+    for (let start = 0; start < keyword.length; start++) {
+      for (let end = start + 1; end <= keyword.length; end++) {
+        for (const index of rulesByOwnKeyword.get(keyword.slice(start, end)) ?? []) found.add(index);
+      }
+    }
+    rulesByKeyword.set(keyword, [...found].sort((a, b) => a - b).map((index) => rules[index] as CompiledRule));
   }
   const plain = keywords.filter(isPlain);
   return {

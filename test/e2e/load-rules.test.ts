@@ -10,12 +10,13 @@ import { precompiledRules, readDefaultRuleSources } from "../../src/config/defau
 const precompiled = (): RuleSource[] => JSON.parse(precompiledRules()) as RuleSource[];
 
 describe("precompiled default rules", () => {
-  it("hold the same definitions as rules/*.toml, with each secret group spelled out, marked as checked", () => {
+  it("hold the same definitions as rules/*.toml, with each secret group spelled out, marked as checked, without examples", () => {
     const fromToml = parseRuleFiles(readDefaultRuleSources());
     const fromJson = parseRuleFiles(precompiled());
     const secretGroups = new Map(compileRules(fromToml).map((rule) => [rule.id, rule.kind === "regex" ? rule.secretGroup : undefined]));
+    const noExamples = { match: [], nomatch: [] };
     const spelledOut = fromToml.map(({ def, source }) => ({
-      def: def.kind === "entropy" ? def : { ...def, secretGroup: secretGroups.get(def.id) },
+      def: def.kind === "entropy" ? { ...def, examples: noExamples } : { ...def, examples: noExamples, secretGroup: secretGroups.get(def.id) },
       source,
     }));
     expect(fromJson.map(({ def, source }) => ({ def, source }))).toEqual(spelledOut);

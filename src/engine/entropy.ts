@@ -2,6 +2,7 @@
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import { looksLikePlaceholder } from "./placeholders.js";
+import { isPublishedValue } from "./public-values.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
 
@@ -72,7 +73,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const words = nameWords(text.slice(found.start, found.nameEnd));
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
-    if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value)) continue;
+    if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     out.push({ rule, start, end, secret: value, match: text.slice(found.start, valueEnd), entropy, depth, order });
   }

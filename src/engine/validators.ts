@@ -60,15 +60,23 @@ function isSampleClaims(claims: Record<string, unknown>): boolean {
 }
 
 /**
- * A JWT: a JSON header naming a signing algorithm (not "none"), a JSON payload that is not
- * documentation's sample, and a signature.
+ * Claims of a token published on purpose: an anonymous role, as in Supabase's anon key, which its
+ * documentation says is safe in a browser (row-level security decides what it may read).
+ */
+function isPublicRoleClaims(claims: Record<string, unknown>): boolean {
+  return claims.role === "anon" || claims.role === "anonymous";
+}
+
+/**
+ * A JWT: a JSON header naming a signing algorithm (not "none"), a JSON payload that is neither
+ * documentation's sample nor a public role's, and a signature.
  */
 function jwt(secret: string): boolean {
   const [header, payload, signature] = secret.split(".");
   if (!header || !payload || !signature) return false;
   const alg = jsonObject(header)?.alg;
   const claims = jsonObject(payload);
-  return typeof alg === "string" && alg.toLowerCase() !== "none" && claims !== undefined && !isSampleClaims(claims);
+  return typeof alg === "string" && alg.toLowerCase() !== "none" && claims !== undefined && !isSampleClaims(claims) && !isPublicRoleClaims(claims);
 }
 
 const OPENSSH_MAGIC = "openssh-key-v1\0";

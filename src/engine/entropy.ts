@@ -254,6 +254,9 @@ const SINGLE_CASE_MIN_ENTROPY = 4.4;
 /** Random keys mix letters and digits; identifiers and words do not. */
 function mixesCharacterClasses(value: string, charset: string | undefined, entropy: number): boolean {
   if (charset === "hex") return /[0-9]/.test(value) && /[a-f]/i.test(value);
+  // A vendor's prefix before a hex key (`sk-` and 32 hex digits): the key itself is hex.
+  const prefixedHex = /^[a-z]{2,10}[-_]([0-9a-f]{32,})$/.exec(value)?.[1];
+  if (prefixedHex) return mixesCharacterClasses(prefixedHex, "hex", entropy);
   if (!/[0-9].*[0-9]/.test(value)) return false;
   if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
   // Django's keys draw from lower-case letters, digits and punctuation.

@@ -1,20 +1,15 @@
-// What each command does, once the arguments are parsed: choose the source, drain it through the
-// scan pool and the suppressions, report, and answer an exit code.
+// What the scanning commands do once the arguments are parsed (scan, staged, history, pack, image, stdin,
+// baseline, report merge): choose the source, drain it through the scan pool and the suppressions,
+// report, and answer an exit code. The hook, rules and fix commands have files of their own beside it.
 import { existsSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { availableParallelism, homedir } from "node:os";
+import { availableParallelism } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import { defaultRuleExamples } from "../config/default-rules.js";
 import { type Config, emptyConfig, findConfig, isInside, loadConfig, userConfigFile, withoutVerifySettings } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { BASELINE_FILE, makeBaseline, readAnyBaseline, readBaseline, serializeBaseline, updateBaseline } from "../filters/baseline.js";
-import { exampleFailures } from "../engine/examples.js";
 import { readIgnoreFiles } from "../filters/ignore-files.js";
 import { type SuppressionStep, suppressionSteps } from "../filters/index.js";
 import { withLock } from "../fs/lock-file.js";
-import { preCommitFrameworkRanges, prePushRanges } from "../hooks/pre-push.js";
-import { installHook } from "../hooks/install.js";
 import { drain, historyStats, type Scanner } from "../run/drain.js";
 import { buildContext, ruleMetas, type ScanContext } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
@@ -31,7 +26,7 @@ import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
 import { emptyLayout, type ImageLayout, imageItems, imageLayers, layerNotes } from "../sources/image.js";
 import { packItems, packListing } from "../sources/pack.js";
 import { mapToSources } from "../sources/source-maps.js";
-import { bareGitDir, git, repoRoot, splitNul } from "../sources/git.js";
+import { bareGitDir, repoRoot } from "../sources/git.js";
 import { countCommits, historySource } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
 import { stdinItems } from "../sources/stdin.js";
@@ -90,7 +85,7 @@ interface Setup {
   maxFileSize: number;
 }
 
-async function setUp(flags: ScanFlags, mode: ScanMode, args: readonly string[]): Promise<Setup> {
+export async function setUp(flags: ScanFlags, mode: ScanMode, args: readonly string[]): Promise<Setup> {
   const cwd = process.cwd();
   const fromStdin = args.length === 1 && args[0] === "-";
   const base = mode === "scan" && !fromStdin ? await scanBase(cwd, args) : undefined;
@@ -112,7 +107,7 @@ async function setUp(flags: ScanFlags, mode: ScanMode, args: readonly string[]):
  * the scanned tree is the repository's, which may not say where keys are sent (withoutVerifySettings).
  * The user's own config (userConfigFile), when it lies outside the scanned tree, adds its [verify.endpoints].
  */
-function readConfig(explicit: string | undefined, scanRoot: string, root: string | undefined): Config {
+export function readConfig(explicit: string | undefined, scanRoot: string, root: string | undefined): Config {
   const named = explicit ?? (process.env.KEYSCAN_CONFIG || undefined);
   let config: Config;
   if (named) {
@@ -139,7 +134,7 @@ function scansFolder(paths: readonly string[]): boolean {
   return paths.some((path) => path !== "-" && existsSync(path) && statSync(path).isDirectory());
 }
 
-async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags, setup: Setup) {
+export async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags, setup: Setup) {
   const started = performance.now();
   // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
   const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
@@ -302,7 +297,7 @@ function parseThreads(text: string | undefined, mode: ScanMode): number {
 }
 
 /** --verify: each key checked with its provider; --only-verified keeps the live ones. */
-async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Promise<Finding[]> {
+export async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Promise<Finding[]> {
   const seconds = parseSeconds(flags.verifyTimeout, "--verify-timeout");
   const providers = new Map(setup.context().ruleset.rules.map((rule) => [rule.id, rule.verify]));
   const verified = await verifyFindings(findings, (ruleId) => providers.get(ruleId), {
@@ -317,7 +312,7 @@ function verbose(flags: ScanFlags, message: string): void {
   if (flags.verbose) process.stderr.write(`keyscan: ${neutralize(message)}\n`);
 }
 
-function requireRepository(root: string | undefined, command: string): string {
+export function requireRepository(root: string | undefined, command: string): string {
   if (!root) throw new UsageError(`${command} needs a git repository: ${process.cwd()} is not inside one`);
   return root;
 }
@@ -396,180 +391,4 @@ export async function runReportMerge(files: string[], flags: { format: MergeForm
   if (flags.output) writeFileAtomic(flags.output, merged);
   else await writeStdout(merged);
   return 0;
-}
-
-export async function runInstall(flags: { prePush?: boolean }): Promise<number> {
-  const root = requireRepository(await repoRoot(process.cwd()), "install");
-  const hooksDir = await hooksDirectory(root);
-  const fallback = `"${process.execPath}" "${process.argv[1] ?? "keyscan"}"`;
-  const hookName = flags.prePush ? "pre-push" : "pre-commit";
-  const result = installHook({ root, hooksDir, hookName, fallback });
-  const kept = result.keptAs ? ` (the existing hook was kept as ${result.keptAs} and runs after keyscan)` : "";
-  const said =
-    result.action === "unchanged" ? `already installed in ${result.file}` : `${result.action} ${result.file}${kept}`;
-  await writeStdout(`keyscan: ${hookName} hook ${said}\n`);
-  if (result.notPortable) {
-    process.stderr.write(
-      `keyscan: warning: ${relative(root, result.file)} starts keyscan by an absolute path that other clones of this repository do not have; to make it portable, run \`npm install --save-dev keyscan-cli\` and change that line to \`${result.notPortable.portableLine}\`\n`,
-    );
-  }
-  return 0;
-}
-
-/**
- * `keyscan pre-push [remote]`: git's pre-push hook. Scans exactly the commits being pushed, from the
- * lines git writes on standard input (or the range the pre-commit framework passes in its variables).
- */
-export async function runPrePush(remote: string | undefined, flags: ScanFlags): Promise<number> {
-  const root = requireRepository(await repoRoot(process.cwd()), "pre-push");
-  let revs = preCommitFrameworkRanges(process.env);
-  if (!revs) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    revs = await prePushRanges(Buffer.concat(chunks).toString("utf8"), remote ?? "origin", root);
-  }
-  if (revs.length === 0) return 0;
-  const code = await runScan("history", revs, flags);
-  if (code !== 0) process.stderr.write(PUSH_BLOCKED);
-  return code;
-}
-
-const PUSH_BLOCKED = `
-Push blocked: a commit being pushed adds a secret (even if a later commit removes it, the history keeps it).
-To go on, do one of:
-  - rewrite the commits without the key (\`git rebase -i\`, or \`git commit --amend\` for the last one), then push again;
-  - if it is a false positive, add its fingerprint (printed above) to .keyscanignore;
-  - bypass the check for this one push with \`git push --no-verify\`.
-`;
-
-/**
- * Where git runs hooks from: the user's core.hooksPath (relative to the repository root) or
- * <common git dir>/hooks. keyscan's own git calls override core.hooksPath on the command line for
- * safety, so that value ("command line:" origin) is passed over here.
- */
-async function hooksDirectory(root: string): Promise<string> {
-  const listed = await git(["config", "--show-origin", "--null", "--get-all", "core.hooksPath"], { cwd: root }).catch(
-    () => Buffer.alloc(0),
-  );
-  const fields = splitNul(listed);
-  let configured: string | undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (!fields[i]?.startsWith("command line:")) configured = fields[i + 1];
-  }
-  if (configured) return resolve(root, configured.replace(/^~(?=\/)/, homedir()));
-  const commonDir = (await git(["rev-parse", "--git-common-dir"], { cwd: root })).toString("utf8").trim();
-  return join(resolve(root, commonDir), "hooks");
-}
-
-export async function runRules(flags: { json?: boolean; check?: boolean; config?: string }): Promise<number> {
-  const root = await repoRoot(process.cwd());
-  const context = buildContext(readConfig(flags.config, process.cwd(), root));
-  if (flags.check) return checkRules(context);
-  const rules = context.ruleset.rules.filter((rule) => rule.report);
-  if (flags.json) {
-    const list = rules.map((rule) => ({
-      id: rule.id,
-      name: rule.name,
-      severity: rule.severity,
-      kind: rule.kind,
-      keywords: rule.keywords,
-      validate: rule.kind === "regex" ? (rule.validate ?? null) : null,
-      verify: rule.verify ?? null,
-      source: rule.source,
-    }));
-    await writeStdout(`${JSON.stringify(list, null, 2)}\n`);
-    return 0;
-  }
-  const rows = rules.map((rule) => {
-    const checks = [rule.kind === "regex" && rule.validate ? `validates:${rule.validate}` : "", rule.verify ? `verify:${rule.verify}` : ""]
-      .filter(Boolean)
-      .join(" ");
-    return `${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.name}${checks ? `  [${checks}]` : ""}\n    keywords: ${rule.keywords.join(", ")}`;
-  });
-  await writeStdout(`${rows.join("\n")}\n${plural(rules.length, "rule")}\n`);
-  return 0;
-}
-
-/** Options of `keyscan fix`, as commander parses them. */
-export interface FixFlags {
-  from?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-  example?: boolean;
-  history?: boolean;
-  output?: string;
-  config?: string;
-  entropy: boolean;
-  verify?: boolean;
-  verifyTimeout: string;
-  maxFileSize: string;
-  redact: boolean;
-}
-
-/**
- * `keyscan fix [PATH...]`: the working tree's findings (or a report's, or with --history the
- * history's) handed to src/fix/. Dry run unless --yes; on a terminal without either, it asks.
- */
-export async function runFix(paths: string[], flags: FixFlags): Promise<number> {
-  if (flags.dryRun && flags.yes) throw new UsageError("fix: --dry-run and --yes contradict each other; give one");
-  if (flags.from && paths.length > 0) throw new UsageError("fix: give PATHs to scan or --from REPORT, not both");
-  // Archives are not opened: a secret inside one cannot be rewritten in place.
-  const scanFlags: ScanFlags = { ...flags, format: "text", exitCode: "1", quiet: true, progress: false, color: false, maxArchiveDepth: "0", fileTimeout: "30" };
-  const setup = await setUp(scanFlags, flags.history ? "history" : "scan", paths);
-  const root = requireRepository(setup.root, "fix");
-  const { findingsFromReport, fixFindings, fixHistory } = loadFix();
-  const write = (text: string) => process.stdout.write(text);
-  if (flags.history) {
-    const { findings } = await collectFindings("history", paths, scanFlags, setup);
-    return fixHistory(findings, flags.output, { rules: ruleMetas(setup.context()), redact: flags.redact, write });
-  }
-  let findings: Finding[];
-  if (flags.from) {
-    // A report's findings are verified here when asked: the report may predate a revocation.
-    findings = findingsFromReport(flags.from);
-    if (flags.verify) findings = await verify(findings, scanFlags, setup);
-  } else {
-    findings = (await collectFindings("scan", paths, scanFlags, setup)).findings;
-  }
-  const apply = flags.yes ? true : flags.dryRun || process.stdout.isTTY !== true || process.stdin.isTTY !== true ? false : "ask";
-  return fixFindings(findings, { root, apply, example: flags.example === true, redact: flags.redact, rules: ruleMetas(setup.context()), write, error: (text) => process.stderr.write(text) });
-}
-
-/**
- * src/fix/ as built into dist/fix.cjs (see scripts/build.mjs), loaded only when `keyscan fix` runs.
- * Run from the TypeScript sources (tests, tsx), the built bundle is used as well: `npm run build` first.
- */
-function loadFix(): typeof import("../fix/command.js") {
-  const here = import.meta.url;
-  const bundle = here.endsWith(".ts") ? new URL("../../dist/fix.cjs", here) : new URL("./fix.cjs", here);
-  return createRequire(here)(fileURLToPath(bundle)) as typeof import("../fix/command.js");
-}
-
-/**
- * `keyscan rules --check`: every example of every rule in force, the config's own rules included,
- * run against the rules in force. Each failure is named on its own line; exit 1 when any failed.
- */
-function checkRules(context: ScanContext): number {
-  // The bundles carry the default rules without their examples: those come from rules/*.toml.
-  const defaultExamples = defaultRuleExamples();
-  const rules = context.ruleset.rules.map((rule) => {
-    const bare = rule.def.examples.match.length === 0 && rule.def.examples.nomatch.length === 0;
-    const examples = bare && rule.source.startsWith("rules/") ? defaultExamples.get(rule.id) : undefined;
-    return examples ? { ...rule, def: { ...rule.def, examples } } : rule;
-  });
-  const failures = rules.flatMap((rule) => exampleFailures(rule, rules));
-  const examples = rules.reduce((count, rule) => count + rule.def.examples.match.length + rule.def.examples.nomatch.length, 0);
-  for (const failure of failures) {
-    const rule = rules.find((candidate) => candidate.id === failure.ruleId);
-    process.stdout.write(
-      `${failure.ruleId} (${neutralize(rule?.source ?? "")}): example ${neutralize(JSON.stringify(failure.example))}: ${neutralize(failure.problem)}\n`,
-    );
-  }
-  const failed = new Set(failures.map((failure) => failure.ruleId));
-  process.stdout.write(
-    failures.length === 0
-      ? `${rules.length} rules, ${examples} examples: all pass\n`
-      : `${failed.size} of ${rules.length} rules have failing examples: ${[...failed].join(", ")}\n`,
-  );
-  return failures.length === 0 ? 0 : 1;
 }

@@ -13,7 +13,7 @@ export interface Ruleset {
 }
 
 export function createRuleset(rules: CompiledRule[]): Ruleset {
-  // Gathered in one pass: a filter over every rule for each rule grows with the square of the rule count, at every start.
+  // Gathered in one pass: a filter over every rule for each rule grows with the square of the rule count.
   const requirers = new Map<string, CompiledRule[]>();
   for (const rule of rules) {
     if (rule.kind !== "regex" || !rule.requires) continue;

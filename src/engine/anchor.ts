@@ -11,7 +11,7 @@
 // characters. A top-level alternative, an invalid pattern, or a part of unbounded width before the
 // keyword (a `+`, a back-reference) means "no anchor", and the rule searches the whole text as before.
 
-import { type AST, parseRegex, repetitionOf } from "./regex-syntax.js";
+import { type AST, parseRegex, repetitionOf, withoutInlineFlag } from "./regex-syntax.js";
 
 export interface Anchor {
   /** The keyword as the pattern spells it. */
@@ -32,8 +32,7 @@ interface Part {
 
 /** The anchor of the first keyword found as a fixed literal of `pattern` (a rule pattern, `(?i)` allowed), or undefined. */
 export function findAnchor(pattern: string, keywords: readonly string[]): Anchor | undefined {
-  const insensitive = pattern.startsWith("(?i)");
-  const source = insensitive ? pattern.slice(4) : pattern;
+  const { source, insensitive } = withoutInlineFlag(pattern);
   let tree: AST.Pattern;
   try {
     tree = parseRegex(source, insensitive ? "i" : "");

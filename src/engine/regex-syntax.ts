@@ -30,6 +30,15 @@ export function parseRegex(source: string, flags: string): AST.Pattern {
   return tree;
 }
 
+/**
+ * A rule's pattern as JavaScript source: a leading `(?i)` (gitleaks' Go syntax, allowed in rules)
+ * taken off and given as `insensitive`, for the `i` flag.
+ */
+export function withoutInlineFlag(pattern: string): { source: string; insensitive: boolean } {
+  const insensitive = pattern.startsWith("(?i)");
+  return { source: insensitive ? pattern.slice(4) : pattern, insensitive };
+}
+
 /** An element read as what repeats and how often: `a{2,5}` is `a` 2 to 5 times, an unquantified element once. */
 export interface Repetition {
   atom: Exclude<AST.Element, AST.Quantifier>;

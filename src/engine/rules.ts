@@ -5,6 +5,7 @@ import { nearest, UsageError } from "../errors.js";
 import type { Severity } from "../types.js";
 import { type Anchor, findAnchor } from "./anchor.js";
 import { catastrophicPart } from "./regex-guard.js";
+import { withoutInlineFlag } from "./regex-syntax.js";
 import { type AllowListDef, type RuleDef, ruleSchema, rulesFileSchema } from "./schema.js";
 import { validatorNames } from "./validators.js";
 
@@ -227,8 +228,8 @@ function compileSkipPaths(patterns: readonly string[], fail: (what: string) => n
 
 /** A rule pattern as a RegExp; a leading `(?i)` (gitleaks/Go syntax) becomes the `i` flag. Throws on invalid syntax. */
 function toRegExp(pattern: string): RegExp {
-  const insensitive = pattern.startsWith("(?i)");
-  return new RegExp(insensitive ? pattern.slice(4) : pattern, insensitive ? "gdi" : "gd");
+  const { source, insensitive } = withoutInlineFlag(pattern);
+  return new RegExp(source, insensitive ? "gdi" : "gd");
 }
 
 /** Compiles a rule pattern, refusing one that matches the empty string or can backtrack catastrophically. */
@@ -236,7 +237,7 @@ export function compilePattern(pattern: string, fail: (what: string) => never): 
   try {
     const regex = toRegExp(pattern);
     if (regex.test("")) fail("pattern matches the empty string");
-    const risky = catastrophicPart(pattern.replace(/^\(\?i\)/, ""), regex.flags);
+    const risky = catastrophicPart(withoutInlineFlag(pattern).source, regex.flags);
     if (risky) fail(`pattern can backtrack catastrophically at ${risky}: make the repeated part unambiguous`);
     return regex;
   } catch (error) {
@@ -252,8 +253,7 @@ export function compilePattern(pattern: string, fail: (what: string) => never): 
 export function compileAllow(allow: AllowListDef, fail: (what: string) => never, { checked = false } = {}): CompiledAllow {
   return {
     regexes: allow.regexes.map((pattern) => {
-      const insensitive = pattern.startsWith("(?i)");
-      const source = insensitive ? pattern.slice(4) : pattern;
+      const { source, insensitive } = withoutInlineFlag(pattern);
       let regex: RegExp;
       let risky: string | undefined;
       try {

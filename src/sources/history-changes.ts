@@ -12,7 +12,6 @@ import type { BlobChanges } from "../types.js";
 import { isUtf8Text } from "./decode.js";
 import { changedLines, type Lines, splitLines } from "./line-diff.js";
 
-
 /**
  * Lines kept around each change, so a secret or an assignment spread over lines is whole in the text
  * scanned: the longest the generic detector reads is a name, up to four description lines, then its

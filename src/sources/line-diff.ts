@@ -1,11 +1,10 @@
-import { WASM_BASE64 } from "./line-hash-wasm.js";
-
 // Which lines of a file's new version are new: a line diff on bytes, for history to scan only what a
 // commit changed (history-changes.ts). Lines are compared by a 32-bit hash, so a version already
 // replaced needs only its hashes kept (4 bytes a line), never its text.
 //
 // The diff is Myers' (the one git uses by default), on the lines left once the common first and last
 // lines are set aside, so a small edit of a long file costs a pass over its bytes and little more.
+import { WASM_BASE64 } from "./line-hash-wasm.js";
 
 /** A version's lines as the diff sees them: a hash per line, and where each line starts in the bytes. */
 export interface Lines {

@@ -66,16 +66,20 @@ function instantiate(): { memory: WebAssembly.Memory; candidates: KeywordTable["
   return { memory, candidates: instance.exports.candidates as KeywordTable["candidates"] };
 }
 
-/** Letters that are frequent in code and prose: a keyword is looked up by its three least common characters. */
-const COMMON = "etaoinsrhldcu";
-const commonness = (char: string): number => (COMMON.includes(char) ? 2 : /[a-z]/.test(char) ? 1 : 0);
+/**
+ * By character code: 2 for letters that are frequent in code and prose ("etaoinsrhldcu"), 1 for the
+ * other lower-case letters, 0 for the rest. A keyword is looked up by its three least common characters.
+ */
+const COMMONNESS = new Uint8Array(128);
+for (let code = 97; code <= 122; code++) COMMONNESS[code] = "etaoinsrhldcu".includes(String.fromCharCode(code)) ? 2 : 1;
+const commonness = (code: number): number => (code < 128 ? (COMMONNESS[code] ?? 0) : 0);
 
 /** Where the keyword's least common three characters start ("x-s" in "index-servers", not "ind"). */
 function rarestTriple(keyword: string): number {
   let best = 0;
   let bestCost = Number.POSITIVE_INFINITY;
   for (let at = 0; at + 3 <= keyword.length; at++) {
-    const cost = [...keyword.slice(at, at + 3)].reduce((sum, char) => sum + commonness(char), 0);
+    const cost = commonness(keyword.charCodeAt(at)) + commonness(keyword.charCodeAt(at + 1)) + commonness(keyword.charCodeAt(at + 2));
     if (cost < bestCost) {
       best = at;
       bestCost = cost;
@@ -104,20 +108,34 @@ const isPlain = (keyword: string): boolean => keyword.length >= 2 && keyword.len
 export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
   // A keyword found in the text also finds every rule whose own keyword is part of it ("api_key" finds
-  // the rules of "key"). Each keyword's substrings are looked up rather than every rule asked of every
-  // keyword: keywords are short, and there are hundreds of rules.
+  // the rules of "key"). At each position of a keyword, only the keywords that begin with the two
+  // characters there are compared, rather than every substring looked up or every keyword asked of
+  // every other: this runs at every start, before the code is warm, over hundreds of keywords.
   const rulesByOwnKeyword = new Map<string, number[]>();
   rules.forEach((rule, index) => {
-    for (const own of new Set(rule.keywords)) rulesByOwnKeyword.set(own, [...(rulesByOwnKeyword.get(own) ?? []), index]);
+    for (const own of new Set(rule.keywords)) {
+      const indexes = rulesByOwnKeyword.get(own);
+      if (indexes) indexes.push(index);
+      else rulesByOwnKeyword.set(own, [index]);
+    }
   });
+  /** The keywords by their first two characters (a keyword has at least two: schema.ts). */
+  const byStart = new Map<string, string[]>();
+  for (const own of rulesByOwnKeyword.keys()) {
+    const start = own.slice(0, 2);
+    const group = byStart.get(start);
+    if (group) group.push(own);
+    else byStart.set(start, [own]);
+  }
   const rulesByKeyword = new Map<string, CompiledRule[]>();
   for (const keyword of keywords) {
     const found = new Set<number>();
-    for (let start = 0; start < keyword.length; start++) {
-      for (let end = start + 1; end <= keyword.length; end++) {
-        for (const index of rulesByOwnKeyword.get(keyword.slice(start, end)) ?? []) found.add(index);
+    const addStartingAt = (start: number, group: readonly string[] | undefined): void => {
+      for (const own of group ?? []) {
+        if (keyword.startsWith(own, start)) for (const index of rulesByOwnKeyword.get(own) ?? []) found.add(index);
       }
-    }
+    };
+    for (let start = 0; start + 2 <= keyword.length; start++) addStartingAt(start, byStart.get(keyword.slice(start, start + 2)));
     rulesByKeyword.set(keyword, [...found].sort((a, b) => a - b).map((index) => rules[index] as CompiledRule));
   }
   const plain = keywords.filter(isPlain);
@@ -141,13 +159,13 @@ function buildTable(keywords: readonly string[]): KeywordTable {
   };
   keywords.forEach((keyword, index) => {
     const offset = rarestTriple(keyword);
-    const [a = 0, b = 0, c] = [...keyword.slice(offset)].map((char) => char.charCodeAt(0));
-    if (c !== undefined) add(tripleOf(a, b, c), index * 256 + offset);
+    const a = keyword.charCodeAt(offset);
+    const b = keyword.charCodeAt(offset + 1);
+    if (keyword.length >= 3) add(tripleOf(a, b, keyword.charCodeAt(offset + 2)), index * 256 + offset);
     else {
-      // A two-character keyword: any character follows it (any byte past the text's end).
-      const thirds = new Set<number>();
-      for (let third = 0; third < 256; third++) thirds.add(tripleOf(a, b, third));
-      for (const three of thirds) add(three, index * 256);
+      // A two-character keyword: any character follows it (any byte past the text's end). Folding
+      // sets bit 0x20, so the bytes with it set are every third character the loop can read, once each.
+      for (let third = 0x20; third < 256; third++) if (third & 0x20) add(tripleOf(a, b, third), index * 256);
     }
   });
   const { memory, candidates } = instantiate();

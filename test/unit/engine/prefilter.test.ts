@@ -55,6 +55,15 @@ describe("prefilter", () => {
     expect(idsOf("discord")).toEqual(["long"]);
   });
 
+  it("gives each keyword of the default rules (and a custom rule's) the rules of every keyword it contains", () => {
+    const all = [...rules, ...customRules(["ke", "sk", "-----begin"])];
+    const selectedBy = buildPrefilter(all).rulesByKeyword;
+    for (const keyword of new Set(all.flatMap((rule) => rule.keywords))) {
+      const reference = all.filter((rule) => rule.keywords.some((own) => keyword.includes(own))).map((rule) => rule.id);
+      expect((selectedBy.get(keyword) ?? []).map((rule) => rule.id), keyword).toEqual(reference);
+    }
+  });
+
   it("does not let non-ASCII letters stand for ASCII ones (as the i flag does not)", () => {
     expect(ids(select(prefilter, "ſecret \u212Aey İd", rules))).toEqual(expected(rules, "ſecret \u212Aey İd"));
     expect(ids(select(prefilter, "ſecret", rules))).not.toContain("generic-high-entropy");

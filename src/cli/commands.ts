@@ -1,6 +1,9 @@
 // What the scanning commands do once the arguments are parsed (scan, staged, history, pack, image, stdin,
 // baseline, report merge): choose the source, drain it through the scan pool and the suppressions,
 // report, and answer an exit code. The hook, rules and fix commands have files of their own beside it.
+// What only some commands, formats or options use (archives, images, packages, history, verification,
+// the report renderers) is imported where it is used (`await import`): the bundle then initialises
+// it on those runs only, not at every start of the pre-commit hook.
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
@@ -13,29 +16,20 @@ import { withLock } from "../fs/lock-file.js";
 import { drain, historyStats, type Scanner } from "../run/drain.js";
 import { buildContext, ruleMetas, type ScanContext } from "../run/pipeline.js";
 import { neutralize } from "../report/common.js";
-import { type ReportFormat, render } from "../report/index.js";
-import { type MergeFormat, readReports, renderMerged } from "../report/merge.js";
+import type { MergeFormat, ReportFormat } from "../report/formats.js";
 import { groupSecrets } from "../report/secrets.js";
-import { describeRepository } from "../sources/repository.js";
-import { secretLives } from "../sources/secret-life.js";
 import { plural } from "../format/plural.js";
 import { parseSize } from "../format/size.js";
-import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, expandArchives } from "../sources/archives.js";
-import { ignoredBuildFiles } from "../sources/build-output.js";
+import type { ArchiveLimits } from "../sources/archives.js";
 import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
-import { emptyLayout, type ImageLayout, imageItems, imageLayers, layerNotes } from "../sources/image.js";
-import { packItems, packListing } from "../sources/pack.js";
-import { mapToSources } from "../sources/source-maps.js";
+import type { ImageLayout } from "../sources/image.js";
 import { bareGitDir, repoRoot } from "../sources/git.js";
-import { countCommits, historySource } from "../sources/history.js";
 import { stagedItems } from "../sources/staged.js";
-import { stdinItems } from "../sources/stdin.js";
 import { createScanPool } from "../run/pool.js";
 import { useColor } from "./color.js";
 import { createProgress, type Progress } from "./progress.js";
 import { writeStdout } from "./stdout.js";
 import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
-import { validateEndpoints, verifyFindings } from "../verify/index.js";
 import { VERSION } from "../version.js";
 import { refuseLinks, writeFileAtomic } from "../fs/write-file.js";
 
@@ -94,7 +88,7 @@ export async function setUp(flags: ScanFlags, mode: ScanMode, args: readonly str
   // The config is looked up from the scanned folder, so a subfolder's keyscan.toml applies to its scan;
   // history and staged changes are the whole repository's, looked up from its root.
   const config = readConfig(flags.config, base?.firstFolder ?? top, root);
-  validateEndpoints(config.verifyEndpoints);
+  if (Object.keys(config.verifyEndpoints).length > 0) (await import("../verify/index.js")).validateEndpoints(config.verifyEndpoints);
   verbose(flags, `config: ${config.file ?? "none (default rules)"}`);
   verbose(flags, `paths are relative to ${top}${root === top ? " (the repository's root)" : ""}`);
   let context: ScanContext | undefined;
@@ -138,8 +132,7 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
   const started = performance.now();
   // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
   const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
-  const layout = emptyLayout();
-  const source = await openSource(mode, args, flags, setup, warn, layout);
+  const source = await openSource(mode, args, flags, setup, warn);
   const legacy: string[] = [];
   const budgetSeconds = parseSeconds(flags.fileTimeout, "--file-timeout");
   const pool = createScanPool({
@@ -175,14 +168,15 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
     const items = mode === "history" ? countedCommits(source.items, progress) : source.items;
     if (mode === "history" && progress.visible && setup.root) {
       // Counted beside the walk, and only for a bar on a terminal; a failure only leaves the total out.
+      const { countCommits } = await import("../sources/history.js");
       countCommits({ cwd: setup.root, revs: args, ...(flags.since !== undefined ? { since: flags.since } : {}) }).then(
         (total) => progress.setTotal(total),
         () => {},
       );
     }
     ({ findings, stats } = await drain(items, scanner, suppressions(flags, setup, legacy), warn));
-    if (mode === "image") findings = layerNotes(findings, layout);
-    if (mode === "scan") findings = mapToSources(findings, setup.top);
+    if (source.layout) findings = (await import("../sources/image.js")).layerNotes(findings, source.layout);
+    if (mode === "scan") findings = (await import("../sources/source-maps.js")).mapToSources(findings, setup.top);
   } finally {
     progress.done();
     source.close?.();
@@ -201,17 +195,24 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
   return { findings, stats };
 }
 
+/** What a scan reads, and for an image, its layers (to note the findings a later layer deletes). */
+interface OpenedSource {
+  items: AsyncIterable<SourceItem>;
+  close?: () => void;
+  layout?: ImageLayout;
+}
+
 async function openSource(
   mode: ScanMode,
   args: string[],
   flags: ScanFlags,
   setup: Setup,
   onWarning: (message: string) => void,
-  layout: ImageLayout,
-): Promise<{ items: AsyncIterable<SourceItem>; close?: () => void }> {
+): Promise<OpenedSource> {
   if (mode === "history") {
     // A bare repository has history but no top level: git runs in its git folder.
     const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
+    const { historySource } = await import("../sources/history.js");
     return historySource({ cwd: root, revs: args, since: flags.since, onWarning });
   }
   if (mode === "staged") {
@@ -219,21 +220,26 @@ async function openSource(
   }
   if (mode === "pack") {
     const dir = args[0] ?? ".";
-    return { items: expandArchives(packItems(dir, await packListing(dir)), archiveLimits(flags, setup), onWarning) };
+    const [{ packItems, packListing }, archives] = await Promise.all([import("../sources/pack.js"), import("../sources/archives.js")]);
+    const listing = await packListing(dir);
+    return { items: archives.expandArchives(packItems(dir, listing), archiveLimits(flags, setup, archives.DEFAULT_ARCHIVE_LIMITS), onWarning) };
   }
   if (mode === "image") {
     const file = args[0] as string;
-    return { items: imageItems(file, await imageLayers(file), setup.maxFileSize, layout) };
+    const { emptyLayout, imageItems, imageLayers } = await import("../sources/image.js");
+    const layout = emptyLayout();
+    return { items: imageItems(file, await imageLayers(file), setup.maxFileSize, layout), layout };
   }
-  if (args.length === 1 && args[0] === "-") return { items: stdinItems() };
+  if (args.length === 1 && args[0] === "-") return { items: (await import("../sources/stdin.js")).stdinItems() };
+  const archives = await import("../sources/archives.js");
   const files = workingTreeFiles({
     cwd: setup.cwd,
     paths: args.length > 0 ? args : ["."],
     isPathAllowed: (path) => setup.context().allow.pathAllowed(path),
     ...(setup.scanBase ? { base: Promise.resolve(setup.scanBase) } : {}),
   });
-  const withBuild = flags.includeBuild && setup.root ? concat(files, ignoredBuildFiles(setup.root)) : files;
-  return { items: expandArchives(withBuild, archiveLimits(flags, setup), onWarning) };
+  const withBuild = flags.includeBuild && setup.root ? concat(files, (await import("../sources/build-output.js")).ignoredBuildFiles(setup.root)) : files;
+  return { items: archives.expandArchives(withBuild, archiveLimits(flags, setup, archives.DEFAULT_ARCHIVE_LIMITS), onWarning) };
 }
 
 /** History's items, with the progress bar moved on at each commit walked. */
@@ -249,12 +255,12 @@ async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
 }
 
 /** --max-archive-depth N (0: archives are not opened); entries larger than --max-file-size are skipped. */
-function archiveLimits(flags: ScanFlags, setup: Setup): ArchiveLimits {
+function archiveLimits(flags: ScanFlags, setup: Setup, defaults: ArchiveLimits): ArchiveLimits {
   const depth = Number(flags.maxArchiveDepth);
   if (!Number.isInteger(depth) || depth < 0 || depth > 10) {
     throw new UsageError(`--max-archive-depth: "${flags.maxArchiveDepth}" is not a depth from 0 to 10`);
   }
-  return { ...DEFAULT_ARCHIVE_LIMITS, maxDepth: depth, maxEntryBytes: setup.maxFileSize };
+  return { ...defaults, maxDepth: depth, maxEntryBytes: setup.maxFileSize };
 }
 
 /**
@@ -300,6 +306,7 @@ function parseThreads(text: string | undefined, mode: ScanMode): number {
 export async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Promise<Finding[]> {
   const seconds = parseSeconds(flags.verifyTimeout, "--verify-timeout");
   const providers = new Map(setup.context().ruleset.rules.map((rule) => [rule.id, rule.verify]));
+  const { verifyFindings } = await import("../verify/index.js");
   const verified = await verifyFindings(findings, (ruleId) => providers.get(ruleId), {
     endpoints: setup.config.verifyEndpoints,
     timeoutMs: seconds * 1000,
@@ -325,9 +332,16 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
   // The grouped view (one entry a secret, its state in HEAD) is for people: text, JSON and HTML.
   const grouped = flags.format === "text" || flags.format === "json" || flags.format === "html";
   const historyRoot = mode === "history" ? (setup.root ?? (await bareGitDir(setup.cwd))) : undefined;
-  const secrets = grouped && historyRoot && findings.length > 0 ? groupSecrets(findings, await secretLives(historyRoot, findings)) : undefined;
+  const secrets =
+    grouped && historyRoot && findings.length > 0
+      ? groupSecrets(findings, await (await import("../sources/secret-life.js")).secretLives(historyRoot, findings))
+      : undefined;
   // Only the JSON and HTML reports name the repository: the text report spares a pre-commit hook the git call.
-  const repository = (flags.format === "json" || flags.format === "html") && setup.root ? await describeRepository(setup.root) : undefined;
+  const repository =
+    (flags.format === "json" || flags.format === "html") && setup.root
+      ? await (await import("../sources/repository.js")).describeRepository(setup.root)
+      : undefined;
+  const { render } = await import("../report/index.js");
   const report = render(flags.format, {
     findings,
     stats,
@@ -387,6 +401,7 @@ export async function runBaseline(args: string[], flags: ScanFlags & { history?:
 
 /** `keyscan report merge FILE...`: several repositories' JSON reports as one report, grouped by repository. */
 export async function runReportMerge(files: string[], flags: { format: MergeFormat; output?: string }): Promise<number> {
+  const { readReports, renderMerged } = await import("../report/merge.js");
   const merged = renderMerged(flags.format, readReports(files), VERSION);
   if (flags.output) writeFileAtomic(flags.output, merged);
   else await writeStdout(merged);

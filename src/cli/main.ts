@@ -1,4 +1,6 @@
 // The command line: parses arguments, wires sources → engine → filters → reporters, sets the exit code.
+// The commands other than the scanning ones are imported when they run (`await import`), so that the
+// pre-commit hook's start does not initialise them.
 import { existsSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { isUsageError, nearest, UsageError } from "../errors.js";
@@ -6,12 +8,8 @@ import { neutralize } from "../report/common.js";
 import { exitOnInterrupt } from "./interrupt.js";
 import { guardStdout } from "./stdout.js";
 import { runBaseline, runReportMerge, runScan, type ScanFlags } from "./commands.js";
-import { type FixFlags, runFix } from "./fix-command.js";
-import { runInstall, runPrePush } from "./hook-commands.js";
-import { runRules } from "./rules-command.js";
-import { type MergeFormat, mergeFormats } from "../report/merge.js";
-import { runMigrateGitleaks } from "../migrate/command.js";
-import { reportFormats } from "../report/index.js";
+import type { FixFlags } from "./fix-command.js";
+import { type MergeFormat, mergeFormats, reportFormats } from "../report/formats.js";
 import { VERSION } from "../version.js";
 
 const EXIT_ERROR = 2;
@@ -93,7 +91,7 @@ export function buildProgram(): Command {
     .argument("[remote]", "the remote's name, as git passes it")
     .argument("[url]", "the remote's URL, as git passes it (unused)")
     .action(async (remote: string | undefined, _url: string | undefined, flags: ScanFlags) =>
-      setExit(await runPrePush(remote, flags)),
+      setExit(await (await import("./hook-commands.js")).runPrePush(remote, flags)),
     );
 
   program
@@ -112,22 +110,22 @@ export function buildProgram(): Command {
     .option("--verify-timeout <seconds>", "timeout of each verification request", "5")
     .option("--max-file-size <size>", "skip files larger than this", "10MB")
     .option("--no-redact", "show secrets in clear text in the diff and the rotation steps")
-    .action(async (paths: string[], flags: FixFlags) => setExit(await runFix(paths, flags)));
+    .action(async (paths: string[], flags: FixFlags) => setExit(await (await import("./fix-command.js")).runFix(paths, flags)));
 
   program
     .command("install")
     .description("install the pre-commit hook (husky if present, else git hooks); chains an existing hook")
     .option("--pre-push", "install the pre-push hook instead: scans the commits being pushed")
-    .action(async (flags: { prePush?: boolean }) => setExit(await runInstall(flags)));
+    .action(async (flags: { prePush?: boolean }) => setExit(await (await import("./hook-commands.js")).runInstall(flags)));
 
   program
     .command("migrate")
     .description("convert another scanner's config: keyscan migrate gitleaks [.gitleaks.toml]")
     .argument("<tool>", 'the scanner to migrate from: "gitleaks"')
     .argument("[file]", "its config file (default .gitleaks.toml)")
-    .action((tool: string, file: string | undefined) => {
+    .action(async (tool: string, file: string | undefined) => {
       if (tool !== "gitleaks") throw new UsageError(`migrate: unknown tool "${tool}" (supported: gitleaks)`);
-      setExit(runMigrateGitleaks(file ? [file] : [], process.cwd()));
+      setExit((await import("../migrate/command.js")).runMigrateGitleaks(file ? [file] : [], process.cwd()));
     });
 
   program
@@ -146,7 +144,7 @@ export function buildProgram(): Command {
     .option("--json", "as JSON")
     .option("--check", "run the examples of the rules in force (the config's own included); exit 1 naming each rule whose example fails")
     .option("-c, --config <file>", "config file")
-    .action(async (flags: { json?: boolean; check?: boolean; config?: string }) => setExit(await runRules(flags)));
+    .action(async (flags: { json?: boolean; check?: boolean; config?: string }) => setExit(await (await import("./rules-command.js")).runRules(flags)));
 
   return program;
 }

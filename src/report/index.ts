@@ -8,11 +8,11 @@ import { renderJunit } from "./junit.js";
 import { renderSarif } from "./sarif.js";
 import { renderText } from "./text.js";
 
+import { type ReportFormat, reportFormats } from "./formats.js";
+
 export type { ReportInput } from "./common.js";
 export { redactFinding, redactFindings, redactSecret } from "./redact.js";
-
-export const reportFormats = ["text", "json", "sarif", "github", "junit", "csv", "html"] as const;
-export type ReportFormat = (typeof reportFormats)[number];
+export { type ReportFormat, reportFormats } from "./formats.js";
 
 const renderers: Record<ReportFormat, (input: ReportInput) => string> = {
   text: renderText,

@@ -6,12 +6,10 @@ import { basename } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Finding, ScanStats } from "../types.js";
 import { neutralize } from "./common.js";
+import type { MergeFormat } from "./formats.js";
 import { renderHtml } from "./html.js";
 import { JSON_FORMAT_VERSION, type JsonFinding, type JsonReport, type JsonSecret } from "./json.js";
 import { renderSarif } from "./sarif.js";
-
-export const mergeFormats = ["html", "json", "sarif"] as const;
-export type MergeFormat = (typeof mergeFormats)[number];
 
 /** What `--format json` of `report merge` prints; a merged report can itself be merged again. */
 export interface MergedReport {

@@ -4,7 +4,7 @@
 // embedded as JSON, so neither the CLI nor a worker parses TOML or runs the schema at start-up.
 // The CLI and the worker are CommonJS bundles, each started by a small entry that runs it from the
 // V8 code cache written here (src/start/code-cache.ts): dist/cli.cjs runs dist/cli-main.cjs, and
-// dist/worker.cjs runs dist/worker-main.cjs.
+// dist/worker.cjs runs dist/worker-main.cjs. The CLI's cache is written by a warm-up run of the CLI.
 // The library's type declarations (dist/types/) come from tsc (tsconfig.types.json).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -60,8 +60,19 @@ const { codeCacheFile, makeCodeCache } = await importSource("src/start/code-cach
 // The CLI and the worker run under this V8 flag, and V8 takes a code cache only if it was made under the same flags.
 const { useLinearRegexpFallback } = await importSource("src/start/linear-regexp.ts");
 useLinearRegexpFallback();
-for (const bundle of ["cli-main.cjs", "worker-main.cjs"]) {
-  writeFileSync(codeCacheFile(join(dist, bundle)), makeCodeCache(join(dist, bundle)));
+writeFileSync(codeCacheFile(join(dist, "worker-main.cjs")), makeCodeCache(join(dist, "worker-main.cjs")));
+// The CLI's cache is made by a run of `keyscan staged` (scripts/warm-code-cache.ts), in a process of its own:
+// it then holds what the pre-commit hook runs, not only the bundle's top level. Without git, the top level's.
+const warmDir = mkdtempSync(join(tmpdir(), "keyscan-build-"));
+try {
+  const warm = join(warmDir, "warm-code-cache.cjs");
+  await build({ ...common, format: "cjs", entryPoints: ["scripts/warm-code-cache.ts"], outfile: warm });
+  execFileSync(process.execPath, [warm, join(dist, "cli-main.cjs")], { stdio: ["ignore", "ignore", "inherit"] });
+} catch (error) {
+  console.warn(`build: the CLI's code cache is made without a warm-up run (${error.message.split("\n")[0]})`);
+  writeFileSync(codeCacheFile(join(dist, "cli-main.cjs")), makeCodeCache(join(dist, "cli-main.cjs")));
+} finally {
+  rmSync(warmDir, { recursive: true, force: true });
 }
 
 rmSync(join(dist, "types"), { recursive: true, force: true });

@@ -43,6 +43,18 @@ describe("the built code caches (the global setup builds dist/)", () => {
     expect(freshVerdicts(bundles)).toEqual(Object.fromEntries(bundles.map((bundle) => [bundle, true])));
   });
 
+  it("hold, for the CLI, the functions a run of keyscan staged compiled: more than the top level alone", () => {
+    const bundle = join(dist, "cli-main.cjs");
+    // The top level's cache, made in a new process (as the build makes the worker's).
+    const probe = `
+      import { makeCodeCache } from ${JSON.stringify(codeCacheModule)};
+      import { useLinearRegexpFallback } from ${JSON.stringify(linearRegexpModule)};
+      useLinearRegexpFallback();
+      process.stdout.write(String(makeCodeCache(${JSON.stringify(bundle)}).length));`;
+    const topLevelOnly = Number(execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe], { encoding: "utf8" }));
+    expect(readFileSync(codeCacheFile(bundle)).length).toBeGreaterThan(2 * topLevelOnly);
+  });
+
   it("are not used for a bundle they were not made for", () => {
     const cliCache = readFileSync(join(dist, "cli-main.cache"));
     expect(cachedDataFor(readFileSync(join(dist, "worker-main.cjs")), cliCache)).toBeUndefined();

@@ -1,7 +1,8 @@
 // Bundles the CLI, the library and the scan worker into dist/ with esbuild: one file each,
 // so `npx keyscan-cli` and the pre-commit hook start without resolving a module tree.
 // The default rules (rules/*.toml, the source of truth) are parsed, validated and checked here and
-// embedded as JSON, so neither the CLI nor a worker parses TOML or runs the schema at start-up.
+// embedded as JSON, with their prefilter's tables, so neither the CLI nor a worker parses TOML, runs
+// the schema or works out the prefilter at start-up.
 // The CLI and the worker are CommonJS bundles, each started by a small entry that runs it from the
 // V8 code cache written here (src/start/code-cache.ts): dist/cli.cjs runs dist/cli-main.cjs, and
 // dist/worker.cjs runs dist/worker-main.cjs. The CLI's cache is written by a warm-up run of the CLI.
@@ -37,8 +38,12 @@ async function importSource(entry) {
   }
 }
 
-const { precompiledRules } = await importSource("src/config/default-rules.ts");
-const rulesDefine = { KEYSCAN_PRECOMPILED_RULES: JSON.stringify(precompiledRules(join(import.meta.dirname, "..", "rules"))) };
+const { precompiledPrefilter, precompiledRules } = await importSource("src/config/default-rules.ts");
+const rulesDir = join(import.meta.dirname, "..", "rules");
+const rulesDefine = {
+  KEYSCAN_PRECOMPILED_RULES: JSON.stringify(precompiledRules(rulesDir)),
+  KEYSCAN_PRECOMPILED_PREFILTER: JSON.stringify(precompiledPrefilter(rulesDir)),
+};
 
 await build({ ...esm, define: rulesDefine, entryPoints: { index: "src/index.ts" }, outdir: dist });
 

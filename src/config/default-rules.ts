@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Anchor, findAnchor } from "../engine/anchor.js";
+import { type PrefilterData, prefilterData } from "../engine/prefilter.js";
 import { compileRules, parseRuleFiles, type RuleSource } from "../engine/rules.js";
 import type { RuleDef } from "../engine/schema.js";
 
@@ -13,6 +14,8 @@ export const defaultRulesDir = fileURLToPath(new URL(import.meta.url.endsWith(".
 
 /** Set by scripts/build.mjs (esbuild `define`) to precompiledRules()'s JSON; absent when not bundled. */
 declare const KEYSCAN_PRECOMPILED_RULES: string | undefined;
+/** Set by scripts/build.mjs to precompiledPrefilter()'s JSON; absent when not bundled. */
+declare const KEYSCAN_PRECOMPILED_PREFILTER: string | undefined;
 
 /** The default rules: precompiled in a bundle (without their examples), else read from `dir`. */
 export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
@@ -20,6 +23,19 @@ export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
     return JSON.parse(KEYSCAN_PRECOMPILED_RULES) as RuleSource[];
   }
   return readRuleFiles(dir);
+}
+
+/**
+ * The prefilter of the default rules (all of them, the entropy detector included), worked out by the
+ * build; undefined when not bundled. buildPrefilter uses it only for a rule list with their keywords.
+ */
+export function defaultPrefilterData(): PrefilterData | undefined {
+  return typeof KEYSCAN_PRECOMPILED_PREFILTER === "string" ? (JSON.parse(KEYSCAN_PRECOMPILED_PREFILTER) as PrefilterData) : undefined;
+}
+
+/** The default rules' prefilter as JSON, for the build to embed (defaultPrefilterData). */
+export function precompiledPrefilter(dir = defaultRulesDir): string {
+  return JSON.stringify(prefilterData(compileRules(parseRuleFiles(readDefaultRuleSources(dir)))));
 }
 
 /** Each default rule's examples, by rule id, from rules/*.toml (the package ships that folder). */

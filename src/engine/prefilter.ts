@@ -105,12 +105,46 @@ export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[
 
 const isPlain = (keyword: string): boolean => keyword.length >= 2 && keyword.length < 256 && /^[\x01-\x7f]+$/.test(keyword);
 
-export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
+/**
+ * A prefilter as plain data (JSON), rules given by their index: what buildPrefilter works out from a
+ * rule list's keywords. The build works it out for the default rules (config/default-rules.ts), so
+ * that a start (the CLI's, each worker's) only turns it into tables: worked out at start, before the
+ * code is warm, it cost several milliseconds. Any other rule list has it worked out.
+ */
+export interface PrefilterData {
+  /** The keywords of the rules it was worked out for, in order (keywordsKey): it serves exactly those. */
+  ruleKeywords: string;
+  /** Rules without keywords. */
+  always: number[];
+  /** Every keyword, lower-cased, and for each the rules it triggers. */
+  keywords: string[];
+  rulesByKeyword: number[][];
+  /** The plain ASCII keywords' table (KeywordTable): group n + 1 is at slot slots[n]. */
+  table?: { keywords: string[]; slots: number[]; groupStarts: number[]; entries: number[] };
+  /** The keywords that are not plain ASCII. */
+  others: string[];
+}
+
+const keywordsKey = (rules: readonly CompiledRule[]): string => JSON.stringify(rules.map((rule) => rule.keywords));
+
+/** The prefilter of these rules; `precomputed` (prefilterData's) is used when it was made for rules with the same keywords. */
+export function buildPrefilter(rules: readonly CompiledRule[], precomputed?: PrefilterData): Prefilter {
+  const data = precomputed && precomputed.ruleKeywords === keywordsKey(rules) ? precomputed : prefilterData(rules);
+  const rule = (index: number): CompiledRule => rules[index] as CompiledRule;
+  return {
+    always: data.always.map(rule),
+    rulesByKeyword: new Map(data.keywords.map((keyword, index) => [keyword, (data.rulesByKeyword[index] ?? []).map(rule)])),
+    table: data.table ? tableFrom(data.table) : undefined,
+    others: data.others.map((keyword) => ({ keyword, regex: new RegExp(escapeRegex(keyword), "gi") })),
+  };
+}
+
+export function prefilterData(rules: readonly CompiledRule[]): PrefilterData {
   const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))];
   // A keyword found in the text also finds every rule whose own keyword is part of it ("api_key" finds
   // the rules of "key"). At each position of a keyword, only the keywords that begin with the two
   // characters there are compared, rather than every substring looked up or every keyword asked of
-  // every other: this runs at every start, before the code is warm, over hundreds of keywords.
+  // every other: there are hundreds of keywords.
   const rulesByOwnKeyword = new Map<string, number[]>();
   rules.forEach((rule, index) => {
     for (const own of new Set(rule.keywords)) {
@@ -127,8 +161,7 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
     if (group) group.push(own);
     else byStart.set(start, [own]);
   }
-  const rulesByKeyword = new Map<string, CompiledRule[]>();
-  for (const keyword of keywords) {
+  const rulesByKeyword = keywords.map((keyword) => {
     const found = new Set<number>();
     const addStartingAt = (start: number, group: readonly string[] | undefined): void => {
       for (const own of group ?? []) {
@@ -136,20 +169,20 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
       }
     };
     for (let start = 0; start + 2 <= keyword.length; start++) addStartingAt(start, byStart.get(keyword.slice(start, start + 2)));
-    rulesByKeyword.set(keyword, [...found].sort((a, b) => a - b).map((index) => rules[index] as CompiledRule));
-  }
+    return [...found].sort((a, b) => a - b);
+  });
   const plain = keywords.filter(isPlain);
   return {
-    always: rules.filter((rule) => rule.keywords.length === 0),
+    ruleKeywords: keywordsKey(rules),
+    always: rules.flatMap((rule, index) => (rule.keywords.length === 0 ? [index] : [])),
+    keywords,
     rulesByKeyword,
-    table: plain.length > 0 ? buildTable(plain) : undefined,
-    others: keywords
-      .filter((keyword) => !isPlain(keyword))
-      .map((keyword) => ({ keyword, regex: new RegExp(escapeRegex(keyword), "gi") })),
+    ...(plain.length > 0 ? { table: tableData(plain) } : {}),
+    others: keywords.filter((keyword) => !isPlain(keyword)),
   };
 }
 
-function buildTable(keywords: readonly string[]): KeywordTable {
+function tableData(keywords: readonly string[]): NonNullable<PrefilterData["table"]> {
   const bySlot = new Map<number, number[]>();
   const add = (three: number, entry: number): void => {
     const slot = slotOf(three);
@@ -168,21 +201,28 @@ function buildTable(keywords: readonly string[]): KeywordTable {
       for (let third = 0x20; third < 256; third++) if (third & 0x20) add(tripleOf(a, b, third), index * 256);
     }
   });
+  const slots: number[] = [];
+  const groupStarts = [0];
+  const entries: number[] = [];
+  for (const [slot, group] of bySlot) {
+    slots.push(slot);
+    entries.push(...group);
+    groupStarts.push(entries.length);
+  }
+  return { keywords: [...keywords], slots, groupStarts, entries };
+}
+
+function tableFrom(data: NonNullable<PrefilterData["table"]>): KeywordTable {
   const { memory, candidates } = instantiate();
   const slots = new Uint16Array(memory.buffer, SLOTS_AT, 65536);
-  const groups = [...bySlot];
-  const groupStarts = new Uint32Array(groups.length + 1);
-  const entries: number[] = [];
-  groups.forEach(([slot, group], number) => {
+  data.slots.forEach((slot, number) => {
     slots[slot] = number + 1;
-    entries.push(...group);
-    groupStarts[number + 1] = entries.length;
   });
   return {
-    keywords: [...keywords],
+    keywords: data.keywords,
     slots,
-    groupStarts,
-    entries: Int32Array.from(entries),
+    groupStarts: Uint32Array.from(data.groupStarts),
+    entries: Int32Array.from(data.entries),
     memory: Buffer.from(memory.buffer),
     output: new Int32Array(memory.buffer, OUTPUT_AT, SEGMENT * 2),
     candidates,

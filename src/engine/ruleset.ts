@@ -1,6 +1,6 @@
 // A compiled rule list made ready for scanning: its prefilter, each rule's place, the rules that may
 // wait until another rule makes them count, and which rules skip which paths (rule data).
-import { buildPrefilter, type Prefilter } from "./prefilter.js";
+import { buildPrefilter, type Prefilter, type PrefilterData } from "./prefilter.js";
 import type { CompiledRule } from "./rules.js";
 
 export interface Ruleset {
@@ -12,7 +12,8 @@ export interface Ruleset {
   deferrable: ReadonlySet<CompiledRule>;
 }
 
-export function createRuleset(rules: CompiledRule[]): Ruleset {
+/** `prefilter`: the prefilter's data worked out beforehand (buildPrefilter uses it if it fits these rules). */
+export function createRuleset(rules: CompiledRule[], prefilter?: PrefilterData): Ruleset {
   // Gathered in one pass: a filter over every rule for each rule grows with the square of the rule count.
   const requirers = new Map<string, CompiledRule[]>();
   for (const rule of rules) {
@@ -37,7 +38,7 @@ export function createRuleset(rules: CompiledRule[]): Ruleset {
   const deferrable = [...dependents, ...companions];
   return {
     rules,
-    prefilter: buildPrefilter(rules),
+    prefilter: buildPrefilter(rules, prefilter),
     order: new Map(rules.map((rule, index) => [rule, index])),
     deferrable: new Set(deferrable),
   };

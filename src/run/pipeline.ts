@@ -6,7 +6,7 @@ import { createRuleset, type Ruleset } from "../engine/ruleset.js";
 import { nearest, UsageError } from "../errors.js";
 import { type AllowFilter, createAllowFilter } from "../filters/allow.js";
 import { kept, type SuppressionStep, suppressionSteps } from "../filters/index.js";
-import { readDefaultRuleSources } from "../config/default-rules.js";
+import { defaultPrefilterData, readDefaultRuleSources } from "../config/default-rules.js";
 import type { Chunk, Finding, RuleMeta } from "../types.js";
 import { scanContent } from "./scan-content.js";
 import { stamp } from "./stamp.js";
@@ -55,7 +55,8 @@ export function buildContext(
   const globalAllow = compileAllow(config.allow, (what) => {
     throw new UsageError(`${config.file ?? "config"}: allow: ${what}`);
   });
-  return { ruleset: createRuleset(rules), allow: createAllowFilter(globalAllow, rules) };
+  // The default rules' prefilter comes from the build; it serves only a rule list with their keywords.
+  return { ruleset: createRuleset(rules, defaultPrefilterData()), allow: createAllowFilter(globalAllow, rules) };
 }
 
 /**

@@ -51,6 +51,8 @@ describe("precompiled default rules", () => {
     const bundle = readFileSync(join(import.meta.dirname, "..", "..", "dist", "cli-main.cjs"), "utf8");
     expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_RULES");
     expect(bundle).toContain('{"file":"rules/openai.toml","checked":[');
+    expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_PREFILTER");
+    expect(bundle).toContain('{"ruleKeywords":');
   });
 
   it("fail the build when a rule would be refused at run time (a runaway pattern)", () => {

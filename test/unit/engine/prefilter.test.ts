@@ -2,7 +2,7 @@
 // exactly the rules whose keyword occurs in the text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildPrefilter, findKeywords, type Prefilter, SEGMENT, selectRules } from "../../../src/engine/prefilter.js";
+import { buildPrefilter, findKeywords, type Prefilter, prefilterData, SEGMENT, selectRules } from "../../../src/engine/prefilter.js";
 import { type CompiledRule, compileRules, parseRuleDef, parseRuleFiles } from "../../../src/engine/rules.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 
@@ -62,6 +62,27 @@ describe("prefilter", () => {
       const reference = all.filter((rule) => rule.keywords.some((own) => keyword.includes(own))).map((rule) => rule.id);
       expect((selectedBy.get(keyword) ?? []).map((rule) => rule.id), keyword).toEqual(reference);
     }
+  });
+
+  it("turns data worked out beforehand (as the build does for the default rules) into the same prefilter", () => {
+    const precomputed = JSON.parse(JSON.stringify(prefilterData(rules))) as ReturnType<typeof prefilterData>;
+    const rebuilt = buildPrefilter(rules, precomputed);
+    const ruleIds = (own: Prefilter) => [...own.rulesByKeyword].map(([keyword, selected]) => [keyword, ids(selected)]);
+    expect(ruleIds(rebuilt)).toEqual(ruleIds(prefilter));
+    expect(rebuilt.table?.keywords).toEqual(prefilter.table?.keywords);
+    expect([...(rebuilt.table?.entries ?? [])]).toEqual([...(prefilter.table?.entries ?? [])]);
+    expect([...(rebuilt.table?.slots ?? [])]).toEqual([...(prefilter.table?.slots ?? [])]);
+    const text = "OPENAI_API_KEY=x ghp_ sk- AKIA password: Q~";
+    expect(positions(rebuilt, text)).toEqual(positions(prefilter, text));
+  });
+
+  it("does not use data worked out for rules with other keywords (a rule turned off, a custom rule)", () => {
+    const precomputed = prefilterData(rules);
+    const fewer = rules.filter((rule) => rule.id !== "github-ghp");
+    expect(ids(select(buildPrefilter(fewer, precomputed), "ghp_", fewer))).toEqual(expected(fewer, "ghp_"));
+    const more = [...rules, ...customRules(["zqxv-custom"])];
+    expect(ids(select(buildPrefilter(more, precomputed), "a zqxv-custom b", more))).toEqual(expected(more, "a zqxv-custom b"));
+    expect(ids(select(buildPrefilter(more, precomputed), "a zqxv-custom b", more))).toContain("custom");
   });
 
   it("does not let non-ASCII letters stand for ASCII ones (as the i flag does not)", () => {

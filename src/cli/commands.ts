@@ -129,7 +129,8 @@ function scansFolder(paths: readonly string[]): boolean {
 }
 
 export async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags, setup: Setup) {
-  const started = performance.now();
+  // process.hrtime, not performance.now(): Node loads perf_hooks when the global `performance` is first read.
+  const started = process.hrtime.bigint();
   // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
   const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
   const source = await openSource(mode, args, flags, setup, warn);
@@ -191,7 +192,7 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
   const timedOut = pool.timedOut().length;
   if (timedOut > 0) stats.timedOut = timedOut;
   if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
-  stats.durationMs = Math.round(performance.now() - started);
+  stats.durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
   return { findings, stats };
 }
 

@@ -2,8 +2,18 @@
 // outside one) and their text. Symlinks are never followed; binary, large and unreadable files are
 // reported as skipped. A tracked file deleted from the working tree, or one that vanishes between
 // listing and reading, is passed over quietly: there is nothing in the working tree to scan.
-import { closeSync, type Dirent, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
-import { lstat, realpath } from "node:fs/promises";
+import {
+  closeSync,
+  type Dirent,
+  constants as fsConstants,
+  promises as fsPromises,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+} from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Chunk, FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem } from "../types.js";
@@ -11,6 +21,11 @@ import { isBinary } from "./decode.js";
 import { type FolderRules, type IgnoreLevel, ignoreLevel, insideFolder, isIgnored, startingRules, withLevel } from "./gitignore.js";
 import { git, repoRoot, splitNul } from "./git.js";
 import { fileWindows, WINDOWED_ABOVE } from "./windows.js";
+
+// fs.promises is read when called: node:fs/promises loads some ten of Node's own modules (readline's
+// among them), which a run that lists no working tree (the pre-commit hook's) would load for nothing.
+const realpath = (path: string): Promise<string> => fsPromises.realpath(path);
+const lstat = (path: string) => fsPromises.lstat(path);
 
 export interface WorkingTreeOptions {
   /** Where relative paths are resolved from; paths are reported relative to its repository root (or to it, outside a repository). */

@@ -24,6 +24,7 @@ import type { ArchiveLimits } from "../sources/archives.js";
 import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
 import type { ImageLayout } from "../sources/image.js";
 import { bareGitDir, repoRoot } from "../sources/git.js";
+import { startReading } from "../sources/concurrency.js";
 import { stagedItems } from "../sources/staged.js";
 import { createScanPool } from "../run/pool.js";
 import { useColor } from "./color.js";
@@ -133,11 +134,13 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
   const started = process.hrtime.bigint();
   // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
   const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
+  // Checked before the source opens: a staged source starts git at once (closed only from the try below).
+  const budgetSeconds = parseSeconds(flags.fileTimeout, "--file-timeout");
+  const threads = parseThreads(flags.threads, mode);
   const source = await openSource(mode, args, flags, setup, warn);
   const legacy: string[] = [];
-  const budgetSeconds = parseSeconds(flags.fileTimeout, "--file-timeout");
   const pool = createScanPool({
-    threads: parseThreads(flags.threads, mode),
+    threads,
     // Custom patterns run only on workers, where the time budget can stop them.
     inline: setup.config.rules.length === 0 && setup.config.allow.regexes.length === 0,
     budgetMs: budgetSeconds * 1000,
@@ -217,7 +220,10 @@ async function openSource(
     return historySource({ cwd: root, revs: args, since: flags.since, onWarning });
   }
   if (mode === "staged") {
-    return { items: stagedItems({ cwd: setup.cwd, root: requireRepository(setup.root, "staged"), paths: args }) };
+    // Started now, so that git lists the staged changes while this thread builds the rules, the
+    // longest step of a pre-commit hook's start; stopped by close() if the scan ends before it.
+    const items = await startReading(stagedItems({ cwd: setup.cwd, root: requireRepository(setup.root, "staged"), paths: args }));
+    return { items, close: () => void items.return?.() };
   }
   if (mode === "pack") {
     const dir = args[0] ?? ".";

@@ -21,3 +21,26 @@ export async function* mapOrdered<T, R>(
   }
   for (let next = window.shift(); next; next = window.shift()) yield await next;
 }
+
+/**
+ * The items of `source`, its reading started now: the first item is asked for and the event loop
+ * turned once, so the source has reached its first wait (a git process it started, the disk) when
+ * this resolves, and work the caller does next runs while that wait lasts. An error of the source's
+ * surfaces when its items are read; `return()` stops the source, read or not.
+ */
+export async function startReading<T>(source: AsyncIterable<T>): Promise<AsyncIterableIterator<T>> {
+  const iterator = source[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | undefined = iterator.next();
+  first.catch(() => undefined); // handled when read; avoids an "unhandled rejection" meanwhile
+  await new Promise((resolve) => setImmediate(resolve));
+  const started: AsyncIterableIterator<T> = {
+    next: () => {
+      const next = first ?? iterator.next();
+      first = undefined;
+      return next;
+    },
+    return: async () => (await iterator.return?.()) ?? { done: true, value: undefined },
+    [Symbol.asyncIterator]: () => started,
+  };
+  return started;
+}

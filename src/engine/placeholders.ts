@@ -2,7 +2,7 @@
 // placeholders, masked and repetitive strings. Checked for every rule's secret.
 
 const TEMPLATE_OR_PLACEHOLDER =
-  /\$\{|\{\{|\$\(|%\(|<[^>]*>|\.\.\.|…|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
+  /\$\{|\{\{|\$\(|%\(|<[^>]*>|\.\.\.|\u2026|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
 
 /** A run of six characters each one code point above the last ("abcdef", "123456"). */
 function hasSequence(text: string): boolean {

@@ -3,7 +3,7 @@ import { isGuessable } from "../engine/entropy.js";
 import type { Finding } from "../types.js";
 
 const KEPT_PREFIX = 4;
-const REDACTED = /…\((\d+ chars|redacted)\)$/;
+const REDACTED = /\u2026\((\d+ chars|redacted)\)$/;
 
 /**
  * The secret's first few characters and its length, e.g. `sk-p…(164 chars)`: a provider prefix, not key

@@ -177,7 +177,7 @@ function commitSelection(options: HistoryOptions): string[] {
   return [
     ...(options.since !== undefined ? [`--since=${options.since}`] : []),
     // No --end-of-options before the revisions: it would turn the selectors pre-push passes (--not,
-    // --remotes=…) into bad revisions. historyItems has already refused every other argument starting with "-".
+    // --remotes=...) into bad revisions. historyItems has already refused every other argument starting with "-".
     ...(options.revs && options.revs.length > 0 ? options.revs : ["--all"]),
   ];
 }

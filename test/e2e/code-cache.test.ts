@@ -55,6 +55,14 @@ describe("the built code caches (the global setup builds dist/)", () => {
     expect(readFileSync(codeCacheFile(bundle)).length).toBeGreaterThan(2 * topLevelOnly);
   });
 
+  it("are for bundles written in ASCII: Node decodes them on its fast path, into strings of one byte a character", () => {
+    for (const name of ["cli-main.cjs", "worker-main.cjs"]) {
+      const bytes = readFileSync(join(dist, name));
+      const first = bytes.findIndex((byte) => byte > 0x7f);
+      expect(first === -1 ? "" : bytes.subarray(Math.max(0, first - 40), first + 40).toString("utf8"), name).toBe("");
+    }
+  });
+
   it("are not used for a bundle they were not made for", () => {
     const cliCache = readFileSync(join(dist, "cli-main.cache"));
     expect(cachedDataFor(readFileSync(join(dist, "worker-main.cjs")), cliCache)).toBeUndefined();

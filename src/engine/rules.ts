@@ -188,23 +188,31 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
   if (def.validate && !validatorNames.includes(def.validate)) {
     fail(`validate: unknown validator "${def.validate}" (known: ${validatorNames.join(", ")})`);
   }
-  // Default rules were checked when the bundle was built, so no start pays for the checks again.
-  // They carry their secret group too (precompiledRules), as counting groups compiles the regex.
-  const regex = checked ? toRegExp(def.pattern) : compilePattern(def.pattern, fail);
-  const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regex, def.secretGroup, fail);
+  // Default rules were checked when the bundle was built, so no start pays for the checks again, and
+  // their RegExps are made when first used: V8 parses a pattern as it makes the RegExp, and a scan of a
+  // few files (a pre-commit hook's) runs few of the hundreds of rules. They carry their secret group
+  // too (precompiledRules), as counting groups compiles the regex.
+  let regex = checked ? undefined : compilePattern(def.pattern, fail);
+  const regexOf = (): RegExp => (regex ??= toRegExp(def.pattern));
+  const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regexOf(), def.secretGroup, fail);
   // Default rules bring their anchor from the build: found at each start, every thread would pay for
   // V8 optimising the pattern reader.
   const anchor = knownAnchor === undefined ? findAnchor(def.pattern, def.keywords) : (knownAnchor ?? undefined);
+  let sticky: RegExp | undefined;
   return {
     ...base,
     kind: "regex",
-    regex,
+    get regex() {
+      return regexOf();
+    },
     ...(anchor
       ? {
           anchored: {
             keyword: anchor.literal.toLowerCase(),
             ...(anchor.caseSensitive ? { literal: anchor.literal } : {}),
-            sticky: new RegExp(regex.source, regex.flags.replace("g", "y")),
+            get sticky() {
+              return (sticky ??= new RegExp(regexOf().source, regexOf().flags.replace("g", "y")));
+            },
             minOffset: anchor.minOffset,
             maxOffset: anchor.maxOffset,
           },

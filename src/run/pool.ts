@@ -17,7 +17,8 @@
 // that scans it: no regex can be interrupted from within, so a worker whose piece overruns the budget is
 // terminated and replaced, the piece is reported as timed out, and the rest of its work is sent again.
 // Main-thread scanning has no such bound, so it is kept to rule sets without custom patterns (`inline`).
-import { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
+import type { Worker } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "../config/load.js";
 import { type ContentIndex, createContentIndex } from "./content-index.js";
 import { UsageError } from "../errors.js";
@@ -27,7 +28,8 @@ import { buildContext, type ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
 import type { Scanner } from "./drain.js";
 import { jobWeight, type Match, type ScanJob } from "../types.js";
-import { type BatchRequest, Progress, type WorkerReply, type WorkerSetup } from "./worker.js";
+import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
+import { Progress } from "./worker-progress.js";
 
 export interface ScanPool extends Scanner {
   close(): Promise<void>;
@@ -82,6 +84,14 @@ const MAX_OUTSTANDING_WEIGHT = 2 * 1024 * 1024;
  * The bundled CLI runs from dist/, beside dist/worker.cjs. Run from the TypeScript sources
  * (tests, tsx), the pool uses the built worker as well: `npm run build` first.
  */
+/**
+ * node:worker_threads, loaded when the first worker starts rather than imported: a scan that starts
+ * none (a pre-commit hook's few files) then does not load it at start.
+ */
+function workerThreads(): typeof import("node:worker_threads") {
+  return createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
+}
+
 function defaultWorkerUrl(): URL {
   const here = import.meta.url;
   return here.endsWith(".ts") ? new URL("../../dist/worker.cjs", here) : new URL("./worker.cjs", here);
@@ -169,7 +179,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       ...(options.configFile ? { configFile: options.configFile } : {}),
     };
     const thread: Thread = {
-      worker: new Worker(options.workerUrl ?? defaultWorkerUrl(), { workerData: setup }),
+      worker: new (workerThreads().Worker)(options.workerUrl ?? defaultWorkerUrl(), { workerData: setup }),
       ready,
       progress,
       outstanding: new Map(),

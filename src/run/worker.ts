@@ -9,6 +9,7 @@ import { type PackedScan, packScan, scanFile } from "./file-scan.js";
 import { buildContext, type ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
 import type { Match, ScanJob } from "../types.js";
+import { Progress } from "./worker-progress.js";
 
 export interface WorkerSetup {
   configFile?: string;
@@ -21,14 +22,6 @@ export interface WorkerSetup {
   /** What the worker is scanning, for the pool's time budget: see Progress. */
   progress: Int32Array;
 }
-
-/**
- * Slots of WorkerSetup.progress, written by the worker and read by the pool's watchdog (pool.ts): the
- * batch and job being scanned, the file within a files job, and a count of pieces begun, which the
- * worker raises before each chunk, file or window it scans. A count that stops moving means a piece
- * has run too long.
- */
-export const Progress = { batch: 0, job: 1, file: 2, pieces: 3, slots: 4 } as const;
 
 export interface BatchRequest {
   id: number;

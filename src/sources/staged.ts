@@ -5,6 +5,9 @@
 // to the raw entries by position: both list the same files in the same order, one "diff --git" each.
 // Both are streamed side by side and each file is handed on as soon as both have listed it, so memory
 // does not grow with the number of staged files (a commit may stage hundreds of thousands).
+// The three git processes (the listing, the patch, cat-file for the content) start together, when the
+// items are first asked for: a pre-commit hook's scan asks before it builds its rules (commands.ts),
+// so git works meanwhile. Nothing staged costs two processes that have nothing to print.
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
@@ -70,9 +73,8 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
   const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
   const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
   const readAheadBytes = Math.min(READ_AHEAD_BYTES, windowedAbove);
-  // Started at the first read: nothing staged, no cat-file process.
-  let catFile: CatFile | undefined;
-  const read = (oid: string, maxSize: number): Promise<ObjectContent> => (catFile ??= new CatFile(root)).read(oid, maxSize);
+  const catFile = new CatFile(root);
+  const read = (oid: string, maxSize: number): Promise<ObjectContent> => catFile.read(oid, maxSize);
   try {
     for await (const item of mapOrdered(stagedFiles(root, pathspecs), READ_CONCURRENCY, (file) => readAhead(read, file, readAheadBytes))) {
       if (item?.kind !== "big") {
@@ -85,21 +87,28 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
       else yield stagedContent(item.file, await read(entry.dst, windowedAbove));
     }
   } finally {
-    catFile?.close();
+    catFile.close();
   }
 }
 
 /**
  * Each staged file with the lines it adds, in git's order. The raw listing and the patch are read
  * side by side, in the batches their pipes deliver, each no further than the other needs: what is
- * held at once is a batch of each, whatever the number of files. The patch is asked for only once the
- * listing has a file (a generator starts when first read).
+ * held at once is a batch of each, whatever the number of files.
  */
 async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGenerator<StagedFile> {
   const diff = (format: readonly string[]) => gitStream(["diff", ...DIFF_OPTIONS, ...format, "--", ...pathspecs], { cwd: root });
   const listing = rawEntryBatches(nulFieldBatches(diff(["--raw", "-z", "--no-abbrev"])));
-  // Streamed: the patch of a big file is as big as the file.
+  // Streamed: the patch of a big file is as big as the file. Its first batch is asked for now, which
+  // starts git on it beside the listing; an error surfaces when that batch is needed.
   const patch = addedLineBatches(diff(["-U0", "--inter-hunk-context=0", "--no-color"]));
+  let firstBatch: Promise<IteratorResult<AddedLines[]>> | undefined = patch.next();
+  firstBatch.catch(() => undefined);
+  const nextBatch = (): Promise<IteratorResult<AddedLines[]>> => {
+    const next = firstBatch ?? patch.next();
+    firstBatch = undefined;
+    return next;
+  };
   let patched: AddedLines[] = [];
   let taken = 0;
   let listedCount = 0;
@@ -109,7 +118,7 @@ async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGe
       for (const entry of entries) {
         listedCount++;
         if (taken === patched.length) {
-          const next = await patch.next();
+          const next = await nextBatch();
           if (next.done) throw new Error(`git diff listed more staged files than the ${patchedCount} its patch has`);
           patched = next.value;
           patchedCount += patched.length;
@@ -118,7 +127,7 @@ async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGe
         yield { entry, lines: patched[taken++] as AddedLines };
       }
     }
-    if (listedCount > 0 && (taken < patched.length || !(await patch.next()).done)) {
+    if (listedCount > 0 && (taken < patched.length || !(await nextBatch()).done)) {
       throw new Error(`git diff listed ${listedCount} staged files but its patch has more`);
     }
   } finally {

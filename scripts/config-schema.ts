@@ -6,13 +6,13 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as z from "zod/mini";
 import { configSchema } from "../src/config/load.js";
-import { ruleSchema } from "../src/engine/schema.js";
+import { schemas } from "../src/engine/schema.js";
 
 export const schemaFile = fileURLToPath(new URL("../schema/keyscan.schema.json", import.meta.url));
 
 /** The config schema with its [[rule]] tables typed (config.ts validates them separately, for better messages). */
 export function configJsonSchema(): string {
-  const full = z.extend(configSchema, { rule: z._default(z.array(ruleSchema), []) });
+  const full = z.extend(configSchema(), { rule: z._default(z.array(schemas().ruleSchema), []) });
   const schema = {
     ...z.toJSONSchema(full, { io: "input", target: "draft-07" }),
     title: "keyscan.toml",

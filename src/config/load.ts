@@ -4,28 +4,34 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import * as z from "zod/mini";
 import { describeIssue, firstIssue, parseRuleDef, parseTomlFile } from "../engine/rules.js";
-import type { RuleDef } from "../engine/schema.js";
-import { allowListSchema, stringList } from "../engine/schema.js";
+import { type AllowListDef, type RuleDef, schemas, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
 import { readSmallFile } from "../fs/read-file.js";
 
 export const CONFIG_NAMES = ["keyscan.toml", ".keyscan.toml"] as const;
 
-export const configSchema = z.strictObject({
-  /** Rule ids to turn off. */
-  disable: stringList(),
-  /** Global allow list: paths (picomatch globs, relative to the repository root), regexes and stopwords. */
-  allow: z.optional(allowListSchema),
-  /** Custom rules, in the same schema as rules/*.toml; one with a default rule's id replaces it only if `disable` lists that id. */
-  rule: z._default(z.array(z.unknown()), []),
-  verify: z.optional(z.strictObject({ endpoints: z._default(z.record(z.string(), z.string()), {}) })),
-});
+function buildConfigSchema() {
+  return z.strictObject({
+    /** Rule ids to turn off. */
+    disable: stringList(),
+    /** Global allow list: paths (picomatch globs, relative to the repository root), regexes and stopwords. */
+    allow: z.optional(schemas().allowListSchema),
+    /** Custom rules, in the same schema as rules/*.toml; one with a default rule's id replaces it only if `disable` lists that id. */
+    rule: z._default(z.array(z.unknown()), []),
+    verify: z.optional(z.strictObject({ endpoints: z._default(z.record(z.string(), z.string()), {}) })),
+  });
+}
+
+let builtConfigSchema: ReturnType<typeof buildConfigSchema> | undefined;
+
+/** The config file's schema, built on first use, as the rules' are (engine/schema.ts). */
+export const configSchema = (): ReturnType<typeof buildConfigSchema> => (builtConfigSchema ??= buildConfigSchema());
 
 export interface Config {
   /** The file it came from, or undefined when no config file was found. */
   file?: string;
   disable: string[];
-  allow: z.infer<typeof allowListSchema>;
+  allow: AllowListDef;
   rules: RuleDef[];
   verifyEndpoints: Record<string, string>;
 }
@@ -102,7 +108,7 @@ export function withoutVerifySettings(config: Config): { config: Config; refused
 
 export function parseConfig(text: string, file: string): Config {
   const data = parseTomlFile(text, file);
-  const result = configSchema.safeParse(data);
+  const result = configSchema().safeParse(data);
   if (!result.success) {
     const issue = firstIssue(result.error);
     const key = issue?.code === "unrecognized_keys" ? issue.keys[0] : issue?.path[issue.path.length - 1];

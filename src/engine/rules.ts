@@ -6,7 +6,7 @@ import type { Severity } from "../types.js";
 import { type Anchor, findAnchor } from "./anchor.js";
 import { catastrophicPart } from "./regex-guard.js";
 import { withoutInlineFlag } from "./regex-syntax.js";
-import { type AllowListDef, type RuleDef, ruleSchema, rulesFileSchema } from "./schema.js";
+import { type AllowListDef, type RuleDef, schemas } from "./schema.js";
 import { validatorNames } from "./validators.js";
 
 export interface CompiledAllow {
@@ -101,7 +101,7 @@ export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[]
       continue;
     }
     const data = parseTomlFile(source.text, file);
-    const shape = rulesFileSchema.safeParse(data);
+    const shape = schemas().rulesFileSchema.safeParse(data);
     if (!shape.success) throw new UsageError(`${file}: ${describeIssue(shape.error, ["rule"])}`);
     for (const raw of shape.data.rule) out.push({ def: parseRuleDef(raw, file), source: file });
   }
@@ -113,7 +113,7 @@ export function parseRuleDef(raw: unknown, file: string): RuleDef {
   const table = (raw ?? {}) as Record<string, unknown>;
   const id = typeof table.id === "string" ? table.id : "(no id)";
   const withKind = table.kind === undefined ? { ...table, kind: "regex" } : table;
-  const result = ruleSchema.safeParse(withKind);
+  const result = schemas().ruleSchema.safeParse(withKind);
   if (!result.success) {
     throw new UsageError(`${file}: rule "${id}": ${describeIssue(result.error, ruleKeys(table.kind))}`);
   }

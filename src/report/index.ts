@@ -7,7 +7,6 @@ import { jsonReport, renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderSarif } from "./sarif.js";
 import { renderText } from "./text.js";
-
 import { type ReportFormat, reportFormats } from "./formats.js";
 
 export type { ReportInput } from "./common.js";

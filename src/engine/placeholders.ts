@@ -32,15 +32,16 @@ const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root
 /**
  * A password that documentation and tests write for "a password here", as a URL, a connection
  * string, a command's password option or an .npmrc carries it (URL-encoded): a word list (`password`,
- * `pass1`, `changeme`, `foo`, `null`, and the names database images take as default passwords,
- * `postgres`, `mongodb`), words between spaces (or a form's `+`) without a digit (`one+two?`: prose),
- * a template or variable (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query
- * `?collection=a`), words of one case that name a credential or stand in for one
- * (`SECRET_KEY`, `private-reg-token`, `MYTOKEN0`, `smtp_password`), fewer than 4 distinct characters
- * (`1111`), the word "password" (`_password@123`), or, without a digit, spelling out "password" or
- * "secret" (`pa$$word`, `apiSecret`). Anything else is a password someone chose, whatever its
- * entropy: `passW0rd123`, `mySecret789`, and plain words such as `braksha`, which a person picks
- * as readily as `Braksha!7`; where a password stands (a URL, a `-p` option) says it is one.
+ * `pass1`, `changeme`, `foo`, `null`, documentation's stock `foobared` and `hunter2`, and the names
+ * database images take as default passwords, `postgres`, `mongodb`), words between spaces (or a form's
+ * `+`) without a digit (`one+two?`: prose), a template, variable or path (`{PASS}`, `%s`, `$DB_PASS`,
+ * `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`, `/run/secrets/db`), words of one case that name
+ * a credential or stand in for one (`SECRET_KEY`, `private-reg-token`, `MYTOKEN0`, `smtp_user`), fewer
+ * than 4 distinct characters (`1111`), the word "password" (`_password@123`), or, without a digit,
+ * spelling out "password" or "secret" (`pa$$word`, `apiSecret`). Anything else is a password someone
+ * chose, whatever its entropy: `passW0rd123`, `mySecret789`, and plain words such as `tangerine`,
+ * which people pick as readily as `Tangerine!7`; where the password stands (a URL, a `-p` option)
+ * says it is one.
  */
 export function isPlaceholderPassword(password: string): boolean {
   let text = password;
@@ -50,8 +51,8 @@ export function isPlaceholderPassword(password: string): boolean {
     // Not valid URL encoding (`nota%hex`): judged as written.
   }
   return (
-    /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle)[-_]?\d*$/i.test(text) ||
-    /^[{<[%$?&#]/.test(text) ||
+    /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
+    /^(?:[{<[%$?&#]|~?\/)/.test(text) ||
     (/^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)\d?$/.test(text) && STAND_IN_WORD.test(text)) ||
     new Set(text).size < 4 ||
     (!/\d/.test(text) && /[^\s+][\s+]+[^\s+]/.test(text)) ||

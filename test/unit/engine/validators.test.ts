@@ -49,7 +49,7 @@ describe("password", () => {
     }
   });
   it("rejects placeholders: word lists, templates and variables, names, prose, few characters", () => {
-    for (const password of ["password-1", "{PASS}", "%s", "$DB_PASS", "%DB_PASSWORD%", "#{db_password}", "SECRET_KEY", "apiSecret", "1111", "pa%24%24word", "REPLACE_WITH_PASSWORD", "secretpassword", "_password%40123", "?collection=a", "private-reg-token", "MYTOKEN0", "smtp_user", "dev-admin", "mongodb", "null", "foo", "one+two%3F", "value with spaces"]) {
+    for (const password of ["password-1", "{PASS}", "%s", "$DB_PASS", "%DB_PASSWORD%", "#{db_password}", "SECRET_KEY", "apiSecret", "1111", "pa%24%24word", "REPLACE_WITH_PASSWORD", "secretpassword", "_password%40123", "?collection=a", "private-reg-token", "MYTOKEN0", "smtp_user", "dev-admin", "mongodb", "null", "foo", "one+two%3F", "value with spaces", "foobared", "hunter2", "/run/secrets/db_password", "~/.pgpass"]) {
       expect(runValidator("password", password), password).toBe(false);
     }
   });

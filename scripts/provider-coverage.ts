@@ -14,7 +14,8 @@ const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?
 
 /**
  * Peer family names that spell a kind keyscan covers under another name: a credential in a URL or
- * connection string, a private key, a password assigned by keyword.
+ * connection string, a private key, a password assigned by keyword, on a command line (psexec) or in
+ * a browser bundle's environment (react), a password hash.
  */
 const FAMILY_ALIASES: Record<string, string> = {
   mongo: "mongodb",
@@ -35,6 +36,10 @@ const FAMILY_ALIASES: Record<string, string> = {
   keyword: "generic",
   credentials: "generic",
   testdata: "generic",
+  odbc: "connectionstring",
+  psexec: "remote",
+  react: "browserenv",
+  hashes: "passwordhash",
 };
 
 function providerNames(ruleset: Ruleset): Set<string> {

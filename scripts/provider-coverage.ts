@@ -10,7 +10,7 @@ const normalize = (text: string): string => text.toLowerCase().replace(/[^a-z0-9
 const KIND_TAGS = new Set(["ai", "generic", "http-header", "command-line", "config-files", "database-url", "basic-auth", "url-credentials"]);
 
 /** Words a family name ends with that say which of the provider's credentials, not which provider. */
-const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret)$/;
+const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret|iam|hmac)$/;
 
 /**
  * Peer family names that spell a kind keyscan covers under another name: a credential in a URL or

@@ -308,27 +308,26 @@ function isSignatureNonce(name: string[], text: string, start: number, end: numb
   return /\btimestamp\b/i.test(around) && /\bsignature\b/i.test(around);
 }
 
-// A key in one case (Azure DevOps' 52-character base32 tokens, lower-case only) is told from words
-// and identifiers by its length and by how evenly it spreads over its alphabet: words with numbers
-// in them (`webpackchunkname2024…`) stay under 4.4 bits per character, 40 random characters of
-// [a-z0-9] reach about 4.6.
-const SINGLE_CASE_MIN_LENGTH = 40;
-const SINGLE_CASE_MIN_ENTROPY = 4.4;
-
-// Shorter keys in one case (20 to 39 characters of [a-z0-9] or [A-Z0-9]) need a second sign, as
-// words with a number in them reach a random string's entropy at these lengths
-// (`autoconfiguredspringdataneo4j`: 3.9 bits, like random ones of its length): a random string of
-// [a-z0-9] switches between a letter and a digit at 40% of its adjacent pairs, a word with a
-// number in it once or twice. Asking for a switch in one pair in five, and an entropy at most 1.2
-// bits under log2 of the length (the most that many distinct characters give), lets through 96% of
-// random strings of 20 characters and 98% of 36; of the 77,000 distinct alphanumeric tokens of 16
-// to 39 characters in six real source trees (Rails, Spring Boot, Symfony, Laravel, Terraform,
-// Ansible), the 8 that pass are random: ULIDs, SecureRandom output, a PNG's base64 in an SVG. A
-// name with several numbers in it (`release2024q3hotfix17build`) can pass too: it still has to be
-// assigned to a credential's name.
-const SHORT_SINGLE_CASE_MIN_LENGTH = 20;
-const SHORT_SINGLE_CASE_ENTROPY_SLACK = 1.2;
-const SHORT_SINGLE_CASE_SWITCHES_PER_PAIR = 1 / 5;
+// A key in one case ([a-z0-9] or [A-Z0-9]) is told from words and identifiers with numbers in
+// them by how it spreads over its alphabet. Two signs, measured on the distinct alphanumeric tokens
+// of six real source trees (Rails, Spring Boot, Symfony, Laravel, Terraform, Ansible: 1,453 of them
+// in one case, 20 characters or more) and on random strings:
+// - letter-digit switches: a random string of [a-z0-9] switches between a letter and a digit at
+//   40% of its adjacent pairs; the trees' words and identifiers with numbers at 15% at most
+//   (`separatorkey0separatorvalue0`; `autoconfiguredspringdataneo4j` 7%). The bar: one pair in six.
+// - entropy: at most 1.2 bits under log2 of the length, or of 36 once the length passes the
+//   alphabet's size (what that many draws from [a-z0-9] reach), against repeated runs.
+// Together they let through 96% of random strings of 20 characters, 98 to 99% of 24 to 39, and
+// 99.5% of 40 and more; of the trees' tokens the 8 that pass are random (ULIDs, SecureRandom
+// output, a PNG's base64 in an SVG). A name with several numbers in it (`release2024q3hotfix17b`)
+// can pass: it still has to be assigned to a credential's name. From 40 characters, an entropy of
+// 4.4 bits also suffices (Azure DevOps' base32 tokens, a-z and 2-7, may have few digits).
+const SINGLE_CASE_MIN_LENGTH = 20;
+const SINGLE_CASE_ALPHABET = 36;
+const SINGLE_CASE_ENTROPY_SLACK = 1.2;
+const SINGLE_CASE_MIN_SWITCH_SHARE = 1 / 6;
+const LONG_SINGLE_CASE_LENGTH = 40;
+const LONG_SINGLE_CASE_MIN_ENTROPY = 4.4;
 
 /** Random keys mix letters and digits; identifiers and words do not. */
 function mixesCharacterClasses(value: string, charset: string | undefined, entropy: number): boolean {
@@ -337,12 +336,11 @@ function mixesCharacterClasses(value: string, charset: string | undefined, entro
   if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
   // Django's keys draw from lower-case letters, digits and punctuation.
   if (isPunctuationDenseKey(value)) return true;
-  if (!/^[a-z0-9]+$|^[A-Z0-9]+$/.test(value)) return false;
-  if (value.length >= SINGLE_CASE_MIN_LENGTH) return entropy >= SINGLE_CASE_MIN_ENTROPY;
+  if (!/^[a-z0-9]+$|^[A-Z0-9]+$/.test(value) || value.length < SINGLE_CASE_MIN_LENGTH) return false;
+  if (value.length >= LONG_SINGLE_CASE_LENGTH && entropy >= LONG_SINGLE_CASE_MIN_ENTROPY) return true;
   return (
-    value.length >= SHORT_SINGLE_CASE_MIN_LENGTH &&
-    entropy >= Math.log2(value.length) - SHORT_SINGLE_CASE_ENTROPY_SLACK &&
-    letterDigitSwitches(value) >= (value.length - 1) * SHORT_SINGLE_CASE_SWITCHES_PER_PAIR
+    entropy >= Math.log2(Math.min(value.length, SINGLE_CASE_ALPHABET)) - SINGLE_CASE_ENTROPY_SLACK &&
+    letterDigitSwitches(value) >= (value.length - 1) * SINGLE_CASE_MIN_SWITCH_SHARE
   );
 }
 

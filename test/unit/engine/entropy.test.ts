@@ -46,19 +46,19 @@ describe("placeholders", () => {
   });
 });
 
-describe("generic detector: values in one case of 20 to 39 characters", () => {
+describe("generic detector: values in one case, 20 characters and more", () => {
   it("takes random ones of [a-z0-9] and [A-Z0-9] at every length", () => {
     for (const alphabet of [LOWER_ALNUM, UPPER_ALNUM]) {
       let found = 0;
       let tried = 0;
-      for (let length = 20; length < 40; length++) {
+      for (let length = 20; length <= 60; length++) {
         for (let seed = 0; seed < 25; seed++, tried++) {
           const value = randomString(rng(length * 100 + seed), alphabet, length);
           if (generic(`api_token = "${value}"`).includes(value)) found++;
         }
       }
-      // The bars let through about 96% to 98% of random strings, by length.
-      expect(found / tried).toBeGreaterThan(0.93);
+      // The bars let through 96% to 99% of random strings, by length.
+      expect(found / tried).toBeGreaterThan(0.95);
     }
   });
 

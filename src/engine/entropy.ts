@@ -363,8 +363,8 @@ const RANDOM_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 /**
  * The hex digits of a hex key written with more than its digits, or undefined: `0x` and the digits
  * (an Ethereum private key), a vendor's prefix and 32 digits or more (`sk-` and 32 hex digits), a
- * vendor's prefix and a random UUID (`px-api-` and a UUID). A UUID alone is the usual form of an
- * id, and is left alone.
+ * vendor's prefix and a random UUID (`px-api-` and a UUID, as Pixie's keys). A UUID alone is the
+ * usual form of an id, and is left alone.
  */
 function hexDigitsOf(value: string): string | undefined {
   const prefixed = /^0x([0-9a-fA-F]+)$/.exec(value)?.[1];

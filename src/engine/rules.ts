@@ -308,7 +308,7 @@ function assignmentRegex(): RegExp {
   // (`variable "db_password" {` then `default = …`, after up to four description/type lines).
   const nextLine = `${close}[ \\t]*(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*(?:value|default)[ \\t]*[:=][ \\t]*`;
   // No operator, a space or tab: Dockerfile's `ENV NAME value`, config files (`api_key abc…`, a
-  // .netrc's `password …`), a Gradle block's `password '…'`. XML's `<name>value</name>`.
+  // .netrc's `password …`), a Ruby DSL's `api_secret '…'`. XML's `<name>value</name>`.
   const space = `[ \\t]+`;
   const xmlElement = `>(?<=<[\\w.:-]+>)`;
   // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", Go's []byte("").

@@ -138,11 +138,11 @@ describe("entropy detector values", () => {
     expect(generic("password_rule = '^(?=.*[A-Z])(?=.*[0-9])(?=.*[!@#$%^&*]).{8,}$'")).toEqual([]);
   });
 
-  it("reads a name, a space or tab, and the value: config files, a Gradle block, a vendor's name before the keyword", () => {
+  it("reads a name, a space or tab, and the value: config files, a Ruby DSL, a vendor's name before the keyword", () => {
     const secret = randomString(rng(21), ALNUM, 30);
     expect(generic(`api_token ${secret}`)).toEqual([secret]);
     expect(generic(`clockify SECRET\t${secret}`)).toEqual([secret]);
-    expect(generic(`credentials {\n  password '${secret}'\n}`)).toEqual([secret]);
+    expect(generic(`config.before_initialize do\n  api_secret '${secret}'\nend`)).toEqual([secret]);
     expect(generic(`ENV SESSION_SECRET ${secret}`)).toEqual([secret]);
     // What follows a keyword and a space in code and prose is a type, a column or a word.
     expect(generic("api_token VARCHAR(255) NOT NULL")).toEqual([]);

@@ -82,7 +82,7 @@ describe("generic detector: hex keys written with more than their digits", () =>
     const digits = randomString(rng(31), HEX, 64);
     expect(generic(`PRIVATE_KEY=0x${digits}`)).toEqual([`0x${digits}`]);
     const uuid = randomUuid(32);
-    expect(generic(`MW_PX_API_KEY=px-api-${uuid}`)).toEqual([`px-api-${uuid}`]);
+    expect(generic(`ACME_API_KEY=acme-live-${uuid}`)).toEqual([`acme-live-${uuid}`]);
   });
 
   it("leaves a UUID alone, the usual form of an id, and a digest behind its algorithm", () => {

@@ -311,7 +311,7 @@ function isSignatureNonce(name: string[], text: string, start: number, end: numb
 // A key in one case ([a-z0-9] or [A-Z0-9]) is told from words and identifiers with numbers in
 // them by how it spreads over its alphabet. Two signs, measured on the distinct alphanumeric tokens
 // of six real source trees (Rails, Spring Boot, Symfony, Laravel, Terraform, Ansible: 1,453 of them
-// in one case, 20 characters or more) and on random strings:
+// in one case, 16 characters or more) and on random strings:
 // - letter-digit switches: a random string of [a-z0-9] switches between a letter and a digit at
 //   40% of its adjacent pairs; the trees' words and identifiers with numbers at 15% at most
 //   (`separatorkey0separatorvalue0`; `autoconfiguredspringdataneo4j` 7%). The bar: one pair in six.

@@ -1,7 +1,7 @@
 // A compiled rule list made ready for scanning: its prefilter, each rule's place, the rules that may
 // wait until another rule makes them count, and which rules skip which paths (rule data).
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
-import type { CompiledRule } from "./rules.js";
+import type { CompiledEntropyRule, CompiledRule } from "./rules.js";
 
 export interface Ruleset {
   rules: CompiledRule[];
@@ -10,6 +10,8 @@ export interface Ruleset {
   order: ReadonlyMap<CompiledRule, number>;
   /** Rules that run only when another rule makes them count (see runDeferred). */
   deferrable: ReadonlySet<CompiledRule>;
+  /** The rules with `skipPaths`, in order: rulesSkippedAt asks only these, once for every file. */
+  pathSkipping: readonly (CompiledEntropyRule & { skipPaths: RegExp })[];
 }
 
 export function createRuleset(rules: CompiledRule[]): Ruleset {
@@ -35,11 +37,13 @@ export function createRuleset(rules: CompiledRule[]): Ruleset {
       requiredBy(rule).every((other) => dependents.includes(other)),
   );
   const deferrable = [...dependents, ...companions];
+  const prefilter = buildPrefilter(rules);
   return {
     rules,
-    prefilter: buildPrefilter(rules),
-    order: new Map(rules.map((rule, index) => [rule, index])),
+    prefilter,
+    order: prefilter.order,
     deferrable: new Set(deferrable),
+    pathSkipping: rules.filter((rule): rule is CompiledEntropyRule & { skipPaths: RegExp } => rule.kind === "entropy" && rule.skipPaths !== undefined),
   };
 }
 
@@ -50,6 +54,6 @@ export function createRuleset(rules: CompiledRule[]): Ruleset {
  */
 export function rulesSkippedAt(ruleset: Ruleset, path: string): string[] {
   const skipped: string[] = [];
-  for (const rule of ruleset.rules) if (rule.kind === "entropy" && rule.skipPaths?.test(path)) skipped.push(rule.id);
+  for (const rule of ruleset.pathSkipping) if (rule.skipPaths.test(path)) skipped.push(rule.id);
   return skipped.sort();
 }

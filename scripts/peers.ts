@@ -192,11 +192,14 @@ function scoreSecretlint(scored: Example[], positives: Label[], secretlint: Peer
 /**
  * An example whose values are documentation placeholders, which keyscan rejects on purpose
  * (`…abcdef…`, `…123456…`, EXAMPLE, xxxx): it holds one (10+ characters: short keys such as
- * `AKCxxxxxxxxxx` are written this way too) and every key-length value (16+) in it is one.
+ * `AKCxxxxxxxxxx` are written this way too) and every key-length value (16+) in it is one. A
+ * name in words (`secret_access_key`, `COS_HMAC_SECRET`) is not a value: a token without a digit
+ * is not counted as one.
  */
 function looksLikePlaceholderExample(text: string): boolean {
   const tokens = text.split(/[\s"'`=:,;()[\]{}<>]+/).filter((token) => token.length >= 10);
-  return tokens.some((token) => looksLikePlaceholder(token)) && tokens.every((token) => token.length < 16 || looksLikePlaceholder(token));
+  const isKeyLengthValue = (token: string): boolean => token.length >= 16 && /[0-9]/.test(token);
+  return tokens.some((token) => looksLikePlaceholder(token)) && tokens.every((token) => !isKeyLengthValue(token) || looksLikePlaceholder(token));
 }
 
 /** A peer's rule folder: inside a whole checkout, or the snapshot folder itself when it holds only the rule files. */

@@ -10,11 +10,12 @@ const normalize = (text: string): string => text.toLowerCase().replace(/[^a-z0-9
 const KIND_TAGS = new Set(["ai", "generic", "http-header", "command-line", "config-files", "database-url", "basic-auth", "url-credentials"]);
 
 /** Words a family name ends with that say which of the provider's credentials, not which provider. */
-const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret)$/;
+const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret|iam|hmac)$/;
 
 /**
  * Peer family names that spell a kind keyscan covers under another name: a credential in a URL or
- * connection string, a private key, a password assigned by keyword.
+ * connection string, a private key, a password assigned by keyword, on a command line (psexec) or in
+ * a browser bundle's environment (react), a password hash.
  */
 const FAMILY_ALIASES: Record<string, string> = {
   mongo: "mongodb",
@@ -35,6 +36,10 @@ const FAMILY_ALIASES: Record<string, string> = {
   keyword: "generic",
   credentials: "generic",
   testdata: "generic",
+  odbc: "connectionstring",
+  psexec: "remote",
+  react: "browserenv",
+  hashes: "passwordhash",
 };
 
 function providerNames(ruleset: Ruleset): Set<string> {

@@ -40,11 +40,35 @@ export function classifyCharset(value: string): Charset | undefined {
   return undefined;
 }
 
-// Words of names that hold public or derived values (hashes, ids, versions), fakes, or tokens
-// that guard forms rather than grant access (CSRF, Rails' authenticity_token), not credentials.
+// Words of names that hold public or derived values (hashes, ids, versions, error codes), fakes, or
+// tokens that guard forms rather than grant access (CSRF, Rails' authenticity_token), not credentials.
 // Whole words: SERVICE_ACCOUNT_TOKEN holds "count" and PROFILE_SECRET "file", yet both are secrets.
 const NOT_SECRET_WORD =
-  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity)$/;
+  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|errors?|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity)$/;
+
+// The keyword `key` alone names a lookup far more often than a credential: a map's key, a cache
+// key, a React list key, a translation key. A name it finds counts only when `key` is its last word
+// and another word says what the key opens (`atera_key`, `boxKey`, `config.mapquest.key`).
+const BARE_KEY = "key";
+
+// Words that, before `key`, make it a lookup's key or a public one, whatever its value: cache keys
+// and idempotency keys are digests and UUIDs, a CAPTCHA's site key sits in public pages. Keys whose
+// value is a column or field name (`primaryKey`, `sortKey`, `foreignKey`, `i18nKey`) are not
+// listed: such values never look random, while Azure's `primaryKey` is a credential.
+const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site)$/;
+
+/**
+ * How the name says it holds a credential: "keyword" when it holds one of the rule's keywords other
+ * than `key` (`client_secret`, `apiToken`); "qualified key" when it ends in a qualified `key` (see
+ * BARE_KEY) and is not an index in brackets (`cookies[SessionKey]`: a variable holding an entry's
+ * key); undefined when it does not say so.
+ */
+function credentialName(name: string, words: string[], keywords: readonly string[], isIndex: boolean): "keyword" | "qualified key" | undefined {
+  const lower = name.toLowerCase();
+  if (keywords.some((keyword) => keyword !== BARE_KEY && lower.includes(keyword))) return "keyword";
+  if (isIndex || words.length < 2 || words.at(-1) !== BARE_KEY) return undefined;
+  return words.slice(0, -1).some((word) => LOOKUP_KEY_WORD.test(word)) ? undefined : "qualified key";
+}
 
 /** The words of a name: `SERVICE_ACCOUNT_TOKEN` and `serviceAccountToken` give service, account, token. */
 function nameWords(name: string): string[] {
@@ -65,17 +89,26 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const { value, valueStart, valueEnd } = found;
     // The line first: a value on a minified line may be megabytes long.
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
-    const charset = classifyCharset(value) ?? (looksLikeGeneratedPassword(value) ? "base64" : undefined);
+    // A hex key behind `0x` or a vendor's prefix, or in a UUID's dashes, is judged by its hex digits.
+    const hex = hexDigitsOf(value);
+    const judged = hex ?? value;
+    const charset = hex ? "hex" : (classifyCharset(value) ?? (looksLikeGeneratedPassword(value) ? "base64" : undefined));
     const floor = charset ? rule.charsets[charset] : undefined;
-    if (!floor || value.length < floor.minLength) continue;
-    const entropy = shannonEntropy(value);
-    if (entropy < floor.threshold || !mixesCharacterClasses(value, charset, entropy)) continue;
-    const words = nameWords(text.slice(found.start, found.nameEnd));
+    if (!floor || judged.length < floor.minLength) continue;
+    const entropy = shannonEntropy(judged);
+    if (entropy < floor.threshold || !mixesCharacterClasses(judged, charset, entropy)) continue;
+    const name = text.slice(found.start, found.nameEnd);
+    const words = nameWords(name);
+    const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
+    // A qualified `key` is weaker evidence than a credential's keyword: its value must also look
+    // made by a generator, not typed (`a1b2c3d4…` under a licenseKey).
+    if (!naming || (naming === "qualified key" && isTypedPattern(value))) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
-    out.push({ rule, start, end, secret: value, match: text.slice(found.start, valueEnd), entropy, depth, order });
+    const reported = judged === value ? entropy : shannonEntropy(value);
+    out.push({ rule, start, end, secret: value, match: text.slice(found.start, valueEnd), entropy: reported, depth, order });
   }
 }
 
@@ -171,8 +204,8 @@ function looksLikeGeneratedPassword(value: string): boolean {
   if (!/^[\x21-\x7e]+$/.test(value) || /:\/\/|%[0-9A-F]{2}/.test(value)) return false;
   if (isPunctuationDenseKey(value)) return true;
   // Paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
-  // (`_AppLayout.e6a6a429.js`) are not passwords.
-  if (/^[./~]|[(){}<>[\]]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py)$/.test(value)) return false;
+  // (`_AppLayout.e6a6a429.js`, `brainpoolP384t1.key`) are not passwords.
+  if (/^[./~]|[(){}<>[\]]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
 }
@@ -191,6 +224,36 @@ function isPunctuationDenseKey(value: string): boolean {
   return symbolKinds >= DENSE_KEY_MIN_SYMBOL_KINDS && shannonEntropy(value) >= DENSE_KEY_MIN_ENTROPY;
 }
 
+// The longest unit a value typed by repeating it is looked for with (`abcd1234`, `Asdf1234`), and
+// how much of the value the repeats must cover (a tail such as `--__` may follow them).
+const MAX_REPEATED_UNIT = 16;
+const MIN_REPEATED_SHARE = 3 / 4;
+// How long a run of consecutive characters at every other place gives away `a1b2c3d4e5f6…`.
+const INTERLEAVED_RUN = 6;
+
+/**
+ * Typed by a person rather than made by a generator: a unit repeated three times or more whatever
+ * the case (`abcd1234abcd1234ABCD1234…`), or two runs of consecutive characters interleaved
+ * (`a1b2c3d4e5f6…`, `1a2b3c…`). Random strings of key length have neither. The work is bounded by
+ * the value's length times MAX_REPEATED_UNIT.
+ */
+function isTypedPattern(text: string): boolean {
+  const lower = text.toLowerCase();
+  for (let unit = 1; unit <= MAX_REPEATED_UNIT && unit * 3 <= lower.length; unit++) {
+    let end = unit;
+    while (end < lower.length && lower.charCodeAt(end) === lower.charCodeAt(end - unit)) end++;
+    if (end >= unit * 3 && end >= lower.length * MIN_REPEATED_SHARE) return true;
+  }
+  for (const offset of [0, 1]) {
+    let run = 1;
+    for (let i = offset + 2; i < lower.length; i += 2) {
+      run = lower.charCodeAt(i) === lower.charCodeAt(i - 2) + 1 ? run + 1 : 1;
+      if (run >= INTERLEAVED_RUN) return true;
+    }
+  }
+  return false;
+}
+
 // A crypt(3) password hash (`$6$rounds=656000$salt$hash`, `$2b$12$…`, `$y$…`, `$argon2id$…`):
 // what a system stores instead of the password, published in test users and Ansible examples.
 const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$]*\$/;
@@ -202,8 +265,9 @@ const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$
  */
 function isHashOrEncodedText(value: string): boolean {
   if (CRYPT_HASH.test(value)) return true;
-  // Padding inside a base64 value: deliberately corrupted test data (`rcHu+=HzSFw89Ypyhn/896A==f34`).
-  if (/^[A-Za-z0-9+/]+=+[A-Za-z0-9+/]/.test(value)) return true;
+  // Padding inside or before a base64 value: deliberately corrupted test data
+  // (`rcHu+=HzSFw89Ypyhn/896A==f34`, `====CT70aTYB…`).
+  if (/^[A-Za-z0-9+/]*=+[A-Za-z0-9+/]/.test(value)) return true;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const bytes = Buffer.from(value, "base64");
   return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(bytes.toString("latin1"))) || isPublicKeyDer(bytes);
@@ -244,22 +308,70 @@ function isSignatureNonce(name: string[], text: string, start: number, end: numb
   return /\btimestamp\b/i.test(around) && /\bsignature\b/i.test(around);
 }
 
-// A key in one case (Azure DevOps' 52-character base32 tokens, lower-case only) is told from words
-// and identifiers by its length and by how evenly it spreads over its alphabet: words with numbers
-// in them (`webpackchunkname2024…`) stay under 4.4 bits per character, 40 random characters of
-// [a-z0-9] reach about 4.6.
-const SINGLE_CASE_MIN_LENGTH = 40;
-const SINGLE_CASE_MIN_ENTROPY = 4.4;
+// A key in one case ([a-z0-9] or [A-Z0-9]) is told from words and identifiers with numbers in
+// them by how it spreads over its alphabet. Two signs, measured on the distinct alphanumeric tokens
+// of six real source trees (Rails, Spring Boot, Symfony, Laravel, Terraform, Ansible: 1,453 of them
+// in one case, 16 characters or more) and on random strings:
+// - letter-digit switches: a random string of [a-z0-9] switches between a letter and a digit at
+//   40% of its adjacent pairs; the trees' words and identifiers with numbers at 15% at most
+//   (`separatorkey0separatorvalue0`; `autoconfiguredspringdataneo4j` 7%). The bar: one pair in six.
+// - entropy: at most 1.2 bits under log2 of the length, or of 36 once the length passes the
+//   alphabet's size (what that many draws from [a-z0-9] reach), against repeated runs.
+// Together they let through 96% of random strings of 20 characters, 98 to 99% of 24 to 39, and
+// 99.5% of 40 and more; of the trees' tokens the 8 that pass are random (ULIDs, SecureRandom
+// output, a PNG's base64 in an SVG). A name with several numbers in it (`release2024q3hotfix17b`)
+// can pass: it still has to be assigned to a credential's name. From 40 characters, an entropy of
+// 4.4 bits also suffices (Azure DevOps' base32 tokens, a-z and 2-7, may have few digits).
+const SINGLE_CASE_MIN_LENGTH = 20;
+const SINGLE_CASE_ALPHABET = 36;
+const SINGLE_CASE_ENTROPY_SLACK = 1.2;
+const SINGLE_CASE_MIN_SWITCH_SHARE = 1 / 6;
+const LONG_SINGLE_CASE_LENGTH = 40;
+const LONG_SINGLE_CASE_MIN_ENTROPY = 4.4;
 
 /** Random keys mix letters and digits; identifiers and words do not. */
 function mixesCharacterClasses(value: string, charset: string | undefined, entropy: number): boolean {
   if (charset === "hex") return /[0-9]/.test(value) && /[a-f]/i.test(value);
-  // A vendor's prefix before a hex key (`sk-` and 32 hex digits): the key itself is hex.
-  const prefixedHex = /^[a-z]{2,10}[-_]([0-9a-f]{32,})$/.exec(value)?.[1];
-  if (prefixedHex) return mixesCharacterClasses(prefixedHex, "hex", entropy);
   if (!/[0-9].*[0-9]/.test(value)) return false;
   if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
   // Django's keys draw from lower-case letters, digits and punctuation.
   if (isPunctuationDenseKey(value)) return true;
-  return /^[a-z0-9]+$|^[A-Z0-9]+$/.test(value) && value.length >= SINGLE_CASE_MIN_LENGTH && entropy >= SINGLE_CASE_MIN_ENTROPY;
+  if (!/^[a-z0-9]+$|^[A-Z0-9]+$/.test(value) || value.length < SINGLE_CASE_MIN_LENGTH) return false;
+  if (value.length >= LONG_SINGLE_CASE_LENGTH && entropy >= LONG_SINGLE_CASE_MIN_ENTROPY) return true;
+  return (
+    entropy >= Math.log2(Math.min(value.length, SINGLE_CASE_ALPHABET)) - SINGLE_CASE_ENTROPY_SLACK &&
+    letterDigitSwitches(value) >= (value.length - 1) * SINGLE_CASE_MIN_SWITCH_SHARE
+  );
+}
+
+/** How many adjacent pairs of characters are a letter and a digit, in either order. */
+function letterDigitSwitches(value: string): number {
+  let switches = 0;
+  for (let i = 1; i < value.length; i++) if (isDigit(value.charCodeAt(i)) !== isDigit(value.charCodeAt(i - 1))) switches++;
+  return switches;
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+// A vendor's prefix before a key: one or two words of letters and a dash or underscore (`sk-`,
+// `px-api-`). Not digits: `sha256-` and `md5_` name a digest's algorithm.
+const VENDOR_PREFIX = /^(?:[a-z]{2,10}[-_]){1,2}/;
+
+// A random UUID (version 4: its version digit is 4, its variant 8, 9, a or b).
+const RANDOM_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * The hex digits of a hex key written with more than its digits, or undefined: `0x` and the digits
+ * (an Ethereum private key), a vendor's prefix and 32 digits or more (`sk-` and 32 hex digits), a
+ * vendor's prefix and a random UUID (`px-api-` and a UUID, as Pixie's keys). A UUID alone is the
+ * usual form of an id, and is left alone.
+ */
+function hexDigitsOf(value: string): string | undefined {
+  const prefixed = /^0x([0-9a-fA-F]+)$/.exec(value)?.[1];
+  if (prefixed) return prefixed;
+  const prefix = VENDOR_PREFIX.exec(value)?.[0];
+  if (!prefix) return undefined;
+  const body = value.slice(prefix.length);
+  if (RANDOM_UUID.test(body)) return body.replaceAll("-", "");
+  return /^[0-9a-f]{32,}$/.test(body) ? body : undefined;
 }

@@ -16,6 +16,8 @@ import type { CompiledRule } from "./rules.js";
 export interface Prefilter {
   /** Rules that run whatever the text (none have no keywords today, but custom rules may). */
   always: CompiledRule[];
+  /** Each rule's place in the list the prefilter was built from: selected rules run in that order. */
+  order: ReadonlyMap<CompiledRule, number>;
   /** For each lower-cased keyword: the rules it (or any keyword it contains) triggers. */
   rulesByKeyword: Map<string, CompiledRule[]>;
   /** The plain ASCII keywords' table, or undefined when there are none. */
@@ -133,6 +135,7 @@ export function buildPrefilter(rules: readonly CompiledRule[], precomputed?: Pre
   const rule = (index: number): CompiledRule => rules[index] as CompiledRule;
   return {
     always: data.always.map(rule),
+    order: new Map(rules.map((each, index) => [each, index])),
     rulesByKeyword: new Map(data.keywords.map((keyword, index) => [keyword, (data.rulesByKeyword[index] ?? []).map(rule)])),
     table: data.table ? tableFrom(data.table) : undefined,
     others: data.others.map((keyword) => ({ keyword, regex: new RegExp(escapeRegex(keyword), "gi") })),
@@ -245,11 +248,15 @@ export function findKeywords(prefilter: Prefilter, text: string): KeywordPositio
   return found;
 }
 
-/** The rules worth running on a text where `found` keywords occur, in their original order. */
-export function selectRules(prefilter: Prefilter, found: KeywordPositions, allRules: readonly CompiledRule[]): CompiledRule[] {
+/**
+ * The rules worth running on a text where `found` keywords occur, in their original order: sorted by
+ * place, not picked out of every rule, as a text selects a few of hundreds (and every file is a text).
+ */
+export function selectRules(prefilter: Prefilter, found: KeywordPositions): CompiledRule[] {
   const selected = new Set<CompiledRule>(prefilter.always);
   for (const keyword of found.keys()) for (const rule of prefilter.rulesByKeyword.get(keyword) ?? []) selected.add(rule);
-  return selected.size === 0 ? [] : allRules.filter((rule) => selected.has(rule));
+  const place = (rule: CompiledRule): number => prefilter.order.get(rule) ?? 0;
+  return [...selected].sort((a, b) => place(a) - place(b));
 }
 
 function scanTable(table: KeywordTable, text: string, found: KeywordPositions): void {

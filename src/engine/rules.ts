@@ -294,7 +294,7 @@ function countGroups(regex: RegExp): number {
 
 /**
  * What follows the name of a `name = value` candidate for the entropy detector: an assignment
- * operator and a quoted or bare value (groups 1–7 hold the value; the first defined one is it).
+ * operator and a quoted or bare value (the first group that takes part holds the value).
  * Sticky: tried only at the end of a name that holds a keyword (entropy.ts finds the names), so
  * it never runs over the words of the text. No two adjacent quantifiers can share a character,
  * and every lookbehind runs only after the character that follows it matched: one try takes
@@ -315,20 +315,26 @@ function assignmentRegex(): RegExp {
   // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
   // (`variable "db_password" {` then `default = …`, after up to four description/type lines).
   const nextLine = `${close}[ \\t]*(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*(?:value|default)[ \\t]*[:=][ \\t]*`;
-  // Dockerfile's `ENV NAME value` and XML's `<name>value</name>`.
-  const dockerEnv = `(?=[ \\t])(?<=(?:^|\\n)[ \\t]*ENV[ \\t]+[\\w.-]+)[ \\t]+`;
+  // No operator, a space or tab: Dockerfile's `ENV NAME value`, config files (`api_key abc…`, a
+  // .netrc's `password …`), a Ruby DSL's `api_secret '…'`. XML's `<name>value</name>`.
+  const space = `[ \\t]+`;
   const xmlElement = `>(?<=<[\\w.:-]+>)`;
   // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", Go's []byte("").
   // Values end at a backslash: an escaped `\\n` inside a string ends the value, not the line.
   // At most 1,000 characters: the detector skips longer lines, and a bound keeps V8's backtracking
   // stack small on a 10 MB word (a longer bare value is cut, and its line skipped).
+  // A string literal inside single quotes (`'"…"'`) is a value written as source code, as Gradle's
+  // buildConfigField takes it: the value is inside both.
   const prefix = `(?:[@bBrRuU]|\\[\\]byte\\()?`;
-  const quoted = `${prefix}(?:"([^"\\s\\\\]{8,1000})"|'([^'\\s\\\\]{8,1000})'|\`([^\`\\s\\\\]{8,1000})\`)`;
+  const literal = `"([^"\\s\\\\]{8,1000})"|'"([^'"\\s\\\\]{8,1000})"'|'([^'\\s\\\\]{8,1000})'`;
+  const quoted = `${prefix}(?:${literal}|\`([^\`\\s\\\\]{8,1000})\`)`;
   const bare = `([^\\s"'\`,;)}\\]<\\\\]{8,1000})`;
   // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
-  const argument = `["'\`]\\s*,\\s*(?:"([^"\\s\\\\]{8,1000})"|'([^'\\s\\\\]{8,1000})')`;
+  // A credential built from a user and a secret: NetworkCredential("user", "…").
+  const argument = `["'\`]\\s*,\\s*(?:${literal})`;
+  const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
   return new RegExp(
-    `(?:${nextLine}|${close}${type}\\s*${operator}\\s*|${dockerEnv}|${xmlElement}\\s*)(?:${quoted}|${bare})|${argument}`,
+    `(?:${nextLine}|${close}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${argument}|${userAndSecret}`,
     "ydi",
   );
 }

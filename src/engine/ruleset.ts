@@ -1,7 +1,7 @@
 // A compiled rule list made ready for scanning: its prefilter, each rule's place, the rules that may
 // wait until another rule makes them count, and which rules skip which paths (rule data).
 import { buildPrefilter, type Prefilter, type PrefilterData } from "./prefilter.js";
-import type { CompiledRule } from "./rules.js";
+import type { CompiledEntropyRule, CompiledRule } from "./rules.js";
 
 export interface Ruleset {
   rules: CompiledRule[];
@@ -10,10 +10,12 @@ export interface Ruleset {
   order: ReadonlyMap<CompiledRule, number>;
   /** Rules that run only when another rule makes them count (see runDeferred). */
   deferrable: ReadonlySet<CompiledRule>;
+  /** The rules with `skipPaths`, in order: rulesSkippedAt asks only these, once for every file. */
+  pathSkipping: readonly (CompiledEntropyRule & { skipPaths: RegExp })[];
 }
 
-/** `prefilter`: the prefilter's data worked out beforehand (buildPrefilter uses it if it fits these rules). */
-export function createRuleset(rules: CompiledRule[], prefilter?: PrefilterData): Ruleset {
+/** `precomputed`: the prefilter's data worked out beforehand (buildPrefilter uses it if it fits these rules). */
+export function createRuleset(rules: CompiledRule[], precomputed?: PrefilterData): Ruleset {
   // Gathered in one pass: a filter over every rule for each rule grows with the square of the rule count.
   const requirers = new Map<string, CompiledRule[]>();
   for (const rule of rules) {
@@ -36,11 +38,13 @@ export function createRuleset(rules: CompiledRule[], prefilter?: PrefilterData):
       requiredBy(rule).every((other) => dependents.includes(other)),
   );
   const deferrable = [...dependents, ...companions];
+  const prefilter = buildPrefilter(rules, precomputed);
   return {
     rules,
-    prefilter: buildPrefilter(rules, prefilter),
-    order: new Map(rules.map((rule, index) => [rule, index])),
+    prefilter,
+    order: prefilter.order,
     deferrable: new Set(deferrable),
+    pathSkipping: rules.filter((rule): rule is CompiledEntropyRule & { skipPaths: RegExp } => rule.kind === "entropy" && rule.skipPaths !== undefined),
   };
 }
 
@@ -51,6 +55,6 @@ export function createRuleset(rules: CompiledRule[], prefilter?: PrefilterData):
  */
 export function rulesSkippedAt(ruleset: Ruleset, path: string): string[] {
   const skipped: string[] = [];
-  for (const rule of ruleset.rules) if (rule.kind === "entropy" && rule.skipPaths?.test(path)) skipped.push(rule.id);
+  for (const rule of ruleset.pathSkipping) if (rule.skipPaths.test(path)) skipped.push(rule.id);
   return skipped.sort();
 }

@@ -120,7 +120,7 @@ function collectMatches(
   deferred: Deferred[],
 ): void {
   const keywords = findKeywords(ruleset.prefilter, layer.text);
-  for (const rule of selectRules(ruleset.prefilter, keywords, ruleset.rules)) {
+  for (const rule of selectRules(ruleset.prefilter, keywords)) {
     const run = { layer, depth, keywords, order: number * ruleset.rules.length + (ruleset.order.get(rule) ?? 0) };
     if (rule.kind === "regex" && ruleset.deferrable.has(rule)) deferred.push({ rule, run });
     else if (rule.kind === "regex") collectRegexMatches(rule, run, out);

@@ -85,8 +85,11 @@ export async function drain(
         wake?.();
       });
   };
-  const judge = (matches: readonly Match[], provenance: Provenance, place: Place = {}): Finding[] =>
-    matches.map((match) => stamp(match, provenance)).filter((finding) => kept(suppressions, finding, place));
+  /** `fingerprints`: the matches' fingerprints at this place, when the scan worked them out (FileScan). */
+  const judge = (matches: readonly Match[], provenance: Provenance, place: Place = {}, fingerprints?: readonly string[]): Finding[] =>
+    matches
+      .map((match, index) => stamp(match, provenance, fingerprints?.[index]))
+      .filter((finding) => kept(suppressions, finding, place));
 
   // Only the first submodule's path is kept, for the warning: the rest are counted.
   let firstSubmodule: string | undefined;
@@ -119,7 +122,7 @@ export async function drain(
     countChunk(scan.bytes);
     const matches = scan.kind === "duplicate" ? await cache.recorded(scan.content) : scan.matches;
     if (scan.kind === "scanned" && scan.content !== undefined) cache.record(scan.content, scan.matches);
-    return matches.length === 0 ? [] : judge(matches, { path: file.path });
+    return matches.length === 0 ? [] : judge(matches, { path: file.path }, {}, scan.kind === "scanned" ? scan.fingerprints : undefined);
   };
   let files: FileRef[] = [];
   const sendFiles = (): void => {

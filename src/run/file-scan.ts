@@ -1,10 +1,13 @@
 // One working-tree file scanned, on whichever thread takes it (a worker, or the main thread while
 // the workers start): read it, look its content up among those already taken on (content-index.ts),
 // then decode and scan it. The matches are the content's, not the path's, so the main thread can
-// stamp them on every file with the same content (drain.ts, content-cache.ts).
+// stamp them on every file with the same content (drain.ts, content-cache.ts). Their fingerprints at
+// this file's path are worked out here too: a weak secret's is slow (fingerprint.ts), and on the
+// main thread it would hold up the files it hands to the workers.
 import { hashingReadBuffer } from "./content-hash.js";
 import { claimContent, type ContentId, type ContentIndex, contentId, contentName, settleContent } from "./content-index.js";
 import { rulesSkippedAt } from "../engine/ruleset.js";
+import { fingerprint } from "./fingerprint.js";
 import { textChunk } from "../sources/decode.js";
 import { readFileItems } from "../sources/files.js";
 import type { FileRef, Match, SkippedItem } from "../types.js";
@@ -12,8 +15,11 @@ import type { ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
 
 export type FileScan =
-  /** `content`: the content's name (contentName), when this scan was the first of it and found something (duplicates will ask for it). */
-  | { kind: "scanned"; bytes: number; matches: Match[]; content?: string }
+  /**
+   * `content`: the content's name (contentName), when this scan was the first of it and found something
+   * (duplicates will ask for it). `fingerprints`: each match's fingerprint at this file's path.
+   */
+  | { kind: "scanned"; bytes: number; matches: Match[]; fingerprints?: string[]; content?: string }
   /** Another scan of the same content found something: its matches are this file's too. */
   | { kind: "duplicate"; bytes: number; content: string }
   | SkippedItem
@@ -64,8 +70,15 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
   }
   if (options.index && claimed) settleContent(options.index, claimed.slot, matches.length > 0);
   if (!read) return { kind: "gone" };
+  if (matches.length === 0) return { kind: "scanned", bytes, matches };
   const content = claimed?.id ?? rescanned;
-  return { kind: "scanned", bytes, matches, ...(content && matches.length > 0 ? { content: contentName(content) } : {}) };
+  return {
+    kind: "scanned",
+    bytes,
+    matches,
+    fingerprints: matches.map((match) => fingerprint(match.ruleId, file.path, match.secret)),
+    ...(content ? { content: contentName(content) } : {}),
+  };
 }
 
 /**

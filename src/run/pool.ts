@@ -81,6 +81,13 @@ const BATCH_JOBS = 256;
 const MAX_OUTSTANDING_WEIGHT = 2 * 1024 * 1024;
 
 /**
+ * The size a worker's young generation (where V8 puts new objects) may grow to. A worker's objects
+ * live for one file or one chunk, so a small one is enough: on the real tree's scan, 8 MB took the
+ * same CPU time as V8's default and ~14 MB less peak RSS for the process.
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
+/**
  * The bundled CLI runs from dist/, beside dist/worker.cjs. Run from the TypeScript sources
  * (tests, tsx), the pool uses the built worker as well: `npm run build` first.
  */
@@ -179,7 +186,10 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       ...(options.configFile ? { configFile: options.configFile } : {}),
     };
     const thread: Thread = {
-      worker: new (workerThreads().Worker)(options.workerUrl ?? defaultWorkerUrl(), { workerData: setup }),
+      worker: new (workerThreads().Worker)(options.workerUrl ?? defaultWorkerUrl(), {
+        workerData: setup,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      }),
       ready,
       progress,
       outstanding: new Map(),

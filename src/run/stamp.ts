@@ -4,12 +4,13 @@
 import type { Finding, Match, Provenance } from "../types.js";
 import { fingerprint } from "./fingerprint.js";
 
-export function stamp(match: Match, provenance: Provenance): Finding {
+/** `print`: the match's fingerprint at this place, when the thread that scanned it worked it out already. */
+export function stamp(match: Match, provenance: Provenance, print = fingerprint(match.ruleId, provenance.path, match.secret)): Finding {
   const { start: _start, end: _end, ...found } = match;
   return {
     ...found,
     path: provenance.path,
-    fingerprint: fingerprint(match.ruleId, provenance.path, match.secret),
+    fingerprint: print,
     ...(provenance.commit ? { commit: provenance.commit } : {}),
   };
 }

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ALNUM, openaiProjectKey, randomString, rng } from "../../fixtures/fake-keys.js";
 import { claimContent, contentId, createContentIndex, settleContent } from "../../src/run/content-index.js";
 import { createContentCache } from "../../src/run/content-cache.js";
+import { isGuessable } from "../../src/engine/entropy.js";
+import { fingerprint } from "../../src/run/fingerprint.js";
 import { type FileScan, packScan, scanFile, unpackScan } from "../../src/run/file-scan.js";
 import { buildContext } from "../../src/run/pipeline.js";
 
@@ -116,6 +118,17 @@ describe("scanFile", () => {
     const second = scanFile(file("b.py", text), context, { maxFileSize: 1e6, index });
     expect(first).toMatchObject({ kind: "scanned", matches: [{ ruleId: "openai-project-key" }] });
     expect(second).toEqual({ kind: "duplicate", bytes: Buffer.byteLength(text), content: (first as { content: string }).content });
+  });
+
+  it("works out each match's fingerprint at the file's own path, a weak secret's slow one too", () => {
+    const password = randomString(rng(23), ALNUM, 10);
+    expect(isGuessable(password)).toBe(true);
+    const scanned = scanFile(file("db.properties", `url=jdbc:mysql://db:3306/app?user=app&password=${password}\n`), context, {
+      maxFileSize: 1e6,
+      index: createContentIndex(),
+    });
+    expect(scanned).toMatchObject({ kind: "scanned", matches: [{ ruleId: "jdbc-url-password", secret: password }] });
+    expect(scanned).toMatchObject({ fingerprints: [fingerprint("jdbc-url-password", "src/db.properties", password)] });
   });
 
   it("answers a clean copy with no findings and no content id, so it needs no joining", () => {

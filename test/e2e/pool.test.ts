@@ -95,7 +95,10 @@ describe("createScanPool", () => {
 
   it("scans a content once however many files hold it, and reports it at each file's path", async () => {
     const dir = mkdtempSync(join(scratch, "copies-"));
-    const text = `const key = "${openaiProjectKey(21)}";\n`;
+    // A strong key, and a password: a weak secret's fingerprint is worked out on the worker that scans
+    // the first copy, at that copy's path, and on the main thread for the others.
+    const password = randomString(rng(22), "abcdefghijklmnopqrstuvwxyz0123456789", 10);
+    const text = `const key = "${openaiProjectKey(21)}";\nconst db = "jdbc:mysql://db:3306/app?user=app&password=${password}";\n`;
     const copies = Array.from({ length: 30 }, (_, index) => {
       const abs = join(dir, `copy${index}.js`);
       writeFileSync(abs, text);
@@ -114,7 +117,8 @@ describe("createScanPool", () => {
     // The same findings as scanning every copy on its own: its own path, its own fingerprint.
     const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
     expect([...findings].sort(byPath)).toEqual(copies.flatMap((file) => scanAndFilter({ path: file.path, text }, context)).sort(byPath));
-    expect(new Set(findings.map((finding) => finding.fingerprint)).size).toBe(30);
+    expect(findings.filter((finding) => finding.ruleId === "jdbc-url-password")).toHaveLength(30);
+    expect(new Set(findings.map((finding) => finding.fingerprint)).size).toBe(60);
   });
 
   it("keeps a chunk's added lines across the thread boundary, for the not-new filter", async () => {

@@ -8,7 +8,7 @@ import { assignments } from "../../../src/engine/entropy.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { findMatches } from "../../../src/engine/scan.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
-import { ALNUM, LOWER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
+import { ALNUM, HEX, LOWER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
 
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources()));
 const ruleset = createRuleset(rules);
@@ -128,8 +128,6 @@ describe("entropy detector values", () => {
     expect(generic(`personal_access_token = "${random}"`)).toEqual([random]);
     expect(generic(`ACCESS_TOKEN=${random.toUpperCase()}`)).toEqual([random.toUpperCase()]);
     expect(generic('cache_token = "webpackchunkname2024mainbundlesettingsvendors11"')).toEqual([]);
-    // Shorter than 40: a lower-case value needs both cases to count as random.
-    expect(generic(`api_token = "${random.slice(0, 32)}"`)).toEqual([]);
   });
 
   it("takes a key dense in punctuation (WordPress, Django), not code or a pattern on one line", () => {
@@ -138,5 +136,61 @@ describe("entropy detector values", () => {
     expect(generic(`define('SECURE_AUTH_KEY', '${key}');`)).toEqual([key]);
     expect(generic("api_token = 'crypto.getRandomValues(buf).map(b=>ALPHA[b%64]).join(sep)+Date.now()%97'")).toEqual([]);
     expect(generic("password_rule = '^(?=.*[A-Z])(?=.*[0-9])(?=.*[!@#$%^&*]).{8,}$'")).toEqual([]);
+  });
+
+  it("reads a name, a space or tab, and the value: config files, a Ruby DSL, a vendor's name before the keyword", () => {
+    const secret = randomString(rng(21), ALNUM, 30);
+    expect(generic(`api_token ${secret}`)).toEqual([secret]);
+    expect(generic(`clockify SECRET\t${secret}`)).toEqual([secret]);
+    expect(generic(`config.before_initialize do\n  api_secret '${secret}'\nend`)).toEqual([secret]);
+    expect(generic(`ENV SESSION_SECRET ${secret}`)).toEqual([secret]);
+    // What follows a keyword and a space in code and prose is a type, a column or a word.
+    expect(generic("api_token VARCHAR(255) NOT NULL")).toEqual([]);
+    expect(generic("the token expires after 3600 seconds unless refreshed")).toEqual([]);
+    expect(generic("func refresh(token oauth2TokenSource) error")).toEqual([]);
+  });
+
+  it("takes a name whose last word is key when another word says what it opens", () => {
+    const secret = randomString(rng(28), ALNUM, 32);
+    expect(generic(`atera_key = "${secret}"`)).toEqual([secret]);
+    expect(generic(`boxKey: '${secret}'`)).toEqual([secret]);
+    expect(generic(`config.mapquest.key = ${secret}`)).toEqual([secret]);
+    expect(generic(`zerobounceKEY=${secret}`)).toEqual([secret]);
+    // Azure's primaryKey is a credential: the value decides.
+    expect(generic(`"primaryKey": "${secret}"`)).toEqual([secret]);
+  });
+
+  it("leaves a bare key, a lookup's key and a public key alone", () => {
+    const secret = randomString(rng(23), ALNUM, 32);
+    const digest = randomString(rng(24), HEX, 40);
+    expect(generic(`key = "${secret}"`)).toEqual([]);
+    expect(generic(`cacheKey = "${digest}"`)).toEqual([]);
+    expect(generic(`idempotency_key: ${secret}`)).toEqual([]);
+    expect(generic(`recaptchaSiteKey: "${secret}"`)).toEqual([]);
+    expect(generic(`publicKey = "${secret}"`)).toEqual([]);
+    expect(generic(`keyId = "${secret}"`)).toEqual([]);
+    expect(generic(`cookies[SessionKey] = "${secret}"`)).toEqual([]);
+    // Field and column names under primaryKey, sortKey, foreignKey, i18nKey never look random.
+    expect(generic('primaryKey: "organization_id"')).toEqual([]);
+    expect(generic('sortKey = "createdAtTimestamp"')).toEqual([]);
+    expect(generic("foreignKey: 'billing_account_uuid'")).toEqual([]);
+    expect(generic('<Trans i18nKey="settings.security.twoFactor2">')).toEqual([]);
+    // A file name is not a key, whatever the name before it.
+    expect(generic('certs("brainpoolP320t1.key", "brainpoolP384t1.key")')).toEqual([]);
+  });
+
+  it("asks a value under a qualified key to look generated, not typed", () => {
+    expect(generic("global.licenseKey=a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8NRAL")).toEqual([]);
+    expect(generic('ibm_iam_key: "Qx7mQx7mQx7mQx7mQX7MQX7MQX7M--__"')).toEqual([]);
+    const secret = randomString(rng(25), ALNUM, 40);
+    expect(generic(`global.licenseKey=${secret}`)).toEqual([secret]);
+  });
+
+  it("reads a string literal inside quotes, and a credential built from a user and a secret", () => {
+    const digest = randomString(rng(29), HEX, 32);
+    const secret = randomString(rng(27), ALNUM, 27);
+    expect(generic(`buildConfigField 'String', 'API_KEY', '"${digest}"'`)).toEqual([digest]);
+    expect(generic(`$client.Credentials = New-Object System.Net.NetworkCredential("ci", "${secret}")`)).toEqual([secret]);
+    expect(generic(`auth = PasswordAuthentication("deploy", "${secret}".toCharArray())`)).toEqual([secret]);
   });
 });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
+import { ALNUM, HEX, LOWER_ALNUM, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
+import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { classifyCharset, shannonEntropy } from "../../../src/engine/entropy.js";
 import { looksLikePlaceholder } from "../../../src/engine/placeholders.js";
+import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
+import { createRuleset } from "../../../src/engine/ruleset.js";
+import { findMatches } from "../../../src/engine/scan.js";
+
+const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
+const generic = (text: string): string[] =>
+  findMatches(text, ruleset).filter((finding) => finding.ruleId === "generic-high-entropy").map((finding) => finding.secret);
 
 describe("entropy", () => {
   it("is zero for one repeated character and log2(n) for n distinct ones", () => {
@@ -37,3 +45,67 @@ describe("placeholders", () => {
     for (let seed = 0; seed < 200; seed++) expect(looksLikePlaceholder(randomString(rng(seed), ALNUM, 40))).toBe(false);
   });
 });
+
+describe("generic detector: values in one case, 20 characters and more", () => {
+  it("takes random ones of [a-z0-9] and [A-Z0-9] at every length", () => {
+    for (const alphabet of [LOWER_ALNUM, UPPER_ALNUM]) {
+      let found = 0;
+      let tried = 0;
+      for (let length = 20; length <= 60; length++) {
+        for (let seed = 0; seed < 25; seed++, tried++) {
+          const value = randomString(rng(length * 100 + seed), alphabet, length);
+          if (generic(`api_token = "${value}"`).includes(value)) found++;
+        }
+      }
+      // The bars let through 96% to 99% of random strings, by length.
+      expect(found / tried).toBeGreaterThan(0.95);
+    }
+  });
+
+  it("leaves words and identifiers with numbers in them, and short values", () => {
+    const identifiers = [
+      "autoconfiguredspringdataneo4j",
+      "testwithmalformedutf8encoding",
+      "runctmpdir1460907418",
+      "20190807developmentbranch",
+      "x509keystorageflagsexportable",
+      "s1acpimanagementsupported",
+      "WEBPACKCHUNKNAME2024MAINBUNDLE",
+    ];
+    for (const value of identifiers) expect(generic(`api_token = "${value}"`)).toEqual([]);
+    expect(generic(`api_token = "${randomString(rng(3), LOWER_ALNUM, 19)}"`)).toEqual([]);
+  });
+});
+
+describe("generic detector: hex keys written with more than their digits", () => {
+  it("judges `0x` and a vendor's prefix by the hex digits behind them", () => {
+    const digits = randomString(rng(31), HEX, 64);
+    expect(generic(`PRIVATE_KEY=0x${digits}`)).toEqual([`0x${digits}`]);
+    const uuid = randomUuid(32);
+    expect(generic(`ACME_API_KEY=acme-live-${uuid}`)).toEqual([`acme-live-${uuid}`]);
+  });
+
+  it("leaves a UUID alone, the usual form of an id, and a digest behind its algorithm", () => {
+    expect(generic(`api_token = "${randomUuid(33)}"`)).toEqual([]);
+    expect(generic(`deploy_token = "sha256-${randomString(rng(34), HEX, 64)}"`)).toEqual([]);
+  });
+
+  it("leaves base64 whose padding comes first: corrupted test data", () => {
+    expect(generic(`"sse_customer_key": "====${randomString(rng(35), ALNUM, 40)}"`)).toEqual([]);
+  });
+});
+
+describe("generic detector: names", () => {
+  it("leaves error codes named after a credential", () => {
+    expect(generic(`INVALID_PASSWORD_ERROR = '${randomString(rng(36), ALNUM, 32)}'`)).toEqual([]);
+  });
+});
+
+/** A random (version 4) UUID from a seed. */
+function randomUuid(seed: number): string {
+  const hex = randomString(rng(seed), HEX, 32).split("");
+  hex[12] = "4";
+  hex[16] = "9";
+  const text = hex.join("");
+  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+}

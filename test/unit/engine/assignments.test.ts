@@ -186,6 +186,14 @@ describe("entropy detector values", () => {
     expect(generic(`global.licenseKey=${secret}`)).toEqual([secret]);
   });
 
+  it("ends a bare value in a query string where the next parameter starts, not at a lone &", () => {
+    const secret = randomString(rng(31), ALNUM, 30);
+    expect(generic(`curl "https://devices.example.net/update?token=${secret}&pin=v1&isDisabled=true"`)).toEqual([secret]);
+    expect(generic(`wget https://example.net/feed?access_token=${secret}&format=json`)).toEqual([secret]);
+    const password = `${secret.slice(0, 12)}&${secret.slice(12)}`;
+    expect(generic(`DB_PASSWORD=${password}`)).toEqual([password]);
+  });
+
   it("reads a string literal inside quotes, and a credential built from a user and a secret", () => {
     const digest = randomString(rng(29), HEX, 32);
     const secret = randomString(rng(27), ALNUM, 27);

@@ -79,6 +79,28 @@ function nameWords(name: string): string[] {
     .filter((word) => word.length > 0);
 }
 
+// Words before a bare `key` that say nothing of what it opens: prose's articles and pronouns.
+const NOT_QUALIFIER_WORD = /^(?:the|a|an|this|that|these|those|your|my|our|its|their|his|her|each|every|any|some|same|one|new|old|no)$/i;
+// How many spaces or tabs may separate a bare `key` from the word before it (`blitapp   PRIVATE    KEY`).
+const MAX_QUALIFIER_GAP = 8;
+
+/**
+ * Where a name starts once a bare `key` takes the word before it on its line as its qualifier:
+ * `flickr KEY …`, `secret key = …`, `API key: …` are names in words, as written in config files and
+ * notes. Only a name that is `key` alone is extended, by one word (a run of name characters of at
+ * most MAX_NAME, not an article or a pronoun), so the work per candidate stays bounded.
+ */
+function qualifiedNameStart(text: string, start: number, nameEnd: number): number {
+  if (text.slice(start, nameEnd).toLowerCase() !== BARE_KEY) return start;
+  let gapStart = start;
+  while (gapStart > 0 && start - gapStart < MAX_QUALIFIER_GAP && (text[gapStart - 1] === " " || text[gapStart - 1] === "\t")) gapStart--;
+  if (gapStart === start) return start;
+  let wordStart = gapStart;
+  while (wordStart > 0 && gapStart - wordStart < MAX_NAME && isNameChar(text.charCodeAt(wordStart - 1))) wordStart--;
+  const word = text.slice(wordStart, gapStart);
+  return /[A-Za-z]/.test(word) && !NOT_QUALIFIER_WORD.test(word) ? wordStart : start;
+}
+
 /** Lines longer than this are minified code or data, not assignments a person wrote. */
 const MAX_ASSIGNMENT_LINE = 1000;
 
@@ -97,7 +119,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (!floor || judged.length < floor.minLength) continue;
     const entropy = shannonEntropy(judged);
     if (entropy < floor.threshold || !mixesCharacterClasses(judged, charset, entropy)) continue;
-    const name = text.slice(found.start, found.nameEnd);
+    const name = text.slice(qualifiedNameStart(text, found.start, found.nameEnd), found.nameEnd);
     const words = nameWords(name);
     const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
     // A qualified `key` is weaker evidence than a credential's keyword: its value must also look

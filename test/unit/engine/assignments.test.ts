@@ -158,6 +158,22 @@ describe("entropy detector values", () => {
     expect(generic(`zerobounceKEY=${secret}`)).toEqual([secret]);
     // Azure's primaryKey is a credential: the value decides.
     expect(generic(`"primaryKey": "${secret}"`)).toEqual([secret]);
+    expect(generic(`routePRIVATEKEY=${secret}`)).toEqual([secret]);
+  });
+
+  it("reads a bare key with the word before it on its line as a name in words", () => {
+    const secret = randomString(rng(32), ALNUM, 32);
+    expect(generic(`flickr KEY ${secret}`)).toEqual([secret]);
+    expect(generic(`Your API key: ${secret}`)).toEqual([secret]);
+    expect(generic(`secret key = ${secret}`)).toEqual([secret]);
+    expect(generic(`blitapp   PRIVATE    KEY  :  ${secret}`)).toEqual([secret]);
+    // An article is no qualifier; a lookup's or a public key stays one; the word must be on the line.
+    expect(generic(`the key ${secret}`)).toEqual([]);
+    expect(generic(`cache key ${secret}`)).toEqual([]);
+    expect(generic(`public key: ${secret}`)).toEqual([]);
+    expect(generic(`flickr\nkey = ${secret}`)).toEqual([]);
+    // A value typed by a person under a qualified key is still left alone.
+    expect(generic("flickr KEY a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6")).toEqual([]);
   });
 
   it("leaves a bare key, a lookup's key and a public key alone", () => {

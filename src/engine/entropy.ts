@@ -125,7 +125,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     // A qualified `key` is weaker evidence than a credential's keyword: its value must also look
     // made by a generator, not typed (`a1b2c3d4…` under a licenseKey).
     if (!naming || (naming === "qualified key" && isTypedPattern(value))) continue;
-    if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset)) continue;
+    if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
@@ -314,6 +314,16 @@ const PASSWORD_WORD = /^(?:password|passwd|pwd)$/;
 
 function isPasswordDigest(name: string[], value: string, charset: string | undefined): boolean {
   return charset === "hex" && DIGEST_LENGTHS.has(value.length) && PASSWORD_WORD.test(name.at(-1) ?? "");
+}
+
+// An OpenPGP key's fingerprint: 40 hex digits (v4) or 64 (v6). Under a GPG or PGP name
+// (Dockerfiles' `ENV GPG_KEY …`, `GPG key …` in release notes) it names a public key to verify
+// downloads with; an exported private key is armored base64, never one hex run.
+const OPENPGP_FINGERPRINT_LENGTHS = new Set([40, 64]);
+const OPENPGP_WORD = /^(?:gpg|pgp|gnupg|openpgp)$/;
+
+function isOpenPgpFingerprint(name: string[], value: string, charset: string | undefined): boolean {
+  return charset === "hex" && OPENPGP_FINGERPRINT_LENGTHS.has(value.length) && name.some((word) => OPENPGP_WORD.test(word));
 }
 
 // How far around a `token` its webhook siblings are looked for: one small object or call.

@@ -172,6 +172,11 @@ describe("entropy detector values", () => {
     expect(generic(`cache key ${secret}`)).toEqual([]);
     expect(generic(`public key: ${secret}`)).toEqual([]);
     expect(generic(`flickr\nkey = ${secret}`)).toEqual([]);
+    // An OpenPGP fingerprint names a public key, however its name is written; a GPG password is a secret.
+    const fingerprint = randomString(rng(33), HEX, 40).toUpperCase();
+    expect(generic(`ENV GPG_KEY ${fingerprint}`)).toEqual([]);
+    expect(generic(`Release signing GPG key ${fingerprint}`)).toEqual([]);
+    expect(generic(`GPG_PASSWORD=${secret}`)).toEqual([secret]);
     // A value typed by a person under a qualified key is still left alone.
     expect(generic("flickr KEY a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6")).toEqual([]);
   });

@@ -134,6 +134,15 @@ describe("entropy detector values", () => {
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;=?@[]^_{|}~";
     const key = randomString(rng(11), alphabet, 64);
     expect(generic(`define('SECURE_AUTH_KEY', '${key}');`)).toEqual([key]);
+    // Django's alphabet has no upper case: a-z, 0-9 and 14 symbols, so its keys spread less.
+    const djangoAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)";
+    const djangoKeys = [41, 42, 43, 44, 45].map((seed) => randomString(rng(seed), djangoAlphabet, 50));
+    for (const djangoKey of djangoKeys) expect(generic(`SECRET_KEY = '${djangoKey}'`)).toEqual([djangoKey]);
+    // Its `%` and two digits are not URL encoding, nor its `=` base64's padding.
+    const withEscapeAndPadding = "k7=qmxoz##ja2c#n7l8&wy)r%75mr$@=py3q)&7l5#+mwll+hs";
+    expect(generic(`SECRET_KEY = '${withEscapeAndPadding}'`)).toEqual([withEscapeAndPadding]);
+    expect(generic("api_token = '/home/ci_user/virt-images/rhel-6-2015-10-16_v2.qcow2'")).toEqual([]);
+    expect(generic("secret_key = '${this.relative(leak.filename)}:${stacks[0].line}:${stacks[0].column}'")).toEqual([]);
     expect(generic("api_token = 'crypto.getRandomValues(buf).map(b=>ALPHA[b%64]).join(sep)+Date.now()%97'")).toEqual([]);
     expect(generic("password_rule = '^(?=.*[A-Z])(?=.*[0-9])(?=.*[!@#$%^&*]).{8,}$'")).toEqual([]);
   });

@@ -328,7 +328,9 @@ function assignmentRegex(): RegExp {
   const prefix = `(?:[@bBrRuU]|\\[\\]byte\\()?`;
   const literal = `"([^"\\s\\\\]{8,1000})"|'"([^'"\\s\\\\]{8,1000})"'|'([^'\\s\\\\]{8,1000})'`;
   const quoted = `${prefix}(?:${literal}|\`([^\`\\s\\\\]{8,1000})\`)`;
-  const bare = `([^\\s"'\`,;)}\\]<\\\\]{8,1000})`;
+  // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
+  // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.
+  const bare = `((?:[^\\s"'\`,;)}\\]<\\\\&]|&(?!\\w{1,64}=)){8,1000})`;
   // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
   // A credential built from a user and a secret: NetworkCredential("user", "…").
   const argument = `["'\`]\\s*,\\s*(?:${literal})`;

@@ -134,6 +134,15 @@ describe("entropy detector values", () => {
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;=?@[]^_{|}~";
     const key = randomString(rng(11), alphabet, 64);
     expect(generic(`define('SECURE_AUTH_KEY', '${key}');`)).toEqual([key]);
+    // Django's alphabet has no upper case: a-z, 0-9 and 14 symbols, so its keys spread less.
+    const djangoAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)";
+    const djangoKeys = [41, 42, 43, 44, 45].map((seed) => randomString(rng(seed), djangoAlphabet, 50));
+    for (const djangoKey of djangoKeys) expect(generic(`SECRET_KEY = '${djangoKey}'`)).toEqual([djangoKey]);
+    // Its `%` and two digits are not URL encoding, nor its `=` base64's padding.
+    const withEscapeAndPadding = "k7=qmxoz##ja2c#n7l8&wy)r%75mr$@=py3q)&7l5#+mwll+hs";
+    expect(generic(`SECRET_KEY = '${withEscapeAndPadding}'`)).toEqual([withEscapeAndPadding]);
+    expect(generic("api_token = '/home/ci_user/virt-images/rhel-6-2015-10-16_v2.qcow2'")).toEqual([]);
+    expect(generic("secret_key = '${this.relative(leak.filename)}:${stacks[0].line}:${stacks[0].column}'")).toEqual([]);
     expect(generic("api_token = 'crypto.getRandomValues(buf).map(b=>ALPHA[b%64]).join(sep)+Date.now()%97'")).toEqual([]);
     expect(generic("password_rule = '^(?=.*[A-Z])(?=.*[0-9])(?=.*[!@#$%^&*]).{8,}$'")).toEqual([]);
   });
@@ -158,6 +167,27 @@ describe("entropy detector values", () => {
     expect(generic(`zerobounceKEY=${secret}`)).toEqual([secret]);
     // Azure's primaryKey is a credential: the value decides.
     expect(generic(`"primaryKey": "${secret}"`)).toEqual([secret]);
+    expect(generic(`routePRIVATEKEY=${secret}`)).toEqual([secret]);
+  });
+
+  it("reads a bare key with the word before it on its line as a name in words", () => {
+    const secret = randomString(rng(32), ALNUM, 32);
+    expect(generic(`flickr KEY ${secret}`)).toEqual([secret]);
+    expect(generic(`Your API key: ${secret}`)).toEqual([secret]);
+    expect(generic(`secret key = ${secret}`)).toEqual([secret]);
+    expect(generic(`blitapp   PRIVATE    KEY  :  ${secret}`)).toEqual([secret]);
+    // An article is no qualifier; a lookup's or a public key stays one; the word must be on the line.
+    expect(generic(`the key ${secret}`)).toEqual([]);
+    expect(generic(`cache key ${secret}`)).toEqual([]);
+    expect(generic(`public key: ${secret}`)).toEqual([]);
+    expect(generic(`flickr\nkey = ${secret}`)).toEqual([]);
+    // An OpenPGP fingerprint names a public key, however its name is written; a GPG password is a secret.
+    const fingerprint = randomString(rng(33), HEX, 40).toUpperCase();
+    expect(generic(`ENV GPG_KEY ${fingerprint}`)).toEqual([]);
+    expect(generic(`Release signing GPG key ${fingerprint}`)).toEqual([]);
+    expect(generic(`GPG_PASSWORD=${secret}`)).toEqual([secret]);
+    // A value typed by a person under a qualified key is still left alone.
+    expect(generic("flickr KEY a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6")).toEqual([]);
   });
 
   it("leaves a bare key, a lookup's key and a public key alone", () => {
@@ -184,6 +214,14 @@ describe("entropy detector values", () => {
     expect(generic('ibm_iam_key: "Qx7mQx7mQx7mQx7mQX7MQX7MQX7M--__"')).toEqual([]);
     const secret = randomString(rng(25), ALNUM, 40);
     expect(generic(`global.licenseKey=${secret}`)).toEqual([secret]);
+  });
+
+  it("ends a bare value in a query string where the next parameter starts, not at a lone &", () => {
+    const secret = randomString(rng(31), ALNUM, 30);
+    expect(generic(`curl "https://devices.example.net/update?token=${secret}&pin=v1&isDisabled=true"`)).toEqual([secret]);
+    expect(generic(`wget https://example.net/feed?access_token=${secret}&format=json`)).toEqual([secret]);
+    const password = `${secret.slice(0, 12)}&${secret.slice(12)}`;
+    expect(generic(`DB_PASSWORD=${password}`)).toEqual([password]);
   });
 
   it("reads a string literal inside quotes, and a credential built from a user and a secret", () => {

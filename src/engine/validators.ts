@@ -121,6 +121,16 @@ function basicAuth(secret: string): boolean {
   return colon > 0 && colon < text.length - 3 && /^[\x20-\x7e]+$/.test(text) && !isPlaceholderPassword(text.slice(colon + 1));
 }
 
+/**
+ * A Discord bot token whose first part is what Discord puts there: the bot's user id, a snowflake
+ * (a decimal number of 17 to 20 digits), in base64. Random text of the token's shape decodes to
+ * bytes, not digits, which is what makes the token safe to report without a keyword near it.
+ */
+function discordSnowflake(secret: string): boolean {
+  const userId = strictBase64(secret.slice(0, secret.indexOf(".")))?.toString("latin1") ?? "";
+  return /^[1-9]\d{16,19}$/.test(userId);
+}
+
 const validators: Record<string, (secret: string) => boolean> = {
   "github-crc32": prefixedCrc32,
   "npm-crc32": prefixedCrc32,
@@ -128,6 +138,7 @@ const validators: Record<string, (secret: string) => boolean> = {
   "pem-body": pemBody,
   "base64-pem": base64Pem,
   "basic-auth": basicAuth,
+  "discord-snowflake": discordSnowflake,
   // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
   password: (secret) => !isPlaceholderPassword(secret),
 };

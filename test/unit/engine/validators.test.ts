@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checksummedToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey } from "../../../fixtures/fake-keys.js";
+import { checksummedToken, discordBotToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey } from "../../../fixtures/fake-keys.js";
 import { runValidator, validatorNames } from "../../../src/engine/validators.js";
 
 describe("validators", () => {
@@ -9,6 +9,16 @@ describe("validators", () => {
     const flipped = `${token.slice(0, 10)}${token[10] === "A" ? "B" : "A"}${token.slice(11)}`;
     expect(runValidator("github-crc32", flipped)).toBe(false);
     expect(runValidator("npm-crc32", checksummedToken(8, "npm"))).toBe(true);
+  });
+
+  it("discord-snowflake needs the token's first part to decode to a numeric user id", () => {
+    const token = discordBotToken(4);
+    expect(runValidator("discord-snowflake", token)).toBe(true);
+    const [, timestamp, hmac] = token.split(".");
+    const encode = (text: string) => Buffer.from(text).toString("base64").replace(/=+$/, "");
+    expect(runValidator("discord-snowflake", `${encode("1a2b3c4d5e6f7a8b9c")}.${timestamp}.${hmac}`)).toBe(false);
+    expect(runValidator("discord-snowflake", `${encode("012345678901234567")}.${timestamp}.${hmac}`)).toBe(false);
+    expect(runValidator("discord-snowflake", `${encode("1234567890123456")}.${timestamp}.${hmac}`)).toBe(false);
   });
 
   it("jwt needs a JSON header with an algorithm, a JSON payload, and not documentation's sample", () => {

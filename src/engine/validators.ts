@@ -36,6 +36,16 @@ function prefixedCrc32(secret: string): boolean {
   return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
 
+/**
+ * Cloudflare's scannable token format (cfat_, cfut_, cfk_): 40 random characters, then the CRC32 of
+ * those 40 characters in lower-case hex, 8 wide.
+ */
+function cloudflareCrc32(secret: string): boolean {
+  const body = secret.slice(secret.indexOf("_") + 1);
+  if (body.length !== 48) return false;
+  return crc32(body.slice(0, 40)).toString(16).padStart(8, "0") === body.slice(40);
+}
+
 /** Decodes standard or URL-safe base64 only when the text is entirely base64 (Buffer.from skips junk). */
 export function strictBase64(text: string): Buffer | undefined {
   const clean = text.replace(/\s+/g, "");
@@ -134,6 +144,7 @@ function discordSnowflake(secret: string): boolean {
 const validators: Record<string, (secret: string) => boolean> = {
   "github-crc32": prefixedCrc32,
   "npm-crc32": prefixedCrc32,
+  "cloudflare-crc32": cloudflareCrc32,
   jwt,
   "pem-body": pemBody,
   "base64-pem": base64Pem,

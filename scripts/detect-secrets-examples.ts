@@ -16,7 +16,7 @@ export interface LabelledExample {
   positive: boolean;
   /** Lines holding a labelled secret (1-based); undefined when the whole example is one. */
   lines?: number[];
-  /** Lines to leave unscored (labelled under settings keyscan has no counterpart for). */
+  /** Lines to leave unscored (labelled under settings keyscan has no counterpart for, or whose secret is a placeholder). */
   unscored?: number[];
 }
 

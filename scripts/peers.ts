@@ -131,18 +131,13 @@ function flagsOn(example: Example, flaggedLines: Iterable<number>): string[] {
 function scoreSet(name: string, source: string, examples: Example[], context: PeerContext): SetFigures {
   const { ruleset, familyOf, hasRule, secretlint } = context;
   const placeholders = examples.filter((example) => example.positive && !example.lines && looksLikePlaceholderExample(example.text));
-  const scored = examples.filter((example) => !placeholders.includes(example));
-  let placeholderLines = 0;
+  const scored = examples.filter((example) => !placeholders.includes(example)).map(withoutPlaceholderLines);
+  const placeholderLines = scored.reduce((count, example) => count + (example.placeholderLines ?? 0), 0);
   const positives: Label[] = [];
   const flagged: Flagged[] = [];
   const key = (file: string, line: number): string => `${file}:${line}`;
   for (const example of scored) {
-    const lines = example.text.split("\n");
-    for (const line of example.positive ? (example.lines ?? [1]) : []) {
-      // A labelled line whose secret is a placeholder is left out, as whole examples are.
-      if (example.lines && looksLikePlaceholderExample(lines[line - 1] ?? "")) placeholderLines++;
-      else positives.push({ file: example.file, line, family: example.family });
-    }
+    for (const line of example.positive ? (example.lines ?? [1]) : []) positives.push({ file: example.file, line, family: example.family });
     const findings = findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, basename(example.file))) });
     for (const finding of findings) {
       for (const where of flagsOn(example, [finding.line])) flagged.push({ where, ruleId: finding.ruleId, detail: finding.secret.slice(0, 40) });
@@ -187,6 +182,24 @@ function scoreSecretlint(scored: Example[], positives: Label[], secretlint: Peer
   }
   const flagged = scored.flatMap((example) => flagsOn(example, flaggedLines.get(example.file) ?? []).map((where) => ({ where, ruleId: "secretlint" })));
   return sum(score(positives, flagged, (file, line) => `${file}:${line}`, () => "secretlint").families.values());
+}
+
+/**
+ * A labelled example with its placeholder lines left out, as whole placeholder examples are: such
+ * a line is neither a secret to find nor, when a scanner flags it, a false alarm (it is the peer's
+ * positive), so it joins the example's unscored lines.
+ */
+function withoutPlaceholderLines(example: Example): Example & { placeholderLines?: number } {
+  if (!example.lines) return example;
+  const text = example.text.split("\n");
+  const leftOut = example.lines.filter((line) => looksLikePlaceholderExample(text[line - 1] ?? ""));
+  if (leftOut.length === 0) return example;
+  return {
+    ...example,
+    lines: example.lines.filter((line) => !leftOut.includes(line)),
+    unscored: [...(example.unscored ?? []), ...leftOut],
+    placeholderLines: leftOut.length,
+  };
 }
 
 /**

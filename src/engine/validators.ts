@@ -42,6 +42,16 @@ function prefixedCrc32(secret: string): boolean {
   return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
 
+/**
+ * Cloudflare's scannable token format (cfat_, cfut_, cfk_): 40 random characters, then the CRC32 of
+ * those 40 characters in lower-case hex, 8 wide.
+ */
+function cloudflareCrc32(secret: string): boolean {
+  const body = secret.slice(secret.indexOf("_") + 1);
+  if (body.length !== 48) return false;
+  return crc32(body.slice(0, 40)).toString(16).padStart(8, "0") === body.slice(40);
+}
+
 /** Decodes standard or URL-safe base64 only when the text is entirely base64 (Buffer.from skips junk). */
 export function strictBase64(text: string): Buffer | undefined {
   const clean = text.replace(/\s+/g, "");
@@ -127,13 +137,25 @@ function basicAuth(secret: string): boolean {
   return colon > 0 && colon < text.length - 3 && /^[\x20-\x7e]+$/.test(text) && !isPlaceholderPassword(text.slice(colon + 1));
 }
 
+/**
+ * A Discord bot token whose first part is what Discord puts there: the bot's user id, a snowflake
+ * (a decimal number of 17 to 20 digits), in base64. Random text of the token's shape decodes to
+ * bytes, not digits, which is what makes the token safe to report without a keyword near it.
+ */
+function discordSnowflake(secret: string): boolean {
+  const userId = strictBase64(secret.slice(0, secret.indexOf(".")))?.toString("latin1") ?? "";
+  return /^[1-9]\d{16,19}$/.test(userId);
+}
+
 const validators: Record<string, (secret: string) => boolean> = {
   "github-crc32": prefixedCrc32,
   "npm-crc32": prefixedCrc32,
+  "cloudflare-crc32": cloudflareCrc32,
   jwt,
   "pem-body": pemBody,
   "base64-pem": base64Pem,
   "basic-auth": basicAuth,
+  "discord-snowflake": discordSnowflake,
   // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
   password: (secret) => !isPlaceholderPassword(secret),
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checksummedToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey } from "../../../fixtures/fake-keys.js";
-import { runValidator, validatorNames } from "../../../src/engine/validators.js";
+import { checksummedToken, discordBotToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey } from "../../../fixtures/fake-keys.js";
+import { crc32, runValidator, validatorNames } from "../../../src/engine/validators.js";
 
 describe("validators", () => {
   it("github-crc32 accepts a token with its checksum and rejects one with a changed character", () => {
@@ -9,6 +9,24 @@ describe("validators", () => {
     const flipped = `${token.slice(0, 10)}${token[10] === "A" ? "B" : "A"}${token.slice(11)}`;
     expect(runValidator("github-crc32", flipped)).toBe(false);
     expect(runValidator("npm-crc32", checksummedToken(8, "npm"))).toBe(true);
+  });
+
+  it("cloudflare-crc32 accepts 40 characters followed by their CRC32 in hex, and nothing else", () => {
+    const body = "Z4rYcb6ocRdxsHGhdxvxPrsFfktIR3vqLcmwyFOL";
+    const checksum = crc32(body).toString(16).padStart(8, "0");
+    expect(runValidator("cloudflare-crc32", `cfk_${body}${checksum}`)).toBe(true);
+    expect(runValidator("cloudflare-crc32", `cfat_${body.replace("Z", "Y")}${checksum}`)).toBe(false);
+    expect(runValidator("cloudflare-crc32", `cfut_${body}${checksum}0`)).toBe(false);
+  });
+
+  it("discord-snowflake needs the token's first part to decode to a numeric user id", () => {
+    const token = discordBotToken(4);
+    expect(runValidator("discord-snowflake", token)).toBe(true);
+    const [, timestamp, hmac] = token.split(".");
+    const encode = (text: string) => Buffer.from(text).toString("base64").replace(/=+$/, "");
+    expect(runValidator("discord-snowflake", `${encode("1a2b3c4d5e6f7a8b9c")}.${timestamp}.${hmac}`)).toBe(false);
+    expect(runValidator("discord-snowflake", `${encode("012345678901234567")}.${timestamp}.${hmac}`)).toBe(false);
+    expect(runValidator("discord-snowflake", `${encode("1234567890123456")}.${timestamp}.${hmac}`)).toBe(false);
   });
 
   it("jwt needs a JSON header with an algorithm, a JSON payload, and not documentation's sample", () => {

@@ -88,10 +88,6 @@ const MAX_OUTSTANDING_WEIGHT = 2 * 1024 * 1024;
 const WORKER_YOUNG_GENERATION_MB = 8;
 
 /**
- * The bundled CLI runs from dist/, beside dist/worker.cjs. Run from the TypeScript sources
- * (tests, tsx), the pool uses the built worker as well: `npm run build` first.
- */
-/**
  * node:worker_threads, loaded when the first worker starts rather than imported: a scan that starts
  * none (a pre-commit hook's few files) then does not load it at start.
  */
@@ -99,6 +95,10 @@ function workerThreads(): typeof import("node:worker_threads") {
   return createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
 }
 
+/**
+ * The bundled CLI runs from dist/, beside dist/worker.cjs. Run from the TypeScript sources
+ * (tests, tsx), the pool uses the built worker as well: `npm run build` first.
+ */
 function defaultWorkerUrl(): URL {
   const here = import.meta.url;
   return here.endsWith(".ts") ? new URL("../../dist/worker.cjs", here) : new URL("./worker.cjs", here);

@@ -23,16 +23,14 @@ export async function* mapOrdered<T, R>(
 }
 
 /**
- * The items of `source`, its reading started now: the first item is asked for and the event loop
- * turned once, so the source has reached its first wait (a git process it started, the disk) when
- * this resolves, and work the caller does next runs while that wait lasts. An error of the source's
- * surfaces when its items are read; `return()` stops the source, read or not.
+ * The items of `source` with the first one already asked for: a generator starts its work (a git
+ * process it spawns) when first asked, so this starts it now. An error of the source's surfaces when
+ * its items are read; `return()` stops the source, read or not.
  */
-export async function startReading<T>(source: AsyncIterable<T>): Promise<AsyncIterableIterator<T>> {
+export function askedAhead<T>(source: AsyncIterable<T>): AsyncIterableIterator<T> {
   const iterator = source[Symbol.asyncIterator]();
   let first: Promise<IteratorResult<T>> | undefined = iterator.next();
   first.catch(() => undefined); // handled when read; avoids an "unhandled rejection" meanwhile
-  await new Promise((resolve) => setImmediate(resolve));
   const started: AsyncIterableIterator<T> = {
     next: () => {
       const next = first ?? iterator.next();
@@ -42,5 +40,16 @@ export async function startReading<T>(source: AsyncIterable<T>): Promise<AsyncIt
     return: async () => (await iterator.return?.()) ?? { done: true, value: undefined },
     [Symbol.asyncIterator]: () => started,
   };
+  return started;
+}
+
+/**
+ * The items of `source`, its reading started now (askedAhead) and the event loop turned once, so the
+ * source has reached its first wait (a git process it started, the disk) when this resolves, and work
+ * the caller does next runs while that wait lasts.
+ */
+export async function startReading<T>(source: AsyncIterable<T>): Promise<AsyncIterableIterator<T>> {
+  const started = askedAhead(source);
+  await new Promise((resolve) => setImmediate(resolve));
   return started;
 }

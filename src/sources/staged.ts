@@ -13,7 +13,7 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { SourceItem } from "../types.js";
 import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
-import { mapOrdered } from "./concurrency.js";
+import { askedAhead, mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
 import { gitStream, nulFieldBatches, repoRoot } from "./git.js";
 import { rawEntryBatches, type RawEntry } from "./raw-diff.js";
@@ -101,14 +101,7 @@ async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGe
   const listing = rawEntryBatches(nulFieldBatches(diff(["--raw", "-z", "--no-abbrev"])));
   // Streamed: the patch of a big file is as big as the file. Its first batch is asked for now, which
   // starts git on it beside the listing; an error surfaces when that batch is needed.
-  const patch = addedLineBatches(diff(["-U0", "--inter-hunk-context=0", "--no-color"]));
-  let firstBatch: Promise<IteratorResult<AddedLines[]>> | undefined = patch.next();
-  firstBatch.catch(() => undefined);
-  const nextBatch = (): Promise<IteratorResult<AddedLines[]>> => {
-    const next = firstBatch ?? patch.next();
-    firstBatch = undefined;
-    return next;
-  };
+  const patch = askedAhead(addedLineBatches(diff(["-U0", "--inter-hunk-context=0", "--no-color"])));
   let patched: AddedLines[] = [];
   let taken = 0;
   let listedCount = 0;
@@ -118,7 +111,7 @@ async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGe
       for (const entry of entries) {
         listedCount++;
         if (taken === patched.length) {
-          const next = await nextBatch();
+          const next = await patch.next();
           if (next.done) throw new Error(`git diff listed more staged files than the ${patchedCount} its patch has`);
           patched = next.value;
           patchedCount += patched.length;
@@ -127,11 +120,11 @@ async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGe
         yield { entry, lines: patched[taken++] as AddedLines };
       }
     }
-    if (listedCount > 0 && (taken < patched.length || !(await nextBatch()).done)) {
+    if (listedCount > 0 && (taken < patched.length || !(await patch.next()).done)) {
       throw new Error(`git diff listed ${listedCount} staged files but its patch has more`);
     }
   } finally {
-    await patch.return(undefined); // stops git when the listing ended first or the scan stopped early
+    await patch.return?.(); // stops git when the listing ended first or the scan stopped early
   }
 }
 

@@ -2,6 +2,7 @@
 // a hostile repository could use to make git run a program switched off, so a clone can be scanned safely.
 import { type ChildProcess, spawn } from "node:child_process";
 import { UsageError } from "../errors.js";
+import { findTopLevel } from "./top-level.js";
 
 /**
  * `-c` settings given to every git call. Command-line settings override the repository's own config.
@@ -155,8 +156,13 @@ function rethrowUnlessOutside(error: unknown, cwd: string): void {
   }
 }
 
-/** The repository's top-level folder, or undefined outside a repository (or inside its .git folder). */
+/**
+ * The repository's top-level folder, or undefined outside a repository (or inside its .git folder).
+ * Found without git in the plain case (top-level.ts); git is asked in every other.
+ */
 export async function repoRoot(cwd: string): Promise<string | undefined> {
+  const found = findTopLevel(cwd);
+  if (found.kind !== "ask-git") return found.kind === "found" ? found.top : undefined;
   try {
     const top = (await git(["rev-parse", "--show-toplevel"], { cwd })).toString("utf8").trim();
     return top === "" ? undefined : top;

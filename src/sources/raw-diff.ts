@@ -31,27 +31,6 @@ export function parseRawMeta(meta: string): Omit<RawEntry, "path"> | undefined {
   };
 }
 
-/**
- * Entries from the fields of `git diff --raw -z` (meta, path, meta, path, ...) as they stream in, one
- * batch for each batch of fields (nulFieldBatches): an entry's meta may end one batch, its path start the next.
- */
-export async function* rawEntryBatches(fieldBatches: AsyncIterable<readonly string[]>): AsyncGenerator<RawEntry[]> {
-  let meta: Omit<RawEntry, "path"> | undefined;
-  for await (const fields of fieldBatches) {
-    const entries: RawEntry[] = [];
-    for (const field of fields) {
-      if (meta) {
-        entries.push({ ...meta, path: field });
-        meta = undefined;
-        continue;
-      }
-      meta = parseRawMeta(field);
-      if (!meta) throw new Error(`unexpected git diff --raw output: ${JSON.stringify(field)}`);
-    }
-    if (entries.length > 0) yield entries;
-  }
-}
-
 /** True for an id made only of zeros: "no such file on this side". */
 export function isNullId(id: string): boolean {
   return /^0+$/.test(id);

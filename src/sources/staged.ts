@@ -1,22 +1,20 @@
 // What is staged for commit: the index's content (not the working tree's, which may differ) of each
 // added, modified or type-changed file, with the line numbers the commit adds or changes.
 //
-// Paths come from `diff --raw -z` (never quoted); the patch (`-U0`) is used only for its hunks, matched
-// to the raw entries by position: both list the same files in the same order, one "diff --git" each.
-// Both are streamed side by side and each file is handed on as soon as both have listed it, so memory
-// does not grow with the number of staged files (a commit may stage hundreds of thousands).
-// The three git processes (the listing, the patch, cat-file for the content) start together, when the
-// items are first asked for: a pre-commit hook's scan asks before it builds its rules (commands.ts),
-// so git works meanwhile. Nothing staged costs two processes that have nothing to print.
+// The files and their added lines come from one patch (staged-patch.ts), streamed: each file is handed
+// on as soon as its section ends, so memory does not grow with the number of staged files (a commit may
+// stage hundreds of thousands). The two git processes (the patch, cat-file for the content) start
+// together, when the items are first asked for: a pre-commit hook's scan asks before it builds its rules
+// (commands.ts), so git works meanwhile. Nothing staged costs a process that has nothing to print.
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { SourceItem } from "../types.js";
 import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
-import { askedAhead, mapOrdered } from "./concurrency.js";
+import { mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
-import { gitStream, nulFieldBatches, repoRoot } from "./git.js";
-import { rawEntryBatches, type RawEntry } from "./raw-diff.js";
+import { gitStream, repoRoot } from "./git.js";
+import { PATCH_FORMAT, type StagedFile, stagedFileBatches } from "./staged-patch.js";
 import { WINDOWED_ABOVE } from "./windows.js";
 
 const READ_CONCURRENCY = 16;
@@ -26,7 +24,7 @@ const READ_CONCURRENCY = 16;
  */
 const READ_AHEAD_BYTES = 1024 * 1024;
 
-/** The same file selection for both diff calls, so their entries line up. */
+/** The staged changes of added, modified and type-changed files, each under its own name, as git stores them. */
 const DIFF_OPTIONS = [
   "--cached",
   "--no-renames",
@@ -51,19 +49,10 @@ export interface StagedOptions {
   windowedAbove?: number;
 }
 
-/** The lines a staged file adds (1-based, in its new version), or "all" when every line counts (see addedLineBatches). */
-type AddedLines = Set<number> | "all";
-
-/** One staged file: its raw entry, and the lines its patch adds. */
-interface StagedFile {
-  entry: RawEntry;
-  lines: AddedLines;
-}
-
 /** A staged file too big to read ahead (READ_AHEAD_BYTES): read alone, or streamed in windows, once its turn comes. */
 interface BigFile {
   kind: "big";
-  file: StagedFile;
+  file: StagedFile & { blob: string };
   size: number;
 }
 
@@ -82,50 +71,19 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
         continue;
       }
       // Asked for again, alone: the read ahead let its bytes go by unkept.
-      const { entry } = item.file;
-      if (item.size > windowedAbove) yield* blobWindows(root, entry.dst, entry.path);
-      else yield stagedContent(item.file, await read(entry.dst, windowedAbove));
+      const { blob, path } = item.file;
+      if (item.size > windowedAbove) yield* blobWindows(root, blob, path);
+      else yield stagedContent(item.file, await read(blob, windowedAbove));
     }
   } finally {
     catFile.close();
   }
 }
 
-/**
- * Each staged file with the lines it adds, in git's order. The raw listing and the patch are read
- * side by side, in the batches their pipes deliver, each no further than the other needs: what is
- * held at once is a batch of each, whatever the number of files.
- */
+/** Each staged file with the lines it adds, in git's order, as the patch streams in. */
 async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGenerator<StagedFile> {
-  const diff = (format: readonly string[]) => gitStream(["diff", ...DIFF_OPTIONS, ...format, "--", ...pathspecs], { cwd: root });
-  const listing = rawEntryBatches(nulFieldBatches(diff(["--raw", "-z", "--no-abbrev"])));
-  // Streamed: the patch of a big file is as big as the file. Its first batch is asked for now, which
-  // starts git on it beside the listing; an error surfaces when that batch is needed.
-  const patch = askedAhead(addedLineBatches(diff(["-U0", "--inter-hunk-context=0", "--no-color"])));
-  let patched: AddedLines[] = [];
-  let taken = 0;
-  let listedCount = 0;
-  let patchedCount = 0;
-  try {
-    for await (const entries of listing) {
-      for (const entry of entries) {
-        listedCount++;
-        if (taken === patched.length) {
-          const next = await patch.next();
-          if (next.done) throw new Error(`git diff listed more staged files than the ${patchedCount} its patch has`);
-          patched = next.value;
-          patchedCount += patched.length;
-          taken = 0;
-        }
-        yield { entry, lines: patched[taken++] as AddedLines };
-      }
-    }
-    if (listedCount > 0 && (taken < patched.length || !(await patch.next()).done)) {
-      throw new Error(`git diff listed ${listedCount} staged files but its patch has more`);
-    }
-  } finally {
-    await patch.return?.(); // stops git when the listing ended first or the scan stopped early
-  }
+  const patch = gitStream(["diff", ...DIFF_OPTIONS, ...PATCH_FORMAT, "--", ...pathspecs], { cwd: root });
+  for await (const files of stagedFileBatches(patch)) yield* files;
 }
 
 /**
@@ -176,69 +134,21 @@ async function readAhead(
   file: StagedFile,
   maxSize: number,
 ): Promise<SourceItem | BigFile | undefined> {
-  const { entry, lines } = file;
-  const path = entry.path;
-  if (entry.dstMode === "120000") return { kind: "skipped", path, reason: "symlink" };
-  if (entry.dstMode === "160000") return { kind: "skipped", path, reason: "submodule" };
-  if (lines !== "all" && lines.size === 0) return undefined; // only deletions or a mode change
-  const blob = await read(entry.dst, maxSize);
-  if (blob.size > maxSize) return { kind: "big", file, size: blob.size };
-  return stagedContent(file, blob);
+  const { path, mode, blob, lines } = file;
+  if (mode === "120000") return { kind: "skipped", path, reason: "symlink" };
+  if (mode === "160000") return { kind: "skipped", path, reason: "submodule" };
+  if (blob === undefined || (lines !== "all" && lines.size === 0)) return undefined; // only deletions or a mode change
+  const content = await read(blob, maxSize);
+  if (content.size > maxSize) return { kind: "big", file: { ...file, blob }, size: content.size };
+  return stagedContent(file, content);
 }
 
 /** A staged file's blob as a chunk to scan, or why it is skipped (missing, binary). */
-function stagedContent({ entry, lines }: StagedFile, blob: ObjectContent): SourceItem {
-  const path = entry.path;
-  if (!blob.content) return { kind: "skipped", path, reason: "unreadable", detail: `blob ${entry.dst} is missing` };
+function stagedContent({ path, blob: id, lines }: StagedFile, blob: ObjectContent): SourceItem {
+  if (!blob.content) return { kind: "skipped", path, reason: "unreadable", detail: `blob ${id} is missing` };
   const text = decodeText(blob.content);
   if (text === undefined) return { kind: "skipped", path, reason: "binary" };
   // git gives no hunks for what it thinks binary (UTF-16 text has NUL bytes): then every line counts.
   const chunk = lines === "all" ? { path, text } : { path, text, addedLines: lines };
   return { kind: "chunk", chunk, bytes: blob.content.length };
-}
-
-/** A file adding more lines than this counts as all new: its line numbers are not kept (a 600 MB file has millions). */
-const MAX_KEPT_LINES = 100_000;
-
-/**
- * For each file section of a `-U0` patch, in order: the 1-based line numbers of its added lines in
- * the new version, read from each hunk's header (`@@ -a,b +start,count @@`; with no context lines a
- * hunk's new lines are exactly those), or "all" when every line counts: git printed no hunks because
- * it judged the file binary, or the file adds more than MAX_KEPT_LINES lines. Lines are read as latin1,
- * one character per byte, so splitting on "\n" is exact whatever the encoding, and a header line
- * ("+++ b/name") is never mistaken for a hunk's. Yielded as the patch streams in: the files each
- * buffer completes (a file is complete when the next one starts), then the last.
- */
-export async function* addedLineBatches(patch: AsyncIterable<Buffer>): AsyncGenerator<AddedLines[]> {
-  let completed: AddedLines[] = [];
-  let current: AddedLines | undefined;
-  const onLine = (text: string): void => {
-    if (text.startsWith("diff --git ")) {
-      if (current) completed.push(current);
-      current = new Set();
-    } else if (text.startsWith("@@ ") && current instanceof Set) {
-      const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(text);
-      if (!header) return;
-      const start = Number(header[1]);
-      const count = header[2] === undefined ? 1 : Number(header[2]);
-      if (current.size + count > MAX_KEPT_LINES) current = "all";
-      else for (let line = start; line < start + count; line++) current.add(line);
-    } else if (text.startsWith("Binary files ") && current instanceof Set && current.size === 0) current = "all";
-  };
-  let partial = "";
-  for await (const data of patch) {
-    const lines = (partial + data.toString("latin1")).split("\n");
-    partial = lines.pop() ?? "";
-    // A long unfinished line is a hunk's content (headers are short): keep its first byte only, not a string as long as the file.
-    if (partial.length > 65_536) partial = partial.slice(0, 1);
-    // Only headers matter: a hunk's content lines (most of a big patch) are passed over unparsed.
-    for (const text of lines) if (text.startsWith("d") || text.startsWith("@") || text.startsWith("B")) onLine(text);
-    if (completed.length > 0) {
-      yield completed;
-      completed = [];
-    }
-  }
-  onLine(partial);
-  if (current) completed.push(current);
-  if (completed.length > 0) yield completed;
 }

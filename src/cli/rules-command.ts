@@ -1,6 +1,7 @@
 // `keyscan rules`: the rules in force, listed, as JSON, or with --check their examples run.
 import { defaultRuleExamples } from "../config/default-rules.js";
 import { exampleFailures } from "../engine/examples.js";
+import { withFields } from "../engine/rules.js";
 import { plural } from "../format/plural.js";
 import { neutralize } from "../report/common.js";
 import { buildContext, type ScanContext } from "../run/pipeline.js";
@@ -46,7 +47,7 @@ function checkRules(context: ScanContext): number {
   const rules = context.ruleset.rules.map((rule) => {
     const bare = rule.def.examples.match.length === 0 && rule.def.examples.nomatch.length === 0;
     const examples = bare && rule.source.startsWith("rules/") ? defaultExamples.get(rule.id) : undefined;
-    return examples ? { ...rule, def: { ...rule.def, examples } } : rule;
+    return examples ? withFields(rule, { def: { ...rule.def, examples } }) : rule;
   });
   const failures = rules.flatMap((rule) => exampleFailures(rule, rules));
   const examples = rules.reduce((count, rule) => count + rule.def.examples.match.length + rule.def.examples.nomatch.length, 0);

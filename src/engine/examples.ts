@@ -1,7 +1,7 @@
 // A rule's examples run against the rule: each `examples.match` entry must be found (and, when the
 // example pins it, with that secret, at that path), each `examples.nomatch` entry must not. Used by
 // the test suite for the default rules and by `keyscan rules --check` for the rules in force.
-import type { CompiledRule } from "./rules.js";
+import { type CompiledRule, withFields } from "./rules.js";
 import type { RuleDef } from "./schema.js";
 import { createRuleset, rulesSkippedAt } from "./ruleset.js";
 import { findMatches } from "./scan.js";
@@ -28,7 +28,7 @@ export interface ExampleFailure {
  * the text is noticed). A helper rule (report = false) is checked as if it reported.
  */
 export function exampleFailures(rule: CompiledRule, rules: readonly CompiledRule[]): ExampleFailure[] {
-  const ruleset = createRuleset(rules.map((candidate) => (candidate === rule && !rule.report ? { ...rule, report: true } : candidate)));
+  const ruleset = createRuleset(rules.map((candidate) => (candidate === rule && !rule.report ? withFields(rule, { report: true }) : candidate)));
   const found = (text: string, path: string) => {
     const skip = rulesSkippedAt(ruleset, path);
     return findMatches(text, ruleset, skip.length > 0 ? { skip: new Set(skip) } : {}).filter((match) => match.ruleId === rule.id);

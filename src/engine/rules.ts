@@ -192,37 +192,95 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
   // their RegExps are made when first used: V8 parses a pattern as it makes the RegExp, and a scan of a
   // few files (a pre-commit hook's) runs few of the hundreds of rules. They carry their secret group
   // too (precompiledRules), as counting groups compiles the regex.
-  let regex = checked ? undefined : compilePattern(def.pattern, fail);
-  const regexOf = (): RegExp => (regex ??= toRegExp(def.pattern));
-  const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regexOf(), def.secretGroup, fail);
+  const regex = checked ? undefined : compilePattern(def.pattern, fail);
+  const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regex ?? toRegExp(def.pattern), def.secretGroup, fail);
   // Default rules bring their anchor from the build: found at each start, every thread would pay for
   // V8 optimising the pattern reader.
   const anchor = knownAnchor === undefined ? findAnchor(def.pattern, def.keywords) : (knownAnchor ?? undefined);
-  let sticky: RegExp | undefined;
-  return {
-    ...base,
-    kind: "regex",
-    get regex() {
-      return regexOf();
-    },
-    ...(anchor
-      ? {
-          anchored: {
-            keyword: anchor.literal.toLowerCase(),
-            ...(anchor.caseSensitive ? { literal: anchor.literal } : {}),
-            get sticky() {
-              return (sticky ??= new RegExp(regexOf().source, regexOf().flags.replace("g", "y")));
-            },
-            minOffset: anchor.minOffset,
-            maxOffset: anchor.maxOffset,
-          },
-        }
-      : {}),
-    secretGroup,
-    minEntropy: def.minEntropy,
-    validate: def.validate,
-    requires: def.requires,
-  };
+  return new LazyRegexRule(base, def, regex, secretGroup, anchor);
+}
+
+/**
+ * A regex rule whose RegExps are made when first used. A class, not an object literal with getters:
+ * a getter in a literal gives each object a hidden class of its own, which cost every start ~10 µs a
+ * rule (hundreds of them) and left each read of a rule's fields megamorphic.
+ */
+class LazyRegexRule implements CompiledRegexRule {
+  readonly kind = "regex";
+  id: string;
+  name: string;
+  severity: Severity;
+  keywords: string[];
+  remediation: string;
+  report: boolean;
+  allow: CompiledAllow | undefined;
+  verify: string | undefined;
+  source: string;
+  def: RuleDef;
+  anchored: AnchoredSearch | undefined;
+  secretGroup: number;
+  minEntropy: number | undefined;
+  validate: string | undefined;
+  requires: { rule: string; within: number } | undefined;
+  private readonly pattern: string;
+  /** The pattern's RegExp once made. */
+  private made: RegExp | undefined;
+
+  constructor(base: CompiledBase, def: Extract<RuleDef, { kind: "regex" }>, regex: RegExp | undefined, secretGroup: number, anchor: Anchor | undefined) {
+    this.id = base.id;
+    this.name = base.name;
+    this.severity = base.severity;
+    this.keywords = base.keywords;
+    this.remediation = base.remediation;
+    this.report = base.report;
+    this.allow = base.allow;
+    this.verify = base.verify;
+    this.source = base.source;
+    this.def = def;
+    this.pattern = def.pattern;
+    this.made = regex;
+    this.anchored = anchor ? new LazyAnchoredSearch(def.pattern, anchor) : undefined;
+    this.secretGroup = secretGroup;
+    this.minEntropy = def.minEntropy;
+    this.validate = def.validate;
+    this.requires = def.requires;
+  }
+
+  get regex(): RegExp {
+    return (this.made ??= toRegExp(this.pattern));
+  }
+}
+
+/** An anchored rule's search (AnchoredSearch), its sticky RegExp made when first used. */
+class LazyAnchoredSearch implements AnchoredSearch {
+  keyword: string;
+  literal: string | undefined;
+  minOffset: number;
+  maxOffset: number;
+  private readonly pattern: string;
+  private made: RegExp | undefined;
+
+  constructor(pattern: string, anchor: Anchor) {
+    this.keyword = anchor.literal.toLowerCase();
+    this.literal = anchor.caseSensitive ? anchor.literal : undefined;
+    this.minOffset = anchor.minOffset;
+    this.maxOffset = anchor.maxOffset;
+    this.pattern = pattern;
+  }
+
+  get sticky(): RegExp {
+    if (this.made) return this.made;
+    const regex = toRegExp(this.pattern);
+    return (this.made = new RegExp(regex.source, regex.flags.replace("g", "y")));
+  }
+}
+
+/**
+ * A copy of `rule` with some fields changed, of the same kind: a regex rule's copy still makes its
+ * RegExps when first used (an object spread would leave out what its class provides).
+ */
+export function withFields<Rule extends CompiledRule>(rule: Rule, fields: Partial<CompiledBase>): Rule {
+  return Object.assign(Object.create(Object.getPrototypeOf(rule) as object) as Rule, rule, fields);
 }
 
 /** An entropy rule's skipPaths as one case-insensitive regex. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Anchor } from "../../src/engine/anchor.js";
-import { compileRules, parseRuleFiles, type RuleSource } from "../../src/engine/rules.js";
+import { type AnchoredSearch, type CompiledRule, compileRules, parseRuleFiles, type RuleSource } from "../../src/engine/rules.js";
 import { precompiledRules, readDefaultRuleSources } from "../../src/config/default-rules.js";
 
 const precompiled = (): RuleSource[] => JSON.parse(precompiledRules()) as RuleSource[];
@@ -42,8 +42,13 @@ describe("precompiled default rules", () => {
     const compiled = (anchor: Anchor | null) => compileRules(parseRuleFiles([{ file: "rules/test.toml", checked: [{ def, anchor }] }]))[0];
     const given = { literal: "GHP_", caseSensitive: false, minOffset: 2, maxOffset: 3 };
     expect(compiled(given)).toMatchObject({ anchored: { keyword: "ghp_", minOffset: 2, maxOffset: 3 } });
-    expect(compiled(given)).not.toHaveProperty("anchored.literal");
-    expect(compiled(null)).not.toHaveProperty("anchored");
+    const anchoredOf = (rule: CompiledRule | undefined): AnchoredSearch | undefined => {
+      if (rule?.kind !== "regex") throw new Error("github-ghp compiles to a regex rule");
+      return rule.anchored;
+    };
+    expect(anchoredOf(compiled(given))?.keyword).toBe("ghp_");
+    expect(anchoredOf(compiled(given))?.literal).toBeUndefined();
+    expect(anchoredOf(compiled(null))).toBeUndefined();
     expect(compileRules([{ def, source: "rules/test.toml" }])[0]).toMatchObject({ anchored: { keyword: "ghp_", literal: "ghp_", minOffset: 0 } });
   });
 

@@ -3,7 +3,7 @@
 // so they survive line moves, rebases and squashes and do not churn.
 import * as z from "zod/mini";
 import { UsageError } from "../errors.js";
-import { type GitleaksReportEntry, gitleaksReport } from "../migrate/gitleaks.js";
+import { type GitleaksReportEntry, parseGitleaksReport } from "../migrate/gitleaks.js";
 import { readSmallFile } from "../fs/read-file.js";
 import { legacyFingerprint } from "../run/fingerprint.js";
 import type { Finding } from "../types.js";
@@ -11,16 +11,19 @@ import type { Finding } from "../types.js";
 export const BASELINE_FILE = ".keyscan-baseline.json";
 export const IGNORE_FILE = ".keyscanignore";
 
-const baselineSchema = z.object({
-  version: z.literal(1),
-  tool: z.string(),
-  findings: z.array(z.strictObject({ fingerprint: z.string(), ruleId: z.string(), path: z.string() })),
-});
+/** A baseline file's shape, built when a baseline is first read (most runs, a pre-commit hook's, read none). */
+const buildBaselineSchema = () =>
+  z.object({
+    version: z.literal(1),
+    tool: z.string(),
+    findings: z.array(z.strictObject({ fingerprint: z.string(), ruleId: z.string(), path: z.string() })),
+  });
+let baselineSchema: ReturnType<typeof buildBaselineSchema> | undefined;
 
 /** A baseline entry is about 100 bytes: this holds some 600,000 of them. */
 const MAX_BASELINE = 64 * 1024 * 1024;
 
-export type Baseline = z.infer<typeof baselineSchema>;
+export type Baseline = z.infer<ReturnType<typeof buildBaselineSchema>>;
 
 /** A baseline for these findings: one entry per fingerprint, sorted so that it merges cleanly. */
 export function makeBaseline(findings: readonly Finding[]): Baseline {
@@ -81,11 +84,11 @@ export function readAnyBaseline(file: string): AnyBaseline {
     throw new UsageError(`${file} is not valid JSON (expected a keyscan baseline or a gitleaks JSON report)`);
   }
   if (Array.isArray(data)) {
-    const report = gitleaksReport.safeParse(data);
+    const report = parseGitleaksReport(data);
     if (!report.success) throw new UsageError(`${file} is not a gitleaks JSON report (each finding needs File, RuleID and StartLine)`);
     return { kind: "gitleaks", entries: report.data };
   }
-  const result = baselineSchema.safeParse(data);
+  const result = (baselineSchema ??= buildBaselineSchema()).safeParse(data);
   if (!result.success) throw new UsageError(`${file} is not a keyscan baseline (version 1) or a gitleaks JSON report`);
   return { kind: "keyscan", baseline: result.data };
 }

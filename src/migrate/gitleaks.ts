@@ -77,45 +77,65 @@ export const GITLEAKS_RULE_MAP: Readonly<Record<string, readonly string[]>> = {
   "generic-api-key": ["generic-high-entropy"],
 };
 
-const optionalString = () => z.optional(z.string());
-const optionalInt = () => z.optional(z.number().check(z.int()));
+/**
+ * The shapes of a gitleaks config and of its JSON report, built when first needed: most runs (a
+ * pre-commit hook's) read neither, and building zod schemas is a few ms of every start.
+ */
+function buildGitleaksSchemas() {
+  const optionalString = () => z.optional(z.string());
+  const optionalInt = () => z.optional(z.number().check(z.int()));
 
-const gitleaksAllowlist = z.object({
-  description: optionalString(),
-  condition: optionalString(),
-  regexTarget: optionalString(),
-  regexes: stringList(),
-  paths: stringList(),
-  stopwords: stringList(),
-  commits: stringList(),
-  targetRules: stringList(),
-});
+  const gitleaksAllowlist = z.object({
+    description: optionalString(),
+    condition: optionalString(),
+    regexTarget: optionalString(),
+    regexes: stringList(),
+    paths: stringList(),
+    stopwords: stringList(),
+    commits: stringList(),
+    targetRules: stringList(),
+  });
 
-const gitleaksRule = z.object({
-  id: z.string().check(z.minLength(1)),
-  description: optionalString(),
-  regex: optionalString(),
-  secretGroup: z.optional(z.number().check(z.int(), z.minimum(0))),
-  entropy: z.optional(z.number()),
-  keywords: stringList(),
-  path: optionalString(),
-  tags: stringList(),
-  skipReport: z.optional(z.boolean()),
-  allowlist: z.optional(gitleaksAllowlist),
-  allowlists: z._default(z.array(gitleaksAllowlist), []),
-  required: z._default(z.array(z.object({ id: z.string(), withinLines: optionalInt(), withinColumns: optionalInt() })), []),
-});
+  const gitleaksRule = z.object({
+    id: z.string().check(z.minLength(1)),
+    description: optionalString(),
+    regex: optionalString(),
+    secretGroup: z.optional(z.number().check(z.int(), z.minimum(0))),
+    entropy: z.optional(z.number()),
+    keywords: stringList(),
+    path: optionalString(),
+    tags: stringList(),
+    skipReport: z.optional(z.boolean()),
+    allowlist: z.optional(gitleaksAllowlist),
+    allowlists: z._default(z.array(gitleaksAllowlist), []),
+    required: z._default(z.array(z.object({ id: z.string(), withinLines: optionalInt(), withinColumns: optionalInt() })), []),
+  });
 
-const gitleaksConfig = z.object({
-  title: optionalString(),
-  extend: z.optional(z.object({ useDefault: z.optional(z.boolean()), path: optionalString(), disabledRules: stringList() })),
-  rules: z._default(z.array(gitleaksRule), []),
-  allowlist: z.optional(gitleaksAllowlist),
-  allowlists: z._default(z.array(gitleaksAllowlist), []),
-});
+  const gitleaksConfig = z.object({
+    title: optionalString(),
+    extend: z.optional(z.object({ useDefault: z.optional(z.boolean()), path: optionalString(), disabledRules: stringList() })),
+    rules: z._default(z.array(gitleaksRule), []),
+    allowlist: z.optional(gitleaksAllowlist),
+    allowlists: z._default(z.array(gitleaksAllowlist), []),
+  });
 
-type GitleaksAllowlist = z.infer<typeof gitleaksAllowlist>;
-type GitleaksRule = z.infer<typeof gitleaksRule>;
+  /** The fields of a finding in gitleaks' JSON report (`--report-format json`) that a baseline needs. */
+  const gitleaksReportEntry = z.object({
+    File: z.string(),
+    RuleID: z.string(),
+    StartLine: z.number(),
+    Secret: z.optional(z.string()),
+  });
+
+  return { gitleaksAllowlist, gitleaksRule, gitleaksConfig, gitleaksReportEntry, gitleaksReport: z.array(gitleaksReportEntry) };
+}
+
+type GitleaksSchemas = ReturnType<typeof buildGitleaksSchemas>;
+let builtSchemas: GitleaksSchemas | undefined;
+const gitleaksSchemas = (): GitleaksSchemas => (builtSchemas ??= buildGitleaksSchemas());
+
+type GitleaksAllowlist = z.infer<GitleaksSchemas["gitleaksAllowlist"]>;
+type GitleaksRule = z.infer<GitleaksSchemas["gitleaksRule"]>;
 
 export interface Conversion {
   /** The keyscan.toml text; it loads with parseConfig and buildContext. */
@@ -145,7 +165,7 @@ export function convertGitleaksConfig(
   knownRuleIds: readonly string[] = defaultRuleIds(),
 ): Conversion {
   const data = parseTomlFile(tomlText, file);
-  const parsed = gitleaksConfig.safeParse(data);
+  const parsed = gitleaksSchemas().gitleaksConfig.safeParse(data);
   if (!parsed.success) throw new UsageError(`${file}: not a gitleaks config: ${describeIssue(parsed.error, [])}`);
   const config = parsed.data;
   const warnings: string[] = [];
@@ -189,7 +209,7 @@ export function convertGitleaksConfig(
   return { toml: writeToml(file, disable, globalAllow, rules, warnings), warnings };
 }
 
-function convertExtend(extend: z.infer<typeof gitleaksConfig>["extend"], known: Set<string>, warnings: string[]): string[] {
+function convertExtend(extend: z.infer<GitleaksSchemas["gitleaksConfig"]>["extend"], known: Set<string>, warnings: string[]): string[] {
   if (!extend?.useDefault && !extend?.path) {
     warnings.push("the gitleaks config did not extend gitleaks' default rules, but keyscan's default rules stay on (list ids under `disable` to turn them off)");
   }
@@ -343,16 +363,9 @@ export function literalPrefix(source: string): string {
 
 // ---- a gitleaks JSON report as a baseline ----
 
-/** The fields of a finding in gitleaks' JSON report (`--report-format json`) that a baseline needs. */
-const gitleaksReportEntry = z.object({
-  File: z.string(),
-  RuleID: z.string(),
-  StartLine: z.number(),
-  Secret: z.optional(z.string()),
-});
-
-export const gitleaksReport = z.array(gitleaksReportEntry);
-export type GitleaksReportEntry = z.infer<typeof gitleaksReportEntry>;
+/** Parses a gitleaks JSON report (`--report-format json`): the fields of each finding that a baseline needs. */
+export const parseGitleaksReport = (data: unknown) => gitleaksSchemas().gitleaksReport.safeParse(data);
+export type GitleaksReportEntry = z.infer<GitleaksSchemas["gitleaksReportEntry"]>;
 
 /**
  * True when a gitleaks report lists this finding: the same file (relative to the repository root), and

@@ -9,7 +9,7 @@ import { claimContent, type ContentId, type ContentIndex, contentId, contentName
 import { rulesSkippedAt } from "../engine/ruleset.js";
 import { fingerprint } from "./fingerprint.js";
 import { textChunk } from "../sources/decode.js";
-import { readFileItems } from "../sources/files.js";
+import { type ReadBuffer, readFileItems } from "../sources/files.js";
 import type { FileRef, Match, SkippedItem } from "../types.js";
 import type { ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
@@ -36,8 +36,10 @@ export interface FileScanOptions {
 }
 
 // Each thread loads this module once and scans one file at a time, so one buffer serves its reads;
-// it lies where the content hash reads it, so a file's bytes are hashed without a copy.
-const readBuffer = hashingReadBuffer();
+// it lies where the content hash reads it, so a file's bytes are hashed without a copy. Made by the
+// first file scanned: a thread that scans no file (a staged or history scan's main thread) does not
+// instantiate the hash's WebAssembly.
+let readBuffer: ReadBuffer | undefined;
 
 export function scanFile(file: FileRef, context: ScanContext, options: FileScanOptions): FileScan {
   const matches: Match[] = [];
@@ -51,7 +53,7 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
   let skip: string[] | undefined;
   const skipped = (): string[] => (skip ??= rulesSkippedAt(context.ruleset, file.path));
   // One item for most files; a big file's windows (never shared) come as several.
-  for (const item of readFileItems(file, options.maxFileSize, readBuffer)) {
+  for (const item of readFileItems(file, options.maxFileSize, (readBuffer ??= hashingReadBuffer()))) {
     if (item.kind === "skipped") return item;
     read = true;
     bytes += item.bytes;

@@ -4,10 +4,14 @@
 import type { Finding } from "../types.js";
 import { type LifeEvent, type SecretLife, groupKey } from "../report/secrets.js";
 import { CatFile } from "./cat-file.js";
+import { mapOrdered } from "./concurrency.js";
 import { git } from "./git.js";
 
 /** Larger versions of a file are not read back to follow a secret: its removal date is then left unknown. */
 const MAX_VERSION_BYTES = 8 * 1024 * 1024;
+
+/** Secrets whose lives are worked out at the same time (each with its own `git log` running). */
+const SECRETS_AT_ONCE = 4;
 
 /** Per group key: present in HEAD or removed, with the removing commit where the paths' history shows it. */
 export async function secretLives(root: string, findings: readonly Finding[]): Promise<Map<string, SecretLife>> {
@@ -36,16 +40,16 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
       const object = await objects.read(`${rev}:${path}`, MAX_VERSION_BYTES);
       return object.content !== undefined && object.content.includes(secret);
     };
-    for (const [key, { secret, paths }] of groups) {
+    const lifeOf = async ({ secret, paths }: { secret: string; paths: Set<string> }): Promise<SecretLife> => {
       let present = false;
       for (const path of paths) if (await holds(head, path, secret)) present = true;
-      if (present) {
-        lives.set(key, { state: "present" });
-        continue;
-      }
+      if (present) return { state: "present" };
       const removed = await removingCommit(root, head, secret, [...paths], holds);
-      lives.set(key, { state: "removed", ...(removed ? { removed } : {}) });
-    }
+      return { state: "removed", ...(removed ? { removed } : {}) };
+    };
+    // A few secrets followed at once: each waits mostly on its own `git log`, which another core can run.
+    const followed = mapOrdered(groups, SECRETS_AT_ONCE, async ([key, group]) => [key, await lifeOf(group)] as const);
+    for await (const [key, life] of followed) lives.set(key, life);
   } finally {
     objects.close();
   }

@@ -27,11 +27,21 @@ const MAX_PEM_BYTES = 16_500;
 
 const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
 
+export interface ChangeReader {
+  /** What a version changes in its parents. */
+  changes: (blob: string, parents: readonly string[]) => Promise<BlobChanges>;
+  /**
+   * Keeps the line hashes of a version read for another reason (a first version, scanned whole), for
+   * the versions that replace it: they need not ask git for its bytes again.
+   */
+  remember: (blob: string, bytes: Uint8Array) => void;
+}
+
 /**
  * The changes of a version: `readBytes` gives a blob's bytes, or undefined when it cannot be compared
  * (missing, too big to hold).
  */
-export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Array | undefined>): (blob: string, parents: readonly string[]) => Promise<BlobChanges> {
+export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Array | undefined>): ChangeReader {
   const held = new Map<string, Promise<Uint32Array | undefined>>();
   let heldLines = 0;
   const hold = (blob: string, hashes: Promise<Uint32Array | undefined>): void => {
@@ -63,7 +73,10 @@ export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Arr
     return hashes;
   };
 
-  return async (blob, parents) => {
+  const remember = (blob: string, bytes: Uint8Array): void => {
+    if (!held.has(blob) && isUtf8Text(bytes)) hold(blob, Promise.resolve(splitLines(bytes).hashes));
+  };
+  const changes = async (blob: string, parents: readonly string[]): Promise<BlobChanges> => {
     const bytes = await readBytes(blob);
     if (!bytes || !isUtf8Text(bytes)) return { kind: "whole" };
     const lines = splitLines(bytes);
@@ -76,6 +89,7 @@ export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Arr
     }
     return { kind: "changes", text: changedText(bytes, lines, changed), bytes: bytes.length };
   };
+  return { changes, remember };
 }
 
 /** The changed lines, each with CONTEXT_LINES around it and any PEM block it touches, as one text (regions joined by a blank line). */

@@ -8,7 +8,7 @@ async function changesOf(before: string, after: string): Promise<string> {
     ["before", Buffer.from(before)],
     ["after", Buffer.from(after)],
   ]);
-  const changes = await createChangeReader(async (blob) => blobs.get(blob))("after", ["before"]);
+  const changes = await createChangeReader(async (blob) => blobs.get(blob)).changes("after", ["before"]);
   if (changes.kind !== "changes") throw new Error("expected the changes of a text version");
   return changes.text;
 }
@@ -22,6 +22,25 @@ describe("createChangeReader", () => {
     changed[20] = "a changed line";
     const text = await changesOf(`${lines.join("\n")}\n`, `${changed.join("\n")}\n`);
     expect(text.trimEnd().split("\n")).toEqual(changed.slice(20 - CONTEXT_LINES, 21 + CONTEXT_LINES));
+  });
+
+  it("asks no bytes again of a version it was given whole (a first version), and gives the same changes", async () => {
+    const lines = filler("d", 40);
+    const changed = [...lines];
+    changed[30] = "another changed line";
+    const blobs = new Map([
+      ["before", Buffer.from(`${lines.join("\n")}\n`)],
+      ["after", Buffer.from(`${changed.join("\n")}\n`)],
+    ]);
+    const asked: string[] = [];
+    const reader = createChangeReader(async (blob) => {
+      asked.push(blob);
+      return blobs.get(blob);
+    });
+    reader.remember("before", blobs.get("before") as Buffer);
+    const changes = await reader.changes("after", ["before"]);
+    expect(asked).toEqual(["after"]);
+    expect(changes).toMatchObject({ kind: "changes", text: await changesOf(`${lines.join("\n")}\n`, `${changed.join("\n")}\n`) });
   });
 
   it("adds a PEM block a change touches from its BEGIN line, however far before the change, and no block the change does not reach", async () => {

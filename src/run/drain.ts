@@ -41,7 +41,7 @@ const MAX_IN_FLIGHT = 2 * 1024 * 1024;
 const BLOB_WEIGHT = MAX_IN_FLIGHT / 512;
 
 /**
- * Changes whose verdict is remembered (drain's recentChanges), the oldest forgotten first: ~3 MB of
+ * Changes whose verdict is remembered (drain's recentChanges), the oldest forgotten first: ~4 MB of
  * keys, enough to span the commits between a change and its backports (rails: a tenth of its
  * versions are such repeats).
  */

@@ -40,6 +40,13 @@ const MAX_IN_FLIGHT = 2 * 1024 * 1024;
  */
 const BLOB_WEIGHT = MAX_IN_FLIGHT / 512;
 
+/**
+ * Changes whose verdict is remembered (drain's recentChanges), the oldest forgotten first: ~4 MB of
+ * keys, enough to span the commits between a change and its backports (rails: a tenth of its
+ * versions are such repeats).
+ */
+const MAX_RECENT_CHANGES = 16 * 1024;
+
 /** Where drain sends work: a scan pool. Both kinds of job answer path-free matches. */
 export interface Scanner {
   scan(chunk: Chunk): Promise<Match[]>;
@@ -180,8 +187,24 @@ export async function drain(
    * False when a version that replaced others adds nothing to scan for: no match in the lines it
    * changes (sources/history-changes.ts). A first version, or one not comparable with its parents, may add anything.
    */
-  const mayAddFindings = async (item: BlobItem, parents: readonly string[]): Promise<boolean> => {
-    if (parents.length === 0) return true;
+  const mayAddFindings = (item: BlobItem, parents: readonly string[]): Promise<boolean> => {
+    if (parents.length === 0) return Promise.resolve(true);
+    const change = `${item.blob}\0${item.provenance.path}\0${parents.join(" ")}`;
+    let verdict = recentChanges.get(change);
+    if (!verdict) {
+      verdict = changesMayAddFindings(item, parents);
+      recentChanges.set(change, verdict);
+      if (recentChanges.size > MAX_RECENT_CHANGES) recentChanges.delete(recentChanges.keys().next().value as string);
+    }
+    return verdict;
+  };
+  /**
+   * The verdicts of recent changes, by blob, path and parents: the same change brought in again by
+   * another commit (a backport to a stable branch, a merge), often while the first is still being
+   * read, is not read and scanned again.
+   */
+  const recentChanges = new Map<string, Promise<boolean>>();
+  const changesMayAddFindings = async (item: BlobItem, parents: readonly string[]): Promise<boolean> => {
     const changes = await item.readChanges(item.blob, parents);
     if (changes.kind === "whole") return true;
     if (countBlob(item.blob)) countChunk(changes.bytes);

@@ -27,11 +27,21 @@ const MAX_PEM_BYTES = 16_500;
 
 const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
 
+export interface ChangeReader {
+  /** What a version changes in its parents. */
+  changes: (blob: string, parents: readonly string[]) => Promise<BlobChanges>;
+  /**
+   * Keeps the line hashes of a version read for another reason (a first version, scanned whole), for
+   * the versions that replace it: they need not ask git for its bytes again.
+   */
+  remember: (blob: string, bytes: Uint8Array) => void;
+}
+
 /**
  * The changes of a version: `readBytes` gives a blob's bytes, or undefined when it cannot be compared
  * (missing, too big to hold).
  */
-export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Array | undefined>): (blob: string, parents: readonly string[]) => Promise<BlobChanges> {
+export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Array | undefined>): ChangeReader {
   const held = new Map<string, Promise<Uint32Array | undefined>>();
   let heldLines = 0;
   const hold = (blob: string, hashes: Promise<Uint32Array | undefined>): void => {
@@ -63,7 +73,10 @@ export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Arr
     return hashes;
   };
 
-  return async (blob, parents) => {
+  const remember = (blob: string, bytes: Uint8Array): void => {
+    if (!held.has(blob) && isUtf8Text(bytes)) hold(blob, Promise.resolve(splitLines(bytes).hashes));
+  };
+  const changes = async (blob: string, parents: readonly string[]): Promise<BlobChanges> => {
     const bytes = await readBytes(blob);
     if (!bytes || !isUtf8Text(bytes)) return { kind: "whole" };
     const lines = splitLines(bytes);
@@ -76,6 +89,7 @@ export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Arr
     }
     return { kind: "changes", text: changedText(bytes, lines, changed), bytes: bytes.length };
   };
+  return { changes, remember };
 }
 
 /** The changed lines, each with CONTEXT_LINES around it and any PEM block it touches, as one text (regions joined by a blank line). */
@@ -83,7 +97,7 @@ function changedText(bytes: Uint8Array, lines: Lines, changed: readonly [number,
   const count = lines.hashes.length;
   const regions = changed.map(([start, end]): [number, number] => [Math.max(0, start - CONTEXT_LINES), Math.min(count, end + CONTEXT_LINES)]);
   if (regions.length === 0) return "";
-  regions.push(...pemBlocks(bytes, lines).filter(([start, end]) => regions.some(([from, to]) => from < end && start < to)));
+  regions.push(...pemBlocks(bytes, lines, regions).filter(([start, end]) => regions.some(([from, to]) => from < end && start < to)));
   regions.sort((a, b) => a[0] - b[0]);
   const parts: string[] = [];
   let last: [number, number] | undefined;
@@ -102,17 +116,36 @@ function decodeLines(bytes: Uint8Array, lines: Lines, [start, end]: [number, num
   return utf8.decode(bytes.subarray(lines.starts[start], lines.starts[end]));
 }
 
-/** The [start, end) lines of each "-----BEGIN" armor block, to its "-----END" line (or as far as a key runs). */
-function pemBlocks(bytes: Uint8Array, lines: Lines): [number, number][] {
-  const blocks: [number, number][] = [];
+/**
+ * The [start, end) lines of each "-----BEGIN" armor block, to its "-----END" line (or as far as a key
+ * runs), among those that could overlap a region: a block runs at most MAX_PEM_BYTES, so only a
+ * "-----BEGIN" from that far before a region's first byte up to its last byte can reach into it, and
+ * the rest of the version (most of it, for a small edit of a long file) is not searched.
+ */
+function pemBlocks(bytes: Uint8Array, lines: Lines, regions: readonly [number, number][]): [number, number][] {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let begin = buffer.indexOf("-----BEGIN"); begin !== -1; begin = buffer.indexOf("-----BEGIN", begin + 1)) {
-    const end = buffer.indexOf("-----END", begin);
-    const last = end === -1 || end - begin > MAX_PEM_BYTES ? Math.min(bytes.length, begin + MAX_PEM_BYTES) : end;
-    blocks.push([lineAt(lines, begin), lineAt(lines, last) + 1]);
+  const windows = regions
+    .map(([from, to]): [number, number] => [Math.max(0, (lines.starts[from] as number) - MAX_PEM_BYTES), lines.starts[to] as number])
+    .sort((a, b) => a[0] - b[0]);
+  const blocks: [number, number][] = [];
+  let searched = 0;
+  for (const [from, to] of windows) {
+    // Windows may overlap: each byte is searched once. A "-----BEGIN" must start before `to`.
+    const window = buffer.subarray(Math.max(from, searched), Math.min(bytes.length, to + PEM_BEGIN.length - 1));
+    searched = Math.max(searched, to);
+    for (let at = window.indexOf(PEM_BEGIN); at !== -1; at = window.indexOf(PEM_BEGIN, at + 1)) {
+      const begin = window.byteOffset - buffer.byteOffset + at;
+      // Only an "-----END" within MAX_PEM_BYTES of the begin counts: beyond it the block is cut there anyway.
+      const end = buffer.subarray(begin, begin + MAX_PEM_BYTES + PEM_END.length).indexOf(PEM_END);
+      const last = end === -1 ? Math.min(bytes.length, begin + MAX_PEM_BYTES) : begin + end;
+      blocks.push([lineAt(lines, begin), lineAt(lines, last) + 1]);
+    }
   }
   return blocks;
 }
+
+const PEM_BEGIN = "-----BEGIN";
+const PEM_END = "-----END";
 
 /** The 0-based line holding a byte offset. */
 function lineAt(lines: Lines, offset: number): number {

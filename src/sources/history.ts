@@ -54,6 +54,7 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
     const held = await local;
     return held && !held.has(blob) ? undefined : catFile.read(blob, windowedAbove);
   };
+  const changeReader = createChangeReader(async (blob) => (await readObject(blob))?.content);
   const read = async (blob: string, path: string): Promise<BlobContent> => {
     const object = await readObject(blob);
     if (!object) {
@@ -66,6 +67,7 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
       missing++;
       return { kind: "missing" };
     }
+    changeReader.remember(blob, object.content);
     const text = decodeText(object.content);
     return text === undefined ? { kind: "skipped", reason: "binary" } : { kind: "text", text, bytes: object.content.length };
   };
@@ -78,9 +80,8 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
       );
     }
   };
-  const readChanges = createChangeReader(async (blob) => (await readObject(blob))?.content);
   return {
-    items: historyItems(options, read, readChanges),
+    items: historyItems(options, read, changeReader.changes),
     close: () => {
       warnMissing();
       catFile.close();

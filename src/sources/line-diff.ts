@@ -94,6 +94,8 @@ function myersMarks(a: Uint32Array, b: Uint32Array, maxEdits: number): Uint8Arra
   const n = a.length;
   const m = b.length;
   const max = Math.min(n + m, maxEdits, MAX_EDITS);
+  // Every script inserts or deletes at least the difference in length: past the bound, none is looked for.
+  if (Math.abs(n - m) > max) return undefined;
   const offset = max + 1;
   reach[offset + 1] = 0;
   let edits = -1;

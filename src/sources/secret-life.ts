@@ -4,10 +4,14 @@
 import type { Finding } from "../types.js";
 import { type LifeEvent, type SecretLife, groupKey } from "../report/secrets.js";
 import { CatFile } from "./cat-file.js";
+import { mapOrdered } from "./concurrency.js";
 import { git } from "./git.js";
 
 /** Larger versions of a file are not read back to follow a secret: its removal date is then left unknown. */
 const MAX_VERSION_BYTES = 8 * 1024 * 1024;
+
+/** Secrets whose lives are worked out at the same time (each with its own `git log` running). */
+const SECRETS_AT_ONCE = 4;
 
 /** Per group key: present in HEAD or removed, with the removing commit where the paths' history shows it. */
 export async function secretLives(root: string, findings: readonly Finding[]): Promise<Map<string, SecretLife>> {
@@ -36,16 +40,29 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
       const object = await objects.read(`${rev}:${path}`, MAX_VERSION_BYTES);
       return object.content !== undefined && object.content.includes(secret);
     };
-    for (const [key, { secret, paths }] of groups) {
+    // Secrets found in the same files (two keys in one file) share the log of the commits that touched them.
+    const logs = new Map<string, Promise<Buffer>>();
+    const logOf = (paths: readonly string[]): Promise<Buffer> => {
+      const key = [...paths].sort().join("\0");
+      let log = logs.get(key);
+      if (!log) {
+        log = git(["log", "--reverse", "--no-renames", "--format=%H%x00%an%x00%ae%x00%aI", head, "--", ...paths.map((path) => `:(literal)${path}`)], {
+          cwd: root,
+        });
+        logs.set(key, log);
+      }
+      return log;
+    };
+    const lifeOf = async ({ secret, paths }: { secret: string; paths: Set<string> }): Promise<SecretLife> => {
       let present = false;
       for (const path of paths) if (await holds(head, path, secret)) present = true;
-      if (present) {
-        lives.set(key, { state: "present" });
-        continue;
-      }
-      const removed = await removingCommit(root, head, secret, [...paths], holds);
-      lives.set(key, { state: "removed", ...(removed ? { removed } : {}) });
-    }
+      if (present) return { state: "present" };
+      const removed = await removingCommit(secret, [...paths], logOf, holds);
+      return { state: "removed", ...(removed ? { removed } : {}) };
+    };
+    // A few secrets followed at once: each waits mostly on its own `git log`, which another core can run.
+    const followed = mapOrdered(groups, SECRETS_AT_ONCE, async ([key, group]) => [key, await lifeOf(group)] as const);
+    for await (const [key, life] of followed) lives.set(key, life);
   } finally {
     objects.close();
   }
@@ -54,20 +71,17 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
 
 /**
  * The newest commit on HEAD's history after which none of the paths holds the secret while its
- * parent's version did: walks the commits that touched those paths, oldest first. Undefined when the
+ * parent's version did: walks the commits that touched those paths (`logOf`: HEAD's log of them,
+ * oldest first). Undefined when the
  * secret never reached HEAD's line (it lives only on another branch).
  */
 async function removingCommit(
-  root: string,
-  head: string,
   secret: string,
   paths: string[],
+  logOf: (paths: readonly string[]) => Promise<Buffer>,
   holds: (rev: string, path: string, secret: string) => Promise<boolean>,
 ): Promise<LifeEvent | undefined> {
-  const log = await git(
-    ["log", "--reverse", "--no-renames", "--format=%H%x00%an%x00%ae%x00%aI", head, "--", ...paths.map((path) => `:(literal)${path}`)],
-    { cwd: root },
-  );
+  const log = await logOf(paths);
   let held = false;
   let removed: LifeEvent | undefined;
   for (const line of log.toString("utf8").split("\n")) {

@@ -249,6 +249,30 @@ describe("history source", () => {
     );
   });
 
+  it("scans a change that two branches bring in once, and reports its key at both commits", async () => {
+    const made = repo();
+    const settings = Array.from({ length: 30 }, (_, i) => `setting_${i} = ${i}`);
+    made.write("config.py", `${settings.join("\n")}\n`);
+    made.add("config.py");
+    made.commit();
+    const changed = [...settings];
+    changed[15] = `token = "${openaiProjectKey(10)}"`;
+    changed[25] = "setting_25 = 26";
+    made.git("checkout", "-q", "-b", "stable");
+    made.write("config.py", `${changed.join("\n")}\n`);
+    made.add("config.py");
+    const onStable = made.commit({ date: "2024-01-03T00:00:00Z" });
+    made.git("checkout", "-q", "main");
+    made.write("config.py", `${changed.join("\n")}\n`); // the same version, from the same one: a backport's twin
+    made.add("config.py");
+    const onMain = made.commit({ date: "2024-01-04T00:00:00Z" });
+
+    const { findings, scanned } = await history(made.dir);
+    expect(findings.map((finding) => finding.commit?.sha).sort()).toEqual([onStable, onMain].sort());
+    // The first version whole, the change once, the changed version whole (it holds a match): three scans.
+    expect(scanned).toHaveLength(3);
+  });
+
   it("skips binary blobs and counts them; streams a blob over the window threshold and scans it all", async () => {
     const made = repo();
     made.write("image.png", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));

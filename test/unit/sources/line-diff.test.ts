@@ -39,4 +39,12 @@ describe("changedLines", () => {
     expect(changed(before, after)).toEqual(Array.from({ length: 20 }, (_, i) => [2 * i + 1, 2 * i + 2]));
     expect(changed(before, after, 10)).toEqual([[1, 40]]);
   });
+
+  it("takes the whole middle as changed when the lengths alone differ by more than the bound", () => {
+    const added = Array.from({ length: 20 }, (_, i) => `new ${i}`);
+    const before = "a\nb\nc\nd\n";
+    const after = `a\n${added.join("\n")}\nX\nc\nd\n`;
+    expect(changed(before, after, 10)).toEqual([[1, 22]]);
+    expect(changed(before, after)).toEqual([[1, 22]]);
+  });
 });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { pemPrivateKey } from "../../../fixtures/fake-keys.js";
+import { CONTEXT_LINES, createChangeReader } from "../../../src/sources/history-changes.js";
+
+/** The changes of version "after" against version "before", both given as text. */
+async function changesOf(before: string, after: string): Promise<string> {
+  const blobs = new Map([
+    ["before", Buffer.from(before)],
+    ["after", Buffer.from(after)],
+  ]);
+  const changes = await createChangeReader(async (blob) => blobs.get(blob)).changes("after", ["before"]);
+  if (changes.kind !== "changes") throw new Error("expected the changes of a text version");
+  return changes.text;
+}
+
+const filler = (label: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${label} line ${i} of filler text`);
+
+describe("createChangeReader", () => {
+  it("gives the changed lines with their context", async () => {
+    const lines = filler("a", 40);
+    const changed = [...lines];
+    changed[20] = "a changed line";
+    const text = await changesOf(`${lines.join("\n")}\n`, `${changed.join("\n")}\n`);
+    expect(text.trimEnd().split("\n")).toEqual(changed.slice(20 - CONTEXT_LINES, 21 + CONTEXT_LINES));
+  });
+
+  it("asks no bytes again of a version it was given whole (a first version), and gives the same changes", async () => {
+    const lines = filler("d", 40);
+    const changed = [...lines];
+    changed[30] = "another changed line";
+    const blobs = new Map([
+      ["before", Buffer.from(`${lines.join("\n")}\n`)],
+      ["after", Buffer.from(`${changed.join("\n")}\n`)],
+    ]);
+    const asked: string[] = [];
+    const reader = createChangeReader(async (blob) => {
+      asked.push(blob);
+      return blobs.get(blob);
+    });
+    reader.remember("before", blobs.get("before") as Buffer);
+    const changes = await reader.changes("after", ["before"]);
+    expect(asked).toEqual(["after"]);
+    expect(changes).toMatchObject({ kind: "changes", text: await changesOf(`${lines.join("\n")}\n`, `${changed.join("\n")}\n`) });
+  });
+
+  it("adds a PEM block a change touches from its BEGIN line, however far before the change, and no block the change does not reach", async () => {
+    // The key's body runs more lines than the context, so its BEGIN line is outside the change's
+    // context; the key before it is over 16 KB earlier in the file, the one after it many lines later.
+    const far = pemPrivateKey(1);
+    const touched = pemPrivateKey(2);
+    const after = pemPrivateKey(3);
+    const before = [far, ...filler("b", 600), touched, ...filler("c", 40), after];
+    const bodyLines = touched.split("\n");
+    const last = bodyLines.length - 2; // the body's last line, just above -----END
+    const edited = [...bodyLines];
+    edited[last] = [...(edited[last] ?? "")].reverse().join("");
+    const version = [far, ...filler("b", 600), edited.join("\n"), ...filler("c", 40), after];
+    expect(last).toBeGreaterThan(CONTEXT_LINES + 1);
+    expect(far.length + 600 * 30).toBeGreaterThan(16_500);
+
+    const text = await changesOf(`${before.join("\n")}\n`, `${version.join("\n")}\n`);
+    expect(text).toContain(edited.join("\n"));
+    expect(text).not.toContain(far.split("\n")[1]);
+    expect(text).not.toContain(after.split("\n")[1]);
+  });
+});

@@ -297,8 +297,9 @@ function parseSeconds(text: string, option: string): number {
 }
 
 /**
- * --threads N; by default one per core, but for history one fewer: git (log, cat-file) keeps a core
- * busy, so a scanning thread for every core would only take turns with it (README, Performance).
+ * --threads N; by default one per core, but for history one fewer: its main thread reads and diffs
+ * every version and git's processes take a share of a core, so on 2 cores a scan worker only took
+ * turns with them (two workers were slower than one scanning thread: README, Performance).
  */
 function parseThreads(text: string | undefined, mode: ScanMode): number {
   if (text === undefined) return mode === "history" ? Math.max(1, availableParallelism() - 1) : availableParallelism();

@@ -3,12 +3,12 @@
 // places, so no rule searches the whole text again for its own keyword.
 //
 // The pass looks up each position's next three characters (ASCII letters lower-cased) in a table of
-// the keywords' rarest three, and compares a keyword only where they are in the table. Its hot loop
-// is WebAssembly (prefilter.wat): the text is copied in a byte a character (latin1: a character
-// beyond U+00FF keeps its low byte, which may make a candidate but never a match, since a candidate
-// is compared with the text itself). WebAssembly because this loop runs over every byte scanned:
-// the same loop in JavaScript, or one case-insensitive regex alternation of all keywords, is several
-// times slower (README, Performance).
+// the keywords' rarest three, and compares a keyword only where they are in the table. Its hot loop,
+// comparisons included, is WebAssembly (prefilter.wat): the text is copied in a byte a character
+// (latin1: a character beyond U+00FF keeps its low byte, which may make an occurrence there but not in
+// the text, so each occurrence found is checked against the text itself). WebAssembly because this
+// loop runs over every byte scanned: the same loop in JavaScript, or one case-insensitive regex
+// alternation of all keywords, is several times slower (README, Performance).
 // Keywords that are not plain ASCII (custom rules may have them) are found by a regex each.
 import { WASM_BASE64 } from "./prefilter-wasm.js";
 import type { CompiledRule } from "./rules.js";
@@ -32,41 +32,45 @@ export type KeywordPositions = Map<string, number[]>;
 interface KeywordTable {
   /** Lower-case, ASCII. */
   keywords: string[];
-  /** By slot (slotOf): 1 + the number of the group of entries for it, or 0. In `memory`, where the hot loop reads it too. */
-  slots: Uint16Array;
-  /** Group g's entries are entries[groupStarts[g]] up to entries[groupStarts[g + 1]]. */
-  groupStarts: Uint32Array;
-  /**
-   * Two numbers an entry: three characters folded as the hot loop folds them (tripleOf), then the
-   * keyword's index × 256 + where in the keyword those characters are.
-   */
-  entries: Int32Array;
-  /** The hot loop's memory (laid out as SLOTS_AT and the rest say), the candidates' part of it, and the loop. */
+  /** The hot loop's memory (laid out by tableFrom), and where the text's segments and the occurrences go in it. */
   memory: Buffer;
+  layout: TableLayout;
+  /** The occurrences the hot loop wrote: two numbers each, where one starts and its keyword's number. */
   output: Int32Array;
-  candidates: (input: number, length: number, slots: number, out: number) => number;
+  occurrences: (
+    input: number,
+    length: number,
+    from: number,
+    to: number,
+    slots: number,
+    groups: number,
+    entries: number,
+    keywords: number,
+    out: number,
+  ) => number;
 }
 
-/**
- * Where the hot loop's memory holds what: the slots, then a segment of the text (with the two
- * characters after it, and room for the byte past them that a 4-byte load also reads), then the
- * candidates found in it (two 32-bit numbers each, one per position at most).
- */
+/** Where the hot loop's memory holds what (prefilter.wat says what each part holds). */
+interface TableLayout {
+  slots: number;
+  groups: number;
+  entries: number;
+  keywords: number;
+  /**
+   * The segment of the text looked at, with up to `margin` characters on each side (the longest
+   * keyword's length: a keyword found in the segment may start before it or end after it), and room
+   * for the bytes past them that a 4-byte load also reads.
+   */
+  input: number;
+  margin: number;
+  out: number;
+}
+
+/** How many positions of the text the hot loop looks at in one call. */
 export const SEGMENT = 32 * 1024;
-const SLOTS_AT = 0;
-const INPUT_AT = 65536 * 2;
-const OUTPUT_AT = INPUT_AT + SEGMENT + 8;
-const MEMORY_PAGES = Math.ceil((OUTPUT_AT + SEGMENT * 8) / 65536);
 
 /** Compiled once a thread, on first use; each keyword table gets its own instance and memory. */
 let wasmModule: WebAssembly.Module | undefined;
-
-function instantiate(): { memory: WebAssembly.Memory; candidates: KeywordTable["candidates"] } {
-  wasmModule ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, "base64"));
-  const memory = new WebAssembly.Memory({ initial: MEMORY_PAGES });
-  const instance = new WebAssembly.Instance(wasmModule, { prefilter: { memory } });
-  return { memory, candidates: instance.exports.candidates as KeywordTable["candidates"] };
-}
 
 /**
  * By character code: 2 for letters that are frequent in code and prose ("etaoinsrhldcu"), 1 for the
@@ -215,22 +219,55 @@ function tableData(keywords: readonly string[]): NonNullable<PrefilterData["tabl
   return { keywords: [...keywords], slots, groupStarts, entries };
 }
 
+/**
+ * The table's data laid out in a memory of its own for the hot loop: the slots, the groups' starts,
+ * the entries, each keyword's place and length, the keywords' bytes, then the input and the output.
+ * The output has room for every occurrence a segment can hold: at each position, at most one for
+ * each entry of the slot's group.
+ */
 function tableFrom(data: NonNullable<PrefilterData["table"]>): KeywordTable {
-  const { memory, candidates } = instantiate();
-  const slots = new Uint16Array(memory.buffer, SLOTS_AT, 65536);
+  const keywordBytes = data.keywords.join("");
+  const margin = Math.max(...data.keywords.map((keyword) => keyword.length));
+  let largestGroup = 0;
+  for (let group = 1; group < data.groupStarts.length; group++) {
+    largestGroup = Math.max(largestGroup, ((data.groupStarts[group] ?? 0) - (data.groupStarts[group - 1] ?? 0)) / 2);
+  }
+  const slots = 0;
+  const groups = slots + 65536 * 2;
+  const entries = groups + data.groupStarts.length * 4;
+  const keywords = entries + data.entries.length * 4;
+  const bytes = keywords + data.keywords.length * 8;
+  const input = alignTo(bytes + keywordBytes.length, 64);
+  const out = alignTo(input + margin + SEGMENT + margin + 8, 64);
+  const end = out + SEGMENT * largestGroup * 8;
+  wasmModule ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, "base64"));
+  const wasmMemory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+  const instance = new WebAssembly.Instance(wasmModule, { prefilter: { memory: wasmMemory } });
+  const memory = Buffer.from(wasmMemory.buffer);
+  const slotView = new Uint16Array(wasmMemory.buffer, slots, 65536);
   data.slots.forEach((slot, number) => {
-    slots[slot] = number + 1;
+    slotView[slot] = number + 1;
   });
+  new Uint32Array(wasmMemory.buffer, groups, data.groupStarts.length).set(data.groupStarts);
+  new Int32Array(wasmMemory.buffer, entries, data.entries.length).set(data.entries);
+  const keywordView = new Uint32Array(wasmMemory.buffer, keywords, data.keywords.length * 2);
+  let place = bytes;
+  data.keywords.forEach((keyword, index) => {
+    keywordView[2 * index] = place;
+    keywordView[2 * index + 1] = keyword.length;
+    place += keyword.length;
+  });
+  memory.write(keywordBytes, bytes, "latin1");
   return {
     keywords: data.keywords,
-    slots,
-    groupStarts: Uint32Array.from(data.groupStarts),
-    entries: Int32Array.from(data.entries),
-    memory: Buffer.from(memory.buffer),
-    output: new Int32Array(memory.buffer, OUTPUT_AT, SEGMENT * 2),
-    candidates,
+    memory,
+    layout: { slots, groups, entries, keywords, input, margin, out },
+    output: new Int32Array(wasmMemory.buffer, out, (end - out) / 4),
+    occurrences: instance.exports.occurrences as KeywordTable["occurrences"],
   };
 }
+
+const alignTo = (offset: number, alignment: number): number => Math.ceil(offset / alignment) * alignment;
 
 /** Where every keyword occurs in the text (overlapping occurrences too), ignoring ASCII case. */
 export function findKeywords(prefilter: Prefilter, text: string): KeywordPositions {
@@ -260,27 +297,23 @@ export function selectRules(prefilter: Prefilter, found: KeywordPositions): Comp
 }
 
 function scanTable(table: KeywordTable, text: string, found: KeywordPositions): void {
-  const { slots, groupStarts, entries, memory, output } = table;
+  const { memory, output, layout } = table;
+  const { margin } = layout;
   /** By keyword index: its positions so far. */
   const positions: (number[] | undefined)[] = [];
   // No keyword is shorter than two characters: the last one starts none.
   for (let start = 0; start < text.length - 1; start += SEGMENT) {
-    // The segment's positions, and the two characters after it that the last triples take in. Past
-    // the text's end, whatever the memory holds makes at most candidates, not matches.
-    const written = memory.write(text.slice(start, start + SEGMENT + 2), INPUT_AT, SEGMENT + 2, "latin1");
-    const count = table.candidates(INPUT_AT, Math.min(written, SEGMENT), SLOTS_AT, OUTPUT_AT);
-    for (let candidate = 0; candidate < count; candidate++) {
-      const at = start + (output[2 * candidate] ?? 0);
-      const three = output[2 * candidate + 1] ?? 0;
-      const group = slots[slotOf(three)] ?? 0;
-      const end = groupStarts[group] ?? 0;
-      for (let entry = groupStarts[group - 1] ?? 0; entry < end; entry += 2) {
-        if (entries[entry] !== three) continue;
-        const where = entries[entry + 1] ?? 0;
-        const index = where >> 8;
-        const keywordStart = at - (where & 255);
-        if (occursAt(text, keywordStart, table.keywords[index] ?? "")) (positions[index] ??= []).push(keywordStart);
-      }
+    // The segment with the characters around it that a keyword found in it may take in. Past the
+    // text's end, whatever the memory holds is never part of an occurrence (the loop is told the length).
+    const from = Math.min(start, margin);
+    const length = memory.write(text.slice(start - from, start + SEGMENT + margin), layout.input, from + SEGMENT + margin, "latin1");
+    const to = Math.min(length, from + SEGMENT);
+    const count = table.occurrences(layout.input, length, from, to, layout.slots, layout.groups, layout.entries, layout.keywords, layout.out);
+    for (let occurrence = 0; occurrence < count; occurrence++) {
+      const keywordStart = start - from + (output[2 * occurrence] ?? 0);
+      const index = output[2 * occurrence + 1] ?? 0;
+      // A character beyond U+00FF was copied as its low byte: only the text says whether it is the keyword's.
+      if (occursAt(text, keywordStart, table.keywords[index] ?? "")) (positions[index] ??= []).push(keywordStart);
     }
   }
   positions.forEach((starts, index) => {

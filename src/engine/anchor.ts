@@ -6,54 +6,95 @@
 // every position: a match can only start a known distance before an occurrence of the keyword.
 //
 // The analysis is deliberately small and conservative: it walks the pattern's syntax tree
-// (regex-syntax.ts) along the top-level sequence, descending into unquantified groups without
-// alternatives, measures each part's width, and looks for the keyword in a run of plain literal
-// characters. A top-level alternative, an invalid pattern, or a part of unbounded width before the
-// keyword (a `+`, a back-reference) means "no anchor", and the rule searches the whole text as before.
+// (regex-syntax.ts) along the top-level sequence, descending into unquantified groups, measures each
+// part's width, and looks for a keyword in a run of plain literal characters. A group of
+// alternatives counts when each alternative holds a keyword (`(?:Password|Pwd)=`): a match then
+// holds one of them. A top-level alternative, an invalid pattern, or a part of unbounded width
+// before the keyword (a `+`, a back-reference) that can also match a newline means "no anchor", and
+// the rule searches the whole text as before. Before a keyword that no newline precedes, a match
+// starts on the keyword's line, however wide what comes before it; and a pattern that begins with
+// `(?<![^\n])` (the rules' way of saying "at a line's start") starts there.
 
 import { type AST, parseRegex, repetitionOf, withoutInlineFlag } from "./regex-syntax.js";
 
 export interface Anchor {
+  /** Every match holds at least one of these keywords, where it says. */
+  keywords: AnchorKeyword[];
+  /** False for a `(?i)` pattern: the literals are then searched case-insensitively. */
+  caseSensitive: boolean;
+  /** The pattern begins with `(?<![^\n])`: a match starts at the start of a line. */
+  lineStart: boolean;
+}
+
+export interface AnchorKeyword {
   /** The keyword as the pattern spells it. */
   literal: string;
-  /** False for a `(?i)` pattern: the literal is then searched case-insensitively. */
-  caseSensitive: boolean;
-  /** How far before the keyword's first character a match can start. */
+  /** How far before the keyword's first character a match can start; no maxOffset: any distance on its line (sameLine). */
   minOffset: number;
-  maxOffset: number;
+  maxOffset?: number;
+  /** Nothing before the keyword in a match can be a newline: the match starts on the keyword's line. */
+  sameLine: boolean;
 }
 
 interface Part {
   min: number;
   max: number;
+  /** Whether it can match a newline. */
+  newline: boolean;
   /** The character, for a plain literal character matched once. */
   literal?: string;
+  /** The parts of each alternative, for an unquantified group of several. */
+  alternatives?: Part[][];
 }
 
-/** The anchor of the first keyword found as a fixed literal of `pattern` (a rule pattern, `(?i)` allowed), or undefined. */
+/** The anchor of `pattern` (a rule pattern, `(?i)` allowed) on its keywords, or undefined. */
 export function findAnchor(pattern: string, keywords: readonly string[]): Anchor | undefined {
   const { source, insensitive } = withoutInlineFlag(pattern);
+  const flags = insensitive ? "i" : "";
   let tree: AST.Pattern;
   try {
-    tree = parseRegex(source, insensitive ? "i" : "");
+    tree = parseRegex(source, flags);
   } catch {
     return undefined; // not a valid pattern: compiling the rule says why
   }
   const [only, ...others] = tree.alternatives;
   if (!only || others.length > 0) return undefined; // top-level alternatives: no keyword is in every match
-  const parts = partsOf(only.elements);
+  const found = locate(partsOf(only.elements, flags), keywords.map((keyword) => keyword.toLowerCase()));
+  if (!found) return undefined;
+  return { keywords: found, caseSensitive: !insensitive, lineStart: startsAtLineStart(only.elements[0]) };
+}
+
+/**
+ * Where a keyword sits in every match of a sequence of parts: the first keyword (in the rule's
+ * order) found as a run of literal parts, else the first group of alternatives that each place one.
+ */
+function locate(parts: readonly Part[], keywords: readonly string[]): AnchorKeyword[] | undefined {
   for (const keyword of keywords) {
-    const found = locate(parts, keyword.toLowerCase());
-    if (found) return { ...found, caseSensitive: !insensitive };
+    const found = locateLiteral(parts, keyword);
+    if (found) return [found];
+  }
+  let min = 0;
+  let max = 0;
+  let newline = false;
+  for (const part of parts) {
+    const inside = part.alternatives?.map((alternative) => locate(alternative, keywords));
+    if (inside?.every((found) => found !== undefined)) {
+      const shifted = inside.flat().map((found) => shift(found, min, max, newline));
+      if (shifted.every(isBounded)) return shifted;
+    }
+    min += part.min;
+    max += part.max;
+    newline ||= part.newline;
   }
   return undefined;
 }
 
 /** The keyword inside a run of literal parts, with the width range of everything before it. */
-function locate(parts: readonly Part[], keyword: string): Omit<Anchor, "caseSensitive"> | undefined {
+function locateLiteral(parts: readonly Part[], keyword: string): AnchorKeyword | undefined {
   if (keyword.length === 0) return undefined;
   let min = 0;
   let max = 0;
+  let newline = false;
   for (let start = 0; start < parts.length; start++) {
     let run = "";
     for (let at = start; at < parts.length && run.length < keyword.length; at++) {
@@ -61,43 +102,76 @@ function locate(parts: readonly Part[], keyword: string): Omit<Anchor, "caseSens
       if (literal === undefined) break;
       run += literal;
     }
-    if (run.toLowerCase() === keyword) return Number.isFinite(max) ? { literal: run, minOffset: min, maxOffset: max } : undefined;
+    if (run.toLowerCase() === keyword) {
+      const found = shift({ literal: run, minOffset: 0, maxOffset: 0, sameLine: true }, min, max, newline);
+      return isBounded(found) ? found : undefined;
+    }
     const part = parts[start];
     min += part?.min ?? 0;
     max += part?.max ?? 0;
+    newline ||= part?.newline ?? false;
   }
   return undefined;
 }
 
+/** A keyword's place after a prefix of `min` to `max` characters that can (`newline`) hold a newline or not. */
+function shift(found: AnchorKeyword, min: number, max: number, newline: boolean): AnchorKeyword {
+  const maxOffset = (found.maxOffset ?? Number.POSITIVE_INFINITY) + max;
+  const sameLine = found.sameLine && !newline;
+  return { literal: found.literal, minOffset: found.minOffset + min, ...(Number.isFinite(maxOffset) ? { maxOffset } : {}), sameLine };
+}
+
+/** A keyword at a distance a search can try: bounded, or on the keyword's line. */
+const isBounded = (found: AnchorKeyword): boolean => found.maxOffset !== undefined || found.sameLine;
+
+/** True for `(?<![^\n])`: not after a character other than a newline. */
+function startsAtLineStart(first: AST.Element | undefined): boolean {
+  if (first?.type !== "Assertion" || first.kind !== "lookbehind" || !first.negate || first.alternatives.length !== 1) return false;
+  const [only, ...others] = first.alternatives[0]?.elements ?? [];
+  if (only?.type !== "CharacterClass" || others.length > 0 || !only.negate || only.elements.length !== 1) return false;
+  const [character] = only.elements;
+  return character?.type === "Character" && character.value === 10;
+}
+
 /**
  * The parts of a sequence. An unquantified group without alternatives adds its own parts (it is
- * matched exactly once); any other group counts as one part of its width.
+ * matched exactly once); an unquantified group of alternatives is one part that keeps theirs; any
+ * other group counts as one part of its width.
  */
-function partsOf(elements: readonly AST.Element[]): Part[] {
+function partsOf(elements: readonly AST.Element[], flags: string): Part[] {
   return elements.flatMap((element): Part[] => {
     const { atom, min, max } = repetitionOf(element);
     if (element.type === "Quantifier") {
-      const width = widthOf(partsOf([atom]));
-      return [{ min: times(width.min, min), max: times(width.max, max) }];
+      const inside = partsOf([atom], flags);
+      const width = widthOf(inside);
+      return [{ min: times(width.min, min), max: times(width.max, max), newline: max > 0 && inside.some((part) => part.newline) }];
     }
     switch (atom.type) {
       case "Character":
-        return [{ min: 1, max: 1, literal: String.fromCodePoint(atom.value) }];
+        return [{ min: 1, max: 1, newline: atom.value === 10, literal: String.fromCodePoint(atom.value) }];
       case "CharacterClass":
       case "CharacterSet":
       case "ExpressionCharacterClass":
-        return [{ min: 1, max: 1 }];
+        return [{ min: 1, max: 1, newline: new RegExp(atom.raw, flags).test("\n") }];
       case "Assertion":
-        return [{ min: 0, max: 0 }]; // ^, $, \b, \B and lookarounds match no characters
+        return [{ min: 0, max: 0, newline: false }]; // ^, $, \b, \B and lookarounds match no characters
       case "Backreference":
-        return [{ min: 0, max: Number.POSITIVE_INFINITY }]; // as long as what its group matched
+        return [{ min: 0, max: Number.POSITIVE_INFINITY, newline: true }]; // as long as what its group matched
       case "Group":
       case "CapturingGroup": {
         // A group with flags of its own, `(?i:…)`, holds no literal the pattern's case applies to.
-        const inline = atom.alternatives.length === 1 && !(atom.type === "Group" && atom.modifiers);
-        if (inline) return partsOf(atom.alternatives[0]?.elements ?? []);
-        const widths = atom.alternatives.map((alternative) => widthOf(partsOf(alternative.elements)));
-        return [{ min: Math.min(...widths.map((w) => w.min)), max: Math.max(...widths.map((w) => w.max)) }];
+        const modified = atom.type === "Group" && atom.modifiers !== null;
+        const alternatives = atom.alternatives.map((alternative) => partsOf(alternative.elements, flags));
+        if (alternatives.length === 1 && !modified) return alternatives[0] ?? [];
+        const widths = alternatives.map(widthOf);
+        return [
+          {
+            min: Math.min(...widths.map((w) => w.min)),
+            max: Math.max(...widths.map((w) => w.max)),
+            newline: alternatives.some((parts) => parts.some((part) => part.newline)),
+            ...(modified ? {} : { alternatives }),
+          },
+        ];
       }
     }
   });

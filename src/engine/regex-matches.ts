@@ -1,5 +1,5 @@
 // Where a regex rule's pattern matches in a text: a global search, or, for a rule anchored on its
-// keyword (anchor.ts), tries only just before each place the keyword occurs.
+// keywords (anchor.ts), tries only just before each place one occurs.
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import type { AnchoredSearch, CompiledRegexRule } from "./rules.js";
 
@@ -12,7 +12,7 @@ export function regexRuleMatches(
   text: string,
   keywords: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
 ): Iterable<RegExpExecArray> {
-  return rule.anchored ? anchoredMatches(rule.anchored, text, keywords.get(rule.anchored.keyword) ?? []) : globalMatches(rule.regex, text);
+  return rule.anchored ? anchoredMatches(rule.anchored, rule.regex, text, keywords) : globalMatches(rule.regex, text);
 }
 
 /** Every non-empty match of a global regex, in order. */
@@ -24,20 +24,32 @@ function* globalMatches(regex: RegExp, text: string): Generator<RegExpExecArray>
   }
 }
 
+/** Above this many starts, a window is searched by the global regex rather than tried start by start. */
+const LONG_WINDOW = 256;
+
 /**
- * The matches a global search would find, for a rule whose every match holds its keyword between
- * minOffset and maxOffset characters after the match's start: the pattern is tried (sticky) only at
- * those starts before each occurrence of the keyword (`positions`, ascending, ignoring case), in
- * order, never twice, and never before the end of the previous match. A keyword is rare, so most of
- * the text is never tried at all.
+ * The matches a global search would find, for a rule whose every match holds one of its keywords
+ * at a known distance from the match's start: the pattern is tried (sticky) only at the starts that
+ * distance before each occurrence of a keyword (`keywords`: ascending, ignoring case), in order,
+ * never twice, and never before the end of the previous match. A keyword is rare, so most of the
+ * text is never tried at all. A long window (a keyword far along a long line, for a rule that
+ * allows any distance on the line) is searched by `global` instead: the match it finds is the next
+ * one whether or not it lies in the window, as no match starts outside the windows, and when it
+ * finds none there is none left; so no character is searched twice.
  */
-function* anchoredMatches(search: AnchoredSearch, text: string, positions: readonly number[]): Generator<RegExpExecArray> {
-  const { literal, sticky, minOffset, maxOffset } = search;
+function* anchoredMatches(search: AnchoredSearch, global: RegExp, text: string, keywords: KeywordPositions): Generator<RegExpExecArray> {
+  const windows = startWindows(search, text, keywords);
+  const { sticky } = search;
   let next = 0; // the first start not yet tried (or inside the previous match)
-  for (const position of positions) {
-    if (literal !== undefined && !text.startsWith(literal, position)) continue; // a case-sensitive pattern
-    const last = position - minOffset;
-    let start = Math.max(next, position - maxOffset);
+  for (let window = 0; window < windows.length; window += 2) {
+    const last = windows[window + 1] ?? -1;
+    let start = Math.max(next, windows[window] ?? 0);
+    if (last - start >= LONG_WINDOW) {
+      const found = nextNonEmpty(global, text, start);
+      if (found === null) return;
+      start = found.index + found[0].length;
+      yield found;
+    }
     while (start <= last) {
       sticky.lastIndex = start;
       const found = sticky.exec(text);
@@ -48,4 +60,54 @@ function* anchoredMatches(search: AnchoredSearch, text: string, positions: reado
     }
     next = Math.max(next, start);
   }
+}
+
+/** The first non-empty match of a global regex from `start` on, or null. */
+function nextNonEmpty(regex: RegExp, text: string, start: number): RegExpExecArray | null {
+  regex.lastIndex = start;
+  for (let found = regex.exec(text); found !== null; found = regex.exec(text)) {
+    if (found[0].length > 0) return found;
+    regex.lastIndex = found.index + 1;
+  }
+  return null;
+}
+
+/**
+ * The first and last start a match can have, for each occurrence of each keyword (two numbers
+ * each), ordered by first start. The start of the keyword's line is found by looking back from the
+ * keyword no further than the previous occurrence: a long line holding many occurrences is read
+ * once, not once for each.
+ */
+function startWindows(search: AnchoredSearch, text: string, keywords: KeywordPositions): number[] {
+  const windows: number[] = [];
+  for (const { keyword, literal, minOffset, maxOffset, sameLine } of search.keywords) {
+    let previous = 0;
+    let previousLineStart = 0;
+    for (const position of keywords.get(keyword) ?? []) {
+      if (literal !== undefined && !text.startsWith(literal, position)) continue; // a case-sensitive pattern
+      let first = maxOffset === undefined ? 0 : Math.max(0, position - maxOffset);
+      let last = position - minOffset;
+      // The line bounds a window only where nothing else does, or where the match starts at its start.
+      if (sameLine && (maxOffset === undefined || search.lineStart)) {
+        let lineStart = position;
+        while (lineStart > previous && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
+        if (lineStart === previous && lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart = previousLineStart;
+        previous = position;
+        previousLineStart = lineStart;
+        first = Math.max(first, lineStart);
+        if (search.lineStart) {
+          if (lineStart < first || lineStart > last) continue;
+          last = lineStart;
+        }
+      }
+      if (first <= last) windows.push(first, last);
+    }
+  }
+  if (search.keywords.length > 1) {
+    const order = Array.from({ length: windows.length / 2 }, (_, index) => index).sort(
+      (a, b) => (windows[2 * a] ?? 0) - (windows[2 * b] ?? 0),
+    );
+    return order.flatMap((index) => [windows[2 * index] ?? 0, windows[2 * index + 1] ?? 0]);
+  }
+  return windows;
 }

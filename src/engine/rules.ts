@@ -41,16 +41,26 @@ export interface CompiledRegexRule extends CompiledBase {
   requires?: { rule: string; within: number };
 }
 
-/** How an anchored rule is searched: its pattern tried (sticky) just before each occurrence of its keyword. */
+/** How an anchored rule is searched: its pattern tried (sticky) just before each occurrence of its keywords. */
 export interface AnchoredSearch {
+  /** Every match holds one of these where it says (anchor.ts). */
+  keywords: AnchoredKeyword[];
+  /** A match starts at a line's start (`(?<![^\n])`). */
+  lineStart: boolean;
+  /** The rule's regex with the sticky flag instead of the global one. */
+  sticky: RegExp;
+}
+
+export interface AnchoredKeyword {
   /** The keyword, lower-cased, as the prefilter reports where it occurs. */
   keyword: string;
   /** Set when the pattern is case-sensitive: the keyword as it must be spelt. */
-  literal?: string;
-  /** The rule's regex with the sticky flag instead of the global one. */
-  sticky: RegExp;
+  literal: string | undefined;
   minOffset: number;
-  maxOffset: number;
+  /** Undefined: any distance on the keyword's line (sameLine is then true). */
+  maxOffset: number | undefined;
+  /** A match starts on the keyword's line. */
+  sameLine: boolean;
 }
 
 export interface CompiledEntropyRule extends CompiledBase {
@@ -253,18 +263,20 @@ class LazyRegexRule implements CompiledRegexRule {
 
 /** An anchored rule's search (AnchoredSearch), its sticky RegExp made when first used. */
 class LazyAnchoredSearch implements AnchoredSearch {
-  keyword: string;
-  literal: string | undefined;
-  minOffset: number;
-  maxOffset: number;
+  keywords: AnchoredKeyword[];
+  lineStart: boolean;
   private readonly pattern: string;
   private made: RegExp | undefined;
 
   constructor(pattern: string, anchor: Anchor) {
-    this.keyword = anchor.literal.toLowerCase();
-    this.literal = anchor.caseSensitive ? anchor.literal : undefined;
-    this.minOffset = anchor.minOffset;
-    this.maxOffset = anchor.maxOffset;
+    this.keywords = anchor.keywords.map(({ literal, minOffset, maxOffset, sameLine }) => ({
+      keyword: literal.toLowerCase(),
+      literal: anchor.caseSensitive ? literal : undefined,
+      minOffset,
+      maxOffset,
+      sameLine,
+    }));
+    this.lineStart = anchor.lineStart;
     this.pattern = pattern;
   }
 

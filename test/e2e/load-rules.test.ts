@@ -40,16 +40,18 @@ describe("precompiled default rules", () => {
     const def = parseRuleFiles(readDefaultRuleSources()).find((entry) => entry.def.id === "github-ghp")?.def;
     if (!def || def.kind !== "regex") throw new Error("github-ghp is a default regex rule");
     const compiled = (anchor: Anchor | null) => compileRules(parseRuleFiles([{ file: "rules/test.toml", checked: [{ def, anchor }] }]))[0];
-    const given = { literal: "GHP_", caseSensitive: false, minOffset: 2, maxOffset: 3 };
-    expect(compiled(given)).toMatchObject({ anchored: { keyword: "ghp_", minOffset: 2, maxOffset: 3 } });
+    const given = { keywords: [{ literal: "GHP_", minOffset: 2, maxOffset: 3, sameLine: true }], caseSensitive: false, lineStart: false };
+    expect(compiled(given)).toMatchObject({ anchored: { keywords: [{ keyword: "ghp_", minOffset: 2, maxOffset: 3 }] } });
     const anchoredOf = (rule: CompiledRule | undefined): AnchoredSearch | undefined => {
       if (rule?.kind !== "regex") throw new Error("github-ghp compiles to a regex rule");
       return rule.anchored;
     };
-    expect(anchoredOf(compiled(given))?.keyword).toBe("ghp_");
-    expect(anchoredOf(compiled(given))?.literal).toBeUndefined();
+    expect(anchoredOf(compiled(given))?.keywords[0]?.keyword).toBe("ghp_");
+    expect(anchoredOf(compiled(given))?.keywords[0]?.literal).toBeUndefined();
     expect(anchoredOf(compiled(null))).toBeUndefined();
-    expect(compileRules([{ def, source: "rules/test.toml" }])[0]).toMatchObject({ anchored: { keyword: "ghp_", literal: "ghp_", minOffset: 0 } });
+    expect(compileRules([{ def, source: "rules/test.toml" }])[0]).toMatchObject({
+      anchored: { keywords: [{ keyword: "ghp_", literal: "ghp_", minOffset: 0 }] },
+    });
   });
 
   it("are embedded in the built CLI (the global setup builds dist/)", () => {

@@ -26,12 +26,59 @@ function globalSearch(rule: CompiledRegexRule, text: string): string[] {
 const anchoredSearch = (rule: CompiledRegexRule, text: string): string[] =>
   [...regexRuleMatches(rule, text)].map((found) => `${found.index}:${found[0]}`);
 
+/** An anchor on one keyword, bounded, in a pattern that does not begin at a line's start. */
+const one = (literal: string, minOffset: number, maxOffset: number, caseSensitive = true) => ({
+  keywords: [{ literal, minOffset, maxOffset, sameLine: true }],
+  caseSensitive,
+  lineStart: false,
+});
+
 describe("findAnchor", () => {
   it("places the keyword at its distance from the start of a match", () => {
-    expect(findAnchor("(?<![\\w-])(ghp_[A-Za-z0-9]{36})(?![\\w-])", ["ghp_"])).toEqual({ literal: "ghp_", caseSensitive: true, minOffset: 0, maxOffset: 0 });
-    expect(findAnchor("(?<![\\w-])([0-9a-f]{32}-us\\d{1,2})", ["-us"])).toMatchObject({ minOffset: 32, maxOffset: 32 });
-    expect(findAnchor("(?i)\\b(?:https?|ftps?|wss?)://[^@]{1,9}@", ["://"])).toEqual({ literal: "://", caseSensitive: false, minOffset: 2, maxOffset: 5 });
-    expect(findAnchor("(?i)\\bHeroku[\\w.-]*", ["heroku"])).toMatchObject({ literal: "Heroku", minOffset: 0 });
+    expect(findAnchor("(?<![\\w-])(ghp_[A-Za-z0-9]{36})(?![\\w-])", ["ghp_"])).toEqual(one("ghp_", 0, 0));
+    expect(findAnchor("(?<![\\w-])([0-9a-f]{32}-us\\d{1,2})", ["-us"])).toEqual(one("-us", 32, 32));
+    expect(findAnchor("(?i)\\b(?:https?|ftps?|wss?)://[^@]{1,9}@", ["://"])).toEqual(one("://", 2, 5, false));
+    expect(findAnchor("(?i)\\bHeroku[\\w.-]*", ["heroku"])).toEqual(one("Heroku", 0, 0, false));
+  });
+
+  it("places each keyword of a group of alternatives that all hold one", () => {
+    expect(findAnchor("(?i)x\\s?(?:Password|Pwd)=(\\w+)", ["password", "pwd"])).toEqual({
+      keywords: [
+        { literal: "Password", minOffset: 1, maxOffset: 2, sameLine: false },
+        { literal: "Pwd", minOffset: 1, maxOffset: 2, sameLine: false },
+      ],
+      caseSensitive: false,
+      lineStart: false,
+    });
+    expect(findAnchor("(?:ab(?:ghp_|gho_)|cghs_)[a-z]{36}", ["ghp_", "gho_", "ghs_"])?.keywords).toEqual([
+      { literal: "ghp_", minOffset: 2, maxOffset: 2, sameLine: true },
+      { literal: "gho_", minOffset: 2, maxOffset: 2, sameLine: true },
+      { literal: "ghs_", minOffset: 1, maxOffset: 1, sameLine: true },
+    ]);
+    expect(findAnchor("(?:ghp_|gh[op]_)[a-z]{36}", ["ghp_", "gho_"]), "an alternative without a keyword").toBeUndefined();
+  });
+
+  it("places a keyword after an unbounded part that cannot hold a newline anywhere on its line", () => {
+    expect(findAnchor("[ \\t]*password[:=]", ["password"])).toEqual({
+      keywords: [{ literal: "password", minOffset: 0, sameLine: true }],
+      caseSensitive: true,
+      lineStart: false,
+    });
+    expect(findAnchor("x[^;\\n]+;password", ["password"])?.keywords).toEqual([{ literal: "password", minOffset: 3, sameLine: true }]);
+    expect(findAnchor("x.{2,}password", ["password"]), "a dot does not match a newline").toMatchObject({ keywords: [{ minOffset: 3 }] });
+    expect(findAnchor("x\\s*password", ["password"]), "\\s matches a newline").toBeUndefined();
+    expect(findAnchor("x[^;]*password", ["password"]), "a negated class without \\n matches one").toBeUndefined();
+    expect(findAnchor("x\\n?password", ["password"]), "bounded, but not on the keyword's line").toEqual({
+      keywords: [{ literal: "password", minOffset: 1, maxOffset: 2, sameLine: false }],
+      caseSensitive: true,
+      lineStart: false,
+    });
+  });
+
+  it("knows a pattern that begins with (?<![^\\n]) starts at a line's start", () => {
+    expect(findAnchor("(?<![^\\n])[ \\t]+token:", ["token"])).toMatchObject({ lineStart: true, keywords: [{ minOffset: 1, sameLine: true }] });
+    expect(findAnchor("(?<![^\\r\\n])[ \\t]+token:", ["token"])).toMatchObject({ lineStart: false });
+    expect(findAnchor("x(?<![^\\n])token:", ["token"])).toMatchObject({ lineStart: false });
   });
 
   it("gives none when the keyword is optional, repeated, alternated, after an unbounded part, or the pattern is not valid", () => {
@@ -39,17 +86,21 @@ describe("findAnchor", () => {
     expect(findAnchor("(?:ghp_)+[a-z]{36}", ["ghp_"])).toBeUndefined();
     expect(findAnchor("ghp_[a-z]{36}|gho_[a-z]{36}", ["ghp_"])).toBeUndefined();
     expect(findAnchor("(?:ghp_|gho_)[a-z]{36}", ["ghp_"])).toBeUndefined();
-    expect(findAnchor("[a-z]+-us\\d", ["-us"])).toBeUndefined();
+    expect(findAnchor("[a-z\\n]+-us\\d", ["-us"])).toBeUndefined();
     expect(findAnchor("(a)\\1-us", ["-us"])).toBeUndefined();
     expect(findAnchor("x(-us", ["-us"])).toBeUndefined();
     expect(findAnchor("[a-us", ["-us"])).toBeUndefined();
     expect(findAnchor("(?i:ghp_)[a-z]{36}", ["ghp_"]), "a group with flags of its own").toBeUndefined();
+    expect(findAnchor("(?i:ghp_|gho_)[a-z]{36}", ["ghp_", "gho_"]), "alternatives with flags of their own").toBeUndefined();
   });
 
   // The hand-written reader this one replaced read some of these wrongly (a wrong offset) and gave up on the others.
   it("reads escapes, classes and braces as JavaScript does (without the u flag, as rules compile)", () => {
-    const at = (offset: number, literal: string) => ({ literal, caseSensitive: true, minOffset: offset, maxOffset: offset });
-    expect(findAnchor("[^]ab]ghp_", ["ghp_"]), "[^] is a whole class: ab] are literals after it").toEqual(at(4, "ghp_"));
+    const at = (offset: number, literal: string) => one(literal, offset, offset);
+    expect(findAnchor("[^]ab]ghp_", ["ghp_"]), "[^] is a whole class (any character, a newline too): ab] are literals after it").toEqual({
+      ...at(4, "ghp_"),
+      keywords: [{ literal: "ghp_", minOffset: 4, maxOffset: 4, sameLine: false }],
+    });
     expect(findAnchor("[]ab]ghp_", ["ghp_"]), "[] is a whole class").toEqual(at(4, "ghp_"));
     expect(findAnchor("[\\]]ghp_", ["ghp_"])).toEqual(at(1, "ghp_"));
     expect(findAnchor("x{2,-us", ["-us"]), "a brace that starts no quantifier is a literal").toEqual(at(4, "-us"));
@@ -85,6 +136,38 @@ describe("anchored search", () => {
         expect(anchoredSearch(rule, text), rule.id).toEqual(globalSearch(rule, text));
       }
     }
+  });
+
+  it("finds what a whole-text search finds for rules on several keywords, on a line, at a line's start, or with long windows", () => {
+    const toml = (id: string, keywords: string[], pattern: string) =>
+      `[[rule]]\nid = "${id}"\nname = "${id}"\nkeywords = ${JSON.stringify(keywords)}\npattern = '''${pattern}'''\n`;
+    const own = compileRules(
+      parseRuleFiles([
+        {
+          file: "own.toml",
+          text: [
+            toml("line-start", ["password"], "(?i)(?<![^\\n])[ \\t]*password[ \\t]*[:=][ \\t]*(\\S{6,})"),
+            toml("either", ["password", "pwd"], "(?i)x[^\\n]{0,400}?(?:Password|Pwd)=(\\w{3,})"),
+            toml("either-case", ["password", "pwd"], "ab?(?:Password|PWD)=(\\w{3,})"),
+            toml("on-the-line", ["sig="], "[a-z =]*sig=(\\w{4})"),
+          ].join(""),
+        },
+      ]),
+    ).filter((compiled): compiled is CompiledRegexRule => compiled.kind === "regex");
+    expect(own.map((rule) => [rule.id, rule.anchored?.keywords.length, rule.anchored?.lineStart])).toEqual([
+      ["line-start", 1, true],
+      ["either", 2, false],
+      ["either-case", 2, false],
+      ["on-the-line", 1, false],
+    ]);
+    const pieces = ["password", "PASSWORD", "Password", "pwd", "PWD", "sig=", "x", "a", "b", " ", "\n", "=", ":", "abc123", " ".repeat(300), "a".repeat(300)];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 16 }), fc.constantFrom(...own), (parts, rule) => {
+        const text = parts.join("");
+        expect(anchoredSearch(rule, text)).toEqual(globalSearch(rule, text));
+      }),
+      { numRuns: 3000, seed: 5 },
+    );
   });
 
   it("finds what a whole-text search finds in random mixes of keywords, examples and noise", () => {

@@ -10,6 +10,7 @@
 // loop runs over every byte scanned: the same loop in JavaScript, or one case-insensitive regex
 // alternation of all keywords, is several times slower (README, Performance).
 // Keywords that are not plain ASCII (custom rules may have them) are found by a regex each.
+import { COMMON_TRIGRAMS } from "./common-trigrams.js";
 import { WASM_BASE64 } from "./prefilter-wasm.js";
 import type { CompiledRule } from "./rules.js";
 
@@ -74,18 +75,41 @@ let wasmModule: WebAssembly.Module | undefined;
 
 /**
  * By character code: 2 for letters that are frequent in code and prose ("etaoinsrhldcu"), 1 for the
- * other lower-case letters, 0 for the rest. A keyword is looked up by its three least common characters.
+ * other lower-case letters, 0 for the rest: among three-character sequences that are not common
+ * ones (COMMON_TRIGRAMS), the keyword is looked up by the one of least common characters.
  */
 const COMMONNESS = new Uint8Array(128);
 for (let code = 97; code <= 122; code++) COMMONNESS[code] = "etaoinsrhldcu".includes(String.fromCharCode(code)) ? 2 : 1;
 const commonness = (code: number): number => (code < 128 ? (COMMONNESS[code] ?? 0) : 0);
 
-/** Where the keyword's least common three characters start ("x-s" in "index-servers", not "ind"). */
+/** Each common three-character sequence (tripleOf) and its place, most common first; made on first use. */
+let commonTriples: Map<number, number> | undefined;
+
+function commonPlace(three: number): number | undefined {
+  if (!commonTriples) {
+    commonTriples = new Map();
+    for (let at = 0; at + 3 <= COMMON_TRIGRAMS.length; at += 3) {
+      const triple = tripleOf(COMMON_TRIGRAMS.charCodeAt(at), COMMON_TRIGRAMS.charCodeAt(at + 1), COMMON_TRIGRAMS.charCodeAt(at + 2));
+      commonTriples.set(triple, at / 3);
+    }
+  }
+  return commonTriples.get(three);
+}
+
+/**
+ * Where the keyword's least common three characters start: every position of the text where they
+ * are is compared with the keyword. A sequence that is not among the common ones beats any that is,
+ * and a less common one beats a more common one ("gma" in "figma", not "fig" as in "config"); letter
+ * frequencies break ties ("x-s" in "index-servers", not "ind").
+ */
 function rarestTriple(keyword: string): number {
   let best = 0;
   let bestCost = Number.POSITIVE_INFINITY;
   for (let at = 0; at + 3 <= keyword.length; at++) {
-    const cost = commonness(keyword.charCodeAt(at)) + commonness(keyword.charCodeAt(at + 1)) + commonness(keyword.charCodeAt(at + 2));
+    const [a, b, c] = [keyword.charCodeAt(at), keyword.charCodeAt(at + 1), keyword.charCodeAt(at + 2)];
+    const place = commonPlace(tripleOf(a, b, c));
+    const rank = place === undefined ? 0 : COMMON_TRIGRAMS.length / 3 - place;
+    const cost = rank * 8 + commonness(a) + commonness(b) + commonness(c);
     if (cost < bestCost) {
       best = at;
       bestCost = cost;
@@ -104,8 +128,11 @@ const fold = (code: number): number => (code & 0xff) | 0x20;
 /** Three character codes as the hot loop reads them: one little-endian number, the first lowest. */
 const tripleOf = (a: number, b: number, c: number): number => fold(a) | (fold(b) << 8) | (fold(c) << 16);
 
-/** Three folded characters to a 16-bit slot (prefilter.wat computes the same). */
-const slotOf = (three: number): number => Math.imul(three, 0x9e3779b1) >>> 16;
+/** How many slots the table has: with 2^17 rather than 2^16, half as many positions pass one by chance (2^18 was no faster). */
+const SLOTS = 1 << 17;
+
+/** Three folded characters to a slot (prefilter.wat computes the same). */
+const slotOf = (three: number): number => Math.imul(three, 0x9e3779b1) >>> 15;
 
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -233,7 +260,7 @@ function tableFrom(data: NonNullable<PrefilterData["table"]>): KeywordTable {
     largestGroup = Math.max(largestGroup, ((data.groupStarts[group] ?? 0) - (data.groupStarts[group - 1] ?? 0)) / 2);
   }
   const slots = 0;
-  const groups = slots + 65536 * 2;
+  const groups = slots + SLOTS * 2;
   const entries = groups + data.groupStarts.length * 4;
   const keywords = entries + data.entries.length * 4;
   const bytes = keywords + data.keywords.length * 8;
@@ -244,7 +271,7 @@ function tableFrom(data: NonNullable<PrefilterData["table"]>): KeywordTable {
   const wasmMemory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
   const instance = new WebAssembly.Instance(wasmModule, { prefilter: { memory: wasmMemory } });
   const memory = Buffer.from(wasmMemory.buffer);
-  const slotView = new Uint16Array(wasmMemory.buffer, slots, 65536);
+  const slotView = new Uint16Array(wasmMemory.buffer, slots, SLOTS);
   data.slots.forEach((slot, number) => {
     slotView[slot] = number + 1;
   });

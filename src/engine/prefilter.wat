@@ -1,7 +1,7 @@
 ;; The keyword prefilter's hot loop; prefilter.ts holds the rest and explains the method.
 ;;
 ;; For each position of the input, the three bytes from there, each OR 0x20 (which lower-cases ASCII
-;; letters, and folds a few other bytes onto a neighbour), are hashed to one of 65,536 slots. Where
+;; letters, and folds a few other bytes onto a neighbour), are hashed to one of 131,072 slots. Where
 ;; the slot holds some keyword's three characters, the keywords of that slot whose three characters
 ;; these are are compared with the input there ($compare), and each that occurs is written out.
 ;;
@@ -49,11 +49,11 @@
           (i32.and
             (i32.or (i32.load (i32.add (local.get $input) (local.get $at))) (i32.const 0x202020))
             (i32.const 0xffffff)))
-        ;; The slot: the top 16 bits of the folded bytes times 0x9e3779b1, as slotOf computes it.
+        ;; The slot: the top 17 bits of the folded bytes times 0x9e3779b1, as slotOf computes it.
         (local.set $group
           (i32.load16_u
             (i32.add (local.get $slots)
-              (i32.shl (i32.shr_u (i32.mul (local.get $three) (i32.const 0x9e3779b1)) (i32.const 16)) (i32.const 1)))))
+              (i32.shl (i32.shr_u (i32.mul (local.get $three) (i32.const 0x9e3779b1)) (i32.const 15)) (i32.const 1)))))
         (if (local.get $group)
           (then
             (local.set $found

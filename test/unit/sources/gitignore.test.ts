@@ -59,6 +59,8 @@ const PATTERNS = [
   "a", "b/", "*.x", "/a", "a/b", "/a/*", "!b", "!a/", "**/c", "b/**", "[ab]x", "*.y ", "# c", "", "a/b/", "\\!x", "/*", "*",
   "!*.y", "c/a/b", "/b/c/", "x?", "!/a", "!a/b", "A", "*/b", "a/*/c", "!c", "B/", "/ax/", "*.x[co]", "\\#*", ".\\#*", "[._]*.y",
   "[!a]x", "[a-c]", "a[/]b", "x[!a]b", "x[+-0]b", "a\\/b", "*\\*", "!x.xc", "c/a/", "/c/a/x",
+  // Patterns ending in a name, of every reach: each is asked only about entries of that name.
+  "/**/a/**/x", "!/**/c/**/b", "**/a/", "a/**/x.x", "!*/c/x", "x.X", "/b/a/ax", "!B/c", "a//b", "!/**/A",
 ];
 const NAMES = ["a", "b", "c", "x", "ax", "A", "B", "x.x", "x.y", "x.xc", "#a", ".#b", "_.y", "cx", "[a]", "!a"];
 

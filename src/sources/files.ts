@@ -187,7 +187,7 @@ function* walk(dir: string, path: string, rules: FolderRules): Generator<FileRef
     }
     const level = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? ignoreLevel(dir, path) : undefined;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    open.push({ dir, path, rules: level === undefined ? rules : withLevel(rules, level), entries, next: 0 });
+    open.push({ dir, path, rules: level === undefined ? rules : withLevel(rules, level, path), entries, next: 0 });
     return undefined;
   };
   const problem = enter(dir, path, rules);
@@ -208,7 +208,7 @@ function* walk(dir: string, path: string, rules: FolderRules): Generator<FileRef
     if (isIgnored(folder.rules, name, entryPath, isDirectory, excludedBy)) continue;
     if (name.includes(NOT_UTF8)) yield { abs, path: entryPath, problem: NOT_UTF8_PROBLEM };
     else if (excludedBy) {
-      const problem = enter(abs, entryPath, insideFolder(folder.rules, excludedBy));
+      const problem = enter(abs, entryPath, insideFolder(folder.rules, excludedBy, entryPath));
       if (problem) yield problem;
     } else yield { abs, path: entryPath };
   }

@@ -18,6 +18,9 @@
 // wildcard. The last pattern that matches decides, so leaving out patterns that cannot match
 // changes no answer; it makes a name's first match cheaper (a dozen patterns rather than forty),
 // and a pattern that needs the whole path (a `**`) costs a path match only for entries of its name.
+// Likewise a pattern anchored under plain folder names (`docs/man/man1/ansible*.1`) can match only
+// in that one folder: elsewhere at its depth it is left out, so the other folders' entries are
+// still matched by name.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
@@ -28,11 +31,17 @@ export interface IgnoreLevel {
   rules: Ignore;
   /** The folder's reported path's length, plus one for the "/" after it (0 for the scan's base). */
   cut: number;
+  /** The patterns that can match in a folder `depth` names below this one, whose reported path is `path`. */
+  inFolder: (depth: number, path: string) => FolderMatchers;
+}
+
+/** One level's patterns that can match in one folder. */
+interface FolderMatchers {
   /**
-   * The patterns that can match an entry called `name` of a folder `depth` names below this one,
-   * matching names alone; undefined when some of them need the entry's whole path (then `rules` is asked).
+   * Those that can match an entry called `name`, matching names alone; undefined when some of them
+   * need the entry's whole path (then the level's `rules` is asked).
    */
-  namesAt: (depth: number, name: string) => Ignore | undefined;
+  forName: (name: string) => Ignore | undefined;
 }
 
 /** The .gitignore levels in force in one folder of the walk. */
@@ -45,6 +54,8 @@ export interface FolderRules {
    * deeper level re-included it); they then exclude every entry of it too, as the package says.
    */
   excludedBy: readonly boolean[];
+  /** For each level: its patterns that can match in this folder. */
+  matchers: readonly FolderMatchers[];
 }
 
 /** A folder's .gitignore as a level, or undefined when it cannot be read. */
@@ -57,44 +68,66 @@ export function ignoreLevel(dir: string, path: string): IgnoreLevel | undefined 
   }
   const lines = text
     .split(/\r?\n/)
-    .map((line) => ({ line, reach: reach(line), endsIn: endsIn(line) }))
+    .map((line) => ({ line, reach: reach(line), endsIn: endsIn(line), under: under(line) }))
     .filter(({ reach }) => reach !== "none");
-  const byDepth = new Map<number, DepthMatchers>();
-  const namesAt = (depth: number, name: string): Ignore | undefined => {
-    let here = byDepth.get(depth);
-    if (here === undefined) {
-      here = depthMatchers(lines.filter(({ reach }) => reach === "name" || reach === "path" || reach === depth + 1));
-      byDepth.set(depth, here);
-    }
-    if (here.names.size === 0) return here.others;
+  const byDepth: DepthMatchers[] = [];
+  const cut = path === "" ? 0 : path.length + 1;
+  const inFolder = (depth: number, folder: string): FolderMatchers => {
+    const here = (byDepth[depth] ??= depthMatchers(lines, depth));
+    if (here.folders.size === 0) return here.elsewhere;
     // Lower case, as the package matches without regard to case.
-    const key = name.toLowerCase();
-    return here.names.has(key) ? here.named(key) : here.others;
+    const key = folder.slice(cut).toLowerCase();
+    return here.folders.has(key) ? here.inFolder(key) : here.elsewhere;
   };
-  return { rules: ignore().add(text), cut: path === "" ? 0 : path.length + 1, namesAt };
+  return { rules: ignore().add(text), cut, inFolder };
 }
 
 interface Line {
   line: string;
   reach: Reach;
+  /** See endsIn. */
   endsIn: string | undefined;
+  /** See under. */
+  under: string | undefined;
 }
 
-/** The matchers of one depth below a .gitignore: `others` for a name no pattern ends in, `named` for one some do. */
+/** The matchers of one depth below a .gitignore: in the folders its anchored patterns name, and elsewhere. */
 interface DepthMatchers {
-  /** The names (lower case) some pattern that can match at this depth ends in. */
-  names: ReadonlySet<string>;
-  others: Ignore | undefined;
-  named: (key: string) => Ignore | undefined;
+  /** The folders (lower case, from the .gitignore's) that an anchored pattern of this depth can match in only. */
+  folders: ReadonlySet<string>;
+  elsewhere: FolderMatchers;
+  inFolder: (key: string) => FolderMatchers;
 }
 
-function depthMatchers(lines: readonly Line[]): DepthMatchers {
+function depthMatchers(lines: readonly Line[], depth: number): DepthMatchers {
+  const anchored = (line: Line): boolean => line.reach === depth + 1;
+  const folders = new Set(lines.flatMap((line) => (anchored(line) && line.under !== undefined ? [line.under] : [])));
+  const inFolder = new Map<string, FolderMatchers>();
+  // An anchored pattern under a folder that is not plain can match in any folder of its depth.
+  const canMatchIn = (key: string | undefined) => (line: Line) =>
+    line.reach === "name" || line.reach === "path" || (anchored(line) && (line.under === undefined || line.under === key));
+  return {
+    folders,
+    elsewhere: folderMatchers(lines.filter(canMatchIn(undefined))),
+    inFolder: (key) => {
+      let matchers = inFolder.get(key);
+      if (matchers === undefined) inFolder.set(key, (matchers = folderMatchers(lines.filter(canMatchIn(key)))));
+      return matchers;
+    },
+  };
+}
+
+/** These lines as matchers of names: for a name no pattern ends in, or for one some do. */
+function folderMatchers(lines: readonly Line[]): FolderMatchers {
   const names = new Set(lines.flatMap(({ endsIn }) => (endsIn === undefined ? [] : [endsIn])));
+  const others = nameMatcher(lines.filter(({ endsIn }) => endsIn === undefined));
   const byName = new Map<string, Ignore | undefined>();
   return {
-    names,
-    others: nameMatcher(lines.filter(({ endsIn }) => endsIn === undefined)),
-    named: (key) => {
+    forName: (name) => {
+      if (names.size === 0) return others;
+      // Lower case, as the package matches without regard to case.
+      const key = name.toLowerCase();
+      if (!names.has(key)) return others;
       if (!byName.has(key)) byName.set(key, nameMatcher(lines.filter(({ endsIn }) => endsIn === undefined || endsIn === key)));
       return byName.get(key);
     },
@@ -107,19 +140,39 @@ function nameMatcher(lines: readonly Line[]): Ignore | undefined {
   return ignore().add(lines.map(({ line }) => line).join("\n"));
 }
 
+/** Letters, digits and `_.+@%=,~-` only: a name that a pattern matches as it is (the package escapes nothing in it that matters). */
+const PLAIN_NAME = /^[\w.+@%=,~-]+$/;
+
+/** A line's pattern: without its `!` and a trailing slash; undefined when a bracket or an escape makes its slashes unsure. */
+function patternOf(line: string): string | undefined {
+  if (line.startsWith("#") || line.includes("[") || line.includes("\\")) return undefined;
+  const body = line.startsWith("!") ? line.slice(1) : line;
+  const pattern = body.endsWith("/") ? body.slice(0, -1) : body;
+  return pattern.includes("//") ? undefined : pattern;
+}
+
 /**
  * The name (lower case) that a line's pattern ends in, when that is a plain name: the pattern then
  * matches only entries of that name (the package compiles its end to the name followed by the
  * path's end). Undefined for a pattern ending in a wildcard, or with a bracket, an escape or
- * anything but letters, digits and `_.+@%=,~-` in its last name: such a pattern is asked about
- * every entry.
+ * anything but PLAIN_NAME in its last name: such a pattern is asked about every entry.
  */
 function endsIn(line: string): string | undefined {
-  if (line.startsWith("#") || line.includes("[") || line.includes("\\")) return undefined;
-  const body = line.startsWith("!") ? line.slice(1) : line;
-  const pattern = body.endsWith("/") ? body.slice(0, -1) : body;
-  const last = pattern.slice(pattern.lastIndexOf("/") + 1);
-  return /^[\w.+@%=,~-]+$/.test(last) && !pattern.includes("//") ? last.toLowerCase() : undefined;
+  const pattern = patternOf(line);
+  const last = pattern?.slice(pattern.lastIndexOf("/") + 1);
+  return last !== undefined && PLAIN_NAME.test(last) ? last.toLowerCase() : undefined;
+}
+
+/**
+ * For a pattern anchored by a slash, the folder (lower case, from the .gitignore's; "" for its own)
+ * whose entries alone it can match, when the names before its last are plain: the package matches
+ * an anchored pattern from the path's start, name by name. Undefined otherwise.
+ */
+function under(line: string): string | undefined {
+  const pattern = patternOf(line);
+  if (pattern === undefined || !pattern.slice(0, -1).includes("/")) return undefined;
+  const names = (pattern.startsWith("/") ? pattern.slice(1) : pattern).split("/").slice(0, -1);
+  return names.every((name) => PLAIN_NAME.test(name)) ? names.join("/").toLowerCase() : undefined;
 }
 
 /**
@@ -146,16 +199,23 @@ function reach(line: string): Reach {
 /** The rules in force where a walk starts: the levels above it, each asked once about the folder itself. */
 export function startingRules(levels: readonly IgnoreLevel[], path: string): FolderRules {
   const relative = levels.map((level) => path.slice(level.cut));
+  const depths = relative.map((inside) => (inside === "" ? 0 : inside.split("/").length));
   return {
     levels,
-    depths: relative.map((inside) => (inside === "" ? 0 : inside.split("/").length)),
+    depths,
     excludedBy: levels.map((level, i) => relative[i] !== "" && level.rules.test(`${relative[i]}/`).ignored),
+    matchers: levels.map((level, i) => level.inFolder(depths[i] as number, path)),
   };
 }
 
-/** The rules in force in a folder that has a .gitignore of its own: those of its parent, and its own. */
-export function withLevel(rules: FolderRules, level: IgnoreLevel): FolderRules {
-  return { levels: [...rules.levels, level], depths: [...rules.depths, 0], excludedBy: [...rules.excludedBy, false] };
+/** The rules in force in a folder that has a .gitignore of its own (reported as `path`): those of its parent, and its own. */
+export function withLevel(rules: FolderRules, level: IgnoreLevel, path: string): FolderRules {
+  return {
+    levels: [...rules.levels, level],
+    depths: [...rules.depths, 0],
+    excludedBy: [...rules.excludedBy, false],
+    matchers: [...rules.matchers, level.inFolder(0, path)],
+  };
 }
 
 /**
@@ -170,7 +230,7 @@ export function isIgnored(rules: FolderRules, name: string, path: string, isDire
     let result: { ignored: boolean; unignored: boolean };
     if (rules.excludedBy[i]) result = { ignored: true, unignored: false };
     else {
-      const names = level.namesAt(rules.depths[i] as number, name);
+      const names = (rules.matchers[i] as FolderMatchers).forName(name);
       const asked = names ? name : path.slice(level.cut);
       result = (names ?? level.rules).test(isDirectory ? `${asked}/` : asked);
     }
@@ -181,7 +241,8 @@ export function isIgnored(rules: FolderRules, name: string, path: string, isDire
   return ignored;
 }
 
-/** The rules in force in a folder walked into, from its parent's and what isIgnored said of it. */
-export function insideFolder(rules: FolderRules, excludedBy: boolean[]): FolderRules {
-  return { levels: rules.levels, depths: rules.depths.map((depth) => depth + 1), excludedBy };
+/** The rules in force in a folder walked into (reported as `path`), from its parent's and what isIgnored said of it. */
+export function insideFolder(rules: FolderRules, excludedBy: boolean[], path: string): FolderRules {
+  const depths = rules.depths.map((depth) => depth + 1);
+  return { levels: rules.levels, depths, excludedBy, matchers: rules.levels.map((level, i) => level.inFolder(depths[i] as number, path)) };
 }

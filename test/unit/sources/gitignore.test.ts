@@ -22,7 +22,7 @@ function walkVerdicts(paths: readonly string[], levels: ReadonlyMap<string, Igno
   const verdicts = new Map<string, boolean>();
   const visit = (folder: string, rules: FolderRules): void => {
     const own = levels.get(folder);
-    const here = own ? withLevel(rules, own) : rules;
+    const here = own ? withLevel(rules, own, folder) : rules;
     const prefix = folder === "" ? "" : `${folder}/`;
     const entries = [...new Set(paths.filter((path) => path.startsWith(prefix) && path.length > prefix.length).map((path) => path.slice(prefix.length).split("/")[0] + (path.slice(prefix.length).includes("/") ? "/" : "")))];
     for (const entry of entries) {
@@ -32,7 +32,7 @@ function walkVerdicts(paths: readonly string[], levels: ReadonlyMap<string, Igno
       const excludedBy: boolean[] = [];
       const ignored = isIgnored(here, name, path, isDirectory, isDirectory ? excludedBy : undefined);
       verdicts.set(entry.endsWith("/") ? `${path}/` : path, ignored);
-      if (isDirectory && !ignored) visit(path, insideFolder(here, excludedBy));
+      if (isDirectory && !ignored) visit(path, insideFolder(here, excludedBy, path));
     }
   };
   const outer = [...levels].filter(([folder]) => folder === "" || start.startsWith(`${folder}/`)).map(([, level]) => level);
@@ -61,6 +61,8 @@ const PATTERNS = [
   "[!a]x", "[a-c]", "a[/]b", "x[!a]b", "x[+-0]b", "a\\/b", "*\\*", "!x.xc", "c/a/", "/c/a/x",
   // Patterns ending in a name, of every reach: each is asked only about entries of that name.
   "/**/a/**/x", "!/**/c/**/b", "**/a/", "a/**/x.x", "!*/c/x", "x.X", "/b/a/ax", "!B/c", "a//b", "!/**/A",
+  // Patterns anchored under plain folders: each is asked only in its folder.
+  "!a/b/x", "A/x/*", "/c/x.x", "!/a/*.x/", "b/a/c",
 ];
 const NAMES = ["a", "b", "c", "x", "ax", "A", "B", "x.x", "x.y", "x.xc", "#a", ".#b", "_.y", "cx", "[a]", "!a"];
 

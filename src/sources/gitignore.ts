@@ -18,9 +18,9 @@
 // wildcard. The last pattern that matches decides, so leaving out patterns that cannot match
 // changes no answer; it makes a name's first match cheaper (a dozen patterns rather than forty),
 // and a pattern that needs the whole path (a `**`) costs a path match only for entries of its name.
-// Likewise a pattern anchored under plain folder names (`docs/man/man1/ansible*.1`) can match only
-// in that one folder: elsewhere at its depth it is left out, so the other folders' entries are
-// still matched by name.
+// Likewise a pattern anchored under plain folder names can match only in that one folder
+// (`docs/man/man1/ansible*.1`) or below it (`/tests/**/*.coverage`): elsewhere it is left out, so
+// the other folders' entries are still matched by name.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
@@ -68,17 +68,11 @@ export function ignoreLevel(dir: string, path: string): IgnoreLevel | undefined 
   }
   const lines = text
     .split(/\r?\n/)
-    .map((line) => ({ line, reach: reach(line), endsIn: endsIn(line), under: under(line) }))
+    .map((line) => ({ line, reach: reach(line), endsIn: endsIn(line), placed: placedIn(line) }))
     .filter(({ reach }) => reach !== "none");
-  const byDepth: DepthMatchers[] = [];
+  const byDepth: Array<(folder: string) => FolderMatchers> = [];
   const cut = path === "" ? 0 : path.length + 1;
-  const inFolder = (depth: number, folder: string): FolderMatchers => {
-    const here = (byDepth[depth] ??= depthMatchers(lines, depth));
-    if (here.folders.size === 0) return here.elsewhere;
-    // Lower case, as the package matches without regard to case.
-    const key = folder.slice(cut).toLowerCase();
-    return here.folders.has(key) ? here.inFolder(key) : here.elsewhere;
-  };
+  const inFolder = (depth: number, folder: string): FolderMatchers => (byDepth[depth] ??= depthMatchers(lines, depth))(folder.slice(cut));
   return { rules: ignore().add(text), cut, inFolder };
 }
 
@@ -87,33 +81,34 @@ interface Line {
   reach: Reach;
   /** See endsIn. */
   endsIn: string | undefined;
-  /** See under. */
-  under: string | undefined;
+  /** See placedIn. */
+  placed: Placement | undefined;
 }
 
-/** The matchers of one depth below a .gitignore: in the folders its anchored patterns name, and elsewhere. */
-interface DepthMatchers {
-  /** The folders (lower case, from the .gitignore's) that an anchored pattern of this depth can match in only. */
-  folders: ReadonlySet<string>;
-  elsewhere: FolderMatchers;
-  inFolder: (key: string) => FolderMatchers;
-}
-
-function depthMatchers(lines: readonly Line[], depth: number): DepthMatchers {
-  const anchored = (line: Line): boolean => line.reach === depth + 1;
-  const folders = new Set(lines.flatMap((line) => (anchored(line) && line.under !== undefined ? [line.under] : [])));
-  const inFolder = new Map<string, FolderMatchers>();
-  // An anchored pattern under a folder that is not plain can match in any folder of its depth.
-  const canMatchIn = (key: string | undefined) => (line: Line) =>
-    line.reach === "name" || line.reach === "path" || (anchored(line) && (line.under === undefined || line.under === key));
-  return {
-    folders,
-    elsewhere: folderMatchers(lines.filter(canMatchIn(undefined))),
-    inFolder: (key) => {
-      let matchers = inFolder.get(key);
-      if (matchers === undefined) inFolder.set(key, (matchers = folderMatchers(lines.filter(canMatchIn(key)))));
-      return matchers;
-    },
+/**
+ * The patterns that can match at one depth below a .gitignore, by the folder (its path from the
+ * .gitignore's) whose entries are matched: one set of matchers for each combination of the placed
+ * patterns that can match there, made when first needed.
+ */
+function depthMatchers(lines: readonly Line[], depth: number): (folder: string) => FolderMatchers {
+  const here = lines.filter(({ reach }) => reach === "name" || reach === "path" || reach === depth + 1);
+  const placed = here.filter(({ reach, placed }) => reach !== "name" && placed !== undefined);
+  const everywhere = here.filter((line) => !placed.includes(line));
+  if (placed.length === 0) {
+    const matchers = folderMatchers(here);
+    return () => matchers;
+  }
+  const byPresence = new Map<string, FolderMatchers>();
+  return (folder) => {
+    // Lower case, as the package matches without regard to case.
+    const key = folder.toLowerCase();
+    const present = placed.map(({ placed }) => (canMatchIn(placed as Placement, key) ? "1" : "0")).join("");
+    let matchers = byPresence.get(present);
+    if (matchers === undefined) {
+      const kept = new Set([...everywhere, ...placed.filter((_, i) => present[i] === "1")]);
+      byPresence.set(present, (matchers = folderMatchers(here.filter((line) => kept.has(line)))));
+    }
+    return matchers;
   };
 }
 
@@ -164,15 +159,33 @@ function endsIn(line: string): string | undefined {
 }
 
 /**
- * For a pattern anchored by a slash, the folder (lower case, from the .gitignore's; "" for its own)
- * whose entries alone it can match, when the names before its last are plain: the package matches
- * an anchored pattern from the path's start, name by name. Undefined otherwise.
+ * Where an anchored pattern can match: only among the entries of one folder, or of the folders at or
+ * below one (a path from the .gitignore's folder, lower case; "" for that folder).
  */
-function under(line: string): string | undefined {
+interface Placement {
+  folder: string;
+  below: boolean;
+}
+
+const canMatchIn = ({ folder, below }: Placement, key: string): boolean =>
+  key === folder || (below && (folder === "" || key.startsWith(`${folder}/`)));
+
+/**
+ * Where a pattern anchored by a slash (one before its last name) can match, from the plain names it
+ * starts with (the package matches an anchored pattern from the path's start, name by name): in the
+ * folder they name when all the names before its last are plain, at or below it when a wildcard
+ * follows them or the pattern has a `**`. Undefined for a pattern that is not anchored, or that can
+ * match below any folder.
+ */
+function placedIn(line: string): Placement | undefined {
   const pattern = patternOf(line);
   if (pattern === undefined || !pattern.slice(0, -1).includes("/")) return undefined;
   const names = (pattern.startsWith("/") ? pattern.slice(1) : pattern).split("/").slice(0, -1);
-  return names.every((name) => PLAIN_NAME.test(name)) ? names.join("/").toLowerCase() : undefined;
+  const plain = names.findIndex((name) => !PLAIN_NAME.test(name));
+  if (plain === 0) return undefined;
+  // A `**` (even as the last name) can stand for any number of folders.
+  if (plain === -1 && !pattern.includes("**")) return { folder: names.join("/").toLowerCase(), below: false };
+  return { folder: names.slice(0, plain === -1 ? names.length : plain).join("/").toLowerCase(), below: true };
 }
 
 /**

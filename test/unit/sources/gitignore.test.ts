@@ -62,7 +62,8 @@ const PATTERNS = [
   // Patterns ending in a name, of every reach: each is asked only about entries of that name.
   "/**/a/**/x", "!/**/c/**/b", "**/a/", "a/**/x.x", "!*/c/x", "x.X", "/b/a/ax", "!B/c", "a//b", "!/**/A",
   // Patterns anchored under plain folders: each is asked only in its folder.
-  "!a/b/x", "A/x/*", "/c/x.x", "!/a/*.x/", "b/a/c",
+  "!a/b/x", "A/x/*", "/c/x.x", "!/a/*.x/", "b/a/c", "a/**", "!/A/**/x.x", "c/**/*.x", "a/b/**/c", "/b/*/x", "!b/x?/*",
+  "x/a/**", "!x/a/b", "/c/b/**/", "!/c/b/a",
 ];
 const NAMES = ["a", "b", "c", "x", "ax", "A", "B", "x.x", "x.y", "x.xc", "#a", ".#b", "_.y", "cx", "[a]", "!a"];
 
@@ -99,6 +100,26 @@ describe("the walk's .gitignore matching", () => {
     expect(decided).toBeGreaterThan(400);
     expect(ignoredSeen).toBeGreaterThan(50);
     expect(decided - ignoredSeen).toBeGreaterThan(50);
+  });
+
+  it("asks a pattern anchored under plain names about entries below that folder when it has a `**`, and only in it otherwise", () => {
+    const paths = ["x/a/b/c/d.txt", "x/a/b/e.log", "x/a/b/c/f.log", "x/e.log", "x/f.log", "y/a/b/e.log"];
+    const decide = (text: string): Map<string, boolean> => {
+      const verdicts = walkVerdicts(paths, new Map([["", levelOf(text, "")]]));
+      const plain = new Map([["", ignore().add(text)]]);
+      for (const [path, ignored] of verdicts) expect({ path, ignored }).toEqual({ path, ignored: wholePathVerdict(path, plain) });
+      return verdicts;
+    };
+    // `x/a/**` excludes what is below the folder `!x/a/b` re-includes.
+    const below = decide("x/a/**\n!x/a/b\n");
+    expect(below.get("x/a/b/")).toBe(false);
+    expect(below.get("x/a/b/c/")).toBe(true);
+    // `x/a/b/*.log` matches in that folder alone.
+    const inFolder = decide("x/a/b/*.log\n/x/e.*\n");
+    expect(inFolder.get("x/a/b/e.log")).toBe(true);
+    expect(inFolder.get("x/a/b/c/f.log")).toBe(false);
+    expect(inFolder.get("x/e.log")).toBe(true);
+    expect(inFolder.get("x/f.log")).toBe(false);
   });
 
   it("keeps an entry of a folder its level excludes excluded by that level, after a deeper level re-included the folder", () => {

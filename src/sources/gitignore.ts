@@ -9,8 +9,8 @@
 // slash but a trailing one matches a path exactly when it matches the path's last name, and a
 // pattern anchored by a slash matches only paths of as many names as it has. So, for each depth
 // below a .gitignore, the patterns that can match there are made into a matcher of names, when all
-// of them are of those two kinds; one matcher then serves every folder at that depth, and its
-// cache holds names, which repeat, rather than paths.
+// of them are of those two kinds; one matcher then serves every folder at that depth where the same
+// patterns can match (see below), and its cache holds names, which repeat, rather than paths.
 //
 // Most patterns end in a plain name (`build`, `/code`, `docs/conf.py`, `!/**/src/**/bin`): such a
 // pattern can match only an entry of that name, whatever comes before it. An entry is matched

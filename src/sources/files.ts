@@ -90,7 +90,7 @@ export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGener
   // Paths named twice (`scan src src/lib`) are scanned once.
   const seen = targets.length > 1 ? new Set<string>() : undefined;
   for (const found of targets) {
-    for await (const file of listTarget(found, base, rootOf)) {
+    for (const file of await listTarget(found, base, rootOf)) {
       if (seen?.has(file.abs)) continue;
       seen?.add(file.abs);
       if (options.isPathAllowed?.(file.path)) yield { kind: "skipped", path: file.path, reason: "allowed-path" };
@@ -111,22 +111,21 @@ async function target(cwd: string, arg: string): Promise<{ abs: string; isDirect
   return { abs: join(await realpath(dirname(given)), basename(given)), isDirectory: false };
 }
 
-/** The files under one path argument; a file named on the command line is scanned even if ignored. */
-async function* listTarget(
+/**
+ * The files under one path argument; a file named on the command line is scanned even if ignored.
+ * Once git has answered, the files are listed synchronously, so a file costs its consumer one
+ * `await` (workingTreeFiles'), not one for each generator it would pass through.
+ */
+async function listTarget(
   found: { abs: string; isDirectory: boolean },
   base: string,
   rootOf: (dir: string) => Promise<string | undefined>,
-): AsyncGenerator<FileRef> {
-  if (!found.isDirectory) {
-    yield { abs: found.abs, path: reportedPath(base, found.abs) };
-    return;
-  }
+): Promise<Iterable<FileRef>> {
+  if (!found.isDirectory) return [{ abs: found.abs, path: reportedPath(base, found.abs) }];
   const root = await rootOf(found.abs);
-  if (root) yield* gitListing(root, found.abs, base);
-  else {
-    const path = reportedPath(base, found.abs);
-    yield* walk(found.abs, path, startingRules(outerIgnores(base, found.abs), path));
-  }
+  if (root) return gitListing(root, found.abs, base);
+  const path = reportedPath(base, found.abs);
+  return walk(found.abs, path, startingRules(outerIgnores(base, found.abs), path));
 }
 
 /**
@@ -134,14 +133,18 @@ async function* listTarget(
  * prefixed with the repository's own path from `base`: no path arithmetic per file, which on a big
  * tree would be much of the main thread's work.
  */
-async function* gitListing(root: string, dir: string, base: string): AsyncGenerator<FileRef> {
+async function gitListing(root: string, dir: string, base: string): Promise<Iterable<FileRef>> {
   const pathspec = reportedPath(root, dir) || ".";
   const output = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", `:(literal)${pathspec}`], {
     cwd: root,
   });
-  const prefix = reportedPath(base, root);
-  for (const listed of splitNul(output)) {
-    const path = listed.endsWith("/") ? listed.slice(0, -1) : listed; // an untracked nested repository
+  return listed(splitNul(output), root, reportedPath(base, root));
+}
+
+/** The files of git's listing, their paths prefixed with `prefix` (the repository's path from the scan's base). */
+function* listed(paths: readonly string[], root: string, prefix: string): Generator<FileRef> {
+  for (const listedPath of paths) {
+    const path = listedPath.endsWith("/") ? listedPath.slice(0, -1) : listedPath; // an untracked nested repository
     const file = { abs: `${root}${sep}${path}`, path: prefix ? `${prefix}/${path}` : path };
     yield path.includes(NOT_UTF8) ? { ...file, problem: NOT_UTF8_PROBLEM } : file;
   }
@@ -154,34 +157,60 @@ async function* gitListing(root: string, dir: string, base: string): AsyncGenera
 const NOT_UTF8 = "\ufffd";
 const NOT_UTF8_PROBLEM = "its name is not valid UTF-8, which keyscan cannot open";
 
+/** A folder being walked: its entries, in order, and the next one to look at. */
+interface OpenFolder {
+  dir: string;
+  path: string;
+  rules: FolderRules;
+  entries: Dirent[];
+  next: number;
+}
+
 /**
  * Outside a repository: every file under `dir` (reported as `path`) except `.git` and what the
  * .gitignore files found on the way exclude (gitignore.ts). Ignored folders are not entered, as git
  * does. Directories are never followed through symlinks. Folders are read with synchronous calls,
  * and each file's reported path is built from its folder's: on a 43,000-file tree of 18,000 folders,
- * node's asynchronous readdir took three to four times the CPU time of readdirSync.
+ * node's asynchronous readdir took three to four times the CPU time of readdirSync. The folders being
+ * walked are a stack, not nested generators, so a file is handed up through one generator whatever
+ * its depth.
  */
-async function* walk(dir: string, path: string, rules: FolderRules): AsyncGenerator<FileRef> {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (error) {
-    yield { abs: dir, path, problem: (error as NodeJS.ErrnoException).code ?? String(error) }; // reported, and the scan goes on
-    return;
-  }
-  const level = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? ignoreLevel(dir, path) : undefined;
-  const here = level === undefined ? rules : withLevel(rules, level);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name === ".git") continue;
-    const abs = `${dir}${sep}${entry.name}`;
-    const entryPath = path === "" ? entry.name : `${path}/${entry.name}`;
+function* walk(dir: string, path: string, rules: FolderRules): Generator<FileRef> {
+  const open: OpenFolder[] = [];
+  /** Pushes the folder onto the walk, or returns why it cannot be read (reported, and the scan goes on). */
+  const enter = (dir: string, path: string, rules: FolderRules): FileRef | undefined => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      return { abs: dir, path, problem: (error as NodeJS.ErrnoException).code ?? String(error) };
+    }
+    const level = entries.some((entry) => entry.name === ".gitignore" && entry.isFile()) ? ignoreLevel(dir, path) : undefined;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    open.push({ dir, path, rules: level === undefined ? rules : withLevel(rules, level, path), entries, next: 0 });
+    return undefined;
+  };
+  const problem = enter(dir, path, rules);
+  if (problem) yield problem;
+  while (open.length > 0) {
+    const folder = open[open.length - 1] as OpenFolder;
+    const entry = folder.entries[folder.next++];
+    if (entry === undefined) {
+      open.pop();
+      continue;
+    }
+    const { name } = entry;
+    if (name === ".git") continue;
+    const abs = `${folder.dir}${sep}${name}`;
+    const entryPath = folder.path === "" ? name : `${folder.path}/${name}`;
     const isDirectory = entry.isDirectory();
     const excludedBy: boolean[] | undefined = isDirectory ? [] : undefined;
-    if (isIgnored(here, entry.name, entryPath, isDirectory, excludedBy)) continue;
-    if (entry.name.includes(NOT_UTF8)) yield { abs, path: entryPath, problem: NOT_UTF8_PROBLEM };
-    else if (excludedBy) yield* walk(abs, entryPath, insideFolder(here, excludedBy));
-    else yield { abs, path: entryPath };
+    if (isIgnored(folder.rules, name, entryPath, isDirectory, excludedBy)) continue;
+    if (name.includes(NOT_UTF8)) yield { abs, path: entryPath, problem: NOT_UTF8_PROBLEM };
+    else if (excludedBy) {
+      const problem = enter(abs, entryPath, insideFolder(folder.rules, excludedBy, entryPath));
+      if (problem) yield problem;
+    } else yield { abs, path: entryPath };
   }
 }
 

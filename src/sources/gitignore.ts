@@ -9,8 +9,18 @@
 // slash but a trailing one matches a path exactly when it matches the path's last name, and a
 // pattern anchored by a slash matches only paths of as many names as it has. So, for each depth
 // below a .gitignore, the patterns that can match there are made into a matcher of names, when all
-// of them are of those two kinds; one matcher then serves every folder at that depth, and its
-// cache holds names, which repeat, rather than paths.
+// of them are of those two kinds; one matcher then serves every folder at that depth where the same
+// patterns can match (see below), and its cache holds names, which repeat, rather than paths.
+//
+// Most patterns end in a plain name (`build`, `/code`, `docs/conf.py`, `!/**/src/**/bin`): such a
+// pattern can match only an entry of that name, whatever comes before it. An entry is matched
+// against the patterns that can match it alone: those ending in its own name and those ending in a
+// wildcard. The last pattern that matches decides, so leaving out patterns that cannot match
+// changes no answer; it makes a name's first match cheaper (a dozen patterns rather than forty),
+// and a pattern that needs the whole path (a `**`) costs a path match only for entries of its name.
+// Likewise a pattern anchored under plain folder names can match only in that one folder
+// (`docs/man/man1/ansible*.1`) or below it (`/tests/**/*.coverage`): elsewhere it is left out, so
+// the other folders' entries are still matched by name.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
@@ -21,11 +31,17 @@ export interface IgnoreLevel {
   rules: Ignore;
   /** The folder's reported path's length, plus one for the "/" after it (0 for the scan's base). */
   cut: number;
+  /** The patterns that can match in a folder `depth` names below this one, whose reported path is `path`. */
+  inFolder: (depth: number, path: string) => FolderMatchers;
+}
+
+/** One level's patterns that can match in one folder. */
+interface FolderMatchers {
   /**
-   * The patterns that can match an entry of a folder `depth` names below this one, matching names
-   * alone; undefined when some of them need the entry's whole path (then `rules` is asked).
+   * Those that can match an entry called `name`, matching names alone; undefined when some of them
+   * need the entry's whole path (then the level's `rules` is asked).
    */
-  namesAt: (depth: number) => Ignore | undefined;
+  forName: (name: string) => Ignore | undefined;
 }
 
 /** The .gitignore levels in force in one folder of the walk. */
@@ -38,6 +54,8 @@ export interface FolderRules {
    * deeper level re-included it); they then exclude every entry of it too, as the package says.
    */
   excludedBy: readonly boolean[];
+  /** For each level: its patterns that can match in this folder. */
+  matchers: readonly FolderMatchers[];
 }
 
 /** A folder's .gitignore as a level, or undefined when it cannot be read. */
@@ -48,18 +66,126 @@ export function ignoreLevel(dir: string, path: string): IgnoreLevel | undefined 
   } catch {
     return undefined;
   }
-  const lines = text.split(/\r?\n/).map((line) => ({ line, reach: reach(line) }));
-  const byDepth = new Map<number, Ignore | undefined>();
-  const namesAt = (depth: number): Ignore | undefined => {
-    if (byDepth.has(depth)) return byDepth.get(depth);
-    const here = lines.filter(({ reach }) => reach === "name" || reach === "none" || reach === "path" || reach === depth + 1);
-    const matcher = here.every(({ reach }) => reach === "name" || reach === "none")
-      ? ignore().add(here.map(({ line }) => line).join("\n"))
-      : undefined;
-    byDepth.set(depth, matcher);
-    return matcher;
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => ({ line, reach: reach(line), endsIn: endsIn(line), placed: placedIn(line) }))
+    .filter(({ reach }) => reach !== "none");
+  const byDepth: Array<(folder: string) => FolderMatchers> = [];
+  const cut = path === "" ? 0 : path.length + 1;
+  const inFolder = (depth: number, folder: string): FolderMatchers => (byDepth[depth] ??= depthMatchers(lines, depth))(folder.slice(cut));
+  return { rules: ignore().add(text), cut, inFolder };
+}
+
+interface Line {
+  line: string;
+  reach: Reach;
+  /** See endsIn. */
+  endsIn: string | undefined;
+  /** See placedIn. */
+  placed: Placement | undefined;
+}
+
+/**
+ * The patterns that can match at one depth below a .gitignore, by the folder (its path from the
+ * .gitignore's) whose entries are matched: one set of matchers for each combination of the placed
+ * patterns that can match there, made when first needed.
+ */
+function depthMatchers(lines: readonly Line[], depth: number): (folder: string) => FolderMatchers {
+  const here = lines.filter(({ reach }) => reach === "name" || reach === "path" || reach === depth + 1);
+  const placed = here.filter(({ reach, placed }) => reach !== "name" && placed !== undefined);
+  const everywhere = here.filter((line) => !placed.includes(line));
+  if (placed.length === 0) {
+    const matchers = folderMatchers(here);
+    return () => matchers;
+  }
+  const byPresence = new Map<string, FolderMatchers>();
+  return (folder) => {
+    // Lower case, as the package matches without regard to case.
+    const key = folder.toLowerCase();
+    const present = placed.map(({ placed }) => (canMatchIn(placed as Placement, key) ? "1" : "0")).join("");
+    let matchers = byPresence.get(present);
+    if (matchers === undefined) {
+      const kept = new Set([...everywhere, ...placed.filter((_, i) => present[i] === "1")]);
+      byPresence.set(present, (matchers = folderMatchers(here.filter((line) => kept.has(line)))));
+    }
+    return matchers;
   };
-  return { rules: ignore().add(text), cut: path === "" ? 0 : path.length + 1, namesAt };
+}
+
+/** These lines as matchers of names: for a name no pattern ends in, or for one some do. */
+function folderMatchers(lines: readonly Line[]): FolderMatchers {
+  const names = new Set(lines.flatMap(({ endsIn }) => (endsIn === undefined ? [] : [endsIn])));
+  const others = nameMatcher(lines.filter(({ endsIn }) => endsIn === undefined));
+  const byName = new Map<string, Ignore | undefined>();
+  return {
+    forName: (name) => {
+      if (names.size === 0) return others;
+      // Lower case, as the package matches without regard to case.
+      const key = name.toLowerCase();
+      if (!names.has(key)) return others;
+      if (!byName.has(key)) byName.set(key, nameMatcher(lines.filter(({ endsIn }) => endsIn === undefined || endsIn === key)));
+      return byName.get(key);
+    },
+  };
+}
+
+/** These lines as one matcher of names, in their order; undefined when one of them needs the whole path (is not of reach "name"). */
+function nameMatcher(lines: readonly Line[]): Ignore | undefined {
+  if (lines.some(({ reach }) => reach !== "name")) return undefined;
+  return ignore().add(lines.map(({ line }) => line).join("\n"));
+}
+
+/** Letters, digits and `_.+@%=,~-` only: a name that a pattern matches as it is (the package escapes nothing in it that matters). */
+const PLAIN_NAME = /^[\w.+@%=,~-]+$/;
+
+/** A line's pattern: without its `!` and a trailing slash; undefined when a bracket or an escape makes its slashes unsure. */
+function patternOf(line: string): string | undefined {
+  if (line.startsWith("#") || line.includes("[") || line.includes("\\")) return undefined;
+  const body = line.startsWith("!") ? line.slice(1) : line;
+  const pattern = body.endsWith("/") ? body.slice(0, -1) : body;
+  return pattern.includes("//") ? undefined : pattern;
+}
+
+/**
+ * The name (lower case) that a line's pattern ends in, when that is a plain name: the pattern then
+ * matches only entries of that name (the package compiles its end to the name followed by the
+ * path's end). Undefined for a pattern ending in a wildcard, or with a bracket, an escape or
+ * anything but PLAIN_NAME in its last name: such a pattern is asked about every entry.
+ */
+function endsIn(line: string): string | undefined {
+  const pattern = patternOf(line);
+  const last = pattern?.slice(pattern.lastIndexOf("/") + 1);
+  return last !== undefined && PLAIN_NAME.test(last) ? last.toLowerCase() : undefined;
+}
+
+/**
+ * Where an anchored pattern can match: only among the entries of one folder, or of the folders at or
+ * below one (a path from the .gitignore's folder, lower case; "" for that folder).
+ */
+interface Placement {
+  folder: string;
+  below: boolean;
+}
+
+const canMatchIn = ({ folder, below }: Placement, key: string): boolean =>
+  key === folder || (below && (folder === "" || key.startsWith(`${folder}/`)));
+
+/**
+ * Where a pattern anchored by a slash (one before its last name) can match, from the plain names it
+ * starts with (the package matches an anchored pattern from the path's start, name by name): in the
+ * folder they name when all the names before its last are plain, at or below it when a wildcard
+ * follows them or the pattern has a `**`. Undefined for a pattern that is not anchored, or that can
+ * match below any folder.
+ */
+function placedIn(line: string): Placement | undefined {
+  const pattern = patternOf(line);
+  if (pattern === undefined || !pattern.slice(0, -1).includes("/")) return undefined;
+  const names = (pattern.startsWith("/") ? pattern.slice(1) : pattern).split("/").slice(0, -1);
+  const plain = names.findIndex((name) => !PLAIN_NAME.test(name));
+  if (plain === 0) return undefined;
+  // A `**` (even as the last name) can stand for any number of folders.
+  if (plain === -1 && !pattern.includes("**")) return { folder: names.join("/").toLowerCase(), below: false };
+  return { folder: names.slice(0, plain === -1 ? names.length : plain).join("/").toLowerCase(), below: true };
 }
 
 /**
@@ -86,16 +212,23 @@ function reach(line: string): Reach {
 /** The rules in force where a walk starts: the levels above it, each asked once about the folder itself. */
 export function startingRules(levels: readonly IgnoreLevel[], path: string): FolderRules {
   const relative = levels.map((level) => path.slice(level.cut));
+  const depths = relative.map((inside) => (inside === "" ? 0 : inside.split("/").length));
   return {
     levels,
-    depths: relative.map((inside) => (inside === "" ? 0 : inside.split("/").length)),
+    depths,
     excludedBy: levels.map((level, i) => relative[i] !== "" && level.rules.test(`${relative[i]}/`).ignored),
+    matchers: levels.map((level, i) => level.inFolder(depths[i] as number, path)),
   };
 }
 
-/** The rules in force in a folder that has a .gitignore of its own: those of its parent, and its own. */
-export function withLevel(rules: FolderRules, level: IgnoreLevel): FolderRules {
-  return { levels: [...rules.levels, level], depths: [...rules.depths, 0], excludedBy: [...rules.excludedBy, false] };
+/** The rules in force in a folder that has a .gitignore of its own (reported as `path`): those of its parent, and its own. */
+export function withLevel(rules: FolderRules, level: IgnoreLevel, path: string): FolderRules {
+  return {
+    levels: [...rules.levels, level],
+    depths: [...rules.depths, 0],
+    excludedBy: [...rules.excludedBy, false],
+    matchers: [...rules.matchers, level.inFolder(0, path)],
+  };
 }
 
 /**
@@ -110,7 +243,7 @@ export function isIgnored(rules: FolderRules, name: string, path: string, isDire
     let result: { ignored: boolean; unignored: boolean };
     if (rules.excludedBy[i]) result = { ignored: true, unignored: false };
     else {
-      const names = level.namesAt(rules.depths[i] as number);
+      const names = (rules.matchers[i] as FolderMatchers).forName(name);
       const asked = names ? name : path.slice(level.cut);
       result = (names ?? level.rules).test(isDirectory ? `${asked}/` : asked);
     }
@@ -121,7 +254,8 @@ export function isIgnored(rules: FolderRules, name: string, path: string, isDire
   return ignored;
 }
 
-/** The rules in force in a folder walked into, from its parent's and what isIgnored said of it. */
-export function insideFolder(rules: FolderRules, excludedBy: boolean[]): FolderRules {
-  return { levels: rules.levels, depths: rules.depths.map((depth) => depth + 1), excludedBy };
+/** The rules in force in a folder walked into (reported as `path`), from its parent's and what isIgnored said of it. */
+export function insideFolder(rules: FolderRules, excludedBy: boolean[], path: string): FolderRules {
+  const depths = rules.depths.map((depth) => depth + 1);
+  return { levels: rules.levels, depths, excludedBy, matchers: rules.levels.map((level, i) => level.inFolder(depths[i] as number, path)) };
 }

@@ -22,7 +22,7 @@ function walkVerdicts(paths: readonly string[], levels: ReadonlyMap<string, Igno
   const verdicts = new Map<string, boolean>();
   const visit = (folder: string, rules: FolderRules): void => {
     const own = levels.get(folder);
-    const here = own ? withLevel(rules, own) : rules;
+    const here = own ? withLevel(rules, own, folder) : rules;
     const prefix = folder === "" ? "" : `${folder}/`;
     const entries = [...new Set(paths.filter((path) => path.startsWith(prefix) && path.length > prefix.length).map((path) => path.slice(prefix.length).split("/")[0] + (path.slice(prefix.length).includes("/") ? "/" : "")))];
     for (const entry of entries) {
@@ -32,7 +32,7 @@ function walkVerdicts(paths: readonly string[], levels: ReadonlyMap<string, Igno
       const excludedBy: boolean[] = [];
       const ignored = isIgnored(here, name, path, isDirectory, isDirectory ? excludedBy : undefined);
       verdicts.set(entry.endsWith("/") ? `${path}/` : path, ignored);
-      if (isDirectory && !ignored) visit(path, insideFolder(here, excludedBy));
+      if (isDirectory && !ignored) visit(path, insideFolder(here, excludedBy, path));
     }
   };
   const outer = [...levels].filter(([folder]) => folder === "" || start.startsWith(`${folder}/`)).map(([, level]) => level);
@@ -59,6 +59,11 @@ const PATTERNS = [
   "a", "b/", "*.x", "/a", "a/b", "/a/*", "!b", "!a/", "**/c", "b/**", "[ab]x", "*.y ", "# c", "", "a/b/", "\\!x", "/*", "*",
   "!*.y", "c/a/b", "/b/c/", "x?", "!/a", "!a/b", "A", "*/b", "a/*/c", "!c", "B/", "/ax/", "*.x[co]", "\\#*", ".\\#*", "[._]*.y",
   "[!a]x", "[a-c]", "a[/]b", "x[!a]b", "x[+-0]b", "a\\/b", "*\\*", "!x.xc", "c/a/", "/c/a/x",
+  // Patterns ending in a name, of every reach: each is asked only about entries of that name.
+  "/**/a/**/x", "!/**/c/**/b", "**/a/", "a/**/x.x", "!*/c/x", "x.X", "/b/a/ax", "!B/c", "a//b", "!/**/A",
+  // Patterns anchored under plain folders: each is asked only in its folder.
+  "!a/b/x", "A/x/*", "/c/x.x", "!/a/*.x/", "b/a/c", "a/**", "!/A/**/x.x", "c/**/*.x", "a/b/**/c", "/b/*/x", "!b/x?/*",
+  "x/a/**", "!x/a/b", "/c/b/**/", "!/c/b/a",
 ];
 const NAMES = ["a", "b", "c", "x", "ax", "A", "B", "x.x", "x.y", "x.xc", "#a", ".#b", "_.y", "cx", "[a]", "!a"];
 
@@ -95,6 +100,26 @@ describe("the walk's .gitignore matching", () => {
     expect(decided).toBeGreaterThan(400);
     expect(ignoredSeen).toBeGreaterThan(50);
     expect(decided - ignoredSeen).toBeGreaterThan(50);
+  });
+
+  it("asks a pattern anchored under plain names about entries below that folder when it has a `**`, and only in it otherwise", () => {
+    const paths = ["x/a/b/c/d.txt", "x/a/b/e.log", "x/a/b/c/f.log", "x/e.log", "x/f.log", "y/a/b/e.log"];
+    const decide = (text: string): Map<string, boolean> => {
+      const verdicts = walkVerdicts(paths, new Map([["", levelOf(text, "")]]));
+      const plain = new Map([["", ignore().add(text)]]);
+      for (const [path, ignored] of verdicts) expect({ path, ignored }).toEqual({ path, ignored: wholePathVerdict(path, plain) });
+      return verdicts;
+    };
+    // `x/a/**` excludes what is below the folder `!x/a/b` re-includes.
+    const below = decide("x/a/**\n!x/a/b\n");
+    expect(below.get("x/a/b/")).toBe(false);
+    expect(below.get("x/a/b/c/")).toBe(true);
+    // `x/a/b/*.log` matches in that folder alone.
+    const inFolder = decide("x/a/b/*.log\n/x/e.*\n");
+    expect(inFolder.get("x/a/b/e.log")).toBe(true);
+    expect(inFolder.get("x/a/b/c/f.log")).toBe(false);
+    expect(inFolder.get("x/e.log")).toBe(true);
+    expect(inFolder.get("x/f.log")).toBe(false);
   });
 
   it("keeps an entry of a folder its level excludes excluded by that level, after a deeper level re-included the folder", () => {

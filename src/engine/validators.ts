@@ -147,6 +147,15 @@ function discordSnowflake(secret: string): boolean {
   return /^[1-9]\d{16,19}$/.test(userId);
 }
 
+/**
+ * Base64 of a UUID's text (`8-4-4-4-12` hex digits), as Clockify writes its API keys: random text of
+ * the same 48 characters decodes to bytes, not to a UUID.
+ */
+function base64Uuid(secret: string): boolean {
+  const text = strictBase64(secret)?.toString("latin1") ?? "";
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+}
+
 const validators: Record<string, (secret: string) => boolean> = {
   "github-crc32": prefixedCrc32,
   "npm-crc32": prefixedCrc32,
@@ -156,6 +165,7 @@ const validators: Record<string, (secret: string) => boolean> = {
   "base64-pem": base64Pem,
   "basic-auth": basicAuth,
   "discord-snowflake": discordSnowflake,
+  "base64-uuid": base64Uuid,
   // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
   password: (secret) => !isPlaceholderPassword(secret),
 };

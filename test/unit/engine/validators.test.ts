@@ -29,6 +29,14 @@ describe("validators", () => {
     expect(runValidator("discord-snowflake", `${encode("1234567890123456")}.${timestamp}.${hmac}`)).toBe(false);
   });
 
+  it("base64-uuid needs the text to decode to a UUID's 8-4-4-4-12 hex digits", () => {
+    const encode = (text: string) => Buffer.from(text).toString("base64");
+    expect(runValidator("base64-uuid", encode("3f1c2a9e-7b4d-4e8a-9c21-5d6e7f809a1b"))).toBe(true);
+    expect(runValidator("base64-uuid", encode("3f1c2a9e7b4d4e8a9c215d6e7f809a1b1234"))).toBe(false);
+    expect(runValidator("base64-uuid", encode("zf1c2a9e-7b4d-4e8a-9c21-5d6e7f809a1b"))).toBe(false);
+    expect(runValidator("base64-uuid", "hnv7vuvt7z3tgkvqnfv26klsjkhm9v2iizt19ivugfledosl")).toBe(false);
+  });
+
   it("jwt needs a JSON header with an algorithm, a JSON payload, and not documentation's sample", () => {
     expect(runValidator("jwt", jwt(3))).toBe(true);
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

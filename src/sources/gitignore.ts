@@ -10,7 +10,7 @@
 // - `*` and `?` match no slash, nor does a bracket expression; `**` matches any folders only as a whole
 //   name (`**/x`, `a/**/x`, `a/**`). Git compares the part of a pattern before its first wildcard
 //   literally and matches only the rest as a glob, so a `**` that starts that rest counts as a whole
-//   name too (`a**/b` matches `ax/y/b`, `x/a**` everything below `x` whose name starts with `a`).
+//   name too (`a**/b` matches `ax/y/b`, and `x/a**` every path that starts with `x/a`, at any depth).
 // - `\` escapes the next character (`\#`, `\!`, `\ `); unescaped trailing spaces are dropped; a line
 //   starting with `#` is a comment; a "\r" before a line's "\n" and a UTF-8 byte order mark are dropped.
 // - Case matters, as in a repository made by `git init` on a case-sensitive file system; on macOS and
@@ -56,6 +56,10 @@ interface FolderPart {
   start: string;
 }
 
+/** A pattern matched in some folders only: those its folder part matches. */
+type PlacedPattern = Pattern & { folder: FolderPart };
+const isPlaced = (pattern: Pattern): pattern is PlacedPattern => pattern.folder !== "any";
+
 /** A pattern whose last part can span folders (`a/**`): matched against the entry's whole path from the .gitignore's folder. */
 interface PathPattern {
   order: number;
@@ -90,20 +94,22 @@ export function ignoreLevel(dir: string, path: string): IgnoreLevel | undefined 
     return undefined;
   }
   const names: Pattern[] = [];
-  const placed: Pattern[] = [];
+  const placed: PlacedPattern[] = [];
   const paths: PathPattern[] = [];
   patternLines(text).forEach((line, order) => {
     const pattern = compile(line, order);
     if (pattern === undefined) return;
     if ("path" in pattern) paths.push(pattern);
-    else (pattern.folder === "any" ? names : placed).push(pattern);
+    else if (isPlaced(pattern)) placed.push(pattern);
+    else names.push(pattern);
   });
   const cut = path === "" ? 0 : path.length + 1;
   const matchers = new Map<string, FolderMatcher>();
   const inFolder = (folderPath: string): FolderMatcher => {
     const relative = folderPath.slice(cut);
     const inside = relative === "" ? "" : foldCase(`${relative}/`);
-    const placedHere = placed.filter(({ folder }) => matchesFolder(folder as FolderPart, inside));
+    const placedHere = placed.filter(({ folder }) => matchesFolder(folder, inside));
+    // A path pattern can match an entry here only if its literal start and the folder's path agree as far as both go.
     const pathsHere = paths.filter(({ path }) => path.start.startsWith(inside) || inside.startsWith(path.start));
     const key = `${placedHere.map(({ order }) => order).join(",")};${pathsHere.map(({ order }) => order).join(",")}`;
     let matcher = matchers.get(key);

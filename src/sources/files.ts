@@ -18,7 +18,7 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Chunk, FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem } from "../types.js";
 import { isBinary } from "./decode.js";
-import { type FolderRules, type IgnoreLevel, ignoreLevel, insideFolder, isIgnored, startingRules, withLevel } from "./gitignore.js";
+import { type FolderRules, ignoreLevel, insideFolder, isIgnored, NO_RULES, withLevel } from "./gitignore.js";
 import { git, repoRoot, splitNul } from "./git.js";
 import { fileWindows, WINDOWED_ABOVE } from "./windows.js";
 
@@ -124,8 +124,8 @@ async function listTarget(
   if (!found.isDirectory) return [{ abs: found.abs, path: reportedPath(base, found.abs) }];
   const root = await rootOf(found.abs);
   if (root) return gitListing(root, found.abs, base);
-  const path = reportedPath(base, found.abs);
-  return walk(found.abs, path, startingRules(outerIgnores(base, found.abs), path));
+  const rules = rulesAbove(base, found.abs);
+  return rules === undefined ? [] : walk(found.abs, reportedPath(base, found.abs), rules);
 }
 
 /**
@@ -204,30 +204,36 @@ function* walk(dir: string, path: string, rules: FolderRules): Generator<FileRef
     const abs = `${folder.dir}${sep}${name}`;
     const entryPath = folder.path === "" ? name : `${folder.path}/${name}`;
     const isDirectory = entry.isDirectory();
-    const excludedBy: boolean[] | undefined = isDirectory ? [] : undefined;
-    if (isIgnored(folder.rules, name, entryPath, isDirectory, excludedBy)) continue;
+    if (isIgnored(folder.rules, name, entryPath, isDirectory)) continue;
     if (name.includes(NOT_UTF8)) yield { abs, path: entryPath, problem: NOT_UTF8_PROBLEM };
-    else if (excludedBy) {
-      const problem = enter(abs, entryPath, insideFolder(folder.rules, excludedBy, entryPath));
+    else if (isDirectory) {
+      const problem = enter(abs, entryPath, insideFolder(folder.rules, entryPath));
       if (problem) yield problem;
     } else yield { abs, path: entryPath };
   }
 }
 
-/** Outside a repository, the .gitignore files of the folders from the scan's base down to `dir` (exclusive) apply too. */
-function outerIgnores(base: string, dir: string): IgnoreLevel[] {
+/**
+ * Outside a repository, the .gitignore files of the folders from the scan's base down to `dir`
+ * (exclusive) apply too: the rules they put in force in `dir`, or undefined when they exclude `dir`
+ * or a folder on the way (then nothing below it is listed, as git lists nothing there).
+ */
+function rulesAbove(base: string, dir: string): FolderRules | undefined {
   const inside = relative(base, dir);
-  if (inside === "" || inside.startsWith("..")) return [];
-  const levels: IgnoreLevel[] = [];
+  if (inside === "" || inside.startsWith("..")) return NO_RULES;
+  let rules = NO_RULES;
   let folder = base;
   let path = "";
-  for (const name of ["", ...inside.split(sep).slice(0, -1)]) {
-    folder = join(folder, name);
-    path = path === "" ? name : `${path}/${name}`;
+  for (const name of inside.split(sep)) {
     const level = ignoreLevel(folder, path);
-    if (level) levels.push(level);
+    if (level) rules = withLevel(rules, level, path);
+    const entryPath = path === "" ? name : `${path}/${name}`;
+    if (isIgnored(rules, name, entryPath, true)) return undefined;
+    folder = join(folder, name);
+    path = entryPath;
+    rules = insideFolder(rules, path);
   }
-  return levels;
+  return rules;
 }
 
 /**

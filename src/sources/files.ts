@@ -90,13 +90,11 @@ export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGener
   // Paths named twice (`scan src src/lib`) are scanned once.
   const seen = targets.length > 1 ? new Set<string>() : undefined;
   for (const found of targets) {
-    for await (const part of listTarget(found, base, rootOf)) {
-      for (const file of part) {
-        if (seen?.has(file.abs)) continue;
-        seen?.add(file.abs);
-        if (options.isPathAllowed?.(file.path)) yield { kind: "skipped", path: file.path, reason: "allowed-path" };
-        else yield { kind: "file", file };
-      }
+    for (const file of await listTarget(found, base, rootOf)) {
+      if (seen?.has(file.abs)) continue;
+      seen?.add(file.abs);
+      if (options.isPathAllowed?.(file.path)) yield { kind: "skipped", path: file.path, reason: "allowed-path" };
+      else yield { kind: "file", file };
     }
   }
 }
@@ -114,44 +112,33 @@ async function target(cwd: string, arg: string): Promise<{ abs: string; isDirect
 }
 
 /**
- * The files under one path argument, in parts; a file named on the command line is scanned even if
- * ignored. Each part is listed synchronously, so a file costs its consumer one `await`
- * (workingTreeFiles'), not one for each generator it would pass through.
+ * The files under one path argument; a file named on the command line is scanned even if ignored.
+ * Once git has answered, the files are listed synchronously, so a file costs its consumer one
+ * `await` (workingTreeFiles'), not one for each generator it would pass through.
  */
-async function* listTarget(
+async function listTarget(
   found: { abs: string; isDirectory: boolean },
   base: string,
   rootOf: (dir: string) => Promise<string | undefined>,
-): AsyncGenerator<Iterable<FileRef>> {
-  if (!found.isDirectory) {
-    yield [{ abs: found.abs, path: reportedPath(base, found.abs) }];
-    return;
-  }
+): Promise<Iterable<FileRef>> {
+  if (!found.isDirectory) return [{ abs: found.abs, path: reportedPath(base, found.abs) }];
   const root = await rootOf(found.abs);
-  if (root) {
-    yield* gitListing(root, found.abs, base);
-    return;
-  }
+  if (root) return gitListing(root, found.abs, base);
   const path = reportedPath(base, found.abs);
-  yield walk(found.abs, path, startingRules(outerIgnores(base, found.abs), path));
+  return walk(found.abs, path, startingRules(outerIgnores(base, found.abs), path));
 }
 
 /**
- * Tracked, then untracked and not ignored, files under `dir` as git lists them, in two parts from two
- * git calls started together: the tracked files come from the index at once, while finding the
- * untracked ones walks every folder (a third of a second on a 43,000-file tree), and the tracked
- * files are being scanned meanwhile. Their paths are git's, prefixed with the repository's own path
- * from `base`: no path arithmetic per file, which on a big tree would be much of the main thread's work.
+ * Tracked and untracked, not ignored, files under `dir` as git lists them. Their paths are git's,
+ * prefixed with the repository's own path from `base`: no path arithmetic per file, which on a big
+ * tree would be much of the main thread's work.
  */
-async function* gitListing(root: string, dir: string, base: string): AsyncGenerator<Iterable<FileRef>> {
+async function gitListing(root: string, dir: string, base: string): Promise<Iterable<FileRef>> {
   const pathspec = reportedPath(root, dir) || ".";
-  const list = (which: readonly string[]): Promise<Buffer> => git(["ls-files", "-z", ...which, "--", `:(literal)${pathspec}`], { cwd: root });
-  const untracked = list(["--others", "--exclude-standard"]);
-  // Awaited below; should the tracked listing fail first, its error is the one thrown.
-  untracked.catch(() => undefined);
-  const prefix = reportedPath(base, root);
-  yield listed(splitNul(await list(["--cached"])), root, prefix);
-  yield listed(splitNul(await untracked), root, prefix);
+  const output = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", `:(literal)${pathspec}`], {
+    cwd: root,
+  });
+  return listed(splitNul(output), root, reportedPath(base, root));
 }
 
 /** The files of git's listing, their paths prefixed with `prefix` (the repository's path from the scan's base). */

@@ -151,6 +151,17 @@ describe("working tree in a repository", () => {
     expect(skips(items)).toEqual({ nested: "submodule" });
   });
 
+  it("lists a tracked file that .gitignore matches, beside untracked files that it does not", async () => {
+    const made = repo();
+    made.write("forced.log", "tracked before it was ignored\n");
+    made.add("forced.log");
+    made.commit();
+    made.write(".gitignore", "*.log\n");
+    made.write("new.log", "untracked and ignored\n");
+    made.write("new.txt", "untracked\n");
+    expect(chunkPaths(await collect(made.dir))).toEqual([".gitignore", "forced.log", "new.txt"]);
+  });
+
   it("gives paths relative to the repository root when run from a subfolder", async () => {
     const made = repo();
     made.write("src/deep/a.txt", "a\n");

@@ -13,7 +13,9 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { rng } from "../../fixtures/fake-keys.js";
 import { workingTreeFiles } from "../../src/sources/files.js";
+import { isolatedEnv } from "../helpers/git-repo.js";
 
 const SEED = Number(process.env.KEYSCAN_GITIGNORE_SEED ?? 20261203);
 const ROUNDS = 400;
@@ -25,26 +27,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 // Git without the user's or the system's configuration, and no global excludes file (core.excludesFile
 // defaults to $XDG_CONFIG_HOME/git/ignore): only the tree's .gitignore files apply, as in keyscan's walk.
-const gitEnv: NodeJS.ProcessEnv = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_"))),
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  HOME: scratch,
-  XDG_CONFIG_HOME: join(scratch, "config"),
-};
+const gitEnv = isolatedEnv({ HOME: scratch, XDG_CONFIG_HOME: join(scratch, "config") });
 const git = (cwd: string, ...args: string[]): string => execFileSync("git", args, { cwd, env: gitEnv, encoding: "utf8" });
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Names of files and folders: plain ones that the patterns name, and ones whose characters a pattern
 // must escape (`#`, `!` at a line's start, a wildcard, a bracket, a trailing space), in both cases.
@@ -160,7 +144,7 @@ function gitListByFolder(dir: string): Map<string, string[]> {
 
 describe("a plain folder's file list", () => {
   it(`is git's own, on ${ROUNDS} random trees with random nested .gitignore files (seed ${SEED})`, async () => {
-    const random = generator(SEED);
+    const random = rng(SEED); // seeded, so a failing case can be replayed
     let listed = 0;
     let excluded = 0;
     let reincluded = 0;

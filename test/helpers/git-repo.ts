@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { afterEach } from "vitest";
 
 /** An environment without the caller's GIT_* variables (a hook's GIT_DIR would redirect every call) or global config. */
-function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("GIT_")) env[key] = value;
   return { ...env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", ...extra };

@@ -35,10 +35,13 @@ export interface Drained {
 const MAX_IN_FLIGHT = 2 * 1024 * 1024;
 
 /**
- * What a blob counts for before it is read: at most 512 in flight, so one waiting for its parent's
- * blob does not stall the rest, while the reads and scans in flight stay few.
+ * What a blob counts for before it is read: at most 64 in flight, so one waiting for its parent's
+ * blob does not stall the rest, and cat-file reads ahead while the main thread diffs and scans.
+ * More buys no speed: the blobs, texts and promises waiting live long enough to be promoted to the
+ * old generation, and collecting them cost history ~8% more CPU with 512 in flight (rails' newest
+ * 10,000 commits).
  */
-const BLOB_WEIGHT = MAX_IN_FLIGHT / 512;
+const BLOB_WEIGHT = MAX_IN_FLIGHT / 64;
 
 /**
  * Changes whose verdict is remembered (drain's recentChanges), the oldest forgotten first: ~4 MB of

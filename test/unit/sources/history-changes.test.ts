@@ -63,4 +63,24 @@ describe("createChangeReader", () => {
     expect(text).not.toContain(far.split("\n")[1]);
     expect(text).not.toContain(after.split("\n")[1]);
   });
+  it("answers a version that names itself as its parent (a mode change) and a revert diffed while its original is", async () => {
+    // Each version's hashes must be held before its parents' are awaited: held only after, a mode
+    // change would wait for itself, and a change and its revert, read together, for each other.
+    const a = Buffer.from(`${filler("e", 20).join("\n")}\n`);
+    const b = Buffer.from(`${filler("f", 20).join("\n")}\n`);
+    const blobs = new Map([
+      ["a", a],
+      ["b", b],
+    ]);
+    const reader = createChangeReader(async (blob) => blobs.get(blob));
+    const settled = await Promise.race([
+      Promise.all([reader.changes("a", ["a"]), reader.changes("b", ["a"]), reader.changes("a", ["b"])]),
+      new Promise<"stuck">((resolve) => setTimeout(() => resolve("stuck"), 2000)),
+    ]);
+    expect(settled).not.toBe("stuck");
+    const [self, change, revert] = settled as Awaited<ReturnType<typeof reader.changes>>[];
+    expect(self).toEqual({ kind: "changes", text: "", bytes: a.length });
+    expect(change?.kind === "changes" && change.text.length > 0).toBe(true);
+    expect(revert?.kind === "changes" && revert.text.length > 0).toBe(true);
+  });
 });

@@ -10,7 +10,7 @@
 // first); a parent no longer held is read again.
 import type { BlobChanges } from "../types.js";
 import { isUtf8Text } from "./decode.js";
-import { changedLines, type Lines, splitLines } from "./line-diff.js";
+import { changedLines, type Lines, lineHashes, splitLines } from "./line-diff.js";
 
 /**
  * Lines kept around each change, so a secret or an assignment spread over lines is whole in the text
@@ -57,9 +57,9 @@ export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Arr
       }
     });
   };
-  const linesOf = async (blob: string): Promise<Lines | undefined> => {
+  const readHashes = async (blob: string): Promise<Uint32Array | undefined> => {
     const bytes = await readBytes(blob);
-    return bytes && isUtf8Text(bytes) ? splitLines(bytes) : undefined;
+    return bytes && isUtf8Text(bytes) ? lineHashes(bytes) : undefined;
   };
   const hashesOf = (blob: string): Promise<Uint32Array | undefined> => {
     const known = held.get(blob);
@@ -68,13 +68,13 @@ export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Arr
       held.set(blob, known);
       return known;
     }
-    const hashes = linesOf(blob).then((lines) => lines?.hashes);
+    const hashes = readHashes(blob);
     hold(blob, hashes);
     return hashes;
   };
 
   const remember = (blob: string, bytes: Uint8Array): void => {
-    if (!held.has(blob) && isUtf8Text(bytes)) hold(blob, Promise.resolve(splitLines(bytes).hashes));
+    if (!held.has(blob) && isUtf8Text(bytes)) hold(blob, Promise.resolve(lineHashes(bytes)));
   };
   const changes = async (blob: string, parents: readonly string[]): Promise<BlobChanges> => {
     const bytes = await readBytes(blob);

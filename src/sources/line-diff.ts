@@ -25,24 +25,37 @@ let hasher: LineHasher | undefined;
 
 /** The lines of some bytes (line-hash.wat): each line without its "\n", hashed with its length. */
 export function splitLines(bytes: Uint8Array): Lines {
+  const { memory, lines, startsAt, hashesAt } = hashLines(bytes);
+  const starts = new Uint32Array(lines + 1);
+  starts.set(new Uint32Array(memory.buffer, startsAt, lines));
+  starts[lines] = bytes.length;
+  return { hashes: new Uint32Array(memory.buffer, hashesAt, lines).slice(), starts };
+}
+
+/** The hashes alone of splitLines, for a version only compared against (a parent), whose text is not cut out. */
+export function lineHashes(bytes: Uint8Array): Uint32Array {
+  const { memory, lines, hashesAt } = hashLines(bytes);
+  return new Uint32Array(memory.buffer, hashesAt, lines).slice();
+}
+
+/** Runs the line hasher on the bytes; its output lies in its memory until the next run. */
+function hashLines(bytes: Uint8Array): { memory: WebAssembly.Memory; lines: number; hashesAt: number; startsAt: number } {
   if (!hasher) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, "base64")));
     hasher = { memory: instance.exports.memory as WebAssembly.Memory, lines: instance.exports.lines as LineHasher["lines"] };
   }
-  // Memory: the bytes, then room for a hash and a start a line (4-byte aligned), as many lines as
-  // there could be; the pages that no line reaches are never touched, so they cost no memory.
+  // Memory: the bytes and 8 bytes of room (the hasher reads the last word whole), then room for a
+  // hash and a start a line (4-byte aligned), as many lines as there could be; the pages that no
+  // line reaches are never touched, so they cost no memory.
   const count = bytes.length + 1;
-  const hashesAt = (bytes.length + 3) & ~3;
+  const hashesAt = (bytes.length + 8 + 3) & ~3;
   const startsAt = hashesAt + 4 * count;
   const needed = startsAt + 4 * count;
   const missingPages = Math.ceil(needed / PAGE) - hasher.memory.buffer.byteLength / PAGE;
   if (missingPages > 0) hasher.memory.grow(missingPages);
   new Uint8Array(hasher.memory.buffer).set(bytes);
   const lines = hasher.lines(0, bytes.length, hashesAt, startsAt);
-  const starts = new Uint32Array(lines + 1);
-  starts.set(new Uint32Array(hasher.memory.buffer, startsAt, lines));
-  starts[lines] = bytes.length;
-  return { hashes: new Uint32Array(hasher.memory.buffer, hashesAt, lines).slice(), starts };
+  return { memory: hasher.memory, lines, hashesAt, startsAt };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { changedLines, splitLines } from "../../../src/sources/line-diff.js";
+import { rng } from "../../../fixtures/fake-keys.js";
+import { changedLines, lineHashes, splitLines } from "../../../src/sources/line-diff.js";
 
 const lines = (text: string) => splitLines(Buffer.from(text));
 const changed = (before: string, after: string, maxEdits?: number) => changedLines(lines(before).hashes, lines(after).hashes, maxEdits);
@@ -20,6 +21,44 @@ describe("splitLines", () => {
   it("counts no line in empty bytes, and one in bytes without a newline", () => {
     expect([...lines("").starts]).toEqual([0]);
     expect([...lines("one line").starts]).toEqual([0, 8]);
+  });
+
+  it("gives equal lines equal hashes and different lines different ones, on random texts of every line length and ending", () => {
+    const random = rng(19);
+    // A few bytes, so lines repeat often; "\r" and "\0" among them (a CRLF line keeps its "\r").
+    const alphabet = ["a", "b", "\r", "\u0000", "\u00e9", "\n"];
+    for (let round = 0; round < 300; round++) {
+      const length = Math.floor(random() * 120);
+      let text = "";
+      for (let i = 0; i < length; i++) {
+        const pick = random();
+        // Runs of one byte make long lines that differ only in their length.
+        text += pick < 0.5 ? (alphabet[0] as string).repeat(Math.floor(random() * 20)) : (alphabet[Math.floor(random() * alphabet.length)] as string);
+      }
+      const bytes = Buffer.from(text);
+      const { hashes, starts } = splitLines(bytes);
+      const expected = bytes.length === 0 ? [] : bytes.toString("latin1").split("\n");
+      if (bytes.at(-1) === 10) expected.pop(); // a final "\n" ends the last line and starts none
+      expect(hashes.length).toBe(expected.length);
+      expect([...lineHashes(bytes)]).toEqual([...hashes]);
+      expected.forEach((line, i) => expect(bytes.subarray(starts[i], (starts[i] as number) + line.length).toString("latin1")).toBe(line));
+      const hashOf = new Map<string, number>();
+      expected.forEach((line, i) => {
+        const known = hashOf.get(line);
+        if (known === undefined) hashOf.set(line, hashes[i] as number);
+        else expect(hashes[i]).toBe(known);
+      });
+      expect(new Set(hashOf.values()).size).toBe(hashOf.size);
+    }
+  });
+
+  it("hashes a last line without newline as the same line ended, whatever the memory held past the bytes before", () => {
+    const line = "0123456789abc";
+    lineHashes(Buffer.from("y".repeat(200))); // leaves bytes that are no line's end past the next, shorter bytes
+    const [unended] = lineHashes(Buffer.from(line));
+    expect(lineHashes(Buffer.from(`${line}\n`))[0]).toBe(unended);
+    expect(lineHashes(Buffer.from(`x\r\n${line}\r\n${line}`))[2]).toBe(unended);
+    expect(lineHashes(Buffer.from(`${line}\r\n`))[0]).not.toBe(unended);
   });
 });
 

@@ -122,9 +122,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const name = text.slice(qualifiedNameStart(text, found.start, found.nameEnd), found.nameEnd);
     const words = nameWords(name);
     const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
-    // A qualified `key` is weaker evidence than a credential's keyword: its value must also look
-    // made by a generator, not typed (`a1b2c3d4…` under a licenseKey).
-    if (!naming || (naming === "qualified key" && isTypedPattern(value))) continue;
+    if (!naming) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
@@ -256,36 +254,6 @@ function isPunctuationDenseKey(value: string): boolean {
   const entropy = shannonEntropy(value);
   if (symbolKinds >= DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= DENSE_KEY_MIN_ENTROPY) return true;
   return !/[A-Z]/.test(value) && /[0-9].*[0-9]/.test(value) && symbolKinds >= ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= ONE_CASE_DENSE_KEY_MIN_ENTROPY;
-}
-
-// The longest unit a value typed by repeating it is looked for with (`abcd1234`, `Asdf1234`), and
-// how much of the value the repeats must cover (a tail such as `--__` may follow them).
-const MAX_REPEATED_UNIT = 16;
-const MIN_REPEATED_SHARE = 3 / 4;
-// How long a run of consecutive characters at every other place gives away `a1b2c3d4e5f6…`.
-const INTERLEAVED_RUN = 6;
-
-/**
- * Typed by a person rather than made by a generator: a unit repeated three times or more whatever
- * the case (`abcd1234abcd1234ABCD1234…`), or two runs of consecutive characters interleaved
- * (`a1b2c3d4e5f6…`, `1a2b3c…`). Random strings of key length have neither. The work is bounded by
- * the value's length times MAX_REPEATED_UNIT.
- */
-function isTypedPattern(text: string): boolean {
-  const lower = text.toLowerCase();
-  for (let unit = 1; unit <= MAX_REPEATED_UNIT && unit * 3 <= lower.length; unit++) {
-    let end = unit;
-    while (end < lower.length && lower.charCodeAt(end) === lower.charCodeAt(end - unit)) end++;
-    if (end >= unit * 3 && end >= lower.length * MIN_REPEATED_SHARE) return true;
-  }
-  for (const offset of [0, 1]) {
-    let run = 1;
-    for (let i = offset + 2; i < lower.length; i += 2) {
-      run = lower.charCodeAt(i) === lower.charCodeAt(i - 2) + 1 ? run + 1 : 1;
-      if (run >= INTERLEAVED_RUN) return true;
-    }
-  }
-  return false;
 }
 
 // A crypt(3) password hash (`$6$rounds=656000$salt$hash`, `$2b$12$…`, `$y$…`, `$argon2id$…`):

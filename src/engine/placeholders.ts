@@ -22,8 +22,82 @@ function isRepetitive(text: string): boolean {
   return text.length >= 12 && new Set(text).size < 6;
 }
 
+// The longest unit a value typed by repeating it is looked for with (`abcd1234`, `Asdf1234`), how
+// many copies of it make the repeat (two and a half: a copy may be cut short at the value's end), and
+// how much of the value the repeats must cover (a head or a tail such as `--__` may lie outside them).
+const MAX_REPEATED_UNIT = 16;
+const MIN_COPIES = 2.5;
+const MIN_REPEATED_SHARE = 3 / 4;
+// How long a run of consecutive characters at every other place gives away `a1b2c3d4e5f6…`.
+const INTERLEAVED_RUN = 6;
+// How long a run of consecutive letters, or of digits, read alone gives away `ABCD1234EFGH5678…`,
+// `abc123def456ghi789…` and the RFC 4122 sample UUID `123e4567-e89b-12d3-…`. Seven, not six: the
+// letters of random hex are a to f, so "abcdef" turns up among them about once in a thousand keys;
+// seven consecutive digits turn up in about one random 64-digit hex key in 30,000.
+const STEPPED_RUN = 7;
+// Only values of a key's length are judged as typed: a PEM body or a bundle of thousands of random
+// characters holds seven consecutive digits by chance (one 4096-bit key in two thousand).
+const MAX_TYPED_LENGTH = 128;
+
+/** The longest stretch of `text` that repeats itself `unit` characters on, unit included. */
+function periodicStretch(text: string, unit: number): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = unit; i < text.length; i++) {
+    run = text.charCodeAt(i) === text.charCodeAt(i - unit) ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest === 0 ? 0 : longest + unit;
+}
+
+/** A run of STEPPED_RUN letters, or digits, each one after the last (9 then 0), the other characters skipped. */
+function hasSteppedRun(lower: string): boolean {
+  let letterRun = 0;
+  let lastLetter = -2;
+  let digitRun = 0;
+  let lastDigit = -2;
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    if (code >= 97 && code <= 122) {
+      letterRun = code === lastLetter + 1 ? letterRun + 1 : 1;
+      lastLetter = code;
+      if (letterRun >= STEPPED_RUN) return true;
+    } else if (code >= 48 && code <= 57) {
+      const digit = code - 48;
+      digitRun = lastDigit >= 0 && digit === (lastDigit + 1) % 10 ? digitRun + 1 : 1;
+      lastDigit = digit;
+      if (digitRun >= STEPPED_RUN) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Typed by a person rather than made by a generator: a unit repeated (MIN_COPIES) whatever
+ * the case (`abcd1234abcd1234ABCD1234…`, `kd8j` then `2h4jf9s8mf6l4k9j` nearly thrice), two runs of
+ * consecutive characters interleaved (`a1b2c3d4e5f6…`, `1a2b3c…`), or the letters or digits read
+ * alone counting up (`ABCD1234EFGH5678…`). Random strings of key length have none of these. The work
+ * is bounded by MAX_TYPED_LENGTH times MAX_REPEATED_UNIT.
+ */
+export function isTypedPattern(text: string): boolean {
+  if (text.length > MAX_TYPED_LENGTH) return false;
+  const lower = text.toLowerCase();
+  for (let unit = 1; unit <= MAX_REPEATED_UNIT && unit * MIN_COPIES <= lower.length; unit++) {
+    const stretch = periodicStretch(lower, unit);
+    if (stretch >= unit * MIN_COPIES && stretch >= lower.length * MIN_REPEATED_SHARE) return true;
+  }
+  for (const offset of [0, 1]) {
+    let run = 1;
+    for (let i = offset + 2; i < lower.length; i += 2) {
+      run = lower.charCodeAt(i) === lower.charCodeAt(i - 2) + 1 ? run + 1 : 1;
+      if (run >= INTERLEAVED_RUN) return true;
+    }
+  }
+  return hasSteppedRun(lower);
+}
+
 export function looksLikePlaceholder(secret: string): boolean {
-  return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasSequence(secret) || isRepetitive(secret);
+  return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasSequence(secret) || isRepetitive(secret) || isTypedPattern(secret);
 }
 
 /** Words a placeholder password is made of: it names what goes there, or it is a stock stand-in. */

@@ -1,6 +1,7 @@
 // Template markers count only as they open a substitution: generated keys hold their first characters.
 import { describe, expect, it } from "vitest";
-import { looksLikePlaceholder } from "../../../src/engine/placeholders.js";
+import { ALNUM, HEX, LOWER_ALNUM, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
+import { isTypedPattern, looksLikePlaceholder } from "../../../src/engine/placeholders.js";
 
 describe("template markers", () => {
   it.each(["$(cat /run/secrets/db_password)", "$(DB_PASSWORD)", "$(vault", "%(db_password)s"])("%s is a placeholder", (value) => {
@@ -12,5 +13,38 @@ describe("template markers", () => {
     for (const value of ["q7%(^w2k!x9$(3+z@m&e5r=t8_p1(v4*n6b0c-h)", "$(8kq2!v%(7w@zx^4m3r=1p&n6*t0b9+e-5c_h"]) {
       expect(looksLikePlaceholder(value), value).toBe(false);
     }
+  });
+});
+
+describe("values typed by a person", () => {
+  it.each([
+    "abcd1234abcd1234ABCD1234ABCD1234--__",
+    // A unit repeated after a head that is not part of it.
+    "kd8j2h4jf9s8mf6l4k9j2h4jf9s8mf6l4k9j2h4jf9s8mf6l",
+    "a1b2c3d4e5f6g7h8i9j0",
+    "ABCD1234EFGH5678IJKL9012MNOP3456",
+    "abc123def456ghi789jkl012",
+    "1234abcd5678efgh9012ijkl3456",
+    // The sample UUID of RFC 4122, in documentation everywhere: its digits alone count 1 to 9.
+    "123e4567-e89b-12d3-a456-426614174000",
+  ])("%s is a placeholder", (value) => {
+    expect(looksLikePlaceholder(value)).toBe(true);
+  });
+
+  it("random keys of every common alphabet and length are not typed", () => {
+    for (let seed = 0; seed < 1000; seed++) {
+      const random = rng(seed);
+      for (const [alphabet, length] of [[HEX, 32], [HEX, 64], [ALNUM, 40], [LOWER_ALNUM, 32], [UPPER_ALNUM, 20]] as const) {
+        const value = randomString(random, alphabet, length);
+        expect(isTypedPattern(value), value).toBe(false);
+      }
+    }
+  });
+
+  it("a long random body is not judged: seven consecutive digits turn up in it by chance", () => {
+    // Made up: 200 random hex digits with "1234567" inside, as a PEM body or bundle may hold.
+    const body = `${randomString(rng(7), HEX, 100)}1234567${randomString(rng(8), HEX, 100)}`;
+    expect(isTypedPattern(body)).toBe(false);
+    expect(isTypedPattern(body.slice(90, 120))).toBe(true);
   });
 });

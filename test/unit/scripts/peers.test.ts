@@ -1,0 +1,62 @@
+// The eval's reading of peers' rule files: what it scores, and what it leaves out by the peer's own
+// labels or because a test token fails its format's checksum.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checksummedToken } from "../../../fixtures/fake-keys.js";
+import { failsFormatCheck, ruleFileExamples, withoutFormatChecks } from "../../../scripts/peers.js";
+import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
+import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
+import { createRuleset } from "../../../src/engine/ruleset.js";
+
+const folder = mkdtempSync(join(tmpdir(), "keyscan-peers-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe("peer rule files", () => {
+  it("leaves out rules the peer does not call secrets, and negatives another rule lists as positives", () => {
+    writeFileSync(
+      join(folder, "acme.yml"),
+      [
+        "rules:",
+        "- id: acme.1",
+        "  categories: [api, secret]",
+        "  examples: ['ACME_TOKEN=one']",
+        "  negative_examples: ['ACME_TOKEN=two', 'plain text']",
+        "- id: acme.2",
+        "  categories: [api, identifier]",
+        "  examples: ['acme-account-42']",
+        "- id: acme.3",
+        "  visible: false",
+        "  examples: ['acme.example.net']",
+        "- id: acme.4",
+        "  examples: ['ACME_TOKEN=two']",
+        "",
+      ].join("\n"),
+    );
+    const read = ruleFileExamples(folder, "peer");
+    expect(read.examples.map((example) => `${example.file} ${example.positive}`).sort()).toEqual([
+      "peer/acme.1/match-0.txt true",
+      "peer/acme.1/nomatch-1.txt false",
+      "peer/acme.4/match-0.txt true",
+    ]);
+    expect(read.notCredentials).toBe(2);
+    expect(read.otherRulesPositives).toBe(1);
+  });
+});
+
+describe("malformed test tokens", () => {
+  const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
+  const unchecked = withoutFormatChecks(ruleset);
+
+  it("a GitHub token whose checksum is wrong is malformed; one whose checksum is right is not", () => {
+    const token = checksummedToken(11, "ghp");
+    const broken = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
+    expect(failsFormatCheck(`GITHUB_TOKEN=${broken}`, ruleset, unchecked)).toBe(true);
+    expect(failsFormatCheck(`GITHUB_TOKEN=${token}`, ruleset, unchecked)).toBe(false);
+  });
+
+  it("text no rule matches at all is not malformed, only unmatched", () => {
+    expect(failsFormatCheck("nothing to see here", ruleset, unchecked)).toBe(false);
+  });
+});

@@ -7,12 +7,15 @@
 const TEMPLATE_OR_PLACEHOLDER =
   /\$\{|\{\{|\$\([A-Za-z_][\w.-]*(?:[\s)]|$)|%\(\w+\)|<[^>]*>|\.\.\.|\u2026|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
 
-/** A run of six characters each one code point above the last ("abcdef", "123456"). */
+/** A run of six characters each one code point above, or each one below, the last ("abcdef", "123456", "FEDCBA", "987654"). */
 function hasSequence(text: string): boolean {
-  let run = 1;
+  let up = 1;
+  let down = 1;
   for (let i = 1; i < text.length; i++) {
-    run = text.charCodeAt(i) === text.charCodeAt(i - 1) + 1 ? run + 1 : 1;
-    if (run >= 6) return true;
+    const step = text.charCodeAt(i) - text.charCodeAt(i - 1);
+    up = step === 1 ? up + 1 : 1;
+    down = step === -1 ? down + 1 : 1;
+    if (up >= 6 || down >= 6) return true;
   }
   return false;
 }

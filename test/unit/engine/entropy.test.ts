@@ -36,6 +36,7 @@ describe("placeholders", () => {
     "AKIAIOSFODNN7EXAMPLE",
     "aaaaaaaaaaaaaaaa1111",
     "abcdefghij",
+    "dapiFEDCBA9876543210FEDCBA9876543210",
     "****************",
   ])("%s is a placeholder", (value) => {
     expect(looksLikePlaceholder(value)).toBe(true);

@@ -390,14 +390,17 @@ function assignmentRegex(): RegExp {
   const space = `[ \\t]+`;
   const xmlElement = `>(?<=<[\\w.:-]+>)`;
   // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", Go's []byte("").
-  // Values end at a backslash: an escaped `\\n` inside a string ends the value, not the line.
+  // A quoted value may hold escapes (`\\5`, `\\"` in a key drawn from punctuation), but not an escaped
+  // line break (`\\n`, `\\r`) or tab: a string holding lines of text, as an .env file's, is no one
+  // value (a name inside it is found on its own, and a bare value ends at any backslash).
   // At most 1,000 characters: the detector skips longer lines, and a bound keeps V8's backtracking
   // stack small on a 10 MB word (a longer bare value is cut, and its line skipped).
   // A string literal inside single quotes (`'"…"'`) is a value written as source code, as Gradle's
   // buildConfigField takes it: the value is inside both.
   const prefix = `(?:[@bBrRuU]|\\[\\]byte\\()?`;
-  const literal = `"([^"\\s\\\\]{8,1000})"|'"([^'"\\s\\\\]{8,1000})"'|'([^'\\s\\\\]{8,1000})'`;
-  const quoted = `${prefix}(?:${literal}|\`([^\`\\s\\\\]{8,1000})\`)`;
+  const escape = `\\\\[^\\snrt]`;
+  const literal = `"((?:[^"\\s\\\\]|${escape}){8,1000})"|'"((?:[^'"\\s\\\\]|${escape}){8,1000})"'|'((?:[^'\\s\\\\]|${escape}){8,1000})'`;
+  const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){8,1000})\`)`;
   // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
   // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.
   const bare = `((?:[^\\s"'\`,;)}\\]<\\\\&]|&(?!\\w{1,64}=)){8,1000})`;

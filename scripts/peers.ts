@@ -253,10 +253,11 @@ function looksLikePlaceholderExample(text: string): boolean {
 
 /**
  * Validators that prove a token malformed rather than judge it: a checksum the provider puts in its
- * tokens, or a structure its tokens decode to (a Discord bot id, a UUID, a JWT's JSON header; the JWT
- * check also rejects jwt.io's sample "John Doe" claims, a documentation sample).
+ * tokens, or a structure its tokens decode to (a Discord bot id, a UUID, a JWT's JSON header, a
+ * private key's DER in a PEM body, plain or base64; the JWT check also rejects jwt.io's sample "John
+ * Doe" claims, a documentation sample).
  */
-const FORMAT_CHECKS = new Set(["github-crc32", "npm-crc32", "cloudflare-crc32", "discord-snowflake", "base64-uuid", "jwt"]);
+const FORMAT_CHECKS = new Set(["github-crc32", "npm-crc32", "cloudflare-crc32", "discord-snowflake", "base64-uuid", "jwt", "pem-body", "base64-pem"]);
 
 /** The rules again, with the format checks off. */
 export function withoutFormatChecks(ruleset: Ruleset): Ruleset {

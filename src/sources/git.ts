@@ -99,9 +99,13 @@ function spawnFailure(error: NodeJS.ErrnoException): Error {
   return error;
 }
 
-/** Runs git and returns its whole stdout; for small outputs. Throws a UsageError when git fails. */
-export async function git(args: readonly string[], options: GitOptions): Promise<Buffer> {
-  const child = spawnGit(args, options);
+/**
+ * Runs git and returns its whole stdout; for small outputs. `input`, when given, is written to git's
+ * standard input (`--stdin`). Throws a UsageError when git fails.
+ */
+export async function git(args: readonly string[], options: GitOptions & { input?: string }): Promise<Buffer> {
+  const child = spawnGit(args, { ...options, stdin: options.input !== undefined });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout?.on("data", (data: Buffer) => out.push(data));

@@ -4,14 +4,18 @@
 import type { Finding } from "../types.js";
 import { type LifeEvent, type SecretLife, groupKey } from "../report/secrets.js";
 import { CatFile } from "./cat-file.js";
-import { mapOrdered } from "./concurrency.js";
 import { git } from "./git.js";
 
 /** Larger versions of a file are not read back to follow a secret: its removal date is then left unknown. */
 const MAX_VERSION_BYTES = 8 * 1024 * 1024;
 
-/** Secrets whose lives are worked out at the same time (each with its own `git log` running). */
-const SECRETS_AT_ONCE = 4;
+/** A commit of HEAD's history that changed some of the followed paths, its parents, and which paths it changed. */
+interface PathCommit {
+  event: LifeEvent;
+  /** None for a root commit, two or more for a merge. */
+  parents: string[];
+  paths: Set<string>;
+}
 
 /** Per group key: present in HEAD or removed, with the removing commit where the paths' history shows it. */
 export async function secretLives(root: string, findings: readonly Finding[]): Promise<Map<string, SecretLife>> {
@@ -34,35 +38,35 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
   }
   const objects = new CatFile(root);
   try {
-    const holds = async (rev: string, path: string, secret: string): Promise<boolean> => {
+    // A commit's version of a path is asked about twice, as a commit and as another's parent: the
+    // answers are kept (not the versions, which on a long history would fill memory).
+    const answers = new Map<string, Promise<boolean>>();
+    const holds = (rev: string, path: string, secret: string): Promise<boolean> => {
       // cat-file --batch reads one name a line: a path with a newline cannot be asked for (and is rare).
-      if (path.includes("\n")) return false;
-      const object = await objects.read(`${rev}:${path}`, MAX_VERSION_BYTES);
-      return object.content !== undefined && object.content.includes(secret);
-    };
-    // Secrets found in the same files (two keys in one file) share the log of the commits that touched them.
-    const logs = new Map<string, Promise<Buffer>>();
-    const logOf = (paths: readonly string[]): Promise<Buffer> => {
-      const key = [...paths].sort().join("\0");
-      let log = logs.get(key);
-      if (!log) {
-        log = git(["log", "--reverse", "--no-renames", "--format=%H%x00%an%x00%ae%x00%aI", head, "--", ...paths.map((path) => `:(literal)${path}`)], {
-          cwd: root,
-        });
-        logs.set(key, log);
+      if (path.includes("\n")) return Promise.resolve(false);
+      const question = `${rev}:${path}\0${secret}`;
+      let answer = answers.get(question);
+      if (!answer) {
+        answer = objects.read(`${rev}:${path}`, MAX_VERSION_BYTES).then((object) => object.content?.includes(secret) ?? false);
+        answers.set(question, answer);
       }
-      return log;
+      return answer;
     };
-    const lifeOf = async ({ secret, paths }: { secret: string; paths: Set<string> }): Promise<SecretLife> => {
+    const removed: [string, { secret: string; paths: Set<string> }][] = [];
+    for (const [key, group] of groups) {
       let present = false;
-      for (const path of paths) if (await holds(head, path, secret)) present = true;
-      if (present) return { state: "present" };
-      const removed = await removingCommit(secret, [...paths], logOf, holds);
-      return { state: "removed", ...(removed ? { removed } : {}) };
-    };
-    // A few secrets followed at once: each waits mostly on its own `git log`, which another core can run.
-    const followed = mapOrdered(groups, SECRETS_AT_ONCE, async ([key, group]) => [key, await lifeOf(group)] as const);
-    for await (const [key, life] of followed) lives.set(key, life);
+      for (const path of group.paths) if (await holds(head, path, group.secret)) present = true;
+      if (present) lives.set(key, { state: "present" });
+      else removed.push([key, group]);
+    }
+    if (removed.length === 0) return lives;
+    // One walk of HEAD's history for every removed secret's paths: on a long history each walk costs
+    // git about a second, and a scan may have found secrets in hundreds of files.
+    const commits = await commitsTouching(root, head, new Set(removed.flatMap(([, group]) => [...group.paths])));
+    for (const [key, group] of removed) {
+      const removing = await removingCommit(group.secret, [...group.paths], commits, holds);
+      lives.set(key, { state: "removed", ...(removing ? { removed: removing } : {}) });
+    }
   } finally {
     objects.close();
   }
@@ -70,28 +74,52 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
 }
 
 /**
+ * HEAD's commits that changed any of `paths` (a merge by what it brought into its first parent),
+ * oldest first, each with the paths it changed. The paths go to git on its standard input, so
+ * their number is not bounded by the command line's length.
+ */
+async function commitsTouching(root: string, head: string, paths: ReadonlySet<string>): Promise<PathCommit[]> {
+  const pathspecs = [...paths].filter((path) => !path.includes("\n")).map((path) => `:(literal)${path}`);
+  const log = await git(
+    ["log", "--stdin", "--reverse", "--no-renames", "-z", "--name-only", "--diff-merges=first-parent", "--format=%x01%H%x00%P%x00%an%x00%ae%x00%aI", head],
+    { cwd: root, input: `--\n${pathspecs.join("\n")}\n` },
+  );
+  const commits: PathCommit[] = [];
+  // Each record: \x01, the format's fields and a NUL, then a newline and the changed paths, each NUL-ended.
+  for (const record of log.toString("utf8").split("\x01")) {
+    const [sha, parents, author, email, date, ...names] = record.split("\0");
+    if (!sha || parents === undefined || author === undefined || email === undefined || date === undefined) continue;
+    const changed = new Set(names.map((name, index) => (index === 0 ? name.replace(/^\n/, "") : name)).filter((name) => name !== ""));
+    commits.push({ event: { sha, author, email, date }, parents: parents.split(" ").filter((parent) => parent !== ""), paths: changed });
+  }
+  return commits;
+}
+
+/**
  * The newest commit on HEAD's history after which none of the paths holds the secret while its
- * parent's version did: walks the commits that touched those paths (`logOf`: HEAD's log of them,
- * oldest first). Undefined when the
- * secret never reached HEAD's line (it lives only on another branch).
+ * (first) parent's version did, among the commits that changed those paths. Each commit is compared
+ * with its own parent, not with the commit before it in the log: on a history of branches the log
+ * interleaves them. A commit that removed it is preferred to a merge that brought the removal in
+ * (the merge is named only when no single commit did). Undefined when no such commit exists (the
+ * secret lived only on another branch).
  */
 async function removingCommit(
   secret: string,
   paths: string[],
-  logOf: (paths: readonly string[]) => Promise<Buffer>,
+  commits: readonly PathCommit[],
   holds: (rev: string, path: string, secret: string) => Promise<boolean>,
 ): Promise<LifeEvent | undefined> {
-  const log = await logOf(paths);
-  let held = false;
-  let removed: LifeEvent | undefined;
-  for (const line of log.toString("utf8").split("\n")) {
-    const [sha, author, email, date] = line.split("\u0000");
-    if (!sha || author === undefined || email === undefined || date === undefined) continue;
-    let holdsNow = false;
-    for (const path of paths) if (await holds(sha, path, secret)) holdsNow = true;
-    if (held && !holdsNow) removed = { sha, author, email, date };
-    if (holdsNow) removed = undefined;
-    held = holdsNow;
+  const anyHolds = async (rev: string): Promise<boolean> => {
+    for (const path of paths) if (await holds(rev, path, secret)) return true;
+    return false;
+  };
+  const touching = commits.filter(({ parents, paths: changed }) => parents.length > 0 && paths.some((path) => changed.has(path)));
+  for (const merges of [false, true]) {
+    for (let index = touching.length - 1; index >= 0; index--) {
+      const { event, parents } = touching[index]!;
+      if (parents.length > 1 !== merges) continue;
+      if (!(await anyHolds(event.sha)) && (await anyHolds(parents[0]!))) return event;
+    }
   }
-  return removed;
+  return undefined;
 }

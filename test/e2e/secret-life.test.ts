@@ -48,4 +48,71 @@ describe("secretLives", () => {
     expect(secondLife).toMatchObject({ state: "removed", removed: { sha: secondGone, author: "Remover Two" } });
     expect(keptLife).toEqual({ state: "present" });
   });
+
+  it("follows secrets of many files in one walk: each removal is the commit that changed that secret's file", async () => {
+    const made = repo();
+    const keys = [0, 1, 2, 3, 4, 5].map((index) => openaiProjectKey(40 + index));
+    keys.forEach((key, index) => made.write(`config/${index}.env`, `KEY=${key}\n`));
+    made.add("config");
+    const added = made.commit({ date: "2024-01-01T00:00:00Z" });
+    const removers: string[] = [];
+    for (const [index] of keys.entries()) {
+      // Between two removals, a commit touching only a file that holds no key.
+      made.write("notes.txt", `step ${index}\n`);
+      made.add("notes.txt");
+      made.commit({ date: `2024-02-0${index + 1}T00:00:00Z` });
+      made.write(`config/${index}.env`, "KEY=\n");
+      made.add(`config/${index}.env`);
+      removers.push(made.commit({ author: `Remover ${index}`, date: `2024-02-0${index + 1}T12:00:00Z` }));
+    }
+    const findings = keys.map((key, index) => finding(key, `config/${index}.env`, added));
+    const lives = await secretLives(made.dir, findings);
+    findings.forEach((found, index) => {
+      expect(lives.get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: removers[index], author: `Remover ${index}` } });
+    });
+  });
+
+  it("a key removed on a branch that was merged is removed by the branch's commit", async () => {
+    const made = repo();
+    const key = openaiProjectKey(50);
+    made.write(".env", `KEY=${key}\n`);
+    made.add(".env");
+    const added = made.commit({ date: "2024-01-01T00:00:00Z" });
+    made.git("checkout", "-q", "-b", "cleanup");
+    made.write(".env", "KEY=\n");
+    made.add(".env");
+    const removal = made.commit({ author: "Branch Remover", date: "2024-01-02T00:00:00Z" });
+    made.git("checkout", "-q", "main");
+    made.write("README.md", "unrelated\n");
+    made.add("README.md");
+    made.commit({ date: "2024-01-03T00:00:00Z" });
+    made.git("-c", "user.name=Merger", "-c", "user.email=m@example.com", "merge", "-q", "--no-ff", "-m", "merge cleanup", "cleanup");
+    const lives = await secretLives(made.dir, [finding(key, ".env", added)]);
+    expect(lives.get(groupKey(finding(key, ".env", added)))).toMatchObject({ state: "removed", removed: { sha: removal, author: "Branch Remover" } });
+  });
+
+  it("compares each commit with its own parent, not with the commit before it in the log of two branches", async () => {
+    const made = repo();
+    const key = openaiProjectKey(60);
+    made.write("app.env", "A=1\n");
+    made.add("app.env");
+    made.commit({ date: "2024-01-01T00:00:00Z" });
+    made.git("branch", "side");
+    made.write("app.env", `A=1\nKEY=${key}\n`);
+    made.add("app.env");
+    const added = made.commit({ date: "2024-01-02T00:00:00Z" });
+    // Dated between the key's arrival and its removal on main: the log lists it in between.
+    made.git("checkout", "-q", "side");
+    made.write("app.env", "B=2\n");
+    made.add("app.env");
+    made.commit({ author: "Side Author", date: "2024-01-03T00:00:00Z" });
+    made.git("checkout", "-q", "main");
+    made.write("app.env", "A=1\n");
+    made.add("app.env");
+    const removal = made.commit({ author: "Main Remover", date: "2024-01-04T00:00:00Z" });
+    made.git("-c", "user.name=Merger", "-c", "user.email=m@example.com", "merge", "-q", "--no-ff", "-m", "merge side", "side");
+    const found = finding(key, "app.env", added);
+    const lives = await secretLives(made.dir, [found]);
+    expect(lives.get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: removal, author: "Main Remover" } });
+  });
 });

@@ -165,7 +165,7 @@ function flagsOn(example: Example, flaggedLines: Iterable<number>): string[] {
  */
 function scoreSet(name: string, source: string, examples: Example[], context: PeerContext): SetFigures {
   const { ruleset, familyOf, hasRule, secretlint } = context;
-  const notAKey = (text: string): boolean => looksLikePlaceholderExample(text) || failsFormatCheck(text, ruleset, context.unchecked);
+  const notAKey = (text: string): boolean => looksLikePlaceholderExample(text) || rejectedByCheck(text, ruleset, context.unchecked);
   const placeholders = examples.filter((example) => example.positive && !example.lines && notAKey(example.text));
   const scored = examples.filter((example) => !placeholders.includes(example)).map((example) => withoutPlaceholderLines(example, notAKey));
   const placeholderLines = scored.reduce((count, example) => count + (example.placeholderLines ?? 0), 0);
@@ -252,17 +252,19 @@ function looksLikePlaceholderExample(text: string): boolean {
 }
 
 /**
- * Validators that prove a token malformed rather than judge it: a checksum the provider puts in its
- * tokens, or a structure its tokens decode to (a Discord bot id, a UUID, a JWT's JSON header, a
+ * Validators whose rejection the issue leaves out of the peer sets, as keyscan rejects such values on
+ * purpose. Those that prove a token malformed rather than judge it: a checksum the provider puts in
+ * its tokens, or a structure its tokens decode to (a Discord bot id, a UUID, a JWT's JSON header, a
  * private key's DER in a PEM body, plain or base64; the JWT check also rejects jwt.io's sample "John
- * Doe" claims, a documentation sample).
+ * Doe" claims, a documentation sample). And those that find a placeholder where a password goes (a URL's
+ * `user:secret@`, `Pwd=myPassword`, basic auth of `user:password`: isPlaceholderPassword).
  */
-const FORMAT_CHECKS = new Set(["github-crc32", "npm-crc32", "cloudflare-crc32", "discord-snowflake", "base64-uuid", "jwt", "pem-body", "base64-pem"]);
+const REJECTING_CHECKS = new Set(["github-crc32", "npm-crc32", "cloudflare-crc32", "discord-snowflake", "base64-uuid", "jwt", "pem-body", "base64-pem", "password", "basic-auth"]);
 
-/** The rules again, with the format checks off. */
-export function withoutFormatChecks(ruleset: Ruleset): Ruleset {
+/** The rules again, with the rejecting checks off. */
+export function withoutRejectingChecks(ruleset: Ruleset): Ruleset {
   const defs = ruleset.rules.map((rule) => ({
-    def: rule.def.kind === "regex" && rule.def.validate && FORMAT_CHECKS.has(rule.def.validate) ? { ...rule.def, validate: undefined } : rule.def,
+    def: rule.def.kind === "regex" && rule.def.validate && REJECTING_CHECKS.has(rule.def.validate) ? { ...rule.def, validate: undefined } : rule.def,
     source: rule.source,
   }));
   return createRuleset(compileRules(defs));
@@ -270,16 +272,16 @@ export function withoutFormatChecks(ruleset: Ruleset): Ruleset {
 
 /**
  * A test token that fails its provider's checksum or structure (a `ghp_` token whose last six
- * characters are not the CRC32 of the rest): the issue scores the peer sets without such malformed
- * tokens, which keyscan rejects on purpose. Judged by what the rules find in the text with and
- * without the format checks: a format-checked rule's match that the checks alone reject, and nothing
- * reported in the text otherwise.
+ * characters are not the CRC32 of the rest), or a placeholder password in a password's place: the
+ * issue scores the peer sets without such values, which keyscan rejects on purpose. Judged by what
+ * the rules find in the text with and without those checks: a checked rule's match that the check
+ * alone rejects, and nothing reported in the text otherwise.
  */
-export function failsFormatCheck(text: string, ruleset: Ruleset, unchecked: Ruleset): boolean {
+export function rejectedByCheck(text: string, ruleset: Ruleset, unchecked: Ruleset): boolean {
   if (findMatches(text, ruleset).length > 0) return false;
   return findMatches(text, unchecked).some((match) => {
     const rule = ruleset.rules.find((candidate) => candidate.id === match.ruleId);
-    return rule?.kind === "regex" && rule.validate !== undefined && FORMAT_CHECKS.has(rule.validate);
+    return rule?.kind === "regex" && rule.validate !== undefined && REJECTING_CHECKS.has(rule.validate);
   });
 }
 
@@ -300,7 +302,7 @@ function rulesFolder(snapshot: string, inCheckout: string[]): string {
 
 interface PeerContext {
   ruleset: Ruleset;
-  /** The same rules without their format checks (FORMAT_CHECKS): what a malformed token would match. */
+  /** The same rules without their rejecting checks (REJECTING_CHECKS): what a malformed token or placeholder password would match. */
   unchecked: Ruleset;
   familyOf: (ruleId: string) => string;
   hasRule: (family: string) => boolean;
@@ -320,7 +322,7 @@ function printSummary(figures: SetFigures[], secretlintVersion: string | undefin
 export function evaluatePeers(corpora: string, ruleset: Ruleset, familyOf: (ruleId: string) => string): void {
   const peers = join(corpora, "peers");
   const secretlint = findSecretlint(join(import.meta.dirname, ".."));
-  const context: PeerContext = { ruleset, unchecked: withoutFormatChecks(ruleset), familyOf, hasRule: coveredFamilies(ruleset), secretlint };
+  const context: PeerContext = { ruleset, unchecked: withoutRejectingChecks(ruleset), familyOf, hasRule: coveredFamilies(ruleset), secretlint };
   const figures: SetFigures[] = [];
   const noseyparker = rulesFolder(join(peers, "noseyparker"), ["crates", "noseyparker", "data", "default", "builtin", "rules"]);
   const kingfisher = rulesFolder(join(peers, "kingfisher"), ["data", "rules"]);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checksummedToken } from "../../../fixtures/fake-keys.js";
-import { failsFormatCheck, ruleFileExamples, withoutFormatChecks } from "../../../scripts/peers.js";
+import { rejectedByCheck, ruleFileExamples, withoutRejectingChecks } from "../../../scripts/peers.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
@@ -47,16 +47,22 @@ describe("peer rule files", () => {
 
 describe("malformed test tokens", () => {
   const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
-  const unchecked = withoutFormatChecks(ruleset);
+  const unchecked = withoutRejectingChecks(ruleset);
 
   it("a GitHub token whose checksum is wrong is malformed; one whose checksum is right is not", () => {
     const token = checksummedToken(11, "ghp");
     const broken = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
-    expect(failsFormatCheck(`GITHUB_TOKEN=${broken}`, ruleset, unchecked)).toBe(true);
-    expect(failsFormatCheck(`GITHUB_TOKEN=${token}`, ruleset, unchecked)).toBe(false);
+    expect(rejectedByCheck(`GITHUB_TOKEN=${broken}`, ruleset, unchecked)).toBe(true);
+    expect(rejectedByCheck(`GITHUB_TOKEN=${token}`, ruleset, unchecked)).toBe(false);
   });
 
   it("text no rule matches at all is not malformed, only unmatched", () => {
-    expect(failsFormatCheck("nothing to see here", ruleset, unchecked)).toBe(false);
+    expect(rejectedByCheck("nothing to see here", ruleset, unchecked)).toBe(false);
+  });
+
+  it("a placeholder password where a password goes is left out; a chosen one is scored", () => {
+    expect(rejectedByCheck("postgresql://user:secret@localhost:5433/database", ruleset, unchecked)).toBe(true);
+    // Made up: a password someone chose.
+    expect(rejectedByCheck("postgresql://app:Ruby-Kettle-48@db.internal:5432/app", ruleset, unchecked)).toBe(false);
   });
 });

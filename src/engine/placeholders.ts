@@ -103,6 +103,31 @@ export function looksLikePlaceholder(secret: string): boolean {
   return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasSequence(secret) || isRepetitive(secret) || isTypedPattern(secret);
 }
 
+// The rows of a keyboard, each in key order: what a hand runs along when it types a stand-in.
+const KEYBOARD_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+// The shortest run along a row that counts as part of a walk (`asdf`, `1234`).
+const MIN_WALK_RUN = 4;
+
+/**
+ * A keyboard walk: runs of 4 or more keys along a row, one after another, and nothing else
+ * (`qwerty`, `asdf1234`, `asdfqwer1234asdf`, `12341234`): typed as a stand-in for a password.
+ */
+export function isKeyboardWalk(text: string): boolean {
+  const lower = text.toLowerCase();
+  let run = 1;
+  for (let i = 1; i <= lower.length; i++) {
+    const previous = lower[i - 1] ?? "";
+    const row = KEYBOARD_ROWS.find((keys) => keys.includes(previous));
+    if (i < lower.length && row !== undefined && row[row.indexOf(previous) + 1] === lower[i]) {
+      run++;
+      continue;
+    }
+    if (run < MIN_WALK_RUN) return false;
+    run = 1;
+  }
+  return lower.length >= MIN_WALK_RUN;
+}
+
 /** Words a placeholder password is made of: it names what goes there, or it is a stock stand-in. */
 const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root|guest|example|sample|test|demo|dummy|default|changeme|foo|bar|baz|qux/i;
 
@@ -111,8 +136,9 @@ const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root
  * string, a command's password option or an .npmrc carries it (URL-encoded): a word list (`password`,
  * `pass1`, `changeme`, `foo`, `null`, documentation's stock `foobared` and `hunter2`, and the names
  * database images take as default passwords, `postgres`, `mongodb`), words between spaces (or a form's
- * `+`) without a digit (`one+two?`: prose), a template, variable or path (`{PASS}`, `%s`, `$DB_PASS`,
- * `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`, `/run/secrets/db`), words of one case that name
+ * `+`) without a digit (`one+two?`: prose), a keyboard walk (`qwerty`, `asdf1234`), a template,
+ * variable or path (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`,
+ * `/run/secrets/db`), words of one case that name
  * a credential or stand in for one (`SECRET_KEY`, `private-reg-token`, `MYTOKEN0`, `smtp_user`), fewer
  * than 4 distinct characters (`1111`), the word "password" (`_password@123`), or, without a digit,
  * spelling out "password" or "secret" (`pa$$word`, `apiSecret`). Anything else is a password someone
@@ -132,6 +158,7 @@ export function isPlaceholderPassword(password: string): boolean {
     /^(?:[{<[%$?&#]|~?\/)/.test(text) ||
     (/^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)\d?$/.test(text) && STAND_IN_WORD.test(text)) ||
     new Set(text).size < 4 ||
+    isKeyboardWalk(text) ||
     (!/\d/.test(text) && /[^\s+][\s+]+[^\s+]/.test(text)) ||
     /passw(?:or)?d/i.test(text) ||
     (!/\d/.test(text) && /pass|secret|pwd|word|example|changeme|dummy|sample/i.test(text))

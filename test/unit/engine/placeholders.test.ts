@@ -1,7 +1,7 @@
 // Template markers count only as they open a substitution: generated keys hold their first characters.
 import { describe, expect, it } from "vitest";
 import { ALNUM, HEX, LOWER_ALNUM, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
-import { isTypedPattern, looksLikePlaceholder } from "../../../src/engine/placeholders.js";
+import { isKeyboardWalk, isPlaceholderPassword, isTypedPattern, looksLikePlaceholder } from "../../../src/engine/placeholders.js";
 
 describe("template markers", () => {
   it.each(["$(cat /run/secrets/db_password)", "$(DB_PASSWORD)", "$(vault", "%(db_password)s"])("%s is a placeholder", (value) => {
@@ -46,5 +46,17 @@ describe("values typed by a person", () => {
     const body = `${randomString(rng(7), HEX, 100)}1234567${randomString(rng(8), HEX, 100)}`;
     expect(isTypedPattern(body)).toBe(false);
     expect(isTypedPattern(body.slice(90, 120))).toBe(true);
+  });
+});
+
+describe("keyboard walks", () => {
+  it.each(["qwerty", "asdf1234", "asdfqwer1234asdf", "12341234", "ZXCVBNM", "7890uiop"])("%s is a walk, and a placeholder password", (value) => {
+    expect(isKeyboardWalk(value)).toBe(true);
+    expect(isPlaceholderPassword(value)).toBe(true);
+  });
+
+  // A run shorter than four keys, a key off the row, or a column walk is not a row walk.
+  it.each(["qwe", "q1w2e3", "qwerty7", "asdfg!", "1qaz2wsx", "Heron#2231", "wertyx"])("%s is not a walk", (value) => {
+    expect(isKeyboardWalk(value)).toBe(false);
   });
 });

@@ -64,7 +64,7 @@ export function precompiledRules(dir = defaultRulesDir): string {
   // from rules/), and every process and worker would otherwise parse and hold them.
   const withGroup = (def: RuleDef): RuleDef => {
     const examples = { match: [], nomatch: [] };
-    return def.kind === "entropy" ? { ...def, examples } : { ...def, examples, secretGroup: secretGroups.get(def.id) ?? def.secretGroup };
+    return def.kind === "regex" ? { ...def, examples, secretGroup: secretGroups.get(def.id) ?? def.secretGroup } : { ...def, examples };
   };
   const anchorOf = (def: RuleDef): Anchor | null => (def.kind === "regex" ? (findAnchor(def.pattern, def.keywords) ?? null) : null);
   const checked: RuleSource[] = sources.map(({ file }) => ({

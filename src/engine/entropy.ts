@@ -43,7 +43,7 @@ export function classifyCharset(value: string): Charset | undefined {
 // Words of names that hold public or derived values (hashes, ids, versions, error codes), fakes, or
 // tokens that guard forms rather than grant access (CSRF, Rails' authenticity_token), not credentials.
 // Whole words: SERVICE_ACCOUNT_TOKEN holds "count" and PROFILE_SECRET "file", yet both are secrets.
-const NOT_SECRET_WORD =
+export const NOT_SECRET_WORD =
   /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|errors?|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity)$/;
 
 // The keyword `key` alone names a lookup far more often than a credential: a map's key, a cache
@@ -71,7 +71,7 @@ function credentialName(name: string, words: string[], keywords: readonly string
 }
 
 /** The words of a name: `SERVICE_ACCOUNT_TOKEN` and `serviceAccountToken` give service, account, token. */
-function nameWords(name: string): string[] {
+export function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase()
@@ -102,7 +102,7 @@ function qualifiedNameStart(text: string, start: number, nameEnd: number): numbe
 }
 
 /** Lines longer than this are minified code or data, not assignments a person wrote. */
-const MAX_ASSIGNMENT_LINE = 1000;
+export const MAX_ASSIGNMENT_LINE = 1000;
 
 export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
@@ -207,7 +207,7 @@ function keywordHits(keywords: readonly string[], found: KeywordPositions): [num
  * True when the line holding `offset` is longer than `limit`. Looks at no more than 2 × limit
  * characters, so a 5 MB single-line bundle with many candidates is not scanned end to end for each.
  */
-function lineLongerThan(text: string, offset: number, limit: number): boolean {
+export function lineLongerThan(text: string, offset: number, limit: number): boolean {
   const from = Math.max(0, offset - limit);
   const newline = text.slice(from, offset).lastIndexOf("\n");
   if (newline === -1 && from > 0) return true; // no line break in the `limit` characters before
@@ -224,12 +224,17 @@ function looksLikeGeneratedPassword(value: string): boolean {
   if (!/^[\x21-\x7e]+$/.test(value) || value.includes("://")) return false;
   // Before the test for URL encoding: a key drawn from punctuation holds `%` and two digits at times.
   if (isPunctuationDenseKey(value)) return true;
-  if (/%[0-9A-F]{2}/.test(value)) return false;
-  // Paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
-  // (`_AppLayout.e6a6a429.js`, `brainpoolP384t1.key`) are not passwords.
-  if (/^[./~]|[(){}<>[\]]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value)) return false;
+  if (/%[0-9A-F]{2}/.test(value) || isPathOrCode(value)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
+}
+
+/**
+ * Paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
+ * (`_AppLayout.e6a6a429.js`, `brainpoolP384t1.key`): not passwords.
+ */
+export function isPathOrCode(value: string): boolean {
+  return /^[./~]|[(){}<>[\]]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
 }
 
 // A key drawn evenly from ~90 printable characters spreads over its alphabet: at 40 characters it
@@ -265,7 +270,7 @@ const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$
  * plain words (`QUNDRVNTX0tFWQ0K` is "ACCESS_KEY\r\n"; a random key's bytes are never all
  * letters), or base64 of a public key (see isPublicKeyDer).
  */
-function isHashOrEncodedText(value: string): boolean {
+export function isHashOrEncodedText(value: string): boolean {
   if (CRYPT_HASH.test(value)) return true;
   // Padding inside or before a base64 value: deliberately corrupted test data
   // (`rcHu+=HzSFw89Ypyhn/896A==f34`, `====CT70aTYB…`). Only where all else is base64: a key drawn
@@ -291,9 +296,9 @@ function isPublicKeyDer(bytes: Buffer): boolean {
 // A password field holding a digest's worth of hex (MD5, SHA-1, SHA-256, SHA-512) stores the
 // password's hash, as user lists in framework configs do, not the password.
 const DIGEST_LENGTHS = new Set([32, 40, 64, 128]);
-const PASSWORD_WORD = /^(?:password|passwd|pwd)$/;
+export const PASSWORD_WORD = /^(?:password|passwd|passphrase|pwd)$/;
 
-function isPasswordDigest(name: string[], value: string, charset: string | undefined): boolean {
+export function isPasswordDigest(name: readonly string[], value: string, charset: string | undefined): boolean {
   return charset === "hex" && DIGEST_LENGTHS.has(value.length) && PASSWORD_WORD.test(name.at(-1) ?? "");
 }
 

@@ -63,8 +63,14 @@ export interface AnchoredKeyword {
   sameLine: boolean;
 }
 
+/**
+ * A rule of the generic detector: an entropy rule (values judged by their charset's entropy floor)
+ * or a password rule (values judged as passwords a person chose, passwords.ts). Both find their
+ * candidates the same way (entropy.ts's assignments), so both compile to this kind.
+ */
 export interface CompiledEntropyRule extends CompiledBase {
   kind: "entropy";
+  values: "random" | "password";
   /** Operator and value of a `name = value` candidate; groups: the value. Sticky: tried only at the end of a name holding a keyword (see entropy.ts). */
   regex: RegExp;
   charsets: { base64?: { minLength: number; threshold: number }; hex?: { minLength: number; threshold: number } };
@@ -132,9 +138,9 @@ export function parseRuleDef(raw: unknown, file: string): RuleDef {
 
 function ruleKeys(kind: unknown): string[] {
   const common = ["id", "name", "description", "severity", "keywords", "remediation", "tags", "allow", "examples", "report", "verify"];
-  return kind === "entropy"
-    ? [...common, "kind", "charsets", "skipPaths"]
-    : [...common, "kind", "pattern", "secretGroup", "minEntropy", "validate", "requires"];
+  if (kind === "entropy") return [...common, "kind", "charsets", "skipPaths"];
+  if (kind === "password") return [...common, "kind", "skipPaths"];
+  return [...common, "kind", "pattern", "secretGroup", "minEntropy", "validate", "requires"];
 }
 
 /** The schema problem to tell: an unknown key first (`patern = ...` is a misspelling more than a missing `pattern`). */
@@ -184,13 +190,15 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
     source,
     def,
   };
-  if (def.kind === "entropy") {
-    if (def.keywords.length === 0) fail("an entropy rule needs assignment keywords");
+  if (def.kind === "entropy" || def.kind === "password") {
+    if (def.keywords.length === 0) fail(`${def.kind === "entropy" ? "an entropy" : "a password"} rule needs assignment keywords`);
+    const values = def.kind === "entropy" ? "random" : "password";
     return {
       ...base,
       kind: "entropy",
-      regex: assignmentRegex(),
-      charsets: def.charsets,
+      values,
+      regex: assignmentRegex(values),
+      charsets: def.kind === "entropy" ? def.charsets : {},
       ...(def.skipPaths.length > 0 ? { skipPaths: compileSkipPaths(def.skipPaths, fail) } : {}),
     };
   }
@@ -363,6 +371,15 @@ function countGroups(regex: RegExp): number {
 }
 
 /**
+ * The shortest password the generic detector reports as one a person chose. Login forms and password
+ * policies have asked for 6 characters or more for decades, and the literals of 4 or 5 characters
+ * assigned to password names in code are test stand-ins (`test`, `1234`, `abcd`, `pass1`) far more
+ * often than credentials. (Where the place alone says it is a password, a URL or a `-p` option, the
+ * rules take 3 characters and up.)
+ */
+export const PASSWORD_MIN_LENGTH = 6;
+
+/**
  * What follows the name of a `name = value` candidate for the entropy detector: an assignment
  * operator and a quoted or bare value (the first group that takes part holds the value).
  * Sticky: tried only at the end of a name that holds a keyword (entropy.ts finds the names), so
@@ -370,7 +387,7 @@ function countGroups(regex: RegExp): number {
  * and every lookbehind runs only after the character that follows it matched: one try takes
  * time linear in the text it reads, and reads no further than the next quote or space.
  */
-function assignmentRegex(): RegExp {
+function assignmentRegex(values: "random" | "password"): RegExp {
   // What may close a name used as a key or an argument: a quote, `]` (ENV['X']), `)` (getenv("X")).
   const close = `["'\`]?\\]?\\)?`;
   // A type between name and operator (`: &str =`, `: String =`, Go's `string =`).
@@ -399,19 +416,29 @@ function assignmentRegex(): RegExp {
   // buildConfigField takes it: the value is inside both.
   const prefix = `(?:[@bBrRuU]|\\[\\]byte\\()?`;
   const escape = `\\\\[^\\snrt]`;
-  const literal = `"((?:[^"\\s\\\\]|${escape}){8,1000})"|'"((?:[^'"\\s\\\\]|${escape}){8,1000})"'|'((?:[^'\\s\\\\]|${escape}){8,1000})'`;
+  const min = values === "password" ? PASSWORD_MIN_LENGTH : 8;
+  const literal = `"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;
   const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){8,1000})\`)`;
   // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
   // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.
-  const bare = `((?:[^\\s"'\`,;)}\\]<\\\\&]|&(?!\\w{1,64}=)){8,1000})`;
+  const bare = `((?:[^\\s"'\`,;)}\\]<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;
   // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
   // A credential built from a user and a secret: NetworkCredential("user", "…").
   const argument = `["'\`]\\s*,\\s*(?:${literal})`;
   const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
-  return new RegExp(
-    `(?:${nextLine}|${close}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${argument}|${userAndSecret}`,
-    "ydi",
-  );
+  const forms = `(?:${nextLine}|${close}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${argument}`;
+  if (values === "random") return new RegExp(`${forms}|${userAndSecret}`, "ydi");
+  // A password's judge has no use for the user-and-secret call: its names are credentials' (above),
+  // while a call named for a password takes other arguments (`hash_password("123", "sha256")`).
+  // A password is also given to a call on its name: a setter or builder (`setPassword("…")`,
+  // `.password("…")`) or Java's and C#'s comparison (`password.equals("…")`); passwords.ts tells
+  // which calls count. And a literal may be compared before the name (`if ("…" == password)`),
+  // looked for behind the name: the lookbehind runs only at a name's end and reads back at most the
+  // name, the operator and one literal.
+  const call = `\\(\\s*(?:${literal})\\s*\\)`;
+  const literalBefore = `"([^"\\s\\\\]{${min},128})"|'([^'\\s\\\\]{${min},128})'`;
+  const comparedBefore = `(?<=(?:${literalBefore})\\s{0,8}[=!]==?\\s{0,8}[\\w.-]{1,128})`;
+  return new RegExp(`${forms}|${call}|${comparedBefore}`, "ydi");
 }
 
 /** Parses TOML; a syntax error becomes one sentence naming the file, line and column (as editors take them: file:line:column). */

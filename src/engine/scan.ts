@@ -2,6 +2,7 @@
 // entropy). No I/O, no git, no paths: the run step stamps each match with where its text was found.
 import type { Match } from "../types.js";
 import { collectEntropyMatches, shannonEntropy } from "./entropy.js";
+import { collectPasswordMatches } from "./passwords.js";
 import { decodeLayers, type Layer, nest } from "./decode.js";
 import { LineIndex } from "./line-index.js";
 import { looksLikePlaceholder } from "./placeholders.js";
@@ -124,7 +125,9 @@ function collectMatches(
     const run = { layer, depth, keywords, order: number * ruleset.rules.length + (ruleset.order.get(rule) ?? 0) };
     if (rule.kind === "regex" && ruleset.deferrable.has(rule)) deferred.push({ rule, run });
     else if (rule.kind === "regex") collectRegexMatches(rule, run, out);
-    else if (layer.entropy && !skip.has(rule.id)) collectEntropyMatches(rule, run, out);
+    else if (!layer.entropy || skip.has(rule.id)) continue;
+    else if (rule.values === "password") collectPasswordMatches(rule, run, out);
+    else collectEntropyMatches(rule, run, out);
   }
 }
 

@@ -90,12 +90,23 @@ function buildSchemas() {
     skipPaths: stringList(),
   });
 
-  const ruleSchema = z.discriminatedUnion("kind", [regexRuleSchema, entropyRuleSchema]);
+  /**
+   * The generic detector's names and assignments (as an entropy rule's), with values judged as
+   * passwords a person chose, whatever their entropy (engine/passwords.ts).
+   */
+  const passwordRuleSchema = z.strictObject({
+    kind: z.literal("password"),
+    ...common,
+    /** Regexes (case-insensitive) of paths the detector does not run on. */
+    skipPaths: stringList(),
+  });
+
+  const ruleSchema = z.discriminatedUnion("kind", [regexRuleSchema, entropyRuleSchema, passwordRuleSchema]);
 
   /** The shape of a rules/*.toml file. */
   const rulesFileSchema = z.strictObject({ rule: z._default(z.array(z.unknown()), []) });
 
-  return { allowListSchema: allowList, regexRuleSchema, entropyRuleSchema, ruleSchema, rulesFileSchema };
+  return { allowListSchema: allowList, regexRuleSchema, entropyRuleSchema, passwordRuleSchema, ruleSchema, rulesFileSchema };
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;

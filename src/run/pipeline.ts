@@ -51,7 +51,8 @@ export function buildContext(
     ...defaults.filter(({ def }) => !disabled.has(def.id)),
     ...custom.filter(({ def }) => !disabled.has(def.id) || defaultIds.has(def.id)),
   ];
-  const rules = compileRules(kept.filter(({ def }) => options.entropy || def.kind !== "entropy"));
+  // --no-entropy turns off the generic detector: its entropy and password rules.
+  const rules = compileRules(kept.filter(({ def }) => options.entropy || def.kind === "regex"));
   const globalAllow = compileAllow(config.allow, (what) => {
     throw new UsageError(`${config.file ?? "config"}: allow: ${what}`);
   });

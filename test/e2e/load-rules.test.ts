@@ -16,7 +16,7 @@ describe("precompiled default rules", () => {
     const secretGroups = new Map(compileRules(fromToml).map((rule) => [rule.id, rule.kind === "regex" ? rule.secretGroup : undefined]));
     const noExamples = { match: [], nomatch: [] };
     const spelledOut = fromToml.map(({ def, source }) => ({
-      def: def.kind === "entropy" ? { ...def, examples: noExamples } : { ...def, examples: noExamples, secretGroup: secretGroups.get(def.id) },
+      def: def.kind === "regex" ? { ...def, examples: noExamples, secretGroup: secretGroups.get(def.id) } : { ...def, examples: noExamples },
       source,
     }));
     expect(fromJson.map(({ def, source }) => ({ def, source }))).toEqual(spelledOut);

@@ -1,0 +1,164 @@
+// The generic detector's second judge, for its password rules (`kind = "password"`): a literal that a
+// person chose as a password, assigned to or compared with a name that says it holds one. Such
+// passwords (`Heron#2231`, `plum-tart42`) have too little entropy for the random-value judge in
+// entropy.ts: the name is the evidence, and the value need only not be a placeholder, a word or code.
+import {
+  assignments,
+  classifyCharset,
+  isHashOrEncodedText,
+  isPasswordDigest,
+  isPathOrCode,
+  lineLongerThan,
+  MAX_ASSIGNMENT_LINE,
+  nameWords,
+  NOT_SECRET_WORD,
+  PASSWORD_WORD,
+  shannonEntropy,
+} from "./entropy.js";
+import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
+import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
+import type { RawMatch, Run } from "./scan.js";
+
+// `pass` names a password after another word (`db_pass`, `smtpPass`, `VM_PASS`); alone it names a
+// compiler's, a renderer's or a test run's pass as often (`pass = "shadow"`).
+const SHORT_PASSWORD_WORD = "pass";
+
+// Compared with a literal, a `secret` is checked against a hard-coded value (`if creds.Secret !=
+// "open-sesame"`): code that holds the secret it accepts. Assigned, a `secret` with a value that does
+// not look random is as often a secret's name or kind (`secret = "db-creds"`), so only comparisons count.
+const COMPARED_SECRET_WORD = "secret";
+
+// Words of a password's name that say the value is deliberately not the password: what a test
+// types to see a login fail or a strength check refuse (`wrong_password`, `weakPassword`). A verb
+// before the password word names an option or an action on it (Ansible's `update_password:
+// always`, `show_password`, `prompt_password`); a confirmation repeats the password named
+// elsewhere, or differs from it on purpose in a test.
+const NOT_THE_PASSWORD_WORD =
+  /^(?:wrong|invalid|bad|incorrect|weak|short|long|empty|blank|unknown|nonexistent|insecure|forbidden|common|breached|leaked|compromised|other|another|update|change|reset|forgot|show|hide|toggle|require|required|expire|prompt|ask|check|verify|validate|confirm|confirmation|repeat|retype)$/;
+
+/**
+ * What the name's words say about its value: "password" when the last word is a password word
+ * (`dbPassword`, `SMTP_PASS`; not `passwordPattern`), "compared secret" when it is `secret` (which
+ * counts only in a comparison), undefined otherwise, and undefined too when another word says the
+ * value is no credential (`password_hash`, `sample_password`) or not the password (`wrong_password`).
+ */
+export function passwordName(words: readonly string[]): "password" | "compared secret" | undefined {
+  const last = words.at(-1) ?? "";
+  const kind = PASSWORD_WORD.test(last) || (last === SHORT_PASSWORD_WORD && words.length > 1) ? "password" : last === COMPARED_SECRET_WORD ? "compared secret" : undefined;
+  if (!kind || words.some((word) => NOT_SECRET_WORD.test(word) || NOT_THE_PASSWORD_WORD.test(word))) return undefined;
+  return kind;
+}
+
+/**
+ * A value a person could have chosen as a password: printable ASCII without spaces (a literal in
+ * another script or a capitalised word is a label: `"password": "Contraseña"`, `"Kennwort"`), not a
+ * placeholder, stand-in or value typed as a pattern (isPlaceholderPassword, looksLikePlaceholder:
+ * `abcd1234abcd1234…`), not a hash (crypt(3), a digest's worth of hex), and not code, a path, a
+ * URL, an e-mail address, an option (`--status`), a constant's or a property's name
+ * (`NO_LOG_PARAMETER`, `spring.datasource.password`) or a format string (`%s`, `{0}`).
+ */
+export function isChosenPassword(value: string, words: readonly string[]): boolean {
+  if (!/^[\x21-\x7e]+$/.test(value) || /^[A-Z][a-z]+$/.test(value) || value.startsWith("-")) return false;
+  // A constant's name (`NOT_LOGGING_PARAMETER`, `AZURE_SUBSCRIPTION_ID`): a mask or a variable's name.
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false;
+  if (isPlaceholderPassword(value) || looksLikePlaceholder(value)) return false;
+  if (isHashOrEncodedText(value) || isPasswordDigest(words, value, classifyCharset(value))) return false;
+  // An e-mail address, or its user and `@` alone, is anonymous FTP's password by convention.
+  if (isPathOrCode(value) || value.includes("://") || /^[\w.+-]+@(?:[\w-]+\.[\w.-]+)?$/.test(value)) return false;
+  // Punctuation first or last is a quote read out of step (`"Password:",next:"…"` gives `,next:`).
+  if (/^[,;:]|[,;:]$/.test(value)) return false;
+  // Names between bars: a validation rule's list (Laravel's `required|confirmed|min:8`), or options.
+  if (/^[a-z_]+(?::[^|]*)?(?:\|[a-z_]+(?::[^|]*)?)+$/i.test(value)) return false;
+  // Digits between separators: a date, a time, a version or a phone number.
+  if (/^\d+(?:[-/:.]\d+)+$/.test(value)) return false;
+  // A property's dotted name, and a format string's placeholders.
+  return !/^[a-z][\w-]*(?:\.[a-z][\w-]*)+$/i.test(value) && !/%[-#+ 0-9.]*[sdvfxqi]|\{\d*\}/.test(value);
+}
+
+/**
+ * A value written without quotes is a password only where it cannot be code: it holds a character no
+ * identifier or expression of names has (`Wint3r!24`, not `open_sesame`, `form.password`,
+ * `getenv(`, `Caster::class`, `$this->pw` or a word before punctuation: `String?`, `algorithm:`),
+ * does not start as a YAML tag, alias or anchor or a Ruby symbol does (`!vault`, `*pw`,
+ * `:password`), and is all that is left on its line but for a `;`, a `,` or a comment, or its XML
+ * element's end tag (`password = a + b` is an expression).
+ */
+function isBarePassword(value: string, text: string, valueEnd: number): boolean {
+  if (/^[\w.$]+[|:;,.?]*$/.test(value) || /^[!*&@:=]/.test(value) || /[([{]|::|->/.test(value)) return false;
+  const lineEnd = text.indexOf("\n", valueEnd);
+  const rest = text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd);
+  return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);
+}
+
+// A call that stores its second argument under the name given first: PHP's define('DB_PASSWORD',
+// '…'), setProperty("password", "…"), put("smtp.pass", "…"), os.environ.setdefault(…). In any other
+// call or list (`ignore("url", "password", "enabled")`) the literal after a name is another name.
+const SETTER_CALL = /(?:\bdefine|\bset\w*|\bput\w*|\badd)\s*\(\s*["'`]$/i;
+
+/**
+ * How the value stands to the name, from the text between them (what the assignment regex took):
+ * "compared" in a comparison, either way round or in `.equals(…)`; "argument" as a setter call's
+ * second argument; "call" as the argument of a setter or builder named for the password
+ * (`setPassword("…")`, `withPassword("…")`, `.password("…")`); "quoted" or "bare" after an operator,
+ * a space or an XML tag; undefined where the text says it is no value of the name: another call's
+ * argument (`hash_password("…")`), a value on a later line (a YAML key with a nested mapping), or
+ * a bare word after a space (`password prompt:`, prose).
+ */
+function valueForm(text: string, start: number, nameEnd: number, valueStart: number): ValueForm | undefined {
+  if (valueStart < nameEnd || /\.equals(?:IgnoreCase)?$/i.test(text.slice(Math.max(0, nameEnd - 18), nameEnd))) return "compared";
+  const between = text.slice(nameEnd, valueStart);
+  if (between.startsWith("(")) return isSetterName(text.slice(start, nameEnd)) ? "call" : undefined;
+  if (/^["'`]\s*,\s*["'`]$/.test(between)) return SETTER_CALL.test(text.slice(Math.max(0, start - 40), start)) ? "argument" : undefined;
+  // A value on the next line only under a `value:` or `default =` key (a Kubernetes env entry, a Terraform variable).
+  if (between.includes("\n") && !/\n[ \t]*(?:value|default)[ \t]*[:=][ \t]*["'`]?$/.test(between)) return undefined;
+  const quoted = /["'`]$/.test(between);
+  if (/[=!]=/.test(between)) return quoted ? "compared" : undefined;
+  if (quoted) return "quoted";
+  return /[=:>]/.test(between) ? "bare" : undefined;
+}
+
+type ValueForm = "compared" | "argument" | "call" | "quoted" | "bare";
+
+/**
+ * A call that sets the password: its method (the name's last part) starts with `set` or `with`
+ * (`user.setPassword`, `withPassword`), or is the password word alone on an object (a builder's
+ * `.password`). Not a getter, a hash or a check (`getPassword`, `hash_password`).
+ */
+function isSetterName(name: string): boolean {
+  const dot = name.lastIndexOf(".");
+  const method = nameWords(name.slice(dot + 1));
+  return /^(?:set|with)$/.test(method[0] ?? "") || (dot >= 0 && method.length === 1);
+}
+
+/** The name's words without a trailing `.equals` (Java's and C#'s comparison is a call on the name). */
+function comparedNameWords(name: string): string[] {
+  return nameWords(name.replace(/\.equals(?:IgnoreCase)?$/i, ""));
+}
+
+/** The rule's matches in the run's text: what entropy.ts's collectEntropyMatches is to a random value's rule. */
+export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
+  const { layer, depth, order } = run;
+  const text = layer.text;
+  for (const found of assignments(rule, text, run.keywords)) {
+    const { value, valueStart, valueEnd } = found;
+    if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
+    const words = comparedNameWords(text.slice(found.start, found.nameEnd));
+    const naming = passwordName(words);
+    if (!naming) continue;
+    const form = valueForm(text, found.start, found.nameEnd, valueStart);
+    if (!form || (naming === "compared secret" && form !== "compared")) continue;
+    // A quoted literal followed by `+` or PHP's `.` is the start of a string built from parts.
+    if (form === "quoted" && /^["'`]\s*[+.]/.test(text.slice(valueEnd, valueEnd + 3))) continue;
+    if (form === "bare" && !isBarePassword(value, text, valueEnd)) continue;
+    // Words (letters only, or joined by `-`, `_`, `.`) assigned to a password name are as often a
+    // label, a type, an option, a slug or a test's input to a validator (`password: "string"`,
+    // `"peanuts"`, `"not-set"`, `"current-password"`) as a password: they count where code checks
+    // them (a comparison), or where their place says they are one (the command, URL and prose rules).
+    if (form !== "compared" && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(value)) continue;
+    if (!isChosenPassword(value, words) || isAllowedSecret(rule.allow, value)) continue;
+    const from = Math.min(found.start, valueStart);
+    const to = Math.max(found.nameEnd, valueEnd);
+    const [start, end] = layer.outer(valueStart, valueEnd);
+    out.push({ rule, start, end, secret: value, match: text.slice(from, to), entropy: shannonEntropy(value), depth, order });
+  }
+}

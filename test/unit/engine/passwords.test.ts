@@ -1,0 +1,125 @@
+// The generic detector's password judge (generic-password): passwords people chose, found by the
+// name they are assigned to or compared with. Every value here is made up for these tests.
+import { describe, expect, it } from "vitest";
+import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
+import { isChosenPassword, passwordName } from "../../../src/engine/passwords.js";
+import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
+import { createRuleset } from "../../../src/engine/ruleset.js";
+import { findMatches } from "../../../src/engine/scan.js";
+
+const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
+const passwordsIn = (text: string): string[] =>
+  findMatches(text, ruleset)
+    .filter((finding) => finding.ruleId === "generic-password")
+    .map((finding) => finding.secret);
+
+describe("passwordName", () => {
+  it.each([
+    [["password"], "password"],
+    [["db", "passwd"], "password"],
+    [["gpg", "passphrase"], "password"],
+    [["smtp", "pwd"], "password"],
+    [["vm", "pass"], "password"],
+    [["creds", "secret"], "compared secret"],
+  ] as const)("%j names a password (%s)", (words, kind) => {
+    expect(passwordName(words)).toBe(kind);
+  });
+
+  // `pass` alone, a password word that is not the last, a hash's or a wrong password's name.
+  it.each([[["pass"]], [["password", "label"]], [["password", "hash"]], [["wrong", "password"]], [["update", "password"]], [["confirm", "password"]], [["api", "token"]]])(
+    "%j does not",
+    (words) => {
+      expect(passwordName(words)).toBeUndefined();
+    },
+  );
+});
+
+describe("isChosenPassword", () => {
+  it.each(["Heron#2231", "plum-tart42", "quiet_harbor88", "GaLsg~xpzH", "s0ft-m4ple"])("%s could be a password", (value) => {
+    expect(isChosenPassword(value, ["password"])).toBe(true);
+  });
+
+  it.each([
+    "SOME_PASSWORD", // a constant's name
+    "changeme",
+    "${DB_PASS}",
+    "Contraseña", // another script: a label
+    "Kennwort", // a capitalised word: a label
+    "$6$rounds=5000$Qm3xT8vKp2Lz$Zr8Nw2Yb5Kd7Hf1Jq4Vc9Xs3Pt6Lm0Ga", // crypt(3)
+    "41c584ca23f33a83042da457e742fa3d09506784", // SHA-1 in a password field
+    "abcd1234abcd1234abcd1234", // typed as a pattern
+    "%s:%s",
+    "user:{0}",
+    "ops@mail.internal.example.net",
+    "busybox@",
+    "spring.datasource.password",
+    "--status",
+    ",rememberMe:",
+    "2024-01-01",
+    "required|confirmed|min:8",
+    "https://vault.internal.example.net/v1/db",
+  ])("%s is not", (value) => {
+    expect(isChosenPassword(value, ["password"])).toBe(false);
+  });
+});
+
+describe("generic-password in text", () => {
+  it("reports a password assigned in the forms of several languages", () => {
+    expect(passwordsIn('db_password = "Heron#2231"')).toEqual(["Heron#2231"]);
+    expect(passwordsIn("  :password => 'plum-tart42',")).toEqual(["plum-tart42"]);
+    expect(passwordsIn('$smtpPass = "quiet_harbor88";')).toEqual(["quiet_harbor88"]);
+    expect(passwordsIn("[mail]\nUser=ops\nPassword=GaLsg~xpzH\n")).toEqual(["GaLsg~xpzH"]);
+    expect(passwordsIn('<add key="ReportsPassword" value="s0ft-m4ple" />')).toEqual(["s0ft-m4ple"]);
+    expect(passwordsIn("define('DB_PASSWORD', 'Heron#2231');")).toEqual(["Heron#2231"]);
+    expect(passwordsIn("user.setPassword(\"Heron#2231\");")).toEqual(["Heron#2231"]);
+  });
+
+  it("reports a literal compared with a password or secret name, either way round", () => {
+    expect(passwordsIn('if user == "ops" and password == "tidepool":')).toEqual(["tidepool"]);
+    expect(passwordsIn('if creds.Secret != "open-meadow" {')).toEqual(["open-meadow"]);
+    expect(passwordsIn('if ("Heron#2231" === passwd) {')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('return password.equalsIgnoreCase("tidepool");')).toEqual(["tidepool"]);
+  });
+
+  it("a word alone counts in a comparison, not in an assignment", () => {
+    expect(passwordsIn('password: "peanuts"')).toEqual([]);
+    expect(passwordsIn('password = "not-set"')).toEqual([]);
+    expect(passwordsIn('if (password == "peanuts")')).toEqual(["peanuts"]);
+  });
+
+  it("a secret assigned a value that does not look random is not reported", () => {
+    expect(passwordsIn('client_secret = "plum-tart42"')).toEqual([]);
+  });
+
+  it("a value without quotes counts only where it cannot be code", () => {
+    expect(passwordsIn("password: Wint3r!24\n")).toEqual(["Wint3r!24"]);
+    expect(passwordsIn("password: Wint3r!24 # the staging one\n")).toEqual(["Wint3r!24"]);
+    expect(passwordsIn("password = user.password\n")).toEqual([]);
+    expect(passwordsIn("password = Wint3r!24 + suffix\n")).toEqual([]);
+    expect(passwordsIn("password: !vault |\n")).toEqual([]);
+    expect(passwordsIn("'password' => HashCaster::class,\n")).toEqual([]);
+    // A YAML key with a nested mapping: the next line is not its value.
+    expect(passwordsIn("password:\n  description: Wint3r!24\n")).toEqual([]);
+    // Prose: a word after a space, with no operator.
+    expect(passwordsIn("waiting for the password prompt: Wint3r!24\n")).toEqual([]);
+  });
+
+  it("a literal after a name in a list or another call's arguments is another name, not its value", () => {
+    expect(passwordsIn('ignore(props, "url", "password", "Heron#2231");')).toEqual([]);
+    expect(passwordsIn('hash_password("Heron#2231", "sha256")')).toEqual([]);
+    expect(passwordsIn('getPassword("Heron#2231")')).toEqual([]);
+  });
+
+  it("a string built from parts is not a password", () => {
+    expect(passwordsIn('usernamePassword = "svc:" + appKey + ":" + appSecret;')).toEqual([]);
+  });
+
+  it("a value on the next line counts under a Kubernetes env entry's value", () => {
+    expect(passwordsIn('- name: DB_PASSWORD\n  value: "Heron#2231"\n')).toEqual(["Heron#2231"]);
+  });
+
+  it("values shorter than 6 characters are not reported", () => {
+    expect(passwordsIn('password = "k3#r5"')).toEqual([]);
+    expect(passwordsIn('password = "k3#r5q"')).toEqual(["k3#r5q"]);
+  });
+});

@@ -160,11 +160,15 @@ const MAX_NAME = 128;
  * word holding `token`): each run is walked once, and each try reads at most 1,000 characters past
  * the next quote or space.
  * `found`: where the keywords occur in the text (the prefilter's answer; found again when not given).
+ * `acceptsName`: when given, a name (its start and end in the text) it refuses is not tried: the
+ * password rules judge the name before the value, and most names holding `pass` are no password's
+ * (`bypass`, `passwordResetUrl`).
  */
 export function* assignments(
   rule: CompiledEntropyRule,
   text: string,
   found: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
+  acceptsName?: (start: number, nameEnd: number) => boolean,
 ): Generator<Assignment> {
   const regex = rule.regex;
   // Where the last candidate's value starts: names start here or later. Not its end: a value may
@@ -178,7 +182,7 @@ export function* assignments(
     let nameEnd = position;
     while (nameEnd < text.length && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
     tried = nameEnd;
-    if (nameEnd - start > MAX_NAME) continue;
+    if (nameEnd - start > MAX_NAME || (acceptsName && !acceptsName(start, nameEnd))) continue;
     regex.lastIndex = nameEnd;
     const match = regex.exec(text);
     if (!match) continue;

@@ -130,6 +130,23 @@ function isSetterName(name: string): boolean {
   return /^(?:set|with)$/.test(method[0] ?? "") || (dot >= 0 && method.length === 1);
 }
 
+// How a name that passwordName accepts ends, and the comparison a `secret` must stand in.
+const ENDS_AS_PASSWORD_NAME = /(?:pass(?:word|wd|phrase)?|pwd)(?:\.equals(?:IgnoreCase)?)?$/i;
+const ENDS_AS_SECRET_NAME = /secret(?:\.equals(?:IgnoreCase)?)?$/i;
+const COMPARED_AFTER = /^["'`\])]*\s*(?:[=!]=|\()/;
+const COMPARED_BEFORE = /[=!]=\s*$/;
+
+/**
+ * Whether the name at start…nameEnd is worth trying: one that ends as a password's name does, or a
+ * `secret` in a comparison (or a call: `.equals(…)`). Names that end otherwise (`passwordResetUrl`,
+ * `passed`, `secretKey`), most of those holding a keyword, and `secret = …`, are not tried at all.
+ */
+function mayNamePassword(text: string, start: number, nameEnd: number): boolean {
+  const name = text.slice(start, nameEnd);
+  if (ENDS_AS_PASSWORD_NAME.test(name)) return true;
+  return ENDS_AS_SECRET_NAME.test(name) && (COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)));
+}
+
 /** The name's words without a trailing `.equals` (Java's and C#'s comparison is a call on the name). */
 function comparedNameWords(name: string): string[] {
   return nameWords(name.replace(/\.equals(?:IgnoreCase)?$/i, ""));
@@ -139,7 +156,7 @@ function comparedNameWords(name: string): string[] {
 export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
   const text = layer.text;
-  for (const found of assignments(rule, text, run.keywords)) {
+  for (const found of assignments(rule, text, run.keywords, (start, nameEnd) => mayNamePassword(text, start, nameEnd))) {
     const { value, valueStart, valueEnd } = found;
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
     const words = comparedNameWords(text.slice(found.start, found.nameEnd));

@@ -79,6 +79,12 @@ describe("generic-password in text", () => {
     expect(passwordsIn('if creds.Secret != "open-meadow" {')).toEqual(["open-meadow"]);
     expect(passwordsIn('if ("Heron#2231" === passwd) {')).toEqual(["Heron#2231"]);
     expect(passwordsIn('return password.equalsIgnoreCase("tidepool");')).toEqual(["tidepool"]);
+    expect(passwordsIn('if ("open-meadow" != secret) {')).toEqual(["open-meadow"]);
+  });
+
+  it("a random value under a password name stays the high-entropy rule's", () => {
+    const findings = findMatches('DB_PASSWORD="s1H9qT^M#FIkFwb46ravsq"', ruleset);
+    expect(findings.map((finding) => finding.ruleId)).toEqual(["generic-high-entropy"]);
   });
 
   it("a word alone counts in a comparison, not in an assignment", () => {

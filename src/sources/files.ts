@@ -90,11 +90,13 @@ export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGener
   // Paths named twice (`scan src src/lib`) are scanned once.
   const seen = targets.length > 1 ? new Set<string>() : undefined;
   for (const found of targets) {
-    for (const file of await listTarget(found, base, rootOf)) {
-      if (seen?.has(file.abs)) continue;
-      seen?.add(file.abs);
-      if (options.isPathAllowed?.(file.path)) yield { kind: "skipped", path: file.path, reason: "allowed-path" };
-      else yield { kind: "file", file };
+    for await (const part of listTarget(found, base, rootOf)) {
+      for (const file of part) {
+        if (seen?.has(file.abs)) continue;
+        seen?.add(file.abs);
+        if (options.isPathAllowed?.(file.path)) yield { kind: "skipped", path: file.path, reason: "allowed-path" };
+        else yield { kind: "file", file };
+      }
     }
   }
 }
@@ -112,33 +114,44 @@ async function target(cwd: string, arg: string): Promise<{ abs: string; isDirect
 }
 
 /**
- * The files under one path argument; a file named on the command line is scanned even if ignored.
- * Once git has answered, the files are listed synchronously, so a file costs its consumer one
- * `await` (workingTreeFiles'), not one for each generator it would pass through.
+ * The files under one path argument, in parts (git's listing comes in two); a file named on the
+ * command line is scanned even if ignored. Once a part is in, its files are listed synchronously, so
+ * a file costs its consumer one `await` (workingTreeFiles'), not one for each generator it would pass through.
  */
-async function listTarget(
+async function* listTarget(
   found: { abs: string; isDirectory: boolean },
   base: string,
   rootOf: (dir: string) => Promise<string | undefined>,
-): Promise<Iterable<FileRef>> {
-  if (!found.isDirectory) return [{ abs: found.abs, path: reportedPath(base, found.abs) }];
+): AsyncGenerator<Iterable<FileRef>> {
+  if (!found.isDirectory) {
+    yield [{ abs: found.abs, path: reportedPath(base, found.abs) }];
+    return;
+  }
   const root = await rootOf(found.abs);
-  if (root) return gitListing(root, found.abs, base);
+  if (root) {
+    yield* gitListing(root, found.abs, base);
+    return;
+  }
   const rules = rulesAbove(base, found.abs);
-  return rules === undefined ? [] : walk(found.abs, reportedPath(base, found.abs), rules);
+  if (rules !== undefined) yield walk(found.abs, reportedPath(base, found.abs), rules);
 }
 
 /**
- * Tracked and untracked, not ignored, files under `dir` as git lists them. Their paths are git's,
- * prefixed with the repository's own path from `base`: no path arithmetic per file, which on a big
- * tree would be much of the main thread's work.
+ * Tracked and untracked, not ignored, files under `dir` as git lists them, the tracked ones first.
+ * They are two listings, started together: git answers the tracked files from its index at once,
+ * while finding the untracked ones walks the whole tree (a quarter of a second on a 44,000-file
+ * checkout), so the scan starts on the tracked files meanwhile. The two never share a file. The
+ * paths are git's, prefixed with the repository's own path from `base`: no path arithmetic per
+ * file, which on a big tree would be much of the main thread's work.
  */
-async function gitListing(root: string, dir: string, base: string): Promise<Iterable<FileRef>> {
-  const pathspec = reportedPath(root, dir) || ".";
-  const output = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", `:(literal)${pathspec}`], {
-    cwd: root,
-  });
-  return listed(splitNul(output), root, reportedPath(base, root));
+async function* gitListing(root: string, dir: string, base: string): AsyncGenerator<Iterable<FileRef>> {
+  const pathspec = `:(literal)${reportedPath(root, dir) || "."}`;
+  const prefix = reportedPath(base, root);
+  const untracked = git(["ls-files", "-z", "--others", "--exclude-standard", "--", pathspec], { cwd: root });
+  // Awaited below; should the tracked listing fail first, this one's failure is not left unhandled.
+  untracked.catch(() => undefined);
+  yield listed(splitNul(await git(["ls-files", "-z", "--cached", "--", pathspec], { cwd: root })), root, prefix);
+  yield listed(splitNul(await untracked), root, prefix);
 }
 
 /** The files of git's listing, their paths prefixed with `prefix` (the repository's path from the scan's base). */

@@ -162,6 +162,29 @@ describe("working tree in a repository", () => {
     expect(chunkPaths(await collect(made.dir))).toEqual([".gitignore", "forced.log", "new.txt"]);
   });
 
+  it("lists each file once, the tracked ones before the untracked ones, both within the path asked for", async () => {
+    const made = repo();
+    made.write("src/z-tracked.txt", "t\n");
+    made.write("src/m-tracked.txt", "t\n");
+    made.write("other/tracked.txt", "t\n");
+    made.add("src/z-tracked.txt", "src/m-tracked.txt", "other/tracked.txt");
+    made.commit();
+    made.write("src/a-untracked.txt", "u\n");
+    made.write("other/untracked.txt", "u\n");
+    const listed = (await collect(made.dir, ["src"])).flatMap((item) => (item.kind === "chunk" ? [item.chunk.path] : []));
+    expect(listed).toEqual(["src/m-tracked.txt", "src/z-tracked.txt", "src/a-untracked.txt"]);
+  });
+
+  it("fails with git's reason when git cannot list the files", async () => {
+    const made = repo();
+    made.write("a.txt", "a\n");
+    made.add("a.txt");
+    made.commit();
+    writeFileSync(join(made.dir, ".git", "index"), "not an index");
+    // Both listings read the index: the first failure is reported, and the other's is not left unhandled.
+    await expect(collect(made.dir)).rejects.toThrow(/^git ls-files failed: /);
+  });
+
   it("gives paths relative to the repository root when run from a subfolder", async () => {
     const made = repo();
     made.write("src/deep/a.txt", "a\n");

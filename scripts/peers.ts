@@ -94,29 +94,43 @@ export function ruleFileExamples(dir: string, set: string): RuleFileExamples {
 
 /**
  * secretlint's rule snapshots: `ng.*` inputs with the lines its own output.json reports (the
- * labels), `ok.*` inputs with none. Rules that police files rather than find credentials
- * (no-homedir, no-dotenv, no-k8s-kind-secret, pattern, filter-comments, example) are left out.
+ * labels), `ok.*` inputs with none. An output.json is a snapshot of what secretlint printed, not a
+ * judgement of the other lines: in an input it reports something in, the lines it does not report
+ * are left unscored (an `ng.real-credentials` input whose every line is a credential has two that
+ * secretlint misses), while an `ok.*` input, named to hold no secret, is scored whole. Rules that
+ * police files rather than find credentials (no-homedir, no-dotenv, no-k8s-kind-secret, pattern,
+ * filter-comments, example) are left out, and so are snapshots run under a configuration of their
+ * own (`.secretlintrc.json` or an options file: an allow list, a rule's option turned off), which
+ * keyscan has no counterpart for; `skipped` counts those.
  */
-function secretlintExamples(root: string): Example[] {
+function secretlintExamples(root: string): { examples: Example[]; skipped: number } {
   const packages = join(root, "packages", "@secretlint");
   const policy = /^secretlint-rule-(?:no-homedir|no-dotenv|no-k8s-kind-secret|pattern|filter-comments|example)$/;
+  const ownConfiguration = /^(?:\.secretlintrc\.json|options\.(?:js|json|ts))$/;
   const examples: Example[] = [];
+  let skipped = 0;
   for (const pkg of readdirSync(packages).filter((name) => name.startsWith("secretlint-rule-") && !policy.test(name)).sort()) {
     const snapshots = join(packages, pkg, "test", "snapshots");
     if (!existsSync(snapshots)) continue;
     const family = pkg.replace("secretlint-rule-", "");
     for (const snapshot of readdirSync(snapshots).sort()) {
-      const inputs = readdirSync(join(snapshots, snapshot)).filter((file) => file.startsWith("input"));
+      const files = readdirSync(join(snapshots, snapshot));
+      const inputs = files.filter((file) => file.startsWith("input"));
+      if (files.some((file) => ownConfiguration.test(file))) {
+        skipped += inputs.length;
+        continue;
+      }
       for (const input of inputs) {
         const text = readFileSync(join(snapshots, snapshot, input), "utf8");
         const outputPath = join(snapshots, snapshot, "output.json");
         const output = existsSync(outputPath) ? (JSON.parse(readFileSync(outputPath, "utf8")) as { messages?: { loc: { start: { line: number } } }[] }) : {};
         const lines = [...new Set((output.messages ?? []).map((message) => message.loc.start.line))];
-        examples.push({ file: `secretlint/${family}/${snapshot}/${input}`, text, family, positive: lines.length > 0, lines });
+        const unlabelled = lines.length > 0 ? text.split("\n").map((_, index) => index + 1).filter((line) => !lines.includes(line)) : [];
+        examples.push({ file: `secretlint/${family}/${snapshot}/${input}`, text, family, positive: lines.length > 0, lines, unscored: unlabelled });
       }
     }
   }
-  return examples;
+  return { examples, skipped };
 }
 
 interface Totals {
@@ -340,8 +354,11 @@ export function evaluatePeers(corpora: string, ruleset: Ruleset, familyOf: (rule
     figures.push(scoreSet(name, sourceOf(join(peers, snapshot)), read.examples, context));
     console.log(`  (not scored: ${read.notCredentials} examples of rules the peer does not call secrets, ${read.otherRulesPositives} negative examples that another of its rules lists as a positive)`);
   }
-  if (existsSync(join(secretlintSnapshot, "packages"))) figures.push(scoreSet("secretlint's rule snapshots", sourceOf(secretlintSnapshot), secretlintExamples(secretlintSnapshot), context));
-  else console.log(`\nsecretlint's rule snapshots: ${secretlintSnapshot} not found, skipped.`);
+  if (existsSync(join(secretlintSnapshot, "packages"))) {
+    const read = secretlintExamples(secretlintSnapshot);
+    figures.push(scoreSet("secretlint's rule snapshots", sourceOf(secretlintSnapshot), read.examples, context));
+    console.log(`  (not scored: ${read.skipped} snapshots run under a configuration of their own)`);
+  } else console.log(`\nsecretlint's rule snapshots: ${secretlintSnapshot} not found, skipped.`);
   if (existsSync(join(detectSecrets, "tests", "plugins"))) {
     const read = detectSecretsExamples(detectSecrets);
     const name = "detect-secrets' test cases";

@@ -40,8 +40,10 @@ async function importSource(entry) {
 
 const { precompiledPrefilter, precompiledRules } = await importSource("src/config/default-rules.ts");
 const rulesDir = join(import.meta.dirname, "..", "rules");
+const { rules, details } = precompiledRules(rulesDir);
 const rulesDefine = {
-  KEYSCAN_PRECOMPILED_RULES: JSON.stringify(precompiledRules(rulesDir)),
+  KEYSCAN_PRECOMPILED_RULES: JSON.stringify(rules),
+  KEYSCAN_PRECOMPILED_RULE_DETAILS: JSON.stringify(details),
   KEYSCAN_PRECOMPILED_PREFILTER: JSON.stringify(precompiledPrefilter(rulesDir)),
 };
 

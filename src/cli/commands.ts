@@ -30,7 +30,7 @@ import { createScanPool } from "../run/pool.js";
 import { useColor } from "./color.js";
 import { createProgress, type Progress } from "./progress.js";
 import { writeStdout } from "./stdout.js";
-import type { Finding, ScanMode, ScanStats, SourceItem } from "../types.js";
+import type { Finding, RuleMeta, ScanMode, ScanStats, SourceItem } from "../types.js";
 import { VERSION } from "../version.js";
 import { refuseLinks, writeFileAtomic } from "../fs/write-file.js";
 
@@ -350,11 +350,16 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
       ? await (await import("../sources/repository.js")).describeRepository(setup.root)
       : undefined;
   const { render } = await import("../report/index.js");
+  let rules: RuleMeta[] | undefined;
   const report = render(flags.format, {
     findings,
     stats,
     mode,
-    rules: ruleMetas(setup.context()),
+    // Made when a renderer reads them: they hold every rule's texts, which a default rule parses when first
+    // read (engine/rules.ts), and a clean text report reads none.
+    get rules() {
+      return (rules ??= ruleMetas(setup.context()));
+    },
     redact: flags.redact !== false,
     color,
     quiet: flags.quiet === true,

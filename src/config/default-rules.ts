@@ -4,25 +4,43 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Anchor, findAnchor } from "../engine/anchor.js";
+import { findAnchor } from "../engine/anchor.js";
 import { type PrefilterData, prefilterData } from "../engine/prefilter.js";
-import { compileRules, parseRuleFiles, type RuleSource } from "../engine/rules.js";
+import { type CheckedRuleDef, compileRules, type DeferredRuleDef, parseRuleFiles, type RuleFileText, type RuleSource } from "../engine/rules.js";
 import type { RuleDef } from "../engine/schema.js";
 
 /** rules/ at the package root: two levels above src/config/ (tests, tsx), one above dist/ (the bundles). */
 export const defaultRulesDir = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../rules/" : "../rules/", import.meta.url));
 
-/** Set by scripts/build.mjs (esbuild `define`) to precompiledRules()'s JSON; absent when not bundled. */
+/** Set by scripts/build.mjs (esbuild `define`) to precompiledRules()'s `rules`; absent when not bundled. */
 declare const KEYSCAN_PRECOMPILED_RULES: string | undefined;
+/**
+ * Set by scripts/build.mjs to precompiledRules()'s `details`: an array of strings in the bundle's
+ * code, so a start neither parses nor copies them; absent when not bundled.
+ */
+declare const KEYSCAN_PRECOMPILED_RULE_DETAILS: readonly string[] | undefined;
 /** Set by scripts/build.mjs to precompiledPrefilter()'s JSON; absent when not bundled. */
 declare const KEYSCAN_PRECOMPILED_PREFILTER: string | undefined;
 
 /** The default rules: precompiled in a bundle (without their examples), else read from `dir`. */
 export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
-  if (dir === defaultRulesDir && typeof KEYSCAN_PRECOMPILED_RULES === "string") {
-    return JSON.parse(KEYSCAN_PRECOMPILED_RULES) as RuleSource[];
+  if (dir === defaultRulesDir && typeof KEYSCAN_PRECOMPILED_RULES === "string" && typeof KEYSCAN_PRECOMPILED_RULE_DETAILS === "object") {
+    return withDetails(KEYSCAN_PRECOMPILED_RULES, KEYSCAN_PRECOMPILED_RULE_DETAILS);
   }
   return readRuleFiles(dir);
+}
+
+/** precompiledRules()'s `rules`: each deferred rule's details given as their index in `details`. */
+type PrecompiledSource = { file: string; checked: (CheckedRuleDef | (Omit<DeferredRuleDef, "detail"> & { detail: number }))[] };
+
+/** The rules of precompiledRules(), each deferred rule given its details' JSON from `details`. */
+export function withDetails(rules: string, details: readonly string[]): RuleSource[] {
+  const sources = JSON.parse(rules) as PrecompiledSource[];
+  // In place: a start then makes no second object for each of the hundreds of rules.
+  for (const { checked } of sources) {
+    for (const entry of checked) if ("detail" in entry) (entry as unknown as DeferredRuleDef).detail = details[entry.detail] as string;
+  }
+  return sources as RuleSource[];
 }
 
 /**
@@ -43,7 +61,8 @@ export function defaultRuleExamples(dir = defaultRulesDir): Map<string, RuleDef[
   return new Map(parseRuleFiles(readRuleFiles(dir)).map(({ def }) => [def.id, def.examples]));
 }
 
-function readRuleFiles(dir: string): RuleSource[] {
+/** rules/*.toml as text, in file-name order. */
+export function readRuleFiles(dir: string): RuleFileText[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith(".toml"))
     .sort()
@@ -51,11 +70,13 @@ function readRuleFiles(dir: string): RuleSource[] {
 }
 
 /**
- * rules/*.toml parsed, validated and compiled with every check (the backtracking guard included),
- * as JSON for the build to embed: one source per file, holding its checked definitions and their anchors.
+ * rules/*.toml parsed, validated and compiled with every check (the backtracking guard included), for
+ * the build to embed. `rules`: JSON of one source per file, holding its checked definitions with their
+ * anchors; of a regex rule, only what building a rule set reads of every rule (DeferredRuleDef), and
+ * the index of the rest in `details`, one JSON string a rule, parsed when the rule is first used.
  */
-export function precompiledRules(dir = defaultRulesDir): string {
-  const sources = readDefaultRuleSources(dir);
+export function precompiledRules(dir = defaultRulesDir): { rules: string; details: string[] } {
+  const sources = readRuleFiles(dir);
   const parsed = parseRuleFiles(sources);
   const compiled = compileRules(parsed); // throws, failing the build, if any rule is refused
   const secretGroups = new Map(compiled.flatMap((rule) => (rule.kind === "regex" ? [[rule.id, rule.secretGroup] as const] : [])));
@@ -66,10 +87,16 @@ export function precompiledRules(dir = defaultRulesDir): string {
     const examples = { match: [], nomatch: [] };
     return def.kind === "regex" ? { ...def, examples, secretGroup: secretGroups.get(def.id) ?? def.secretGroup } : { ...def, examples };
   };
-  const anchorOf = (def: RuleDef): Anchor | null => (def.kind === "regex" ? (findAnchor(def.pattern, def.keywords) ?? null) : null);
-  const checked: RuleSource[] = sources.map(({ file }) => ({
+  const details: string[] = [];
+  const precompiled = (def: RuleDef): PrecompiledSource["checked"][number] => {
+    if (def.kind !== "regex") return { def: withGroup(def), anchor: null };
+    details.push(JSON.stringify({ def: withGroup(def), anchor: findAnchor(def.pattern, def.keywords) ?? null }));
+    const keywords = def.keywords.map((keyword) => keyword.toLowerCase());
+    return { id: def.id, keywords, report: def.report, validate: def.validate, requires: def.requires, detail: details.length - 1 };
+  };
+  const checked: PrecompiledSource[] = sources.map(({ file }) => ({
     file,
-    checked: parsed.filter((entry) => entry.source === file).map((entry) => ({ def: withGroup(entry.def), anchor: anchorOf(entry.def) })),
+    checked: parsed.filter((entry) => entry.source === file).map((entry) => precompiled(entry.def)),
   }));
-  return JSON.stringify(checked);
+  return { rules: JSON.stringify(checked), details };
 }

@@ -6,7 +6,7 @@ import type { Severity } from "../types.js";
 import { type Anchor, findAnchor } from "./anchor.js";
 import { catastrophicPart } from "./regex-guard.js";
 import { withoutInlineFlag } from "./regex-syntax.js";
-import { type AllowListDef, type RuleDef, schemas } from "./schema.js";
+import { type AllowListDef, type RegexRuleDef, type RuleDef, schemas } from "./schema.js";
 import { validatorNames } from "./validators.js";
 
 export interface CompiledAllow {
@@ -84,13 +84,13 @@ export type CompiledRule = CompiledRegexRule | CompiledEntropyRule;
  * A rules file: TOML text, or its rules already parsed, validated and checked, each with its anchor
  * worked out (the default rules, at build time).
  */
-export type RuleSource =
-  | {
-      /** File name shown in errors. */
-      file: string;
-      text: string;
-    }
-  | { file: string; checked: CheckedRuleDef[] };
+export type RuleSource = RuleFileText | { file: string; checked: CheckedRuleDef[] } | { file: string; checked: (CheckedRuleDef | DeferredRuleDef)[] };
+
+export interface RuleFileText {
+  /** File name shown in errors. */
+  file: string;
+  text: string;
+}
 
 /** A rule checked at build time, with its pattern's anchor (null: it has none; always null for an entropy rule). */
 export interface CheckedRuleDef {
@@ -98,8 +98,25 @@ export interface CheckedRuleDef {
   anchor: Anchor | null;
 }
 
+/**
+ * A regex rule checked at build time, as a bundle carries it: the fields that building a rule set reads
+ * of every rule, and the rest as the JSON of its CheckedRuleDef, parsed when the rule is first used. A
+ * scan of a few files (a pre-commit hook's) uses a handful of the hundreds of rules: parsing them all,
+ * and keeping them, cost every start several milliseconds and a young-generation collection.
+ */
+export interface DeferredRuleDef {
+  id: string;
+  /** Lower-cased. */
+  keywords: string[];
+  report: boolean;
+  validate?: string;
+  requires?: { rule: string; within: number };
+  /** JSON of the rule's CheckedRuleDef. */
+  detail: string;
+}
+
 /** A rule definition and the file it came from; `checked` when its pattern already passed compilePattern's checks. */
-export interface SourcedRuleDef {
+export interface ParsedRuleDef {
   def: RuleDef;
   source: string;
   checked?: boolean;
@@ -107,13 +124,24 @@ export interface SourcedRuleDef {
   anchor?: Anchor | null;
 }
 
+/** A rule as parseRuleFiles gives it: parsed, or a deferred default rule and its file. */
+export type SourcedRuleDef = ParsedRuleDef | { deferred: DeferredRuleDef; source: string };
+
+/** The id of a sourced rule, without parsing a deferred one. */
+export const sourcedRuleId = (entry: SourcedRuleDef): string => ("deferred" in entry ? entry.deferred.id : entry.def.id);
+
+/** The kind of a sourced rule (a deferred one is a regex rule). */
+export const sourcedRuleKind = (entry: SourcedRuleDef): RuleDef["kind"] => ("deferred" in entry ? "regex" : entry.def.kind);
+
 /** Parses rules files (TOML) into validated rule definitions; throws UsageError naming file and rule. */
+export function parseRuleFiles(sources: readonly (RuleFileText | { file: string; checked: CheckedRuleDef[] })[]): ParsedRuleDef[];
+export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[];
 export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[] {
   const out: SourcedRuleDef[] = [];
   for (const source of sources) {
     const file = source.file;
     if ("checked" in source) {
-      for (const { def, anchor } of source.checked) out.push({ def, source: file, checked: true, anchor });
+      for (const entry of source.checked) out.push("detail" in entry ? { deferred: entry, source: file } : { def: entry.def, source: file, checked: true, anchor: entry.anchor });
       continue;
     }
     const data = parseTomlFile(source.text, file);
@@ -164,7 +192,9 @@ export function describeIssue(error: z.core.$ZodError, knownKeys: readonly strin
 /** Compiles validated definitions; later definitions with the same id replace earlier ones. */
 export function compileRules(defs: readonly SourcedRuleDef[]): CompiledRule[] {
   const byId = new Map<string, CompiledRule>();
-  for (const { def, source, checked, anchor } of defs) byId.set(def.id, compileRule(def, source, checked ?? false, anchor));
+  for (const entry of defs) {
+    byId.set(sourcedRuleId(entry), "deferred" in entry ? new LazyRegexRule(entry.deferred, entry.source, entry.deferred.detail) : compileRule(entry.def, entry.source, entry.checked ?? false, entry.anchor));
+  }
   const rules = [...byId.values()];
   for (const rule of rules) {
     if (rule.kind === "regex" && rule.requires && !byId.has(rule.requires.rule)) {
@@ -206,66 +236,146 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
   if (def.validate && !validatorNames.includes(def.validate)) {
     fail(`validate: unknown validator "${def.validate}" (known: ${validatorNames.join(", ")})`);
   }
-  // Default rules were checked when the bundle was built, so no start pays for the checks again, and
-  // their RegExps are made when first used: V8 parses a pattern as it makes the RegExp, and a scan of a
-  // few files (a pre-commit hook's) runs few of the hundreds of rules. They carry their secret group
-  // too (precompiledRules), as counting groups compiles the regex.
+  const { details, regex } = compileRegexDetails(def, source, checked, knownAnchor);
+  const summary = { id: def.id, keywords: base.keywords, report: def.report, validate: def.validate, requires: def.requires };
+  return new LazyRegexRule(summary, source, details, regex);
+}
+
+/** What a regex rule holds beyond the fields every rule set reads of every rule (RegexRuleSummary). */
+interface RegexRuleDetails {
+  def: RegexRuleDef;
+  name: string;
+  severity: Severity;
+  remediation: string;
+  allow: CompiledAllow | undefined;
+  verify: string | undefined;
+  anchored: AnchoredSearch | undefined;
+  secretGroup: number;
+  minEntropy: number | undefined;
+}
+
+/** What building a rule set reads of every regex rule: a deferred rule's fields (DeferredRuleDef). */
+interface RegexRuleSummary {
+  id: string;
+  /** Lower-cased. */
+  keywords: string[];
+  report: boolean;
+  validate?: string | undefined;
+  requires?: { rule: string; within: number } | undefined;
+}
+
+/**
+ * A regex rule's details, its pattern checked unless `checked`. Default rules were checked when the
+ * bundle was built, so no start pays for the checks again, and their RegExps are made when first used
+ * (`regex` is then undefined): V8 parses a pattern as it makes the RegExp, and a scan of a few files (a
+ * pre-commit hook's) runs few of the hundreds of rules. They carry their secret group too
+ * (precompiledRules), as counting groups compiles the regex.
+ */
+function compileRegexDetails(
+  def: RegexRuleDef,
+  source: string,
+  checked: boolean,
+  knownAnchor: Anchor | null | undefined,
+): { details: RegexRuleDetails; regex: RegExp | undefined } {
+  const fail = (what: string): never => {
+    throw new UsageError(`${source}: rule "${def.id}": ${what}`);
+  };
   const regex = checked ? undefined : compilePattern(def.pattern, fail);
   const secretGroup = checked && def.secretGroup !== undefined ? def.secretGroup : secretGroupOf(regex ?? toRegExp(def.pattern), def.secretGroup, fail);
   // Default rules bring their anchor from the build: found at each start, every thread would pay for
   // V8 optimising the pattern reader.
   const anchor = knownAnchor === undefined ? findAnchor(def.pattern, def.keywords) : (knownAnchor ?? undefined);
-  return new LazyRegexRule(base, def, regex, secretGroup, anchor);
+  const details: RegexRuleDetails = {
+    def,
+    name: def.name,
+    severity: def.severity,
+    remediation: def.remediation,
+    allow: def.allow ? compileAllow(def.allow, fail, { checked }) : undefined,
+    verify: def.verify,
+    anchored: anchor ? new LazyAnchoredSearch(def.pattern, anchor) : undefined,
+    secretGroup,
+    minEntropy: def.minEntropy,
+  };
+  return { details, regex };
 }
 
 /**
- * A regex rule whose RegExps are made when first used. A class, not an object literal with getters:
- * a getter in a literal gives each object a hidden class of its own, which cost every start ~10 µs a
- * rule (hundreds of them) and left each read of a rule's fields megamorphic.
+ * A regex rule whose RegExps are made when first used, and whose details (RegexRuleDetails), for a
+ * deferred default rule (DeferredRuleDef), are parsed when first read. A class, not an object literal
+ * with getters: a getter in a literal gives each object a hidden class of its own, which cost every
+ * start ~10 µs a rule (hundreds of them) and left each read of a rule's fields megamorphic.
  */
 class LazyRegexRule implements CompiledRegexRule {
   readonly kind = "regex";
   id: string;
-  name: string;
-  severity: Severity;
   keywords: string[];
-  remediation: string;
   report: boolean;
-  allow: CompiledAllow | undefined;
-  verify: string | undefined;
-  source: string;
-  def: RuleDef;
-  anchored: AnchoredSearch | undefined;
-  secretGroup: number;
-  minEntropy: number | undefined;
   validate: string | undefined;
   requires: { rule: string; within: number } | undefined;
-  private readonly pattern: string;
+  source: string;
+  /** The details once at hand. */
+  private known: RegexRuleDetails | undefined;
+  /** A deferred rule's CheckedRuleDef as JSON, until its details are first read. */
+  private readonly detail: string | undefined;
   /** The pattern's RegExp once made. */
   private made: RegExp | undefined;
 
-  constructor(base: CompiledBase, def: Extract<RuleDef, { kind: "regex" }>, regex: RegExp | undefined, secretGroup: number, anchor: Anchor | undefined) {
-    this.id = base.id;
-    this.name = base.name;
-    this.severity = base.severity;
-    this.keywords = base.keywords;
-    this.remediation = base.remediation;
-    this.report = base.report;
-    this.allow = base.allow;
-    this.verify = base.verify;
-    this.source = base.source;
-    this.def = def;
-    this.pattern = def.pattern;
+  constructor(summary: RegexRuleSummary, source: string, details: RegexRuleDetails | string, regex?: RegExp) {
+    this.id = summary.id;
+    this.keywords = summary.keywords;
+    this.report = summary.report;
+    this.validate = summary.validate;
+    this.requires = summary.requires;
+    this.source = source;
+    this.known = typeof details === "string" ? undefined : details;
+    this.detail = typeof details === "string" ? details : undefined;
     this.made = regex;
-    this.anchored = anchor ? new LazyAnchoredSearch(def.pattern, anchor) : undefined;
-    this.secretGroup = secretGroup;
-    this.minEntropy = def.minEntropy;
-    this.validate = def.validate;
-    this.requires = def.requires;
+  }
+
+  private details(): RegexRuleDetails {
+    if (this.known) return this.known;
+    const { def, anchor } = JSON.parse(this.detail as string) as CheckedRuleDef;
+    return (this.known = compileRegexDetails(def as RegexRuleDef, this.source, true, anchor).details);
+  }
+
+  get def(): RegexRuleDef {
+    return this.details().def;
+  }
+
+  get name(): string {
+    return this.details().name;
+  }
+
+  get severity(): Severity {
+    return this.details().severity;
+  }
+
+  get remediation(): string {
+    return this.details().remediation;
+  }
+
+  get allow(): CompiledAllow | undefined {
+    return this.details().allow;
+  }
+
+  get verify(): string | undefined {
+    return this.details().verify;
+  }
+
+  get anchored(): AnchoredSearch | undefined {
+    return this.details().anchored;
+  }
+
+  get secretGroup(): number {
+    return this.details().secretGroup;
+  }
+
+  get minEntropy(): number | undefined {
+    return this.details().minEntropy;
   }
 
   get regex(): RegExp {
-    return (this.made ??= toRegExp(this.pattern));
+    return (this.made ??= toRegExp(this.details().def.pattern));
   }
 }
 
@@ -300,7 +410,11 @@ class LazyAnchoredSearch implements AnchoredSearch {
  * RegExps when first used (an object spread would leave out what its class provides).
  */
 export function withFields<Rule extends CompiledRule>(rule: Rule, fields: Partial<CompiledBase>): Rule {
-  return Object.assign(Object.create(Object.getPrototypeOf(rule) as object) as Rule, rule, fields);
+  // Properties defined, not assigned: a field the class reads through a getter (a regex rule's details)
+  // is then replaced too, by a property of the copy's own.
+  const copy = Object.create(Object.getPrototypeOf(rule) as object, Object.getOwnPropertyDescriptors(rule)) as Rule;
+  for (const [key, value] of Object.entries(fields)) Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: true });
+  return copy;
 }
 
 /** An entropy rule's skipPaths as one case-insensitive regex. */

@@ -12,15 +12,14 @@ export interface AllowFilter {
 
 export function createAllowFilter(global: CompiledAllow, rules: readonly CompiledRule[]): AllowFilter {
   const matchGlobal = globMatcher(global.paths);
-  // A rule's own paths are compiled when it first has a finding: most rules have none in a scan, and
-  // compiling every rule's globs cost each start a few milliseconds.
-  const rulePaths = new Map(rules.flatMap((rule) => (rule.allow && rule.allow.paths.length > 0 ? [[rule.id, rule.allow.paths] as const] : [])));
+  // A rule's own paths are read and compiled when it first has a finding: most rules have none in a
+  // scan, compiling every rule's globs cost each start a few milliseconds, and reading a default rule's
+  // allow list parses its details (rules.ts, DeferredRuleDef).
+  const rulesById = new Map(rules.map((rule) => [rule.id, rule]));
   const ruleMatchers = new Map<string, (path: string) => boolean>();
   const matchRule = (ruleId: string, path: string): boolean => {
-    const paths = rulePaths.get(ruleId);
-    if (!paths) return false;
     let matcher = ruleMatchers.get(ruleId);
-    if (!matcher) ruleMatchers.set(ruleId, (matcher = globMatcher(paths)));
+    if (!matcher) ruleMatchers.set(ruleId, (matcher = globMatcher(rulesById.get(ruleId)?.allow?.paths ?? [])));
     return matcher(path);
   };
   return {

@@ -1,7 +1,7 @@
 // `keyscan migrate gitleaks`: a .gitleaks.toml turned into a keyscan.toml, saying what could not come along.
 // Also reads .gitleaksignore and gitleaks' JSON reports (as a baseline), so findings a team already ignored stay ignored.
 import * as z from "zod/mini";
-import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile } from "../engine/rules.js";
+import { compileRules, describeIssue, parseRuleDef, parseRuleFiles, parseTomlFile, sourcedRuleId } from "../engine/rules.js";
 import { type AllowListDef, type RegexRuleDef, stringList } from "../engine/schema.js";
 import { UsageError } from "../errors.js";
 import { plural } from "../format/plural.js";
@@ -146,7 +146,7 @@ export interface Conversion {
 
 /** keyscan's default rule ids, read from rules/*.toml. */
 export function defaultRuleIds(): string[] {
-  return parseRuleFiles(readDefaultRuleSources()).map(({ def }) => def.id);
+  return parseRuleFiles(readDefaultRuleSources()).map(sourcedRuleId);
 }
 
 /** A gitleaks rule id as a keyscan id: lower case, other characters as '-'. */

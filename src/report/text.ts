@@ -2,7 +2,7 @@
 import pc from "picocolors";
 import { plural } from "../format/plural.js";
 import { formatBytes } from "../format/size.js";
-import type { Finding, ScanStats, Severity, Verification } from "../types.js";
+import type { Finding, RuleMeta, ScanStats, Severity, Verification } from "../types.js";
 import { BROWSER_EXPOSURE, type ReportInput, neutralize, rulesById, severityOrder, sortFindings } from "./common.js";
 import { redactFinding, redactFindings, redactSecret } from "./redact.js";
 import { type SecretEntry, groupSecrets } from "./secrets.js";
@@ -12,21 +12,23 @@ type Colors = ReturnType<typeof pc.createColors>;
 export function renderText(input: ReportInput): string {
   const c = pc.createColors(input.color);
   const findings = sortFindings(input.redact ? redactFindings(input.findings) : input.findings);
-  const remediation = rulesById(input.rules);
+  // Looked up only for a finding: a clean report reads no rule.
+  let byId: Map<string, RuleMeta> | undefined;
+  const remediation = (ruleId: string): string | undefined => (byId ??= rulesById(input.rules)).get(ruleId)?.remediation;
   const out: string[] = [];
 
   if (findings.length === 0 && !input.quiet) out.push(c.green("No secrets found."));
   if (input.mode === "history" && findings.length > 0) {
     // History: one entry a secret, however many commits and paths it appeared in.
     const secrets = input.secrets ?? groupSecrets(input.findings);
-    for (const entry of secrets) out.push(...secretLines(entry, input.redact, remediation.get(entry.ruleId)?.remediation, c), "");
+    for (const entry of secrets) out.push(...secretLines(entry, input.redact, remediation(entry.ruleId), c), "");
     out.push(secretsSummaryLine(input.stats, secrets, findings.length, c));
     return `${out.join("\n")}\n`;
   }
   for (const [path, group] of groupByPath(findings)) {
     out.push(c.bold(c.underline(neutralize(path))));
     for (const finding of group) {
-      out.push(...findingLines(finding, remediation.get(finding.ruleId)?.remediation, c), "");
+      out.push(...findingLines(finding, remediation(finding.ruleId), c), "");
     }
   }
   if (input.quiet) return out.length > 0 ? `${out.join("\n")}` : "";

@@ -1,7 +1,7 @@
 // The rules a scan runs with (default rules, the config's own, its allow lists), built once per
 // thread, and the library's one-call scan of a text.
 import { type Config, emptyConfig } from "../config/load.js";
-import { compileAllow, compileRules, parseRuleFiles, type RuleSource } from "../engine/rules.js";
+import { compileAllow, compileRules, parseRuleFiles, type RuleSource, sourcedRuleId, sourcedRuleKind } from "../engine/rules.js";
 import { createRuleset, type Ruleset } from "../engine/ruleset.js";
 import { nearest, UsageError } from "../errors.js";
 import { type AllowFilter, createAllowFilter } from "../filters/allow.js";
@@ -24,7 +24,7 @@ export function buildContext(
 ): ScanContext {
   const defaults = parseRuleFiles(sources);
   const custom = config.rules.map((def) => ({ def, source: config.file ?? "config" }));
-  const known = [...defaults, ...custom].map(({ def }) => def.id);
+  const known = [...defaults, ...custom].map(sourcedRuleId);
   for (const id of config.disable) {
     if (!known.includes(id)) {
       const hint = nearest(id, known);
@@ -36,7 +36,7 @@ export function buildContext(
   const disabled = new Set(config.disable);
   // A custom rule replaces a default rule of the same id only when the config says so by disabling that
   // id: a replacement nobody sees could quietly turn a check off. Two custom rules may not share an id.
-  const defaultIds = new Set(defaults.map(({ def }) => def.id));
+  const defaultIds = new Set(defaults.map(sourcedRuleId));
   const customIds = new Set<string>();
   for (const { def } of custom) {
     if (customIds.has(def.id)) throw new UsageError(`${config.file ?? "config"}: two rules have the id "${def.id}"`);
@@ -48,11 +48,11 @@ export function buildContext(
     }
   }
   const kept = [
-    ...defaults.filter(({ def }) => !disabled.has(def.id)),
+    ...defaults.filter((entry) => !disabled.has(sourcedRuleId(entry))),
     ...custom.filter(({ def }) => !disabled.has(def.id) || defaultIds.has(def.id)),
   ];
   // --no-entropy turns off the generic detector: its entropy and password rules.
-  const rules = compileRules(kept.filter(({ def }) => options.entropy || def.kind === "regex"));
+  const rules = compileRules(kept.filter((entry) => options.entropy || sourcedRuleKind(entry) === "regex"));
   const globalAllow = compileAllow(config.allow, (what) => {
     throw new UsageError(`${config.file ?? "config"}: allow: ${what}`);
   });

@@ -2,7 +2,7 @@
 // Whether V8 takes a cache depends on what the isolate compiled before (Node 22 and 24 reuse a script
 // compiled earlier in the same isolate and then report the cache as taken), so every check of V8's
 // verdict runs in a fresh process.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,6 +83,32 @@ describe("the built code caches (the global setup builds dist/)", () => {
       expect(readFileSync(bundle).length).toBe(Buffer.byteLength(source));
       const printed = execFileSync(process.execPath, [join(dir, "cli.cjs"), "--version"], { encoding: "utf8" }).trim();
       expect(printed).toBe(JSON.parse(edited));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the CLI's start", () => {
+  it("loads child_process and the modules it needs before it sets the regexp flag, under which Node's compiled code for them would be refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyscan-start-"));
+    try {
+      const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+      git("init", "-q");
+      writeFileSync(join(dir, "app.js"), "export const answer = 42;\n");
+      git("add", "app.js");
+      // Preloaded: notes the modules Node had loaded when the flag is set, and names those loaded after.
+      const probe = join(dir, "probe.cjs");
+      writeFileSync(
+        probe,
+        `const v8 = require("node:v8"); const set = v8.setFlagsFromString; let before;
+        v8.setFlagsFromString = (flag) => { before ??= new Set(process.moduleLoadList); return set(flag); };
+        process.on("exit", () => process.stderr.write(JSON.stringify(process.moduleLoadList.filter((name) => before && !before.has(name)))));`,
+      );
+      const run = spawnSync(process.execPath, ["--require", probe, join(dist, "cli.cjs"), "staged"], { cwd: dir, encoding: "utf8" });
+      expect(run.status).toBe(0);
+      const after = (JSON.parse(run.stderr) as string[]).filter((name) => name.startsWith("NativeModule ")).map((name) => name.slice("NativeModule ".length));
+      for (const name of ["child_process", "net", "stream", "os", "timers/promises"]) expect(after, name).not.toContain(name);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { catastrophicPart } from "../../src/engine/regex-guard.js";
 import { parseRuleFiles } from "../../src/engine/rules.js";
-import { readDefaultRuleSources } from "../../src/config/default-rules.js";
+import { defaultRulesDir, readRuleFiles } from "../../src/config/default-rules.js";
 import { CLI, cliEnv } from "../helpers/cli.js";
 
 const dirs: string[] = [];
@@ -64,7 +64,7 @@ describe("catastrophic backtracking check", () => {
   });
 
   it("accepts every default rule", () => {
-    const rules = parseRuleFiles(readDefaultRuleSources()).filter(({ def }) => def.kind === "regex");
+    const rules = parseRuleFiles(readRuleFiles(defaultRulesDir)).filter(({ def }) => def.kind === "regex");
     expect(rules.length).toBeGreaterThan(50);
     for (const { def, source } of rules) {
       if (def.kind !== "regex") continue;

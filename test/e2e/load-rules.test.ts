@@ -4,15 +4,35 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Anchor } from "../../src/engine/anchor.js";
-import { type AnchoredSearch, type CompiledRule, compileRules, parseRuleFiles, type RuleSource } from "../../src/engine/rules.js";
-import { precompiledRules, readDefaultRuleSources } from "../../src/config/default-rules.js";
+import { afterEach, vi } from "vitest";
+import {
+  type AnchoredSearch,
+  type CheckedRuleDef,
+  type CompiledRule,
+  compileRules,
+  type ParsedRuleDef,
+  parseRuleFiles,
+  type RuleSource,
+  type SourcedRuleDef,
+} from "../../src/engine/rules.js";
+import { precompiledRules, readDefaultRuleSources, readRuleFiles, withDetails, defaultRulesDir } from "../../src/config/default-rules.js";
+import { buildContext, scanText } from "../../src/run/pipeline.js";
+import { emptyConfig } from "../../src/config/load.js";
+import { checksummedToken } from "../../fixtures/fake-keys.js";
 
-const precompiled = (): RuleSource[] => JSON.parse(precompiledRules()) as RuleSource[];
+const precompiled = (): RuleSource[] => {
+  const { rules, details } = precompiledRules();
+  return withDetails(rules, details);
+};
+
+/** Each rule's definition as the build checked it: a deferred rule's parsed from its details. */
+const definitions = (entries: SourcedRuleDef[]): ParsedRuleDef[] =>
+  entries.map((entry) => ("deferred" in entry ? { ...(JSON.parse(entry.deferred.detail) as CheckedRuleDef), source: entry.source, checked: true } : entry));
 
 describe("precompiled default rules", () => {
   it("hold the same definitions as rules/*.toml, with each secret group spelled out, marked as checked, without examples", () => {
-    const fromToml = parseRuleFiles(readDefaultRuleSources());
-    const fromJson = parseRuleFiles(precompiled());
+    const fromToml = parseRuleFiles(readRuleFiles(defaultRulesDir));
+    const fromJson = definitions(parseRuleFiles(precompiled()));
     const secretGroups = new Map(compileRules(fromToml).map((rule) => [rule.id, rule.kind === "regex" ? rule.secretGroup : undefined]));
     const noExamples = { match: [], nomatch: [] };
     const spelledOut = fromToml.map(({ def, source }) => ({
@@ -37,7 +57,7 @@ describe("precompiled default rules", () => {
   });
 
   it("carry anchors that compiling uses as given, not worked out again", () => {
-    const def = parseRuleFiles(readDefaultRuleSources()).find((entry) => entry.def.id === "github-ghp")?.def;
+    const def = parseRuleFiles(readRuleFiles(defaultRulesDir)).find((entry) => entry.def.id === "github-ghp")?.def;
     if (!def || def.kind !== "regex") throw new Error("github-ghp is a default regex rule");
     const compiled = (anchor: Anchor | null) => compileRules(parseRuleFiles([{ file: "rules/test.toml", checked: [{ def, anchor }] }]))[0];
     const given = { keywords: [{ literal: "GHP_", minOffset: 2, maxOffset: 3, sameLine: true }], caseSensitive: false, lineStart: false };
@@ -54,10 +74,53 @@ describe("precompiled default rules", () => {
     });
   });
 
+  it("carry, of each deferred regex rule, the fields every rule set reads, as its definition has them", () => {
+    const entries = parseRuleFiles(precompiled());
+    const deferred = entries.flatMap((entry) => ("deferred" in entry ? [entry.deferred] : []));
+    expect(deferred.length).toBeGreaterThan(400);
+    expect(entries.length - deferred.length).toBe(1); // the entropy detector, carried whole
+    for (const { detail, ...summary } of deferred) {
+      const { def } = JSON.parse(detail) as CheckedRuleDef;
+      if (def.kind !== "regex") throw new Error(`${def.id}: only regex rules are deferred`);
+      expect(summary).toEqual(
+        JSON.parse(JSON.stringify({ id: def.id, keywords: def.keywords.map((word) => word.toLowerCase()), report: def.report, validate: def.validate, requires: def.requires })),
+      );
+    }
+  });
+
+  describe("deferred rules' details", () => {
+    afterEach(() => vi.restoreAllMocks());
+    const details = new Set(precompiledRules().details);
+    /** The details parsed while `run` runs. */
+    const parsedDuring = (run: () => void): string[] => {
+      const parse = vi.spyOn(JSON, "parse");
+      run();
+      return parse.mock.calls.map(([text]) => text).filter((text) => details.has(text));
+    };
+
+    it("are parsed for none of the rules while the rule set is built and a text without their keywords is scanned", () => {
+      const sources = precompiled();
+      expect(parsedDuring(() => scanText({ path: "notes.txt", text: "nothing to see here\n" }, buildContext(emptyConfig(), sources)))).toEqual([]);
+    });
+
+    it("are parsed for the rules a text's keywords select, and the rule then finds what the TOML's finds", () => {
+      const context = buildContext(emptyConfig(), precompiled());
+      const token = checksummedToken(19, "ghp");
+      const chunk = { path: "config.js", text: `const token = "${token}";\n` };
+      const parsed = parsedDuring(() => expect(scanText(chunk, context).map((finding) => finding.ruleId)).toEqual(scanText(chunk, buildContext()).map((finding) => finding.ruleId)));
+      expect(parsed.length).toBeGreaterThan(0);
+      expect(parsed.length).toBeLessThan(20);
+      expect(parsed.some((text) => text.includes('"id":"github-ghp"'))).toBe(true);
+    });
+  });
+
   it("are embedded in the built CLI (the global setup builds dist/)", () => {
     const bundle = readFileSync(join(import.meta.dirname, "..", "..", "dist", "cli-main.cjs"), "utf8");
     expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_RULES");
     expect(bundle).toContain('{"file":"rules/openai.toml","checked":[');
+    // esbuild names a variable after an array's define: the identifier the source reads must be gone.
+    expect(bundle).not.toContain("typeof KEYSCAN_PRECOMPILED_RULE_DETAILS");
+    expect(bundle).toContain('{"def":{"kind":"regex","id":"openai-');
     expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_PREFILTER");
     expect(bundle).toContain('{"ruleKeywords":');
   });

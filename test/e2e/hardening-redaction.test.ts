@@ -18,7 +18,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const password = "sunshine7";
+const password = "sunshine7"; // keyscan:allow (made up for this test)
 const jdbcLine = (key: string) => `DB_URL=jdbc:postgresql://db.internal:5432/prod?apikey=${key}&user=app&password=${password}\n`;
 
 describe("two secrets on one line", () => {

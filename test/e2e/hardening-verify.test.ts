@@ -24,7 +24,7 @@ async function keyscan(args: string[], cwd: string, env: Record<string, string> 
 }
 
 const live = fakeCredential("openai", 171);
-const password = "pw4Kq8Zr2Lm9";
+const password = "pw4Kq8Zr2Lm9"; // keyscan:allow (made up for this test)
 const dirs: string[] = [];
 const tempDir = (): string => {
   const dir = mkdtempSync(join(tmpdir(), "keyscan-e2e-verify-"));

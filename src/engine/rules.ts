@@ -532,7 +532,7 @@ function assignmentRegex(values: "random" | "password"): RegExp {
   const escape = `\\\\[^\\snrt]`;
   const min = values === "password" ? PASSWORD_MIN_LENGTH : 8;
   const literal = `"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;
-  const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){8,1000})\`)`;
+  const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){${min},1000})\`)`;
   // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
   // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.
   const bare = `((?:[^\\s"'\`,;)}\\]<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;

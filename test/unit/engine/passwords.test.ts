@@ -73,6 +73,8 @@ describe("generic-password in text", () => {
     expect(passwordsIn('<add key="ReportsPassword" value="s0ft-m4ple" />')).toEqual(["s0ft-m4ple"]);
     expect(passwordsIn("define('DB_PASSWORD', 'Heron#2231');")).toEqual(["Heron#2231"]);
     expect(passwordsIn("user.setPassword(\"Heron#2231\");")).toEqual(["Heron#2231"]);
+    // Go's raw string: the same shortest password as in quotes.
+    expect(passwordsIn("dbPassword := `plum42`")).toEqual(["plum42"]);
   });
 
   it("reports a literal compared with a password or secret name, either way round", () => {

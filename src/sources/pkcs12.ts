@@ -5,7 +5,7 @@
 // password; Java's keytool suggests "changeit". A store holding only certificates (a trust store) is no
 // secret whatever its password: a finding needs a private key bag among the store's unencrypted contents.
 // A key kept inside an encrypted content (rare: keys have their own encryption, the shrouded key bag) is not seen.
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, hash, timingSafeEqual } from "node:crypto";
 import { type Element, TAG, childrenOf, integerOf, isOid, octetsOf, readElement } from "./der.js";
 
 /** The passwords tried, in order. */
@@ -164,9 +164,16 @@ function deriveMacKey(store: Pfx, password: Uint8Array): Buffer {
   const { blockSize, name } = store.digest;
   const diversifier = new Uint8Array(blockSize).fill(MAC_KEY_ID);
   let hashed = createHash(name).update(diversifier).update(fillBlocks(store.salt, blockSize)).update(fillBlocks(password, blockSize)).digest();
-  for (let round = 1; round < store.iterations; round++) hashed = createHash(name).update(hashed).digest();
+  for (let round = 1; round < store.iterations; round++) hashed = digest(name, hashed);
   return hashed;
 }
+
+/**
+ * One digest: node's one-call crypto.hash where it has it (Node 20.12 and later), about twice as fast as
+ * a Hash object, which counts over a key store's thousands of rounds (Java's keytool writes 10,000).
+ */
+const digest: (name: string, data: Uint8Array) => Buffer =
+  typeof hash === "function" ? (name, data) => hash(name, data, "buffer") : (name, data) => createHash(name).update(data).digest();
 
 /** The bytes repeated to fill the smallest whole number of blocks that holds them (none for no bytes). */
 function fillBlocks(bytes: Uint8Array, blockSize: number): Uint8Array {

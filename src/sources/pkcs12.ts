@@ -163,7 +163,7 @@ const MAC_KEY_ID = 3;
 function deriveMacKey(store: Pfx, password: Uint8Array): Buffer {
   const { blockSize, name } = store.digest;
   const diversifier = new Uint8Array(blockSize).fill(MAC_KEY_ID);
-  let hashed = createHash(name).update(diversifier).update(fillBlocks(store.salt, blockSize)).update(fillBlocks(password, blockSize)).digest();
+  let hashed: Buffer = createHash(name).update(diversifier).update(fillBlocks(store.salt, blockSize)).update(fillBlocks(password, blockSize)).digest();
   for (let round = 1; round < store.iterations; round++) hashed = digest(name, hashed);
   return hashed;
 }

@@ -3,6 +3,8 @@
 // password, a trust store and garbage shaped like one are not; text, JSON and SARIF reports stay valid.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MAX_MAC_ITERATIONS } from "../../src/sources/pkcs12.js";
 import { runCli } from "../helpers/cli.js";
@@ -71,6 +73,15 @@ describe("PKCS#12 key stores", () => {
       ["pkcs12-known-password", "deploy/credentials.bin", sha256],
     ]);
   }, 60_000);
+
+  it("keyscan fix leaves the key store alone and says what to do by hand", () => {
+    const made = repo();
+    made.write("sa.p12", serviceAccountKey);
+    const result = runCli(["fix", "--yes"], { cwd: made.dir });
+    expect(result.code, result.stderr).toBe(1); // a secret left to fix by hand
+    expect(result.stdout).toContain("sa.p12:1:1: by hand (pkcs12-known-password): the file itself is the secret");
+    expect(readFileSync(join(made.dir, "sa.p12")).equals(serviceAccountKey)).toBe(true);
+  });
 
   it("finds it inside an archive", () => {
     const made = repo();

@@ -96,7 +96,7 @@ export function integerOf(bytes: Uint8Array, element: Element, max: number): num
   return value;
 }
 
-/** True when the element is the OBJECT IDENTIFIER whose encoded content is `oid` (hex, e.g. "2a864886f70d010701"). */
-export function isOid(bytes: Uint8Array, element: Element | undefined, oid: string): boolean {
-  return element?.tag === TAG.oid && Buffer.from(bytes.buffer, bytes.byteOffset + element.start, element.end - element.start).toString("hex") === oid;
+/** An OBJECT IDENTIFIER's encoded content in hex (1.2.840.113549.1.7.1 is "2a864886f70d010701"), or undefined when the element is not one. */
+export function oidOf(bytes: Uint8Array, element: Element | undefined): string | undefined {
+  return element?.tag === TAG.oid ? Buffer.from(bytes.buffer, bytes.byteOffset + element.start, element.end - element.start).toString("hex") : undefined;
 }

@@ -6,9 +6,9 @@
 // secret whatever its password: a finding needs a private key bag among the store's unencrypted contents.
 // A key kept inside an encrypted content (rare: keys have their own encryption, the shrouded key bag) is not seen.
 import { createHash, createHmac, hash, timingSafeEqual } from "node:crypto";
-import { type Element, TAG, childrenOf, integerOf, isOid, octetsOf, readElement } from "./der.js";
+import { type Element, TAG, childrenOf, integerOf, octetsOf, oidOf, readElement } from "./der.js";
 
-/** The passwords tried, in order. */
+/** The passwords tried, in order: Google Cloud's for service-account keys, none, and Java's default (its cacerts'). */
 const WELL_KNOWN_PASSWORDS = ["notasecret", "", "changeit"];
 
 /**
@@ -25,6 +25,7 @@ const DIGESTS = new Map<string, { name: string; blockSize: number }>([
   ["608648016503040203", { name: "sha512", blockSize: 128 }],
 ]);
 
+/** The content type and bag types read, by their OIDs' encoded content (oidOf): PKCS#7 data, PKCS#12 bags. */
 const OID = {
   data: "2a864886f70d010701",
   keyBag: "2a864886f70d010c0a0101",
@@ -38,9 +39,9 @@ const OID = {
  */
 export function looksLikePkcs12(bytes: Uint8Array): boolean {
   if (bytes[0] !== TAG.sequence || bytes.length < 5) return false;
+  // After the tag, one length byte, or 0x8n and n more (0x80 alone: an indefinite length).
   const first = bytes[1] as number;
-  const lengthBytes = first === 0x80 ? 0 : first > 0x80 ? first & 0x7f : 0;
-  const version = 2 + lengthBytes;
+  const version = 2 + (first > 0x80 ? first & 0x7f : 0);
   return bytes[version] === TAG.integer && bytes[version + 1] === 1 && bytes[version + 2] === 3;
 }
 
@@ -81,8 +82,8 @@ function readPfx(bytes: Uint8Array): Pfx | undefined {
   if (!authSafe || digestInfo?.tag !== TAG.sequence || !saltElement) return undefined;
   // DigestInfo ::= SEQUENCE { digestAlgorithm AlgorithmIdentifier, digest OCTET STRING }
   const [algorithm, macElement] = childrenOf(bytes, digestInfo) ?? [];
-  const algorithmOid = algorithm?.tag === TAG.sequence ? childrenOf(bytes, algorithm)?.[0] : undefined;
-  const digest = algorithmOid?.tag === TAG.oid ? DIGESTS.get(hex(bytes, algorithmOid)) : undefined;
+  const algorithmOid = algorithm?.tag === TAG.sequence ? oidOf(bytes, childrenOf(bytes, algorithm)?.[0]) : undefined;
+  const digest = algorithmOid === undefined ? undefined : DIGESTS.get(algorithmOid);
   const mac = macElement && octetsOf(bytes, macElement);
   const salt = octetsOf(bytes, saltElement);
   const iterations = iterationsElement ? integerOf(bytes, iterationsElement, MAX_MAC_ITERATIONS) : 1;
@@ -90,13 +91,11 @@ function readPfx(bytes: Uint8Array): Pfx | undefined {
   return { authSafe, digest, mac, salt, iterations };
 }
 
-const hex = (bytes: Uint8Array, element: Element): string => Buffer.from(bytes.subarray(element.start, element.end)).toString("hex");
-
 /** ContentInfo ::= SEQUENCE { contentType OID (data), content [0] EXPLICIT OCTET STRING }: the octets, or undefined for another type. */
 function dataContent(bytes: Uint8Array, contentInfo: Element): Uint8Array | undefined {
   if (contentInfo.tag !== TAG.sequence) return undefined;
   const [type, explicit] = childrenOf(bytes, contentInfo) ?? [];
-  if (!isOid(bytes, type, OID.data) || explicit?.tag !== TAG.explicit0) return undefined;
+  if (oidOf(bytes, type) !== OID.data || explicit?.tag !== TAG.explicit0) return undefined;
   const octets = childrenOf(bytes, explicit)?.[0];
   return octets && octetsOf(bytes, octets);
 }
@@ -121,9 +120,10 @@ const MAX_BAG_NESTING = 4;
 function holdsKeyBag(bytes: Uint8Array, safeContents: Element | undefined, nesting: number): boolean {
   if (safeContents?.tag !== TAG.sequence || nesting > MAX_BAG_NESTING) return false;
   return (childrenOf(bytes, safeContents) ?? []).some((bag) => {
-    const [bagId, value] = bag.tag === TAG.sequence ? (childrenOf(bytes, bag) ?? []) : [];
-    if (isOid(bytes, bagId, OID.keyBag) || isOid(bytes, bagId, OID.shroudedKeyBag)) return true;
-    if (!isOid(bytes, bagId, OID.safeContentsBag) || value?.tag !== TAG.explicit0) return false;
+    const [bagIdElement, value] = bag.tag === TAG.sequence ? (childrenOf(bytes, bag) ?? []) : [];
+    const bagId = oidOf(bytes, bagIdElement);
+    if (bagId === OID.keyBag || bagId === OID.shroudedKeyBag) return true;
+    if (bagId !== OID.safeContentsBag || value?.tag !== TAG.explicit0) return false;
     return holdsKeyBag(bytes, childrenOf(bytes, value)?.[0], nesting + 1);
   });
 }

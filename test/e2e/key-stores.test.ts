@@ -72,6 +72,14 @@ describe("PKCS#12 key stores", () => {
     expect(findingsOf(history.stdout).map((finding) => [finding.ruleId, finding.file, finding.secret])).toEqual([
       ["pkcs12-known-password", "deploy/credentials.bin", sha256],
     ]);
+    // Its life: still in HEAD, then removed by the commit that deletes the file.
+    const stateOf = (stdout: string): unknown => (JSON.parse(stdout) as { secrets: { state: string }[] }).secrets.map((secret) => secret.state);
+    expect(stateOf(history.stdout)).toEqual(["present"]);
+    made.git("rm", "-q", "deploy/credentials.bin");
+    const removal = made.commit({ message: "remove the key" });
+    const after = runCli(["history", "--format", "json", "--no-progress"], { cwd: made.dir });
+    expect(stateOf(after.stdout)).toEqual(["removed"]);
+    expect((JSON.parse(after.stdout) as { secrets: { removed?: { commit: string } }[] }).secrets[0]?.removed?.commit).toBe(removal);
   }, 60_000);
 
   it("keyscan fix leaves the key store alone and says what to do by hand", () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { childrenOf, readElement } from "../../../src/sources/der.js";
+import { type Element, childrenOf, readElement } from "../../../src/sources/der.js";
 import { decodeText, isBinary } from "../../../src/sources/decode.js";
 import { MAX_MAC_ITERATIONS, looksLikePkcs12, openKeyStore } from "../../../src/sources/pkcs12.js";
 import { keyStoreMaker, randomPassword } from "../../helpers/key-stores.js";
@@ -19,23 +19,31 @@ function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
 }
 const indefinite = (tag: number, ...parts: Uint8Array[]): Buffer => Buffer.concat([Buffer.from([tag, 0x80]), ...parts, Buffer.from([0, 0])]);
 
-/** The store's top-level elements, each as its whole encoding, and the authSafe's data octets. */
+/** The element `encoded` holds: throws when it is not one. */
+function elementOf(encoded: Buffer): Element {
+  const element = readElement(encoded, 0);
+  if (!element) throw new Error("not DER");
+  return element;
+}
+
+/** The elements inside the one `encoded` holds, each as its own whole encoding. */
+function inside(encoded: Buffer): Buffer[] {
+  const element = elementOf(encoded);
+  let at = element.start;
+  return (childrenOf(encoded, element) ?? []).map((child) => {
+    const whole = encoded.subarray(at, child.next);
+    at = child.next;
+    return whole;
+  });
+}
+
+/** A store's PFX fields, each whole, with the authenticated content's octets and the MacData's fields. */
 function partsOf(store: Buffer): { version: Buffer; authSafe: Buffer; macData: Buffer; octets: Buffer; macParts: Buffer[] } {
-  const whole = (bytes: Buffer, parent: { start: number; end: number }): Buffer[] => {
-    let at = parent.start;
-    return (childrenOf(bytes, { tag: 0, start: parent.start, end: parent.end, next: parent.end }) ?? []).map((child) => {
-      const encoded = bytes.subarray(at, child.next);
-      at = child.next;
-      return encoded;
-    });
-  };
-  const pfx = readElement(store, 0);
-  if (!pfx) throw new Error("not DER");
-  const [version, authSafe, macData] = whole(store, pfx) as [Buffer, Buffer, Buffer];
-  const explicit = whole(authSafe, readElement(authSafe, 0) as { start: number; end: number })[1] as Buffer;
-  const octetString = whole(explicit, readElement(explicit, 0) as { start: number; end: number })[0] as Buffer;
-  const octets = octetString.subarray((readElement(octetString, 0) as { start: number }).start);
-  return { version, authSafe, macData, octets, macParts: whole(macData, readElement(macData, 0) as { start: number; end: number }) };
+  const [version, authSafe, macData] = inside(store) as [Buffer, Buffer, Buffer];
+  const [, explicit] = inside(authSafe) as [Buffer, Buffer];
+  const [octetString] = inside(explicit) as [Buffer];
+  const { start, end } = elementOf(octetString);
+  return { version, authSafe, macData, octets: octetString.subarray(start, end), macParts: inside(macData) };
 }
 
 const DATA_OID = Buffer.from("06092a864886f70d010701", "hex");

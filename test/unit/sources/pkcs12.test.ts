@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { createHash, createHmac } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Element, childrenOf, readElement } from "../../../src/sources/der.js";
 import { decodeText, isBinary } from "../../../src/sources/decode.js";
@@ -60,6 +61,23 @@ describe("PKCS#12 key stores under a well-known password", () => {
   it("opens one under the empty password and one under changeit", () => {
     expect(openKeyStore(keyStore({ password: "" }))?.password).toBe("");
     expect(openKeyStore(keyStore({ password: "changeit" }))?.password).toBe("changeit");
+  });
+
+  it("opens one whose MAC key was derived from no password bytes at all, the other way tools write an empty password", () => {
+    // openssl's pkcs12 writes the empty password as a lone two-byte terminator; OpenSSL's PKCS12KDF, given no
+    // bytes, derives the MAC key of a store written with no password (what `openssl pkcs12` tries first).
+    const rounds = 2048;
+    const { version, authSafe, octets, macParts } = partsOf(keyStore({ password: "", iterations: rounds }));
+    const [digestInfo, salt, iterations] = macParts as [Buffer, Buffer, Buffer];
+    const { start, end } = elementOf(salt);
+    const options = ["digest:SHA256", "hexpass:", `hexsalt:${salt.subarray(start, end).toString("hex")}`, `iter:${rounds}`, "id:3"];
+    const derived = execFileSync("openssl", ["kdf", "-keylen", "32", ...options.flatMap((option) => ["-kdfopt", option]), "PKCS12KDF"], { encoding: "utf8" });
+    const key = Buffer.from(derived.replaceAll(/[^0-9A-F]/g, ""), "hex");
+    const mac = createHmac("sha256", key).update(octets).digest();
+    const [algorithm, written] = inside(digestInfo) as [Buffer, Buffer];
+    expect(written.subarray(2).equals(mac)).toBe(false); // the store as openssl wrote it uses the other encoding
+    const store = tlv(0x30, version, authSafe, tlv(0x30, tlv(0x30, algorithm, tlv(0x04, mac)), salt, iterations));
+    expect(openKeyStore(store)?.password).toBe("");
   });
 
   it("does not open one under another password", () => {

@@ -11,7 +11,10 @@ import { moduleConstants, parametrizeCalls, type PyValue, tokenize } from "./pyt
 
 export interface LabelledExample {
   file: string;
+  /** The example as keyscan reads it (a binary file's decoded text: sources/decode.ts). */
   text: string;
+  /** The file's own bytes, when they are not its text (a key store): what a peer scanner is given. */
+  bytes?: Uint8Array;
   family: string;
   positive: boolean;
   /** Lines holding a labelled secret (1-based); undefined when the whole example is one. */

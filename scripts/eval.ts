@@ -5,7 +5,7 @@
 // 3. With a folder of fetched snapshots (`npm run eval -- DIR` or KEYSCAN_CORPORA=DIR; see
 //    scripts/peers.ts): other scanners' published examples, and real public source, triaged.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { generateCorpus } from "../fixtures/corpus/generate.js";
@@ -13,6 +13,7 @@ import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
 import { findMatches } from "../src/engine/scan.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
+import { decodeText } from "../src/sources/decode.js";
 import { evaluatePeers, evaluateRealCode, type ScanResult } from "./peers.js";
 import { printScore, score } from "./score.js";
 
@@ -36,14 +37,9 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Binary files (a NUL byte in the first 8 KiB) are skipped, as the CLI does. */
+/** A file's text as the CLI reads it (sources/decode.ts); undefined for a binary file with nothing to scan. */
 function readText(path: string): string | undefined {
-  const fd = openSync(path, "r");
-  const head = Buffer.alloc(8192);
-  const read = readSync(fd, head, 0, head.length, 0);
-  closeSync(fd);
-  if (head.subarray(0, read).includes(0)) return undefined;
-  return readFileSync(path, "utf8");
+  return decodeText(readFileSync(path));
 }
 
 function scanWithEngine(root: string, set: Ruleset): ScanResult {

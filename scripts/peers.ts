@@ -15,6 +15,7 @@ import { looksLikePlaceholder } from "../src/engine/placeholders.js";
 import { compileRules } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
 import { findMatches } from "../src/engine/scan.js";
+import { decodeText, looksBinary } from "../src/sources/decode.js";
 import { detectSecretsExamples, type LabelledExample } from "./detect-secrets-examples.js";
 import { coveredFamilies } from "./provider-coverage.js";
 import { printScore, score, type Label, type Flagged } from "./score.js";
@@ -121,12 +122,22 @@ function secretlintExamples(root: string): { examples: Example[]; skipped: numbe
         continue;
       }
       for (const input of inputs) {
-        const text = readFileSync(join(snapshots, snapshot, input), "utf8");
+        // Read as keyscan reads a file: a binary input (a .p12 key store) is its decoded text, if any.
+        const bytes = readFileSync(join(snapshots, snapshot, input));
+        const text = decodeText(bytes) ?? "";
         const outputPath = join(snapshots, snapshot, "output.json");
         const output = existsSync(outputPath) ? (JSON.parse(readFileSync(outputPath, "utf8")) as { messages?: { loc: { start: { line: number } } }[] }) : {};
         const lines = [...new Set((output.messages ?? []).map((message) => message.loc.start.line))];
         const unlabelled = lines.length > 0 ? text.split("\n").map((_, index) => index + 1).filter((line) => !lines.includes(line)) : [];
-        examples.push({ file: `secretlint/${family}/${snapshot}/${input}`, text, family, positive: lines.length > 0, lines, unscored: unlabelled });
+        examples.push({
+          file: `secretlint/${family}/${snapshot}/${input}`,
+          text,
+          ...(looksBinary(bytes) ? { bytes } : {}),
+          family,
+          positive: lines.length > 0,
+          lines,
+          unscored: unlabelled,
+        });
       }
     }
   }
@@ -222,7 +233,7 @@ function scoreSet(name: string, source: string, examples: Example[], context: Pe
 /** secretlint's totals on the same scored examples and labels, or why it was not run. */
 function scoreSecretlint(scored: Example[], positives: Label[], secretlint: PeerContext["secretlint"]): Totals | string {
   if ("missing" in secretlint) return `not installed (npm run bench installs it into ${secretlint.missing[0]})`;
-  const flags = secretlintFlags(secretlint, new Map(scored.map((example) => [example.file, example.text])));
+  const flags = secretlintFlags(secretlint, new Map(scored.map((example) => [example.file, example.bytes ?? example.text])));
   if (!flags) return "failed to run";
   const flaggedLines = new Map<string, number[]>();
   for (const where of flags) {

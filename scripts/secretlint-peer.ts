@@ -35,11 +35,11 @@ interface SecretlintResult {
 }
 
 /**
- * Writes `files` (relative path -> text) under a fresh folder, runs secretlint over them, and
+ * Writes `files` (relative path -> text, or bytes) under a fresh folder, runs secretlint over them, and
  * returns each flagged line as "relative path:line"; undefined, with secretlint's first error
  * line printed, when it fails.
  */
-export function secretlintFlags(secretlint: Secretlint, files: Map<string, string>): Set<string> | undefined {
+export function secretlintFlags(secretlint: Secretlint, files: Map<string, string | Uint8Array>): Set<string> | undefined {
   const root = mkdtempSync(join(tmpdir(), "keyscan-eval-secretlint-"));
   try {
     for (const [file, text] of files) {

@@ -2,6 +2,7 @@
 // name its variable, rewrite, and check the result still parses. Nothing is written here.
 import { lstatSync, readFileSync } from "node:fs";
 import { decodeLayers } from "../engine/decode.js";
+import { looksBinary } from "../sources/decode.js";
 import type { Finding } from "../types.js";
 import { claimEnvName, preferredEnvName } from "./env-names.js";
 import { applyEdits, type Edit, type Language, languageOf, locate } from "./languages.js";
@@ -24,6 +25,9 @@ export interface FilePlan {
   parse?: ParseVerdict;
 }
 
+const BINARY_FILE =
+  "the file itself is the secret (a key store): revoke its key, delete the file from the repository (from history too: git filter-repo --invert-paths --path FILE), and load it from outside the repository";
+
 /** The generic detector finds the same string a provider's rule does: the provider's finding names it better. */
 const GENERIC_RULE = "generic-high-entropy";
 
@@ -35,7 +39,10 @@ export function planFile(path: string, abs: string, findings: readonly Finding[]
   const plan: FilePlan = { path, abs, original: "", updated: "", mode: 0o644, fixed: [], manual: [] };
   const problem = unwritable(abs);
   if (problem) return { ...plan, problem: `${path} ${problem}` };
-  plan.original = readFileSync(abs, "utf8");
+  const bytes = readFileSync(abs);
+  // A binary file's finding is of the file itself (a key store under a well-known password): no text to rewrite.
+  if (looksBinary(bytes)) return { ...plan, manual: findings.map((finding) => ({ finding, reason: BINARY_FILE })) };
+  plan.original = bytes.toString("utf8");
   plan.updated = plan.original;
   plan.mode = lstatSync(abs).mode & 0o7777;
 

@@ -3,8 +3,11 @@
 // Text is UTF-8 (lossy, so one bad byte does not hide a file), or UTF-16/UTF-32, with a byte-order
 // mark or without one (recognised by where its NUL bytes fall). Of a file git calls binary, the text
 // before its first NUL is scanned, so a key on the first line of a binary file is still found.
+// One binary form is read for what it is: a PKCS#12 key store that opens with a password everybody
+// knows reads as a line saying so (keyStoreText), which the rule pkcs12-known-password reports.
 
 import type { Chunk, RawChunk } from "../types.js";
+import { looksLikePkcs12, openKeyStore } from "./pkcs12.js";
 
 /** git's own window (xdiff's FIRST_FEW_BYTES): a NUL within it makes a file binary. */
 const BINARY_SNIFF_BYTES = 8000;
@@ -19,6 +22,7 @@ const MIN_LEADING_TEXT = 16;
 type Reading =
   | { kind: "utf-8" | "utf-16le" | "utf-16be" | "utf-32le" | "utf-32be"; bom: number }
   | { kind: "leading-text"; end: number }
+  | { kind: "key-store" }
   | { kind: "binary" };
 
 const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
@@ -74,6 +78,8 @@ function reading(bytes: Uint8Array): Reading {
   if (startsWith(bytes, [0xff, 0xfe])) return { kind: "utf-16le", bom: 2 };
   if (startsWith(bytes, [0xfe, 0xff])) return { kind: "utf-16be", bom: 2 };
   if (!looksBinary(bytes)) return { kind: "utf-8", bom: 0 };
+  // A few bytes' test: every other binary file goes on as before.
+  if (looksLikePkcs12(bytes)) return { kind: "key-store" };
   const wide = wideEncoding(bytes.subarray(0, BINARY_SNIFF_BYTES));
   if (wide) return { kind: wide, bom: 0 };
   const end = bytes.indexOf(0);
@@ -98,7 +104,10 @@ function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
   return parts.join("");
 }
 
-/** True when decodeText would answer undefined: binary to git, and no text before its first NUL worth scanning. */
+/**
+ * True when there is nothing to scan in the bytes: binary to git, no text before the first NUL worth
+ * scanning, and not shaped as a key store (whose MAC is checked only when it is decoded).
+ */
 export function isBinary(bytes: Uint8Array): boolean {
   return reading(bytes).kind === "binary";
 }
@@ -111,7 +120,7 @@ export function isUtf8Text(bytes: Uint8Array): boolean {
 /** True when the bytes are text in UTF-16 or UTF-32 (with a byte-order mark or without): they cannot be cut into windows byte-wise. */
 export function isWideText(bytes: Uint8Array): boolean {
   const kind = reading(bytes).kind;
-  return kind !== "utf-8" && kind !== "leading-text" && kind !== "binary";
+  return kind !== "utf-8" && kind !== "leading-text" && kind !== "key-store" && kind !== "binary";
 }
 
 /** The text of a file's bytes (see the top of this file), or undefined when it is binary with nothing to scan. */
@@ -122,6 +131,8 @@ export function decodeText(bytes: Uint8Array): string | undefined {
       return undefined;
     case "leading-text":
       return utf8.decode(bytes.subarray(0, how.end));
+    case "key-store":
+      return keyStoreText(bytes);
     case "utf-8":
       return utf8.decode(bytes);
     case "utf-16le":
@@ -132,6 +143,18 @@ export function decodeText(bytes: Uint8Array): string | undefined {
     case "utf-32be":
       return decodeUtf32(bytes.subarray(how.bom), how.kind === "utf-32le");
   }
+}
+
+/**
+ * A key store's text: one line giving the file's SHA-256 (the finding's secret: stable, and no key
+ * material) and the well-known password that opens it, matched by the rule pkcs12-known-password in
+ * rules/private-keys.toml. Undefined when no such password opens it or it holds no private key.
+ */
+function keyStoreText(bytes: Uint8Array): string | undefined {
+  const store = openKeyStore(bytes);
+  if (!store) return undefined;
+  // The hash first: a report points at line 1, column 1 of the file.
+  return `${store.sha256} is the SHA-256 of a PKCS#12 key store holding a private key, its MAC verified with the well-known password "${store.password}"`;
 }
 
 /** A chunk of text; a RawChunk decoded (its source checked that it is not binary). */

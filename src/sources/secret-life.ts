@@ -4,6 +4,7 @@
 import type { Finding } from "../types.js";
 import { type LifeEvent, type SecretLife, groupKey } from "../report/secrets.js";
 import { CatFile } from "./cat-file.js";
+import { decodeText } from "./decode.js";
 import { git } from "./git.js";
 
 /** Larger versions of a file are not read back to follow a secret: its removal date is then left unknown. */
@@ -47,7 +48,8 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
       const question = `${rev}:${path}\0${secret}`;
       let answer = answers.get(question);
       if (!answer) {
-        answer = objects.read(`${rev}:${path}`, MAX_VERSION_BYTES).then((object) => object.content?.includes(secret) ?? false);
+        // The version's text as the scan read it: a UTF-16 file's or a key store's secret is not among its raw bytes.
+        answer = objects.read(`${rev}:${path}`, MAX_VERSION_BYTES).then((object) => (object.content && decodeText(object.content)?.includes(secret)) ?? false);
         answers.set(question, answer);
       }
       return answer;

@@ -4,7 +4,7 @@
 import type { Finding } from "../types.js";
 import { type LifeEvent, type SecretLife, groupKey } from "../report/secrets.js";
 import { CatFile } from "./cat-file.js";
-import { decodeText } from "./decode.js";
+import { decodeText, isUtf8Text } from "./decode.js";
 import { git } from "./git.js";
 
 /** Larger versions of a file are not read back to follow a secret: its removal date is then left unknown. */
@@ -48,8 +48,7 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
       const question = `${rev}:${path}\0${secret}`;
       let answer = answers.get(question);
       if (!answer) {
-        // The version's text as the scan read it: a UTF-16 file's or a key store's secret is not among its raw bytes.
-        answer = objects.read(`${rev}:${path}`, MAX_VERSION_BYTES).then((object) => (object.content && decodeText(object.content)?.includes(secret)) ?? false);
+        answer = objects.read(`${rev}:${path}`, MAX_VERSION_BYTES).then((object) => object.content !== undefined && versionHolds(object.content, secret));
         answers.set(question, answer);
       }
       return answer;
@@ -124,4 +123,14 @@ async function removingCommit(
     }
   }
   return undefined;
+}
+
+/**
+ * True when a version's text, as the scan read it, holds the secret. Most versions are UTF-8, whose
+ * bytes hold the secret's own; only other versions (UTF-16 text, a key store read as its line) are
+ * decoded, so a long history's versions are not all decoded to be asked about.
+ */
+function versionHolds(content: Buffer, secret: string): boolean {
+  if (content.includes(secret)) return true;
+  return !isUtf8Text(content) && (decodeText(content)?.includes(secret) ?? false);
 }

@@ -10,7 +10,7 @@ import wabtModule from "wabt";
 const src = join(import.meta.dirname, "..", "src");
 
 /** Each .wat file and the module generated from it. */
-export const wasmSources = [join(src, "engine", "prefilter.wat"), join(src, "run", "content-hash.wat"), join(src, "sources", "line-hash.wat")].map((watFile) => ({
+export const wasmSources = [join(src, "engine", "prefilter.wat"), join(src, "run", "content-hash.wat"), join(src, "sources", "line-hash.wat"), join(src, "sources", "sha256-rounds.wat")].map((watFile) => ({
   watFile,
   moduleFile: watFile.replace(/\.wat$/, "-wasm.ts"),
 }));

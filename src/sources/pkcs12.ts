@@ -7,6 +7,7 @@
 // A key kept inside an encrypted content (rare: keys have their own encryption, the shrouded key bag) is not seen.
 import { createHash, createHmac, hash, timingSafeEqual } from "node:crypto";
 import { type Element, TAG, childrenOf, integerOf, octetsOf, oidOf, readElement } from "./der.js";
+import { sha256Rounds } from "./sha256-rounds.js";
 
 /** The passwords tried, in order: Google Cloud's for service-account keys, none, and Java's default (its cacerts'). */
 const WELL_KNOWN_PASSWORDS = ["notasecret", "", "changeit"];
@@ -164,13 +165,15 @@ function deriveMacKey(store: Pfx, password: Uint8Array): Buffer {
   const { blockSize, name } = store.digest;
   const diversifier = new Uint8Array(blockSize).fill(MAC_KEY_ID);
   let hashed: Buffer = createHash(name).update(diversifier).update(fillBlocks(store.salt, blockSize)).update(fillBlocks(password, blockSize)).digest();
+  if (name === "sha256") return sha256Rounds(hashed, store.iterations - 1);
   for (let round = 1; round < store.iterations; round++) hashed = digest(name, hashed);
   return hashed;
 }
 
 /**
  * One digest: node's one-call crypto.hash where it has it (Node 20.12 and later), about twice as fast as
- * a Hash object, which counts over a key store's thousands of rounds (Java's keytool writes 10,000).
+ * a Hash object, which counts over a key store's thousands of rounds. SHA-256's rounds, what OpenSSL 3
+ * and Java's keytool (10,000 of them) write, run in WebAssembly instead (sha256-rounds.ts).
  */
 const digest: (name: string, data: Uint8Array) => Buffer =
   typeof hash === "function" ? (name, data) => hash(name, data, "buffer") : (name, data) => createHash(name).update(data).digest();

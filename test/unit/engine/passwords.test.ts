@@ -36,6 +36,17 @@ describe("passwordName", () => {
   );
 });
 
+describe("passwordName: pass alone", () => {
+  it("names a password in capitals, as environment variables and constants are written, not in lower case", () => {
+    expect(passwordName(["pass"], true)).toBe("password");
+    expect(passwordName(["pass"], false)).toBeUndefined();
+    const password = `r${randomString(rng(95), "abcdefghijkmnopqrstuvwxyz23456789!#%&+-:=?@^_~", 9)}`;
+    expect(passwordsIn(`USERNAME = 'ops'\nPASS = '${password}'`)).toEqual([password]);
+    expect(passwordsIn(`export PASS=${password}`)).toEqual([password]);
+    expect(passwordsIn(`pass = '${password}'`)).toEqual([]);
+  });
+});
+
 describe("isChosenPassword", () => {
   it.each(["Heron#2231", "plum-tart42", "quiet_harbor88", "GaLsg~xpzH", "s0ft-m4ple"])("%s could be a password", (value) => {
     expect(isChosenPassword(value, ["password"])).toBe(true);

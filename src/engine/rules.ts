@@ -548,7 +548,10 @@ function assignmentRegex(values: "random" | "password"): RegExp {
   // failed, and reads back at most the name, the operator and one literal.
   const literalBefore = `"([^"\\s\\\\]{${min},128})"|'([^'\\s\\\\]{${min},128})'`;
   const comparedBefore = `(?<=(?:${literalBefore})\\s{0,8}[=!]==?\\s{0,8}[\\w.-]{1,128})`;
-  if (values === "random") return new RegExp(`${forms}|${userAndSecret}|${comparedBefore}`, "ydi");
+  // A random literal given alone to a call on the name: C++'s direct initialisation
+  // (`std::string api_secret("…")`) and assignment (`token.assign("…", 32)`, a length after it).
+  const initialiser = `\\(\\s*(?:${literal})\\s*(?:,\\s*\\d{1,6}\\s*)?\\)`;
+  if (values === "random") return new RegExp(`${forms}|${userAndSecret}|${initialiser}|${comparedBefore}`, "ydi");
   // A password's judge has no use for the user-and-secret call: its names are credentials' (above),
   // while a call named for a password takes other arguments (`hash_password("123", "sha256")`).
   // A password is also given to a call on its name: a setter or builder (`setPassword("…")`,

@@ -133,6 +133,15 @@ describe("entropy detector values", () => {
     expect(generic(`tokens[name] = "${secret}";`)).toEqual([]);
   });
 
+  it("reads C++'s initialisation and assignment of a string by a call on its name", () => {
+    const secret = randomString(rng(27), ALNUM, 27);
+    expect(generic(`std::string api_secret("${secret}");`)).toEqual([secret]);
+    expect(generic(`auth_token.assign("${secret}", 27);`)).toEqual([secret]);
+    // A call with other arguments, or whose literal is a name, holds no value of the name.
+    expect(generic(`read_secret("${secret}", vault, 3);`)).toEqual([]);
+    expect(generic('std::string api_secret("SERVICE_API_SECRET");')).toEqual([]);
+  });
+
   it("takes a value typed from many kinds of punctuation whose brackets close out of turn, not code that pairs them", () => {
     // Made up: letters and punctuation drawn at random, with brackets put in out of turn.
     const typed = [61, 62, 63, 64, 65].map((seed) => {

@@ -3,8 +3,16 @@
 // a value's brackets to tell the two apart: what pairs up is code or a template, what does not is a
 // value written as it is.
 
-const CLOSER_OF: Readonly<Record<string, string>> = { "(": ")", "[": "]", "{": "}", "<": ">" };
-const CLOSERS = new Set(Object.values(CLOSER_OF));
+// Each opening bracket's code, and the code of the bracket that closes it: ( ), [ ], { }, < >.
+const CLOSER_OF = new Map([
+  [0x28, 0x29],
+  [0x5b, 0x5d],
+  [0x7b, 0x7d],
+  [0x3c, 0x3e],
+]);
+const CLOSERS = new Set(CLOSER_OF.values());
+const GREATER = 0x3e;
+const ARROW_SHAFTS = new Set([0x2d, 0x3d]); // the `-` of `->`, the `=` of `=>`
 
 export type Pairing = "closed" | "open" | "mismatched";
 
@@ -16,17 +24,17 @@ export type Pairing = "closed" | "open" | "mismatched";
  * at all). Arrows (`->`, `=>`) are not brackets.
  */
 function pair(text: string, from: number, limit: number, untilClosed: boolean): Pairing {
-  const open: string[] = [];
+  const open: number[] = [];
   const end = Math.min(text.length, from + limit);
   for (let i = from; i < end; i++) {
-    const char = text[i] ?? "";
-    const closer = CLOSER_OF[char];
+    const code = text.charCodeAt(i);
+    const closer = CLOSER_OF.get(code);
     if (closer !== undefined) {
       open.push(closer);
       continue;
     }
-    if (!CLOSERS.has(char) || (char === ">" && (text[i - 1] === "-" || text[i - 1] === "="))) continue;
-    if (open.pop() !== char) return "mismatched";
+    if (!CLOSERS.has(code) || (code === GREATER && ARROW_SHAFTS.has(text.charCodeAt(i - 1)))) continue;
+    if (open.pop() !== code) return "mismatched";
     if (untilClosed && open.length === 0) return "closed";
   }
   return "open";

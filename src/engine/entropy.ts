@@ -273,6 +273,8 @@ const TYPED_DENSE_MIN_ENTROPY = 4.0;
 
 function isPunctuationDenseKey(value: string): boolean {
   if (value.length < TYPED_DENSE_MIN_LENGTH) return false;
+  // Most values hold fewer symbols than any kind of dense key has kinds: they are not measured.
+  if (countSymbols(value, ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS) < ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS) return false;
   const symbolKinds = new Set(value.replace(/[A-Za-z0-9]/g, "")).size;
   const entropy = shannonEntropy(value);
   if (symbolKinds >= TYPED_DENSE_MIN_SYMBOL_KINDS && entropy >= TYPED_DENSE_MIN_ENTROPY && /[A-Za-z]/.test(value) && hasMismatchedBracket(value)) return true;
@@ -281,6 +283,15 @@ function isPunctuationDenseKey(value: string): boolean {
   if (symbolKinds >= DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= DENSE_KEY_MIN_ENTROPY) return true;
   return !/[A-Z]/.test(value) && /[0-9].*[0-9]/.test(value) && symbolKinds >= ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= ONE_CASE_DENSE_KEY_MIN_ENTROPY;
 }
+
+/** How many characters of `value` are neither letters nor digits, counted up to `enough`. */
+function countSymbols(value: string, enough: number): number {
+  let symbols = 0;
+  for (let i = 0; i < value.length && symbols < enough; i++) if (!isAlphanumeric(value.charCodeAt(i))) symbols++;
+  return symbols;
+}
+
+const isAlphanumeric = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 // A crypt(3) password hash (`$6$rounds=656000$salt$hash`, `$2b$12$…`, `$y$…`, `$argon2id$…`):
 // what a system stores instead of the password, published in test users and Ansible examples.

@@ -266,7 +266,7 @@ const ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS = 5;
 // (`q]r{{w!k)x$…`), is as hard to guess as a drawn one, and shorter keys are drawn from punctuation
 // too: from 20 characters, 8 kinds of punctuation, letters, and brackets closed out of turn, which
 // no code, regex or template has (isPathOrCode). A random 20-character draw from printable ASCII
-// has about 6 kinds of punctuation, one of 40 characters about 10.
+// has about 6 kinds of punctuation, one of 40 characters about 11.
 const TYPED_DENSE_MIN_LENGTH = 20;
 const TYPED_DENSE_MIN_SYMBOL_KINDS = 8;
 const TYPED_DENSE_MIN_ENTROPY = 4.0;

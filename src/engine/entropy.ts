@@ -1,5 +1,6 @@
 // The generic high-entropy detector: `name = value` assignments whose name holds a secret-like
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
+import { hasMismatchedBracket } from "./brackets.js";
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import { looksLikePlaceholder } from "./placeholders.js";
 import { isPublishedValue } from "./public-values.js";
@@ -128,7 +129,9 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     const reported = judged === value ? entropy : shannonEntropy(value);
-    out.push({ rule, start, end, secret: value, match: text.slice(found.start, valueEnd), entropy: reported, depth, order });
+    // A literal compared before the name (`"…" == api_key`) ends before it.
+    const match = text.slice(Math.min(found.start, valueStart), Math.max(found.nameEnd, valueEnd));
+    out.push({ rule, start, end, secret: value, match, entropy: reported, depth, order });
   }
 }
 
@@ -235,10 +238,13 @@ function looksLikeGeneratedPassword(value: string): boolean {
 
 /**
  * Paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
- * (`_AppLayout.e6a6a429.js`, `brainpoolP384t1.key`): not passwords.
+ * (`_AppLayout.e6a6a429.js`, `brainpoolP384t1.key`): not passwords. Code is told by its brackets,
+ * which pair up or are left open where an expression was cut (`getenv(`); brackets closed out of
+ * turn (`k)7]x{`) are a typed or random value's punctuation.
  */
 export function isPathOrCode(value: string): boolean {
-  return /^[./~]|[(){}<>[\]]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
+  if (/[(){}<>[\]]/.test(value) && !hasMismatchedBracket(value)) return true;
+  return /^[./~]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
 }
 
 // A key drawn evenly from ~90 printable characters spreads over its alphabet: at 40 characters it
@@ -256,14 +262,36 @@ const DENSE_KEY_MIN_SYMBOL_KINDS = 6;
 const ONE_CASE_DENSE_KEY_MIN_ENTROPY = 4.4;
 const ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS = 5;
 
+// A value typed from many kinds of punctuation among letters, as people write a secret by hand
+// (`q]r{{w!k)x$…`), is as hard to guess as a drawn one, and shorter keys are drawn from punctuation
+// too: from 20 characters, 8 kinds of punctuation, letters, and brackets closed out of turn, which
+// no code, regex or template has (isPathOrCode). A random 20-character draw from printable ASCII
+// has about 6 kinds of punctuation, one of 40 characters about 11.
+const TYPED_DENSE_MIN_LENGTH = 20;
+const TYPED_DENSE_MIN_SYMBOL_KINDS = 8;
+const TYPED_DENSE_MIN_ENTROPY = 4.0;
+
 function isPunctuationDenseKey(value: string): boolean {
-  // A method call is code on one line (`crypto.getRandomValues(buf).map(…)`).
-  if (value.length < DENSE_KEY_MIN_LENGTH || /\.[A-Za-z]{3,}\(/.test(value)) return false;
+  if (value.length < TYPED_DENSE_MIN_LENGTH) return false;
+  // Most values hold fewer symbols than any kind of dense key has kinds: they are not measured.
+  if (countSymbols(value, ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS) < ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS) return false;
   const symbolKinds = new Set(value.replace(/[A-Za-z0-9]/g, "")).size;
   const entropy = shannonEntropy(value);
+  if (symbolKinds >= TYPED_DENSE_MIN_SYMBOL_KINDS && entropy >= TYPED_DENSE_MIN_ENTROPY && /[A-Za-z]/.test(value) && hasMismatchedBracket(value)) return true;
+  // A method call is code on one line (`crypto.getRandomValues(buf).map(…)`).
+  if (value.length < DENSE_KEY_MIN_LENGTH || /\.[A-Za-z]{3,}\(/.test(value)) return false;
   if (symbolKinds >= DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= DENSE_KEY_MIN_ENTROPY) return true;
   return !/[A-Z]/.test(value) && /[0-9].*[0-9]/.test(value) && symbolKinds >= ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= ONE_CASE_DENSE_KEY_MIN_ENTROPY;
 }
+
+/** How many characters of `value` are neither letters nor digits, counted up to `enough`. */
+function countSymbols(value: string, enough: number): number {
+  let symbols = 0;
+  for (let i = 0; i < value.length && symbols < enough; i++) if (!isAlphanumeric(value.charCodeAt(i))) symbols++;
+  return symbols;
+}
+
+const isAlphanumeric = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 // A crypt(3) password hash (`$6$rounds=656000$salt$hash`, `$2b$12$…`, `$y$…`, `$argon2id$…`):
 // what a system stores instead of the password, published in test users and Ansible examples.
@@ -354,10 +382,10 @@ const LONG_SINGLE_CASE_MIN_ENTROPY = 4.4;
 /** Random keys mix letters and digits; identifiers and words do not. */
 function mixesCharacterClasses(value: string, charset: string | undefined, entropy: number): boolean {
   if (charset === "hex") return /[0-9]/.test(value) && /[a-f]/i.test(value);
+  // Keys drawn or typed from punctuation (Django's: lower-case letters, digits and symbols) mix it in.
+  if (isPunctuationDenseKey(value)) return true;
   if (!/[0-9].*[0-9]/.test(value)) return false;
   if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
-  // Django's keys draw from lower-case letters, digits and punctuation.
-  if (isPunctuationDenseKey(value)) return true;
   if (!/^[a-z0-9]+$|^[A-Z0-9]+$/.test(value) || value.length < SINGLE_CASE_MIN_LENGTH) return false;
   if (value.length >= LONG_SINGLE_CASE_LENGTH && entropy >= LONG_SINGLE_CASE_MIN_ENTROPY) return true;
   return (

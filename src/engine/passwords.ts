@@ -19,8 +19,9 @@ import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
 
-// `pass` names a password after another word (`db_pass`, `smtpPass`, `VM_PASS`); alone it names a
-// compiler's, a renderer's or a test run's pass as often (`pass = "shadow"`).
+// `pass` names a password after another word (`db_pass`, `smtpPass`, `VM_PASS`), or alone in capitals,
+// as environment variables and constants are written (`PASS=…`, `PASS = '…'` beside `USERNAME`);
+// alone in lower case it names a compiler's, a renderer's or a test run's pass as often (`pass = "shadow"`).
 const SHORT_PASSWORD_WORD = "pass";
 
 // Compared with a literal, a `secret` is checked against a hard-coded value (`if creds.Secret !=
@@ -38,13 +39,15 @@ const NOT_THE_PASSWORD_WORD =
 
 /**
  * What the name's words say about its value: "password" when the last word is a password word
- * (`dbPassword`, `SMTP_PASS`; not `passwordPattern`), "compared secret" when it is `secret` (which
- * counts only in a comparison), undefined otherwise, and undefined too when another word says the
- * value is no credential (`password_hash`, `sample_password`) or not the password (`wrong_password`).
+ * (`dbPassword`, `SMTP_PASS`, `PASS` written in capitals; not `passwordPattern`), "compared secret"
+ * when it is `secret` (which counts only in a comparison), undefined otherwise, and undefined too
+ * when another word says the value is no credential (`password_hash`, `sample_password`) or not the
+ * password (`wrong_password`).
  */
-export function passwordName(words: readonly string[]): "password" | "compared secret" | undefined {
+export function passwordName(words: readonly string[], inCapitals = false): "password" | "compared secret" | undefined {
   const last = words.at(-1) ?? "";
-  const kind = PASSWORD_WORD.test(last) || (last === SHORT_PASSWORD_WORD && words.length > 1) ? "password" : last === COMPARED_SECRET_WORD ? "compared secret" : undefined;
+  const kind =
+    PASSWORD_WORD.test(last) || (last === SHORT_PASSWORD_WORD && (words.length > 1 || inCapitals)) ? "password" : last === COMPARED_SECRET_WORD ? "compared secret" : undefined;
   if (!kind || words.some((word) => NOT_SECRET_WORD.test(word) || NOT_THE_PASSWORD_WORD.test(word))) return undefined;
   return kind;
 }
@@ -162,8 +165,9 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
   for (const found of assignments(rule, text, run.keywords, (start, nameEnd) => mayNamePassword(text, start, nameEnd))) {
     const { value, valueStart, valueEnd } = found;
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
-    const words = comparedNameWords(text.slice(found.start, found.nameEnd));
-    const naming = passwordName(words);
+    const name = text.slice(found.start, found.nameEnd);
+    const words = comparedNameWords(name);
+    const naming = passwordName(words, !/[a-z]/.test(name));
     if (!naming) continue;
     const form = valueForm(text, found.start, found.nameEnd, valueStart);
     if (!form || (naming === "compared secret" && form !== "compared")) continue;

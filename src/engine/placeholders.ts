@@ -1,11 +1,12 @@
 // Values that have a credential's shape but not its substance: templates, documentation
 // placeholders, masked and repetitive strings. Checked for every rule's secret.
+import { groupEnd } from "./brackets.js";
 
 // `$(` and `%(` count only as they open a substitution: `$(name` then a space, `)` or the end (a shell
 // command, a Makefile variable), and Python's `%(name)`. The pairs alone turn up in generated keys:
-// Django's alphabet holds `$`, `%`, `(` and `)`.
+// Django's alphabet holds `$`, `%`, `(` and `)`. `${` and `{{` are read by hasInterpolation.
 const TEMPLATE_OR_PLACEHOLDER =
-  /\$\{|\{\{|\$\([A-Za-z_][\w.-]*(?:[\s)]|$)|%\(\w+\)|<[^>]*>|\.\.\.|\u2026|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
+  /\$\([A-Za-z_][\w.-]*(?:[\s)]|$)|%\(\w+\)|<[^>]*>|\.\.\.|\u2026|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
 
 /** A run of six characters each one code point above, or each one below, the last ("abcdef", "123456", "FEDCBA", "987654"). */
 function hasSequence(text: string): boolean {
@@ -99,8 +100,35 @@ export function isTypedPattern(text: string): boolean {
   return hasSteppedRun(lower);
 }
 
+// How far an interpolation's expression is read: longer ones (a template's whole pipeline) count as
+// templates unread, and the work per opening brace stays bounded.
+const MAX_INTERPOLATION = 200;
+// What may stand between an interpolation's braces and the name it reads: spaces, a third brace
+// (`${{ secrets.X }}`, `{{{raw}}}`), the sigils of shell (`${!ref}`, `${#list}`), Go templates
+// (`{{ .Values.x }}`, `{{- $x }}`), Handlebars (`{{#each}}`, `{{> partial}}`, `{{@index}}`), and
+// the quote or bracket of a literal or group piped on (`{{'LOGIN.PASSWORD'|translate}}`, `${(a)}`).
+const BEFORE_INTERPOLATED_NAME = /[\s{!#.>&^/~*@$'"([-]/;
+
+/**
+ * A template's interpolation: `${…}` or `{{…}}` around an expression, which starts with a
+ * name (after the sigils above) and pairs its brackets (`${a.b:-x}`, `{{ x | f('y') }}`,
+ * `${this.relative(file)}`), or is cut by the value's end (a bare value stops at `}`: `${API_KEY`).
+ * Braces around anything else are punctuation (`m{{h}o)p${e]n…`, a key drawn from symbols).
+ */
+function hasInterpolation(text: string): boolean {
+  for (let brace = text.indexOf("{"); brace !== -1; brace = text.indexOf("{", brace + 1)) {
+    const before = text[brace - 1];
+    if (before !== "$" && text[brace + 1] !== "{") continue;
+    let nameAt = brace + 1;
+    while (nameAt < text.length && BEFORE_INTERPOLATED_NAME.test(text[nameAt] ?? "")) nameAt++;
+    if (nameAt < text.length && !/\w/.test(text[nameAt] ?? "")) continue;
+    if (groupEnd(text, brace, MAX_INTERPOLATION) !== "mismatched") return true;
+  }
+  return false;
+}
+
 export function looksLikePlaceholder(secret: string): boolean {
-  return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasSequence(secret) || isRepetitive(secret) || isTypedPattern(secret);
+  return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasInterpolation(secret) || hasSequence(secret) || isRepetitive(secret) || isTypedPattern(secret);
 }
 
 // The rows of a keyboard, each in key order: what a hand runs along when it types a stand-in.

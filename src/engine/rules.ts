@@ -504,6 +504,8 @@ export const PASSWORD_MIN_LENGTH = 6;
 function assignmentRegex(values: "random" | "password"): RegExp {
   // What may close a name used as a key or an argument: a quote, `]` (ENV['X']), `)` (getenv("X")).
   const close = `["'\`]?\\]?\\)?`;
+  // An array's brackets after the name of a C string (`char secret[25] = "…"`, `secret[] = "…"`).
+  const arrayLength = `(?:\\[\\d{0,6}\\])?`;
   // A type between name and operator (`: &str =`, `: String =`, Go's `string =`).
   const type = `(?:\\s*(?::\\s*)?&?(?:'static\\s+)?(?:[Ss]tr(?:ing)?|\\[\\]byte)\\b)?`;
   // Operators of the languages people write configuration in: PHP's `.=`, make's `::=` `:::=`
@@ -540,18 +542,22 @@ function assignmentRegex(values: "random" | "password"): RegExp {
   // A credential built from a user and a secret: NetworkCredential("user", "…").
   const argument = `["'\`]\\s*,\\s*(?:${literal})`;
   const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
-  const forms = `(?:${nextLine}|${close}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${argument}`;
-  if (values === "random") return new RegExp(`${forms}|${userAndSecret}`, "ydi");
+  const forms = `(?:${nextLine}|${close}${arrayLength}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${argument}`;
+  // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
+  // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
+  // failed, and reads back at most the name, the operator and one literal.
+  const literalBefore = `"([^"\\s\\\\]{${min},128})"|'([^'\\s\\\\]{${min},128})'`;
+  const comparedBefore = `(?<=(?:${literalBefore})\\s{0,8}[=!]==?\\s{0,8}[\\w.-]{1,128})`;
+  // A random literal given alone to a call on the name: C++'s direct initialisation
+  // (`std::string api_secret("…")`) and assignment (`token.assign("…", 32)`, a length after it).
+  const initialiser = `\\(\\s*(?:${literal})\\s*(?:,\\s*\\d{1,6}\\s*)?\\)`;
+  if (values === "random") return new RegExp(`${forms}|${userAndSecret}|${initialiser}|${comparedBefore}`, "ydi");
   // A password's judge has no use for the user-and-secret call: its names are credentials' (above),
   // while a call named for a password takes other arguments (`hash_password("123", "sha256")`).
   // A password is also given to a call on its name: a setter or builder (`setPassword("…")`,
   // `.password("…")`) or Java's and C#'s comparison (`password.equals("…")`); passwords.ts tells
-  // which calls count. And a literal may be compared before the name (`if ("…" == password)`),
-  // looked for behind the name: the lookbehind runs only at a name's end and reads back at most the
-  // name, the operator and one literal.
+  // which calls count.
   const call = `\\(\\s*(?:${literal})\\s*\\)`;
-  const literalBefore = `"([^"\\s\\\\]{${min},128})"|'([^'\\s\\\\]{${min},128})'`;
-  const comparedBefore = `(?<=(?:${literalBefore})\\s{0,8}[=!]==?\\s{0,8}[\\w.-]{1,128})`;
   return new RegExp(`${forms}|${call}|${comparedBefore}`, "ydi");
 }
 

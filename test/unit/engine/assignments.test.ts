@@ -117,10 +117,45 @@ describe("entropy assignments on hostile text", () => {
 describe("entropy detector values", () => {
   const generic = (text: string): string[] => findMatches(text, ruleset).filter((finding) => finding.ruleId === "generic-high-entropy").map((finding) => finding.secret);
 
-  it("reads a comparison with a literal as a hard-coded secret", () => {
+  it("reads a comparison with a literal as a hard-coded secret, the literal before or after the name", () => {
     const secret = randomString(rng(11), ALNUM, 24);
     expect(generic(`if (api_key === "${secret}") {`)).toEqual([secret]);
     expect(generic(`if (token != "${secret}")`)).toEqual([secret]);
+    expect(generic(`if ("${secret}" === private_key) {`)).toEqual([secret]);
+    expect(generic(`if ('${secret}' != this.apiToken)`)).toEqual([secret]);
+  });
+
+  it("reads a C string's array brackets between the name and the operator", () => {
+    const secret = randomString(rng(12), ALNUM, 28);
+    expect(generic(`char api_secret[29] = "${secret}";`)).toEqual([secret]);
+    expect(generic(`static const char auth_token[] = "${secret}";`)).toEqual([secret]);
+    // An index that is not a number is a lookup, not a declaration.
+    expect(generic(`tokens[name] = "${secret}";`)).toEqual([]);
+  });
+
+  it("reads C++'s initialisation and assignment of a string by a call on its name", () => {
+    const secret = randomString(rng(27), ALNUM, 27);
+    expect(generic(`std::string api_secret("${secret}");`)).toEqual([secret]);
+    expect(generic(`auth_token.assign("${secret}", 27);`)).toEqual([secret]);
+    // A call with other arguments, or whose literal is a name, holds no value of the name.
+    expect(generic(`read_secret("${secret}", vault, 3);`)).toEqual([]);
+    expect(generic('std::string api_secret("SERVICE_API_SECRET");')).toEqual([]);
+  });
+
+  it("takes a value typed from many kinds of punctuation whose brackets close out of turn, not code that pairs them", () => {
+    // Made up: letters and punctuation drawn at random, with brackets put in out of turn.
+    const typed = [61, 62, 63, 64, 65].map((seed) => {
+      const part = (n: number): string => randomString(rng(seed * 10 + n), "abcdefghijkmnopqrstuvwxyz!#$%&+-:;=?@^_|~", 7);
+      return `${part(1)}){${part(2)}]${part(3)}(${part(4)}`;
+    });
+    for (const value of typed) {
+      expect(generic(`apikey = "${value}"`)).toEqual([value]);
+      expect(generic(`aws_secret_access_key: '${value}'`)).toEqual([value]);
+      expect(generic(`private_key := \`${value}\``)).toEqual([value]);
+      // The same characters with their brackets paired read as code: a call, an index, a block.
+      const paired = value.replace(/[(){}[\]]/g, "").replace(/^(.{7})(.{7})(.{7})/, "$1($2)[$3]");
+      expect(generic(`apikey = "${paired}"`)).toEqual([]);
+    }
   });
 
   it("takes a long random value in one case, not words and numbers in one case", () => {

@@ -7,6 +7,7 @@ import { isChosenPassword, passwordName } from "../../../src/engine/passwords.js
 import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
 import { findMatches } from "../../../src/engine/scan.js";
+import { randomString, rng } from "../../../fixtures/fake-keys.js";
 
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
 const passwordsIn = (text: string): string[] =>
@@ -33,6 +34,17 @@ describe("passwordName", () => {
       expect(passwordName(words)).toBeUndefined();
     },
   );
+});
+
+describe("passwordName: pass alone", () => {
+  it("names a password in capitals, as environment variables and constants are written, not in lower case", () => {
+    expect(passwordName(["pass"], true)).toBe("password");
+    expect(passwordName(["pass"], false)).toBeUndefined();
+    const password = `r${randomString(rng(95), "abcdefghijkmnopqrstuvwxyz23456789!#%&+-:=?@^_~", 9)}`;
+    expect(passwordsIn(`USERNAME = 'ops'\nPASS = '${password}'`)).toEqual([password]);
+    expect(passwordsIn(`export PASS=${password}`)).toEqual([password]);
+    expect(passwordsIn(`pass = '${password}'`)).toEqual([]);
+  });
 });
 
 describe("isChosenPassword", () => {
@@ -64,7 +76,46 @@ describe("isChosenPassword", () => {
   });
 });
 
+describe("isChosenPassword: brackets", () => {
+  // Made up: letters and punctuation drawn at random, with brackets put in out of turn or paired.
+  const typed = [71, 72, 73, 74].map((seed) => {
+    const part = (n: number): string => randomString(rng(seed * 10 + n), "abcdefghijkmnopqrstuvwxyz23456789!#%&+-:=?@^_~", 3);
+    // A letter first: punctuation there reads as an option, a variable or a quote out of step.
+    return { outOfTurn: `k${part(1)}}${part(2)}(${part(3)}]`, paired: `k${part(1)}(${part(2)})${part(3)}` };
+  });
+
+  it("brackets closed out of turn are a typed password's punctuation; paired ones are code", () => {
+    for (const { outOfTurn, paired } of typed) {
+      expect(isChosenPassword(outOfTurn, ["password"]), outOfTurn).toBe(true);
+      expect(isChosenPassword(paired, ["password"]), paired).toBe(false);
+    }
+  });
+
+  it("braces in a password are no template unless they interpolate a name", () => {
+    for (const seed of [91, 92, 93]) {
+      const part = (n: number): string => randomString(rng(seed * 10 + n), "abcdefghijkmnopqrstuvwxyz23456789!#%&+-:=?@^_~", 3);
+      const withBraces = `k${part(1)}\${w${part(2)}]{{${part(3)})`;
+      expect(isChosenPassword(withBraces, ["password"]), withBraces).toBe(true);
+    }
+    expect(isChosenPassword("${DB_PASSWORD:-x}", ["password"])).toBe(false);
+  });
+});
+
 describe("generic-password in text", () => {
+  it("reads a password in C, C++, Objective-C and C#: a literal's prefix, an array, no operator", () => {
+    for (const password of [81, 82, 83].map((seed) => `m${randomString(rng(seed), "abcdefghijkmnopqrstuvwxyz23456789!#%&+-:=?@^_~", 9)}`)) {
+      expect(passwordsIn(`password = @"${password}";`)).toEqual([password]);
+      expect(passwordsIn(`char db_password[25] = "${password}";`)).toEqual([password]);
+      expect(passwordsIn(`smtp_pass[] = "${password}";`)).toEqual([password]);
+      expect(passwordsIn(`password "${password}";`)).toEqual([password]);
+      expect(passwordsIn(`password => "${password}"`)).toEqual([password]);
+      expect(passwordsIn(`if ("${password}" != my_passwd) {`)).toEqual([password]);
+    }
+    // Brackets holding a name are an index, not a C array's length.
+    expect(passwordsIn('password[field] = "Heron#2231";')).toEqual([]);
+    expect(passwordsIn("password[] = ${link}")).toEqual([]);
+  });
+
   it("reports a password assigned in the forms of several languages", () => {
     expect(passwordsIn('db_password = "Heron#2231"')).toEqual(["Heron#2231"]);
     expect(passwordsIn("  :password => 'plum-tart42',")).toEqual(["plum-tart42"]);

@@ -8,6 +8,22 @@ describe("template markers", () => {
     expect(looksLikePlaceholder(value)).toBe(true);
   });
 
+  it.each(["${link}", "${DB_PASSWORD:-s3cret}", "${API_KEY", "${{ secrets.DEPLOY_TOKEN }}", "{{ .Values.token }}", "{{- $pw -}}", "{{#each}}", "{{'LOGIN.PASSWORD'|translate}}", "pre-${env.X}-post", "${this.relative(file)}:${stacks[0].line}"])(
+    "%s interpolates a name: a template",
+    (value) => {
+      expect(looksLikePlaceholder(value)).toBe(true);
+    },
+  );
+
+  it("braces around no expression are punctuation: their brackets do not pair, or no name follows", () => {
+    // Made up: letters and punctuation around `${` and `{{` that open nothing a template reads.
+    const random = rng(21);
+    for (let i = 0; i < 200; i++) {
+      const [a, b, c] = [0, 1, 2].map(() => randomString(random, "abcdefghjkmnpqrstuvwxyz", 4));
+      for (const value of [`${a}{{${b}}${c})q`, `${a}\${${b}]${c}}`, `${a}\${%${b}}${c}`]) expect(looksLikePlaceholder(value), value).toBe(false);
+    }
+  });
+
   it("a key from Django's alphabet, which holds $, %, ( and ), is not one for holding `$(` or `%(`", () => {
     // Made up for this test in the alphabet of Django's get_random_secret_key.
     for (const value of ["q7%(^w2k!x9$(3+z@m&e5r=t8_p1(v4*n6b0c-h)", "$(8kq2!v%(7w@zx^4m3r=1p&n6*t0b9+e-5c_h"]) {

@@ -168,18 +168,19 @@ const inB = new Int32Array(2048);
 function oneSidedLines(a: Uint32Array, b: Uint32Array): number {
   inA.fill(0);
   inB.fill(0);
-  for (const hash of a) {
-    const bit = Math.imul(hash, 0x9e3779b1) >>> 16;
+  // Indexed loops: for...of over a typed array made an iterator result a line.
+  for (let i = 0; i < a.length; i++) {
+    const bit = Math.imul(a[i] as number, 0x9e3779b1) >>> 16;
     inA[bit >>> 5] = (inA[bit >>> 5] as number) | (1 << (bit & 31));
   }
   let count = 0;
-  for (const hash of b) {
-    const bit = Math.imul(hash, 0x9e3779b1) >>> 16;
+  for (let i = 0; i < b.length; i++) {
+    const bit = Math.imul(b[i] as number, 0x9e3779b1) >>> 16;
     inB[bit >>> 5] = (inB[bit >>> 5] as number) | (1 << (bit & 31));
     if (((inA[bit >>> 5] as number) & (1 << (bit & 31))) === 0) count++;
   }
-  for (const hash of a) {
-    const bit = Math.imul(hash, 0x9e3779b1) >>> 16;
+  for (let i = 0; i < a.length; i++) {
+    const bit = Math.imul(a[i] as number, 0x9e3779b1) >>> 16;
     if (((inB[bit >>> 5] as number) & (1 << (bit & 31))) === 0) count++;
   }
   return count;

@@ -71,24 +71,22 @@ export const MAX_EDITS = 256;
  * (a deletion can change what the lines around it mean). Returned as sorted [start, end) ranges.
  */
 export function changedLines(before: Uint32Array, after: Uint32Array, maxEdits = MAX_EDITS): [number, number][] {
+  const shorter = Math.min(before.length, after.length);
   let head = 0;
-  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  while (head < shorter && before[head] === after[head]) head++;
   let tail = 0;
-  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  for (let from = before.length - 1, to = after.length - 1; tail < shorter - head && before[from - tail] === after[to - tail]; ) tail++;
   const a = before.subarray(head, before.length - tail);
   const b = after.subarray(head, after.length - tail);
   if (a.length === 0 && b.length === 0) return [];
   if (a.length === 0 || b.length === 0) return [[head, head + Math.max(1, b.length)]];
-  const marks = myersMarks(a, b, maxEdits);
-  const ranges: [number, number][] = [];
-  if (!marks) return [[head, head + b.length]];
-  for (let line = 0; line <= b.length; line++) {
-    if (!marks[line]) continue;
-    const last = ranges[ranges.length - 1];
-    if (last && last[1] === head + line) last[1]++;
-    else ranges.push([head + line, head + line + 1]);
+  const marked = markedRanges(a, b, maxEdits);
+  if (!marked) return [[head, head + b.length]];
+  for (const range of marked) {
+    range[0] += head;
+    range[1] += head;
   }
-  return ranges;
+  return marked;
 }
 
 /**
@@ -99,11 +97,12 @@ const reach = new Int32Array(2 * MAX_EDITS + 3);
 const trace = new Int32Array((MAX_EDITS + 1) ** 2);
 
 /**
- * Myers' shortest edit script from a to b, as marks on b's lines (index b.length: a deletion at the
- * end), or undefined past maxEdits (at most MAX_EDITS). Each step keeps the furthest-reaching paths in
- * the trace, to walk back.
+ * Myers' shortest edit script from a to b, as the sorted [start, end) ranges of b's marked lines (a
+ * deletion at the end marks line b.length), or undefined past maxEdits (at most MAX_EDITS). Each step
+ * keeps the furthest-reaching paths in the trace, to walk back; the walk back meets the marks from the
+ * last line to the first, so it joins them into ranges as it goes.
  */
-function myersMarks(a: Uint32Array, b: Uint32Array, maxEdits: number): Uint8Array | undefined {
+function markedRanges(a: Uint32Array, b: Uint32Array, maxEdits: number): [number, number][] | undefined {
   const n = a.length;
   const m = b.length;
   const max = Math.min(n + m, maxEdits, MAX_EDITS);
@@ -113,7 +112,10 @@ function myersMarks(a: Uint32Array, b: Uint32Array, maxEdits: number): Uint8Arra
   reach[offset + 1] = 0;
   let edits = -1;
   for (let d = 0; d <= max && edits === -1; d++) {
-    trace.set(reach.subarray(offset - d, offset + d + 1), d * d);
+    // A long search is most often a rewrite that will fail: past a few steps, whether it can succeed is checked.
+    if (d === BOUND_CHECK_STEP && n + m > max && oneSidedLines(a, b) > max) return undefined;
+    // Copied by a loop: trace.set(reach.subarray(...)) would make a view object a step.
+    for (let i = 0, from = offset - d, to = d * d; i <= 2 * d; i++) trace[to + i] = reach[from + i] as number;
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && (reach[offset + k - 1] as number) < (reach[offset + k + 1] as number)) ? (reach[offset + k + 1] as number) : (reach[offset + k - 1] as number) + 1;
       let y = x - k;
@@ -129,21 +131,57 @@ function myersMarks(a: Uint32Array, b: Uint32Array, maxEdits: number): Uint8Arra
     }
   }
   if (edits === -1) return undefined;
-  const marks = new Uint8Array(m + 1);
+  const ranges: [number, number][] = [];
   let x = n;
   let y = m;
   for (let d = edits; d > 0; d--) {
-    // The furthest x on diagonal k before step d.
-    const at = (k: number): number => trace[d * d + k + d] as number;
+    // trace[step + k]: the furthest x on diagonal k before step d.
+    const step = d * d + d;
     const k = x - y;
-    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
+    const down = k === -d || (k !== d && (trace[step + k - 1] as number) < (trace[step + k + 1] as number));
     const fromK = down ? k + 1 : k - 1;
-    const fromX = at(fromK);
+    const fromX = trace[step + fromK] as number;
     const fromY = fromX - fromK;
-    // Down: b[fromY] was inserted. Right: a[fromX] was deleted just before b[fromY].
-    marks[fromY] = 1;
+    // Down: b[fromY] was inserted. Right: a[fromX] was deleted just before b[fromY]. Either marks
+    // b[fromY]; the marks come last line first, and one line may be marked twice.
+    const last = ranges[ranges.length - 1];
+    if (last && fromY >= last[0] - 1) last[0] = Math.min(last[0], fromY);
+    else ranges.push([fromY, fromY + 1]);
     x = fromX;
     y = fromY;
   }
-  return marks;
+  return ranges.reverse();
+}
+
+/** The step at which markedRanges asks oneSidedLines whether the edits can stay within the bound. */
+const BOUND_CHECK_STEP = 16;
+
+/** Bit sets of line hashes (a bit a hash's mixed top 16 bits), one a side, for oneSidedLines. */
+const inA = new Int32Array(2048);
+const inB = new Int32Array(2048);
+
+/**
+ * How many lines of a are not in b and of b not in a, or fewer: each must be deleted or inserted, so
+ * this is a lower bound on the edits. Hashes are compared by 16 of their bits: two different lines may
+ * share them (then neither counts), which only lowers the bound.
+ */
+function oneSidedLines(a: Uint32Array, b: Uint32Array): number {
+  inA.fill(0);
+  inB.fill(0);
+  // Indexed loops: for...of over a typed array made an iterator result a line.
+  for (let i = 0; i < a.length; i++) {
+    const bit = Math.imul(a[i] as number, 0x9e3779b1) >>> 16;
+    inA[bit >>> 5] = (inA[bit >>> 5] as number) | (1 << (bit & 31));
+  }
+  let count = 0;
+  for (let i = 0; i < b.length; i++) {
+    const bit = Math.imul(b[i] as number, 0x9e3779b1) >>> 16;
+    inB[bit >>> 5] = (inB[bit >>> 5] as number) | (1 << (bit & 31));
+    if (((inA[bit >>> 5] as number) & (1 << (bit & 31))) === 0) count++;
+  }
+  for (let i = 0; i < a.length; i++) {
+    const bit = Math.imul(a[i] as number, 0x9e3779b1) >>> 16;
+    if (((inB[bit >>> 5] as number) & (1 << (bit & 31))) === 0) count++;
+  }
+  return count;
 }

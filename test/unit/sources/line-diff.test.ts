@@ -86,4 +86,17 @@ describe("changedLines", () => {
     expect(changed(before, after, 10)).toEqual([[1, 22]]);
     expect(changed(before, after)).toEqual([[1, 22]]);
   });
+
+  it("finds a script of as many edits as the bound allows, and gives up one past it, whether or not the lines are on one side only", () => {
+    const before = Array.from({ length: 60 }, (_, i) => `line ${i}`);
+    // Ten lines replaced (ten deleted, ten inserted): 20 edits, every one a line the other side lacks.
+    const after = before.map((line, i) => (i % 6 === 3 ? `other ${i}` : line));
+    const replaced = before.flatMap((_, i) => (i % 6 === 3 ? [[i, i + 1]] : []));
+    expect(changed(before.join("\n"), after.join("\n"), 20)).toEqual(replaced);
+    expect(changed(before.join("\n"), after.join("\n"), 19)).toEqual([[3, 58]]);
+    // The same lines in another order: none is on one side only, and no script stays within 20 edits.
+    const shuffled = [...before.slice(30), ...before.slice(0, 30)];
+    expect(changed(before.join("\n"), shuffled.join("\n"), 20)).toEqual([[0, 60]]);
+    expect(changed(before.join("\n"), shuffled.join("\n"))).toEqual([[0, 1], [30, 60]]);
+  });
 });

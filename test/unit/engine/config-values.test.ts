@@ -81,8 +81,10 @@ describe("config files: a bare value is literal text, brackets and all", () => {
   });
 
   it("reads text decoded from a config file as code", () => {
-    const encoded = Buffer.from(`DB_PASSWORD=${braced}\n`).toString("base64");
-    expect(found(".env", `BUNDLE=${encoded}\n`).filter((finding) => finding.includes(braced))).toEqual([]);
+    // A JSON escape for the `{`: the file's own text ends the bare value at the backslash, and the
+    // decoded line is no config file's.
+    const escaped = braced.replace("{", "\\u007b");
+    expect(found(".env", `DB_PASSWORD=${escaped}\n`)).toEqual([]);
   });
 });
 

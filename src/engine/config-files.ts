@@ -45,9 +45,19 @@ export function startsConfigLine(text: string, nameStart: number): boolean {
  * flow `{a: 1}`), a comment (`# …` where the value is empty), an expression a tool evaluates
  * (Spring's `#{…}`), or a call a tool unwraps, as Jasypt's `ENC(…)` around an encrypted value.
  */
-export function isConfigStructure(value: string): boolean {
+function isConfigStructure(value: string): boolean {
   return /^[[{#]/.test(value) || /^\w+\(.*\)$/.test(value);
 }
 
 /** What may follow a config value on its line: nothing, or an inline comment (` # …`, INI's ` ; …`). */
-export const CONFIG_LINE_REST = /^[ \t\r]*(?:[#;].*)?$/;
+const CONFIG_LINE_REST = /^[ \t\r]*(?:[#;].*)?$/;
+
+/**
+ * A bare value in a config file that may be a secret: not a list, a map or a wrapper
+ * (isConfigStructure), and followed on its line by nothing but an inline comment.
+ */
+export function isConfigValue(value: string, text: string, valueEnd: number): boolean {
+  if (isConfigStructure(value)) return false;
+  const lineEnd = text.indexOf("\n", valueEnd);
+  return CONFIG_LINE_REST.test(text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd));
+}

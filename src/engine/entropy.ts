@@ -1,7 +1,7 @@
 // The generic high-entropy detector: `name = value` assignments whose name holds a secret-like
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
 import { hasMismatchedBracket } from "./brackets.js";
-import { CONFIG_LINE_REST, isConfigStructure, startsConfigLine } from "./config-files.js";
+import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import { looksLikePlaceholder } from "./placeholders.js";
 import { isPublishedValue } from "./public-values.js";
@@ -148,15 +148,6 @@ export interface Assignment {
   configValue: boolean;
 }
 
-/**
- * A bare value in a config file that may be a secret: not a list, a map or a wrapper
- * (isConfigStructure), and followed on its line by nothing but an inline comment.
- */
-export function isConfigValue(value: string, text: string, valueEnd: number): boolean {
-  if (isConfigStructure(value)) return false;
-  const lineEnd = text.indexOf("\n", valueEnd);
-  return CONFIG_LINE_REST.test(text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd));
-}
 
 // ", ', `: what comes before a quoted value.
 const QUOTES = new Set([0x22, 0x27, 0x60]);

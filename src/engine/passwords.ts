@@ -5,7 +5,6 @@
 import {
   assignments,
   classifyCharset,
-  isConfigValue,
   isHashOrEncodedText,
   isPasswordDigest,
   isPathOrCode,
@@ -16,6 +15,7 @@ import {
   PASSWORD_WORD,
   shannonEntropy,
 } from "./entropy.js";
+import { isConfigValue } from "./config-files.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";

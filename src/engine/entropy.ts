@@ -148,7 +148,6 @@ export interface Assignment {
   configValue: boolean;
 }
 
-
 // ", ', `: what comes before a quoted value.
 const QUOTES = new Set([0x22, 0x27, 0x60]);
 

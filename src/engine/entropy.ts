@@ -1,6 +1,7 @@
 // The generic high-entropy detector: `name = value` assignments whose name holds a secret-like
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
 import { hasMismatchedBracket } from "./brackets.js";
+import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import { looksLikePlaceholder } from "./placeholders.js";
 import { isPublishedValue } from "./public-values.js";
@@ -108,14 +109,15 @@ export const MAX_ASSIGNMENT_LINE = 1000;
 export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
   const text = layer.text;
-  for (const found of assignments(rule, text, run.keywords)) {
+  for (const found of assignments(rule, text, run.keywords, undefined, run.configFile)) {
     const { value, valueStart, valueEnd } = found;
     // The line first: a value on a minified line may be megabytes long.
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
+    if (found.configValue && !isConfigValue(value, text, valueEnd)) continue;
     // A hex key behind `0x` or a vendor's prefix, or in a UUID's dashes, is judged by its hex digits.
     const hex = hexDigitsOf(value);
     const judged = hex ?? value;
-    const charset = hex ? "hex" : (classifyCharset(value) ?? (looksLikeGeneratedPassword(value) ? "base64" : undefined));
+    const charset = hex ? "hex" : (classifyCharset(value) ?? (looksLikeGeneratedPassword(value, found.configValue) ? "base64" : undefined));
     const floor = charset ? rule.charsets[charset] : undefined;
     if (!floor || judged.length < floor.minLength) continue;
     const entropy = shannonEntropy(judged);
@@ -142,7 +144,12 @@ export interface Assignment {
   value: string;
   valueStart: number;
   valueEnd: number;
+  /** A bare value read as a config file's (config-files.ts): literal text, its brackets no code. */
+  configValue: boolean;
 }
+
+// ", ', `: what comes before a quoted value.
+const QUOTES = new Set([0x22, 0x27, 0x60]);
 
 /** Characters of an assignment's name. */
 const isNameChar = (code: number): boolean =>
@@ -166,14 +173,16 @@ const MAX_NAME = 128;
  * `acceptsName`: when given, a name (its start and end in the text) it refuses is not tried: the
  * password rules judge the name before the value, and most names holding `pass` are no password's
  * (`bypass`, `passwordResetUrl`).
+ * `configFile`: the text is a configuration file's (config-files.ts): a bare value after a key that
+ * starts its line is read with the rule's configRegex.
  */
 export function* assignments(
   rule: CompiledEntropyRule,
   text: string,
   found: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
   acceptsName?: (start: number, nameEnd: number) => boolean,
+  configFile = false,
 ): Generator<Assignment> {
-  const regex = rule.regex;
   // Where the last candidate's value starts: names start here or later. Not its end: a value may
   // be a lookup holding the name that matters (`token = process.env.API_TOKEN || "…"`).
   let done = 0;
@@ -186,6 +195,8 @@ export function* assignments(
     while (nameEnd < text.length && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
     tried = nameEnd;
     if (nameEnd - start > MAX_NAME || (acceptsName && !acceptsName(start, nameEnd))) continue;
+    const asConfig = configFile && startsConfigLine(text, start);
+    const regex = asConfig ? rule.configRegex : rule.regex;
     regex.lastIndex = nameEnd;
     const match = regex.exec(text);
     if (!match) continue;
@@ -194,7 +205,9 @@ export function* assignments(
     const value = match[group];
     if (group < 1 || !span || value === undefined) continue;
     done = span[0];
-    yield { start, nameEnd, value, valueStart: span[0], valueEnd: span[1] };
+    // A quoted value is read alike everywhere; only a bare one is a config file's literal text.
+    const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
+    yield { start, nameEnd, value, valueStart: span[0], valueEnd: span[1], configValue };
   }
 }
 
@@ -227,11 +240,11 @@ export function lineLongerThan(text: string, offset: number, limit: number): boo
  * ("Ln2VQu#Ppgsd0Og2jbH8"), or a key drawn from letters, digits and punctuation alike (WordPress's
  * salts, Django's SECRET_KEY). Judged as base64 would be.
  */
-function looksLikeGeneratedPassword(value: string): boolean {
+function looksLikeGeneratedPassword(value: string, configValue: boolean): boolean {
   if (!/^[\x21-\x7e]+$/.test(value) || value.includes("://")) return false;
   // Before the test for URL encoding: a key drawn from punctuation holds `%` and two digits at times.
   if (isPunctuationDenseKey(value)) return true;
-  if (/%[0-9A-F]{2}/.test(value) || isPathOrCode(value)) return false;
+  if (/%[0-9A-F]{2}/.test(value) || isPathOrCode(value, configValue)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
 }
@@ -240,10 +253,11 @@ function looksLikeGeneratedPassword(value: string): boolean {
  * Paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
  * (`_AppLayout.e6a6a429.js`, `brainpoolP384t1.key`): not passwords. Code is told by its brackets,
  * which pair up or are left open where an expression was cut (`getenv(`); brackets closed out of
- * turn (`k)7]x{`) are a typed or random value's punctuation.
+ * turn (`k)7]x{`) are a typed or random value's punctuation. In a config file's bare value
+ * (`configValue`) there is no code: brackets are characters.
  */
-export function isPathOrCode(value: string): boolean {
-  if (/[(){}<>[\]]/.test(value) && !hasMismatchedBracket(value)) return true;
+export function isPathOrCode(value: string, configValue = false): boolean {
+  if (!configValue && /[(){}<>[\]]/.test(value) && !hasMismatchedBracket(value)) return true;
   return /^[./~]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
 }
 

@@ -15,6 +15,7 @@ import {
   PASSWORD_WORD,
   shannonEntropy,
 } from "./entropy.js";
+import { isConfigValue } from "./config-files.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
@@ -60,14 +61,14 @@ export function passwordName(words: readonly string[], inCapitals = false): "pas
  * URL, an e-mail address, an option (`--status`), a constant's or a property's name
  * (`NO_LOG_PARAMETER`, `spring.datasource.password`) or a format string (`%s`, `{0}`).
  */
-export function isChosenPassword(value: string, words: readonly string[]): boolean {
+export function isChosenPassword(value: string, words: readonly string[], configValue = false): boolean {
   if (!/^[\x21-\x7e]+$/.test(value) || /^[A-Z][a-z]+$/.test(value) || value.startsWith("-")) return false;
   // A constant's name (`NOT_LOGGING_PARAMETER`, `AZURE_SUBSCRIPTION_ID`): a mask or a variable's name.
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false;
   if (isPlaceholderPassword(value) || looksLikePlaceholder(value)) return false;
   if (isHashOrEncodedText(value) || isPasswordDigest(words, value, classifyCharset(value))) return false;
   // An e-mail address, or its user and `@` alone, is anonymous FTP's password by convention.
-  if (isPathOrCode(value) || value.includes("://") || /^[\w.+-]+@(?:[\w-]+\.[\w.-]+)?$/.test(value)) return false;
+  if (isPathOrCode(value, configValue) || value.includes("://") || /^[\w.+-]+@(?:[\w-]+\.[\w.-]+)?$/.test(value)) return false;
   // Punctuation first or last is a quote read out of step (`"Password:",next:"…"` gives `,next:`).
   if (/^[,;:]|[,;:]$/.test(value)) return false;
   // Names between bars: a validation rule's list (Laravel's `required|confirmed|min:8`), or options.
@@ -85,9 +86,12 @@ export function isChosenPassword(value: string, words: readonly string[]): boole
  * does not start as a YAML tag, alias or anchor or a Ruby symbol does (`!vault`, `*pw`,
  * `:password`), and is all that is left on its line but for a `;`, a `,` or a comment, or its XML
  * element's end tag (`password = a + b` is an expression).
+ * In a config file's bare value (`configValue`) brackets are characters: it is judged by isConfigValue.
  */
-function isBarePassword(value: string, text: string, valueEnd: number): boolean {
-  if (/^[\w.$]+[|:;,.?]*$/.test(value) || /^[!*&@:=]/.test(value) || /[([{]|::|->/.test(value)) return false;
+function isBarePassword(value: string, text: string, valueEnd: number, configValue: boolean): boolean {
+  if (/^[\w.$]+[|:;,.?]*$/.test(value) || /^[!*&@:=]/.test(value)) return false;
+  if (configValue) return isConfigValue(value, text, valueEnd);
+  if (/[([{]|::|->/.test(value)) return false;
   const lineEnd = text.indexOf("\n", valueEnd);
   const rest = text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd);
   return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);
@@ -162,7 +166,7 @@ function comparedNameWords(name: string): string[] {
 export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
   const text = layer.text;
-  for (const found of assignments(rule, text, run.keywords, (start, nameEnd) => mayNamePassword(text, start, nameEnd))) {
+  for (const found of assignments(rule, text, run.keywords, (start, nameEnd) => mayNamePassword(text, start, nameEnd), run.configFile)) {
     const { value, valueStart, valueEnd } = found;
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
     const name = text.slice(found.start, found.nameEnd);
@@ -175,13 +179,13 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     if (form === "compared" && TYPEOF_BEFORE.test(text.slice(Math.max(0, found.start - 64), found.start))) continue;
     // A quoted literal followed by `+` or PHP's `.` is the start of a string built from parts.
     if (form === "quoted" && /^["'`]\s*[+.]/.test(text.slice(valueEnd, valueEnd + 3))) continue;
-    if (form === "bare" && !isBarePassword(value, text, valueEnd)) continue;
+    if (form === "bare" && !isBarePassword(value, text, valueEnd, found.configValue)) continue;
     // Words (letters only, or joined by `-`, `_`, `.`) assigned to a password name are as often a
     // label, a type, an option, a slug or a test's input to a validator (`password: "string"`,
     // `"peanuts"`, `"not-set"`, `"current-password"`) as a password: they count where code checks
     // them (a comparison), or where their place says they are one (the command, URL and prose rules).
     if (form !== "compared" && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(value)) continue;
-    if (!isChosenPassword(value, words) || isAllowedSecret(rule.allow, value)) continue;
+    if (!isChosenPassword(value, words, found.configValue) || isAllowedSecret(rule.allow, value)) continue;
     const from = Math.min(found.start, valueStart);
     const to = Math.max(found.nameEnd, valueEnd);
     const [start, end] = layer.outer(valueStart, valueEnd);

@@ -73,6 +73,8 @@ export interface CompiledEntropyRule extends CompiledBase {
   values: "random" | "password";
   /** Operator and value of a `name = value` candidate; groups: the value. Sticky: tried only at the end of a name holding a keyword (see entropy.ts). */
   regex: RegExp;
+  /** The same for a key in a configuration file (config-files.ts), where a bare value runs to the next space, brackets and all. */
+  configRegex: RegExp;
   charsets: { base64?: { minLength: number; threshold: number }; hex?: { minLength: number; threshold: number } };
   /** The paths it does not run on (its skipPaths as one regex); undefined when it runs everywhere. */
   skipPaths?: RegExp;
@@ -227,7 +229,8 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
       ...base,
       kind: "entropy",
       values,
-      regex: assignmentRegex(values),
+      regex: assignmentRegex(values, false),
+      configRegex: assignmentRegex(values, true),
       charsets: def.kind === "entropy" ? def.charsets : {},
       ...(def.skipPaths.length > 0 ? { skipPaths: compileSkipPaths(def.skipPaths, fail) } : {}),
     };
@@ -501,7 +504,7 @@ export const PASSWORD_MIN_LENGTH = 6;
  * and every lookbehind runs only after the character that follows it matched: one try takes
  * time linear in the text it reads, and reads no further than the next quote or space.
  */
-function assignmentRegex(values: "random" | "password"): RegExp {
+function assignmentRegex(values: "random" | "password", configFile: boolean): RegExp {
   // What may close a name used as a key or an argument: a quote, `]` (ENV['X']), `)` (getenv("X")).
   const close = `["'\`]?\\]?\\)?`;
   // An array's brackets after the name of a C string (`char secret[25] = "…"`, `secret[] = "…"`).
@@ -537,7 +540,11 @@ function assignmentRegex(values: "random" | "password"): RegExp {
   const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){${min},1000})\`)`;
   // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
   // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.
-  const bare = `((?:[^\\s"'\`,;)}\\]<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;
+  // In a configuration file a bare value is literal text (config-files.ts): it ends only at a space
+  // (what follows must be an inline comment) or a backslash, and starts with no quote.
+  const bare = configFile
+    ? `((?![\"'\`])(?:[^\\s\\\\&]|&(?!\\w{1,64}=)){${min},1000})`
+    : `((?:[^\\s"'\`,;)}\\]<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;
   // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
   // A credential built from a user and a secret: NetworkCredential("user", "…").
   const argument = `["'\`]\\s*,\\s*(?:${literal})`;

@@ -15,6 +15,8 @@ import { runValidator } from "./validators.js";
 export interface FindOptions {
   /** Ids of rules that do not run on this text (see rulesSkippedAt): the entropy detector in a lockfile, say. */
   skip?: ReadonlySet<string>;
+  /** The text is a configuration file's (config-files.ts isConfigFile): its bare values are literal text. */
+  configFile?: boolean;
 }
 
 /** A match before it is placed on a line: offsets into the chunk's text. */
@@ -43,6 +45,8 @@ export interface Run {
   keywords: KeywordPositions;
   /** The layer's number × the number of rules + the rule's place: the order a straight run makes its matches in. */
   order: number;
+  /** The layer is a configuration file's own text (FindOptions.configFile); text decoded from it never is. */
+  configFile: boolean;
 }
 
 /** How many times decoded text is decoded again (base64 inside base64). */
@@ -56,7 +60,8 @@ export function findMatches(text: string, ruleset: Ruleset, options: FindOptions
   const deferred: Deferred[] = [];
   const skip = options.skip ?? NONE;
   let layers = 0;
-  const scanLayer = (layer: Layer, depth: number): void => collectMatches(ruleset, layer, depth, layers++, skip, raw, deferred);
+  const configFile = options.configFile ?? false;
+  const scanLayer = (layer: Layer, depth: number): void => collectMatches(ruleset, layer, depth, layers++, skip, depth === 0 && configFile, raw, deferred);
   scanLayer({ ...OUTER, text }, 0);
   let pending = decodeLayers(text).map((layer) => ({ layer, depth: 1 }));
   while (pending.length > 0) {
@@ -117,12 +122,13 @@ function collectMatches(
   depth: number,
   number: number,
   skip: ReadonlySet<string>,
+  configFile: boolean,
   out: RawMatch[],
   deferred: Deferred[],
 ): void {
   const keywords = findKeywords(ruleset.prefilter, layer.text);
   for (const rule of selectRules(ruleset.prefilter, keywords)) {
-    const run = { layer, depth, keywords, order: number * ruleset.rules.length + (ruleset.order.get(rule) ?? 0) };
+    const run = { layer, depth, keywords, order: number * ruleset.rules.length + (ruleset.order.get(rule) ?? 0), configFile };
     if (rule.kind === "regex" && ruleset.deferrable.has(rule)) deferred.push({ rule, run });
     else if (rule.kind === "regex") collectRegexMatches(rule, run, out);
     else if (!layer.entropy || skip.has(rule.id)) continue;

@@ -6,6 +6,7 @@
 // main thread it would hold up the files it hands to the workers.
 import { hashingReadBuffer } from "./content-hash.js";
 import { claimContent, type ContentId, type ContentIndex, contentId, contentName, settleContent } from "./content-index.js";
+import { scanVariantAt } from "../engine/config-files.js";
 import { rulesSkippedAt } from "../engine/ruleset.js";
 import { fingerprint } from "./fingerprint.js";
 import { textChunk } from "../sources/decode.js";
@@ -59,9 +60,9 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
     bytes += item.bytes;
     if ("raw" in item.chunk && options.index && options.rescan) {
       // Its matches are recorded under the content's name, for duplicates waiting on a scan that was lost.
-      rescanned = contentId(item.chunk.raw, skipped());
+      rescanned = contentId(item.chunk.raw, scanVariantAt(skipped(), file.path));
     } else if ("raw" in item.chunk && options.index) {
-      const id = contentId(item.chunk.raw, skipped());
+      const id = contentId(item.chunk.raw, scanVariantAt(skipped(), file.path));
       const claim = claimContent(options.index, id);
       if (claim.kind === "clean") return { kind: "scanned", bytes, matches: [] };
       if (claim.kind === "found") return { kind: "duplicate", bytes, content: contentName(id) };

@@ -3,6 +3,7 @@
 // covered by a suppression comment marked, since only here is the text at hand (the filters drop them);
 // so are those a bundler would ship to the browser (engine/exposure.ts).
 import { markBrowserExposure } from "../engine/exposure.js";
+import { isConfigFile } from "../engine/config-files.js";
 import { findMatches } from "../engine/scan.js";
 import { type Ruleset, rulesSkippedAt } from "../engine/ruleset.js";
 import { inlineAllowedLines } from "../filters/inline.js";
@@ -14,7 +15,10 @@ export function scanContent(
   ruleset: Ruleset,
   skip: readonly string[] = rulesSkippedAt(ruleset, chunk.path),
 ): Match[] {
-  const found = findMatches(chunk.text, ruleset, skip.length > 0 ? { skip: new Set(skip) } : {});
+  const found = findMatches(chunk.text, ruleset, {
+    ...(skip.length > 0 ? { skip: new Set(skip) } : {}),
+    ...(isConfigFile(chunk.path) ? { configFile: true } : {}),
+  });
   if (found.length === 0) return found;
   const window = chunk.window;
   const allowed = inlineAllowedLines(chunk.text);

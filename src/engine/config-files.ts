@@ -1,0 +1,63 @@
+// Which files are configuration files, where a value written without quotes is literal text: `key =
+// value` to the end of the line (or an inline comment), brackets and all. Elsewhere the generic
+// detector reads a bare value as code (`password = getPass(x)`), which ends at a bracket; in these
+// files a password drawn with `(`, `]` or `{` in it is a password. Told from the file's name only.
+//
+// In: `.env` files (`.env`, `.env.local`, `prod.env`), Java's `.properties`, INI files (`.ini`,
+// `.cfg`, MySQL's `.cnf`, and the INI dotfiles that hold registry and storage credentials: `.npmrc`,
+// `.pypirc`, `.s3cfg`), and YAML, whose plain scalars may hold brackets after their first character.
+// Out: TOML (a string needs quotes there, so a bare value is never a password) and `.conf`, a name
+// shared by formats whose bare values end at `;` or `}` (nginx, Apache, HOCON, Logstash).
+const CONFIG_FILE_NAME = /(?:^|[\\/])(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
+
+export function isConfigFile(path: string): boolean {
+  return CONFIG_FILE_NAME.test(path);
+}
+
+/**
+ * What besides its bytes decides a content's matches at this path, for the keys that let a content
+ * seen at two paths be scanned once: the ids of the rules skipped there, and a marker when the path
+ * is a config file's (its bare values are read otherwise).
+ */
+export function scanVariantAt(skip: readonly string[], path: string): readonly string[] {
+  return isConfigFile(path) ? [...skip, CONFIG_FILE_VARIANT] : skip;
+}
+
+// Not a rule id (ids have no spaces): it cannot collide with one.
+const CONFIG_FILE_VARIANT = "config file";
+
+/**
+ * A config file's key starts its line: after indentation, a YAML list's `- ` or an .env file's
+ * `export `. Only there is its value read as a config value; a name further on is inside a value
+ * (a URL's `?token=…`) or in a YAML flow mapping (`{password: x}`), where brackets end values.
+ */
+export function startsConfigLine(text: string, nameStart: number): boolean {
+  let i = nameStart;
+  while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
+  if (i < nameStart && text.slice(Math.max(0, i - 6), i) === "export") return startsConfigLine(text, i - 6);
+  if (text[i - 1] === "-" && text[i - 2] !== "-") i--;
+  while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
+  return i === 0 || text[i - 1] === "\n";
+}
+
+/**
+ * A config value that is no password whatever its characters: a list or a map (`[a, b]`, YAML's
+ * flow `{a: 1}`), a comment (`# …` where the value is empty), an expression a tool evaluates
+ * (Spring's `#{…}`), or a call a tool unwraps, as Jasypt's `ENC(…)` around an encrypted value.
+ */
+function isConfigStructure(value: string): boolean {
+  return /^[[{#]/.test(value) || /^\w+\(.*\)$/.test(value);
+}
+
+/** What may follow a config value on its line: nothing, or an inline comment (` # …`, INI's ` ; …`). */
+const CONFIG_LINE_REST = /^[ \t\r]*(?:[#;].*)?$/;
+
+/**
+ * A bare value in a config file that may be a secret: not a list, a map or a wrapper
+ * (isConfigStructure), and followed on its line by nothing but an inline comment.
+ */
+export function isConfigValue(value: string, text: string, valueEnd: number): boolean {
+  if (isConfigStructure(value)) return false;
+  const lineEnd = text.indexOf("\n", valueEnd);
+  return CONFIG_LINE_REST.test(text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd));
+}

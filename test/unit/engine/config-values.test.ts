@@ -1,0 +1,106 @@
+// Bare values in configuration files (engine/config-files.ts): literal text to the end of the line,
+// brackets and all, where the same line in code is read as code. Every value here is made up, drawn
+// at run time in the shapes password managers give (letters and digits around brackets).
+import { describe, expect, it } from "vitest";
+import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
+import { isConfigFile, scanVariantAt } from "../../../src/engine/config-files.js";
+import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
+import { createRuleset } from "../../../src/engine/ruleset.js";
+import { scanContent } from "../../../src/run/scan-content.js";
+import { DIGITS, randomString, rng } from "../../../fixtures/fake-keys.js";
+
+const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
+const found = (path: string, text: string): string[] => scanContent({ path, text }, ruleset).map((match) => `${match.ruleId} ${match.secret}`);
+
+// A value in a shape: `A` an upper-case letter, `a` a lower-case one, `9` a digit, anything else itself.
+const random = rng(20);
+const fromShape = (shape: string): string =>
+  shape.replace(/[Aa9]/g, (kind) =>
+    kind === "9" ? randomString(random, DIGITS, 1) : randomString(random, kind === "A" ? "BCDFGHJKLMNPQRSTVWXZ" : "bcdfghjkmnpqrstvwxz", 1),
+  );
+const chosen = fromShape("Aa9aa9aaa(9)a"); // a password a person chose, with a bracketed digit
+const drawn = fromShape("Aa9[Aa9]Aa9!Aa9)Aa9(Aa9"); // drawn by a password manager
+const braced = fromShape("Aa9{a9}Aa9!");
+const token = fromShape("aA9)aA9(aA9]aA9[aA9");
+const ini = fromShape("Aa9(a9)Aa9%");
+
+const properties = `spring.datasource.password=${chosen}\napi.secret=${drawn}\n`;
+const env = `DB_PASSWORD=${braced}\nAPI_TOKEN=${token}\n`;
+const iniText = `[db]\npassword = ${ini}\n`;
+const yaml = `db:\n  password: ${ini}\n  token: ${token} # rotated monthly\n`;
+
+describe("config files: a bare value is literal text, brackets and all", () => {
+  it.each([
+    ["config/application.properties", properties, [`generic-password ${chosen}`, `generic-high-entropy ${drawn}`]],
+    [".env", env, [`generic-password ${braced}`, `generic-high-entropy ${token}`]],
+    [".env.production", env, [`generic-password ${braced}`, `generic-high-entropy ${token}`]],
+    ["deploy/app.ini", iniText, [`generic-password ${ini}`]],
+    ["config/app.yml", yaml, [`generic-password ${ini}`, `generic-high-entropy ${token}`]],
+  ])("%s: each value found whole", (path, text, expected) => {
+    expect(found(path, text)).toEqual(expected);
+  });
+
+  it.each([
+    ["src/Config.java", properties],
+    ["src/config.js", env],
+    ["app/settings.py", iniText],
+    ["src/config.ts", yaml],
+  ])("the same lines in code (%s) are read as code: none found", (path, text) => {
+    expect(found(path, text)).toEqual([]);
+  });
+
+  it("takes the value to an inline comment, and none with more text after it", () => {
+    expect(found("my.cnf", `[client]\npassword = ${ini} ; for backups\n`)).toEqual([`generic-password ${ini}`]);
+    expect(found("app.env", `DB_PASSWORD=${braced} and more\n`)).toEqual([]);
+  });
+
+  it("reads a key in a YAML list and after an .env file's export", () => {
+    expect(found("users.yaml", `users:\n  - password: ${ini}\n`)).toEqual([`generic-password ${ini}`]);
+    expect(found("prod.env", `export DB_PASSWORD=${braced}\n`)).toEqual([`generic-password ${braced}`]);
+  });
+
+  it.each([
+    ["a list", "app.ini", `password = [${ini}, other]\n`],
+    ["a YAML flow mapping", "app.yml", `password: {user: ${ini}}\n`],
+    ["a YAML flow sequence", "app.yml", `password: [${ini}]\n`],
+    ["a value inside a flow mapping", "app.yml", `creds: {password: ${ini}}\n`],
+    ["a Spring placeholder with a default", "application.properties", `spring.datasource.password=\${DB_PASSWORD:${ini}}\n`],
+    ["interpolation", ".env", `DB_PASSWORD=\${DB_USER}${braced}\n`],
+    ["a Python format placeholder", "setup.cfg", "password = %(db_password)s\n"],
+    ["an environment reference", ".env", "DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\n"],
+    ["Jasypt's encrypted value", "application.properties", `spring.datasource.password=ENC(${token.replace(/[()[\]]/g, "")})\n`],
+    ["Spring's expression", "application.properties", "db.password=#{systemProperties['db.password']}\n"],
+    ["a path", "app.ini", "password = /run/secrets/db_password(1)\n"],
+    ["a URL", "app.ini", "token = https://vault.internal/v1/secret(db)/token\n"],
+    ["an e-mail address", ".pypirc", "[pypi]\npassword = ftp-user@example.org\n"],
+    ["a boolean", "app.yml", "require_password: true\npassword: false\n"],
+    ["a number", ".env", "DB_PASSWORD=12345678\n"],
+    ["a comment after an empty value", "app.yml", `password: # set ${ini} in the vault\n`],
+  ])("%s is no password", (_kind, path, text) => {
+    expect(found(path, text)).toEqual([]);
+  });
+
+  it("reads text decoded from a config file as code", () => {
+    // A JSON escape for the `{`: the file's own text ends the bare value at the backslash, and the
+    // decoded line is no config file's.
+    const escaped = braced.replace("{", "\\u007b");
+    expect(found(".env", `DB_PASSWORD=${escaped}\n`)).toEqual([]);
+  });
+});
+
+describe("isConfigFile", () => {
+  it.each([".env", "app/.env.local", "deploy/prod.env", "application.properties", "setup.cfg", "php.ini", "my.cnf", ".npmrc", "home/.pypirc", ".s3cfg", "config/app.yml", "values.yaml"])(
+    "%s is one",
+    (path) => {
+      expect(isConfigFile(path)).toBe(true);
+    },
+  );
+  it.each(["Cargo.toml", "nginx.conf", "src/env.ts", "config.js", "settings.py", "environment", "README.md", "yaml.go"])("%s is not", (path) => {
+    expect(isConfigFile(path)).toBe(false);
+  });
+
+  it("sets a config file's content apart from the same bytes in code, for the scan-once keys", () => {
+    expect(scanVariantAt([], "src/a.js")).toEqual([]);
+    expect(scanVariantAt([], "a.env")).not.toEqual(scanVariantAt([], "a.js"));
+  });
+});

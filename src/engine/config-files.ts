@@ -17,10 +17,10 @@ export function isConfigFile(path: string): boolean {
 /**
  * What besides its bytes decides a content's matches at this path, for the keys that let a content
  * seen at two paths be scanned once: the ids of the rules skipped there, and a marker when the path
- * is a config file's (its bare values are read otherwise).
+ * is a config file's (isConfigFile: its bare values are read otherwise).
  */
-export function scanVariantAt(skip: readonly string[], path: string): readonly string[] {
-  return isConfigFile(path) ? [...skip, CONFIG_FILE_VARIANT] : skip;
+export function scanVariant(skip: readonly string[], configFile: boolean): readonly string[] {
+  return configFile ? [...skip, CONFIG_FILE_VARIANT] : skip;
 }
 
 // Not a rule id (ids have no spaces): it cannot collide with one.

@@ -6,7 +6,7 @@
 // main thread it would hold up the files it hands to the workers.
 import { hashingReadBuffer } from "./content-hash.js";
 import { claimContent, type ContentId, type ContentIndex, contentId, contentName, settleContent } from "./content-index.js";
-import { scanVariantAt } from "../engine/config-files.js";
+import { isConfigFile, scanVariant } from "../engine/config-files.js";
 import { rulesSkippedAt } from "../engine/ruleset.js";
 import { fingerprint } from "./fingerprint.js";
 import { textChunk } from "../sources/decode.js";
@@ -53,6 +53,8 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
   // Worked out once a file: its content id and each scan of it need it.
   let skip: string[] | undefined;
   const skipped = (): string[] => (skip ??= rulesSkippedAt(context.ruleset, file.path));
+  // Whether its bare values are a config file's: its content id and its scan both depend on it.
+  const configFile = isConfigFile(file.path);
   // One item for most files; a big file's windows (never shared) come as several.
   for (const item of readFileItems(file, options.maxFileSize, (readBuffer ??= hashingReadBuffer()))) {
     if (item.kind === "skipped") return item;
@@ -60,16 +62,16 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
     bytes += item.bytes;
     if ("raw" in item.chunk && options.index && options.rescan) {
       // Its matches are recorded under the content's name, for duplicates waiting on a scan that was lost.
-      rescanned = contentId(item.chunk.raw, scanVariantAt(skipped(), file.path));
+      rescanned = contentId(item.chunk.raw, scanVariant(skipped(), configFile));
     } else if ("raw" in item.chunk && options.index) {
-      const id = contentId(item.chunk.raw, scanVariantAt(skipped(), file.path));
+      const id = contentId(item.chunk.raw, scanVariant(skipped(), configFile));
       const claim = claimContent(options.index, id);
       if (claim.kind === "clean") return { kind: "scanned", bytes, matches: [] };
       if (claim.kind === "found") return { kind: "duplicate", bytes, content: contentName(id) };
       if (claim.kind === "first") claimed = { id, slot: claim.slot };
     }
     options.onPiece?.();
-    matches.push(...scanContent(textChunk(item.chunk), context.ruleset, skipped()));
+    matches.push(...scanContent(textChunk(item.chunk), context.ruleset, skipped(), configFile));
   }
   if (options.index && claimed) settleContent(options.index, claimed.slot, matches.length > 0);
   if (!read) return { kind: "gone" };

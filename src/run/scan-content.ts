@@ -9,15 +9,19 @@ import { type Ruleset, rulesSkippedAt } from "../engine/ruleset.js";
 import { inlineAllowedLines } from "../filters/inline.js";
 import type { Chunk, Match } from "../types.js";
 
-/** `skip`: rulesSkippedAt for the chunk's path, when the caller has it already (a file's content id needs it too). */
+/**
+ * `skip` (rulesSkippedAt) and `configFile` (isConfigFile) for the chunk's path, when the caller has them
+ * already (a file's content id needs them too).
+ */
 export function scanContent(
   chunk: Pick<Chunk, "path" | "text" | "window">,
   ruleset: Ruleset,
   skip: readonly string[] = rulesSkippedAt(ruleset, chunk.path),
+  configFile = isConfigFile(chunk.path),
 ): Match[] {
   const found = findMatches(chunk.text, ruleset, {
     ...(skip.length > 0 ? { skip: new Set(skip) } : {}),
-    ...(isConfigFile(chunk.path) ? { configFile: true } : {}),
+    ...(configFile ? { configFile: true } : {}),
   });
   if (found.length === 0) return found;
   const window = chunk.window;

@@ -12,16 +12,16 @@ interface Rounds {
 }
 
 /** One a thread, made on first use: most scans meet no key store. */
-let module: Rounds | undefined;
+let rounder: Rounds | undefined;
 
 /** `digest` (32 bytes) hashed `count` more times with SHA-256. */
 export function sha256Rounds(digest: Uint8Array, count: number): Buffer {
-  if (!module) {
+  if (!rounder) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, "base64")));
     const memory = instance.exports.memory as WebAssembly.Memory;
-    module = { words: new DataView(memory.buffer), rounds: instance.exports.rounds as Rounds["rounds"] };
+    rounder = { words: new DataView(memory.buffer), rounds: instance.exports.rounds as Rounds["rounds"] };
   }
-  const { words, rounds } = module;
+  const { words, rounds } = rounder;
   const input = new DataView(digest.buffer, digest.byteOffset, 32);
   // The module's words are numbers in wasm's (little-endian) memory; SHA-256 reads its bytes big-endian.
   for (let word = 0; word < 8; word++) words.setUint32(DIGEST_AT + 4 * word, input.getUint32(4 * word), true);

@@ -128,8 +128,10 @@ const base64Class = (text: string, at: number): number => {
 
 /**
  * Runs of 32+ base64 characters with up to two `=` of padding, standing alone (no base64 character
- * or `=` on either side): the spans of /(?<![\w+/=-])[\w+/-]{32,}={0,2}(?![\w+/=-])/g without `\w`'s
- * non-ASCII. Any such run covers one position in every 32, so only those are looked at. Where one
+ * on either side, no `=` after, no `==` before): the spans of
+ * /(?<![\w+/-])(?<!==)[\w+/-]{32,}={0,2}(?![\w+/=-])/g without `\w`'s non-ASCII. One `=` before a run
+ * is an assignment (`PRIVATE_KEY_B64=LS0t…` in a .env file, `?data=…` in a URL), the commonest place
+ * for an encoded secret; two are the padding of a blob the run is glued to. Any such run covers one position in every 32, so only those are looked at. Where one
  * is a base64 character, the run around it is long enough only if its first 32 characters all are:
  * they are checked from the 32nd back, and the first that is not one (in code, a word's end a few
  * characters on) is where the next run can start after. This reads a few characters a word instead
@@ -158,9 +160,9 @@ export function base64Runs(text: string): [number, number][] {
     while (end < length && base64Class(text, end) === 1) end++;
     const runEnd = end;
     while (end - runEnd < 2 && text.charCodeAt(end) === 61) end++; // "=" padding
-    // The next run to find starts after `end` (one starting at `end` follows "=": not alone).
+    // The next run to find starts at `end` or later: its 32nd character is here or later.
     probe = end + MIN_BASE64_RUN - 1;
-    if (start > 0 && base64Class(text, start - 1) === 2) continue;
+    if (start > 1 && base64Class(text, start - 1) === 2 && base64Class(text, start - 2) === 2) continue;
     if (end < length && base64Class(text, end) !== 0) continue;
     runs.push([start, end]);
   }

@@ -11,8 +11,8 @@ export default defineConfig({
     reporters: ["default", "json"],
     outputFile: { json: ".vitest-report.json" },
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
-      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], globalSetup: ["test/e2e/global-setup.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], globalSetup: ["test/global-tmpdir.ts"] } },
+      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], globalSetup: ["test/global-tmpdir.ts", "test/e2e/global-setup.ts"] } },
     ],
   },
 });

@@ -115,7 +115,8 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
     if (found.configValue && !isConfigValue(value, text, valueEnd)) continue;
     // A hex key behind `0x` or a vendor's prefix, or in a UUID's dashes, is judged by its hex digits.
-    const hex = hexDigitsOf(value);
+    const bareUuid = RANDOM_UUID.test(value);
+    const hex = bareUuid ? value.replaceAll("-", "") : hexDigitsOf(value);
     const judged = hex ?? value;
     const charset = hex ? "hex" : (classifyCharset(value) ?? (looksLikeGeneratedPassword(value, found.configValue) ? "base64" : undefined));
     const floor = charset ? rule.charsets[charset] : undefined;
@@ -126,6 +127,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const words = nameWords(name);
     const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
     if (!naming) continue;
+    if (bareUuid && !UUID_CREDENTIAL_WORD.test(words.at(-1) ?? "")) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
@@ -420,6 +422,11 @@ const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 // A vendor's prefix before a key: one or two words of letters and a dash or underscore (`sk-`,
 // `px-api-`). Not digits: `sha256-` and `md5_` name a digest's algorithm.
 const VENDOR_PREFIX = /^(?:[a-z]{2,10}[-_]){1,2}/;
+
+// Names whose last word makes a random UUID a credential: a token or a secret (npm's legacy tokens,
+// Heroku's API keys, build-trigger tokens are UUIDs). Under any other name (`first_key`, `api_key`,
+// `requestId`) a UUID is the usual form of an id or a lookup key.
+const UUID_CREDENTIAL_WORD = /^(?:token|secret)$/;
 
 // A random UUID (version 4: its version digit is 4, its variant 8, 9, a or b).
 const RANDOM_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;

@@ -86,8 +86,18 @@ describe("generic detector: hex keys written with more than their digits", () =>
     expect(generic(`ACME_API_KEY=acme-live-${uuid}`)).toEqual([`acme-live-${uuid}`]);
   });
 
-  it("leaves a UUID alone, the usual form of an id, and a digest behind its algorithm", () => {
-    expect(generic(`api_token = "${randomUuid(33)}"`)).toEqual([]);
+  it("reports a random UUID under a token or secret name (npm's legacy tokens), not under another name", () => {
+    const uuid = randomUuid(33);
+    expect(generic(`NPM_TOKEN="${uuid}"`)).toEqual([uuid]);
+    expect(generic(`jenkinsToken = "${uuid}"`)).toEqual([uuid]);
+    expect(generic(`webhook_secret: ${uuid}`)).toEqual([uuid]);
+    expect(generic(`api_key = "${uuid}"`)).toEqual([]);
+    expect(generic(`"first_key": "${uuid}"`)).toEqual([]);
+    expect(generic(`session_token_id = "${uuid}"`)).toEqual([]);
+  });
+
+  it("leaves a UUID that is not random (time-based, version 1) and a digest behind its algorithm", () => {
+    expect(generic(`api_token = "${randomUuid(33).replace(/^(.{14})4/, "$11")}"`)).toEqual([]);
     expect(generic(`deploy_token = "sha256-${randomString(rng(34), HEX, 64)}"`)).toEqual([]);
   });
 

@@ -127,7 +127,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const words = nameWords(name);
     const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
     if (!naming) continue;
-    if (bareUuid && !UUID_CREDENTIAL_WORD.test(words.at(-1) ?? "")) continue;
+    if (bareUuid && (words.length < 2 || !UUID_CREDENTIAL_WORD.test(words.at(-1) ?? ""))) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
@@ -423,9 +423,10 @@ const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 // `px-api-`). Not digits: `sha256-` and `md5_` name a digest's algorithm.
 const VENDOR_PREFIX = /^(?:[a-z]{2,10}[-_]){1,2}/;
 
-// Names whose last word makes a random UUID a credential: a token or a secret (npm's legacy tokens,
-// Heroku's API keys, build-trigger tokens are UUIDs). Under any other name (`first_key`, `api_key`,
-// `requestId`) a UUID is the usual form of an id or a lookup key.
+// Names whose last word makes a random UUID a credential, after a word saying whose: a token or a
+// secret (npm's legacy NPM_TOKEN, build-trigger tokens are UUIDs). Under any other name (`first_key`,
+// `api_key`, `requestId`) a UUID is the usual form of an id or a lookup key, and a bare `token` (an API
+// response's, a test's `"Token: …"` message) as often a request's or a page's.
 const UUID_CREDENTIAL_WORD = /^(?:token|secret)$/;
 
 // A random UUID (version 4: its version digit is 4, its variant 8, 9, a or b).

@@ -94,6 +94,7 @@ describe("generic detector: hex keys written with more than their digits", () =>
     expect(generic(`api_key = "${uuid}"`)).toEqual([]);
     expect(generic(`"first_key": "${uuid}"`)).toEqual([]);
     expect(generic(`session_token_id = "${uuid}"`)).toEqual([]);
+    expect(generic(`"token": "${uuid}"`)).toEqual([]);
   });
 
   it("leaves a UUID that is not random (time-based, version 1) and a digest behind its algorithm", () => {

@@ -129,8 +129,9 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (!naming) continue;
     if (bareUuid && (words.length < 2 || !UUID_CREDENTIAL_WORD.test(words.at(-1) ?? ""))) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
-    if (isSignatureNonce(words, text, found.start, valueEnd)) continue;
+    if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
+    if (isWordLabel(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     const reported = judged === value ? entropy : shannonEntropy(value);
     // A literal compared before the name (`"…" == api_key`) ends before it.
@@ -316,7 +317,9 @@ const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$
 /**
  * Values that look random but are derived, public, corrupted or encoded text: a crypt(3) hash, base64 of
  * plain words (`QUNDRVNTX0tFWQ0K` is "ACCESS_KEY\r\n"; a random key's bytes are never all
- * letters), or base64 of a public key (see isPublicKeyDer).
+ * letters), base64 of a JSON object's text (`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, a JWT's header
+ * alone, as documentation cuts it; what such JSON holds is scanned in its decoded view), or base64 of
+ * a public key (see isPublicKeyDer).
  */
 export function isHashOrEncodedText(value: string): boolean {
   if (CRYPT_HASH.test(value)) return true;
@@ -326,7 +329,8 @@ export function isHashOrEncodedText(value: string): boolean {
   if (/^[A-Za-z0-9+/]*=+[A-Za-z0-9+/][A-Za-z0-9+/=]*$/.test(value)) return true;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const bytes = Buffer.from(value, "base64");
-  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(bytes.toString("latin1"))) || isPublicKeyDer(bytes);
+  const text = bytes.toString("latin1");
+  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || /^\{\s*"[\x20-\x7e]*$/.test(text) || isPublicKeyDer(bytes);
 }
 
 /**
@@ -363,6 +367,33 @@ function isOpenPgpFingerprint(name: string[], value: string, charset: string | u
 // How far around a `token` its webhook siblings are looked for: one small object or call.
 const SIGNATURE_CONTEXT = 160;
 
+// A label spelled in words with a little random material: `ISSUE-17040-TEXT-FILE-ONLY-9f31c7`, a
+// test's marker. Its parts between separators are words (letters of one case) but for fewer than
+// LABEL_MAX_MATERIAL characters; a key with a vendor's words before it (`sk-live-…`, a Slack token's
+// `xoxb-` and numbers) has its random part's 20 characters and more, and a UUID is hex throughout.
+const LABEL_MIN_WORDS = 3;
+const LABEL_MAX_MATERIAL = 16;
+const WORD_PART = /^(?:[a-z]{2,}|[A-Z]{2,}|[A-Z][a-z]+)$/;
+
+function isWordLabel(value: string): boolean {
+  let words = 0;
+  let material = 0;
+  for (const part of value.split(/[-_.]/)) {
+    if (WORD_PART.test(part)) words++;
+    else material += part.length;
+  }
+  return words >= LABEL_MIN_WORDS && material < LABEL_MAX_MATERIAL;
+}
+
+// TypeScript's `type Name = …` (exported or declared): what follows the `=` is a type, never a value.
+const TYPE_ALIAS_BEFORE_NAME = /(?:^|[\s;{])(?:(?:export|declare)\s+)*type\s+$/;
+
+/** True when the assignment's name is a TypeScript type alias's (`export type ConnectionAccessTokenUrl = Management.Url`). */
+function isTypeAlias(text: string, nameStart: number): boolean {
+  const lineStart = text.lastIndexOf("\n", nameStart - 1) + 1;
+  return nameStart - lineStart >= 5 && TYPE_ALIAS_BEFORE_NAME.test(text.slice(Math.max(lineStart, nameStart - 40), nameStart));
+}
+
 /**
  * A webhook's signed `token`, `timestamp` and `signature` triple (Mailgun's and others'): the
  * token is a per-request nonce sent in the clear, the secret is the signing key. Looked for within
@@ -394,6 +425,17 @@ const SINGLE_CASE_ENTROPY_SLACK = 1.2;
 const SINGLE_CASE_MIN_SWITCH_SHARE = 1 / 6;
 const LONG_SINGLE_CASE_LENGTH = 40;
 const LONG_SINGLE_CASE_MIN_ENTROPY = 4.4;
+
+/**
+ * A token a machine issued, judged as the generic detector judges a value: both cases of letters, or
+ * in one case its letters and digits (hex, or [a-z0-9] long and switching enough between the two).
+ * Separators (`-`, `_`, `.`) are left out of the judgement.
+ */
+export function looksLikeMachineToken(value: string): boolean {
+  if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
+  const characters = value.replace(/[^A-Za-z0-9]/g, "");
+  return mixesCharacterClasses(characters, classifyCharset(characters), shannonEntropy(characters));
+}
 
 /** Random keys mix letters and digits; identifiers and words do not. */
 function mixesCharacterClasses(value: string, charset: string | undefined, entropy: number): boolean {

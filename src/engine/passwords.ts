@@ -91,7 +91,8 @@ export function isChosenPassword(value: string, words: readonly string[], config
 function isBarePassword(value: string, text: string, valueEnd: number, configValue: boolean): boolean {
   if (/^[\w.$]+[|:;,.?]*$/.test(value) || /^[!*&@:=]/.test(value)) return false;
   if (configValue) return isConfigValue(value, text, valueEnd);
-  if (/[([{]|::|->/.test(value)) return false;
+  // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
+  if (/[([{]|::|->/.test(value) || /^[\w.$]+!$/.test(value)) return false;
   const lineEnd = text.indexOf("\n", valueEnd);
   const rest = text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd);
   return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);
@@ -154,8 +155,8 @@ function mayNamePassword(text: string, start: number, nameEnd: number): boolean 
   return ENDS_AS_SECRET_NAME.test(name) && (COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)));
 }
 
-// `typeof` before a name (and the objects it is read from: `typeof entry.secret`).
-const TYPEOF_BEFORE = /\btypeof\s+(?:[\w$]+\.)*$/;
+// `typeof` before a name (and the objects it is read from: `typeof entry.secret`, `typeof req.data?.password`).
+const TYPEOF_BEFORE = /\btypeof\s+[\w$?.]*$/;
 
 /** The name's words without a trailing `.equals` (Java's and C#'s comparison is a call on the name). */
 function comparedNameWords(name: string): string[] {

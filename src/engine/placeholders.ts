@@ -156,6 +156,19 @@ export function isKeyboardWalk(text: string): boolean {
   return lower.length >= MIN_WALK_RUN;
 }
 
+/** Each run of letters and each run of digits counts up or down by one and is 3 long or more: `abcd1234`, `xyz-789`. */
+function isCountingRuns(text: string): boolean {
+  const runs = text.split(/[-_.]/).flatMap((piece) => piece.match(/[a-z]+|[A-Z]+|\d+|[^a-zA-Z\d]+/g) ?? []);
+  return runs.length > 0 && runs.every((run) => run.length >= 3 && countsByOne(run));
+}
+
+function countsByOne(run: string): boolean {
+  const step = run.charCodeAt(1) - run.charCodeAt(0);
+  if (step !== 1 && step !== -1) return false;
+  for (let i = 2; i < run.length; i++) if (run.charCodeAt(i) - run.charCodeAt(i - 1) !== step) return false;
+  return true;
+}
+
 /** Words a placeholder password is made of: it names what goes there, or it is a stock stand-in. */
 const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root|guest|example|sample|test|demo|dummy|default|changeme|foo|bar|baz|qux/i;
 
@@ -164,7 +177,8 @@ const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root
  * string, a command's password option or an .npmrc carries it (URL-encoded): a word list (`password`,
  * `pass1`, `changeme`, `foo`, `null`, documentation's stock `foobared` and `hunter2`, and the names
  * database images take as default passwords, `postgres`, `mongodb`), words between spaces (or a form's
- * `+`) without a digit (`one+two?`: prose), a keyboard walk (`qwerty`, `asdf1234`), a template,
+ * `+`) without a digit (`one+two?`: prose), a keyboard walk (`qwerty`, `asdf1234`), runs that count
+ * (`abcd1234`) or stand-in words before digits that count (`admin123`, `auth-token-12345`), a template,
  * variable or path (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`,
  * `/run/secrets/db`), words of one case that name
  * a credential or stand in for one (`SECRET_KEY`, `private-reg-token`, `MYTOKEN0`, `smtp_user`), fewer
@@ -185,6 +199,8 @@ export function isPlaceholderPassword(password: string): boolean {
     /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
     /^(?:[{<[%$?&#]|~?\/)/.test(text) ||
     (/^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)\d?$/.test(text) && STAND_IN_WORD.test(text)) ||
+    (STAND_IN_WORD.test(text) && countsByOne(/^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)[-_.]?(\d{3,})$/.exec(text)?.[1] ?? "")) ||
+    isCountingRuns(text) ||
     new Set(text).size < 4 ||
     isKeyboardWalk(text) ||
     (!/\d/.test(text) && /[^\s+][\s+]+[^\s+]/.test(text)) ||

@@ -175,7 +175,7 @@ function collectRegexMatches(rule: CompiledRegexRule, run: Run, out: RawMatch[])
     const entropy = shannonEntropy(secret);
     if (rule.minEntropy !== undefined && entropy < rule.minEntropy) continue;
     const [start, end] = layer.outer(span[0], span[1]);
-    if (rule.validate && !runValidator(rule.validate, secret)) {
+    if (rule.validate && !runValidator(rule.validate, secret, found[0])) {
       // A token whose checksum or structure is wrong is not a secret, whatever its entropy.
       out.push({ rule, start, end, secret, match: found[0], entropy, depth, vetoed: true, order });
       continue;

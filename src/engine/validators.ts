@@ -1,5 +1,7 @@
 // Offline checks a rule can name in `validate`: a secret that fails its format's checksum or
-// structure is not reported. Each takes the secret and answers whether it is well-formed.
+// structure is not reported. Each takes the secret (and the rule's whole match, for the checks that
+// read what stands around it) and answers whether it is well-formed.
+import { looksLikeMachineToken } from "./entropy.js";
 import { isPlaceholderPassword } from "./placeholders.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -156,7 +158,16 @@ function base64Uuid(secret: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }
 
-const validators: Record<string, (secret: string) => boolean> = {
+/**
+ * A URL's password that repeats its user's name (`postgres://payload:payload@localhost`): the
+ * default a development database is set up with, written as database images' own defaults are
+ * (`postgres:postgres`, `guest:guest`), not a password anyone chose.
+ */
+function repeatsUserName(secret: string, match: string): boolean {
+  return match.includes(`//${secret}:${secret}@`);
+}
+
+const validators: Record<string, (secret: string, match: string) => boolean> = {
   "github-crc32": prefixedCrc32,
   "npm-crc32": prefixedCrc32,
   "cloudflare-crc32": cloudflareCrc32,
@@ -167,12 +178,17 @@ const validators: Record<string, (secret: string) => boolean> = {
   "discord-snowflake": discordSnowflake,
   "base64-uuid": base64Uuid,
   // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
-  password: (secret) => !isPlaceholderPassword(secret),
+  password: (secret, match) => !isPlaceholderPassword(secret) && !repeatsUserName(secret, match),
+  // The Azure Storage Emulator's account, whose published key is the same on every machine.
+  "not-storage-emulator": (_secret, match) => !/AccountName=devstoreaccount1;/i.test(match),
+  // A header's token is issued by a machine: random as the generic detector judges it, not words
+  // (`Bearer base64orsomethingitreallydoesntmatter`, `auth-token-12345`).
+  token: (secret) => !isPlaceholderPassword(secret) && looksLikeMachineToken(secret),
 };
 
 export const validatorNames = Object.keys(validators);
 
-export function runValidator(name: string, secret: string): boolean {
+export function runValidator(name: string, secret: string, match = secret): boolean {
   const validator = validators[name];
-  return validator ? validator(secret) : true;
+  return validator ? validator(secret, match) : true;
 }

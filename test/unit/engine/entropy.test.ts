@@ -121,3 +121,30 @@ function randomUuid(seed: number): string {
   const text = hex.join("");
   return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
 }
+
+describe("generic detector: values that are not keys, from JavaScript projects", () => {
+  it("leaves a label of words with little random material, and keeps a key after a vendor's words", () => {
+    expect(generic("const secret = 'ISSUE-17040-TEXT-FILE-ONLY-9f31c7';")).toEqual([]);
+    const key = randomString(rng(41), ALNUM, 32);
+    expect(generic(`const secret = 'ACME-LIVE-KEY-${key}';`)).toEqual([`ACME-LIVE-KEY-${key}`]);
+  });
+
+  it("leaves a TypeScript type alias, and keeps a constant of the same shape", () => {
+    expect(generic("export type ConnectionAccessTokenUrloAuth1 = Management.ConnectionHttpsUrlWithHttpFallback255;")).toEqual([]);
+    const key = randomString(rng(42), ALNUM, 32);
+    expect(generic(`export const ACCESS_TOKEN = "${key}";`)).toEqual([key]);
+  });
+
+  it("leaves the Azure Storage Emulator's account key (published, the same everywhere), and keeps another account's", () => {
+    const key = `${randomString(rng(44), ALNUM, 86)}==`;
+    const all = (text: string) => findMatches(text, ruleset).map((finding) => finding.ruleId);
+    expect(all(`AZURE_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${key};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`)).toEqual([]);
+    expect(all(`AZURE_STORAGE=DefaultEndpointsProtocol=https;AccountName=prodstore7;AccountKey=${key};EndpointSuffix=core.windows.net`)).toEqual(["azure-storage-connection-string"]);
+  });
+
+  it("leaves base64 of a JSON object (a JWT's header alone), and keeps base64 of a random token (a Kubernetes Secret's value)", () => {
+    expect(generic('token: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",')).toEqual([]);
+    const random = Buffer.from(randomString(rng(43), ALNUM, 30)).toString("base64");
+    expect(generic(`token: "${random}",`)).toEqual([random]);
+  });
+});

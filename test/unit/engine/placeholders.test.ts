@@ -76,3 +76,14 @@ describe("keyboard walks", () => {
     expect(isKeyboardWalk(value)).toBe(false);
   });
 });
+
+describe("counting stand-ins", () => {
+  it.each(["abcd1234", "xyz-789", "ABC123", "cba321", "admin123", "auth-token-12345", "TEST_KEY_4321"])("%s counts, a placeholder password", (value) => {
+    expect(isPlaceholderPassword(value)).toBe(true);
+  });
+
+  // A run that skips, a run of two, or digits after words that are not stand-ins is someone's choice.
+  it.each(["abce1234", "ab12", "abcd1243", "harbor123", "kestrel#42", "lantern1379"])("%s does not count", (value) => {
+    expect(isPlaceholderPassword(value)).toBe(false);
+  });
+});

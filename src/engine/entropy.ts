@@ -42,11 +42,12 @@ export function classifyCharset(value: string): Charset | undefined {
   return undefined;
 }
 
-// Words of names that hold public or derived values (hashes, ids, versions, error codes), fakes, or
-// tokens that guard forms rather than grant access (CSRF, Rails' authenticity_token), not credentials.
+// Words of names that hold public or derived values (hashes, ids, versions, error codes), fakes, stand-ins
+// for a hidden value (`REDACTED_CREDENTIAL_VALUE`), or tokens that guard forms rather than grant access
+// (CSRF, Rails' authenticity_token), not credentials.
 // Whole words: SERVICE_ACCOUNT_TOKEN holds "count" and PROFILE_SECRET "file", yet both are secrets.
 export const NOT_SECRET_WORD =
-  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|errors?|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity)$/;
+  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|errors?|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity|redacted|masked|blank)$/;
 
 // The keyword `key` alone names a lookup far more often than a credential: a map's key, a cache
 // key, a React list key, a translation key. A name it finds counts only when `key` is its last word
@@ -54,10 +55,11 @@ export const NOT_SECRET_WORD =
 const BARE_KEY = "key";
 
 // Words that, before `key`, make it a lookup's key or a public one, whatever its value: cache keys
-// and idempotency keys are digests and UUIDs, a CAPTCHA's site key sits in public pages. Keys whose
+// and idempotency keys are digests and UUIDs, a CAPTCHA's site key sits in public pages, and a Sentry
+// DSN's `sentry_key` is sent by every browser (Sentry documents DSNs as safe to publish). Keys whose
 // value is a column or field name (`primaryKey`, `sortKey`, `foreignKey`, `i18nKey`) are not
 // listed: such values never look random, while Azure's `primaryKey` is a credential.
-const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site)$/;
+const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry)$/;
 
 /**
  * How the name says it holds a credential: "keyword" when it holds one of the rule's keywords other
@@ -327,6 +329,8 @@ export function isHashOrEncodedText(value: string): boolean {
   // (`rcHu+=HzSFw89Ypyhn/896A==f34`, `====CT70aTYB…`). Only where all else is base64: a key drawn
   // from punctuation (Django's) holds `=` among its other symbols.
   if (/^[A-Za-z0-9+/]*=+[A-Za-z0-9+/][A-Za-z0-9+/=]*$/.test(value)) return true;
+  // A JWT's header and claims without a signature (`eyJhbGci….eyJzdWIi…`): nothing signed, nothing to sign with.
+  if (/^eyJ[\w-]+\.eyJ[\w-]+$/.test(value)) return value.split(".").every((part) => /^\{\s*"[\x20-\x7e]*$/.test(Buffer.from(part, "base64url").toString("latin1")));
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const bytes = Buffer.from(value, "base64");
   const text = bytes.toString("latin1");
@@ -367,20 +371,24 @@ function isOpenPgpFingerprint(name: string[], value: string, charset: string | u
 // How far around a `token` its webhook siblings are looked for: one small object or call.
 const SIGNATURE_CONTEXT = 160;
 
-// A label spelled in words with a little random material: `ISSUE-17040-TEXT-FILE-ONLY-9f31c7`, a
-// test's marker. Its parts between separators are words (letters of one case) but for fewer than
-// LABEL_MAX_MATERIAL characters; a key with a vendor's words before it (`sk-live-…`, a Slack token's
-// `xoxb-` and numbers) has its random part's 20 characters and more, and a UUID is hex throughout.
+// A label spelled in words with a little hex or a number: `ISSUE-17040-TEXT-FILE-ONLY-9f31c7`,
+// `__assistantStreamSnapshotPollutionRegression_019ffd14__`, a test's marker. Each part between
+// separators is words (camel-case humps of 3 letters or more, or a word in capitals) or hex digits,
+// and the hex is shorter than LABEL_MAX_MATERIAL; a part of mixed random characters, as every key
+// has, makes it no label, and so does a UUID's 32 hex digits after a vendor's words.
 const LABEL_MIN_WORDS = 3;
 const LABEL_MAX_MATERIAL = 16;
-const WORD_PART = /^(?:[a-z]{2,}|[A-Z]{2,}|[A-Z][a-z]+)$/;
+const CAMEL_HUMPS = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g;
 
 function isWordLabel(value: string): boolean {
   let words = 0;
   let material = 0;
-  for (const part of value.split(/[-_.]/)) {
-    if (WORD_PART.test(part)) words++;
-    else material += part.length;
+  for (const part of value.split(/[-_.]+/)) {
+    if (part === "") continue;
+    const humps = part.match(CAMEL_HUMPS) ?? [];
+    if (humps.join("") === part && humps.every((hump) => hump.length >= 3 || /^[A-Z]{2}$/.test(hump))) words += humps.length;
+    else if (/^[0-9a-f]+$|^[0-9A-F]+$/.test(part)) material += part.length;
+    else return false;
   }
   return words >= LABEL_MIN_WORDS && material < LABEL_MAX_MATERIAL;
 }

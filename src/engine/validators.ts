@@ -79,10 +79,12 @@ function isSampleClaims(claims: Record<string, unknown>): boolean {
 
 /**
  * Claims of a token published on purpose: an anonymous role, as in Supabase's anon key, which its
- * documentation says is safe in a browser (row-level security decides what it may read).
+ * documentation says is safe in a browser (row-level security decides what it may read), or the
+ * `supabase-demo` issuer of the keys Supabase's CLI gives every local development stack, signed with
+ * the default secret its documentation publishes (the same on every machine).
  */
 function isPublicRoleClaims(claims: Record<string, unknown>): boolean {
-  return claims.role === "anon" || claims.role === "anonymous";
+  return claims.role === "anon" || claims.role === "anonymous" || claims.iss === "supabase-demo";
 }
 
 /**

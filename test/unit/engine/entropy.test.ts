@@ -148,3 +148,18 @@ describe("generic detector: values that are not keys, from JavaScript projects",
     expect(generic(`token: "${random}",`)).toEqual([random]);
   });
 });
+
+describe("generic detector: published and stand-in values", () => {
+  it("leaves a JWT's header and claims without a signature, and a name that says the value is redacted", () => {
+    expect(generic("const token = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MjQyIn0'")).toEqual([]);
+    const key = randomString(rng(45), ALNUM, 32);
+    expect(generic(`export const REDACTED_CREDENTIAL_VALUE = '${key}'`)).toEqual([]);
+    expect(generic(`export const CREDENTIAL_VALUE = '${key}'`)).toEqual([key]);
+  });
+
+  it("leaves a Sentry DSN's public key, and keeps another service's key in the same query", () => {
+    const key = randomString(rng(46), HEX, 32);
+    expect(generic(`fetch("https://o1.ingest.sentry.io/api/4/envelope/?sentry_version=7&sentry_key=${key}&x=1")`)).toEqual([]);
+    expect(generic(`fetch("https://api.example.net/v1/?mailgun_key=${key}&x=1")`)).toEqual([key]);
+  });
+});

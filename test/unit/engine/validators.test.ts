@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checksummedToken, discordBotToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey } from "../../../fixtures/fake-keys.js";
+import { ALNUM, HEX, checksummedToken, discordBotToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { crc32, runValidator, validatorNames } from "../../../src/engine/validators.js";
 
 describe("validators", () => {
@@ -83,14 +83,15 @@ describe("password", () => {
 
 describe("header tokens and URL passwords: what stands around the secret", () => {
   it("a header's token is a machine's: random, not words or a counting stand-in", () => {
-    expect(runValidator("token", "Wm3kQ9vR2tLp7xZc4NbY8sHd")).toBe(true);
-    expect(runValidator("token", "3f9a0c7e52b14d8e96a1f0b2c4d6e8a1")).toBe(true);
+    expect(runValidator("token", randomString(rng(51), ALNUM, 24))).toBe(true);
+    expect(runValidator("token", randomString(rng(52), HEX, 32))).toBe(true);
     expect(runValidator("token", "base64orsomethingitreallydoesntmatter")).toBe(false);
     expect(runValidator("token", "auth-token-12345")).toBe(false);
   });
 
   it("a URL's password that repeats its user's name is a development default", () => {
     expect(runValidator("password", "payload", "postgres://payload:payload@localhost:5433/payload")).toBe(false);
-    expect(runValidator("password", "payload9Q", "postgres://payload:payload9Q@localhost:5433/payload")).toBe(true);
+    const chosen = randomString(rng(53), ALNUM, 12);
+    expect(runValidator("password", chosen, `postgres://payload:${chosen}@localhost:5433/payload`)).toBe(true);
   });
 });

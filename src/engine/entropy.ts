@@ -55,11 +55,12 @@ export const NOT_SECRET_WORD =
 const BARE_KEY = "key";
 
 // Words that, before `key`, make it a lookup's key or a public one, whatever its value: cache keys
-// and idempotency keys are digests and UUIDs, a CAPTCHA's site key sits in public pages, and a Sentry
-// DSN's `sentry_key` is sent by every browser (Sentry documents DSNs as safe to publish). Keys whose
+// and idempotency keys are digests and UUIDs, a shard or partition key names a field, a CAPTCHA's
+// site key and a video player's embed key sit in public pages, and a Sentry DSN's `sentry_key` is sent
+// by every browser (Sentry documents DSNs as safe to publish). Keys whose
 // value is a column or field name (`primaryKey`, `sortKey`, `foreignKey`, `i18nKey`) are not
 // listed: such values never look random, while Azure's `primaryKey` is a credential.
-const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry)$/;
+const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry|player|shard|partition)$/;
 
 /**
  * How the name says it holds a credential: "keyword" when it holds one of the rule's keywords other
@@ -132,6 +133,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (bareUuid && (words.length < 2 || !UUID_CREDENTIAL_WORD.test(words.at(-1) ?? ""))) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start)) continue;
+    if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isMemberChain(value)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
     if (isWordLabel(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
@@ -321,7 +323,7 @@ const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$
  * plain words (`QUNDRVNTX0tFWQ0K` is "ACCESS_KEY\r\n"; a random key's bytes are never all
  * letters), base64 of a JSON object's text (`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, a JWT's header
  * alone, as documentation cuts it; what such JSON holds is scanned in its decoded view), or base64 of
- * a public key (see isPublicKeyDer).
+ * a public key (see isPublicKeyDer; a VAPID key's uncompressed point).
  */
 export function isHashOrEncodedText(value: string): boolean {
   if (CRYPT_HASH.test(value)) return true;
@@ -329,6 +331,9 @@ export function isHashOrEncodedText(value: string): boolean {
   // (`rcHu+=HzSFw89Ypyhn/896A==f34`, `====CT70aTYB…`). Only where all else is base64: a key drawn
   // from punctuation (Django's) holds `=` among its other symbols.
   if (/^[A-Za-z0-9+/]*=+[A-Za-z0-9+/][A-Za-z0-9+/=]*$/.test(value)) return true;
+  // A P-256 public key as Web Push's VAPID `applicationServerKey` is written: 65 bytes, 0x04 first (an
+  // uncompressed point), in base64url. The private key is 32 bytes.
+  if (value.length === 87 && /^[\w-]+$/.test(value) && Buffer.from(value, "base64")[0] === 0x04) return true;
   // A JWT's header and claims without a signature (`eyJhbGci….eyJzdWIi…`): nothing signed, nothing to sign with.
   if (/^eyJ[\w-]+\.eyJ[\w-]+$/.test(value)) return value.split(".").every((part) => /^\{\s*"[\x20-\x7e]*$/.test(Buffer.from(part, "base64url").toString("latin1")));
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
@@ -393,13 +398,37 @@ function isWordLabel(value: string): boolean {
   return words >= LABEL_MIN_WORDS && material < LABEL_MAX_MATERIAL;
 }
 
-// TypeScript's `type Name = …` (exported or declared): what follows the `=` is a type, never a value.
-const TYPE_ALIAS_BEFORE_NAME = /(?:^|[\s;{])(?:(?:export|declare)\s+)*type\s+$/;
+// TypeScript's `type Name = …` and `import Name = A.B` (exported or declared): what follows the `=` is a
+// type or a namespace's member, never a value.
+const TYPE_ALIAS_BEFORE_NAME = /(?:^|[\s;{])(?:(?:export|declare)\s+)*(?:type|import)\s+$/;
 
-/** True when the assignment's name is a TypeScript type alias's (`export type ConnectionAccessTokenUrl = Management.Url`). */
+/** True when the assignment's name is a TypeScript alias's (`export type ConnectionAccessTokenUrl = Management.Url`). */
 function isTypeAlias(text: string, nameStart: number): boolean {
   const lineStart = text.lastIndexOf("\n", nameStart - 1) + 1;
   return nameStart - lineStart >= 5 && TYPE_ALIAS_BEFORE_NAME.test(text.slice(Math.max(lineStart, nameStart - 40), nameStart));
+}
+
+// The pieces of a name: camel-case humps, runs of capitals, digits, underscores.
+const NAME_PIECES = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|_+|\$/g;
+
+/**
+ * A segment of a member chain that reads as a name: it starts with no digit, and its every hump
+ * holds two lower-case letters or more (`AuthMechanism`, `V2Namespace2`, `sha256`), or it is in
+ * capitals (`MONGODB_X509`). A random key's segment has one-letter humps (`JGbZZaCk…`).
+ */
+function readsAsName(segment: string): boolean {
+  if (!/^[A-Za-z_$]/.test(segment)) return false;
+  const pieces = segment.match(NAME_PIECES) ?? [];
+  return pieces.join("") === segment && pieces.every((piece) => !/[a-z]/.test(piece) || /[a-z]{2}/.test(piece));
+}
+
+/**
+ * A value without quotes in code that is a chain of names (`AuthMechanism.MONGODB_X509`,
+ * `V2Namespace2.Core.AccountTokenCreateParams`): a member read, an enum's case, not a literal.
+ */
+function isMemberChain(value: string): boolean {
+  const segments = value.split(".");
+  return segments.length >= 2 && segments.every(readsAsName);
 }
 
 /**

@@ -198,7 +198,7 @@ export function isPlaceholderPassword(password: string): boolean {
   return (
     /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
     /^(?:[{<[%$?&#]|~?\/)/.test(text) ||
-    (/^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)\d?$/.test(text) && STAND_IN_WORD.test(text)) ||
+    (/^(?:[a-z]+(?:[-_.:][a-z]+)*|[A-Z]+(?:[-_.:][A-Z]+)*)\d?$/.test(text) && STAND_IN_WORD.test(text)) ||
     (STAND_IN_WORD.test(text) && countsByOne(/^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)[-_.]?(\d{3,})$/.exec(text)?.[1] ?? "")) ||
     isCountingRuns(text) ||
     new Set(text).size < 4 ||

@@ -515,8 +515,9 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // `?=` `+=`, Ruby's `||=`, Go's `:=`, `=>`, YAML's `:`, XML's `key="name" value=`, and a
   // fallback: JavaScript's `|| "…"` and `?? "…"` after a lookup of the name.
   // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`). A comparison
-  // with a literal (`if (api_key == "…")`, `!==`) checks a hard-coded secret: it is one too.
-  const operator = `(?::::?=|:=|=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
+  // with a literal (`if (api_key == "…")`, `!==`) checks a hard-coded secret: it is one too. After a
+  // call's `)`, `=>` is an arrow or a result (`hmac('', 'test_secret') => 'f7f9…'`), not an assignment.
+  const operator = `(?::::?=|:=|(?<!\\)\\s*)=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
   // The value on the next line, under a name given alone: a Kubernetes env entry (`- name: API_TOKEN`
   // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
   // (`variable "db_password" {` then `default = …`, after up to four description/type lines).

@@ -163,3 +163,19 @@ describe("generic detector: published and stand-in values", () => {
     expect(generic(`fetch("https://api.example.net/v1/?mailgun_key=${key}&x=1")`)).toEqual([key]);
   });
 });
+
+describe("generic detector: code that reads like a value", () => {
+  it("leaves a chain of names without quotes, and keeps a random key cut by a dot", () => {
+    expect(generic("const isX509 = mongoOptions.credentials.mechanism === AuthMechanism.MONGODB_X509;")).toEqual([]);
+    expect(generic("password: userMap.sha256.password")).toEqual([]);
+    const key = `hvs.${randomString(rng(47), ALNUM, 40)}`;
+    expect(generic(`apikey: ${key}`)).toEqual([key]);
+  });
+
+  it("leaves a VAPID public key (an uncompressed P-256 point) and keeps a 32-byte private one", () => {
+    const point = Buffer.concat([Buffer.from([4]), Buffer.from(randomString(rng(48), ALNUM, 64))]).toString("base64url");
+    expect(generic(`export const DEFAULT_VAPID_KEY = '${point}';`)).toEqual([]);
+    const secret = Buffer.from(randomString(rng(49), ALNUM, 32)).toString("base64url");
+    expect(generic(`export const VAPID_PRIVATE_KEY = '${secret}';`)).toEqual([secret]);
+  });
+});

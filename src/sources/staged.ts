@@ -5,13 +5,15 @@
 // on as soon as its section ends, so memory does not grow with the number of staged files (a commit may
 // stage hundreds of thousands). The two git processes (the patch, cat-file for the content) start
 // together, when the items are first asked for: a pre-commit hook's scan asks before it builds its rules
-// (commands.ts), so git works meanwhile. Nothing staged costs a process that has nothing to print.
+// (commands.ts), so git works meanwhile. The patch's is started first: nothing can be read before it
+// names a file, and starting a process holds this thread until git runs (a few ms on a busy machine).
+// Nothing staged costs a process that has nothing to print.
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { SourceItem } from "../types.js";
 import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
-import { mapOrdered } from "./concurrency.js";
+import { askedAhead, mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
 import { gitStream, repoRoot } from "./git.js";
 import { PATCH_FORMAT, type StagedFile, stagedFileBatches } from "./staged-patch.js";
@@ -62,10 +64,11 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
   const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
   const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
   const readAheadBytes = Math.min(READ_AHEAD_BYTES, windowedAbove);
+  const files = askedAhead(stagedFiles(root, pathspecs));
   const catFile = new CatFile(root);
   const read = (oid: string, maxSize: number): Promise<ObjectContent> => catFile.read(oid, maxSize);
   try {
-    for await (const item of mapOrdered(stagedFiles(root, pathspecs), READ_CONCURRENCY, (file) => readAhead(read, file, readAheadBytes))) {
+    for await (const item of mapOrdered(files, READ_CONCURRENCY, (file) => readAhead(read, file, readAheadBytes))) {
       if (item?.kind !== "big") {
         if (item) yield item;
         continue;

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { isUsageError, nearest, UsageError } from "../errors.js";
 import { neutralize } from "../report/common.js";
 import { exitOnInterrupt } from "./interrupt.js";
+import { stopGitStartedAhead } from "../sources/git.js";
 import { guardStdout } from "./stdout.js";
 import { runBaseline, runReportMerge, runScan, type ScanFlags } from "./commands.js";
 import type { FixFlags } from "./fix-command.js";
@@ -189,6 +190,8 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram(argv).parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeFor(error);
+  } finally {
+    stopGitStartedAhead();
   }
 }
 

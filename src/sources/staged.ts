@@ -16,7 +16,7 @@ import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { askedAhead, mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
 import { gitStream, repoRoot } from "./git.js";
-import { PATCH_FORMAT, type StagedFile, stagedFileBatches } from "./staged-patch.js";
+import { type StagedFile, stagedFileBatches, stagedPatchArgs } from "./staged-patch.js";
 import { WINDOWED_ABOVE } from "./windows.js";
 
 const READ_CONCURRENCY = 16;
@@ -25,18 +25,6 @@ const READ_CONCURRENCY = 16;
  * alone when its turn comes, so that sixteen files of several MB are never held at once.
  */
 const READ_AHEAD_BYTES = 1024 * 1024;
-
-/** The staged changes of added, modified and type-changed files, each under its own name, as git stores them. */
-const DIFF_OPTIONS = [
-  "--cached",
-  "--no-renames",
-  "--no-relative",
-  "--no-ext-diff",
-  "--no-textconv",
-  "--submodule=short",
-  "--ignore-submodules=none",
-  "--diff-filter=AMT",
-];
 
 export interface StagedOptions {
   cwd: string;
@@ -85,7 +73,7 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
 
 /** Each staged file with the lines it adds, in git's order, as the patch streams in. */
 async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGenerator<StagedFile> {
-  const patch = gitStream(["diff", ...DIFF_OPTIONS, ...PATCH_FORMAT, "--", ...pathspecs], { cwd: root });
+  const patch = gitStream(stagedPatchArgs(pathspecs), { cwd: root });
   for await (const files of stagedFileBatches(patch)) yield* files;
 }
 

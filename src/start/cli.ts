@@ -9,10 +9,12 @@
 import { join } from "node:path";
 import { runBundle } from "./code-cache.js";
 import { useLinearRegexpFallback } from "./linear-regexp.js";
+import { startStagedPatchAhead } from "./staged-ahead.js";
 
 require("node:child_process");
 require("node:os");
 require("node:timers/promises");
 require("node:tty");
+startStagedPatchAhead(process.argv, process.cwd());
 useLinearRegexpFallback();
 runBundle(join(__dirname, "cli-main.cjs"));

@@ -7,6 +7,7 @@
 // together, when the items are first asked for: a pre-commit hook's scan asks before it builds its rules
 // (commands.ts), so git works meanwhile. The patch's is started first: nothing can be read before it
 // names a file, and starting a process holds this thread until git runs (a few ms on a busy machine).
+// For the whole index, the CLI's entry has usually started it already (src/start/staged-ahead.ts).
 // Nothing staged costs a process that has nothing to print.
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";

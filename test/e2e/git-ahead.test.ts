@@ -77,5 +77,14 @@ describe("keyscan staged, its patch started by the entry before the CLI loads", 
     const seen = JSON.parse(run.stderr) as string[];
     expect(seen.filter((what) => what === "diff")).toHaveLength(1);
     expect(seen.indexOf("diff")).toBeLessThan(seen.indexOf("bundle"));
+    // With paths (lint-staged's), the patch is another command: none is started ahead, one after.
+    const withPath = spawnSync(process.execPath, ["--require", probe, CLI, "staged", "old.env", "--no-progress", "-f", "json"], {
+      cwd: join(made.dir, "src"),
+      encoding: "utf8",
+    });
+    expect(withPath.status).toBe(1);
+    const seenWithPath = JSON.parse(withPath.stderr) as string[];
+    expect(seenWithPath.filter((what) => what === "diff")).toHaveLength(1);
+    expect(seenWithPath.indexOf("diff")).toBeGreaterThan(seenWithPath.indexOf("bundle"));
   });
 });

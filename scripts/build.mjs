@@ -43,7 +43,7 @@ const rulesDir = join(import.meta.dirname, "..", "rules");
 const { rules, details } = precompiledRules(rulesDir);
 const rulesDefine = {
   KEYSCAN_PRECOMPILED_RULES: JSON.stringify(rules),
-  KEYSCAN_PRECOMPILED_RULE_DETAILS: JSON.stringify(details),
+  KEYSCAN_PRECOMPILED_RULE_DETAILS: JSON.stringify(details.join("\n")),
   KEYSCAN_PRECOMPILED_PREFILTER: JSON.stringify(precompiledPrefilter(rulesDir)),
 };
 

@@ -335,7 +335,16 @@ export function requireRepository(root: string | undefined, command: string): st
 export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags): Promise<number> {
   const exitCode = parseExitCode(flags.exitCode);
   const setup = await setUp(flags, mode, args);
-  const { findings, stats } = await collectFindings(mode, args, flags, setup);
+  const collected = collectFindings(mode, args, flags, setup);
+  // Only the JSON and HTML reports name the repository: the text report spares a pre-commit hook the git call.
+  // Asked for when the event loop first turns, after the scan has started its own git processes (a staged
+  // scan's are started before), so that git names the origin while the scan runs.
+  const root = setup.root;
+  const describing =
+    (flags.format === "json" || flags.format === "html") && root
+      ? new Promise((resolve) => setImmediate(resolve)).then(async () => (await import("../sources/repository.js")).describeRepository(root))
+      : undefined;
+  const { findings, stats } = await collected;
   const color = useColor({ flag: flags.color, toFile: flags.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
   // The grouped view (one entry a secret, its state in HEAD) is for people: text, JSON and HTML.
   const grouped = flags.format === "text" || flags.format === "json" || flags.format === "html";
@@ -344,11 +353,7 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     grouped && historyRoot && findings.length > 0
       ? groupSecrets(findings, await (await import("../sources/secret-life.js")).secretLives(historyRoot, findings))
       : undefined;
-  // Only the JSON and HTML reports name the repository: the text report spares a pre-commit hook the git call.
-  const repository =
-    (flags.format === "json" || flags.format === "html") && setup.root
-      ? await (await import("../sources/repository.js")).describeRepository(setup.root)
-      : undefined;
+  const repository = await describing;
   const { render } = await import("../report/index.js");
   let rules: RuleMeta[] | undefined;
   const report = render(flags.format, {

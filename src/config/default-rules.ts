@@ -15,16 +15,18 @@ export const defaultRulesDir = fileURLToPath(new URL(import.meta.url.endsWith(".
 /** Set by scripts/build.mjs (esbuild `define`) to precompiledRules()'s `rules`; absent when not bundled. */
 declare const KEYSCAN_PRECOMPILED_RULES: string | undefined;
 /**
- * Set by scripts/build.mjs to precompiledRules()'s `details`: an array of strings in the bundle's
- * code, so a start neither parses nor copies them; absent when not bundled.
+ * Set by scripts/build.mjs to precompiledRules()'s `details`, one a line (JSON holds no raw newline), as
+ * one string in the bundle's code: a start takes it from the code cache as one copy, where an array of
+ * hundreds of strings cost a millisecond (each string made and interned), and neither parses nor copies
+ * a rule's details until they are read. Absent when not bundled.
  */
-declare const KEYSCAN_PRECOMPILED_RULE_DETAILS: readonly string[] | undefined;
+declare const KEYSCAN_PRECOMPILED_RULE_DETAILS: string | undefined;
 /** Set by scripts/build.mjs to precompiledPrefilter()'s JSON; absent when not bundled. */
 declare const KEYSCAN_PRECOMPILED_PREFILTER: string | undefined;
 
 /** The default rules: precompiled in a bundle (without their examples), else read from `dir`. */
 export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
-  if (dir === defaultRulesDir && typeof KEYSCAN_PRECOMPILED_RULES === "string" && typeof KEYSCAN_PRECOMPILED_RULE_DETAILS === "object") {
+  if (dir === defaultRulesDir && typeof KEYSCAN_PRECOMPILED_RULES === "string" && typeof KEYSCAN_PRECOMPILED_RULE_DETAILS === "string") {
     return withDetails(KEYSCAN_PRECOMPILED_RULES, KEYSCAN_PRECOMPILED_RULE_DETAILS);
   }
   return readRuleFiles(dir);
@@ -33,12 +35,16 @@ export function readDefaultRuleSources(dir = defaultRulesDir): RuleSource[] {
 /** precompiledRules()'s `rules`: each deferred rule's details given as their index in `details`. */
 type PrecompiledSource = { file: string; checked: (CheckedRuleDef | (Omit<DeferredRuleDef, "detail"> & { detail: number }))[] };
 
-/** The rules of precompiledRules(), each deferred rule given its details' JSON from `details`. */
-export function withDetails(rules: string, details: readonly string[]): RuleSource[] {
+/**
+ * The rules of precompiledRules(), each deferred rule given its details' JSON from `details` (one a line;
+ * the lines are slices of it, not copies).
+ */
+export function withDetails(rules: string, details: string): RuleSource[] {
+  const lines = details.split("\n");
   const sources = JSON.parse(rules) as PrecompiledSource[];
   // In place: a start then makes no second object for each of the hundreds of rules.
   for (const { checked } of sources) {
-    for (const entry of checked) if ("detail" in entry) (entry as unknown as DeferredRuleDef).detail = details[entry.detail] as string;
+    for (const entry of checked) if ("detail" in entry) (entry as unknown as DeferredRuleDef).detail = lines[entry.detail] as string;
   }
   return sources as RuleSource[];
 }
@@ -70,6 +76,14 @@ export function readRuleFiles(dir: string): RuleFileText[] {
 }
 
 /**
+ * JSON with each character beyond ASCII escaped (\uXXXX): the same value, in a string of one byte a
+ * character. The details are one string in a bundle (KEYSCAN_PRECOMPILED_RULE_DETAILS), which V8 would
+ * hold at two bytes a character throughout for one dash in one rule's text.
+ */
+const asciiJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/[\u0080-\uffff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/**
  * rules/*.toml parsed, validated and compiled with every check (the backtracking guard included), for
  * the build to embed. `rules`: JSON of one source per file, holding its checked definitions with their
  * anchors; of a regex rule, only what building a rule set reads of every rule (DeferredRuleDef), and
@@ -90,7 +104,7 @@ export function precompiledRules(dir = defaultRulesDir): { rules: string; detail
   const details: string[] = [];
   const precompiled = (def: RuleDef): PrecompiledSource["checked"][number] => {
     if (def.kind !== "regex") return { def: withGroup(def), anchor: null };
-    details.push(JSON.stringify({ def: withGroup(def), anchor: findAnchor(def.pattern, def.keywords) ?? null }));
+    details.push(asciiJson({ def: withGroup(def), anchor: findAnchor(def.pattern, def.keywords) ?? null }));
     const keywords = def.keywords.map((keyword) => keyword.toLowerCase());
     return { id: def.id, keywords, report: def.report, validate: def.validate, requires: def.requires, detail: details.length - 1 };
   };

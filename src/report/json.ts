@@ -42,7 +42,7 @@
 //
 // Findings are sorted by file, line and column. The companion secret of a paired rule is never printed.
 // Fields are only ever added within a version, so `keyscan report merge` reads reports of any 0.x release.
-import type { Finding, ScanMode, ScanStats, Severity, Verification } from "../types.js";
+import type { Finding, RuleMeta, ScanMode, ScanStats, Severity, Verification } from "../types.js";
 import { type ReportInput, rulesById, sortFindings } from "./common.js";
 import { redactSecret } from "./redact.js";
 import { type LifeEvent, type SecretEntry, groupSecrets } from "./secrets.js";
@@ -117,11 +117,12 @@ export function renderJson(input: ReportInput): string {
 /** The report as data: what --format json prints, and what the HTML page and `report merge` are made from. */
 export function jsonReport(input: ReportInput): JsonReport {
   const secrets = input.secrets ?? groupSecrets(input.findings);
-  const known = rulesById(input.rules);
+  // Read only for a finding: the rules' texts are parsed when first read (engine/rules.ts), and a clean scan needs none.
+  let known: Map<string, RuleMeta> | undefined;
   const rules: JsonReport["rules"] = {};
   for (const finding of input.findings) {
-    const rule = known.get(finding.ruleId);
-    rules[finding.ruleId] ??= { name: finding.ruleName, severity: finding.severity, remediation: rule?.remediation ?? "" };
+    known ??= rulesById(input.rules);
+    rules[finding.ruleId] ??= { name: finding.ruleName, severity: finding.severity, remediation: known.get(finding.ruleId)?.remediation ?? "" };
   }
   return {
     version: JSON_FORMAT_VERSION,

@@ -62,24 +62,82 @@ export interface GitOptions {
 /** The git processes running now, so an interrupted keyscan can stop them before it exits. */
 const running = new Set<ChildProcess>();
 
-/** Starts `git <args>` with the safe settings; stdin is a pipe only when asked for. */
-export function spawnGit(args: readonly string[], options: GitOptions & { stdin?: boolean }): ChildProcess {
-  const child = spawn("git", [...SAFE_CONFIG, ...args], {
+/** A git process started ahead (startGitAhead); `failed` when it could not start (git missing): a spawn then starts it anew, to report why. */
+interface StartedAhead {
+  child: ChildProcess;
+  failed: boolean;
+}
+
+/**
+ * The git processes started ahead and not yet taken, by folder and arguments. Kept on the process rather
+ * than in this module: the `keyscan` entry that starts them and the CLI that takes them are two bundles,
+ * each with its own copy of this module.
+ */
+const STARTED_AHEAD = Symbol.for("keyscan.gitStartedAhead");
+
+function startedAhead(): Map<string, StartedAhead> {
+  const processWide = globalThis as { [STARTED_AHEAD]?: Map<string, StartedAhead> };
+  return (processWide[STARTED_AHEAD] ??= new Map());
+}
+
+const aheadKey = (args: readonly string[], cwd: string): string => JSON.stringify([cwd, args]);
+
+/**
+ * Starts `git <args>` in `cwd` now, for the first spawnGit of the same command in the same folder to
+ * take: the `keyscan` entry starts the pre-commit hook's patch this way, so that git works while the
+ * CLI's bundle loads (src/start/staged-ahead.ts). stopGitStartedAhead stops it if no spawn takes it.
+ */
+export function startGitAhead(args: readonly string[], cwd: string): ChildProcess {
+  const entry: StartedAhead = { child: startGit(args, { cwd }), failed: false };
+  entry.child.on("error", () => {
+    entry.failed = true;
+  });
+  startedAhead().set(aheadKey(args, cwd), entry);
+  return entry.child;
+}
+
+/** Stops the git processes started ahead that nothing took: the run turned out to need another command, or none. */
+export function stopGitStartedAhead(): void {
+  for (const { child } of startedAhead().values()) child.kill("SIGTERM");
+  startedAhead().clear();
+}
+
+/** The process startGitAhead started for this command, if it is still there to take and did start. */
+function takeStartedAhead(args: readonly string[], cwd: string): ChildProcess | undefined {
+  const key = aheadKey(args, cwd);
+  const entry = startedAhead().get(key);
+  startedAhead().delete(key);
+  return entry && !entry.failed ? entry.child : undefined;
+}
+
+function startGit(args: readonly string[], options: GitOptions & { stdin?: boolean }): ChildProcess {
+  return spawn("git", [...SAFE_CONFIG, ...args], {
     cwd: options.cwd,
     env: gitEnv(),
     stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
     ...(options.signal ? { signal: options.signal } : {}),
   });
+}
+
+/**
+ * Starts `git <args>` with the safe settings; stdin is a pipe only when asked for. The same command
+ * started ahead in the same folder is taken instead: its output waits in the pipe until it is read.
+ */
+export function spawnGit(args: readonly string[], options: GitOptions & { stdin?: boolean }): ChildProcess {
+  const ahead = options.stdin || options.signal ? undefined : takeStartedAhead(args, options.cwd);
+  const child = ahead ?? startGit(args, options);
+  if (child.exitCode !== null || child.signalCode !== null) return child; // an ahead process that has already exited
   running.add(child);
   child.on("exit", () => running.delete(child));
   child.on("error", () => running.delete(child));
   return child;
 }
 
-/** Stops every git process keyscan started that is still running (Ctrl-C). */
+/** Stops every git process keyscan started that is still running (Ctrl-C), those started ahead included. */
 export function killGitChildren(): void {
   for (const child of running) child.kill("SIGTERM");
   running.clear();
+  stopGitStartedAhead();
 }
 
 /** git's own one-line explanation, without the "fatal: " prefix. */

@@ -17,11 +17,26 @@ export interface StagedFile {
   lines: AddedLines;
 }
 
+/** The staged changes of added, modified and type-changed files, each under its own name, as git stores them. */
+const DIFF_OPTIONS = [
+  "--cached",
+  "--no-renames",
+  "--no-relative",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--submodule=short",
+  "--ignore-submodules=none",
+  "--diff-filter=AMT",
+];
+
 /**
  * The options that make `git diff` print the patch this module reads: no context lines, whole blob
  * ids, and the "a/" and "b/" prefixes whatever the user's diff.noprefix or diff.mnemonicPrefix say.
  */
-export const PATCH_FORMAT = ["-U0", "--inter-hunk-context=0", "--full-index", "--no-color", "--src-prefix=a/", "--dst-prefix=b/"];
+const PATCH_FORMAT = ["-U0", "--inter-hunk-context=0", "--full-index", "--no-color", "--src-prefix=a/", "--dst-prefix=b/"];
+
+/** The git arguments of the staged changes' patch, limited to `pathspecs` (none: the whole index), run from the top level. */
+export const stagedPatchArgs = (pathspecs: readonly string[]): string[] => ["diff", ...DIFF_OPTIONS, ...PATCH_FORMAT, "--", ...pathspecs];
 
 /** A file adding more lines than this counts as all new: its line numbers are not kept (a 600 MB file has millions). */
 const MAX_KEPT_LINES = 100_000;

@@ -5,16 +5,19 @@
 // on as soon as its section ends, so memory does not grow with the number of staged files (a commit may
 // stage hundreds of thousands). The two git processes (the patch, cat-file for the content) start
 // together, when the items are first asked for: a pre-commit hook's scan asks before it builds its rules
-// (commands.ts), so git works meanwhile. Nothing staged costs a process that has nothing to print.
+// (commands.ts), so git works meanwhile. The patch's is started first: nothing can be read before it
+// names a file, and starting a process holds this thread until git runs (a few ms on a busy machine).
+// For the whole index, the CLI's entry has usually started it already (src/start/staged-ahead.ts).
+// Nothing staged costs a process that has nothing to print.
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { SourceItem } from "../types.js";
 import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
-import { mapOrdered } from "./concurrency.js";
+import { askedAhead, mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
 import { gitStream, repoRoot } from "./git.js";
-import { PATCH_FORMAT, type StagedFile, stagedFileBatches } from "./staged-patch.js";
+import { type StagedFile, stagedFileBatches, stagedPatchArgs } from "./staged-patch.js";
 import { WINDOWED_ABOVE } from "./windows.js";
 
 const READ_CONCURRENCY = 16;
@@ -23,18 +26,6 @@ const READ_CONCURRENCY = 16;
  * alone when its turn comes, so that sixteen files of several MB are never held at once.
  */
 const READ_AHEAD_BYTES = 1024 * 1024;
-
-/** The staged changes of added, modified and type-changed files, each under its own name, as git stores them. */
-const DIFF_OPTIONS = [
-  "--cached",
-  "--no-renames",
-  "--no-relative",
-  "--no-ext-diff",
-  "--no-textconv",
-  "--submodule=short",
-  "--ignore-submodules=none",
-  "--diff-filter=AMT",
-];
 
 export interface StagedOptions {
   cwd: string;
@@ -62,10 +53,11 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
   const pathspecs = await stagedPathspecs(root, options.cwd, options.paths ?? []);
   const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
   const readAheadBytes = Math.min(READ_AHEAD_BYTES, windowedAbove);
+  const files = askedAhead(stagedFiles(root, pathspecs));
   const catFile = new CatFile(root);
   const read = (oid: string, maxSize: number): Promise<ObjectContent> => catFile.read(oid, maxSize);
   try {
-    for await (const item of mapOrdered(stagedFiles(root, pathspecs), READ_CONCURRENCY, (file) => readAhead(read, file, readAheadBytes))) {
+    for await (const item of mapOrdered(files, READ_CONCURRENCY, (file) => readAhead(read, file, readAheadBytes))) {
       if (item?.kind !== "big") {
         if (item) yield item;
         continue;
@@ -82,7 +74,7 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
 
 /** Each staged file with the lines it adds, in git's order, as the patch streams in. */
 async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGenerator<StagedFile> {
-  const patch = gitStream(["diff", ...DIFF_OPTIONS, ...PATCH_FORMAT, "--", ...pathspecs], { cwd: root });
+  const patch = gitStream(stagedPatchArgs(pathspecs), { cwd: root });
   for await (const files of stagedFileBatches(patch)) yield* files;
 }
 

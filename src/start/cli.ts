@@ -5,14 +5,17 @@
 // modules every run of the CLI loads are therefore loaded here, before the flag, and tty, which a run
 // on a terminal (a pre-commit hook's) loads for its output: 0.4 ms compiled after the flag, 0.1 ms
 // loaded for nothing. The bundle's own code cache is made under the flag (scripts/build.mjs), so it is
-// read after.
+// read after. Before it, `keyscan staged` has git start its patch (staged-ahead.ts), so that git works
+// while the bundle loads.
 import { join } from "node:path";
 import { runBundle } from "./code-cache.js";
 import { useLinearRegexpFallback } from "./linear-regexp.js";
+import { startStagedPatchAhead } from "./staged-ahead.js";
 
 require("node:child_process");
 require("node:os");
 require("node:timers/promises");
 require("node:tty");
+startStagedPatchAhead(process.argv, process.cwd());
 useLinearRegexpFallback();
 runBundle(join(__dirname, "cli-main.cjs"));

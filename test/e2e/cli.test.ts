@@ -160,6 +160,20 @@ describe("bad input", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/staged/);
   });
+
+  it("lists every command in the program's help; a command's help is the same from `help NAME` (every command defined) and `NAME --help` (that one alone)", () => {
+    const dir = repo(false);
+    const help = runCli(["--help"], { cwd: dir.dir }).stdout;
+    for (const name of ["scan", "staged", "history", "pack", "image", "baseline", "pre-push", "fix", "install", "migrate", "report", "rules"]) {
+      expect(help).toMatch(new RegExp(`^  ${name} `, "m"));
+    }
+    for (const name of ["staged", "scan", "history"]) {
+      const alone = runCli([name, "--help"], { cwd: dir.dir });
+      expect(alone.code).toBe(0);
+      expect(alone.stdout).toMatch(/--format <format>/);
+      expect(alone.stdout).toBe(runCli(["help", name], { cwd: dir.dir }).stdout);
+    }
+  });
 });
 
 describe("keyscan staged", () => {

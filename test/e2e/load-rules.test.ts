@@ -22,7 +22,7 @@ import { checksummedToken } from "../../fixtures/fake-keys.js";
 
 const precompiled = (): RuleSource[] => {
   const { rules, details } = precompiledRules();
-  return withDetails(rules, details);
+  return withDetails(rules, details.join("\n"));
 };
 
 /** Each rule's definition as the build checked it: a deferred rule's parsed from its details. */
@@ -115,12 +115,19 @@ describe("precompiled default rules", () => {
     });
   });
 
+  it("carry each deferred rule's details as one line of ASCII JSON (the bundle joins them into one string of one byte a character)", () => {
+    const { details } = precompiledRules();
+    expect(details.filter((line) => !/^[\x20-\x7e]*$/.test(line))).toEqual([]);
+    // A rule's text beyond ASCII (a dash in a name) survives the escaping.
+    const texts = details.map((line) => JSON.stringify(JSON.parse(line)));
+    expect(texts.some((text) => /[^\x00-\x7f]/.test(text))).toBe(true);
+  });
+
   it("are embedded in the built CLI (the global setup builds dist/)", () => {
     const bundle = readFileSync(join(import.meta.dirname, "..", "..", "dist", "cli-main.cjs"), "utf8");
     expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_RULES");
     expect(bundle).toContain('{"file":"rules/openai.toml","checked":[');
-    // esbuild names a variable after an array's define: the identifier the source reads must be gone.
-    expect(bundle).not.toContain("typeof KEYSCAN_PRECOMPILED_RULE_DETAILS");
+    expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_RULE_DETAILS");
     expect(bundle).toContain('{"def":{"kind":"regex","id":"openai-');
     expect(bundle).not.toContain("KEYSCAN_PRECOMPILED_PREFILTER");
     expect(bundle).toContain('{"ruleKeywords":');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { JSON_FORMAT_VERSION, type JsonReport, renderJson } from "../../../src/report/json.js";
 import { redactSecret } from "../../../src/report/redact.js";
-import { input, keys, sampleFindings, scan } from "./fixtures.js";
+import type { ReportInput } from "../../../src/report/common.js";
+import type { Finding } from "../../../src/types.js";
+import { input, keys, rules, sampleFindings, scan } from "./fixtures.js";
 
 function parse(text: string): JsonReport {
   return JSON.parse(text) as JsonReport;
@@ -61,5 +63,27 @@ describe("renderJson", () => {
 
   it("has an empty findings array when nothing was found", () => {
     expect(parse(renderJson(input([]))).findings).toEqual([]);
+  });
+
+  it("reads the rules only for a finding: a clean scan's report does not make every rule's texts", () => {
+    let reads = 0;
+    const counted = (findings: Finding[]): ReportInput => {
+      const given = input(findings);
+      return {
+        ...given,
+        get rules() {
+          reads++;
+          return rules;
+        },
+      };
+    };
+    expect(parse(renderJson(counted([]))).rules).toEqual({});
+    expect(reads).toBe(0);
+    const [finding] = scan({ path: "src/a.ts", text: `const k = "${keys.project}";\n` });
+    if (!finding) throw new Error("no finding");
+    const remediation = rules.find((rule) => rule.id === finding.ruleId)?.remediation;
+    expect(remediation).toBeTruthy();
+    expect(parse(renderJson(counted([finding]))).rules[finding.ruleId]?.remediation).toBe(remediation);
+    expect(reads).toBe(1);
   });
 });

@@ -8,10 +8,13 @@
 // `.pypirc`, `.s3cfg`), and YAML, whose plain scalars may hold brackets after their first character.
 // Out: TOML (a string needs quotes there, so a bare value is never a password) and `.conf`, a name
 // shared by formats whose bare values end at `;` or `}` (nginx, Apache, HOCON, Logstash).
-const CONFIG_FILE_NAME = /(?:^|[\\/])(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
+// Read from the file's name alone (what follows the path's last `/` or `\`): a regex anchored there is tried
+// at one place, where one over the whole path is tried after every separator, and this runs for every file.
+const CONFIG_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
 
 export function isConfigFile(path: string): boolean {
-  return CONFIG_FILE_NAME.test(path);
+  const nameStart = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
+  return CONFIG_FILE_NAME.test(nameStart === 0 ? path : path.slice(nameStart));
 }
 
 /**

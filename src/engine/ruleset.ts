@@ -1,7 +1,7 @@
 // A compiled rule list made ready for scanning: its prefilter, each rule's place, the rules that may
 // wait until another rule makes them count, and which rules skip which paths (rule data).
 import { buildPrefilter, type Prefilter, type PrefilterData } from "./prefilter.js";
-import type { CompiledEntropyRule, CompiledRule } from "./rules.js";
+import type { CompiledRule } from "./rules.js";
 
 export interface Ruleset {
   rules: CompiledRule[];
@@ -10,8 +10,29 @@ export interface Ruleset {
   order: ReadonlyMap<CompiledRule, number>;
   /** Rules that run only when another rule makes them count (see runDeferred). */
   deferrable: ReadonlySet<CompiledRule>;
-  /** The rules with `skipPaths`, in order: rulesSkippedAt asks only these, once for every file. */
-  pathSkipping: readonly (CompiledEntropyRule & { skipPaths: RegExp })[];
+  /**
+   * The rules with `skipPaths`, grouped by their paths (the generic detector's rules share theirs), each group's
+   * rule ids in order: rulesSkippedAt tests each group's regex once for every file.
+   */
+  pathSkipping: readonly PathSkip[];
+}
+
+interface PathSkip {
+  skipPaths: RegExp;
+  ids: string[];
+}
+
+/** The rules with `skipPaths`, one group for each distinct regex (its source and flags). */
+function pathSkipGroups(rules: readonly CompiledRule[]): PathSkip[] {
+  const groups = new Map<string, PathSkip>();
+  for (const rule of rules) {
+    if (rule.kind !== "entropy" || rule.skipPaths === undefined) continue;
+    const key = `${rule.skipPaths.flags}/${rule.skipPaths.source}`;
+    const group = groups.get(key);
+    if (group) group.ids.push(rule.id);
+    else groups.set(key, { skipPaths: rule.skipPaths, ids: [rule.id] });
+  }
+  return [...groups.values()];
 }
 
 /** `precomputed`: the prefilter's data worked out beforehand (buildPrefilter uses it if it fits these rules). */
@@ -44,7 +65,7 @@ export function createRuleset(rules: CompiledRule[], precomputed?: PrefilterData
     prefilter,
     order: prefilter.order,
     deferrable: new Set(deferrable),
-    pathSkipping: rules.filter((rule): rule is CompiledEntropyRule & { skipPaths: RegExp } => rule.kind === "entropy" && rule.skipPaths !== undefined),
+    pathSkipping: pathSkipGroups(rules),
   };
 }
 
@@ -55,6 +76,6 @@ export function createRuleset(rules: CompiledRule[], precomputed?: PrefilterData
  */
 export function rulesSkippedAt(ruleset: Ruleset, path: string): string[] {
   const skipped: string[] = [];
-  for (const rule of ruleset.pathSkipping) if (rule.skipPaths.test(path)) skipped.push(rule.id);
+  for (const group of ruleset.pathSkipping) if (group.skipPaths.test(path)) skipped.push(...group.ids);
   return skipped.sort();
 }

@@ -1,6 +1,7 @@
 // Bare values in configuration files (engine/config-files.ts): literal text to the end of the line,
 // brackets and all, where the same line in code is read as code. Every value here is made up, drawn
 // at run time in the shapes password managers give (letters and digits around brackets).
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { isConfigFile, scanVariant } from "../../../src/engine/config-files.js";
@@ -97,6 +98,21 @@ describe("isConfigFile", () => {
   );
   it.each(["Cargo.toml", "nginx.conf", "src/env.ts", "config.js", "settings.py", "environment", "README.md", "yaml.go"])("%s is not", (path) => {
     expect(isConfigFile(path)).toBe(false);
+  });
+
+  it("decides on the name after the last / or \\, as a regex over the whole path tried after each separator does", () => {
+    // The reference: the names above, matched anywhere the path starts or a separator precedes them.
+    const wholePath = /(?:^|[\\/])(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
+    const pieces = ["/", "\\", ".", ".env", "env", ".ENV", ".yml", "yaml", ".ini", ".properties", ".npmrc", ".pypirc", ".s3cfg", "a", "x.", "\n", "é"];
+    expect(isConfigFile("C:\\app\\.env")).toBe(true);
+    expect(isConfigFile("app.yml/main.go")).toBe(false);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), (parts) => {
+        const path = parts.join("");
+        expect(isConfigFile(path), JSON.stringify(path)).toBe(wholePath.test(path));
+      }),
+      { numRuns: 3000, seed: 5 },
+    );
   });
 
   it("sets a config file's content apart from the same bytes in code, for the scan-once keys", () => {

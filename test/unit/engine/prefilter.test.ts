@@ -136,6 +136,18 @@ describe("prefilter", () => {
     }
   });
 
+  it("finds a keyword at each of the six positions one load covers, and among the last positions of a text", () => {
+    const keywords = [...prefilter.rulesByKeyword.keys()];
+    for (const keyword of ["sk", "pat", "token", "ghp_"]) {
+      for (let before = 0; before < 14; before++) {
+        for (let after = 0; after < 8; after++) {
+          const text = `${"x".repeat(before)}${keyword}${"y".repeat(after)}`;
+          expect(positions(prefilter, text), JSON.stringify(text)).toEqual(expectedPositions(keywords, text));
+        }
+      }
+    }
+  });
+
   it("does not take a character beyond U+00FF for the ASCII letter its low byte spells", () => {
     // U+0173 and U+016B end in the bytes of "s" and "k": the hot loop sees "sk", the comparison does not.
     expect(positions(prefilter, "\u0173\u016b \u0167\u0168\u0170_")).toEqual({});

@@ -1,8 +1,9 @@
 import { Readable } from "node:stream";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../../fixtures/fake-keys.js";
 import { mapOrdered } from "../../../src/sources/concurrency.js";
-import { decodeText, looksBinary } from "../../../src/sources/decode.js";
+import { decodeText, decodeUtf8, looksBinary } from "../../../src/sources/decode.js";
 import { stdinItems } from "../../../src/sources/stdin.js";
 import type { SourceItem } from "../../../src/types.js";
 
@@ -52,6 +53,46 @@ describe("decodeText", () => {
     random[10] = 0;
     expect(decodeText(random)).toBeUndefined();
     expect(decodeText(Buffer.from([0, 1, 2, 3]))).toBeUndefined();
+  });
+});
+
+describe("decodeUtf8", () => {
+  // The reference: the WHATWG decoder, lossy, dropping a leading BOM.
+  const reference = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+
+  it("gives the WHATWG decoder's text for ASCII, valid UTF-8 (a BOM or none) and invalid bytes", () => {
+    const cases = [
+      Buffer.alloc(0),
+      bom,
+      Buffer.from("plain ASCII = 'abc'\n"),
+      Buffer.from(text),
+      Buffer.concat([bom, Buffer.from(text)]),
+      Buffer.concat([bom, bom, Buffer.from("x")]), // only the first BOM is dropped
+      Buffer.from("emoji 🔑 and CJK 鍵, Latin-1 é"),
+      Buffer.from([0x61, 0xff, 0x62]), // invalid byte
+      Buffer.from([0x61, 0xe2, 0x82]), // truncated sequence at the end
+      Buffer.from([0xed, 0xa0, 0x80]), // an encoded surrogate (CESU-8) is not UTF-8
+      Buffer.from([0xc0, 0xaf]), // overlong
+      Buffer.concat([bom, Buffer.from([0xff])]),
+    ];
+    for (const bytes of cases) expect(decodeUtf8(bytes)).toBe(reference.decode(bytes));
+  });
+
+  it("gives the WHATWG decoder's text for any bytes, any string's UTF-8, and a view into a larger buffer", () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.string({ unit: "binary", maxLength: 64 }).map((value) => new Uint8Array(Buffer.from(value))),
+      fc.tuple(fc.boolean(), fc.string({ unit: "grapheme", maxLength: 64 })).map(([withBom, value]) => new Uint8Array(Buffer.concat([withBom ? bom : Buffer.alloc(0), Buffer.from(value)]))),
+    );
+    fc.assert(
+      fc.property(bytes, fc.nat(8), fc.nat(8), (body, before, after) => {
+        const view = new Uint8Array(before + body.length + after).fill(0xbb).subarray(before, before + body.length);
+        view.set(body);
+        expect(decodeUtf8(view)).toBe(reference.decode(body));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

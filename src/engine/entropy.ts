@@ -62,6 +62,11 @@ const BARE_KEY = "key";
 // listed: such values never look random, while Azure's `primaryKey` is a credential.
 const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry|player|shard|partition)$/;
 
+// The word right before `key` in a WebSocket handshake's `Sec-WebSocket-Key`: 16 random bytes the
+// client makes up for each connection and sends in the clear (RFC 6455), a nonce, not a credential.
+// Only right before it: `WEBSOCKET_API_KEY` is a key to a service.
+const WEBSOCKET_NONCE_WORD = "websocket";
+
 /**
  * How the name says it holds a credential: "keyword" when it holds one of the rule's keywords other
  * than `key` (`client_secret`, `apiToken`); "qualified key" when it ends in a qualified `key` (see
@@ -71,7 +76,7 @@ const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry
 function credentialName(name: string, words: string[], keywords: readonly string[], isIndex: boolean): "keyword" | "qualified key" | undefined {
   const lower = name.toLowerCase();
   if (keywords.some((keyword) => keyword !== BARE_KEY && lower.includes(keyword))) return "keyword";
-  if (isIndex || words.length < 2 || words.at(-1) !== BARE_KEY) return undefined;
+  if (isIndex || words.length < 2 || words.at(-1) !== BARE_KEY || words.at(-2) === WEBSOCKET_NONCE_WORD) return undefined;
   return words.slice(0, -1).some((word) => LOOKUP_KEY_WORD.test(word)) ? undefined : "qualified key";
 }
 
@@ -248,13 +253,18 @@ export function lineLongerThan(text: string, offset: number, limit: number): boo
  * salts, Django's SECRET_KEY). Judged as base64 would be.
  */
 function looksLikeGeneratedPassword(value: string, configValue: boolean): boolean {
-  if (!/^[\x21-\x7e]+$/.test(value) || value.includes("://")) return false;
+  if (!/^[\x21-\x7e]+$/.test(value) || value.includes("://") || REQUIREMENT_PIN.test(value)) return false;
   // Before the test for URL encoding: a key drawn from punctuation holds `%` and two digits at times.
   if (isPunctuationDenseKey(value)) return true;
   if (/%[0-9A-F]{2}/.test(value) || isPathOrCode(value, configValue)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
 }
+
+// A package requirement with its version (`SQLAlchemy==2.0.51`, `requests>=2.31`, `Django~=4.2.0`), as
+// tox.ini and requirements files list them after a name that may hold a keyword (`langchain-notiktoken`
+// holds `token`): a package's name, an operator, dotted version numbers.
+const REQUIREMENT_PIN = /^[A-Za-z][\w.-]*(?:===?|[<>~!]=|[<>])\d+(?:\.\d+)*(?:[.-]?(?:a|b|rc|post|dev)\d*)*(?:\.\*)?$/;
 
 /**
  * Paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names

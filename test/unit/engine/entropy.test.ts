@@ -179,3 +179,20 @@ describe("generic detector: code that reads like a value", () => {
     expect(generic(`export const VAPID_PRIVATE_KEY = '${secret}';`)).toEqual([secret]);
   });
 });
+
+describe("generic detector: protocol values under a keyword's name", () => {
+  it("leaves a package pinned to its version in tox.ini, and keeps a generated password holding ==", () => {
+    const pins = "[testenv]\ndeps =\n    py3.12-langchain-notiktoken-v1.3: SQLAlchemy==2.0.51\n";
+    expect(findMatches(pins, ruleset, { configFile: true }).map((finding) => finding.secret)).toEqual([]);
+    const secret = `${randomString(rng(50), ALNUM, 12)}==${randomString(rng(51), ALNUM, 10)}#${randomString(rng(52), ALNUM, 10)}`;
+    const env = `    py3.12-langchain-notiktoken-v1.3: ${secret}\n`;
+    expect(findMatches(`[testenv]\nsetenv =\n${env}`, ruleset, { configFile: true }).map((finding) => finding.secret)).toEqual([secret]);
+  });
+
+  it("leaves a WebSocket handshake's Sec-WebSocket-Key nonce, and keeps a WebSocket service's API key", () => {
+    const nonce = Buffer.from(randomString(rng(53), ALNUM, 16)).toString("base64");
+    expect(generic(`.header("sec-websocket-key", "${nonce}")`)).toEqual([]);
+    const key = randomString(rng(54), ALNUM, 32);
+    expect(generic(`.header("websocket-api-key", "${key}")`)).toEqual([key]);
+  });
+});

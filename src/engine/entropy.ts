@@ -90,7 +90,10 @@ export function nameWords(name: string): string[] {
 }
 
 // Words before a bare `key` that say nothing of what it opens: prose's articles and pronouns.
-const NOT_QUALIFIER_WORD = /^(?:the|a|an|this|that|these|those|your|my|our|its|their|his|her|each|every|any|some|same|one|new|old|no)$/i;
+// Adjectives that say what state a key is in, not what it opens (a test's `unknown key XAmzChecksumCRC32 is
+// error`), are none either.
+const NOT_QUALIFIER_WORD =
+  /^(?:the|a|an|this|that|these|those|your|my|our|its|their|his|her|each|every|any|some|same|one|new|old|no|unknown|invalid|missing|wrong|bad|empty|given|expected|unexpected|duplicate)$/i;
 // How many spaces or tabs may separate a bare `key` from the word before it (`blitapp   PRIVATE    KEY`).
 const MAX_QUALIFIER_GAP = 8;
 
@@ -140,6 +143,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start)) continue;
     if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isMemberChain(value)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
+    if (SIGV4_CREDENTIAL_SCOPE.test(value)) continue;
     if (isWordLabel(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     const reported = judged === value ? entropy : shannonEntropy(value);
@@ -148,6 +152,11 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     out.push({ rule, start, end, secret: value, match, entropy: reported, depth, order });
   }
 }
+
+// AWS Signature Version 4's `X-Amz-Credential`: an access key id, a date, a region, a service and
+// `aws4_request` (slashes URL-encoded in a query). Every signed request and presigned URL carries it in
+// the clear; what signs is the secret key, which it never holds.
+const SIGV4_CREDENTIAL_SCOPE = /^[A-Za-z0-9]{3,128}(?:\/|%2F)\d{8}(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)aws4_request(?![\w-])/i;
 
 /** A `name = value` candidate: offsets into the text. */
 export interface Assignment {
@@ -275,7 +284,7 @@ const REQUIREMENT_PIN = /^[A-Za-z][\w.-]*(?:===?|[<>~!]=|[<>])\d+(?:\.\d+)*(?:[.
  */
 export function isPathOrCode(value: string, configValue = false): boolean {
   if (!configValue && /[(){}<>[\]]/.test(value) && !hasMismatchedBracket(value)) return true;
-  return /^[./~]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
+  return /^[./~]|[&?][\w-]+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
 }
 
 // A key drawn evenly from ~90 printable characters spreads over its alphabet: at 40 characters it
@@ -349,7 +358,9 @@ export function isHashOrEncodedText(value: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const bytes = Buffer.from(value, "base64");
   const text = bytes.toString("latin1");
-  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || /^\{\s*"[\x20-\x7e]*$/.test(text) || isPublicKeyDer(bytes);
+  // Base64 of a stand-in (`MDEyMzQ1Njc4OTAx…`, digits counting up) is the stand-in, encoded.
+  const standIn = /^[\x20-\x7e]+$/.test(text) && looksLikePlaceholder(text);
+  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || /^\{\s*"[\x20-\x7e]*$/.test(text) || standIn || isPublicKeyDer(bytes);
 }
 
 /**

@@ -42,12 +42,13 @@ export function classifyCharset(value: string): Charset | undefined {
   return undefined;
 }
 
-// Words of names that hold public or derived values (hashes, ids, versions, error codes), fakes, stand-ins
+// Words of names that hold public or derived values (hashes, ids, versions, error codes; a sealed or wrapped key is
+// a key encrypted under another, stored beside the data it opens), fakes, stand-ins
 // for a hidden value (`REDACTED_CREDENTIAL_VALUE`), or tokens that guard forms rather than grant access
 // (CSRF, Rails' authenticity_token), not credentials.
 // Whole words: SERVICE_ACCOUNT_TOKEN holds "count" and PROFILE_SECRET "file", yet both are secrets.
 export const NOT_SECRET_WORD =
-  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|errors?|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity|redacted|masked|blank)$/;
+  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|errors?|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity|redacted|masked|blank|sealed|wrapped)$/;
 
 // The keyword `key` alone names a lookup far more often than a credential: a map's key, a cache
 // key, a React list key, a translation key. A name it finds counts only when `key` is its last word

@@ -225,3 +225,12 @@ describe("generic detector: request signing and encoded stand-ins", () => {
     expect(generic(`flickr key ${key}`)).toEqual([key]);
   });
 });
+
+describe("generic detector: keys encrypted under another key", () => {
+  it("leaves a sealed or wrapped key, and keeps an unseal key", () => {
+    const sealed = Buffer.from(randomString(rng(63), ALNUM, 64)).toString("base64");
+    expect(generic(`"X-Minio-Internal-Server-Side-Encryption-Sealed-Key": "${sealed}",`)).toEqual([]);
+    expect(generic(`wrapped_key = "${sealed}"`)).toEqual([]);
+    expect(generic(`VAULT_UNSEAL_KEY = "${sealed}"`)).toEqual([sealed]);
+  });
+});

@@ -115,6 +115,18 @@ function qualifiedNameStart(text: string, start: number, nameEnd: number): numbe
   return /[A-Za-z]/.test(word) && !NOT_QUALIFIER_WORD.test(word) ? wordStart : start;
 }
 
+/**
+ * Where a name starts once a prefix joined to it by `/` is taken in: a Kubernetes annotation's key is
+ * `prefix/name`, and the prefix says what the value is (Helm's `checksum/secrets: <sha256>`, a digest of
+ * the chart's Secret). One run of name characters, of at most MAX_NAME, so the work stays bounded.
+ */
+function annotationPrefixStart(text: string, start: number): number {
+  if (text[start - 1] !== "/") return start;
+  let prefixStart = start - 1;
+  while (prefixStart > 0 && start - prefixStart <= MAX_NAME && isNameChar(text.charCodeAt(prefixStart - 1))) prefixStart--;
+  return prefixStart < start - 1 ? prefixStart : start;
+}
+
 /** Lines longer than this are minified code or data, not assignments a person wrote. */
 export const MAX_ASSIGNMENT_LINE = 1000;
 
@@ -135,7 +147,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (!floor || judged.length < floor.minLength) continue;
     const entropy = shannonEntropy(judged);
     if (entropy < floor.threshold || !mixesCharacterClasses(judged, charset, entropy)) continue;
-    const name = text.slice(qualifiedNameStart(text, found.start, found.nameEnd), found.nameEnd);
+    const name = text.slice(annotationPrefixStart(text, qualifiedNameStart(text, found.start, found.nameEnd)), found.nameEnd);
     const words = nameWords(name);
     const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
     if (!naming) continue;

@@ -234,3 +234,12 @@ describe("generic detector: keys encrypted under another key", () => {
     expect(generic(`VAULT_UNSEAL_KEY = "${sealed}"`)).toEqual([sealed]);
   });
 });
+
+describe("generic detector: annotation keys", () => {
+  it("reads an annotation's prefix with its name: leaves Helm's checksum/secrets digest, keeps a secret under another prefix", () => {
+    const digest = randomString(rng(64), HEX, 64);
+    expect(generic(`      annotations:\n        checksum/secrets: ${digest}\n`)).toEqual([]);
+    const secret = randomString(rng(65), ALNUM, 32);
+    expect(generic(`      annotations:\n        vault/secret: ${secret}\n`)).toEqual([secret]);
+  });
+});

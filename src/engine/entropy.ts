@@ -371,8 +371,10 @@ export function isHashOrEncodedText(value: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const bytes = Buffer.from(value, "base64");
   const text = bytes.toString("latin1");
-  // Base64 of a stand-in (`MDEyMzQ1Njc4OTAx…`, digits counting up) is the stand-in, encoded.
-  const standIn = /^[\x20-\x7e]+$/.test(text) && looksLikePlaceholder(text);
+  // Base64 of digits that are a stand-in (`MDEyMzQ1Njc4OTAx…`, 0123456789 over and over) is the stand-in,
+  // encoded. Digits only: random bytes never decode to digits alone, while base64 of letters may be how a
+  // service writes its key.
+  const standIn = /^\d+$/.test(text) && looksLikePlaceholder(text);
   return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || /^\{\s*"[\x20-\x7e]*$/.test(text) || standIn || isPublicKeyDer(bytes);
 }
 

@@ -42,12 +42,13 @@ export function classifyCharset(value: string): Charset | undefined {
   return undefined;
 }
 
-// Words of names that hold public or derived values (hashes, ids, versions, error codes), fakes, stand-ins
+// Words of names that hold public or derived values (hashes, ids, versions, error codes; a sealed or wrapped key is
+// a key encrypted under another, stored beside the data it opens), fakes, stand-ins
 // for a hidden value (`REDACTED_CREDENTIAL_VALUE`), or tokens that guard forms rather than grant access
 // (CSRF, Rails' authenticity_token), not credentials.
 // Whole words: SERVICE_ACCOUNT_TOKEN holds "count" and PROFILE_SECRET "file", yet both are secrets.
 export const NOT_SECRET_WORD =
-  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|errors?|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity|redacted|masked|blank)$/;
+  /^(?:public|publishable|pubkey|hash(?:ed)?|sha\d*|md5|digest|checksum|integrity|fingerprint|uuid|guid|etag|commit|nonce|versions?|ids?|urls?|uris?|endpoints?|paths?|files?|filename|names?|types?|format|length|size|count|example|sample|dummy|mock|fake|placeholder|regex|pattern|fields?|label|headers?|policy|errors?|expires?|expiry|expiration|ttl|csrf|xsrf|authenticity|redacted|masked|blank|sealed|wrapped)$/;
 
 // The keyword `key` alone names a lookup far more often than a credential: a map's key, a cache
 // key, a React list key, a translation key. A name it finds counts only when `key` is its last word
@@ -62,6 +63,11 @@ const BARE_KEY = "key";
 // listed: such values never look random, while Azure's `primaryKey` is a credential.
 const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry|player|shard|partition)$/;
 
+// The word right before `key` in a WebSocket handshake's `Sec-WebSocket-Key`: 16 random bytes the
+// client makes up for each connection and sends in the clear (RFC 6455), a nonce, not a credential.
+// Only right before it: `WEBSOCKET_API_KEY` is a key to a service.
+const WEBSOCKET_NONCE_WORD = "websocket";
+
 /**
  * How the name says it holds a credential: "keyword" when it holds one of the rule's keywords other
  * than `key` (`client_secret`, `apiToken`); "qualified key" when it ends in a qualified `key` (see
@@ -71,7 +77,7 @@ const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry
 function credentialName(name: string, words: string[], keywords: readonly string[], isIndex: boolean): "keyword" | "qualified key" | undefined {
   const lower = name.toLowerCase();
   if (keywords.some((keyword) => keyword !== BARE_KEY && lower.includes(keyword))) return "keyword";
-  if (isIndex || words.length < 2 || words.at(-1) !== BARE_KEY) return undefined;
+  if (isIndex || words.length < 2 || words.at(-1) !== BARE_KEY || words.at(-2) === WEBSOCKET_NONCE_WORD) return undefined;
   return words.slice(0, -1).some((word) => LOOKUP_KEY_WORD.test(word)) ? undefined : "qualified key";
 }
 
@@ -85,7 +91,10 @@ export function nameWords(name: string): string[] {
 }
 
 // Words before a bare `key` that say nothing of what it opens: prose's articles and pronouns.
-const NOT_QUALIFIER_WORD = /^(?:the|a|an|this|that|these|those|your|my|our|its|their|his|her|each|every|any|some|same|one|new|old|no)$/i;
+// Adjectives that say what state a key is in, not what it opens (a test's `unknown key XAmzChecksumCRC32 is
+// error`), are none either.
+const NOT_QUALIFIER_WORD =
+  /^(?:the|a|an|this|that|these|those|your|my|our|its|their|his|her|each|every|any|some|same|one|new|old|no|unknown|invalid|missing|wrong|bad|empty|given|expected|unexpected|duplicate)$/i;
 // How many spaces or tabs may separate a bare `key` from the word before it (`blitapp   PRIVATE    KEY`).
 const MAX_QUALIFIER_GAP = 8;
 
@@ -104,6 +113,18 @@ function qualifiedNameStart(text: string, start: number, nameEnd: number): numbe
   while (wordStart > 0 && gapStart - wordStart < MAX_NAME && isNameChar(text.charCodeAt(wordStart - 1))) wordStart--;
   const word = text.slice(wordStart, gapStart);
   return /[A-Za-z]/.test(word) && !NOT_QUALIFIER_WORD.test(word) ? wordStart : start;
+}
+
+/**
+ * Where a name starts once a prefix joined to it by `/` is taken in: a Kubernetes annotation's key is
+ * `prefix/name`, and the prefix says what the value is (Helm's `checksum/secrets: <sha256>`, a digest of
+ * the chart's Secret). One run of name characters, of at most MAX_NAME, so the work stays bounded.
+ */
+function annotationPrefixStart(text: string, start: number): number {
+  if (text[start - 1] !== "/") return start;
+  let prefixStart = start - 1;
+  while (prefixStart > 0 && start - prefixStart <= MAX_NAME && isNameChar(text.charCodeAt(prefixStart - 1))) prefixStart--;
+  return prefixStart < start - 1 ? prefixStart : start;
 }
 
 /** Lines longer than this are minified code or data, not assignments a person wrote. */
@@ -126,7 +147,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (!floor || judged.length < floor.minLength) continue;
     const entropy = shannonEntropy(judged);
     if (entropy < floor.threshold || !mixesCharacterClasses(judged, charset, entropy)) continue;
-    const name = text.slice(qualifiedNameStart(text, found.start, found.nameEnd), found.nameEnd);
+    const name = text.slice(annotationPrefixStart(text, qualifiedNameStart(text, found.start, found.nameEnd)), found.nameEnd);
     const words = nameWords(name);
     const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
     if (!naming) continue;
@@ -135,6 +156,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start)) continue;
     if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isMemberChain(value)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
+    if (SIGV4_CREDENTIAL_SCOPE.test(value)) continue;
     if (isWordLabel(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     const reported = judged === value ? entropy : shannonEntropy(value);
@@ -143,6 +165,11 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     out.push({ rule, start, end, secret: value, match, entropy: reported, depth, order });
   }
 }
+
+// AWS Signature Version 4's `X-Amz-Credential`: an access key id, a date, a region, a service and
+// `aws4_request` (slashes URL-encoded in a query). Every signed request and presigned URL carries it in
+// the clear; what signs is the secret key, which it never holds.
+const SIGV4_CREDENTIAL_SCOPE = /^[A-Za-z0-9]{3,128}(?:\/|%2F)\d{8}(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)aws4_request(?![\w-])/i;
 
 /** A `name = value` candidate: offsets into the text. */
 export interface Assignment {
@@ -248,13 +275,18 @@ export function lineLongerThan(text: string, offset: number, limit: number): boo
  * salts, Django's SECRET_KEY). Judged as base64 would be.
  */
 function looksLikeGeneratedPassword(value: string, configValue: boolean): boolean {
-  if (!/^[\x21-\x7e]+$/.test(value) || value.includes("://")) return false;
+  if (!/^[\x21-\x7e]+$/.test(value) || value.includes("://") || REQUIREMENT_PIN.test(value)) return false;
   // Before the test for URL encoding: a key drawn from punctuation holds `%` and two digits at times.
   if (isPunctuationDenseKey(value)) return true;
   if (/%[0-9A-F]{2}/.test(value) || isPathOrCode(value, configValue)) return false;
   const symbols = value.replace(/[A-Za-z0-9]/g, "").length;
   return symbols > 0 && symbols * 4 <= value.length;
 }
+
+// A package requirement with its version (`SQLAlchemy==2.0.51`, `requests>=2.31`, `Django~=4.2.0`), as
+// tox.ini and requirements files list them after a name that may hold a keyword (`langchain-notiktoken`
+// holds `token`): a package's name, an operator, dotted version numbers.
+const REQUIREMENT_PIN = /^[A-Za-z][\w.-]*(?:===?|[<>~!]=|[<>])\d+(?:\.\d+)*(?:[.-]?(?:a|b|rc|post|dev)\d*)*(?:\.\*)?$/;
 
 /**
  * Paths, code, query strings (`bd4f21f&genuine=%5BFILTERED%5D`) and file names
@@ -265,7 +297,7 @@ function looksLikeGeneratedPassword(value: string, configValue: boolean): boolea
  */
 export function isPathOrCode(value: string, configValue = false): boolean {
   if (!configValue && /[(){}<>[\]]/.test(value) && !hasMismatchedBracket(value)) return true;
-  return /^[./~]|[&?]\w+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
+  return /^[./~]|[&?][\w-]+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
 }
 
 // A key drawn evenly from ~90 printable characters spreads over its alphabet: at 40 characters it
@@ -339,7 +371,11 @@ export function isHashOrEncodedText(value: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const bytes = Buffer.from(value, "base64");
   const text = bytes.toString("latin1");
-  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || /^\{\s*"[\x20-\x7e]*$/.test(text) || isPublicKeyDer(bytes);
+  // Base64 of digits that are a stand-in (`MDEyMzQ1Njc4OTAx…`, 0123456789 over and over) is the stand-in,
+  // encoded. Digits only: random bytes never decode to digits alone, while base64 of letters may be how a
+  // service writes its key.
+  const standIn = /^\d+$/.test(text) && looksLikePlaceholder(text);
+  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || /^\{\s*"[\x20-\x7e]*$/.test(text) || standIn || isPublicKeyDer(bytes);
 }
 
 /**

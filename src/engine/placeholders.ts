@@ -169,6 +169,10 @@ function countsByOne(run: string): boolean {
   return true;
 }
 
+// A URN (RFC 8141: `urn:`, a namespace, a colon) names where the password is kept, as a path does
+// (`urn:k8s:secret:oidc:redisPass`, a Kubernetes secret's key): a reference, not the password.
+const URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:\S/i;
+
 /** Words a placeholder password is made of: it names what goes there, or it is a stock stand-in. */
 const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root|guest|example|sample|test|demo|dummy|default|changeme|foo|bar|baz|qux/i;
 
@@ -179,8 +183,8 @@ const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root
  * database images take as default passwords, `postgres`, `mongodb`), words between spaces (or a form's
  * `+`) without a digit (`one+two?`: prose), a keyboard walk (`qwerty`, `asdf1234`), runs that count
  * (`abcd1234`) or stand-in words before digits that count (`admin123`, `auth-token-12345`), a template,
- * variable or path (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`,
- * `/run/secrets/db`), words of one case that name
+ * variable, path or URN (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`,
+ * `/run/secrets/db`, `urn:k8s:secret:db:pass`), words of one case that name
  * a credential or stand in for one (`SECRET_KEY`, `private-reg-token`, `MYTOKEN0`, `smtp_user`), fewer
  * than 4 distinct characters (`1111`), the word "password" (`_password@123`), or, without a digit,
  * spelling out "password" or "secret" (`pa$$word`, `apiSecret`). Anything else is a password someone
@@ -198,6 +202,7 @@ export function isPlaceholderPassword(password: string): boolean {
   return (
     /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
     /^(?:[{<[%$?&#]|~?\/)/.test(text) ||
+    URN.test(text) ||
     (/^(?:[a-z]+(?:[-_.:][a-z]+)*|[A-Z]+(?:[-_.:][A-Z]+)*)\d?$/.test(text) && STAND_IN_WORD.test(text)) ||
     (STAND_IN_WORD.test(text) && countsByOne(/^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)[-_.]?(\d{3,})$/.exec(text)?.[1] ?? "")) ||
     isCountingRuns(text) ||

@@ -179,3 +179,67 @@ describe("generic detector: code that reads like a value", () => {
     expect(generic(`export const VAPID_PRIVATE_KEY = '${secret}';`)).toEqual([secret]);
   });
 });
+
+describe("generic detector: protocol values under a keyword's name", () => {
+  it("leaves a package pinned to its version in tox.ini, and keeps a generated password holding ==", () => {
+    const pins = "[testenv]\ndeps =\n    py3.12-langchain-notiktoken-v1.3: SQLAlchemy==2.0.51\n";
+    expect(findMatches(pins, ruleset, { configFile: true }).map((finding) => finding.secret)).toEqual([]);
+    const secret = `${randomString(rng(50), ALNUM, 12)}==${randomString(rng(51), ALNUM, 10)}#${randomString(rng(52), ALNUM, 10)}`;
+    const env = `    py3.12-langchain-notiktoken-v1.3: ${secret}\n`;
+    expect(findMatches(`[testenv]\nsetenv =\n${env}`, ruleset, { configFile: true }).map((finding) => finding.secret)).toEqual([secret]);
+  });
+
+  it("leaves a WebSocket handshake's Sec-WebSocket-Key nonce, and keeps a WebSocket service's API key", () => {
+    const nonce = Buffer.from(randomString(rng(53), ALNUM, 16)).toString("base64");
+    expect(generic(`.header("sec-websocket-key", "${nonce}")`)).toEqual([]);
+    const key = randomString(rng(54), ALNUM, 32);
+    expect(generic(`.header("websocket-api-key", "${key}")`)).toEqual([key]);
+  });
+});
+
+describe("generic detector: request signing and encoded stand-ins", () => {
+  it("leaves AWS SigV4's X-Amz-Credential (an access key id and its scope), and keeps a secret key with slashes", () => {
+    const id = randomString(rng(55), UPPER_ALNUM, 20);
+    expect(generic(`form.Set("X-Amz-Credential", "${id}/20240102/us-east-1/s3/aws4_request")`)).toEqual([]);
+    expect(generic(`GET /b/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${id}%2F20240102%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240102T000000Z`)).toEqual([]);
+    const secret = `${randomString(rng(56), ALNUM, 12)}/${randomString(rng(57), ALNUM, 14)}/${randomString(rng(58), ALNUM, 12)}`;
+    expect(generic(`storage_secret = "${secret}"`)).toEqual([secret]);
+  });
+
+  it("leaves a query string whose parameter names hold dashes, and keeps a password with & and =", () => {
+    expect(generic(`{"", "X-Amz-Credential=random&X-Amz-Content-Sha256=shastring", "shastring"},`)).toEqual([]);
+    const secret = `${randomString(rng(59), ALNUM, 10)}&=${randomString(rng(60), ALNUM, 12)}`;
+    expect(generic(`secret_key = "${secret}"`)).toEqual([secret]);
+  });
+
+  it("leaves base64 of digits counting up, and keeps base64 of random bytes of the same length", () => {
+    const counting = Buffer.from("0123456789".repeat(4).slice(0, 32)).toString("base64").replace(/=+$/, "");
+    expect(generic(`TEST_ENC_KEY="${counting}"`)).toEqual([]);
+    const random = Buffer.from(randomString(rng(61), ALNUM, 32)).toString("base64").replace(/=+$/, "");
+    expect(generic(`TEST_ENC_KEY="${random}"`)).toEqual([random]);
+  });
+
+  it("leaves a key named by its state in prose (unknown key …), and keeps one named by what it opens", () => {
+    expect(generic(`name: "unknown key XAmzChecksumCRC32 is error as it does not appear in policy",`)).toEqual([]);
+    const key = randomString(rng(62), ALNUM, 24);
+    expect(generic(`flickr key ${key}`)).toEqual([key]);
+  });
+});
+
+describe("generic detector: keys encrypted under another key", () => {
+  it("leaves a sealed or wrapped key, and keeps an unseal key", () => {
+    const sealed = Buffer.from(randomString(rng(63), ALNUM, 64)).toString("base64");
+    expect(generic(`"X-Minio-Internal-Server-Side-Encryption-Sealed-Key": "${sealed}",`)).toEqual([]);
+    expect(generic(`wrapped_key = "${sealed}"`)).toEqual([]);
+    expect(generic(`VAULT_UNSEAL_KEY = "${sealed}"`)).toEqual([sealed]);
+  });
+});
+
+describe("generic detector: annotation keys", () => {
+  it("reads an annotation's prefix with its name: leaves Helm's checksum/secrets digest, keeps a secret under another prefix", () => {
+    const digest = randomString(rng(64), HEX, 64);
+    expect(generic(`      annotations:\n        checksum/secrets: ${digest}\n`)).toEqual([]);
+    const secret = randomString(rng(65), ALNUM, 32);
+    expect(generic(`      annotations:\n        vault/secret: ${secret}\n`)).toEqual([secret]);
+  });
+});

@@ -87,3 +87,14 @@ describe("counting stand-ins", () => {
     expect(isPlaceholderPassword(value)).toBe(false);
   });
 });
+
+describe("references to where a password is kept", () => {
+  it.each(["urn:k8s:secret:oidc:redisPass", "URN:vault:kv:db:password2"])("%s is a URN, a reference", (value) => {
+    expect(isPlaceholderPassword(value)).toBe(true);
+  });
+
+  // Colons and a digit in a password someone chose, or `urn` not followed by a namespace, are still a password.
+  it.each(["k8s:Qm4vT9xLp2:store", "urn8:Qm4vT9xLp2", "urn::k8s:Qm4vT9"])("%s is a password", (value) => {
+    expect(isPlaceholderPassword(value)).toBe(false);
+  });
+});

@@ -357,6 +357,9 @@ const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$
  * alone, as documentation cuts it; what such JSON holds is scanned in its decoded view), or base64 of
  * a public key (see isPublicKeyDer; a VAPID key's uncompressed point).
  */
+// The start of a JSON object's text, printable throughout: what base64 of a JWT's header or claims decodes to.
+const JSON_OBJECT_TEXT = /^\{\s*"[\x20-\x7e]*$/;
+
 export function isHashOrEncodedText(value: string): boolean {
   if (CRYPT_HASH.test(value)) return true;
   // Padding inside or before a base64 value: deliberately corrupted test data
@@ -367,7 +370,7 @@ export function isHashOrEncodedText(value: string): boolean {
   // uncompressed point), in base64url. The private key is 32 bytes.
   if (value.length === 87 && /^[\w-]+$/.test(value) && Buffer.from(value, "base64")[0] === 0x04) return true;
   // A JWT's header and claims without a signature (`eyJhbGci….eyJzdWIi…`): nothing signed, nothing to sign with.
-  if (/^eyJ[\w-]+\.eyJ[\w-]+$/.test(value)) return value.split(".").every((part) => /^\{\s*"[\x20-\x7e]*$/.test(Buffer.from(part, "base64url").toString("latin1")));
+  if (/^eyJ[\w-]+\.eyJ[\w-]+$/.test(value)) return value.split(".").every((part) => JSON_OBJECT_TEXT.test(Buffer.from(part, "base64url").toString("latin1")));
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const bytes = Buffer.from(value, "base64");
   const text = bytes.toString("latin1");
@@ -375,7 +378,7 @@ export function isHashOrEncodedText(value: string): boolean {
   // encoded. Digits only: random bytes never decode to digits alone, while base64 of letters may be how a
   // service writes its key.
   const standIn = /^\d+$/.test(text) && looksLikePlaceholder(text);
-  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || /^\{\s*"[\x20-\x7e]*$/.test(text) || standIn || isPublicKeyDer(bytes);
+  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || JSON_OBJECT_TEXT.test(text) || standIn || isPublicKeyDer(bytes);
 }
 
 /**
@@ -417,17 +420,18 @@ const SIGNATURE_CONTEXT = 160;
 // separators is words (camel-case humps of 3 letters or more, or a word in capitals) or hex digits,
 // and the hex is shorter than LABEL_MAX_MATERIAL; a part of mixed random characters, as every key
 // has, makes it no label, and so does a UUID's 32 hex digits after a vendor's words.
+// The pieces of a name: camel-case humps, runs of capitals, digits, underscores.
+const NAME_PIECES = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|_+|\$/g;
 const LABEL_MIN_WORDS = 3;
 const LABEL_MAX_MATERIAL = 16;
-const CAMEL_HUMPS = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g;
 
 function isWordLabel(value: string): boolean {
   let words = 0;
   let material = 0;
   for (const part of value.split(/[-_.]+/)) {
     if (part === "") continue;
-    const humps = part.match(CAMEL_HUMPS) ?? [];
-    if (humps.join("") === part && humps.every((hump) => hump.length >= 3 || /^[A-Z]{2}$/.test(hump))) words += humps.length;
+    const humps = part.match(NAME_PIECES) ?? [];
+    if (humps.join("") === part && humps.every((hump) => /^[A-Za-z]{3,}$|^[A-Z]{2}$/.test(hump))) words += humps.length;
     else if (/^[0-9a-f]+$|^[0-9A-F]+$/.test(part)) material += part.length;
     else return false;
   }
@@ -444,8 +448,6 @@ function isTypeAlias(text: string, nameStart: number): boolean {
   return nameStart - lineStart >= 5 && TYPE_ALIAS_BEFORE_NAME.test(text.slice(Math.max(lineStart, nameStart - 40), nameStart));
 }
 
-// The pieces of a name: camel-case humps, runs of capitals, digits, underscores.
-const NAME_PIECES = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|_+|\$/g;
 
 /**
  * A segment of a member chain that reads as a name: it starts with no digit, and its every hump

@@ -173,6 +173,12 @@ function countsByOne(run: string): boolean {
 // (`urn:k8s:secret:oidc:redisPass`, a Kubernetes secret's key): a reference, not the password.
 const URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:\S/i;
 
+// Words of one case between separators (`private-reg-token`, `SECRET_KEY`, `foo:bar`), with one digit at
+// most after them, or with digits after them that count (`admin123`, `auth-token-12345`).
+const ONE_CASE_WORDS = "(?:[a-z]+(?:[-_.:][a-z]+)*|[A-Z]+(?:[-_.:][A-Z]+)*)";
+const STAND_IN_WORDS = new RegExp(`^${ONE_CASE_WORDS}\\d?$`);
+const STAND_IN_WORDS_COUNTING = new RegExp(`^${ONE_CASE_WORDS}[-_.]?(\\d{3,})$`);
+
 /** Words a placeholder password is made of: it names what goes there, or it is a stock stand-in. */
 const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root|guest|example|sample|test|demo|dummy|default|changeme|foo|bar|baz|qux/i;
 
@@ -203,8 +209,7 @@ export function isPlaceholderPassword(password: string): boolean {
     /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
     /^(?:[{<[%$?&#]|~?\/)/.test(text) ||
     URN.test(text) ||
-    (/^(?:[a-z]+(?:[-_.:][a-z]+)*|[A-Z]+(?:[-_.:][A-Z]+)*)\d?$/.test(text) && STAND_IN_WORD.test(text)) ||
-    (STAND_IN_WORD.test(text) && countsByOne(/^(?:[a-z]+(?:[-_.][a-z]+)*|[A-Z]+(?:[-_.][A-Z]+)*)[-_.]?(\d{3,})$/.exec(text)?.[1] ?? "")) ||
+    (STAND_IN_WORD.test(text) && (STAND_IN_WORDS.test(text) || countsByOne(STAND_IN_WORDS_COUNTING.exec(text)?.[1] ?? ""))) ||
     isCountingRuns(text) ||
     new Set(text).size < 4 ||
     isKeyboardWalk(text) ||

@@ -13,3 +13,51 @@ const PUBLIC_PREFIXES: readonly { prefix: string; source: string }[] = [
 export function isPublishedValue(value: string): boolean {
   return PUBLIC_PREFIXES.some(({ prefix }) => value.startsWith(prefix));
 }
+
+// Search services give browsers a key of their own that can only search: Algolia's and Typesense's
+// "search-only API key", the key their front-end widgets are documented to embed. A name that says
+// so holds that key: `search_only_api_key`, or Algolia's with `search` in it (its dashboard calls the
+// key "Search API Key"; another service's search key, Azure's or Bing's, is a secret).
+const SEARCH_ONLY = /(?:^|,)search,only(?:,|$)|(?:^|,)algolia,(?:[a-z0-9]+,)*search(?:,|$)/;
+
+// The objects front-end search widgets are configured with, which take only that key: DocSearch's
+// `docsearch({ appId, apiKey, indexName })`, Docusaurus' `themeConfig.algolia` (its documentation
+// marks the apiKey "public: it is safe to commit it") and VitePress's `algolia` or
+// `search: { provider: 'algolia', options }`. Tools that index, and take the admin key, are
+// configured under other names (gatsby-plugin-algolia's `options` has no `provider`).
+const SEARCH_WIDGET_OWNER = /\b(?:algolia|docsearch)["']?\s*(?:[:=]|\(\s*)\s*$/i;
+const PROVIDER_OPTIONS_OWNER = /\bprovider["']?\s*:\s*["'](?:algolia|docsearch)["'][^{}]*\boptions["']?\s*:\s*$/i;
+const INDEX_NAME_PROPERTY = /["']?\bindex_?name["']?\s*:/i;
+// How far from the name the object's opening brace and its `indexName` are looked for: a widget's
+// configuration is a handful of lines.
+const WIDGET_CONTEXT = 400;
+const OWNER_CONTEXT = 160;
+
+/**
+ * True when an assignment's name says it holds a search-only key, or when it is the `apiKey` of a
+ * front-end search widget's configuration (see SEARCH_WIDGET_OWNER) beside an `indexName`. `words`
+ * are the name's words; `nameStart` is where the name starts in `text`.
+ */
+export function isPublicSearchKey(words: readonly string[], text: string, nameStart: number): boolean {
+  if (SEARCH_ONLY.test(words.join(","))) return true;
+  if (words.join(" ") !== "api key") return false;
+  const brace = enclosingBrace(text, nameStart);
+  if (brace < 0) return false;
+  const owner = text.slice(Math.max(0, brace - OWNER_CONTEXT), brace);
+  if (!SEARCH_WIDGET_OWNER.test(owner) && !PROVIDER_OPTIONS_OWNER.test(owner)) return false;
+  return INDEX_NAME_PROPERTY.test(text.slice(brace, brace + WIDGET_CONTEXT));
+}
+
+/** The offset of the `{` that opens the object holding `offset`, within WIDGET_CONTEXT before it, or -1. */
+function enclosingBrace(text: string, offset: number): number {
+  let depth = 0;
+  for (let at = offset - 1; at >= Math.max(0, offset - WIDGET_CONTEXT); at--) {
+    const char = text[at];
+    if (char === "}") depth++;
+    else if (char === "{") {
+      if (depth === 0) return at;
+      depth--;
+    }
+  }
+  return -1;
+}

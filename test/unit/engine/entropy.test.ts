@@ -164,6 +164,27 @@ describe("generic detector: published and stand-in values", () => {
   });
 });
 
+describe("generic detector: search-only keys", () => {
+  const key = randomString(rng(47), HEX, 32);
+  it("leaves the apiKey of a front-end search widget beside its indexName", () => {
+    expect(generic(`themeConfig: {\n  algolia: {\n    appId: 'X1Y2Z3',\n    apiKey: '${key}',\n    indexName: 'docs',\n  },\n}`)).toEqual([]);
+    expect(generic(`<script>docsearch({\n  apiKey: '${key}',\n  indexName: 'python-docs',\n})</script>`)).toEqual([]);
+    expect(generic(`search: {\n  provider: 'algolia',\n  options: { appId: 'X1Y2Z3', apiKey: '${key}', indexName: 'site' },\n}`)).toEqual([]);
+  });
+
+  it("keeps a key given to an indexing tool, to an object of no search widget, or under another name", () => {
+    expect(generic(`{\n  resolve: 'gatsby-plugin-algolia',\n  options: {\n    apiKey: '${key}',\n    indexName: 'posts',\n  },\n}`)).toEqual([key]);
+    expect(generic(`const settings = { apiKey: '${key}', indexName: 'posts' };`)).toEqual([key]);
+    expect(generic(`algolia: {\n  adminKey: '${key}',\n  indexName: 'docs',\n}`)).toEqual([key]);
+  });
+
+  it("leaves names that say the key can only search, and keeps other services' search keys", () => {
+    expect(generic(`TYPESENSE_SEARCH_ONLY_API_KEY = "${key}"`)).toEqual([]);
+    expect(generic(`ALGOLIA_SEARCH_API_KEY = "${key}"`)).toEqual([]);
+    expect(generic(`AZURE_SEARCH_API_KEY = "${key}"`)).toEqual([key]);
+  });
+});
+
 describe("generic detector: code that reads like a value", () => {
   it("leaves a chain of names without quotes, and keeps a random key cut by a dot", () => {
     expect(generic("const isX509 = mongoOptions.credentials.mechanism === AuthMechanism.MONGODB_X509;")).toEqual([]);

@@ -117,8 +117,9 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
   const between = text.slice(nameEnd, valueStart);
   if (between.startsWith("(")) return isSetterName(text.slice(start, nameEnd)) ? "call" : undefined;
   if (/^["'`]\s*,\s*["'`]$/.test(between)) return SETTER_CALL.test(text.slice(Math.max(0, start - 40), start)) ? "argument" : undefined;
-  // A value on the next line only under a `value:` or `default =` key (a Kubernetes env entry, a Terraform variable).
-  if (between.includes("\n") && !/\n[ \t]*(?:value|default)[ \t]*[:=][ \t]*["'`]?$/.test(between)) return undefined;
+  // A value on the next line only under a `value:` or `default =` key (a Kubernetes env entry, a Terraform
+  // variable, a JSON name/value object).
+  if (between.includes("\n") && !/\n[ \t]*["']?(?:value|default)["']?[ \t]*[:=][ \t]*["'`]?$/.test(between)) return undefined;
   const quoted = /["'`]$/.test(between);
   if (/[=!]=/.test(between)) return quoted ? "compared" : undefined;
   if (quoted) return "quoted";

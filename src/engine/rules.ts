@@ -520,8 +520,12 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const operator = `(?::::?=|:=|(?<!\\)\\s*)=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
   // The value on the next line, under a name given alone: a Kubernetes env entry (`- name: API_TOKEN`
   // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
-  // (`variable "db_password" {` then `default = …`, after up to four description/type lines).
-  const nextLine = `${close}[ \\t]*(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*(?:value|default)[ \\t]*[:=][ \\t]*`;
+  // (`variable "db_password" {` then `default = …`, after up to four description/type lines), and the
+  // same in JSON (`"name": "API_TOKEN",` then `"value": …`).
+  const nextLine = `${close}[ \\t]*(?:,[ \\t]*)?(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*["']?(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*["']?(?:value|default)["']?[ \\t]*[:=][ \\t]*`;
+  // A name and its value as two members of one JSON object on one line: an ECS task definition's or an
+  // ARM template's `{"name": "API_TOKEN", "value": "…"}`, a Postman environment's `{"key": "api_token", "value": "…"}`.
+  const pairValue = `["']\\s*,\\s*["']value["']\\s*:\\s*`;
   // No operator, a space or tab: Dockerfile's `ENV NAME value`, config files (`api_key abc…`, a
   // .netrc's `password …`), a Ruby DSL's `api_secret '…'`. XML's `<name>value</name>`.
   const space = `[ \\t]+`;
@@ -550,7 +554,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // A credential built from a user and a secret: NetworkCredential("user", "…").
   const argument = `["'\`]\\s*,\\s*(?:${literal})`;
   const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
-  const forms = `(?:${nextLine}|${close}${arrayLength}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${argument}`;
+  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${argument}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

@@ -164,6 +164,16 @@ describe("generic detector: published and stand-in values", () => {
   });
 });
 
+describe("generic detector: names and values apart", () => {
+  const key = randomString(rng(48), ALNUM, 40);
+  it("reads a JSON object's name and value members, on one line or two", () => {
+    expect(generic(`"appSettings": [{"name": "API_TOKEN", "value": "${key}"}]`)).toEqual([key]);
+    expect(generic(`{ "key": "api_token", "value": "${key}", "enabled": true }`)).toEqual([key]);
+    expect(generic(`{\n  "name": "API_TOKEN",\n  "value": "${key}"\n}`)).toEqual([key]);
+    expect(generic(`{ "name": "API_TOKEN", "id": "${key}" }`)).toEqual([]);
+  });
+});
+
 describe("generic detector: search-only keys", () => {
   const key = randomString(rng(47), HEX, 32);
   it("leaves the apiKey of a front-end search widget beside its indexName", () => {

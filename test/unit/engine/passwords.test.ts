@@ -183,6 +183,12 @@ describe("generic-password in text", () => {
     expect(passwordsIn('- name: DB_PASSWORD\n  value: "Heron#2231"\n')).toEqual(["Heron#2231"]);
   });
 
+  it("a value counts as a JSON name/value pair's, on the name's line or the next", () => {
+    expect(passwordsIn('"environment": [{ "name": "DB_PASSWORD", "value": "Heron#2231" }]')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('{\n  "name": "DB_PASSWORD",\n  "value": "Heron#2231"\n}')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('{ "name": "DB_PASSWORD", "label": "Heron#2231" }')).toEqual([]);
+  });
+
   it("values shorter than 6 characters are not reported", () => {
     expect(passwordsIn('password = "k3#r5"')).toEqual([]);
     expect(passwordsIn('password = "k3#r5q"')).toEqual(["k3#r5q"]);

@@ -33,10 +33,22 @@ const COMPARED_SECRET_WORD = "secret";
 // Words of a password's name that say the value is deliberately not the password: what a test
 // types to see a login fail or a strength check refuse (`wrong_password`, `weakPassword`). A verb
 // before the password word names an option or an action on it (Ansible's `update_password:
-// always`, `show_password`, `prompt_password`); a confirmation repeats the password named
-// elsewhere, or differs from it on purpose in a test.
+// always`, `show_password`, `prompt_password`, `save_password`), as a switch's words do
+// (`no_password`, `has_password`); a confirmation repeats the password named elsewhere, or differs
+// from it on purpose in a test. (`set` and `with` are not among them: `setPassword("…")` sets one.)
 const NOT_THE_PASSWORD_WORD =
-  /^(?:wrong|invalid|bad|incorrect|weak|short|long|empty|blank|unknown|nonexistent|insecure|forbidden|common|breached|leaked|compromised|other|another|update|change|reset|forgot|show|hide|toggle|require|required|expire|prompt|ask|check|verify|validate|confirm|confirmation|repeat|retype)$/;
+  /^(?:wrong|invalid|bad|incorrect|weak|short|long|empty|blank|unknown|nonexistent|insecure|forbidden|common|breached|leaked|compromised|other|another|update|change|reset|forgot|show|hide|toggle|require|required|expire|prompt|ask|check|verify|validate|confirm|confirmation|repeat|retype|save|remember|enter|use|uses|need|needs|no|has|is|without)$/;
+
+// Names written in one case glue a password word to what it opens: PostgreSQL's `PGPASSWORD`,
+// `DBPASSWORD`, `rootpassword`. The word before it is read as a word of its own, so `pg` qualifies
+// the password as `db` does in `DB_PASSWORD`, and `resetpassword` or `nopassword` name an action or a
+// switch as `reset_password` and `no_password` do (NOT_THE_PASSWORD_WORD).
+const GLUED_PASSWORD_WORD = /^([a-z]{2,12}?)(password|passwd|passphrase)$/;
+
+function splitGluedPasswordWord(words: readonly string[]): readonly string[] {
+  const glued = GLUED_PASSWORD_WORD.exec(words.at(-1) ?? "");
+  return glued ? [...words.slice(0, -1), glued[1] ?? "", glued[2] ?? ""] : words;
+}
 
 /**
  * What the name's words say about its value: "password" when the last word is a password word
@@ -45,7 +57,8 @@ const NOT_THE_PASSWORD_WORD =
  * when another word says the value is no credential (`password_hash`, `sample_password`) or not the
  * password (`wrong_password`).
  */
-export function passwordName(words: readonly string[], inCapitals = false): "password" | "compared secret" | undefined {
+export function passwordName(nameWords: readonly string[], inCapitals = false): "password" | "compared secret" | undefined {
+  const words = splitGluedPasswordWord(nameWords);
   const last = words.at(-1) ?? "";
   const kind =
     PASSWORD_WORD.test(last) || (last === SHORT_PASSWORD_WORD && (words.length > 1 || inCapitals)) ? "password" : last === COMPARED_SECRET_WORD ? "compared secret" : undefined;
@@ -85,7 +98,7 @@ export function isChosenPassword(value: string, words: readonly string[], config
  * `getenv(`, `Caster::class`, `$this->pw` or a word before punctuation: `String?`, `algorithm:`),
  * does not start as a YAML tag, alias or anchor or a Ruby symbol does (`!vault`, `*pw`,
  * `:password`), and is all that is left on its line but for a `;`, a `,` or a comment, or its XML
- * element's end tag (`password = a + b` is an expression).
+ * element's end tag (`password = a + b` is an expression), or is glued to a shell's `=`.
  * In a config file's bare value (`configValue`) brackets are characters: it is judged by isConfigValue.
  */
 function isBarePassword(value: string, text: string, valueEnd: number, configValue: boolean): boolean {
@@ -93,6 +106,10 @@ function isBarePassword(value: string, text: string, valueEnd: number, configVal
   if (configValue) return isConfigValue(value, text, valueEnd);
   // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
   if (/[([{]|::|->/.test(value) || /^[\w.$]+!$/.test(value)) return false;
+  // A shell's `NAME=value` glued to its `=`, as an environment prefix or an option takes it
+  // (`PGPASSWORD=… psql`, `wget --password=… URL`): the command goes on after it.
+  const valueStart = valueEnd - value.length;
+  if (text[valueStart - 1] === "=" && /[\w-]/.test(text[valueStart - 2] ?? "") && /^[ \t]/.test(text.slice(valueEnd, valueEnd + 1))) return true;
   const lineEnd = text.indexOf("\n", valueEnd);
   const rest = text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd);
   return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);

@@ -189,6 +189,20 @@ describe("generic-password in text", () => {
     expect(passwordsIn('{ "name": "DB_PASSWORD", "label": "Heron#2231" }')).toEqual([]);
   });
 
+  it("a password word glued to what it opens names a password, unless the word before it names an action or a switch", () => {
+    expect(passwordsIn("PGPASSWORD='Heron#2231'")).toEqual(["Heron#2231"]);
+    expect(passwordsIn('rootpassword = "Heron#2231"')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('resetpassword = "Heron#2231"')).toEqual([]);
+    expect(passwordsIn('NOPASSWORD="Heron#2231"')).toEqual([]);
+    expect(passwordsIn('save_password = "Heron#2231"')).toEqual([]);
+  });
+
+  it("a bare value glued to a shell's `=` counts with the command after it", () => {
+    expect(passwordsIn("PGPASSWORD=Heron#2231 psql -h db -U app")).toEqual(["Heron#2231"]);
+    expect(passwordsIn("wget --user=deploy --password=Heron#2231 https://files.example.net/x")).toEqual(["Heron#2231"]);
+    expect(passwordsIn("password = Heron#2231 + suffix")).toEqual([]);
+  });
+
   it("values shorter than 6 characters are not reported", () => {
     expect(passwordsIn('password = "k3#r5"')).toEqual([]);
     expect(passwordsIn('password = "k3#r5q"')).toEqual(["k3#r5q"]);

@@ -5,21 +5,9 @@ import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import { looksLikePlaceholder } from "./placeholders.js";
 import { isPublicSearchKey, isPublishedValue } from "./public-values.js";
+import { isDrawnFromPrintable, shannonEntropy, symbolKinds } from "./randomness.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
-
-/** Shannon entropy of a string, in bits per character. */
-export function shannonEntropy(text: string): number {
-  if (text.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
-  let entropy = 0;
-  for (const count of counts.values()) {
-    const probability = count / text.length;
-    entropy -= probability * Math.log2(probability);
-  }
-  return entropy;
-}
 
 /**
  * Below this estimated strength (length × Shannon entropy per character) a secret could be found by guessing:
@@ -300,12 +288,8 @@ export function isPathOrCode(value: string, configValue = false): boolean {
   return /^[./~]|[&?][\w-]+=|\.(?:[cm]?js|ts|css|json|map|html?|png|svg|jpe?g|gif|txt|md|xml|ya?ml|php|rb|py|key|pem|crt|cer|der|p12|pfx|jks|pub|csr)$/.test(value);
 }
 
-// A key drawn evenly from ~90 printable characters spreads over its alphabet: at 40 characters it
-// reaches 5 bits per character, with 6 or more kinds of punctuation. Regexes and templates repeat
-// their few symbols (`(?=.*`, `{{ … }}`) and stay near 4.4.
+// Keys drawn from ~90 printable characters: isDrawnFromPrintable (randomness.ts).
 const DENSE_KEY_MIN_LENGTH = 40;
-const DENSE_KEY_MIN_ENTROPY = 5.0;
-const DENSE_KEY_MIN_SYMBOL_KINDS = 6;
 // A key with no upper-case letter draws from about 50 characters (Django's get_random_secret_key:
 // a-z, 0-9 and 14 symbols), so it spreads less: of 10,000 random 50-character Django keys 6% reach
 // 5 bits, while 99.5% reach 4.4 with 5 or more kinds of punctuation and two digits. The values of one
@@ -328,13 +312,13 @@ function isPunctuationDenseKey(value: string): boolean {
   if (value.length < TYPED_DENSE_MIN_LENGTH) return false;
   // Most values hold fewer symbols than any kind of dense key has kinds: they are not measured.
   if (countSymbols(value, ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS) < ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS) return false;
-  const symbolKinds = new Set(value.replace(/[A-Za-z0-9]/g, "")).size;
+  const kinds = symbolKinds(value);
   const entropy = shannonEntropy(value);
-  if (symbolKinds >= TYPED_DENSE_MIN_SYMBOL_KINDS && entropy >= TYPED_DENSE_MIN_ENTROPY && /[A-Za-z]/.test(value) && hasMismatchedBracket(value)) return true;
+  if (kinds >= TYPED_DENSE_MIN_SYMBOL_KINDS && entropy >= TYPED_DENSE_MIN_ENTROPY && /[A-Za-z]/.test(value) && hasMismatchedBracket(value)) return true;
   // A method call is code on one line (`crypto.getRandomValues(buf).map(…)`).
   if (value.length < DENSE_KEY_MIN_LENGTH || /\.[A-Za-z]{3,}\(/.test(value)) return false;
-  if (symbolKinds >= DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= DENSE_KEY_MIN_ENTROPY) return true;
-  return !/[A-Z]/.test(value) && /[0-9].*[0-9]/.test(value) && symbolKinds >= ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= ONE_CASE_DENSE_KEY_MIN_ENTROPY;
+  if (isDrawnFromPrintable(value)) return true;
+  return !/[A-Z]/.test(value) && /[0-9].*[0-9]/.test(value) && kinds >= ONE_CASE_DENSE_KEY_MIN_SYMBOL_KINDS && entropy >= ONE_CASE_DENSE_KEY_MIN_ENTROPY;
 }
 
 /** How many characters of `value` are neither letters nor digits, counted up to `enough`. */

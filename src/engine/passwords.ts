@@ -13,10 +13,10 @@ import {
   nameWords,
   NOT_SECRET_WORD,
   PASSWORD_WORD,
-  shannonEntropy,
 } from "./entropy.js";
 import { isConfigValue } from "./config-files.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
+import { shannonEntropy } from "./randomness.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
 

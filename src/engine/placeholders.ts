@@ -1,12 +1,18 @@
 // Values that have a credential's shape but not its substance: templates, documentation
 // placeholders, masked and repetitive strings. Checked for every rule's secret.
 import { groupEnd } from "./brackets.js";
+import { isDrawnFromPrintable } from "./randomness.js";
 
 // `$(` and `%(` count only as they open a substitution: `$(name` then a space, `)` or the end (a shell
 // command, a Makefile variable), and Python's `%(name)`. The pairs alone turn up in generated keys:
 // Django's alphabet holds `$`, `%`, `(` and `)`. `${` and `{{` are read by hasInterpolation.
 const TEMPLATE_OR_PLACEHOLDER =
-  /\$\([A-Za-z_][\w.-]*(?:[\s)]|$)|%\(\w+\)|<[^>]*>|\.\.\.|\u2026|x{5,}|\*{3,}|#{4,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
+  /\$\([A-Za-z_][\w.-]*(?:[\s)]|$)|%\(\w+\)|\u2026|x{5,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
+
+// Signs written in punctuation, `<…>`, `...`, `***` and `####`, mark a value a person left for
+// another to fill in; a key drawn from letters, digits and punctuation alike holds them by chance
+// (one WordPress salt in six holds a `<` before a `>`), and is judged without them.
+const PUNCTUATION_SIGN = /<[^>]*>|\.\.\.|\*{3,}|#{4,}/;
 
 /** A run of six characters each one code point above, or each one below, the last ("abcdef", "123456", "FEDCBA", "987654"). */
 function hasSequence(text: string): boolean {
@@ -128,7 +134,7 @@ function hasInterpolation(text: string): boolean {
 }
 
 export function looksLikePlaceholder(secret: string): boolean {
-  return TEMPLATE_OR_PLACEHOLDER.test(secret) || hasInterpolation(secret) || hasSequence(secret) || isRepetitive(secret) || isTypedPattern(secret);
+  return TEMPLATE_OR_PLACEHOLDER.test(secret) || (PUNCTUATION_SIGN.test(secret) && !isDrawnFromPrintable(secret)) || hasInterpolation(secret) || hasSequence(secret) || isRepetitive(secret) || isTypedPattern(secret);
 }
 
 // The rows of a keyboard, each in key order: what a hand runs along when it types a stand-in.

@@ -1,7 +1,8 @@
 // The engine: text in, path-free matches out (rule, offsets, position in the text, secret,
 // entropy). No I/O, no git, no paths: the run step stamps each match with where its text was found.
 import type { Match } from "../types.js";
-import { collectEntropyMatches, shannonEntropy } from "./entropy.js";
+import { collectEntropyMatches } from "./entropy.js";
+import { shannonEntropy } from "./randomness.js";
 import { collectPasswordMatches } from "./passwords.js";
 import { decodeLayers, type Layer, nest } from "./decode.js";
 import { LineIndex } from "./line-index.js";

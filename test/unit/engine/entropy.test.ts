@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ALNUM, HEX, LOWER_ALNUM, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
-import { classifyCharset, shannonEntropy } from "../../../src/engine/entropy.js";
+import { classifyCharset } from "../../../src/engine/entropy.js";
+import { shannonEntropy } from "../../../src/engine/randomness.js";
 import { looksLikePlaceholder } from "../../../src/engine/placeholders.js";
 import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { render, reportFormats } from "../../../src/report/index.js";
-import { shannonEntropy } from "../../../src/engine/entropy.js";
+import { shannonEntropy } from "../../../src/engine/randomness.js";
 import { redactFinding, redactSecret } from "../../../src/report/redact.js";
 import { input, keys, sampleFindings } from "./fixtures.js";
 

@@ -3,7 +3,7 @@
 import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
-import { looksLikePlaceholder } from "./placeholders.js";
+import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { isPublicSearchKey, isPublishedValue } from "./public-values.js";
 import { isDrawnFromPrintable, shannonEntropy, symbolKinds } from "./randomness.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
@@ -46,10 +46,11 @@ const BARE_KEY = "key";
 // Words that, before `key`, make it a lookup's key or a public one, whatever its value: cache keys
 // and idempotency keys are digests and UUIDs, a shard or partition key names a field, a CAPTCHA's
 // site key and a video player's embed key sit in public pages, and a Sentry DSN's `sentry_key` is sent
-// by every browser (Sentry documents DSNs as safe to publish). Keys whose
+// by every browser (Sentry documents DSNs as safe to publish), and a status badge's key goes into the
+// image URL a README shows to everyone (`badge.svg?badge_key=…`). Keys whose
 // value is a column or field name (`primaryKey`, `sortKey`, `foreignKey`, `i18nKey`) are not
 // listed: such values never look random, while Azure's `primaryKey` is a credential.
-const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry|player|shard|partition)$/;
+const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry|player|badge|shard|partition)$/;
 
 // The word right before `key` in a WebSocket handshake's `Sec-WebSocket-Key`: 16 random bytes the
 // client makes up for each connection and sends in the clear (RFC 6455), a nonce, not a credential.
@@ -156,8 +157,10 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
 
 // AWS Signature Version 4's `X-Amz-Credential`: an access key id, a date, a region, a service and
 // `aws4_request` (slashes URL-encoded in a query). Every signed request and presigned URL carries it in
-// the clear; what signs is the secret key, which it never holds.
-const SIGV4_CREDENTIAL_SCOPE = /^[A-Za-z0-9]{3,128}(?:\/|%2F)\d{8}(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)aws4_request(?![\w-])/i;
+// the clear; what signs is the secret key, which it never holds. Other providers sign the same way under
+// their own name (Google Cloud Storage's `goog4_request`, curl's `--aws-sigv4 "provider1:provider2"`
+// gives `provider2_request`), so the scope ends in any lower-case name before `_request`.
+const SIGV4_CREDENTIAL_SCOPE = /^[A-Za-z0-9]{3,128}(?:\/|%2F)\d{8}(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)[a-z0-9-]+(?:\/|%2F)[a-z][a-z0-9]*_request(?![\w-])/i;
 
 /** A `name = value` candidate: offsets into the text. */
 export interface Assignment {
@@ -338,8 +341,9 @@ const CRYPT_HASH = /^\$(?:[0-9a-z]{1,2}|argon2[a-z]*|scrypt|pbkdf2[\w-]*)\$[^\s$
  * Values that look random but are derived, public, corrupted or encoded text: a crypt(3) hash, base64 of
  * plain words (`QUNDRVNTX0tFWQ0K` is "ACCESS_KEY\r\n"; a random key's bytes are never all
  * letters), base64 of a JSON object's text (`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, a JWT's header
- * alone, as documentation cuts it; what such JSON holds is scanned in its decoded view), or base64 of
- * a public key (see isPublicKeyDer; a VAPID key's uncompressed point).
+ * alone, as documentation cuts it; what such JSON holds is scanned in its decoded view), base64 of a
+ * login whose password is a stand-in (see isStandInLogin), or base64 of a public key (see
+ * isPublicKeyDer; a VAPID key's uncompressed point).
  */
 // The start of a JSON object's text, printable throughout: what base64 of a JWT's header or claims decodes to.
 const JSON_OBJECT_TEXT = /^\{\s*"[\x20-\x7e]*$/;
@@ -362,7 +366,19 @@ export function isHashOrEncodedText(value: string): boolean {
   // encoded. Digits only: random bytes never decode to digits alone, while base64 of letters may be how a
   // service writes its key.
   const standIn = /^\d+$/.test(text) && looksLikePlaceholder(text);
-  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || JSON_OBJECT_TEXT.test(text) || standIn || isPublicKeyDer(bytes);
+  return (value.length % 4 === 0 && /^[A-Za-z_ .,\r\n-]+$/.test(text)) || JSON_OBJECT_TEXT.test(text) || standIn || isStandInLogin(text) || isPublicKeyDer(bytes);
+}
+
+// A `user:password` pair, as HTTP Basic authentication encodes it.
+const USER_PASSWORD_PAIR = /^[^\s:]+:([\x21-\x7e]+)$/;
+
+/**
+ * Decoded text that is a `user:password` pair with a stand-in password (`username:password`, `user:pass1`):
+ * base64 written to show how a login is encoded (a test's expected Basic credentials), holding no password.
+ */
+function isStandInLogin(text: string): boolean {
+  const password = USER_PASSWORD_PAIR.exec(text)?.[1];
+  return password !== undefined && isPlaceholderPassword(password);
 }
 
 /**

@@ -173,8 +173,10 @@ function mayNamePassword(text: string, start: number, nameEnd: number): boolean 
   return ENDS_AS_SECRET_NAME.test(name) && (COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)));
 }
 
-// `typeof` before a name (and the objects it is read from: `typeof entry.secret`, `typeof req.data?.password`).
-const TYPEOF_BEFORE = /\btypeof\s+[\w$?.]*$/;
+// A type query before a name: JavaScript's `typeof` (and the objects it is read from: `typeof entry.secret`,
+// `typeof req.data?.password`), or a call that returns the value's type, with the name as its argument:
+// Lua's and Python's `type(secret)`, PHP's `gettype($password)`, Go's `reflect.TypeOf(secret)`.
+const TYPE_QUERY_BEFORE = /\btypeof\s+[\w$?.]*$|\b(?:type|typeof|gettype|get_debug_type)\s*\(\s*[\w$?.]*$/i;
 
 /** The name's words without a trailing `.equals` (Java's and C#'s comparison is a call on the name). */
 function comparedNameWords(name: string): string[] {
@@ -194,8 +196,8 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     if (!naming) continue;
     const form = valueForm(text, found.start, found.nameEnd, valueStart);
     if (!form || (naming === "compared secret" && form !== "compared")) continue;
-    // JavaScript's `typeof secret !== "string"` compares the value's type, not the value.
-    if (form === "compared" && TYPEOF_BEFORE.test(text.slice(Math.max(0, found.start - 64), found.start))) continue;
+    // `typeof secret !== "string"`, `type(secret) == "string"`: a comparison of the value's type, not the value.
+    if (form === "compared" && TYPE_QUERY_BEFORE.test(text.slice(Math.max(0, found.start - 64), found.start))) continue;
     // A quoted literal followed by `+` or PHP's `.` is the start of a string built from parts.
     if (form === "quoted" && /^["'`]\s*[+.]/.test(text.slice(valueEnd, valueEnd + 3))) continue;
     if (form === "bare" && !isBarePassword(value, text, valueEnd, found.configValue)) continue;

@@ -238,6 +238,29 @@ describe("generic detector: request signing and encoded stand-ins", () => {
     expect(generic(`storage_secret = "${secret}"`)).toEqual([secret]);
   });
 
+  it("leaves a SigV4 credential scope under another provider's name (goog4_request, curl's provider2_request)", () => {
+    const id = randomString(rng(66), UPPER_ALNUM, 24);
+    expect(generic(`x-goog-credential=${id}/20240102/auto/storage/goog4_request`)).toEqual([]);
+    expect(generic(`Authorization: PROVIDER14-HMAC-SHA256 Credential=keyId/19700101/region/service/provider14_request, SignedHeaders=host`)).toEqual([]);
+    // A value of the same slashes that does not end as a scope does is still judged as a credential.
+    const secret = `${randomString(rng(67), ALNUM, 16)}/${randomString(rng(68), ALNUM, 16)}`;
+    expect(generic(`Credential=${secret}`)).toEqual([secret]);
+  });
+
+  it("leaves base64 of a login with a stand-in password, and keeps base64 of a login with a chosen one", () => {
+    const standIn = Buffer.from("username:password").toString("base64");
+    expect(generic(`const val BASE_64_CREDENTIALS = "${standIn}"`)).toEqual([]);
+    const login = Buffer.from(`deploy:${randomString(rng(69), ALNUM, 18)}`).toString("base64");
+    expect(generic(`const val BASE_64_CREDENTIALS = "${login}"`)).toEqual([login]);
+  });
+
+  it("leaves a status badge's key in a README's image URL, and keeps a key named by what it opens", () => {
+    const badge = `${Buffer.from(randomString(rng(70), ALNUM, 48)).toString("base64")}--${randomString(rng(71), HEX, 40)}`;
+    expect(generic(`[![Status](https://ci.example.com/automate/badge.svg?badge_key=${badge})](https://ci.example.com/public-build/x)`)).toEqual([]);
+    const key = randomString(rng(72), ALNUM, 32);
+    expect(generic(`https://ci.example.com/api/builds?access_key=${key}`)).toEqual([key]);
+  });
+
   it("leaves a query string whose parameter names hold dashes, and keeps a password with & and =", () => {
     expect(generic(`{"", "X-Amz-Credential=random&X-Amz-Content-Sha256=shastring", "shastring"},`)).toEqual([]);
     const secret = `${randomString(rng(59), ALNUM, 10)}&=${randomString(rng(60), ALNUM, 12)}`;

@@ -144,6 +144,11 @@ describe("generic-password in text", () => {
   it("a comparison of the value's type is not one of the value", () => {
     expect(passwordsIn('if (typeof secret !== "string") {')).toEqual([]);
     expect(passwordsIn('if (typeof entry.password === "string") {')).toEqual([]);
+    expect(passwordsIn('assert(type(secret) == "string", "secret needs to be a string")')).toEqual([]);
+    expect(passwordsIn('if (gettype($password) !== "string") {')).toEqual([]);
+    expect(passwordsIn('if reflect.TypeOf(secret) == "string" {')).toEqual([]);
+    // The value itself compared inside a call's argument list is still the password.
+    expect(passwordsIn('assert(secret == "tidepool-7", "wrong secret")')).toEqual(["tidepool-7"]);
   });
 
   it("a word alone counts in a comparison, not in an assignment", () => {

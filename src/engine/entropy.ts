@@ -508,6 +508,9 @@ const LONG_SINGLE_CASE_MIN_ENTROPY = 4.4;
  */
 export function looksLikeMachineToken(value: string): boolean {
   if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
+  // A vendor's prefix before hex digits (`sk-` and 32 hex, DeepSeek's keys) is judged by its digits.
+  const hex = hexDigitsOf(value);
+  if (hex) return mixesCharacterClasses(hex, "hex", shannonEntropy(hex));
   const characters = value.replace(/[^A-Za-z0-9]/g, "");
   return mixesCharacterClasses(characters, classifyCharset(characters), shannonEntropy(characters));
 }

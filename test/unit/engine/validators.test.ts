@@ -85,6 +85,9 @@ describe("header tokens and URL passwords: what stands around the secret", () =>
   it("a header's token is a machine's: random, not words or a counting stand-in", () => {
     expect(runValidator("token", randomString(rng(51), ALNUM, 24))).toBe(true);
     expect(runValidator("token", randomString(rng(52), HEX, 32))).toBe(true);
+    // A vendor's prefix before hex digits, judged by the digits.
+    expect(runValidator("token", `sk-${randomString(rng(53), HEX, 32)}`)).toBe(true);
+    expect(runValidator("token", "sk-deadbeefdeadbeefdeadbeefdeadbeef")).toBe(false);
     expect(runValidator("token", "base64orsomethingitreallydoesntmatter")).toBe(false);
     expect(runValidator("token", "auth-token-12345")).toBe(false);
   });

@@ -140,7 +140,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const words = nameWords(name);
     const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
     if (!naming) continue;
-    if (bareUuid && (words.length < 2 || !UUID_CREDENTIAL_WORD.test(words.at(-1) ?? ""))) continue;
+    if (bareUuid && !isUuidCredentialName(words)) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start) || isPublicSearchKey(words, text, found.start)) continue;
     if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isMemberChain(value)) continue;
@@ -543,11 +543,17 @@ const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 // `px-api-`). Not digits: `sha256-` and `md5_` name a digest's algorithm.
 const VENDOR_PREFIX = /^(?:[a-z]{2,10}[-_]){1,2}/;
 
-// Names whose last word makes a random UUID a credential, after a word saying whose: a token or a
-// secret (npm's legacy NPM_TOKEN, build-trigger tokens are UUIDs). Under any other name (`first_key`,
-// `api_key`, `requestId`) a UUID is the usual form of an id or a lookup key, and a bare `token` (an API
-// response's, a test's `"Token: …"` message) as often a request's or a page's.
+// Names that make a random UUID a credential: a token or a secret after a word saying whose (npm's
+// legacy NPM_TOKEN, build-trigger tokens are UUIDs), or an API key after the name of the service it
+// opens (`HEROKU_API_KEY`, `EXA_API_KEY`: services that issue UUIDs as keys). Under any other name
+// (`first_key`, a bare `api_key`, `requestId`) a UUID is the usual form of an id or a lookup key, and a
+// bare `token` (an API response's, a test's `"Token: …"` message) as often a request's or a page's.
 const UUID_CREDENTIAL_WORD = /^(?:token|secret)$/;
+
+function isUuidCredentialName(words: readonly string[]): boolean {
+  if (words.length >= 2 && UUID_CREDENTIAL_WORD.test(words.at(-1) ?? "")) return true;
+  return words.length >= 3 && words.at(-2) === "api" && words.at(-1) === "key";
+}
 
 // A random UUID (version 4: its version digit is 4, its variant 8, 9, a or b).
 const RANDOM_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;

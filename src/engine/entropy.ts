@@ -126,7 +126,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const { value, valueStart, valueEnd } = found;
     // The line first: a value on a minified line may be megabytes long.
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
-    if (found.configValue && !isConfigValue(value, text, valueEnd)) continue;
+    if (found.configValue && !isConfigValue(value, text, found.restStart)) continue;
     // A hex key behind `0x` or a vendor's prefix, or in a UUID's dashes, is judged by its hex digits.
     const bareUuid = RANDOM_UUID.test(value);
     const hex = bareUuid ? value.replaceAll("-", "") : hexDigitsOf(value);
@@ -169,6 +169,8 @@ export interface Assignment {
   value: string;
   valueStart: number;
   valueEnd: number;
+  /** Where the rest of the value's line starts: after the value, or after the `}` (and quote) of the interpolation it is the default of. */
+  restStart: number;
   /** A bare value read as a config file's (config-files.ts): literal text, its brackets no code. */
   configValue: boolean;
 }
@@ -220,7 +222,10 @@ export function* assignments(
     while (nameEnd < text.length && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
     tried = nameEnd;
     if (nameEnd - start > MAX_NAME || (acceptsName && !acceptsName(start, nameEnd))) continue;
-    const asConfig = configFile && startsConfigLine(text, start);
+    // A name inside an interpolation (`${DB_PASSWORD:-…}` in a shell script or a compose file, Spring's
+    // `${db.password:…}`) has its default after it: literal text in any file, as a config file's values are.
+    const inInterpolation = text.startsWith("${", start - 2);
+    const asConfig = inInterpolation || (configFile && startsConfigLine(text, start));
     const regex = asConfig ? rule.configRegex : rule.regex;
     regex.lastIndex = nameEnd;
     const match = regex.exec(text);
@@ -232,7 +237,13 @@ export function* assignments(
     done = span[0];
     // A quoted value is read alike everywhere; only a bare one is a config file's literal text.
     const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
-    yield { start, nameEnd, value, valueStart: span[0], valueEnd: span[1], configValue };
+    // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value
+    // would go on; the rest of its line starts after the `}` and the quote of a string around it.
+    const close = inInterpolation && configValue ? value.indexOf("}") : -1;
+    const valueEnd = close >= 0 ? span[0] + close : span[1];
+    const closesInterpolation = inInterpolation && text[valueEnd] === "}";
+    const restStart = closesInterpolation ? valueEnd + (QUOTES.has(text.charCodeAt(valueEnd + 1)) ? 2 : 1) : valueEnd;
+    yield { start, nameEnd, value: text.slice(span[0], valueEnd), valueStart: span[0], valueEnd, restStart, configValue };
   }
 }
 

@@ -3,6 +3,7 @@
 // passwords (`Heron#2231`, `plum-tart42`) have too little entropy for the random-value judge in
 // entropy.ts: the name is the evidence, and the value need only not be a placeholder, a word or code.
 import {
+  type Assignment,
   assignments,
   classifyCharset,
   isHashOrEncodedText,
@@ -101,17 +102,16 @@ export function isChosenPassword(value: string, words: readonly string[], config
  * element's end tag (`password = a + b` is an expression), or is glued to a shell's `=`.
  * In a config file's bare value (`configValue`) brackets are characters: it is judged by isConfigValue.
  */
-function isBarePassword(value: string, text: string, valueEnd: number, configValue: boolean): boolean {
+function isBarePassword(value: string, text: string, { valueStart, valueEnd, restStart, configValue }: Assignment): boolean {
   if (/^[\w.$]+[|:;,.?]*$/.test(value) || /^[!*&@:=]/.test(value)) return false;
-  if (configValue) return isConfigValue(value, text, valueEnd);
+  if (configValue) return isConfigValue(value, text, restStart);
   // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
   if (/[([{]|::|->/.test(value) || /^[\w.$]+!$/.test(value)) return false;
   // A shell's `NAME=value` glued to its `=`, as an environment prefix or an option takes it
   // (`PGPASSWORD=… psql`, `wget --password=… URL`): the command goes on after it.
-  const valueStart = valueEnd - value.length;
   if (text[valueStart - 1] === "=" && /[\w-]/.test(text[valueStart - 2] ?? "") && /^[ \t]/.test(text.slice(valueEnd, valueEnd + 1))) return true;
   const lineEnd = text.indexOf("\n", valueEnd);
-  const rest = text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd);
+  const rest = text.slice(restStart, lineEnd === -1 ? text.length : lineEnd);
   return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);
 }
 
@@ -200,7 +200,7 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     if (form === "compared" && TYPE_QUERY_BEFORE.test(text.slice(Math.max(0, found.start - 64), found.start))) continue;
     // A quoted literal followed by `+` or PHP's `.` is the start of a string built from parts.
     if (form === "quoted" && /^["'`]\s*[+.]/.test(text.slice(valueEnd, valueEnd + 3))) continue;
-    if (form === "bare" && !isBarePassword(value, text, valueEnd, found.configValue)) continue;
+    if (form === "bare" && !isBarePassword(value, text, found)) continue;
     // Words (letters only, or joined by `-`, `_`, `.`) assigned to a password name are as often a
     // label, a type, an option, a slug or a test's input to a validator (`password: "string"`,
     // `"peanuts"`, `"not-set"`, `"current-password"`) as a password: they count where code checks

@@ -114,6 +114,7 @@ const MAX_INTERPOLATION = 200;
 // (`{{ .Values.x }}`, `{{- $x }}`), Handlebars (`{{#each}}`, `{{> partial}}`, `{{@index}}`), and
 // the quote or bracket of a literal or group piped on (`{{'LOGIN.PASSWORD'|translate}}`, `${(a)}`).
 const BEFORE_INTERPOLATED_NAME = /[\s{!#.>&^/~*@$'"([-]/;
+const DEFAULT_AFTER_NAME = /^[A-Za-z_][\w.-]*:-?/;
 
 /**
  * A template's interpolation: `${…}` or `{{…}}` around an expression, which starts with a
@@ -128,6 +129,9 @@ function hasInterpolation(text: string): boolean {
     let nameAt = brace + 1;
     while (nameAt < text.length && BEFORE_INTERPOLATED_NAME.test(text[nameAt] ?? "")) nameAt++;
     if (nameAt < text.length && !/\w/.test(text[nameAt] ?? "")) continue;
+    // A name and its default (`${DB_PASSWORD:-…}`, Spring's `${db.password:…}`): the default is text to
+    // the first `}`, its brackets anyone's.
+    if (before === "$" && DEFAULT_AFTER_NAME.test(text.slice(brace + 1, brace + 1 + MAX_INTERPOLATION))) return true;
     if (groupEnd(text, brace, MAX_INTERPOLATION) !== "mismatched") return true;
   }
   return false;

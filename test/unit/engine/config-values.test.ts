@@ -55,6 +55,14 @@ describe("config files: a bare value is literal text, brackets and all", () => {
     expect(found("app.env", `DB_PASSWORD=${braced} and more\n`)).toEqual([]);
   });
 
+  it("reads the default of an interpolation to its `}`, after Spring's `:` and a shell's `:-`", () => {
+    expect(found("application.properties", `spring.datasource.password=\${DB_PASSWORD:${chosen}}\n`)).toEqual([`generic-password ${chosen}`]);
+    expect(found("app.env", `DB_PASSWORD="\${DB_PASSWORD:-${chosen}}"\n`)).toEqual([`generic-password ${chosen}`]);
+    expect(found("compose.yml", `  API_TOKEN: \${API_TOKEN:-${drawn}}\n`)).toEqual([`generic-high-entropy ${drawn}`]);
+    expect(found("deploy.sh", `export API_TOKEN="\${API_TOKEN:-${drawn}}"\n`)).toEqual([`generic-high-entropy ${drawn}`]);
+    expect(found("app.env", `DB_PASSWORD=\${DB_PASSWORD:-postgres}\n`)).toEqual([]);
+  });
+
   it("reads a key in a YAML list and after an .env file's export", () => {
     expect(found("users.yaml", `users:\n  - password: ${ini}\n`)).toEqual([`generic-password ${ini}`]);
     expect(found("prod.env", `export DB_PASSWORD=${braced}\n`)).toEqual([`generic-password ${braced}`]);
@@ -65,7 +73,6 @@ describe("config files: a bare value is literal text, brackets and all", () => {
     ["a YAML flow mapping", "app.yml", `password: {user: ${ini}}\n`],
     ["a YAML flow sequence", "app.yml", `password: [${ini}]\n`],
     ["a value inside a flow mapping", "app.yml", `creds: {password: ${ini}}\n`],
-    ["a Spring placeholder with a default", "application.properties", `spring.datasource.password=\${DB_PASSWORD:${ini}}\n`],
     ["interpolation", ".env", `DB_PASSWORD=\${DB_USER}${braced}\n`],
     ["a Python format placeholder", "setup.cfg", "password = %(db_password)s\n"],
     ["an environment reference", ".env", "DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\n"],

@@ -555,7 +555,10 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // A credential built from a user and a secret: NetworkCredential("user", "…").
   const argument = `["'\`]\\s*,\\s*(?:${literal})`;
   const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
-  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${argument}`;
+  // A literal alone in parentheses after the operator: black wraps a long string so (`API_TOKEN = (` then
+  // the literal on its own line, then `)`).
+  const parenthesized = `${close}${arrayLength}${type}\\s*${operator}\\s*\\(\\s*(?:${quoted})(?=\\s*\\))`;
+  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${parenthesized}|${argument}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

@@ -175,6 +175,12 @@ describe("generic detector: names and values apart", () => {
     expect(generic(`{\n  "name": "API_TOKEN",\n  "value": "${key}"\n}`)).toEqual([key]);
     expect(generic(`{ "name": "API_TOKEN", "id": "${key}" }`)).toEqual([]);
   });
+
+  it("reads a literal that black wraps in parentheses, not a call or an expression in them", () => {
+    expect(generic(`SERVICE_API_TOKEN = (\n    "${key}"\n)`)).toEqual([key]);
+    expect(generic(`api_token = (decrypt("${key}"))`)).toEqual([]);
+    expect(generic(`api_token = ("${key}" + suffix)`)).toEqual([]);
+  });
 });
 
 describe("generic detector: search-only keys", () => {

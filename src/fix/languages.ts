@@ -130,10 +130,22 @@ function closingQuote(line: string, from: number, quote: string, escapes: boolea
 }
 
 /** The name a value is assigned to just before `index` (`apiKey = "`, `API_KEY: `, `"token": "`), if any. */
-function assignedName(before: string): string | undefined {
-  const match = /([A-Za-z_][\w-]*)["']?\]?\s*(?::=|=>|=|:)\s*["'`]?$/.exec(before);
-  return match?.[1];
+function assignedName(before: string, previousLine = ""): string | undefined {
+  const name = ASSIGNED.exec(before)?.[1];
+  if (name === "value") return NAMED_PAIR.exec(before)?.[1] ?? NAMED_PAIR.exec(previousLine)?.[1] ?? name;
+  if (name !== undefined) return name;
+  return WRAPPED.test(before) ? ENDS_WITH_ASSIGNMENT.exec(previousLine)?.[1] : undefined;
 }
+
+// `NAME = "…"`, `name: …`, `"name": "…"`, a shell's or compose file's `${NAME:-…}`: the name before the value.
+const ASSIGNED = /([A-Za-z_][\w-]*)["']?\]?\s*(?::=|:-|=>|=|:)\s*["'`]?$/;
+// A name/value pair, whose `value` is the named one's: a Kubernetes env entry (`- name: API_TOKEN` then
+// `value: …`), a JSON object's members on one line or two (`{"name": "API_TOKEN", "value": …}`, Postman's `key`).
+const NAMED_PAIR = /\b(?:name|key)["']?\s*:\s*["']?([A-Za-z_][\w.-]*)["']?\s*,?\s*(?:["']?value["']?\s*:\s*["']?)?$/;
+// A literal alone on its line (with black's opening parenthesis) that a formatter wrapped after its name, which
+// ends the line before: prettier's `const apiToken =`, black's `API_TOKEN = (`.
+const WRAPPED = /^\s*\(?\s*[bfruBFRU]{0,2}["'`]?$/;
+const ENDS_WITH_ASSIGNMENT = /([A-Za-z_][\w-]*)["']?\]?\s*(?::=|=>|=|:)\s*\(?\s*$/;
 
 /** Secrets on lines this long are in minified or generated code: a rewrite there could not be reviewed. */
 const MINIFIED_LINE = 1000;
@@ -147,11 +159,12 @@ export function locate(language: Language, text: string, lines: readonly string[
   if (line.length > MINIFIED_LINE) return { kind: "manual", reason: "a minified or generated line: fix the source it was built from" };
   const code = CODE[language];
   if (code) return locateInCode(code, language, text, lines, lineIndex, lineOffset, start, end);
-  if (language === "yaml") return locateInYaml(text, line, lineOffset, start, end);
+  const previousLine = lines[lineIndex - 1];
+  if (language === "yaml") return locateInYaml(text, line, previousLine, lineOffset, start, end);
   if (language === "npmrc" || language === "properties") {
     // Their comments are whole lines; `#`, `;` or `!` later on a line is part of a value.
     if (/^\s*[#;!]/.test(line)) return { kind: "manual", reason: "in a comment: delete it from the comment" };
-    return locateInterpolated(line, lineOffset, start, end, (name) => `\${${name}}`, []);
+    return locateInterpolated(line, previousLine, lineOffset, start, end, (name) => `\${${name}}`, []);
   }
   return locateInShell(language, lines, lineIndex, lineOffset, start, end);
 }
@@ -179,7 +192,7 @@ function locateInCode(code: CodeLanguage, language: Language, text: string, line
   const letters = line.slice(literalStart, open);
   const before = line.slice(open + 1, start);
   const after = line.slice(end, close);
-  const assignedTo = assignedName(line.slice(0, literalStart));
+  const assignedTo = assignedName(line.slice(0, literalStart), lines[lineIndex - 1]);
   const edits = (name: string): Edit[] => {
     const read = code.read(name, text);
     // A template literal takes the read where the secret was.
@@ -238,7 +251,7 @@ function locateInShell(language: Language, lines: readonly string[], lineIndex: 
   }
   const state = lexTo(line, start, "\"'", ["#"], true);
   if (state.in === "comment") return { kind: "manual", reason: "in a comment: delete it from the comment" };
-  const assignedTo = assignedName(line.slice(0, state.in === "string" ? state.start : start));
+  const assignedTo = assignedName(line.slice(0, state.in === "string" ? state.start : start), lines[lineIndex - 1]);
   const dockerArg = language === "dockerfile" ? /^(\s*)ARG\s+([A-Za-z_]\w*)=/i.exec(line) : null;
   const edits = (name: string): Edit[] => {
     // `ARG NAME=secret` keeps its ARG without the default.
@@ -268,18 +281,38 @@ function locateInShell(language: Language, lines: readonly string[], lineIndex: 
  * YAML: `${NAME}`, which docker compose (and most tools that template YAML) replace from the
  * environment; a GitHub Actions workflow reads a repository secret, `${{ secrets.NAME }}`, instead.
  */
-function locateInYaml(text: string, line: string, lineOffset: number, start: number, end: number): Spot {
+function locateInYaml(text: string, line: string, previousLine: string | undefined, lineOffset: number, start: number, end: number): Spot {
   const workflow = /^\s*(?:on|jobs)\s*:/m.test(text) && /^\s*runs-on\s*:/m.test(text);
-  return locateInterpolated(line, lineOffset, start, end, (name) => (workflow ? `\${{ secrets.${name} }}` : `\${${name}}`), ["#"]);
+  return locateInterpolated(line, previousLine, lineOffset, start, end, (name) => (workflow ? `\${{ secrets.${name} }}` : `\${${name}}`), ["#"]);
 }
 
 /** Files whose values take `${NAME}` in place, quoted or not (YAML, .npmrc). */
-function locateInterpolated(line: string, lineOffset: number, start: number, end: number, reference: (name: string) => string, comments: readonly string[]): Spot {
+function locateInterpolated(
+  line: string,
+  previousLine: string | undefined,
+  lineOffset: number,
+  start: number,
+  end: number,
+  reference: (name: string) => string,
+  comments: readonly string[],
+): Spot {
   const state = lexTo(line, start, "\"'", comments, true);
   if (state.in === "comment") return { kind: "manual", reason: "in a comment: delete it from the comment" };
-  const assignedTo = assignedName(line.slice(0, state.in === "string" ? state.start : start));
-  return { kind: "rewrite", assignedTo, edits: (name) => [{ start: lineOffset + start, end: lineOffset + end, text: reference(name) }] };
+  const assignedTo = assignedName(line.slice(0, state.in === "string" ? state.start : start), previousLine);
+  // The default of an interpolation of the same name (`${API_TOKEN:-…}`) goes with its default: `${API_TOKEN}`.
+  const defaultOf = INTERPOLATION_DEFAULT.exec(line.slice(0, start));
+  return {
+    kind: "rewrite",
+    assignedTo,
+    edits: (name) =>
+      defaultOf?.[1] === name && line[end] === "}"
+        ? [{ start: lineOffset + defaultOf.index, end: lineOffset + end + 1, text: reference(name) }]
+        : [{ start: lineOffset + start, end: lineOffset + end, text: reference(name) }],
+  };
 }
+
+// `${NAME:-` (a shell's and compose's default) or `${NAME:` (Spring's) right before a value.
+const INTERPOLATION_DEFAULT = /\$\{([A-Za-z_][\w-]*):-?$/;
 
 /** Applies edits that do not overlap (the caller drops overlapping ones) to `text`. */
 export function applyEdits(text: string, edits: readonly Edit[]): string {

@@ -124,6 +124,20 @@ describe("naming", () => {
     expect(rewritten("t.js", `const sessionToken = "${token}";\n`)).toBe("const sessionToken = process.env.SESSION_TOKEN;\n");
   });
 
+  it("finds the name where a formatter wrapped the value onto the next line, or a name/value pair holds it", () => {
+    const token = jwt(2224);
+    expect(rewritten("w.ts", `export const sessionToken =\n  "${token}";\n`)).toBe("export const sessionToken =\n  process.env.SESSION_TOKEN;\n");
+    expect(rewritten("w.py", `import os\nSESSION_TOKEN = (\n    "${token}"\n)\n`)).toBe('import os\nSESSION_TOKEN = (\n    os.environ["SESSION_TOKEN"]\n)\n');
+    expect(rewritten("k.yaml", `env:\n  - name: SESSION_TOKEN\n    value: "${token}"\n`)).toBe('env:\n  - name: SESSION_TOKEN\n    value: "${SESSION_TOKEN}"\n');
+  });
+
+  it("puts a compose file's variable in place of the default it fell back on", () => {
+    const token = jwt(2225);
+    expect(rewritten("compose.yml", `services:\n  api:\n    environment:\n      SESSION_TOKEN: \${SESSION_TOKEN:-${token}}\n`)).toBe(
+      "services:\n  api:\n    environment:\n      SESSION_TOKEN: ${SESSION_TOKEN}\n",
+    );
+  });
+
   it("never gives a name that holds another value a new one, and reuses the name of a value already there", () => {
     const taken = new Map([["OPENAI_API_KEY", "other"], ["MINE", "same"]]);
     expect(claimEnvName("OPENAI_API_KEY", "new", taken)).toBe("OPENAI_API_KEY_2");

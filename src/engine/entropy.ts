@@ -491,9 +491,13 @@ function readsAsName(segment: string): boolean {
   return pieces.join("") === segment && pieces.every((piece) => !/[a-z]/.test(piece) || /[a-z]{2}/.test(piece));
 }
 
-// How many words of three letters or more a lone name must hold to be read as a variable's name
-// (`isSecretBase64Encoded`): a random key's humps are one or two letters long.
-const VARIABLE_NAME_MIN_WORDS = 3;
+// A lone name read as a variable's: camel case, a lower-case word first, then capitalised words of
+// three letters or more and short numbers (`isSecretBase64Encoded`). At least two capitalised words:
+// a key in one case (`shwc7ighlfw9fcoul7ahojmf2sx2dabv`, `YTR4GR5T89WQP8HJKLDF`) has none, and a
+// random key in both cases has humps of one or two letters.
+const CAMEL_CASE_NAME = /^[a-z]{2,}(?:[A-Z][a-z]{2,}|\d{1,3})+$/;
+const CAPITALISED_WORD = /[A-Z][a-z]{2,}/g;
+const VARIABLE_NAME_MIN_CAPITALISED = 2;
 
 /**
  * A value without quotes in code that is a name or a chain of names, negated or not: a member read,
@@ -503,10 +507,9 @@ const VARIABLE_NAME_MIN_WORDS = 3;
  */
 function isNameInCode(value: string): boolean {
   const segments = value.replace(/^!/, "").split(".");
-  if (!segments.every(readsAsName)) return false;
-  if (segments.length >= 2) return true;
-  const words = (segments[0] ?? "").match(NAME_PIECES)?.filter((piece) => /^[A-Za-z]{3,}$/.test(piece)) ?? [];
-  return words.length >= VARIABLE_NAME_MIN_WORDS;
+  if (segments.length >= 2) return segments.every(readsAsName);
+  const name = segments[0] ?? "";
+  return CAMEL_CASE_NAME.test(name) && (name.match(CAPITALISED_WORD)?.length ?? 0) >= VARIABLE_NAME_MIN_CAPITALISED;
 }
 
 /**

@@ -209,6 +209,8 @@ describe("generic detector: code that reads like a value", () => {
     expect(generic("cryptoKey = isSecretBase64Encoded ? decode(secret) : encode(secret)")).toEqual([]);
     const key = randomString(rng(73), ALNUM, 32);
     expect(generic(`cryptoKey = ${key} ? a : b`)).toEqual([key]);
+    // Keys in one case read as runs of letters and digits, not as a variable's words.
+    for (const single of [randomString(rng(83), LOWER_ALNUM, 32), randomString(rng(84), UPPER_ALNUM, 20)]) expect(generic(`aviation_token = ${single}`)).toEqual([single]);
   });
 
   it("leaves a compound key of ids, and keeps another qualified key", () => {

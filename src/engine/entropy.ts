@@ -4,7 +4,7 @@ import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
-import { isPublicSearchKey, isPublishedValue } from "./public-values.js";
+import { isPublicClientKey, isPublishedValue } from "./public-values.js";
 import { isDrawnFromPrintable, shannonEntropy, symbolKinds } from "./randomness.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
@@ -144,7 +144,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (bareUuid && (words.length < 2 || !UUID_CREDENTIAL_WORD.test(words.at(-1) ?? ""))) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isPathKeyedDigest(text, found.start, value, charset) || isLookupArgument(words, text, found.nameEnd) || isStorageEmulatorKey(text, found.start, valueEnd)) continue;
-    if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start) || isPublicSearchKey(words, text, found.start)) continue;
+    if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start) || isPublicClientKey(words, text, found.start)) continue;
     if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isNameInCode(value)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
     if (SIGV4_CREDENTIAL_SCOPE.test(value)) continue;

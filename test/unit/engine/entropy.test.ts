@@ -193,6 +193,8 @@ describe("generic detector: search-only keys", () => {
     expect(generic(`TYPESENSE_SEARCH_ONLY_API_KEY = "${key}"`)).toEqual([]);
     expect(generic(`ALGOLIA_SEARCH_API_KEY = "${key}"`)).toEqual([]);
     expect(generic(`AZURE_SEARCH_API_KEY = "${key}"`)).toEqual([key]);
+    expect(generic(`"start:dev": "cross-env CLI_SEGMENT_WRITE_KEY=${key} nodemon"`)).toEqual([]);
+    expect(generic(`SEGMENT_PROFILES_API_TOKEN = "${key}"`)).toEqual([key]);
   });
 });
 

@@ -4,7 +4,7 @@ import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
-import { isPublicSearchKey, isPublishedValue } from "./public-values.js";
+import { isPublicClientKey, isPublishedValue } from "./public-values.js";
 import { isDrawnFromPrintable, shannonEntropy, symbolKinds } from "./randomness.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
@@ -47,10 +47,11 @@ const BARE_KEY = "key";
 // and idempotency keys are digests and UUIDs, a shard or partition key names a field, a CAPTCHA's
 // site key and a video player's embed key sit in public pages, and a Sentry DSN's `sentry_key` is sent
 // by every browser (Sentry documents DSNs as safe to publish), and a status badge's key goes into the
-// image URL a README shows to everyone (`badge.svg?badge_key=…`). Keys whose
+// image URL a README shows to everyone (`badge.svg?badge_key=…`). A compound or composite key joins
+// the fields a record or a cache entry is looked up by (`{entity:…:e=<id>:i=<id>}`). Keys whose
 // value is a column or field name (`primaryKey`, `sortKey`, `foreignKey`, `i18nKey`) are not
 // listed: such values never look random, while Azure's `primaryKey` is a credential.
-const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry|player|badge|shard|partition)$/;
+const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry|player|badge|shard|partition|compound|composite)$/;
 
 // The word right before `key` in a WebSocket handshake's `Sec-WebSocket-Key`: 16 random bytes the
 // client makes up for each connection and sends in the clear (RFC 6455), a nonce, not a credential.
@@ -142,8 +143,9 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (!naming) continue;
     if (bareUuid && !isUuidCredentialName(words)) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
-    if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start) || isPublicSearchKey(words, text, found.start)) continue;
-    if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isMemberChain(value)) continue;
+    if (isPathKeyedDigest(text, found.start, value, charset) || isLookupArgument(words, text, found.nameEnd) || isStorageEmulatorKey(text, found.start, valueEnd)) continue;
+    if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start) || isPublicClientKey(words, text, found.start)) continue;
+    if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isNameInCode(value)) continue;
     if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
     if (SIGV4_CREDENTIAL_SCOPE.test(value)) continue;
     if (isWordLabel(value)) continue;
@@ -413,6 +415,35 @@ export function isPasswordDigest(name: readonly string[], value: string, charset
   return charset === "hex" && DIGEST_LENGTHS.has(value.length) && PASSWORD_WORD.test(name.at(-1) ?? "");
 }
 
+/**
+ * A digest's worth of hex under a name joined to a path by `/`: a manifest of one digest per entry
+ * (an i18n lock's `workspace/api_keys/api_key: <md5>`, a Helm annotation's `checksum/secret: <sha256>`),
+ * where the path names what was hashed. A key under such a name is still read in any other form.
+ */
+function isPathKeyedDigest(text: string, nameStart: number, value: string, charset: string | undefined): boolean {
+  return charset === "hex" && DIGEST_LENGTHS.has(value.length) && text[nameStart - 1] === "/";
+}
+
+// The first word of a call that looks a record up, or acts on one, by what it is given: an id or a
+// name (`getApiKeysWithEnvironmentPermissions("clj28r6va…")`, `revokeToken(tokenId)`), not a credential.
+// Setters (`setApiKey("…")`) and constructors are not among them.
+const LOOKUP_CALL_WORD = /^(?:get|find|fetch|load|list|lookup|read|delete|remove|revoke|has)$/;
+
+/** True when the name is a lookup's call (LOOKUP_CALL_WORD) and the value its argument. */
+function isLookupArgument(words: readonly string[], text: string, nameEnd: number): boolean {
+  return LOOKUP_CALL_WORD.test(words[0] ?? "") && text[nameEnd] === "(";
+}
+
+// The Azure Storage emulator's (Azurite's) account: its key is published, the same on every machine,
+// and documentation sets it next to the account's name (`…_ACCOUNT_NAME=devstoreaccount1`). How far
+// around the key the name is looked for: the lines of one configuration block.
+const STORAGE_EMULATOR_ACCOUNT = /devstoreaccount1/i;
+const STORAGE_EMULATOR_CONTEXT = 300;
+
+function isStorageEmulatorKey(text: string, start: number, end: number): boolean {
+  return STORAGE_EMULATOR_ACCOUNT.test(text.slice(Math.max(0, start - STORAGE_EMULATOR_CONTEXT), end + STORAGE_EMULATOR_CONTEXT));
+}
+
 // An OpenPGP key's fingerprint: 40 hex digits (v4) or 64 (v6). Under a GPG or PGP name
 // (Dockerfiles' `ENV GPG_KEY …`, `GPG key …` in release notes) it names a public key to verify
 // downloads with; an exported private key is armored base64, never one hex run.
@@ -471,13 +502,25 @@ function readsAsName(segment: string): boolean {
   return pieces.join("") === segment && pieces.every((piece) => !/[a-z]/.test(piece) || /[a-z]{2}/.test(piece));
 }
 
+// A lone name read as a variable's: camel case, a lower-case word first, then capitalised words of
+// three letters or more and short numbers (`isSecretBase64Encoded`). At least two capitalised words:
+// a key in one case (`shwc7ighlfw9fcoul7ahojmf2sx2dabv`, `YTR4GR5T89WQP8HJKLDF`) has none, and a
+// random key in both cases has humps of one or two letters.
+const CAMEL_CASE_NAME = /^[a-z]{2,}(?:[A-Z][a-z]{2,}|\d{1,3})+$/;
+const CAPITALISED_WORD = /[A-Z][a-z]{2,}/g;
+const VARIABLE_NAME_MIN_CAPITALISED = 2;
+
 /**
- * A value without quotes in code that is a chain of names (`AuthMechanism.MONGODB_X509`,
- * `V2Namespace2.Core.AccountTokenCreateParams`): a member read, an enum's case, not a literal.
+ * A value without quotes in code that is a name or a chain of names, negated or not: a member read,
+ * an enum's case (`AuthMechanism.MONGODB_X509`, `V2Namespace2.Core.AccountTokenCreateParams`,
+ * `!auth.isSecretBase64Encoded`), or a variable whose name is words (`cryptoKey = isSecretBase64Encoded`).
+ * Not a literal.
  */
-function isMemberChain(value: string): boolean {
-  const segments = value.split(".");
-  return segments.length >= 2 && segments.every(readsAsName);
+function isNameInCode(value: string): boolean {
+  const segments = value.replace(/^!/, "").split(".");
+  if (segments.length >= 2) return segments.every(readsAsName);
+  const name = segments[0] ?? "";
+  return CAMEL_CASE_NAME.test(name) && (name.match(CAPITALISED_WORD)?.length ?? 0) >= VARIABLE_NAME_MIN_CAPITALISED;
 }
 
 /**

@@ -173,6 +173,31 @@ function mayNamePassword(text: string, start: number, nameEnd: number): boolean 
   return ENDS_AS_SECRET_NAME.test(name) && (COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)));
 }
 
+// An enum's opening line (TypeScript's, C#'s, Java's, Swift's: `export enum PasskeyBrand {`), and the
+// lines that may stand between it and a member: other members (`Name = "…",`, `Name,`), comments and
+// blank lines. How many lines are read back, so the work per candidate stays bounded.
+const ENUM_OPENING = /\benum\s+(?:class\s+)?[\w$]+(?:\s*:\s*[\w$.]+)?\s*\{\s*$/;
+const ENUM_MEMBER_LINE = /^\s*(?:[\w$]+\s*(?:=\s*(?:"[^"\n]*"|'[^'\n]*'|[\w$.-]+)\s*)?,?\s*)?(?:\/\/.*|\/?\*.*)?$/;
+const MAX_ENUM_LINES = 200;
+
+/**
+ * True when the name at `nameStart` is an enum's member: its value names a case (a brand's id, a
+ * wire code), however its name reads (`NordPass`, `OnePassword`, the password managers a passkey
+ * comes from), not a setting a person chose.
+ */
+function isEnumMember(text: string, nameStart: number): boolean {
+  let lineStart = text.lastIndexOf("\n", nameStart - 1) + 1;
+  if (text.slice(lineStart, nameStart).trim() !== "") return false;
+  for (let read = 0; read < MAX_ENUM_LINES && lineStart > 0; read++) {
+    const previousStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+    const line = text.slice(previousStart, lineStart - 1);
+    if (ENUM_OPENING.test(line)) return true;
+    if (!ENUM_MEMBER_LINE.test(line)) return false;
+    lineStart = previousStart;
+  }
+  return false;
+}
+
 // A type query before a name: JavaScript's `typeof` (and the objects it is read from: `typeof entry.secret`,
 // `typeof req.data?.password`), or a call that returns the value's type, with the name as its argument:
 // Lua's and Python's `type(secret)`, PHP's `gettype($password)`, Go's `reflect.TypeOf(secret)`.
@@ -207,6 +232,7 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     // them (a comparison), or where their place says they are one (the command, URL and prose rules).
     if (form !== "compared" && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(value)) continue;
     if (!isChosenPassword(value, words, found.configValue) || isAllowedSecret(rule.allow, value)) continue;
+    if (form === "quoted" && isEnumMember(text, found.start)) continue;
     const from = Math.min(found.start, valueStart);
     const to = Math.max(found.nameEnd, valueEnd);
     const [start, end] = layer.outer(valueStart, valueEnd);

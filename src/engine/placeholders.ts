@@ -7,7 +7,7 @@ import { isDrawnFromPrintable } from "./randomness.js";
 // command, a Makefile variable), and Python's `%(name)`. The pairs alone turn up in generated keys:
 // Django's alphabet holds `$`, `%`, `(` and `)`. `${` and `{{` are read by hasInterpolation.
 const TEMPLATE_OR_PLACEHOLDER =
-  /\$\([A-Za-z_][\w.-]*(?:[\s)]|$)|%\(\w+\)|\u2026|x{5,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
+  /\$\([A-Za-z_][\w.-]*(?:[\s)]|$)|%\(\w+\)|\u2026|x{5,}|your[_-]?(?:api|access|secret|token|key|password)|(?:api|access|secret)[_-]?key[_-]?here|example|placeholder|dummy|\bfake|fake[_.-]|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]?(?:key|token|your)/i;
 
 // Signs written in punctuation, `<…>`, `...`, `***` and `####`, mark a value a person left for
 // another to fill in; a key drawn from letters, digits and punctuation alike holds them by chance

@@ -1,12 +1,13 @@
 // Values their providers publish on purpose, meant to sit in client-side code: the generic detector does
 // not report them, whatever the name they are assigned to and however random they look. Each prefix is
 // listed with the documentation that says the value is public; a provider's secret of the same family
-// has another prefix (Mapbox `sk.`, Stripe `sk_`/`rk_`, Supabase `sb_secret_`).
+// has another prefix (Mapbox `sk.`, Stripe `sk_`/`rk_`, Supabase `sb_secret_`, PostHog `phx_`).
 const PUBLIC_PREFIXES: readonly { prefix: string; source: string }[] = [
   { prefix: "pk.", source: "Mapbox, access tokens: public tokens (pk.) are for client-side use, secret tokens start with sk." },
   { prefix: "pk_live_", source: "Stripe, API keys: publishable keys identify the account in client-side code (also Clerk's)" },
   { prefix: "pk_test_", source: "Stripe, API keys: publishable test-mode keys" },
   { prefix: "sb_publishable_", source: "Supabase, API keys: publishable keys are safe to expose in a browser" },
+  { prefix: "phc_", source: "PostHog, project API key: write-only, meant for the browser snippet; personal API keys start with phx_" },
 ];
 
 /** True when the value starts with a prefix its provider documents as public. */
@@ -19,6 +20,10 @@ export function isPublishedValue(value: string): boolean {
 // so holds that key: `search_only_api_key`, or Algolia's with `search` in it (its dashboard calls the
 // key "Search API Key"; another service's search key, Azure's or Bing's, is a secret).
 const SEARCH_ONLY = /(?:^|,)search,only(?:,|$)|(?:^|,)algolia,(?:[a-z0-9]+,)*search(?:,|$)/;
+// Analytics SDKs send events with a key of their own that can only add events: Segment's "write key",
+// which its analytics.js snippet embeds in every page (`SEGMENT_WRITE_KEY`). What reads the data back
+// (Segment's Public API token) has another name.
+const ANALYTICS_WRITE_KEY = /(?:^|,)segments?,(?:[a-z0-9]+,)*write,key(?:,|$)/;
 
 // The objects front-end search widgets are configured with, which take only that key: DocSearch's
 // `docsearch({ appId, apiKey, indexName })`, Docusaurus' `themeConfig.algolia` (its documentation
@@ -34,12 +39,12 @@ const WIDGET_CONTEXT = 400;
 const OWNER_CONTEXT = 160;
 
 /**
- * True when an assignment's name says it holds a search-only key, or when it is the `apiKey` of a
+ * True when an assignment's name says it holds a search-only key or an analytics write key, or when it is the `apiKey` of a
  * front-end search widget's configuration (see SEARCH_WIDGET_OWNER) beside an `indexName`. `words`
  * are the name's words; `nameStart` is where the name starts in `text`.
  */
-export function isPublicSearchKey(words: readonly string[], text: string, nameStart: number): boolean {
-  if (SEARCH_ONLY.test(words.join(","))) return true;
+export function isPublicClientKey(words: readonly string[], text: string, nameStart: number): boolean {
+  if (SEARCH_ONLY.test(words.join(",")) || ANALYTICS_WRITE_KEY.test(words.join(","))) return true;
   if (words.join(" ") !== "api key") return false;
   const brace = enclosingBrace(text, nameStart);
   if (brace < 0) return false;

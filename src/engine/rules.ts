@@ -528,9 +528,13 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // ARM template's `{"name": "API_TOKEN", "value": "…"}`, a Postman environment's `{"key": "api_token", "value": "…"}`.
   const pairValue = `["']\\s*,\\s*["']value["']\\s*:\\s*`;
   // No operator, a space or tab: Dockerfile's `ENV NAME value`, config files (`api_key abc…`, a
-  // .netrc's `password …`), a Ruby DSL's `api_secret '…'`. XML's `<name>value</name>`.
+  // .netrc's `password …`), a Ruby DSL's `api_secret '…'`.
   const space = `[ \\t]+`;
+  // XML's `<name>value</name>`: the value is an element's only when its closing tag follows. A name in
+  // angle brackets followed by anything else is prose's stand-in for a value (`TOKEN=<random-secret>`
+  // then the next line, `postgres://user:<password>@host`), not an element.
   const xmlElement = `>(?<=<[\\w.:-]+>)`;
+  const closingTag = `(?=\\s*<\\/)`;
   // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", Go's []byte("").
   // A quoted value may hold escapes (`\\5`, `\\"` in a key drawn from punctuation), but not an escaped
   // line break (`\\n`, `\\r`) or tab: a string holding lines of text, as an .env file's, is no one
@@ -558,7 +562,8 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // A literal alone in parentheses after the operator: black wraps a long string so (`API_TOKEN = (` then
   // the literal on its own line, then `)`).
   const parenthesized = `${close}${arrayLength}${type}\\s*${operator}\\s*\\(\\s*(?:${quoted})(?=\\s*\\))`;
-  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${xmlElement}\\s*|${space})(?:${quoted}|${bare})|${parenthesized}|${argument}`;
+  const value = `(?:${quoted}|${bare})`;
+  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|${xmlElement}\\s*${value}${closingTag}|${parenthesized}|${argument}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

@@ -184,9 +184,33 @@ const validators: Record<string, (secret: string, match: string) => boolean> = {
   // The Azure Storage Emulator's account, whose published key is the same on every machine.
   "not-storage-emulator": (_secret, match) => !/AccountName=devstoreaccount1;/i.test(match),
   // A header's token is issued by a machine: random as the generic detector judges it, not words
-  // (`Bearer base64orsomethingitreallydoesntmatter`, `auth-token-12345`).
-  token: (secret) => !isPlaceholderPassword(secret) && looksLikeMachineToken(secret),
+  // (`Bearer base64orsomethingitreallydoesntmatter`, `auth-token-12345`, `fbk_validApiKeySecret123`),
+  // nor a JWT's shape with words for its claims (`eyJhbGciOiJFZERTQSJ9.payload.signature`).
+  token: (secret) => !isPlaceholderPassword(secret) && looksLikeMachineToken(secret) && !isSpelledInWords(secret) && !STAND_IN_JWT.test(secret),
 };
+
+// A JWT's header with a word where its claims go: a test's stand-in for a token. A signed token's
+// claims are base64url of a JSON object too, and so open with `eyJ`.
+const STAND_IN_JWT = /^eyJ[\w-]+\.[a-z]{2,20}\.[\w-]*$/;
+
+// A vendor's prefix (`fbk_`, `sk-`), then the body of a token named in words.
+const TOKEN_PREFIX = /^[a-z]{2,10}[-_]/;
+// The pieces of a camel-case body: humps, runs of capitals, digits.
+const BODY_PIECES = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g;
+// How many words of three letters or more, and how many digits at most, make a body words and a
+// number (`validApiKeySecret123`, `orgLevelApiKey456`). A random body's humps are one or two letters.
+const SPELLED_MIN_WORDS = 3;
+const SPELLED_MAX_DIGITS = 4;
+
+/** A token that is words in camel case and a short number, after a vendor's prefix or not. */
+function isSpelledInWords(secret: string): boolean {
+  const body = secret.replace(TOKEN_PREFIX, "");
+  const pieces = body.match(BODY_PIECES) ?? [];
+  if (pieces.join("") !== body) return false;
+  const words = pieces.filter((piece) => /^[A-Za-z]+$/.test(piece));
+  const digits = pieces.filter((piece) => /^\d+$/.test(piece)).join("");
+  return words.length >= SPELLED_MIN_WORDS && words.every((word) => word.length >= 3) && digits.length <= SPELLED_MAX_DIGITS;
+}
 
 export const validatorNames = Object.keys(validators);
 

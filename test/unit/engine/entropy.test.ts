@@ -201,6 +201,8 @@ describe("generic detector: search-only keys", () => {
     expect(generic(`TYPESENSE_SEARCH_ONLY_API_KEY = "${key}"`)).toEqual([]);
     expect(generic(`ALGOLIA_SEARCH_API_KEY = "${key}"`)).toEqual([]);
     expect(generic(`AZURE_SEARCH_API_KEY = "${key}"`)).toEqual([key]);
+    expect(generic(`"start:dev": "cross-env CLI_SEGMENT_WRITE_KEY=${key} nodemon"`)).toEqual([]);
+    expect(generic(`SEGMENT_PROFILES_API_TOKEN = "${key}"`)).toEqual([key]);
   });
 });
 
@@ -210,6 +212,57 @@ describe("generic detector: code that reads like a value", () => {
     expect(generic("password: userMap.sha256.password")).toEqual([]);
     const key = `hvs.${randomString(rng(47), ALNUM, 40)}`;
     expect(generic(`apikey: ${key}`)).toEqual([key]);
+  });
+
+  it("leaves a negated chain and a variable named in words, and keeps a bare random key in code", () => {
+    expect(generic('@change="auth.isSecretBase64Encoded = !auth.isSecretBase64Encoded"')).toEqual([]);
+    expect(generic("cryptoKey = isSecretBase64Encoded ? decode(secret) : encode(secret)")).toEqual([]);
+    const key = randomString(rng(73), ALNUM, 32);
+    expect(generic(`cryptoKey = ${key} ? a : b`)).toEqual([key]);
+    // Keys in one case read as runs of letters and digits, not as a variable's words.
+    for (const single of [randomString(rng(83), LOWER_ALNUM, 32), randomString(rng(84), UPPER_ALNUM, 20)]) expect(generic(`aviation_token = ${single}`)).toEqual([single]);
+  });
+
+  it("leaves a compound key of ids, and keeps another qualified key", () => {
+    const id = () => `64b34d49${randomString(rng(74), HEX, 16)}`;
+    expect(generic(`const compoundKey = '{entity:notification_template:e=${id()}:i=${id()}}';`)).toEqual([]);
+    const key = randomString(rng(75), ALNUM, 32);
+    expect(generic(`const integrationKey = '${key}';`)).toEqual([key]);
+  });
+
+  it("reads a value between tags only when the closing tag follows", () => {
+    expect(generic("TAXONOMY_SERVICE_TOKEN=<random-strong-secret>\nTAXONOMY_IMAGE_REF=:v0.1.0\n")).toEqual([]);
+    expect(generic('npx create-app --db-url "postgres://postgres.<host>:<password>@aws-0-eu-central-1.pooler.example.com:5432/postgres"')).toEqual([]);
+    const key = randomString(rng(76), ALNUM, 32);
+    expect(generic(`<clientSecret>${key}</clientSecret>`)).toEqual([key]);
+    expect(generic(`<clientSecret>\n  ${key}\n</clientSecret>`)).toEqual([key]);
+  });
+
+  it("leaves a digest under a name joined to a path, and keeps a random key under it", () => {
+    const digest = randomString(rng(78), HEX, 32);
+    expect(generic(`    common/extra_key: ${digest}`)).toEqual([]);
+    expect(generic(`    extra_key: ${digest}`)).toEqual([digest]);
+    const key = randomString(rng(79), ALNUM, 32);
+    expect(generic(`    common/extra_key: ${key}`)).toEqual([key]);
+  });
+
+  it("leaves the argument of a lookup's call, and keeps a setter's", () => {
+    const id = randomString(rng(80), LOWER_ALNUM, 25);
+    expect(generic(`const result = await getApiKeysWithEnvironmentPermissions("c${id}");`)).toEqual([]);
+    const key = randomString(rng(81), ALNUM, 32);
+    expect(generic(`client.setApiKey("${key}");`)).toEqual([key]);
+  });
+
+  it("leaves the storage emulator's published key beside its account name, and keeps another account's", () => {
+    const key = Buffer.from(randomString(rng(82), ALNUM, 64)).toString("base64");
+    expect(generic(`UPLOAD_AZURE_ACCOUNT_NAME=devstoreaccount1\nUPLOAD_AZURE_ACCOUNT_KEY=${key}`)).toEqual([]);
+    expect(generic(`UPLOAD_AZURE_ACCOUNT_NAME=acmeprodfiles\nUPLOAD_AZURE_ACCOUNT_KEY=${key}`)).toEqual([key]);
+  });
+
+  it("leaves PostHog's project key (public) and keeps a key of another prefix", () => {
+    const body = randomString(rng(77), ALNUM, 43);
+    expect(generic(`POSTHOG_API_KEY = 'phc_${body}'`)).toEqual([]);
+    expect(generic(`ANALYTICS_API_KEY = 'acme_${body}'`)).toEqual([`acme_${body}`]);
   });
 
   it("leaves a VAPID public key (an uncompressed P-256 point) and keeps a 32-byte private one", () => {

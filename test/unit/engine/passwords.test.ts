@@ -213,3 +213,20 @@ describe("generic-password in text", () => {
     expect(passwordsIn('password = "k3#r5q"')).toEqual(["k3#r5q"]);
   });
 });
+
+describe("enum members", () => {
+  it("leaves an enum's cases named for password managers, and keeps the same assignment outside an enum", () => {
+    // Made-up ids in the form of WebAuthn AAGUIDs.
+    const enumText = [
+      "export enum PasskeyBrand {",
+      '  AliasVault = "5c2a9e71-0d4b-4f3e-9a6c-7b1d2e8f4a30",',
+      "  // Password managers",
+      '  NordPass = "e3b70c52-91fa-4d2e-b8c4-6a0f5d193e27",',
+      '  OnePassword = "0a9d4e6b-37c1-4b85-a2f9-c4e81b7d5f62",',
+      "}",
+    ].join("\n");
+    expect(passwordsIn(enumText)).toEqual([]);
+    expect(passwordsIn('const brands = {\n  NordPass: "Heron#2231-plum",\n};')).toEqual(["Heron#2231-plum"]);
+    expect(passwordsIn('class Settings {\n  adminPassword = "Heron#2231-plum";\n}')).toEqual(["Heron#2231-plum"]);
+  });
+});

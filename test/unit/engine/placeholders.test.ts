@@ -15,6 +15,11 @@ describe("template markers", () => {
     },
   );
 
+  it("a value that calls itself fake, in any case and before any separator, is a placeholder; a random key is not", () => {
+    for (const value of ["THis~iS4faKe.53CreTvALu3", "FAKE-TxmoLnyif1wNBNw1WTCOkNO0UeaLL56c", "fake_key_123"]) expect(looksLikePlaceholder(value), value).toBe(true);
+    expect(looksLikePlaceholder(randomString(rng(90), ALNUM, 32))).toBe(false);
+  });
+
   it("braces around no expression are punctuation: their brackets do not pair, or no name follows", () => {
     // Made up: letters and punctuation around `${` and `{{` that open nothing a template reads.
     const random = rng(21);

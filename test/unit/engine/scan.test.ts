@@ -1,6 +1,6 @@
 // The engine's behaviour beyond single rules: decoding, pairs, vetoes, paths, overlaps, positions.
 import { describe, expect, it } from "vitest";
-import { awsKeyPair, checksummedToken, openaiProjectKey, pemPrivateKey, randomString, rng, ALNUM } from "../../../fixtures/fake-keys.js";
+import { awsKeyPair, checksummedToken, openaiProjectKey, pemPrivateKey, randomString, rng, ALNUM, HEX } from "../../../fixtures/fake-keys.js";
 import { compileRules, parseRuleDef, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
 import { scanText } from "../../../src/run/pipeline.js";
@@ -108,9 +108,20 @@ describe("engine", () => {
     const value = randomString(rng(18), ALNUM, 32);
     expect(scan(`client_secret = "${value}"`).map((f) => f.ruleId)).toEqual(["generic-high-entropy"]);
     expect(scan(`client_secret = "${value}"`, "deps/yarn.lock")).toEqual([]);
+    // Any tool's *.lock: an i18n tool's lock file holds one MD5 per message key.
+    const digest = randomString(rng(18), HEX, 32);
+    expect(scan(`checksums:\n  api_keys: ${digest}`, "apps/web/i18n.lock")).toEqual([]);
+    expect(scan(`checksums:\n  api_keys: ${digest}`, "apps/web/i18n.yaml").map((f) => f.ruleId)).toEqual(["generic-high-entropy"]);
     expect(scan(`client_secret = os.environ["CLIENT_SECRET"]`)).toEqual([]);
     expect(scan(`secret_sha256 = "${value}"`)).toEqual([]);
     expect(scan('password = ""\npassword = get_password()')).toEqual([]);
+  });
+
+  it("leaves a JWT's header with words for its claims in a Bearer header, and keeps a signed JWT there", () => {
+    expect(scan('headers: { authorization: "Bearer eyJhbGciOiJFZERTQSJ9.payload.signature" }')).toEqual([]);
+    const claims = Buffer.from(JSON.stringify({ sub: "user_4821", scope: "read" })).toString("base64url");
+    const jwt = `eyJhbGciOiJFZERTQSJ9.${claims}.${randomString(rng(20), ALNUM, 86)}`;
+    expect(scan(`headers: { authorization: "Bearer ${jwt}" }`).map((f) => f.secret)).toEqual([jwt]);
   });
 
   it("keeps a specific rule over the entropy detector on the same text", () => {

@@ -463,7 +463,7 @@ const SIGNATURE_CONTEXT = 160;
 // and the hex is shorter than LABEL_MAX_MATERIAL; a part of mixed random characters, as every key
 // has, makes it no label, and so does a UUID's 32 hex digits after a vendor's words.
 // The pieces of a name: camel-case humps, runs of capitals, digits, underscores.
-const NAME_PIECES = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|_+|\$/g;
+export const NAME_PIECES = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|_+|\$/g;
 const LABEL_MIN_WORDS = 3;
 const LABEL_MAX_MATERIAL = 16;
 

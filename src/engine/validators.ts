@@ -1,7 +1,7 @@
 // Offline checks a rule can name in `validate`: a secret that fails its format's checksum or
 // structure is not reported. Each takes the secret (and the rule's whole match, for the checks that
 // read what stands around it) and answers whether it is well-formed.
-import { looksLikeMachineToken } from "./entropy.js";
+import { looksLikeMachineToken, NAME_PIECES } from "./entropy.js";
 import { isPlaceholderPassword } from "./placeholders.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -195,8 +195,6 @@ const STAND_IN_JWT = /^eyJ[\w-]+\.[a-z]{2,20}\.[\w-]*$/;
 
 // A vendor's prefix (`fbk_`, `sk-`), then the body of a token named in words.
 const TOKEN_PREFIX = /^[a-z]{2,10}[-_]/;
-// The pieces of a camel-case body: humps, runs of capitals, digits.
-const BODY_PIECES = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g;
 // How many words of three letters or more, and how many digits at most, make a body words and a
 // number (`validApiKeySecret123`, `orgLevelApiKey456`). A random body's humps are one or two letters.
 const SPELLED_MIN_WORDS = 3;
@@ -205,7 +203,9 @@ const SPELLED_MAX_DIGITS = 4;
 /** A token that is words in camel case and a short number, after a vendor's prefix or not. */
 function isSpelledInWords(secret: string): boolean {
   const body = secret.replace(TOKEN_PREFIX, "");
-  const pieces = body.match(BODY_PIECES) ?? [];
+  // A camel-case body only: humps, runs of capitals and digits (NAME_PIECES), no separators.
+  if (/[_$]/.test(body)) return false;
+  const pieces = body.match(NAME_PIECES) ?? [];
   if (pieces.join("") !== body) return false;
   const words = pieces.filter((piece) => /^[A-Za-z]+$/.test(piece));
   const digits = pieces.filter((piece) => /^\d+$/.test(piece)).join("");

@@ -1,6 +1,8 @@
 // Offline checks a rule can name in `validate`: a secret that fails its format's checksum or
 // structure is not reported. Each takes the secret (and the rule's whole match, for the checks that
 // read what stands around it) and answers whether it is well-formed.
+import { validateMnemonic } from "@scure/bip39";
+import { wordlist as englishWords } from "@scure/bip39/wordlists/english.js";
 import { looksLikeMachineToken, NAME_PIECES } from "./entropy.js";
 import { isPlaceholderPassword } from "./placeholders.js";
 
@@ -169,7 +171,20 @@ function repeatsUserName(secret: string, match: string): boolean {
   return match.includes(`//${secret}:${secret}@`);
 }
 
+// A wallet's recovery phrase (BIP-39): 12 to 24 words of the standard's English list whose last word carries a
+// checksum of the rest, which words a person strings together fail 15 times in 16 (12 words) or more. A phrase of
+// few distinct words is a published test phrase (Hardhat's and Foundry's `test test … junk`, the standard's
+// `abandon … about` vectors), not a wallet's: a random phrase repeats a word rarely.
+const MIN_DISTINCT_WORD_SHARE = 3 / 4;
+
+function bip39Phrase(secret: string): boolean {
+  const words = secret.trim().split(/\s+/);
+  if (new Set(words).size < words.length * MIN_DISTINCT_WORD_SHARE) return false;
+  return validateMnemonic(words.join(" "), englishWords);
+}
+
 const validators: Record<string, (secret: string, match: string) => boolean> = {
+  "bip39-phrase": bip39Phrase,
   "github-crc32": prefixedCrc32,
   "npm-crc32": prefixedCrc32,
   "cloudflare-crc32": cloudflareCrc32,

@@ -1,3 +1,5 @@
+import { entropyToMnemonic } from "@scure/bip39";
+import { wordlist } from "@scure/bip39/wordlists/english.js";
 import { describe, expect, it } from "vitest";
 import { ALNUM, HEX, checksummedToken, discordBotToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { crc32, runValidator, validatorNames } from "../../../src/engine/validators.js";
@@ -65,6 +67,28 @@ describe("validators", () => {
 
   it("are all listed by name", () => {
     expect(validatorNames).toEqual(expect.arrayContaining(["github-crc32", "npm-crc32", "jwt", "pem-body", "base64-pem", "basic-auth"]));
+  });
+});
+
+describe("wallet recovery phrases", () => {
+  const entropy = (seed: number, bytes: number): Uint8Array => {
+    const random = rng(seed);
+    return Uint8Array.from({ length: bytes }, () => Math.floor(random() * 256));
+  };
+
+  it("take the standard's words with their checksum, at 12 and 24 words", () => {
+    expect(runValidator("bip39-phrase", entropyToMnemonic(entropy(61, 16), wordlist))).toBe(true);
+    expect(runValidator("bip39-phrase", entropyToMnemonic(entropy(62, 32), wordlist))).toBe(true);
+  });
+
+  it("refuse a phrase whose checksum fails, and published test phrases of few distinct words", () => {
+    const words = entropyToMnemonic(entropy(61, 16), wordlist).split(" ");
+    const others = wordlist.filter((word) => word !== words[11]);
+    const failing = others.map((last) => [...words.slice(0, 11), last].join(" ")).filter((phrase) => !runValidator("bip39-phrase", phrase));
+    // One last word in 16 completes any 11 into a valid phrase; the rest fail.
+    expect(failing.length).toBeGreaterThan(others.length * 0.9);
+    expect(runValidator("bip39-phrase", "test test test test test test test test test test test junk")).toBe(false);
+    expect(runValidator("bip39-phrase", `${"abandon ".repeat(11)}about`)).toBe(false);
   });
 });
 

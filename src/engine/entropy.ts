@@ -4,7 +4,7 @@ import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
-import { isPublicClientKey, isPublishedValue } from "./public-values.js";
+import { isPublicClientKey, isPublishedValue, namesStorageEmulator } from "./public-values.js";
 import { isDrawnFromPrintable, shannonEntropy, symbolKinds } from "./randomness.js";
 import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
@@ -434,14 +434,13 @@ function isLookupArgument(words: readonly string[], text: string, nameEnd: numbe
   return LOOKUP_CALL_WORD.test(words[0] ?? "") && text[nameEnd] === "(";
 }
 
-// The Azure Storage emulator's (Azurite's) account: its key is published, the same on every machine,
-// and documentation sets it next to the account's name (`…_ACCOUNT_NAME=devstoreaccount1`). How far
-// around the key the name is looked for: the lines of one configuration block.
-const STORAGE_EMULATOR_ACCOUNT = /devstoreaccount1/i;
+// Documentation sets the storage emulator's published key next to its account's name
+// (`…_ACCOUNT_NAME=devstoreaccount1`, see namesStorageEmulator). How far around the key the name is looked
+// for: the lines of one configuration block.
 const STORAGE_EMULATOR_CONTEXT = 300;
 
 function isStorageEmulatorKey(text: string, start: number, end: number): boolean {
-  return STORAGE_EMULATOR_ACCOUNT.test(text.slice(Math.max(0, start - STORAGE_EMULATOR_CONTEXT), end + STORAGE_EMULATOR_CONTEXT));
+  return namesStorageEmulator(text.slice(Math.max(0, start - STORAGE_EMULATOR_CONTEXT), end + STORAGE_EMULATOR_CONTEXT));
 }
 
 // An OpenPGP key's fingerprint: 40 hex digits (v4) or 64 (v6). Under a GPG or PGP name
@@ -489,7 +488,6 @@ function isTypeAlias(text: string, nameStart: number): boolean {
   const lineStart = text.lastIndexOf("\n", nameStart - 1) + 1;
   return nameStart - lineStart >= 5 && TYPE_ALIAS_BEFORE_NAME.test(text.slice(Math.max(lineStart, nameStart - 40), nameStart));
 }
-
 
 /**
  * A segment of a member chain that reads as a name: it starts with no digit, and its every hump
@@ -595,7 +593,7 @@ const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
 // A vendor's prefix before a key: one or two words of letters and a dash or underscore (`sk-`,
 // `px-api-`). Not digits: `sha256-` and `md5_` name a digest's algorithm.
-const VENDOR_PREFIX = /^(?:[a-z]{2,10}[-_]){1,2}/;
+export const VENDOR_PREFIX = /^(?:[a-z]{2,10}[-_]){1,2}/;
 
 // Names that make a random UUID a credential: a token or a secret after a word saying whose (npm's
 // legacy NPM_TOKEN, build-trigger tokens are UUIDs), or an API key after the name of the service it

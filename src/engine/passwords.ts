@@ -58,8 +58,8 @@ function splitGluedPasswordWord(words: readonly string[]): readonly string[] {
  * when another word says the value is no credential (`password_hash`, `sample_password`) or not the
  * password (`wrong_password`).
  */
-export function passwordName(nameWords: readonly string[], inCapitals = false): "password" | "compared secret" | undefined {
-  const words = splitGluedPasswordWord(nameWords);
+export function passwordName(written: readonly string[], inCapitals = false): "password" | "compared secret" | undefined {
+  const words = splitGluedPasswordWord(written);
   const last = words.at(-1) ?? "";
   const kind =
     PASSWORD_WORD.test(last) || (last === SHORT_PASSWORD_WORD && (words.length > 1 || inCapitals)) ? "password" : last === COMPARED_SECRET_WORD ? "compared secret" : undefined;

@@ -10,6 +10,15 @@ const PUBLIC_PREFIXES: readonly { prefix: string; source: string }[] = [
   { prefix: "phc_", source: "PostHog, project API key: write-only, meant for the browser snippet; personal API keys start with phx_" },
 ];
 
+// The Azure Storage emulator's (Azurite's) account: Microsoft publishes its key, the same on every machine, for
+// local development ("Use the Azurite emulator"). A key given with that account's name is that key.
+const STORAGE_EMULATOR_ACCOUNT = /devstoreaccount1/i;
+
+/** True when the text names the Azure Storage emulator's account (a connection string's, a config block's). */
+export function namesStorageEmulator(text: string): boolean {
+  return STORAGE_EMULATOR_ACCOUNT.test(text);
+}
+
 /** True when the value starts with a prefix its provider documents as public. */
 export function isPublishedValue(value: string): boolean {
   return PUBLIC_PREFIXES.some(({ prefix }) => value.startsWith(prefix));

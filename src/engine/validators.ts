@@ -3,8 +3,9 @@
 // read what stands around it) and answers whether it is well-formed.
 import { validateMnemonic } from "@scure/bip39";
 import { wordlist as englishWords } from "@scure/bip39/wordlists/english.js";
-import { looksLikeMachineToken, NAME_PIECES } from "./entropy.js";
+import { looksLikeMachineToken, NAME_PIECES, VENDOR_PREFIX } from "./entropy.js";
 import { isPlaceholderPassword } from "./placeholders.js";
+import { namesStorageEmulator } from "./public-values.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -196,8 +197,8 @@ const validators: Record<string, (secret: string, match: string) => boolean> = {
   "base64-uuid": base64Uuid,
   // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
   password: (secret, match) => !isPlaceholderPassword(secret) && !repeatsUserName(secret, match),
-  // The Azure Storage Emulator's account, whose published key is the same on every machine.
-  "not-storage-emulator": (_secret, match) => !/AccountName=devstoreaccount1;/i.test(match),
+  // The Azure Storage emulator's account, whose published key is the same on every machine.
+  "not-storage-emulator": (_secret, match) => !namesStorageEmulator(match),
   // A header's token is issued by a machine: random as the generic detector judges it, not words
   // (`Bearer base64orsomethingitreallydoesntmatter`, `auth-token-12345`, `fbk_validApiKeySecret123`),
   // nor a JWT's shape with words for its claims (`eyJhbGciOiJFZERTQSJ9.payload.signature`).
@@ -208,8 +209,6 @@ const validators: Record<string, (secret: string, match: string) => boolean> = {
 // claims are base64url of a JSON object too, and so open with `eyJ`.
 const STAND_IN_JWT = /^eyJ[\w-]+\.[a-z]{2,20}\.[\w-]*$/;
 
-// A vendor's prefix (`fbk_`, `sk-`), then the body of a token named in words.
-const TOKEN_PREFIX = /^[a-z]{2,10}[-_]/;
 // How many words of three letters or more, and how many digits at most, make a body words and a
 // number (`validApiKeySecret123`, `orgLevelApiKey456`). A random body's humps are one or two letters.
 const SPELLED_MIN_WORDS = 3;
@@ -217,7 +216,8 @@ const SPELLED_MAX_DIGITS = 4;
 
 /** A token that is words in camel case and a short number, after a vendor's prefix or not. */
 function isSpelledInWords(secret: string): boolean {
-  const body = secret.replace(TOKEN_PREFIX, "");
+  // After a vendor's prefix (`fbk_`, `sk-`), the body of a token named in words.
+  const body = secret.replace(VENDOR_PREFIX, "");
   // A camel-case body only: humps, runs of capitals and digits (NAME_PIECES), no separators.
   if (/[_$]/.test(body)) return false;
   const pieces = body.match(NAME_PIECES) ?? [];

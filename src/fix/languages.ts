@@ -138,14 +138,15 @@ function assignedName(before: string, previousLine = ""): string | undefined {
 }
 
 // `NAME = "…"`, `name: …`, `"name": "…"`, a shell's or compose file's `${NAME:-…}`: the name before the value.
-const ASSIGNED = /([A-Za-z_][\w-]*)["']?\]?\s*(?::=|:-|=>|=|:)\s*["'`]?$/;
+const NAME_AND_OPERATOR = String.raw`([A-Za-z_][\w-]*)["']?\]?\s*(?::=|:-|=>|=|:)\s*`;
+const ASSIGNED = new RegExp(`${NAME_AND_OPERATOR}["'\`]?$`);
 // A name/value pair, whose `value` is the named one's: a Kubernetes env entry (`- name: API_TOKEN` then
 // `value: …`), a JSON object's members on one line or two (`{"name": "API_TOKEN", "value": …}`, Postman's `key`).
 const NAMED_PAIR = /\b(?:name|key)["']?\s*:\s*["']?([A-Za-z_][\w.-]*)["']?\s*,?\s*(?:["']?value["']?\s*:\s*["']?)?$/;
 // A literal alone on its line (with black's opening parenthesis) that a formatter wrapped after its name, which
 // ends the line before: prettier's `const apiToken =`, black's `API_TOKEN = (`.
 const WRAPPED = /^\s*\(?\s*[bfruBFRU]{0,2}["'`]?$/;
-const ENDS_WITH_ASSIGNMENT = /([A-Za-z_][\w-]*)["']?\]?\s*(?::=|=>|=|:)\s*\(?\s*$/;
+const ENDS_WITH_ASSIGNMENT = new RegExp(String.raw`${NAME_AND_OPERATOR}\(?\s*$`);
 
 /** Secrets on lines this long are in minified or generated code: a rewrite there could not be reviewed. */
 const MINIFIED_LINE = 1000;

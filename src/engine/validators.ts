@@ -1,6 +1,7 @@
 // Offline checks a rule can name in `validate`: a secret that fails its format's checksum or
 // structure is not reported. Each takes the secret (and the rule's whole match, for the checks that
 // read what stands around it) and answers whether it is well-formed.
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { validateMnemonic } from "@scure/bip39";
 import { wordlist as englishWords } from "@scure/bip39/wordlists/english.js";
 import { looksLikeMachineToken, NAME_PIECES, VENDOR_PREFIX } from "./entropy.js";
@@ -184,7 +185,54 @@ function bip39Phrase(secret: string): boolean {
   return validateMnemonic(words.join(" "), englishWords);
 }
 
+const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/** Bitcoin's base58 (Solana and NEAR write keys in it), or undefined for a character outside it. */
+function base58(text: string): Buffer | undefined {
+  const bytes: number[] = []; // little-endian
+  for (const char of text) {
+    let carry = BASE58.indexOf(char);
+    if (carry < 0) return undefined;
+    for (let i = 0; i < bytes.length; i++) {
+      carry += (bytes[i] ?? 0) * 58;
+      bytes[i] = carry & 0xff;
+      carry >>= 8;
+    }
+    for (; carry > 0; carry >>= 8) bytes.push(carry & 0xff);
+  }
+  for (const char of text) {
+    if (char !== "1") break;
+    bytes.push(0); // each leading "1" is a leading zero byte
+  }
+  return Buffer.from(bytes.reverse());
+}
+
+// PKCS #8 wrapping of a raw Ed25519 private key (RFC 8410): what node's crypto takes to derive its public key.
+const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/**
+ * An Ed25519 key pair as Solana's CLI and web3.js keep it (and NEAR's `ed25519:` keys): 64 bytes, the
+ * private seed then its public key, written as a JSON array of numbers or in base58. The second half
+ * must be the public key the first half derives, which no array of 64 numbers or random text of that
+ * length is by chance: the check that makes a bare array safe to report.
+ */
+function ed25519KeyPair(secret: string): boolean {
+  const bytes = keyPairBytes(secret);
+  if (bytes?.length !== 64) return false;
+  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, bytes.subarray(0, 32)]), format: "der", type: "pkcs8" });
+  const publicKey = createPublicKey(privateKey).export({ format: "der", type: "spki" });
+  return publicKey.subarray(-32).equals(bytes.subarray(32));
+}
+
+/** A key pair's bytes: a comma-separated list of numbers (each a byte), or base58 text. */
+function keyPairBytes(secret: string): Buffer | undefined {
+  if (!secret.includes(",")) return base58(secret);
+  const numbers = secret.split(/\s*,\s*/).map(Number);
+  return numbers.every((value) => value <= 255) ? Buffer.from(numbers) : undefined;
+}
+
 const validators: Record<string, (secret: string, match: string) => boolean> = {
+  "ed25519-keypair": ed25519KeyPair,
   "bip39-phrase": bip39Phrase,
   "github-crc32": prefixedCrc32,
   "npm-crc32": prefixedCrc32,

@@ -1,5 +1,6 @@
 import { entropyToMnemonic } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ALNUM, HEX, checksummedToken, discordBotToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { crc32, runValidator, validatorNames } from "../../../src/engine/validators.js";
@@ -89,6 +90,35 @@ describe("wallet recovery phrases", () => {
     expect(failing.length).toBeGreaterThan(others.length * 0.9);
     expect(runValidator("bip39-phrase", "test test test test test test test test test test test junk")).toBe(false);
     expect(runValidator("bip39-phrase", `${"abandon ".repeat(11)}about`)).toBe(false);
+  });
+});
+
+describe("ed25519-keypair", () => {
+  // A key pair made here, written as Solana's CLI writes it: the 32-byte seed, then the public key.
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32);
+  const pair = Buffer.concat([seed, createPublicKey(publicKey).export({ format: "der", type: "spki" }).subarray(-32)]);
+  const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  const toBase58 = (bytes: Buffer): string => {
+    let value = BigInt(`0x${bytes.toString("hex")}`);
+    let text = "";
+    for (; value > 0n; value /= 58n) text = BASE58[Number(value % 58n)] + text;
+    return text;
+  };
+
+  it("takes the seed and the public key it derives, as numbers or in base58", () => {
+    expect(runValidator("ed25519-keypair", [...pair].join(","))).toBe(true);
+    expect(runValidator("ed25519-keypair", [...pair].join(", "))).toBe(true);
+    expect(runValidator("ed25519-keypair", toBase58(pair))).toBe(true);
+  });
+
+  it("refuses 64 bytes whose second half is not the seed's public key, and numbers that are not bytes", () => {
+    const other = Buffer.from(pair);
+    other[63] = (other[63] ?? 0) ^ 1;
+    expect(runValidator("ed25519-keypair", [...other].join(","))).toBe(false);
+    expect(runValidator("ed25519-keypair", toBase58(other))).toBe(false);
+    expect(runValidator("ed25519-keypair", Array.from({ length: 64 }, (_, index) => (index * 37) % 256).join(","))).toBe(false);
+    expect(runValidator("ed25519-keypair", [...pair.subarray(0, 63), 300].join(","))).toBe(false);
   });
 });
 

@@ -37,11 +37,15 @@ const ANALYTICS_WRITE_KEY = /(?:^|,)segments?,(?:[a-z0-9]+,)*write,key(?:,|$)/;
 // The objects front-end search widgets are configured with, which take only that key: DocSearch's
 // `docsearch({ appId, apiKey, indexName })`, Docusaurus' `themeConfig.algolia` (its documentation
 // marks the apiKey "public: it is safe to commit it") and VitePress's `algolia` or
-// `search: { provider: 'algolia', options }`. Tools that index, and take the admin key, are
-// configured under other names (gatsby-plugin-algolia's `options` has no `provider`).
+// `search: { provider: 'algolia', options }`; in a site generator's config, the same under a YAML key
+// (`algolia:` in Hexo's or Jekyll themes' `_config.yml`) or a TOML table (Hugo themes' `[params.docsearch]`).
+// Tools that index, and take the admin key, are configured under other names (gatsby-plugin-algolia's
+// `options` has no `provider`).
 const SEARCH_WIDGET_OWNER = /\b(?:algolia|docsearch)["']?\s*(?:[:=]|\(\s*)\s*$/i;
 const PROVIDER_OPTIONS_OWNER = /\bprovider["']?\s*:\s*["'](?:algolia|docsearch)["'][^{}]*\boptions["']?\s*:\s*$/i;
-const INDEX_NAME_PROPERTY = /["']?\bindex_?name["']?\s*:/i;
+const SEARCH_WIDGET_TABLE = /^\s*\[(?:[\w-]+\.)*(?:algolia|docsearch)\]\s*$/i;
+const TOML_TABLE_HEADER = /^\s*\[[^\]]+\]\s*$/;
+const INDEX_NAME_PROPERTY = /["']?\bindex_?name["']?\s*[:=]/i;
 // How far from the name the object's opening brace and its `indexName` are looked for: a widget's
 // configuration is a handful of lines.
 const WIDGET_CONTEXT = 400;
@@ -56,10 +60,34 @@ export function isPublicClientKey(words: readonly string[], text: string, nameSt
   if (SEARCH_ONLY.test(words.join(",")) || ANALYTICS_WRITE_KEY.test(words.join(","))) return true;
   if (words.join(" ") !== "api key") return false;
   const brace = enclosingBrace(text, nameStart);
-  if (brace < 0) return false;
-  const owner = text.slice(Math.max(0, brace - OWNER_CONTEXT), brace);
-  if (!SEARCH_WIDGET_OWNER.test(owner) && !PROVIDER_OPTIONS_OWNER.test(owner)) return false;
-  return INDEX_NAME_PROPERTY.test(text.slice(brace, brace + WIDGET_CONTEXT));
+  if (brace >= 0) {
+    const owner = text.slice(Math.max(0, brace - OWNER_CONTEXT), brace);
+    if (!SEARCH_WIDGET_OWNER.test(owner) && !PROVIDER_OPTIONS_OWNER.test(owner)) return false;
+    return INDEX_NAME_PROPERTY.test(text.slice(brace, brace + WIDGET_CONTEXT));
+  }
+  const section = enclosingSection(text, nameStart);
+  if (!section || !(SEARCH_WIDGET_OWNER.test(section.owner) || SEARCH_WIDGET_TABLE.test(section.owner))) return false;
+  return INDEX_NAME_PROPERTY.test(text.slice(section.start, section.start + WIDGET_CONTEXT));
+}
+
+/**
+ * The line that opens the YAML mapping or TOML table holding the line at `offset` (the nearest line
+ * before it that is less indented, or a `[table]` header), within WIDGET_CONTEXT before it, and where
+ * that section's lines start.
+ */
+function enclosingSection(text: string, offset: number): { owner: string; start: number } | undefined {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  const indent = offset - lineStart - text.slice(lineStart, offset).trimStart().length;
+  for (let end = lineStart - 1; end > 0 && lineStart - end < WIDGET_CONTEXT; ) {
+    const start = text.lastIndexOf("\n", end - 1) + 1;
+    const line = text.slice(start, end);
+    const content = line.trimStart();
+    if (content !== "" && (TOML_TABLE_HEADER.test(line) || line.length - content.length < indent)) {
+      return { owner: line, start: end + 1 };
+    }
+    end = start - 1;
+  }
+  return undefined;
 }
 
 /** The offset of the `{` that opens the object holding `offset`, within WIDGET_CONTEXT before it, or -1. */

@@ -191,6 +191,16 @@ describe("generic detector: search-only keys", () => {
     expect(generic(`search: {\n  provider: 'algolia',\n  options: { appId: 'X1Y2Z3', apiKey: '${key}', indexName: 'site' },\n}`)).toEqual([]);
   });
 
+  it("leaves the same apiKey under a site generator's YAML key or TOML table for the widget", () => {
+    const yaml = (text: string): string[] => findMatches(text, ruleset, { configFile: true }).map((finding) => finding.secret);
+    expect(yaml(`title: Docs\nalgolia:\n  appId: X1Y2Z3\n  apiKey: ${key}\n  indexName: docs\n`)).toEqual([]);
+    expect(generic(`[params]\ntitle = "Docs"\n\n[params.docsearch]\nappId = "X1Y2Z3"\napiKey = "${key}"\nindexName = "docs"\n`)).toEqual([]);
+    // Another section's apiKey, or the widget's section without an index: kept.
+    expect(yaml(`mailer:\n  apiKey: ${key}\n  indexName: docs\n`)).toEqual([key]);
+    expect(generic(`[params.newsletter]\napiKey = "${key}"\nindexName = "docs"\n`)).toEqual([key]);
+    expect(generic(`[params.algolia]\napiKey = "${key}"\n`)).toEqual([key]);
+  });
+
   it("keeps a key given to an indexing tool, to an object of no search widget, or under another name", () => {
     expect(generic(`{\n  resolve: 'gatsby-plugin-algolia',\n  options: {\n    apiKey: '${key}',\n    indexName: 'posts',\n  },\n}`)).toEqual([key]);
     expect(generic(`const settings = { apiKey: '${key}', indexName: 'posts' };`)).toEqual([key]);

@@ -1,6 +1,6 @@
 import { entropyToMnemonic } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
-import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ALNUM, HEX, checksummedToken, discordBotToken, dockerAuth, jwt, opensshPrivateKey, pemPrivateKey, pgpPrivateKey, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { crc32, runValidator, validatorNames } from "../../../src/engine/validators.js";
@@ -97,7 +97,7 @@ describe("ed25519-keypair", () => {
   // A key pair made here, written as Solana's CLI writes it: the 32-byte seed, then the public key.
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32);
-  const pair = Buffer.concat([seed, createPublicKey(publicKey).export({ format: "der", type: "spki" }).subarray(-32)]);
+  const pair = Buffer.concat([seed, publicKey.export({ format: "der", type: "spki" }).subarray(-32)]);
   const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
   const toBase58 = (bytes: Buffer): string => {
     let value = BigInt(`0x${bytes.toString("hex")}`);

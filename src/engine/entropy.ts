@@ -2,7 +2,7 @@
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
 import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue, startsConfigLine } from "./config-files.js";
-import { buildPrefilter, findKeywords, type KeywordPositions } from "./prefilter.js";
+import { buildPrefilter, findKeywords, isCommonTrigram, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { isPublicClientKey, isPublishedValue, namesStorageEmulator } from "./public-values.js";
 import { isDrawnFromPrintable, shannonEntropy, symbolKinds } from "./randomness.js";
@@ -367,6 +367,9 @@ export function isHashOrEncodedText(value: string): boolean {
   // (`rcHu+=HzSFw89Ypyhn/896A==f34`, `====CT70aTYB…`). Only where all else is base64: a key drawn
   // from punctuation (Django's) holds `=` among its other symbols.
   if (/^[A-Za-z0-9+/]*=+[A-Za-z0-9+/][A-Za-z0-9+/=]*$/.test(value)) return true;
+  // A JWT's parts are base64url without padding (RFC 7515): a header padded with `=` before the next
+  // part is written by hand, a test's stand-in (`eyJhbGc=.eyJzdWI=.SflKxw`), never a token issued.
+  if (/^eyJ[\w-]*=+\./.test(value)) return true;
   // A P-256 public key as Web Push's VAPID `applicationServerKey` is written: 65 bytes, 0x04 first (an
   // uncompressed point), in base64url. The private key is 32 bytes.
   if (value.length === 87 && /^[\w-]+$/.test(value) && Buffer.from(value, "base64")[0] === 0x04) return true;
@@ -572,7 +575,7 @@ function mixesCharacterClasses(value: string, charset: string | undefined, entro
   if (charset === "hex") return /[0-9]/.test(value) && /[a-f]/i.test(value);
   // Keys drawn or typed from punctuation (Django's: lower-case letters, digits and symbols) mix it in.
   if (isPunctuationDenseKey(value)) return true;
-  if (!/[0-9].*[0-9]/.test(value)) return false;
+  if (!/[0-9].*[0-9]/.test(value)) return isScrambledCase(value);
   if (/[a-z]/.test(value) && /[A-Z]/.test(value)) return true;
   if (!/^[a-z0-9]+$|^[A-Z0-9]+$/.test(value) || value.length < SINGLE_CASE_MIN_LENGTH) return false;
   if (value.length >= LONG_SINGLE_CASE_LENGTH && entropy >= LONG_SINGLE_CASE_MIN_ENTROPY) return true;
@@ -580,6 +583,38 @@ function mixesCharacterClasses(value: string, charset: string | undefined, entro
     entropy >= Math.log2(Math.min(value.length, SINGLE_CASE_ALPHABET)) - SINGLE_CASE_ENTROPY_SLACK &&
     letterDigitSwitches(value) >= (value.length - 1) * SINGLE_CASE_MIN_SWITCH_SHARE
   );
+}
+
+// A random key in both cases may hold one digit or none: a 24-character base62 key has fewer than two
+// in 8% of draws, a 32-character one in 3%. Without digits to tell it from a name, its letters do: its
+// case changes at random, so much of it is in humps of one or two letters (`A`, `Ty`, `CR` in
+// `ALnwTyCRFtow`), where a name is words. Measured on the 94,469 function names of 20 characters or
+// more with fewer than two digits in the 54 real trees: none has 35% of its letters in such humps (the
+// most, 33%: `isEqualByComparingTo`, `expectNotToBeLevel2xx`), and with the words test below 57% to 72%
+// of random keys of 16 to 40 characters with fewer than two digits pass. Words written in mixed case on purpose (a test's
+// `x-aUtHeNtIcAtIoN-tOkEn`, a demo's `TH!Si$ASup3RSeCreTAP!KEy`, a slug with a short random tail)
+// have such humps too, and are told by their letters read in one case: most of their three-letter
+// sequences are common ones of code and prose (COMMON_TRIGRAMS, 904 of the 17,576 of letters), where
+// a random key's are so by chance, one in twenty.
+const SCRAMBLED_CASE_MIN_SHORT_SHARE = 0.35;
+const SCRAMBLED_CASE_MAX_COMMON_SHARE = 0.25;
+
+/** A value in both cases whose letters are mostly in humps of one or two and do not spell words: random case. */
+function isScrambledCase(value: string): boolean {
+  if (!/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
+  let letters = 0;
+  let short = 0;
+  let trigrams = 0;
+  let common = 0;
+  for (const piece of value.match(/[A-Za-z]+/g) ?? []) {
+    for (let at = 0; at + 3 <= piece.length; at++, trigrams++) if (isCommonTrigram(piece, at)) common++;
+  }
+  for (const piece of value.match(NAME_PIECES) ?? []) {
+    if (!/^[A-Za-z]+$/.test(piece)) continue;
+    letters += piece.length;
+    if (piece.length <= 2) short += piece.length;
+  }
+  return letters > 0 && short / letters >= SCRAMBLED_CASE_MIN_SHORT_SHARE && common <= trigrams * SCRAMBLED_CASE_MAX_COMMON_SHARE;
 }
 
 /** How many adjacent pairs of characters are a letter and a digit, in either order. */

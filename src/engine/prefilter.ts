@@ -128,6 +128,11 @@ const fold = (code: number): number => (code & 0xff) | 0x20;
 /** Three character codes as the hot loop reads them: one little-endian number, the first lowest. */
 const tripleOf = (a: number, b: number, c: number): number => fold(a) | (fold(b) << 8) | (fold(c) << 16);
 
+/** True when the three characters at `at` are, case folded, among the common sequences of code and prose (COMMON_TRIGRAMS). */
+export function isCommonTrigram(text: string, at: number): boolean {
+  return commonPlace(tripleOf(text.charCodeAt(at), text.charCodeAt(at + 1), text.charCodeAt(at + 2))) !== undefined;
+}
+
 /** How many slots the table has: with 2^17 rather than 2^16, half as many positions pass one by chance (2^18 was no faster). */
 const SLOTS = 1 << 17;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALNUM, HEX, LOWER_ALNUM, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
+import { ALNUM, HEX, LETTERS, LOWER_ALNUM, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { classifyCharset } from "../../../src/engine/entropy.js";
 import { shannonEntropy } from "../../../src/engine/randomness.js";
@@ -76,6 +76,37 @@ describe("generic detector: values in one case, 20 characters and more", () => {
     ];
     for (const value of identifiers) expect(generic(`api_token = "${value}"`)).toEqual([]);
     expect(generic(`api_token = "${randomString(rng(3), LOWER_ALNUM, 19)}"`)).toEqual([]);
+  });
+});
+
+describe("generic detector: values in both cases with fewer than two digits", () => {
+  it("takes random keys of letters alone, or with one digit, most of the time", () => {
+    let found = 0;
+    let tried = 0;
+    for (let length = 24; length <= 48; length++) {
+      for (let seed = 0; seed < 10; seed++, tried++) {
+        const letters = randomString(rng(length * 1000 + seed), LETTERS, length);
+        const value = seed % 2 === 0 ? letters : `${letters.slice(0, 9)}7${letters.slice(10)}`;
+        if (generic(`api_key = "${value}"`).includes(value)) found++;
+      }
+    }
+    // Random case puts about half the letters in humps of one or two; the bar is 35%.
+    expect(found / tried).toBeGreaterThan(0.5);
+    const key = randomString(rng(4243), LETTERS, 38);
+    expect(generic(`"youtube": {"api_key": "${key}"}`)).toEqual([key]);
+  });
+
+  it("leaves names in camel case, two-letter words and all", () => {
+    const names = ["findExampleByIdOrName", "DoubleDisposeIsNoOp", "ensureSchemaIsUpToDate", "AbstractSingletonProxyFactoryBean", "ThisIsMySecretTokenValue"];
+    for (const value of names) expect(generic(`api_key = "${value}"`)).toEqual([]);
+  });
+
+  it("leaves words in mixed case on purpose, and a JWT stand-in with padded parts", () => {
+    expect(generic("const token = 'x-aUtHeNtIcAtIoN-tOkEn';")).toEqual([]);
+    expect(generic("const apiKey = 'TH!Si$ASup3RSeCreTAP!KEy';")).toEqual([]);
+    expect(generic("const token = 'eyJhbGc=.eyJzdWI=.SflKxw';")).toEqual([]);
+    const key = randomString(rng(4243), LETTERS, 38);
+    expect(generic(`const token = '${key}';`)).toEqual([key]);
   });
 });
 

@@ -103,3 +103,17 @@ describe("references to where a password is kept", () => {
     expect(isPlaceholderPassword(value)).toBe(false);
   });
 });
+
+describe("stand-ins spelled with punctuation", () => {
+  // A URL parser's test puts a character that must be encoded into foo:bar's password; a test user's
+  // password swaps a symbol for a letter of the word it stands for.
+  it.each(["bar%2F", "bar%25bar", "bar%bar", "bar%3Dbar", "b%3Dar", "pa%24s", "s$cr$t", "pa$$word", "p,ass", "(foo)"])("%s is a stand-in", (value) => {
+    expect(isPlaceholderPassword(value)).toBe(true);
+  });
+
+  // A digit, letters no stand-in spells, or a symbol for most of the word: someone's choice.
+  it.each(["p4ss!", "s3cr3t", "bar%2F7", "nota%hex", "k$r!t", "tangerine!", "s#c%#!", "Heron#2231"])("%s is a password", (value) => {
+    expect(isPlaceholderPassword(value)).toBe(false);
+  });
+});
+

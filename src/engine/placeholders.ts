@@ -82,15 +82,40 @@ function hasSteppedRun(lower: string): boolean {
   return false;
 }
 
+// How many pairs of adjacent letters must switch case, all of them, for a value to be typed in alternating
+// case (`aLpHaNuM3R1c`): each pair of a random key's mixed-case letters switches half the time, so all of
+// 16 switch in one key of 65,000 that has so many pairs, and fewer in keys that have more. Alternating
+// case alone is also how a person types a key meant to pass for random (`RtYv7BnMq2Ws…`), which is still
+// a key to report; made-up text dressed as one spells out what it stands for (ALTERNATING_NAMES_ITSELF).
+const MIN_ALTERNATING_PAIRS = 16;
+const ALTERNATING_NAMES_ITSELF = /secret|passw|token/;
+
+/** Every two letters side by side differ in case, over MIN_ALTERNATING_PAIRS pairs or more (`SeCrEt+aLpHa`). */
+function alternatesCase(text: string): boolean {
+  let pairs = 0;
+  for (let i = 1; i < text.length; i++) {
+    const previous = text.charCodeAt(i - 1);
+    const code = text.charCodeAt(i);
+    const previousUpper = previous >= 65 && previous <= 90;
+    const upper = code >= 65 && code <= 90;
+    if (!(previousUpper || (previous >= 97 && previous <= 122)) || !(upper || (code >= 97 && code <= 122))) continue;
+    if (previousUpper === upper) return false;
+    pairs++;
+  }
+  return pairs >= MIN_ALTERNATING_PAIRS;
+}
+
 /**
  * Typed by a person rather than made by a generator: a unit repeated (MIN_COPIES) whatever
  * the case (`abcd1234abcd1234ABCD1234…`, `kd8j` then `2h4jf9s8mf6l4k9j` nearly thrice), two runs of
- * consecutive characters interleaved (`a1b2c3d4e5f6…`, `1a2b3c…`), or the letters or digits read
- * alone counting up (`ABCD1234EFGH5678…`). Random strings of key length have none of these. The work
- * is bounded by MAX_TYPED_LENGTH times MAX_REPEATED_UNIT.
+ * consecutive characters interleaved (`a1b2c3d4e5f6…`, `1a2b3c…`), the letters or digits read
+ * alone counting up (`ABCD1234EFGH5678…`), or words typed in alternating case that spell out what
+ * they stand for (`AmAz0n+SeCrEt…`, made-up text dressed as a key). Random strings of key length
+ * have none of these. The work is bounded by MAX_TYPED_LENGTH times MAX_REPEATED_UNIT.
  */
 export function isTypedPattern(text: string): boolean {
   if (text.length > MAX_TYPED_LENGTH) return false;
+  if (alternatesCase(text) && ALTERNATING_NAMES_ITSELF.test(text.toLowerCase())) return true;
   const lower = text.toLowerCase();
   for (let unit = 1; unit <= MAX_REPEATED_UNIT && unit * MIN_COPIES <= lower.length; unit++) {
     const stretch = periodicStretch(lower, unit);

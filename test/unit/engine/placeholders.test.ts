@@ -117,3 +117,21 @@ describe("stand-ins spelled with punctuation", () => {
   });
 });
 
+describe("alternating case", () => {
+  it("made-up words typed in alternating case that name a secret are typed; a random mixed-case key is not", () => {
+    // Made up: words in alternating case with digits for letters, as a test's fake secret is written.
+    expect(isTypedPattern("SeCrEt+Sh0Ul9+LoOkRaNdOm+hErE")).toBe(true);
+    expect(looksLikePlaceholder("aCcEsS/tOkEn+FoR+ThE+iNtEgRaTiOn")).toBe(true);
+    // Fewer than 16 pairs of letters side by side: too short to tell.
+    expect(isTypedPattern("mAzKqLpXrT")).toBe(false);
+    // Made up: a test key typed in alternating case that names nothing is a key to find, as scanners' examples hold.
+    expect(isTypedPattern("RtYv7BnMq2WsXe9DfGh4JkLpZc")).toBe(false);
+    for (let seed = 0; seed < 1000; seed++) {
+      const random = rng(seed);
+      for (const length of [20, 32, 40]) {
+        const value = randomString(random, ALNUM, length);
+        expect(isTypedPattern(value), value).toBe(false);
+      }
+    }
+  });
+});

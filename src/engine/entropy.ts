@@ -62,13 +62,17 @@ const WEBSOCKET_NONCE_WORD = "websocket";
  * How the name says it holds a credential: "keyword" when it holds one of the rule's keywords other
  * than `key` (`client_secret`, `apiToken`); "qualified key" when it ends in a qualified `key` (see
  * BARE_KEY) and is not an index in brackets (`cookies[SessionKey]`: a variable holding an entry's
- * key); undefined when it does not say so.
+ * key), nor qualified only by words that say nothing of what it opens (NOT_QUALIFIER_WORD: `expectedKey`);
+ * undefined when it does not say so.
  */
 function credentialName(name: string, words: string[], keywords: readonly string[], isIndex: boolean): "keyword" | "qualified key" | undefined {
   const lower = name.toLowerCase();
   if (keywords.some((keyword) => keyword !== BARE_KEY && lower.includes(keyword))) return "keyword";
   if (isIndex || words.length < 2 || words.at(-1) !== BARE_KEY || words.at(-2) === WEBSOCKET_NONCE_WORD) return undefined;
-  return words.slice(0, -1).some((word) => LOOKUP_KEY_WORD.test(word)) ? undefined : "qualified key";
+  const qualifiers = words.slice(0, -1);
+  // Words that say nothing of what the key opens leave it bare (`expectedKey`, `theKey`, a test's or prose's).
+  if (qualifiers.every((word) => NOT_QUALIFIER_WORD.test(word))) return undefined;
+  return qualifiers.some((word) => LOOKUP_KEY_WORD.test(word)) ? undefined : "qualified key";
 }
 
 /** The words of a name: `SERVICE_ACCOUNT_TOKEN` and `serviceAccountToken` give service, account, token. */

@@ -82,15 +82,40 @@ function hasSteppedRun(lower: string): boolean {
   return false;
 }
 
+// How many pairs of adjacent letters must switch case, all of them, for a value to be typed in alternating
+// case (`aLpHaNuM3R1c`): each pair of a random key's mixed-case letters switches half the time, so all of
+// 16 switch in one key of 65,000 that has so many pairs, and fewer in keys that have more. Alternating
+// case alone is also how a person types a key meant to pass for random (`RtYv7BnMq2Ws…`), which is still
+// a key to report; made-up text dressed as one spells out what it stands for (ALTERNATING_NAMES_ITSELF).
+const MIN_ALTERNATING_PAIRS = 16;
+const ALTERNATING_NAMES_ITSELF = /secret|passw|token/;
+
+/** Every two letters side by side differ in case, over MIN_ALTERNATING_PAIRS pairs or more (`SeCrEt+aLpHa`). */
+function alternatesCase(text: string): boolean {
+  let pairs = 0;
+  for (let i = 1; i < text.length; i++) {
+    const previous = text.charCodeAt(i - 1);
+    const code = text.charCodeAt(i);
+    const previousUpper = previous >= 65 && previous <= 90;
+    const upper = code >= 65 && code <= 90;
+    if (!(previousUpper || (previous >= 97 && previous <= 122)) || !(upper || (code >= 97 && code <= 122))) continue;
+    if (previousUpper === upper) return false;
+    pairs++;
+  }
+  return pairs >= MIN_ALTERNATING_PAIRS;
+}
+
 /**
  * Typed by a person rather than made by a generator: a unit repeated (MIN_COPIES) whatever
  * the case (`abcd1234abcd1234ABCD1234…`, `kd8j` then `2h4jf9s8mf6l4k9j` nearly thrice), two runs of
- * consecutive characters interleaved (`a1b2c3d4e5f6…`, `1a2b3c…`), or the letters or digits read
- * alone counting up (`ABCD1234EFGH5678…`). Random strings of key length have none of these. The work
- * is bounded by MAX_TYPED_LENGTH times MAX_REPEATED_UNIT.
+ * consecutive characters interleaved (`a1b2c3d4e5f6…`, `1a2b3c…`), the letters or digits read
+ * alone counting up (`ABCD1234EFGH5678…`), or words typed in alternating case that spell out what
+ * they stand for (`AmAz0n+SeCrEt…`, made-up text dressed as a key). Random strings of key length
+ * have none of these. The work is bounded by MAX_TYPED_LENGTH times MAX_REPEATED_UNIT.
  */
 export function isTypedPattern(text: string): boolean {
   if (text.length > MAX_TYPED_LENGTH) return false;
+  if (alternatesCase(text) && ALTERNATING_NAMES_ITSELF.test(text.toLowerCase())) return true;
   const lower = text.toLowerCase();
   for (let unit = 1; unit <= MAX_REPEATED_UNIT && unit * MIN_COPIES <= lower.length; unit++) {
     const stretch = periodicStretch(lower, unit);
@@ -179,6 +204,67 @@ function countsByOne(run: string): boolean {
   return true;
 }
 
+// The stand-ins a test or a document spells with punctuation in or around them: a URL parser's test puts a
+// character that must be encoded into `foo:bar` (`bar%2F`, `bar=bar`, `b=ar`), and a test user's password
+// swaps a symbol for a letter of the word it stands for (`pa$s`, `s$cr$t`), as `pa$$word` does.
+const PUNCTUATED_STAND_INS = ["password", "passwd", "pass", "pwd", "secret", "foo", "bar", "baz", "qux", "test", "user", "admin", "root", "guest", "demo", "example", "sample", "dummy", "changeme"];
+// Longer values are not judged, so the work per value stays bounded.
+const MAX_PUNCTUATED_LENGTH = 32;
+const isAsciiPunctuation = (char: string): boolean => /^[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]$/.test(char);
+
+/**
+ * Where `word` can end when it is spelled from `from` on: each of its letters written, or a punctuation
+ * character in its place, with punctuation put in between its letters, and at least half its letters
+ * written as they are (`b=ar` and `pa$s` spell bar and pass; `$$$` spells nothing).
+ */
+function spellingEnds(text: string, from: number, word: string): number[] {
+  // written[j][k]: most letters written as they are with word[0..j) spelled by text[from..k); -1 unreachable.
+  const span = text.length - from;
+  const written = Array.from({ length: word.length + 1 }, () => new Array<number>(span + 1).fill(-1));
+  (written[0] as number[])[0] = 0;
+  for (let j = 0; j <= word.length; j++) {
+    const row = written[j] as number[];
+    for (let k = 0; k <= span; k++) {
+      const count = row[k] ?? -1;
+      if (count < 0 || k === span) continue;
+      const char = text[from + k] ?? "";
+      if (isAsciiPunctuation(char) && j > 0 && j < word.length) row[k + 1] = Math.max(row[k + 1] ?? -1, count);
+      if (j < word.length && (char === word[j] || isAsciiPunctuation(char))) {
+        const next = written[j + 1] as number[];
+        next[k + 1] = Math.max(next[k + 1] ?? -1, count + (char === word[j] ? 1 : 0));
+      }
+    }
+  }
+  const last = written[word.length] as number[];
+  const ends: number[] = [];
+  for (let k = 1; k <= span; k++) if ((last[k] ?? -1) * 2 >= word.length) ends.push(from + k);
+  return ends;
+}
+
+/**
+ * Stand-in words with punctuation in, between or around them and no digit (`bar%bar`, `bar/`, `b=ar`,
+ * `pa$s`, `s$cr$t`): a URL parser's test input or a test user's stand-in, not a password anyone chose. With
+ * a digit it is read as chosen (`p4ss!`), as `passW0rd123` is; so it is with letters no stand-in spells (`nota%hex`).
+ */
+function isPunctuatedStandIn(password: string): boolean {
+  if (password.length > MAX_PUNCTUATED_LENGTH || !/^[\x21-\x7e]+$/.test(password) || /\d/.test(password) || !/[a-z]/i.test(password) || /^[a-z]+$/i.test(password)) return false;
+  const text = password.toLowerCase();
+  const reached = new Array<boolean>(text.length + 1).fill(false);
+  reached[0] = true;
+  for (let at = 0; at < text.length; at++) {
+    if (!reached[at]) continue;
+    const char = text[at] ?? "";
+    const punctuation = isAsciiPunctuation(char);
+    if (punctuation) reached[at + 1] = true;
+    for (const word of PUNCTUATED_STAND_INS) {
+      // A word starts with its first letter or with punctuation in its place.
+      if (!punctuation && word[0] !== char) continue;
+      for (const end of spellingEnds(text, at, word)) reached[end] = true;
+    }
+  }
+  return reached[text.length] === true;
+}
+
 // A URN (RFC 8141: `urn:`, a namespace, a colon) names where the password is kept, as a path does
 // (`urn:k8s:secret:oidc:redisPass`, a Kubernetes secret's key): a reference, not the password.
 const URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:\S/i;
@@ -202,7 +288,8 @@ const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root
  * variable, path or URN (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`,
  * `/run/secrets/db`, `urn:k8s:secret:db:pass`), words of one case that name
  * a credential or stand in for one (`SECRET_KEY`, `private-reg-token`, `MYTOKEN0`, `smtp_user`), fewer
- * than 4 distinct characters (`1111`), the word "password" (`_password@123`), or, without a digit,
+ * than 4 distinct characters (`1111`), stand-in words spelled with punctuation and no digit (`bar%bar`,
+ * `pa$s`, `s$cr$t`: isPunctuatedStandIn), the word "password" (`_password@123`), or, without a digit,
  * spelling out "password" or "secret" (`pa$$word`, `apiSecret`). Anything else is a password someone
  * chose, whatever its entropy: `passW0rd123`, `mySecret789`, and plain words such as `tangerine`,
  * which people pick as readily as `Tangerine!7`; where the password stands (a URL, a `-p` option)
@@ -223,6 +310,7 @@ export function isPlaceholderPassword(password: string): boolean {
     isCountingRuns(text) ||
     new Set(text).size < 4 ||
     isKeyboardWalk(text) ||
+    isPunctuatedStandIn(text) ||
     (!/\d/.test(text) && /[^\s+][\s+]+[^\s+]/.test(text)) ||
     /passw(?:or)?d/i.test(text) ||
     (!/\d/.test(text) && /pass|secret|pwd|word|example|changeme|dummy|sample/i.test(text))

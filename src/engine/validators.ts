@@ -173,6 +173,18 @@ function repeatsUserName(secret: string, match: string): boolean {
   return match.includes(`//${secret}:${secret}@`);
 }
 
+// A word in capitals, or words joined by `_`: how documentation names what goes in a place (`PASSWORD`, `API_KEY`).
+const NAME_IN_CAPITALS = "[A-Z]+(?:_[A-Z]+)*";
+const NAMED_LOGIN = new RegExp(`//${NAME_IN_CAPITALS}:(${NAME_IN_CAPITALS})@`);
+
+/**
+ * A URL whose user and password are both names in capitals (`https://USERNAME:PASSWORD@`,
+ * `mailgun+https://KEY:DOMAIN@default`): documentation saying what goes in each place, not a login.
+ */
+function namesWhatGoesThere(secret: string, match: string): boolean {
+  return NAMED_LOGIN.exec(match)?.[1] === secret;
+}
+
 // A wallet's recovery phrase (BIP-39): 12 to 24 words of the standard's English list whose last word carries a
 // checksum of the rest, which words a person strings together fail 15 times in 16 (12 words) or more. A phrase of
 // few distinct words is a published test phrase (Hardhat's and Foundry's `test test … junk`, the standard's
@@ -244,7 +256,7 @@ const validators: Record<string, (secret: string, match: string) => boolean> = {
   "discord-snowflake": discordSnowflake,
   "base64-uuid": base64Uuid,
   // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
-  password: (secret, match) => !isPlaceholderPassword(secret) && !repeatsUserName(secret, match),
+  password: (secret, match) => !isPlaceholderPassword(secret) && !repeatsUserName(secret, match) && !namesWhatGoesThere(secret, match),
   // The Azure Storage emulator's account, whose published key is the same on every machine.
   "not-storage-emulator": (_secret, match) => !namesStorageEmulator(match),
   // A header's token is issued by a machine: random as the generic detector judges it, not words

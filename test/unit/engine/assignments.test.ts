@@ -247,6 +247,15 @@ describe("entropy detector values", () => {
     expect(generic('certs("brainpoolP320t1.key", "brainpoolP384t1.key")')).toEqual([]);
   });
 
+  it("leaves a key qualified only by words that say nothing of what it opens, and keeps one that says", () => {
+    // Made up: a test's expected lookup key (a locale, a domain and a digest) under expectedKey.
+    const digest = randomString(rng(26), HEX, 40);
+    expect(generic(`'expectedKey' => 'en_GB.messages.${digest}'`)).toEqual([]);
+    expect(generic(`theKey = "${digest}"`)).toEqual([]);
+    expect(generic(`expected_signing_key = "${digest}"`)).toEqual([digest]);
+    expect(generic(`'mailgunKey' => '${digest}'`)).toEqual([digest]);
+  });
+
   it("asks a value under a qualified key to look generated, not typed", () => {
     expect(generic("global.licenseKey=a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8NRAL")).toEqual([]);
     expect(generic('ibm_iam_key: "Qx7mQx7mQx7mQx7mQX7MQX7MQX7M--__"')).toEqual([]);

@@ -103,3 +103,35 @@ describe("references to where a password is kept", () => {
     expect(isPlaceholderPassword(value)).toBe(false);
   });
 });
+
+describe("stand-ins spelled with punctuation", () => {
+  // A URL parser's test puts a character that must be encoded into foo:bar's password; a test user's
+  // password swaps a symbol for a letter of the word it stands for.
+  it.each(["bar%2F", "bar%25bar", "bar%bar", "bar%3Dbar", "b%3Dar", "pa%24s", "s$cr$t", "pa$$word", "p,ass", "(foo)"])("%s is a stand-in", (value) => {
+    expect(isPlaceholderPassword(value)).toBe(true);
+  });
+
+  // A digit, letters no stand-in spells, or a symbol for most of the word: someone's choice.
+  it.each(["p4ss!", "s3cr3t", "bar%2F7", "nota%hex", "k$r!t", "tangerine!", "s#c%#!", "Heron#2231"])("%s is a password", (value) => {
+    expect(isPlaceholderPassword(value)).toBe(false);
+  });
+});
+
+describe("alternating case", () => {
+  it("made-up words typed in alternating case that name a secret are typed; a random mixed-case key is not", () => {
+    // Made up: words in alternating case with digits for letters, as a test's fake secret is written.
+    expect(isTypedPattern("SeCrEt+Sh0Ul9+LoOkRaNdOm+hErE")).toBe(true);
+    expect(looksLikePlaceholder("aCcEsS/tOkEn+FoR+ThE+iNtEgRaTiOn")).toBe(true);
+    // Fewer than 16 pairs of letters side by side: too short to tell.
+    expect(isTypedPattern("mAzKqLpXrT")).toBe(false);
+    // Made up: a test key typed in alternating case that names nothing is a key to find, as scanners' examples hold.
+    expect(isTypedPattern("RtYv7BnMq2WsXe9DfGh4JkLpZc")).toBe(false);
+    for (let seed = 0; seed < 1000; seed++) {
+      const random = rng(seed);
+      for (const length of [20, 32, 40]) {
+        const value = randomString(random, ALNUM, length);
+        expect(isTypedPattern(value), value).toBe(false);
+      }
+    }
+  });
+});

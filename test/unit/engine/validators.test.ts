@@ -151,4 +151,13 @@ describe("header tokens and URL passwords: what stands around the secret", () =>
     const chosen = randomString(rng(53), ALNUM, 12);
     expect(runValidator("password", chosen, `postgres://payload:${chosen}@localhost:5433/payload`)).toBe(true);
   });
+
+  it("a URL whose user and password are both names in capitals says what goes there", () => {
+    expect(runValidator("password", "DOMAIN", "mailgun+https://KEY:DOMAIN@default")).toBe(false);
+    expect(runValidator("password", "SMTP_PASSWORD", "smtp://SMTP_USER:SMTP_PASSWORD@mail")).toBe(false);
+    // A user in lower case, or a password holding a digit or lower case, is a login (host joined at run time).
+    const host = "git.internal.example.net";
+    expect(runValidator("password", "DOMAIN", `https://deploy:DOMAIN@${host}`)).toBe(true);
+    expect(runValidator("password", "KQ7DOMAIN", `https://KEY:KQ7DOMAIN@${host}`)).toBe(true);
+  });
 });

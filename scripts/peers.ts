@@ -127,8 +127,10 @@ function secretlintExamples(root: string): { examples: Example[]; skipped: numbe
         const bytes = readFileSync(join(snapshots, snapshot, input));
         const text = decodeText(bytes) ?? "";
         const outputPath = join(snapshots, snapshot, "output.json");
-        const output = existsSync(outputPath) ? (JSON.parse(readFileSync(outputPath, "utf8")) as { messages?: { loc: { start: { line: number } } }[] }) : {};
+        const output = existsSync(outputPath) ? (JSON.parse(readFileSync(outputPath, "utf8")) as { messages?: { loc: { start: { line: number }; end: { line: number } } }[] }) : {};
         const lines = [...new Set((output.messages ?? []).map((message) => message.loc.start.line))];
+        // A report over several lines (a service-account JSON file, a key store) labels them all as one secret.
+        const spans = (output.messages ?? []).filter((message) => message.loc.end.line > message.loc.start.line).map((message) => ({ from: message.loc.start.line, to: message.loc.end.line }));
         const unlabelled = lines.length > 0 ? text.split("\n").map((_, index) => index + 1).filter((line) => !lines.includes(line)) : [];
         examples.push({
           file: `secretlint/${family}/${snapshot}/${input}`,
@@ -137,6 +139,7 @@ function secretlintExamples(root: string): { examples: Example[]; skipped: numbe
           family,
           positive: lines.length > 0,
           lines,
+          ...(spans.length > 0 ? { spans } : {}),
           unscored: unlabelled,
         });
       }
@@ -176,7 +179,9 @@ function flagsOn(example: Example, flaggedLines: Iterable<number>): string[] {
   const keys = new Set<string>();
   for (const flagged of flaggedLines) {
     // A rule example is one secret wherever its lines break: any finding in it counts for line 1.
-    const line = example.lines === undefined ? 1 : Math.min(flagged, lineCount);
+    // Within a secret reported over several lines, a finding counts for the line the report starts on.
+    const span = example.spans?.find(({ from, to }) => flagged >= from && flagged <= to);
+    const line = example.lines === undefined ? 1 : (span?.from ?? Math.min(flagged, lineCount));
     if (!unscored.has(line)) keys.add(`${example.file}:${line}`);
   }
   return [...keys];

@@ -7,9 +7,9 @@
 // `.cfg`, MySQL's `.cnf`, and the INI dotfiles that hold registry and storage credentials: `.npmrc`,
 // `.pypirc`, `.s3cfg`), YAML, whose plain scalars may hold brackets after their first character, and
 // `.conf`: most are `key = value` lines (supervisord, Kong, RabbitMQ, sssd, php-fpm), and in the
-// others (nginx, Apache, HOCON, Logstash) a key still starts its line, while a value that a `;` or a
-// `}` ends keeps it glued on (`secret abc;`), or is followed by more than a comment (`{ pw = x }`),
-// which isConfigValue refuses.
+// others (nginx, Apache, HOCON, Logstash) a key still starts its line; a `;` that ends the line ends
+// the statement, not the value (rules.ts), and a value in a one-line block (`db { pw = x }`) is
+// followed by more than a comment, which isConfigValue refuses.
 // Out: TOML (a string needs quotes there, so a bare value is never a password).
 // Read from the file's name alone (what follows the path's last `/` or `\`): a regex anchored there is tried
 // at one place, where one over the whole path is tried after every separator, and this runs for every file.
@@ -55,8 +55,8 @@ function isConfigStructure(value: string): boolean {
   return /^[[{#]/.test(value) || /^\w+\(.*\)$/.test(value);
 }
 
-/** What may follow a config value on its line: nothing, or an inline comment (` # …`, INI's ` ; …`). */
-const CONFIG_LINE_REST = /^[ \t\r]*(?:[#;].*)?$/;
+/** What may follow a config value on its line: nothing, or an inline comment (` # …`, INI's ` ; …`), and a CRLF line's `\r`. */
+const CONFIG_LINE_REST = /^[ \t\r]*(?:[#;][^\n]*)?$/;
 
 /**
  * A bare value in a config file that may be a secret: not a list, a map or a wrapper

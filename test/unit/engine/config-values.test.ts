@@ -53,6 +53,8 @@ describe("config files: a bare value is literal text, brackets and all", () => {
   it("takes the value to an inline comment, and none with more text after it", () => {
     expect(found("my.cnf", `[client]\npassword = ${ini} ; for backups\n`)).toEqual([`generic-password ${ini}`]);
     expect(found("app.env", `DB_PASSWORD=${braced} and more\n`)).toEqual([]);
+    // A CRLF line: the `\r` after the comment is the line's end.
+    expect(found("my.cnf", `[client]\r\npassword = ${ini} ; for backups\r\n`)).toEqual([`generic-password ${ini}`]);
   });
 
   it("reads the default of an interpolation to its `}`, after Spring's `:` and a shell's `:-`", () => {
@@ -93,6 +95,12 @@ describe("config files: a bare value is literal text, brackets and all", () => {
     expect(found("etc/kong.conf", `api_token: ${token}\n`)).toEqual([`generic-high-entropy ${token}`]);
     // The same line in code is read as code, and ends at the first bracket.
     expect(found("src/kong.lua", `api_token: ${token}\n`)).toEqual([]);
+  });
+
+  it("ends a value at a `;` that ends its line (a statement's end), and keeps one inside it", () => {
+    expect(found("site.conf", `db_password = ${ini};\n`)).toEqual([`generic-password ${ini}`]);
+    expect(found("deploy/app.ini", `api_token = ${token};\r\n`)).toEqual([`generic-high-entropy ${token}`]);
+    expect(found("config/app.yml", `password: ${ini};${ini}\n`)).toEqual([`generic-password ${ini};${ini}`]);
   });
 
   it.each([

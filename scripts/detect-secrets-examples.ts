@@ -19,6 +19,8 @@ export interface LabelledExample {
   positive: boolean;
   /** Lines holding a labelled secret (1-based); undefined when the whole example is one. */
   lines?: number[];
+  /** Labelled secrets reported over several lines (a whole file, a key block): a finding on any of them counts for its first line. */
+  spans?: { from: number; to: number }[];
   /** Lines to leave unscored (labelled under settings keyscan has no counterpart for, or whose secret is a placeholder). */
   unscored?: number[];
 }

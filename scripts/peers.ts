@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { isConfigFile } from "../src/engine/config-files.js";
 import { looksLikePlaceholder } from "../src/engine/placeholders.js";
 import { compileRules } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
@@ -126,8 +127,10 @@ function secretlintExamples(root: string): { examples: Example[]; skipped: numbe
         const bytes = readFileSync(join(snapshots, snapshot, input));
         const text = decodeText(bytes) ?? "";
         const outputPath = join(snapshots, snapshot, "output.json");
-        const output = existsSync(outputPath) ? (JSON.parse(readFileSync(outputPath, "utf8")) as { messages?: { loc: { start: { line: number } } }[] }) : {};
+        const output = existsSync(outputPath) ? (JSON.parse(readFileSync(outputPath, "utf8")) as { messages?: { loc: { start: { line: number }; end: { line: number } } }[] }) : {};
         const lines = [...new Set((output.messages ?? []).map((message) => message.loc.start.line))];
+        // A report over several lines (a service-account JSON file, a key store) labels them all as one secret.
+        const spans = (output.messages ?? []).filter((message) => message.loc.end.line > message.loc.start.line).map((message) => ({ from: message.loc.start.line, to: message.loc.end.line }));
         const unlabelled = lines.length > 0 ? text.split("\n").map((_, index) => index + 1).filter((line) => !lines.includes(line)) : [];
         examples.push({
           file: `secretlint/${family}/${snapshot}/${input}`,
@@ -136,6 +139,7 @@ function secretlintExamples(root: string): { examples: Example[]; skipped: numbe
           family,
           positive: lines.length > 0,
           lines,
+          ...(spans.length > 0 ? { spans } : {}),
           unscored: unlabelled,
         });
       }
@@ -175,7 +179,9 @@ function flagsOn(example: Example, flaggedLines: Iterable<number>): string[] {
   const keys = new Set<string>();
   for (const flagged of flaggedLines) {
     // A rule example is one secret wherever its lines break: any finding in it counts for line 1.
-    const line = example.lines === undefined ? 1 : Math.min(flagged, lineCount);
+    // Within a secret reported over several lines, a finding counts for the line the report starts on.
+    const span = example.spans?.find(({ from, to }) => flagged >= from && flagged <= to);
+    const line = example.lines === undefined ? 1 : (span?.from ?? Math.min(flagged, lineCount));
     if (!unscored.has(line)) keys.add(`${example.file}:${line}`);
   }
   return [...keys];
@@ -199,7 +205,9 @@ function scoreSet(name: string, source: string, examples: Example[], context: Pe
   const key = (file: string, line: number): string => `${file}:${line}`;
   for (const example of scored) {
     for (const line of example.positive ? (example.lines ?? [1]) : []) positives.push({ file: example.file, line, family: example.family });
-    const findings = findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, basename(example.file))) });
+    // Read as the CLI reads a file at the example's path: a configuration file's bare values are literal text (config-files.ts).
+    const name = basename(example.file);
+    const findings = findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, name)), configFile: isConfigFile(name) });
     for (const finding of findings) {
       for (const where of flagsOn(example, [finding.line])) flagged.push({ where, ruleId: finding.ruleId, detail: finding.secret.slice(0, 40) });
     }

@@ -5,12 +5,15 @@
 //
 // In: `.env` files (`.env`, `.env.local`, `prod.env`), Java's `.properties`, INI files (`.ini`,
 // `.cfg`, MySQL's `.cnf`, and the INI dotfiles that hold registry and storage credentials: `.npmrc`,
-// `.pypirc`, `.s3cfg`), and YAML, whose plain scalars may hold brackets after their first character.
-// Out: TOML (a string needs quotes there, so a bare value is never a password) and `.conf`, a name
-// shared by formats whose bare values end at `;` or `}` (nginx, Apache, HOCON, Logstash).
+// `.pypirc`, `.s3cfg`), YAML, whose plain scalars may hold brackets after their first character, and
+// `.conf`: most are `key = value` lines (supervisord, Kong, RabbitMQ, sssd, php-fpm), and in the
+// others (nginx, Apache, HOCON, Logstash) a key still starts its line; a `;` that ends the line ends
+// the statement, not the value (rules.ts), and a value in a one-line block (`db { pw = x }`) is
+// followed by more than a comment, which isConfigValue refuses.
+// Out: TOML (a string needs quotes there, so a bare value is never a password).
 // Read from the file's name alone (what follows the path's last `/` or `\`): a regex anchored there is tried
 // at one place, where one over the whole path is tried after every separator, and this runs for every file.
-const CONFIG_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
+const CONFIG_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
 
 export function isConfigFile(path: string): boolean {
   const nameStart = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
@@ -52,8 +55,8 @@ function isConfigStructure(value: string): boolean {
   return /^[[{#]/.test(value) || /^\w+\(.*\)$/.test(value);
 }
 
-/** What may follow a config value on its line: nothing, or an inline comment (` # …`, INI's ` ; …`). */
-const CONFIG_LINE_REST = /^[ \t\r]*(?:[#;].*)?$/;
+/** What may follow a config value on its line: nothing, or an inline comment (` # …`, INI's ` ; …`), and a CRLF line's `\r`. */
+const CONFIG_LINE_REST = /^[ \t\r]*(?:[#;][^\n]*)?$/;
 
 /**
  * A bare value in a config file that may be a secret: not a list, a map or a wrapper

@@ -67,8 +67,13 @@ export function passwordName(written: readonly string[], inCapitals = false): "p
   return kind;
 }
 
+// A password's characters: printable ASCII, and symbols beyond it (`¿`, `¨`, `€`, `§`, which keyboards
+// type as they type `!`), but no letter or mark of another script (a label's: `Contraseña`), space
+// or control character.
+const PASSWORD_CHARACTERS = /^(?:[\x21-\x7e]|(?![\p{L}\p{M}\p{Z}\p{C}])[^\x00-\x7f])+$/u;
+
 /**
- * A value a person could have chosen as a password: printable ASCII without spaces (a literal in
+ * A value a person could have chosen as a password: printable ASCII or symbols without spaces (a literal in
  * another script or a capitalised word is a label: `"password": "Contraseña"`, `"Kennwort"`), not a
  * placeholder, stand-in or value typed as a pattern (isPlaceholderPassword, looksLikePlaceholder:
  * `abcd1234abcd1234…`), not a hash (crypt(3), a digest's worth of hex), and not code, a path, a
@@ -76,7 +81,7 @@ export function passwordName(written: readonly string[], inCapitals = false): "p
  * (`NO_LOG_PARAMETER`, `spring.datasource.password`) or a format string (`%s`, `{0}`).
  */
 export function isChosenPassword(value: string, words: readonly string[], configValue = false): boolean {
-  if (!/^[\x21-\x7e]+$/.test(value) || /^[A-Z][a-z]+$/.test(value) || value.startsWith("-")) return false;
+  if (!PASSWORD_CHARACTERS.test(value) || /^[A-Z][a-z]+$/.test(value) || value.startsWith("-")) return false;
   // A constant's name (`NOT_LOGGING_PARAMETER`, `AZURE_SUBSCRIPTION_ID`): a mask or a variable's name.
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false;
   if (isPlaceholderPassword(value) || looksLikePlaceholder(value)) return false;

@@ -53,6 +53,8 @@ describe("config files: a bare value is literal text, brackets and all", () => {
   it("takes the value to an inline comment, and none with more text after it", () => {
     expect(found("my.cnf", `[client]\npassword = ${ini} ; for backups\n`)).toEqual([`generic-password ${ini}`]);
     expect(found("app.env", `DB_PASSWORD=${braced} and more\n`)).toEqual([]);
+    // A CRLF line: the `\r` after the comment is the line's end.
+    expect(found("my.cnf", `[client]\r\npassword = ${ini} ; for backups\r\n`)).toEqual([`generic-password ${ini}`]);
   });
 
   it("reads the default of an interpolation to its `}`, after Spring's `:` and a shell's `:-`", () => {
@@ -88,6 +90,29 @@ describe("config files: a bare value is literal text, brackets and all", () => {
     expect(found(path, text)).toEqual([]);
   });
 
+  it("reads a .conf file's `key = value` and `key: value` lines as config lines (supervisord, Kong, sssd)", () => {
+    expect(found("deploy/supervisord.conf", `[program:worker]\ndb_password = ${ini}\n`)).toEqual([`generic-password ${ini}`]);
+    expect(found("etc/kong.conf", `api_token: ${token}\n`)).toEqual([`generic-high-entropy ${token}`]);
+    // The same line in code is read as code, and ends at the first bracket.
+    expect(found("src/kong.lua", `api_token: ${token}\n`)).toEqual([]);
+  });
+
+  it("ends a value at a `;` that ends its line (a statement's end), and keeps one inside it", () => {
+    expect(found("site.conf", `db_password = ${ini};\n`)).toEqual([`generic-password ${ini}`]);
+    expect(found("deploy/app.ini", `api_token = ${token};\r\n`)).toEqual([`generic-high-entropy ${token}`]);
+    expect(found("config/app.yml", `password: ${ini};${ini}\n`)).toEqual([`generic-password ${ini};${ini}`]);
+  });
+
+  it.each([
+    ["nginx's path to a password file", "nginx.conf", "ssl_password_file /etc/nginx/keys/global.pass;\n"],
+    ["nginx's variable", "site.conf", "    proxy_set_header X-Api-Token $http_x_api_token;\n"],
+    ["HOCON's substitution", "application.conf", "play.http.secret.key = ${?APPLICATION_SECRET}\n"],
+    ["a value inside HOCON's one-line object", "application.conf", `db { password = ${ini} }\n`],
+    ["Logstash's reference", "pipeline.conf", '    password => "${ES_PASSWORD}"\n'],
+  ])("in a .conf file, %s is no secret", (_kind, path, text) => {
+    expect(found(path, text)).toEqual([]);
+  });
+
   it("reads text decoded from a config file as code", () => {
     // A JSON escape for the `{`: the file's own text ends the bare value at the backslash, and the
     // decoded line is no config file's.
@@ -97,20 +122,20 @@ describe("config files: a bare value is literal text, brackets and all", () => {
 });
 
 describe("isConfigFile", () => {
-  it.each([".env", "app/.env.local", "deploy/prod.env", "application.properties", "setup.cfg", "php.ini", "my.cnf", ".npmrc", "home/.pypirc", ".s3cfg", "config/app.yml", "values.yaml"])(
+  it.each([".env", "app/.env.local", "deploy/prod.env", "application.properties", "setup.cfg", "php.ini", "my.cnf", "supervisord.conf", ".npmrc", "home/.pypirc", ".s3cfg", "config/app.yml", "values.yaml"])(
     "%s is one",
     (path) => {
       expect(isConfigFile(path)).toBe(true);
     },
   );
-  it.each(["Cargo.toml", "nginx.conf", "src/env.ts", "config.js", "settings.py", "environment", "README.md", "yaml.go"])("%s is not", (path) => {
+  it.each(["Cargo.toml", "nginx.conf.ts", "src/env.ts", "config.js", "settings.py", "environment", "README.md", "yaml.go"])("%s is not", (path) => {
     expect(isConfigFile(path)).toBe(false);
   });
 
   it("decides on the name after the last / or \\, as a regex over the whole path tried after each separator does", () => {
     // The reference: the names above, matched anywhere the path starts or a separator precedes them.
-    const wholePath = /(?:^|[\\/])(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
-    const pieces = ["/", "\\", ".", ".env", "env", ".ENV", ".yml", "yaml", ".ini", ".properties", ".npmrc", ".pypirc", ".s3cfg", "a", "x.", "\n", "é"];
+    const wholePath = /(?:^|[\\/])(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
+    const pieces = ["/", "\\", ".", ".env", "env", ".ENV", ".yml", "yaml", ".conf", ".ini", ".properties", ".npmrc", ".pypirc", ".s3cfg", "a", "x.", "\n", "é"];
     expect(isConfigFile("C:\\app\\.env")).toBe(true);
     expect(isConfigFile("app.yml/main.go")).toBe(false);
     fc.assert(

@@ -76,6 +76,29 @@ describe("isChosenPassword", () => {
   });
 });
 
+describe("isChosenPassword: symbols beyond ASCII", () => {
+  // Made up: ASCII letters and digits with symbols a keyboard types beyond ASCII among them.
+  const symbols = [31, 32, 33].map((seed) => `k${randomString(rng(seed), "abcdefghijkmnopqrstuvwxyz23456789¿¨§€£°±", 9)}!`);
+
+  it("a symbol beyond ASCII is a password's punctuation, as `!` is", () => {
+    for (const value of symbols) {
+      expect(isChosenPassword(value, ["password"]), value).toBe(true);
+      expect(passwordsIn(`db_pass: '${value}'`)).toEqual([value]);
+    }
+  });
+
+  it.each([
+    "Contraseña1", // a letter of another script: a label
+    "pässwort-42",
+    "••••••••", // a mask, one symbol repeated
+    "●●●●●●●●",
+    "——————",
+    "«password»",
+  ])("%s is not", (value) => {
+    expect(isChosenPassword(value, ["password"])).toBe(false);
+  });
+});
+
 describe("isChosenPassword: brackets", () => {
   // Made up: letters and punctuation drawn at random, with brackets put in out of turn or paired.
   const typed = [71, 72, 73, 74].map((seed) => {

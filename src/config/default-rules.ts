@@ -106,7 +106,8 @@ export function precompiledRules(dir = defaultRulesDir): { rules: string; detail
     if (def.kind !== "regex") return { def: withGroup(def), anchor: null };
     details.push(asciiJson({ def: withGroup(def), anchor: findAnchor(def.pattern, def.keywords) ?? null }));
     const keywords = def.keywords.map((keyword) => keyword.toLowerCase());
-    return { id: def.id, keywords, report: def.report, validate: def.validate, requires: def.requires, detail: details.length - 1 };
+    const onlyPaths = def.onlyPaths.length > 0 ? { onlyPaths: def.onlyPaths } : {};
+    return { id: def.id, keywords, report: def.report, validate: def.validate, requires: def.requires, ...onlyPaths, detail: details.length - 1 };
   };
   const checked: PrecompiledSource[] = sources.map(({ file }) => ({
     file,

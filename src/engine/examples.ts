@@ -6,13 +6,13 @@ import type { RuleDef } from "./schema.js";
 import { createRuleset, rulesSkippedAt } from "./ruleset.js";
 import { findMatches } from "./scan.js";
 
-type MatchExample = RuleDef["examples"]["match"][number];
+type Example = RuleDef["examples"]["match"][number] | RuleDef["examples"]["nomatch"][number];
 
 /** Where an example is scanned from when it names no path: one where every rule runs. */
 const EXAMPLE_PATH = "example.txt";
 
-/** An `examples.match` entry's text, whichever form it takes. */
-export function exampleText(entry: MatchExample): string {
+/** An example's text, whichever form it takes. */
+export function exampleText(entry: Example): string {
   return typeof entry === "string" ? entry : entry.text;
 }
 
@@ -43,6 +43,9 @@ export function exampleFailures(rule: CompiledRule, rules: readonly CompiledRule
       fail(example.text, `found secret "${matches[0]?.secret}" instead of "${example.secret}"`);
     }
   }
-  for (const text of rule.def.examples.nomatch) if (found(text, EXAMPLE_PATH).length > 0) fail(text, "found, but should not be");
+  for (const entry of rule.def.examples.nomatch) {
+    const example = typeof entry === "string" ? { text: entry } : entry;
+    if (found(example.text, example.path ?? EXAMPLE_PATH).length > 0) fail(example.text, "found, but should not be");
+  }
   return failures;
 }

@@ -15,7 +15,7 @@ import { WASM_BASE64 } from "./prefilter-wasm.js";
 import type { CompiledRule } from "./rules.js";
 
 export interface Prefilter {
-  /** Rules that run whatever the text (none have no keywords today, but custom rules may). */
+  /** Rules that run whatever the text: those without keywords, which onlyPaths keeps to their paths (rulesSkippedAt). */
   always: CompiledRule[];
   /** Each rule's place in the list the prefilter was built from: selected rules run in that order. */
   order: ReadonlyMap<CompiledRule, number>;

@@ -39,6 +39,8 @@ export interface CompiledRegexRule extends CompiledBase {
   minEntropy?: number;
   validate?: string;
   requires?: { rule: string; within: number };
+  /** The only paths it runs on (its onlyPaths as one regex); undefined when it runs everywhere. */
+  onlyPaths?: RegExp;
 }
 
 /** How an anchored rule is searched: its pattern tried (sticky) just before each occurrence of its keywords. */
@@ -113,6 +115,7 @@ export interface DeferredRuleDef {
   report: boolean;
   validate?: string;
   requires?: { rule: string; within: number };
+  onlyPaths?: string[];
   /** JSON of the rule's CheckedRuleDef. */
   detail: string;
 }
@@ -170,7 +173,7 @@ function ruleKeys(kind: unknown): string[] {
   const common = ["id", "name", "description", "severity", "keywords", "remediation", "tags", "allow", "examples", "report", "verify"];
   if (kind === "entropy") return [...common, "kind", "charsets", "skipPaths"];
   if (kind === "password") return [...common, "kind", "skipPaths"];
-  return [...common, "kind", "pattern", "secretGroup", "minEntropy", "validate", "requires"];
+  return [...common, "kind", "pattern", "secretGroup", "minEntropy", "validate", "requires", "onlyPaths"];
 }
 
 /** The schema problem to tell: an unknown key first (`patern = ...` is a misspelling more than a missing `pattern`). */
@@ -232,15 +235,15 @@ function compileRule(def: RuleDef, source: string, checked: boolean, knownAnchor
       regex: assignmentRegex(values, false),
       configRegex: assignmentRegex(values, true),
       charsets: def.kind === "entropy" ? def.charsets : {},
-      ...(def.skipPaths.length > 0 ? { skipPaths: compileSkipPaths(def.skipPaths, fail) } : {}),
+      ...(def.skipPaths.length > 0 ? { skipPaths: compilePaths(def.skipPaths, "skipPaths", fail) } : {}),
     };
   }
-  if (def.keywords.length === 0) fail("keywords: give at least one keyword for the prefilter");
+  if (def.keywords.length === 0 && def.onlyPaths.length === 0) fail("keywords: give at least one keyword for the prefilter (or onlyPaths)");
   if (def.validate && !validatorNames.includes(def.validate)) {
     fail(`validate: unknown validator "${def.validate}" (known: ${validatorNames.join(", ")})`);
   }
   const { details, regex } = compileRegexDetails(def, source, checked, knownAnchor);
-  const summary = { id: def.id, keywords: base.keywords, report: def.report, validate: def.validate, requires: def.requires };
+  const summary = { id: def.id, keywords: base.keywords, report: def.report, validate: def.validate, requires: def.requires, onlyPaths: def.onlyPaths };
   return new LazyRegexRule(summary, source, details, regex);
 }
 
@@ -265,6 +268,7 @@ interface RegexRuleSummary {
   report: boolean;
   validate?: string | undefined;
   requires?: { rule: string; within: number } | undefined;
+  onlyPaths?: string[] | undefined;
 }
 
 /**
@@ -315,6 +319,7 @@ class LazyRegexRule implements CompiledRegexRule {
   report: boolean;
   validate: string | undefined;
   requires: { rule: string; within: number } | undefined;
+  onlyPaths: RegExp | undefined;
   source: string;
   /** The details once at hand. */
   private known: RegexRuleDetails | undefined;
@@ -329,6 +334,9 @@ class LazyRegexRule implements CompiledRegexRule {
     this.report = summary.report;
     this.validate = summary.validate;
     this.requires = summary.requires;
+    this.onlyPaths = summary.onlyPaths?.length ? compilePaths(summary.onlyPaths, "onlyPaths", (what) => {
+      throw new UsageError(`${source}: rule "${summary.id}": ${what}`);
+    }) : undefined;
     this.source = source;
     this.known = typeof details === "string" ? undefined : details;
     this.detail = typeof details === "string" ? details : undefined;
@@ -420,12 +428,12 @@ export function withFields<Rule extends CompiledRule>(rule: Rule, fields: Partia
   return copy;
 }
 
-/** An entropy rule's skipPaths as one case-insensitive regex. */
-function compileSkipPaths(patterns: readonly string[], fail: (what: string) => never): RegExp {
+/** A rule's skipPaths or onlyPaths as one case-insensitive regex. */
+function compilePaths(patterns: readonly string[], field: string, fail: (what: string) => never): RegExp {
   try {
     return new RegExp(patterns.map((pattern) => `(?:${pattern})`).join("|"), "i");
   } catch (error) {
-    return fail(`skipPaths: ${(error as Error).message}`);
+    return fail(`${field}: ${(error as Error).message}`);
   }
 }
 

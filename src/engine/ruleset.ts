@@ -11,26 +11,30 @@ export interface Ruleset {
   /** Rules that run only when another rule makes them count (see runDeferred). */
   deferrable: ReadonlySet<CompiledRule>;
   /**
-   * The rules with `skipPaths`, grouped by their paths (the generic detector's rules share theirs), each group's
-   * rule ids in order: rulesSkippedAt tests each group's regex once for every file.
+   * The rules with `skipPaths` or `onlyPaths`, grouped by their paths (the generic detector's rules share
+   * theirs), each group's rule ids in order: rulesSkippedAt tests each group's regex once for every file.
    */
   pathSkipping: readonly PathSkip[];
 }
 
 interface PathSkip {
-  skipPaths: RegExp;
+  paths: RegExp;
+  /** True: the rules skip the paths that match (skipPaths); false: they skip every other path (onlyPaths). */
+  skipMatching: boolean;
   ids: string[];
 }
 
-/** The rules with `skipPaths`, one group for each distinct regex (its source and flags). */
+/** The rules with `skipPaths` or `onlyPaths`, one group for each distinct regex (its source and flags) and sense. */
 function pathSkipGroups(rules: readonly CompiledRule[]): PathSkip[] {
   const groups = new Map<string, PathSkip>();
   for (const rule of rules) {
-    if (rule.kind !== "entropy" || rule.skipPaths === undefined) continue;
-    const key = `${rule.skipPaths.flags}/${rule.skipPaths.source}`;
+    const paths = rule.kind === "entropy" ? rule.skipPaths : rule.onlyPaths;
+    if (paths === undefined) continue;
+    const skipMatching = rule.kind === "entropy";
+    const key = `${skipMatching}/${paths.flags}/${paths.source}`;
     const group = groups.get(key);
     if (group) group.ids.push(rule.id);
-    else groups.set(key, { skipPaths: rule.skipPaths, ids: [rule.id] });
+    else groups.set(key, { paths, skipMatching, ids: [rule.id] });
   }
   return [...groups.values()];
 }
@@ -71,11 +75,11 @@ export function createRuleset(rules: CompiledRule[], precomputed?: PrefilterData
 
 /**
  * The ids of the rules that do not run on a file at this path (an entropy rule's `skipPaths`, such
- * as lockfiles and source maps), sorted. The engine is told them, never the path; the same content
+ * as lockfiles and source maps; a regex rule's `onlyPaths`, elsewhere), sorted. The engine is told them, never the path; the same content
  * scans alike at two paths only when their lists are the same.
  */
 export function rulesSkippedAt(ruleset: Ruleset, path: string): string[] {
   const skipped: string[] = [];
-  for (const group of ruleset.pathSkipping) if (group.skipPaths.test(path)) skipped.push(...group.ids);
+  for (const group of ruleset.pathSkipping) if (group.paths.test(path) === group.skipMatching) skipped.push(...group.ids);
   return skipped.sort();
 }

@@ -129,10 +129,11 @@ function collectMatches(
 ): void {
   const keywords = findKeywords(ruleset.prefilter, layer.text);
   for (const rule of selectRules(ruleset.prefilter, keywords)) {
+    if (skip.has(rule.id)) continue;
     const run = { layer, depth, keywords, order: number * ruleset.rules.length + (ruleset.order.get(rule) ?? 0), configFile };
     if (rule.kind === "regex" && ruleset.deferrable.has(rule)) deferred.push({ rule, run });
     else if (rule.kind === "regex") collectRegexMatches(rule, run, out);
-    else if (!layer.entropy || skip.has(rule.id)) continue;
+    else if (!layer.entropy) continue;
     else if (rule.values === "password") collectPasswordMatches(rule, run, out);
     else collectEntropyMatches(rule, run, out);
   }

@@ -36,7 +36,10 @@ function buildSchemas() {
     z.strictObject({ text: z.string(), secret: z.optional(z.string().check(z.minLength(1))), path: z.optional(z.string().check(z.minLength(1))) }),
   ]);
 
-  const examples = z.strictObject({ match: z._default(z.array(matchExample), []), nomatch: stringList() });
+  /** An example the rule must not find: its text, or the text with the path it is scanned at (for a rule with onlyPaths). */
+  const nomatchExample = z.union([z.string(), z.strictObject({ text: z.string(), path: z.optional(z.string().check(z.minLength(1))) })]);
+
+  const examples = z.strictObject({ match: z._default(z.array(matchExample), []), nomatch: z._default(z.array(nomatchExample), []) });
 
   const charsetThreshold = z.strictObject({
     minLength: z.number().check(z.int(), z.minimum(4)),
@@ -75,6 +78,11 @@ function buildSchemas() {
     minEntropy: z.optional(z.number().check(z.minimum(0), z.maximum(8))),
     /** Name of an offline check (a checksum or structure) the secret must pass. */
     validate: z.optional(z.string()),
+    /**
+     * Regexes (case-insensitive) of the only paths the rule runs on. With them a rule may have no keywords:
+     * it then runs on every file at those paths (a file format that names nothing, as a key pair file).
+     */
+    onlyPaths: stringList(),
     /** Report only when the named rule also matches within `within` lines. */
     requires: z.optional(
       z.strictObject({ rule: ruleId, within: z._default(z.number().check(z.int(), z.minimum(0)), 5) }),

@@ -131,7 +131,7 @@ describe("anchored search", () => {
 
   it("finds what a whole-text search finds for every default rule, on its examples in context", () => {
     for (const rule of rules) {
-      for (const example of [...rule.def.examples.match.map(exampleText), ...rule.def.examples.nomatch]) {
+      for (const example of [...rule.def.examples.match.map(exampleText), ...rule.def.examples.nomatch.map(exampleText)]) {
         const text = `x ${example} y\n${example}${example}\n"${example}",${example.toUpperCase()}`;
         expect(anchoredSearch(rule, text), rule.id).toEqual(globalSearch(rule, text));
       }

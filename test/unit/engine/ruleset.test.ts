@@ -1,14 +1,14 @@
-// Which rules a path skips (an entropy or password rule's skipPaths): each distinct skipPaths regex is
-// tested once for a path, and every rule that has it is skipped there.
+// Which rules a path skips (an entropy or password rule's skipPaths, a regex rule's onlyPaths): each
+// distinct regex is tested once for a path, and every rule that has it is skipped there.
 import { describe, expect, it } from "vitest";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { type CompiledRule, compileRules, parseRuleDef, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset, rulesSkippedAt } from "../../../src/engine/ruleset.js";
 
-/** The reference: every rule whose own skipPaths matches the path, ids sorted. */
+/** The reference: every rule whose own skipPaths matches the path or whose onlyPaths does not, ids sorted. */
 const expectedSkipped = (rules: readonly CompiledRule[], path: string): string[] =>
   rules
-    .filter((rule) => rule.kind !== "regex" && rule.skipPaths?.test(path))
+    .filter((rule) => (rule.kind === "regex" ? rule.onlyPaths !== undefined && !rule.onlyPaths.test(path) : rule.skipPaths?.test(path)))
     .map((rule) => rule.id)
     .sort();
 
@@ -47,10 +47,20 @@ describe("rulesSkippedAt", () => {
     ]);
     const ruleset = createRuleset(rules);
     const groups = ruleset.pathSkipping;
-    expect(groups.reduce((count, group) => count + group.ids.length, 0)).toBe(rules.filter((rule) => rule.kind !== "regex" && rule.skipPaths).length);
+    expect(groups.reduce((count, group) => count + group.ids.length, 0)).toBe(rules.filter((rule) => (rule.kind === "regex" ? rule.onlyPaths : rule.skipPaths)).length);
     expect(groups.find((group) => group.ids.includes("custom-vendor"))?.ids).toEqual(["custom-vendor", "custom-vendor-too"]);
-    expect(rulesSkippedAt(ruleset, "vendor/lib/token.ts")).toEqual(["custom-vendor", "custom-vendor-too"]);
-    expect(rulesSkippedAt(ruleset, "docs/fixtures/keys.md")).toEqual(["custom-fixtures"]);
+    const custom = (path: string): string[] => rulesSkippedAt(ruleset, path).filter((id) => id.startsWith("custom-"));
+    expect(custom("vendor/lib/token.ts")).toEqual(["custom-vendor", "custom-vendor-too"]);
+    expect(custom("docs/fixtures/keys.md")).toEqual(["custom-fixtures"]);
     for (const path of paths) expect(rulesSkippedAt(ruleset, path), path).toEqual(expectedSkipped(rules, path));
+  });
+
+  it("skips a regex rule with onlyPaths everywhere but there, and lets such a rule go without keywords", () => {
+    const def = parseRuleDef({ id: "custom-key-file", name: "key file", pattern: "^KEY=(\\w{16})$", onlyPaths: ["(?:^|/)\\.keyfile$"] }, "keyscan.toml");
+    const rules = compileRules([{ def, source: "keyscan.toml" }]);
+    const ruleset = createRuleset(rules);
+    expect(rulesSkippedAt(ruleset, "config/.keyfile")).toEqual([]);
+    expect(rulesSkippedAt(ruleset, "config/keyfile.txt")).toEqual(["custom-key-file"]);
+    expect(() => compileRules([{ def: parseRuleDef({ id: "no-words", name: "n", pattern: "x(\\w+)" }, "keyscan.toml"), source: "keyscan.toml" }])).toThrow(/keywords/);
   });
 });

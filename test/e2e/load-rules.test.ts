@@ -84,7 +84,16 @@ describe("precompiled default rules", () => {
       const { def } = JSON.parse(detail) as CheckedRuleDef;
       if (def.kind !== "regex") throw new Error(`${def.id}: only regex rules are deferred`);
       expect(summary).toEqual(
-        JSON.parse(JSON.stringify({ id: def.id, keywords: def.keywords.map((word) => word.toLowerCase()), report: def.report, validate: def.validate, requires: def.requires })),
+        JSON.parse(
+          JSON.stringify({
+            id: def.id,
+            keywords: def.keywords.map((word) => word.toLowerCase()),
+            report: def.report,
+            validate: def.validate,
+            requires: def.requires,
+            ...(def.onlyPaths.length > 0 ? { onlyPaths: def.onlyPaths } : {}),
+          }),
+        ),
       );
     }
   });

@@ -9,7 +9,7 @@
 // oldest first, so each blob is read once. The hashes kept are bounded (least recently used go
 // first); a parent no longer held is read again.
 import type { BlobChanges } from "../types.js";
-import { isUtf8Text } from "./decode.js";
+import { decodeUtf8, isUtf8Text } from "./decode.js";
 import { changedLines, type Lines, lineHashes, splitLines } from "./line-diff.js";
 
 /**
@@ -24,8 +24,6 @@ const MAX_HELD_LINES = 4 * 1024 * 1024;
 
 /** A PEM block's longest body that the private-key rules match (rules/private-keys.toml), and some. */
 const MAX_PEM_BYTES = 16_500;
-
-const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
 
 export interface ChangeReader {
   /** What a version changes in its parents. */
@@ -112,8 +110,9 @@ function changedText(bytes: Uint8Array, lines: Lines, changed: readonly [number,
   return parts.join("\n\n");
 }
 
+/** The lines' text, decoded as a whole version is (decodeUtf8: most change text is ASCII, read byte for byte). */
 function decodeLines(bytes: Uint8Array, lines: Lines, [start, end]: [number, number]): string {
-  return utf8.decode(bytes.subarray(lines.starts[start], lines.starts[end]));
+  return decodeUtf8(bytes.subarray(lines.starts[start], lines.starts[end]));
 }
 
 /**
@@ -144,8 +143,9 @@ function pemBlocks(bytes: Uint8Array, lines: Lines, regions: readonly [number, n
   return blocks;
 }
 
-const PEM_BEGIN = "-----BEGIN";
-const PEM_END = "-----END";
+// As bytes: a string needle is encoded anew at each Buffer.indexOf.
+const PEM_BEGIN = Buffer.from("-----BEGIN", "latin1");
+const PEM_END = Buffer.from("-----END", "latin1");
 
 /** The 0-based line holding a byte offset. */
 function lineAt(lines: Lines, offset: number): number {

@@ -90,11 +90,11 @@ export function changedLines(before: Uint32Array, after: Uint32Array, maxEdits =
 }
 
 /**
- * The diff's working memory, made once: the furthest x reached on each diagonal, and the trace of
- * those for each step (step d's 2d + 1 diagonals from offset d²), so a diff allocates nothing per step.
+ * The diff's working memory, made once: the trace of the furthest x reached on each diagonal before
+ * each step (step d's 2d + 1 diagonals from offset d²), which each step reads and writes in place of
+ * the next, so a diff allocates and copies nothing per step. Step MAX_EDITS writes one step beyond.
  */
-const reach = new Int32Array(2 * MAX_EDITS + 3);
-const trace = new Int32Array((MAX_EDITS + 1) ** 2);
+const trace = new Int32Array((MAX_EDITS + 2) ** 2);
 
 /**
  * Myers' shortest edit script from a to b, as the sorted [start, end) ranges of b's marked lines (a
@@ -108,22 +108,29 @@ function markedRanges(a: Uint32Array, b: Uint32Array, maxEdits: number): [number
   const max = Math.min(n + m, maxEdits, MAX_EDITS);
   // Every script inserts or deletes at least the difference in length: past the bound, none is looked for.
   if (Math.abs(n - m) > max) return undefined;
-  const offset = max + 1;
-  reach[offset + 1] = 0;
+  // Before step 0, on diagonal 1: the start of the path (read by step 0 only; step 1 never reads it).
+  trace[1] = 0;
   let edits = -1;
   for (let d = 0; d <= max && edits === -1; d++) {
     // A long search is most often a rewrite that will fail: past a few steps, whether it can succeed is checked.
     if (d === BOUND_CHECK_STEP && n + m > max && oneSidedLines(a, b) > max) return undefined;
-    // Copied by a loop: trace.set(reach.subarray(...)) would make a view object a step.
-    for (let i = 0, from = offset - d, to = d * d; i <= 2 * d; i++) trace[to + i] = reach[from + i] as number;
+    // trace[before + k]: the furthest x on diagonal k before step d; trace[after + k], before step d + 1.
+    const before = d * d + d;
+    const after = before + 2 * d + 2;
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && (reach[offset + k - 1] as number) < (reach[offset + k + 1] as number)) ? (reach[offset + k + 1] as number) : (reach[offset + k - 1] as number) + 1;
+      // From the diagonal above (an insertion) or the one below (a deletion), whichever reached further.
+      const right = trace[before + k + 1] as number;
+      let x = right;
+      if (k !== -d) {
+        const left = trace[before + k - 1] as number;
+        if (k === d || left >= right) x = left + 1;
+      }
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
         y++;
       }
-      reach[offset + k] = x;
+      trace[after + k] = x;
       if (x >= n && y >= m) {
         edits = d;
         break;

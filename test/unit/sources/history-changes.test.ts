@@ -63,6 +63,24 @@ describe("createChangeReader", () => {
     expect(text).not.toContain(far.split("\n")[1]);
     expect(text).not.toContain(after.split("\n")[1]);
   });
+  it("decodes changed lines as a whole version is: a leading BOM dropped, UTF-8 kept, a bad byte as U+FFFD", async () => {
+    const lines = filler("g", 30);
+    const edited = [...lines];
+    edited[0] = "first line café ✓";
+    edited[25] = "token = 'abc\u00ff'";
+    const before = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join("\n")}\n`)]);
+    const after = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${edited.join("\n")}\n`.replace("\u00ff", "\u0001"))]);
+    after[after.indexOf(1)] = 0xff; // a byte that is not UTF-8
+    const blobs = new Map([
+      ["before", before],
+      ["after", after],
+    ]);
+    const changes = await createChangeReader(async (blob) => blobs.get(blob)).changes("after", ["before"]);
+    // Each region is its lines with their newlines; regions are joined by a blank line.
+    const first = `${edited.slice(0, 1 + CONTEXT_LINES).join("\n")}\n`;
+    const second = `${edited.slice(25 - CONTEXT_LINES, 30).join("\n").replace("\u00ff", "\ufffd")}\n`;
+    expect(changes).toMatchObject({ kind: "changes", text: `${first}\n\n${second}` });
+  });
   it("answers a version that names itself as its parent (a mode change) and a revert diffed while its original is", async () => {
     // Each version's hashes must be held before its parents' are awaited: held only after, a mode
     // change would wait for itself, and a change and its revert, read together, for each other.

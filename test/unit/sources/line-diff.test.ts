@@ -99,4 +99,16 @@ describe("changedLines", () => {
     expect(changed(before.join("\n"), shuffled.join("\n"), 20)).toEqual([[0, 60]]);
     expect(changed(before.join("\n"), shuffled.join("\n"))).toEqual([[0, 1], [30, 60]]);
   });
+
+  it("gives the same script for a pair whatever diffs ran before it (the working memory is reused)", () => {
+    const before = Array.from({ length: 80 }, (_, i) => `line ${i}`);
+    const edited = before.map((line, i) => (i % 5 === 2 ? `other ${i}` : line)).filter((_, i) => i % 7 !== 4);
+    const fresh = changed(before.join("\n"), edited.join("\n"));
+    // A long diff that gives up, and a short one, leave the trace full of other numbers.
+    const shuffled = [...before.slice(40), ...before.slice(0, 40)];
+    expect(changed(before.join("\n"), shuffled.join("\n"), 60)).toEqual([[0, 80]]);
+    expect(changed("a\nb\n", "a\nc\n")).toEqual([[1, 2]]);
+    expect(changed(before.join("\n"), edited.join("\n"))).toEqual(fresh);
+    expect(fresh.length).toBeGreaterThan(10);
+  });
 });

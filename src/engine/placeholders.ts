@@ -115,8 +115,8 @@ function alternatesCase(text: string): boolean {
  */
 export function isTypedPattern(text: string): boolean {
   if (text.length > MAX_TYPED_LENGTH) return false;
-  if (alternatesCase(text) && ALTERNATING_NAMES_ITSELF.test(text.toLowerCase())) return true;
   const lower = text.toLowerCase();
+  if (alternatesCase(text) && ALTERNATING_NAMES_ITSELF.test(lower)) return true;
   for (let unit = 1; unit <= MAX_REPEATED_UNIT && unit * MIN_COPIES <= lower.length; unit++) {
     const stretch = periodicStretch(lower, unit);
     if (stretch >= unit * MIN_COPIES && stretch >= lower.length * MIN_REPEATED_SHARE) return true;

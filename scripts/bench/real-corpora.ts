@@ -82,7 +82,7 @@ function checkOut(source: string, dest: string): void {
 }
 
 /** Every regular file under `dir` (not .git), as paths. */
-function filesUnder(dir: string): string[] {
+export function filesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (folder: string): void => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {

@@ -34,6 +34,8 @@ export interface AnchorKeyword {
   maxOffset?: number;
   /** Nothing before the keyword in a match can be a newline: the match starts on the keyword's line. */
   sameLine: boolean;
+  /** Some of its letters are spelt as a class of their two cases (`[Pp]`): it is found ignoring case, even in a case-sensitive pattern. */
+  caseless?: boolean;
 }
 
 interface Part {
@@ -43,6 +45,8 @@ interface Part {
   newline: boolean;
   /** The character, for a plain literal character matched once. */
   literal?: string;
+  /** The literal is a letter matched in either case (`[Pp]`). */
+  caseless?: boolean;
   /** The parts of each alternative, for an unquantified group of several. */
   alternatives?: Part[][];
 }
@@ -97,13 +101,15 @@ function locateLiteral(parts: readonly Part[], keyword: string): AnchorKeyword |
   let newline = false;
   for (let start = 0; start < parts.length; start++) {
     let run = "";
+    let caseless = false;
     for (let at = start; at < parts.length && run.length < keyword.length; at++) {
       const literal = parts[at]?.literal;
       if (literal === undefined) break;
       run += literal;
+      caseless ||= parts[at]?.caseless ?? false;
     }
     if (run.toLowerCase() === keyword) {
-      const found = shift({ literal: run, minOffset: 0, maxOffset: 0, sameLine: true }, min, max, newline);
+      const found = shift({ literal: run, minOffset: 0, maxOffset: 0, sameLine: true, ...(caseless ? { caseless } : {}) }, min, max, newline);
       return isBounded(found) ? found : undefined;
     }
     const part = parts[start];
@@ -118,7 +124,13 @@ function locateLiteral(parts: readonly Part[], keyword: string): AnchorKeyword |
 function shift(found: AnchorKeyword, min: number, max: number, newline: boolean): AnchorKeyword {
   const maxOffset = (found.maxOffset ?? Number.POSITIVE_INFINITY) + max;
   const sameLine = found.sameLine && !newline;
-  return { literal: found.literal, minOffset: found.minOffset + min, ...(Number.isFinite(maxOffset) ? { maxOffset } : {}), sameLine };
+  return {
+    literal: found.literal,
+    minOffset: found.minOffset + min,
+    ...(Number.isFinite(maxOffset) ? { maxOffset } : {}),
+    sameLine,
+    ...(found.caseless ? { caseless: true } : {}),
+  };
 }
 
 /** A keyword at a distance a search can try: bounded, or on the keyword's line. */
@@ -149,7 +161,11 @@ function partsOf(elements: readonly AST.Element[], flags: string): Part[] {
     switch (atom.type) {
       case "Character":
         return [{ min: 1, max: 1, newline: atom.value === 10, literal: String.fromCodePoint(atom.value) }];
-      case "CharacterClass":
+      case "CharacterClass": {
+        const letter = caselessLetter(atom);
+        if (letter !== undefined) return [{ min: 1, max: 1, newline: false, literal: letter, caseless: true }];
+        return [{ min: 1, max: 1, newline: new RegExp(atom.raw, flags).test("\n") }];
+      }
       case "CharacterSet":
       case "ExpressionCharacterClass":
         return [{ min: 1, max: 1, newline: new RegExp(atom.raw, flags).test("\n") }];
@@ -175,6 +191,16 @@ function partsOf(elements: readonly AST.Element[], flags: string): Part[] {
       }
     }
   });
+}
+
+/** The letter (lower case) of a class of exactly its two cases, `[Pp]` or `[pP]`: a pattern's way to spell a word in any case. */
+function caselessLetter(atom: AST.CharacterClass): string | undefined {
+  if (atom.negate || atom.elements.length !== 2) return undefined;
+  const [a, b] = atom.elements;
+  if (a?.type !== "Character" || b?.type !== "Character") return undefined;
+  const [one, other] = [String.fromCodePoint(a.value), String.fromCodePoint(b.value)];
+  const lower = one.toLowerCase();
+  return /^[a-z]$/.test(lower) && one !== other && lower === other.toLowerCase() ? lower : undefined;
 }
 
 /** A width repeated: 0 stays 0 however often it repeats, and anything repeated 0 times is 0 (0 × Infinity would be NaN). */

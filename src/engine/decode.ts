@@ -12,8 +12,11 @@ export interface Layer {
 
 // Printable characters a percent escape might hide inside a credential or URL.
 const PERCENT_TRIGGER = /%(?:2[0-9A-Fa-f]|3[ABDFabdf]|40|5[BDbd]|7[BDbd])/y;
-/** Base64 (standard and URL-safe) characters: 1; the padding `=`: 2; anything else: 0. */
-const BASE64_CLASS = new Uint8Array(128);
+/**
+ * Base64 (standard and URL-safe) characters: 1; the padding `=`: 2; anything else: 0. By every UTF-16
+ * code unit, so that base64Runs' reads need no range test.
+ */
+const BASE64_CLASS = new Uint8Array(65536);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-") BASE64_CLASS[char.charCodeAt(0)] = 1;
 BASE64_CLASS["=".charCodeAt(0)] = 2;
 const MIN_BASE64_RUN = 32;
@@ -121,10 +124,7 @@ function isPrintable(bytes: Buffer): boolean {
   return printable / bytes.length > 0.95;
 }
 
-const base64Class = (text: string, at: number): number => {
-  const code = text.charCodeAt(at);
-  return code < 128 ? (BASE64_CLASS[code] ?? 0) : 0;
-};
+const base64Class = (text: string, at: number): number => BASE64_CLASS[text.charCodeAt(at)] ?? 0;
 
 /**
  * Runs of 32+ base64 characters with up to two `=` of padding, standing alone (no base64 character

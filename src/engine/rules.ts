@@ -398,9 +398,9 @@ class LazyAnchoredSearch implements AnchoredSearch {
   private made: RegExp | undefined;
 
   constructor(pattern: string, anchor: Anchor) {
-    this.keywords = anchor.keywords.map(({ literal, minOffset, maxOffset, sameLine }) => ({
+    this.keywords = anchor.keywords.map(({ literal, minOffset, maxOffset, sameLine, caseless }) => ({
       keyword: literal.toLowerCase(),
-      literal: anchor.caseSensitive ? literal : undefined,
+      literal: anchor.caseSensitive && !caseless ? literal : undefined,
       minOffset,
       maxOffset,
       sameLine,

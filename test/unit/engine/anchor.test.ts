@@ -81,6 +81,18 @@ describe("findAnchor", () => {
     expect(findAnchor("x(?<![^\\n])token:", ["token"])).toMatchObject({ lineStart: false });
   });
 
+  it("reads a class of a letter's two cases as that letter in either case", () => {
+    expect(findAnchor("\\b[Pp][Ss]exec\\s-p (\\w+)", ["psexec"])).toEqual({
+      keywords: [{ literal: "psexec", minOffset: 0, maxOffset: 0, sameLine: true, caseless: true }],
+      caseSensitive: true,
+      lineStart: false,
+    });
+    expect(findAnchor("x[sS]exec", ["sexec"])?.keywords).toEqual([{ literal: "sexec", minOffset: 1, maxOffset: 1, sameLine: true, caseless: true }]);
+    expect(findAnchor("[Pq]sexec", ["psexec"]), "two letters that are not one's cases").toBeUndefined();
+    expect(findAnchor("[^Pp]sexec", ["psexec"]), "a negated class").toBeUndefined();
+    expect(findAnchor("[Pp1]sexec", ["psexec"]), "a third member").toBeUndefined();
+  });
+
   it("gives none when the keyword is optional, repeated, alternated, after an unbounded part, or the pattern is not valid", () => {
     expect(findAnchor("(?:ghp_)?[a-z]{36}", ["ghp_"])).toBeUndefined();
     expect(findAnchor("(?:ghp_)+[a-z]{36}", ["ghp_"])).toBeUndefined();
@@ -150,6 +162,7 @@ describe("anchored search", () => {
             toml("either", ["password", "pwd"], "(?i)x[^\\n]{0,400}?(?:Password|Pwd)=(\\w{3,})"),
             toml("either-case", ["password", "pwd"], "ab?(?:Password|PWD)=(\\w{3,})"),
             toml("on-the-line", ["sig="], "[a-z =]*sig=(\\w{4})"),
+            toml("any-case-name", ["pwd", "sig="], "(?:\\b[Pp][Ww][Dd]|sig=) (\\w{3,})"),
           ].join(""),
         },
       ]),
@@ -159,8 +172,13 @@ describe("anchored search", () => {
       ["either", 2, false],
       ["either-case", 2, false],
       ["on-the-line", 1, false],
+      ["any-case-name", 2, false],
     ]);
-    const pieces = ["password", "PASSWORD", "Password", "pwd", "PWD", "sig=", "x", "a", "b", " ", "\n", "=", ":", "abc123", " ".repeat(300), "a".repeat(300)];
+    // A name spelt in classes of both cases is found in any case, though the pattern is case-sensitive.
+    const anyCase = own.find((rule) => rule.id === "any-case-name") as CompiledRegexRule;
+    expect(anchoredSearch(anyCase, "pWd abc sig= def PWD ghi")).toEqual(["0:pWd abc", "8:sig= def", "17:PWD ghi"]);
+    expect(anchoredSearch(anyCase, "xpwd abc SIG= def")).toEqual([]);
+    const pieces = ["password", "PASSWORD", "Password", "pwd", "PWD", "pWd", "sig=", "x", "a", "b", " ", "\n", "=", ":", "abc123", " ".repeat(300), "a".repeat(300)];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 16 }), fc.constantFrom(...own), (parts, rule) => {
         const text = parts.join("");

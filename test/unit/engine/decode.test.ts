@@ -25,6 +25,10 @@ describe("base64Runs", () => {
       `a.${run(33)}.b ${run(31)} ${run(64)}=\n`,
       `${"x".repeat(31)} ${run(32)}-${run(32)}`,
       `é${run(32)}é`,
+      // Characters beyond Latin-1 whose low byte is a base64 character ("Ł" is U+0141) bound a run, and make none.
+      `Ł${run(32)}Ł`,
+      `${run(31)}Ł`,
+      `${run(16)}ŁŁ${run(16)}`,
       // A short word at a probed position, a gap at its 32nd character, then a run of exactly 32 right after the gap.
       `${".".repeat(30)}ab${".".repeat(30)}${run(32)}.`,
       `${".".repeat(30)}ab${".".repeat(29)}${run(33)}`,

@@ -9,7 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildContext } from "../src/run/pipeline.js";
 import { BENCH_DIR, history, staged, workingTree } from "./bench/corpora.js";
-import { canMeasureRss, type Command, type Measured, measure } from "./bench/measure.js";
+import { canMeasureRss, type Command, log, type Measured, measure } from "./bench/measure.js";
 import { installPeers } from "./bench/peers.js";
 import { describeCorpora, parseBenchArgs, realRows } from "./bench/real.js";
 import { loadRealCorpora, prepareRealCorpora } from "./bench/real-corpora.js";
@@ -44,7 +44,7 @@ function secretlintCommand(cwd: string): Command {
 }
 
 /** Every keyword of keyscan's rules: what ripgrep searches for. */
-const KEYWORDS = [...buildContext().ruleset.prefilter.rulesByKeyword.keys()];
+const KEYWORDS = [...buildContext().ruleset.prefilter.placesByKeyword.keys()];
 
 /** ripgrep counting the rule keywords (case-insensitive, fixed strings) in every file under `cwd`. */
 function ripgrepCommand(cwd: string): Command {
@@ -71,10 +71,6 @@ export interface Row {
 const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const mb = (kb: number | undefined): string => (kb === undefined ? "n/a" : `${Math.round(kb / 1024)} MB`);
 const runs = (measured: Measured | undefined): string => (measured ? ` (${measured.runs}×)` : "");
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));

@@ -6,6 +6,7 @@
 // Each is written under a temporary name and renamed when whole, so an interrupted run starts it again.
 import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { log } from "./measure.js";
 import { filesUnder, type RealCorpora } from "./real-corpora.js";
 
 const TREE_COPIES = 5;
@@ -17,10 +18,6 @@ export interface BigCorpora {
   treeBytes: number;
   fileDir: string;
   fileBytes: number;
-}
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
 }
 
 function bigTree(plainDir: string, dir: string): void {
@@ -51,11 +48,13 @@ function bigFile(sources: string[], dir: string): void {
   try {
     let written = 0;
     while (written < FILE_BYTES) {
+      const before = written;
       for (const file of files) {
         const bytes = readFileSync(file).subarray(0, FILE_BYTES - written);
         written += writeSync(out, bytes);
         if (written >= FILE_BYTES) break;
       }
+      if (written === before) throw new Error(`no bytes to write the big file from (${sources.join(", ")})`);
     }
   } finally {
     closeSync(out);

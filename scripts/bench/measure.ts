@@ -65,6 +65,11 @@ function runOnce(command: Command): Promise<Run> {
   });
 }
 
+/** A line of the bench's progress, on stderr (stdout holds the report). */
+export function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -77,7 +82,7 @@ export async function measure(command: Command, runs: number, warmup = 0): Promi
   const results: Run[] = [];
   for (let i = 0; i < runs; i++) {
     results.push(await runOnce(command));
-    process.stderr.write(`  ${command.label}: run ${i + 1}/${runs} ${Math.round(results.at(-1)?.ms ?? 0)} ms\n`);
+    log(`  ${command.label}: run ${i + 1}/${runs} ${Math.round(results.at(-1)?.ms ?? 0)} ms`);
   }
   const rss = results.flatMap((run) => (run.rssKb === undefined ? [] : [run.rssKb]));
   return {

@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import type { Row } from "../bench.js";
 import { BENCH_DIR } from "./corpora.js";
-import { type Command, type Measured, measure } from "./measure.js";
+import { type Command, log, type Measured, measure } from "./measure.js";
 import { bigCorpora } from "./big-corpora.js";
 import { type RealCorpora, sinceForCommits } from "./real-corpora.js";
 
@@ -68,10 +68,6 @@ const LONG_HISTORY = 20_000;
 const SCALE_STEPS = [1_000, 10_000, 100_000];
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 ** 2)} MB`;
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
 
 /** What the corpora are (repositories, commits, distinct share): printed with the table. */
 export function describeCorpora(corpora: RealCorpora): string {

@@ -15,15 +15,13 @@ import { WASM_BASE64 } from "./prefilter-wasm.js";
 import type { CompiledRule } from "./rules.js";
 
 export interface Prefilter {
-  /** Rules that run whatever the text: those without keywords, which onlyPaths keeps to their paths (rulesSkippedAt). */
-  always: CompiledRule[];
-  /** Each rule's place in the list the prefilter was built from: selected rules run in that order. */
-  order: ReadonlyMap<CompiledRule, number>;
-  /** For each lower-cased keyword: the rules it (or any keyword it contains) triggers. */
-  rulesByKeyword: Map<string, CompiledRule[]>;
-  /** The rules, in their places (`order`), and for each keyword the places of the rules it triggers: what selectRules reads. */
+  /** The rules the prefilter was built from: selected rules run in this order. */
   rules: readonly CompiledRule[];
+  /** Each rule's place in `rules`. */
+  order: ReadonlyMap<CompiledRule, number>;
+  /** For each lower-cased keyword: the places of the rules it (or any keyword it contains) triggers. */
   placesByKeyword: Map<string, Int32Array>;
+  /** The places of the rules that run whatever the text: those without keywords, which onlyPaths keeps to their paths (rulesSkippedAt). */
   alwaysPlaces: Int32Array;
   /** selectRules' marks, one a rule, all 0 between its calls. */
   marks: Uint8Array;
@@ -174,12 +172,9 @@ const keywordsKey = (rules: readonly CompiledRule[]): string => JSON.stringify(r
 /** The prefilter of these rules; `precomputed` (prefilterData's) is used when it was made for rules with the same keywords. */
 export function buildPrefilter(rules: readonly CompiledRule[], precomputed?: PrefilterData): Prefilter {
   const data = precomputed && precomputed.ruleKeywords === keywordsKey(rules) ? precomputed : prefilterData(rules);
-  const rule = (index: number): CompiledRule => rules[index] as CompiledRule;
   return {
-    always: data.always.map(rule),
-    order: new Map(rules.map((each, index) => [each, index])),
-    rulesByKeyword: new Map(data.keywords.map((keyword, index) => [keyword, (data.rulesByKeyword[index] ?? []).map(rule)])),
     rules: [...rules],
+    order: new Map(rules.map((each, index) => [each, index])),
     placesByKeyword: new Map(data.keywords.map((keyword, index) => [keyword, Int32Array.from(data.rulesByKeyword[index] ?? [])])),
     alwaysPlaces: Int32Array.from(data.always),
     marks: new Uint8Array(rules.length),
@@ -332,6 +327,12 @@ export function findKeywords(prefilter: Prefilter, text: string): KeywordPositio
  * keyword marks its rules' places, and the marked places are read in order, as a text selects a few
  * of hundreds (and every file is a text) and a sort or a set of them cost more than the marks.
  */
+/** For each keyword, the rules it triggers (what placesByKeyword holds, as rules). */
+export function rulesByKeyword(prefilter: Prefilter): Map<string, CompiledRule[]> {
+  const rule = (place: number): CompiledRule => prefilter.rules[place] as CompiledRule;
+  return new Map([...prefilter.placesByKeyword].map(([keyword, places]) => [keyword, Array.from(places, rule)]));
+}
+
 export function selectRules(prefilter: Prefilter, found: KeywordPositions): CompiledRule[] {
   const { marks, rules } = prefilter;
   let first = marks.length;

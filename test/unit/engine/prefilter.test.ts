@@ -2,7 +2,7 @@
 // exactly the rules whose keyword occurs in the text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildPrefilter, findKeywords, type Prefilter, prefilterData, SEGMENT, selectRules } from "../../../src/engine/prefilter.js";
+import { buildPrefilter, findKeywords, type Prefilter, prefilterData, rulesByKeyword, SEGMENT, selectRules } from "../../../src/engine/prefilter.js";
 import { type CompiledRule, compileRules, parseRuleDef, parseRuleFiles } from "../../../src/engine/rules.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 
@@ -46,7 +46,7 @@ describe("prefilter", () => {
   it("has a keyword select the rules of every keyword it contains, and only those", () => {
     const rule = (id: string, keywords: string[]) => ({ def: parseRuleDef({ id, name: id, keywords, pattern: `${id}-[0-9]{8}` }, "keyscan.toml"), source: "keyscan.toml" });
     const own = compileRules([rule("short", ["token"]), rule("long", ["bot_token", "discord"]), rule("other", ["tok"])]);
-    const selectedBy = buildPrefilter(own).rulesByKeyword;
+    const selectedBy = rulesByKeyword(buildPrefilter(own));
     const idsOf = (keyword: string) => (selectedBy.get(keyword) ?? []).map((selected) => selected.id).sort();
     expect(idsOf("bot_token")).toEqual(["long", "other", "short"]);
     expect(idsOf("token")).toEqual(["other", "short"]);
@@ -56,7 +56,7 @@ describe("prefilter", () => {
 
   it("gives each keyword of the default rules (and a custom rule's) the rules of every keyword it contains", () => {
     const all = [...rules, ...customRules(["ke", "sk", "-----begin"])];
-    const selectedBy = buildPrefilter(all).rulesByKeyword;
+    const selectedBy = rulesByKeyword(buildPrefilter(all));
     for (const keyword of new Set(all.flatMap((rule) => rule.keywords))) {
       const reference = all.filter((rule) => rule.keywords.some((own) => keyword.includes(own))).map((rule) => rule.id);
       expect((selectedBy.get(keyword) ?? []).map((rule) => rule.id), keyword).toEqual(reference);
@@ -66,7 +66,7 @@ describe("prefilter", () => {
   it("turns data worked out beforehand (as the build does for the default rules) into the same prefilter", () => {
     const precomputed = JSON.parse(JSON.stringify(prefilterData(rules))) as ReturnType<typeof prefilterData>;
     const rebuilt = buildPrefilter(rules, precomputed);
-    const ruleIds = (own: Prefilter) => [...own.rulesByKeyword].map(([keyword, selected]) => [keyword, ids(selected)]);
+    const ruleIds = (own: Prefilter) => [...rulesByKeyword(own)].map(([keyword, selected]) => [keyword, ids(selected)]);
     expect(ruleIds(rebuilt)).toEqual(ruleIds(prefilter));
     expect(rebuilt.table?.keywords).toEqual(prefilter.table?.keywords);
     // The tables as the hot loop reads them: everything in its memory before the text's place.
@@ -91,7 +91,7 @@ describe("prefilter", () => {
   });
 
   it("selects what the reference selects on random mixes of keywords, their case variants and noise", () => {
-    const keywords = [...prefilter.rulesByKeyword.keys()];
+    const keywords = [...prefilter.placesByKeyword.keys()];
     const pieces = [...keywords, ...keywords.map((keyword) => keyword.toUpperCase()), ...keywords.map((keyword) => keyword.slice(1)), " ", "é", "\n", "x", "_"];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), (parts) => {
@@ -105,7 +105,7 @@ describe("prefilter", () => {
 
   it("reports every occurrence, overlapping ones and two-character keywords at the very end included", () => {
     const text = "TOKENtoken sksk Q~q~ xoxb-xoxb- ghp_GHP_ secret_secret";
-    expect(positions(prefilter, text)).toEqual(expectedPositions([...prefilter.rulesByKeyword.keys()], text));
+    expect(positions(prefilter, text)).toEqual(expectedPositions([...prefilter.placesByKeyword.keys()], text));
     expect(positions(prefilter, "sksk")).toEqual({ sk: [0, 2] });
   });
 
@@ -126,7 +126,7 @@ describe("prefilter", () => {
   });
 
   it("finds keywords that cross the hot loop's segments, and those right at a segment's end", () => {
-    const keywords = [...prefilter.rulesByKeyword.keys()];
+    const keywords = [...prefilter.placesByKeyword.keys()];
     for (const keyword of ["sk", "ghp_", "xoxb-", "private key-----", "q~"]) {
       for (let shift = -keyword.length; shift <= 1; shift++) {
         const at = SEGMENT + shift;
@@ -137,7 +137,7 @@ describe("prefilter", () => {
   });
 
   it("finds a keyword at each of the six positions one load covers, and among the last positions of a text", () => {
-    const keywords = [...prefilter.rulesByKeyword.keys()];
+    const keywords = [...prefilter.placesByKeyword.keys()];
     for (const keyword of ["sk", "pat", "token", "ghp_"]) {
       for (let before = 0; before < 14; before++) {
         for (let after = 0; after < 8; after++) {
@@ -155,7 +155,7 @@ describe("prefilter", () => {
   });
 
   it("agrees with the reference on long texts of keywords, noise and characters beyond U+00FF", () => {
-    const keywords = [...prefilter.rulesByKeyword.keys()];
+    const keywords = [...prefilter.placesByKeyword.keys()];
     const pieces = [...keywords, ...keywords.map((keyword) => keyword.toUpperCase()), "\u0173", "\u016b", "é", "\n", "x".repeat(997)];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 40, maxLength: 200 }), (parts) => {

@@ -272,15 +272,24 @@ function withoutPlaceholderLines(example: Example, notAKey: (text: string) => bo
 }
 
 /**
+ * A name an example assigns to: an identifier that starts a line or follows a space, brace, comma or
+ * parenthesis, perhaps quoted, then `=`, `=>` or `:` followed by a space, a quote or the line's end.
+ * The operator's neighbours keep a token's own `=` or `:` out (an Atlassian token's `=` before its
+ * checksum, a URL's `user:password`).
+ */
+const ASSIGNED_NAME = /(?:^|[\s{,(])["'`]?([A-Za-z_$][\w$.-]*)["'`]?[ \t]*(?:=>?|:)(?=[\s"'`]|$)/gm;
+
+/**
  * An example whose values are documentation placeholders, which keyscan rejects on purpose
  * (`…abcdef…`, `…123456…`, EXAMPLE, xxxx): it holds one (10+ characters: short keys such as
  * `AKCxxxxxxxxxx` are written this way too) and every key-length value (16+) in it is one. A
- * name in words (`secret_access_key`, `COS_HMAC_SECRET`) is not a value: a token without a digit
- * is not counted as one.
+ * name is not a value: a token without a digit (`secret_access_key`, `COS_HMAC_SECRET`) is not
+ * counted as one, nor is a name being assigned to (`AUTH0_CLIENT_SECRET=`, ASSIGNED_NAME).
  */
-function looksLikePlaceholderExample(text: string): boolean {
+export function looksLikePlaceholderExample(text: string): boolean {
+  const names = new Set([...text.matchAll(ASSIGNED_NAME)].map((match) => match[1]));
   const tokens = text.split(/[\s"'`=:,;()[\]{}<>]+/).filter((token) => token.length >= 10);
-  const isKeyLengthValue = (token: string): boolean => token.length >= 16 && /[0-9]/.test(token);
+  const isKeyLengthValue = (token: string): boolean => token.length >= 16 && /[0-9]/.test(token) && !names.has(token);
   return tokens.some(isPlaceholderToken) && tokens.every((token) => !isKeyLengthValue(token) || isPlaceholderToken(token));
 }
 

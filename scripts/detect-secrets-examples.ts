@@ -114,8 +114,15 @@ function testDataExamples(root: string): LabelledExample[] {
   return examples;
 }
 
-export function detectSecretsExamples(root: string): { examples: LabelledExample[]; unreadable: number; skipped: number } {
-  const examples: LabelledExample[] = [];
+/**
+ * The labelled examples; `unreadable` counts cases the literal reader could not evaluate, `skipped`
+ * the public-IP detector's, and `otherDetectorsPositives` the negative cases of one detector that
+ * another detector's tests list, word for word, as a positive (a GitHub token among the GitLab
+ * detector's negatives): a negative case says its detector must not match, not that the text is
+ * harmless, so it is not scored as a negative (as the rule-file sets do: peers.ts).
+ */
+export function detectSecretsExamples(root: string): { examples: LabelledExample[]; unreadable: number; skipped: number; otherDetectorsPositives: number } {
+  const cases: LabelledExample[] = [];
   let unreadable = 0;
   let skipped = 0;
   const plugins = join(root, "tests", "plugins");
@@ -124,10 +131,11 @@ export function detectSecretsExamples(root: string): { examples: LabelledExample
     const read = pluginTestExamples(join(plugins, name), family);
     if (NOT_CREDENTIALS.has(family)) skipped += read.examples.length;
     else {
-      examples.push(...read.examples);
+      cases.push(...read.examples);
       unreadable += read.unreadable;
     }
   }
-  examples.push(...testDataExamples(root));
-  return { examples, unreadable, skipped };
+  const positiveTexts = new Set(cases.filter((example) => example.positive).map((example) => example.text.trim()));
+  const scored = cases.filter((example) => example.positive || !positiveTexts.has(example.text.trim()));
+  return { examples: [...scored, ...testDataExamples(root)], unreadable, skipped, otherDetectorsPositives: cases.length - scored.length };
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checksummedToken } from "../../../fixtures/fake-keys.js";
+import { ALNUM, checksummedToken, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { looksLikePlaceholderExample, rejectedByCheck, ruleFileExamples, withoutRejectingChecks } from "../../../scripts/peers.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
@@ -68,16 +68,19 @@ describe("malformed test tokens", () => {
 });
 
 describe("placeholder examples", () => {
+  // A random value of key length, made at run time: the repository holds no key-shaped literal.
+  const random = randomString(rng(7), ALNUM, 32);
+
   it("a name assigned to is not a value, even with a digit in it; the value decides", () => {
     expect(looksLikePlaceholderExample("ACME2_CLIENT_SECRET='abcdef1234567890abcdef1234567890abcdef12'")).toBe(true);
     expect(looksLikePlaceholderExample("acme2ClientSecret: \"YOUR_CLIENT_SECRET_GOES_HERE_1234567890\"")).toBe(true);
     // A random value beside the placeholder keeps the example scored.
-    expect(looksLikePlaceholderExample("ACME2_CLIENT_ID='abcdef1234567890abcdef12'\nACME2_CLIENT_SECRET='Q7vR2mXk9LpT4wZc8NbY3sHd6Fj1Ga5E'")).toBe(false);
+    expect(looksLikePlaceholderExample(`ACME2_CLIENT_ID='abcdef1234567890abcdef12'\nACME2_CLIENT_SECRET='${random}'`)).toBe(false);
   });
 
   it("a token's own = or : is not an assignment: its parts stay values", () => {
-    // An Atlassian-style token with '=' before a checksum, and a URL's user:password.
-    expect(looksLikePlaceholderExample("api_token = 'abcdef1234567890abcdef12'\nkey = 'ATATT3xQ7vR2mXk9LpT4wZc8NbY3sHd=9F1A2B3C'")).toBe(false);
-    expect(looksLikePlaceholderExample("url = 'https://abcdef1234567890abcdef:Q7vR2mXk9LpT4wZc8NbY3sHd@db.acme-corp.net'")).toBe(false);
+    // A token with '=' before a checksum, and a URL's user:password.
+    expect(looksLikePlaceholderExample(`api_token = 'abcdef1234567890abcdef12'\nkey = 'ATATT3x${random}=9F1A2B3C'`)).toBe(false);
+    expect(looksLikePlaceholderExample(`url = 'https://abcdef1234567890abcdef:${random}@db.acme-corp.net'`)).toBe(false);
   });
 });

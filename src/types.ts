@@ -182,11 +182,41 @@ export type BlobChanges = { kind: "changes"; text: string; bytes: number } | { k
 export type SourceItem = ReadItem | { kind: "file"; file: FileRef } | BlobItem | { kind: "commit" };
 
 /**
- * Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned
- * once). Both answer path-free matches. `rescan`: files sent again after their worker was stopped; they
+ * Work for the scan pool: a chunk of text, working-tree files to read (each distinct content scanned
+ * once), or a window of a big file's bytes. All answer path-free matches. `rescan`: files sent again after their worker was stopped; they
  * are scanned without claiming their content, since the first claim's findings may have been lost with that worker.
  */
-export type ScanJob = { chunk: Chunk } | { files: FileRef[]; rescan?: boolean };
+export type ScanJob = { chunk: Chunk } | { files: FileRef[]; rescan?: boolean } | { window: WindowJob };
+
+/**
+ * One window of a big file's bytes, cut where the file is read (sources/windows.ts) and decoded and
+ * scanned wherever the job goes: `bytes` runs from the window's start, `owned` of them are its own (the
+ * next window starts there), and `last` says the input ends in it.
+ */
+export interface ByteWindow {
+  bytes: Uint8Array;
+  owned: number;
+  last: boolean;
+}
+
+/**
+ * A byte window as a job for the scan pool. Its bytes are moved to the worker, not copied, so the
+ * thread that read them keeps nothing of them: they must lie in an ArrayBuffer of their own, and the
+ * job cannot be sent twice.
+ */
+export interface WindowJob extends ByteWindow {
+  path: string;
+}
+
+/**
+ * What a window job answers: its matches placed in the window's text (as if it started at line 1,
+ * column 1; those starting in the overlap left to the next window), their fingerprints, and how far
+ * the window's own text moves the position in the file: its line breaks, and the UTF-16 code units
+ * after the last one (after its start when it has none); and its bytes, given back (moved again) for
+ * the next window to be read into. `timedOut`: its scan overran the time budget and was stopped:
+ * nothing is known of it.
+ */
+export type WindowScan = { matches: Match[]; fingerprints: string[]; breaks: number; tail: number; bytes: Uint8Array } | { timedOut: true };
 
 /**
  * What a file is counted as before it is read, for batching and backpressure: about the average
@@ -195,7 +225,7 @@ export type ScanJob = { chunk: Chunk } | { files: FileRef[]; rescan?: boolean };
 export const FILE_WEIGHT = 1024;
 
 export function jobWeight(job: ScanJob): number {
-  return "chunk" in job ? job.chunk.text.length : job.files.length * FILE_WEIGHT;
+  return "chunk" in job ? job.chunk.text.length : "window" in job ? job.window.bytes.length : job.files.length * FILE_WEIGHT;
 }
 
 

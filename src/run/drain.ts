@@ -22,6 +22,9 @@ import { createContentCache } from "./content-cache.js";
 import type { FileScan } from "./file-scan.js";
 import { createScanPacer } from "./pacer.js";
 import { stamp } from "./stamp.js";
+import { bigFileWindows } from "../sources/files.js";
+import type { WindowPiece } from "../sources/windows.js";
+import { scanWindows, type WindowScanner } from "./windowed.js";
 
 export interface Drained {
   findings: Finding[];
@@ -51,8 +54,8 @@ const BLOB_WEIGHT = MAX_IN_FLIGHT / 64;
  */
 const MAX_RECENT_CHANGES = 16 * 1024;
 
-/** Where drain sends work: a scan pool. Both kinds of job answer path-free matches. */
-export interface Scanner {
+/** Where drain sends work: a scan pool. Every kind of job answers path-free matches. */
+export interface Scanner extends WindowScanner {
   scan(chunk: Chunk): Promise<Match[]>;
   scanFiles(files: FileRef[]): Promise<FileScan[]>;
   /** The ids of the rules that do not run at this path (engine/ruleset.ts rulesSkippedAt). */
@@ -126,8 +129,28 @@ export async function drain(
     stats.bytes += bytes;
   };
 
+  // A big file's windows are scanned side by side (windowed.ts), one big file at a time: each holds a
+  // few windows in memory while it is scanned.
+  let bigFiles: Promise<unknown> = Promise.resolve();
+  const windowedFindings = (file: FileRef): Promise<Finding[]> => {
+    let counted = false;
+    const count = (piece: WindowPiece): void => {
+      if (piece.kind === "skipped") return countSkipped(piece);
+      if (!counted) stats.files++;
+      counted = true;
+      stats.bytes += piece.kind === "window" ? piece.window.owned : piece.bytes;
+    };
+    const scanned = bigFiles.then(async () => {
+      const { matches, fingerprints } = await scanWindows((buffer) => bigFileWindows(file, buffer), file.path, scanner, count);
+      return matches.length === 0 ? [] : judge(matches, { path: file.path }, {}, fingerprints);
+    });
+    bigFiles = scanned.catch(() => undefined);
+    return scanned;
+  };
+
   // Working-tree files: a file whose bytes another file had first gets that file's matches.
   const fileFindings = async (file: FileRef, scan: FileScan): Promise<Finding[]> => {
+    if (scan.kind === "windowed") return windowedFindings(file);
     if (scan.kind === "skipped") countSkipped(scan);
     if (scan.kind === "skipped" || scan.kind === "gone") return [];
     countChunk(scan.bytes);

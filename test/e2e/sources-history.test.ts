@@ -6,6 +6,7 @@ import { rulesSkippedAt } from "../../src/engine/ruleset.js";
 import { suppressionSteps } from "../../src/filters/index.js";
 import { drain, historyStats, type Scanner } from "../../src/run/drain.js";
 import { scanContent } from "../../src/run/scan-content.js";
+import { scanWindow } from "../../src/run/windowed.js";
 import { compileRules, parseRuleFiles } from "../../src/engine/rules.js";
 import { UsageError } from "../../src/errors.js";
 import { readDefaultRuleSources } from "../../src/config/default-rules.js";
@@ -27,7 +28,12 @@ async function scanHistory(
   scan = async (chunk: Chunk): Promise<Match[]> => scanContent(chunk, ruleset),
 ) {
   const source = historySource(options);
-  const scanner: Scanner = { scan, scanFiles: async () => [], rulesSkippedAt: (path) => rulesSkippedAt(ruleset, path) };
+  const scanner: Scanner = {
+    scan,
+    scanFiles: async () => [],
+    scanWindow: async (window) => scanWindow(window, ruleset),
+    rulesSkippedAt: (path) => rulesSkippedAt(ruleset, path),
+  };
   try {
     const { findings, stats } = await drain(source.items, scanner, suppressionSteps({}), () => undefined);
     return { findings, stats: historyStats(stats) };
@@ -285,7 +291,7 @@ describe("history source", () => {
       return scanContent(chunk, ruleset);
     });
     expect(findings).toMatchObject([{ path: "big.txt", line: 2, secret: openaiProjectKey(9) }]);
-    expect(scanned.map((chunk) => chunk.path)).toEqual(["big.txt"]);
+    expect(new Set(scanned.map((chunk) => chunk.path))).toEqual(new Set(["big.txt"])); // in windows; the binary blob not at all
     expect(stats).toMatchObject({ commits: 1, blobs: 2, skippedBinary: 1, skippedLarge: 0, bytes: MB + openaiProjectKey(9).length + 2 });
   });
 

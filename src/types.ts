@@ -147,8 +147,8 @@ export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chun
 /** A blob's content as its source reads it: text, or why it is not scanned. */
 export type BlobContent =
   | { kind: "text"; text: string; bytes: number }
-  /** Too big to hold: its windows (windows.ts), read as they are scanned. */
-  | { kind: "windows"; windows: AsyncIterable<ReadItem> }
+  /** Too big to hold: its windows (windows.ts), each read into a buffer from `buffer` as they are scanned. */
+  | { kind: "windows"; windows: (buffer: WindowBuffer) => AsyncIterable<WindowPiece> }
   | { kind: "skipped"; reason: "large" | "binary" }
   /** Missing from the object store (a shallow or partial clone). */
   | { kind: "missing" };
@@ -198,6 +198,18 @@ export interface ByteWindow {
   owned: number;
   last: boolean;
 }
+
+/**
+ * A piece of an input cut into windows (sources/windows.ts): a window's bytes, or (decided by the first
+ * window) the text before a binary input's first NUL, a "binary" skip, or a UTF-16 or UTF-32 file read whole.
+ */
+export type WindowPiece = { kind: "window"; window: ByteWindow } | ReadItem;
+
+/**
+ * Where a window is read: a buffer of at least `length` bytes, in an ArrayBuffer of its own (so the
+ * window can be moved to another thread), which the window before need not be kept in.
+ */
+export type WindowBuffer = (length: number) => Uint8Array;
 
 /**
  * A byte window as a job for the scan pool. Its bytes are moved to the worker, not copied, so the

@@ -7,8 +7,8 @@
 import { fingerprint } from "./fingerprint.js";
 import type { Ruleset } from "../engine/ruleset.js";
 import { inWindow, scanContent } from "./scan-content.js";
-import { placeAfter, type WindowBuffer, type WindowPiece, type WindowPlace, windowText } from "../sources/windows.js";
-import type { Chunk, Match, WindowJob, WindowScan } from "../types.js";
+import { placeAfter, type WindowPlace, windowText } from "../sources/windows.js";
+import type { Chunk, Match, WindowBuffer, WindowJob, WindowPiece, WindowScan } from "../types.js";
 
 /**
  * Windows handed out and not yet answered: one being scanned on each of two workers and the next
@@ -37,13 +37,13 @@ export function scanWindow(job: WindowJob, ruleset: Ruleset): WindowScan {
 }
 
 /**
- * Scans one input's pieces (`read`: sources/files.ts bigFileWindows) through `scanner`, at most
+ * Scans one input's pieces (`read`: sources/files.ts bigFileWindows, a big blob's windows) through `scanner`, at most
  * WINDOWS_IN_FLIGHT windows at once, and places their matches in the input. `count` is told of each
  * piece as it is read (for the stats). Stops at a window whose scan was stopped for overrunning the
  * time budget: the windows after it cannot be placed without it (the pool reports the path as timed out).
  */
 export async function scanWindows(
-  read: (buffer: WindowBuffer) => Iterable<WindowPiece>,
+  read: (buffer: WindowBuffer) => Iterable<WindowPiece> | AsyncIterable<WindowPiece>,
   path: string,
   scanner: WindowScanner,
   count: (piece: WindowPiece) => void,
@@ -69,7 +69,7 @@ export async function scanWindows(
     spare.push(new Uint8Array(scan.bytes.buffer));
     return true;
   };
-  for (const piece of read(buffer)) {
+  for await (const piece of read(buffer)) {
     count(piece);
     if (piece.kind === "skipped") continue;
     if (piece.kind === "chunk") {

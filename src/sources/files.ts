@@ -16,11 +16,11 @@ import {
 } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
-import type { FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem } from "../types.js";
+import type { FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem, WindowBuffer, WindowPiece } from "../types.js";
 import { isBinary } from "./decode.js";
 import { type FolderRules, ignoreLevel, insideFolder, isIgnored, NO_RULES, withLevel } from "./gitignore.js";
 import { git, repoRoot, splitNul } from "./git.js";
-import { fileByteWindows, WINDOWED_ABOVE, type WindowBuffer, type WindowPiece, type WindowSizes } from "./windows.js";
+import { fileByteWindows, WINDOWED_ABOVE, type WindowSizes } from "./windows.js";
 
 // fs.promises is read when called: node:fs/promises loads some ten of Node's own modules (readline's
 // among them), which a run that lists no working tree (the pre-commit hook's) would load for nothing.

@@ -8,7 +8,7 @@
 // from git) are cut the same way and decoded where they are read, holding one window at a time, so
 // memory stays flat whatever the input's size.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import type { ByteWindow, ReadItem } from "../types.js";
+import type { ByteWindow, ReadItem, WindowBuffer, WindowPiece } from "../types.js";
 import { decodeText, isWideText, looksBinary } from "./decode.js";
 
 /** Files larger than this are read in windows. */
@@ -35,12 +35,6 @@ export interface WindowPlace {
 }
 
 const INPUT_START: WindowPlace = { line: 1, column: 1 };
-
-/**
- * A piece of an input cut into windows: a window's bytes, or (decided by the first window) the text
- * before a binary input's first NUL, a "binary" skip, or a UTF-16 or UTF-32 file read whole.
- */
-export type WindowPiece = { kind: "window"; window: ByteWindow } | ReadItem;
 
 /**
  * Cuts one input into windows, one call per window: `bytes` runs from the next window's start and is
@@ -145,15 +139,31 @@ export function* fileWindows(abs: string, path: string, sizes = DEFAULT_SIZES): 
 }
 
 /**
- * The windows of a byte stream (standard input, a blob from git), as fileWindows gives a file's:
- * at most `window + overlap` bytes (plus one buffer of the stream) are held at once, and the stream is
- * read only as fast as the windows are taken. Stops reading (ending the stream) once the rest does
- * not matter: after a binary input's first window. UTF-16 or UTF-32 text longer than one window is
- * not cut at code units here: it is skipped as "large", with a detail that says why.
+ * The windows of a byte stream (standard input, a blob from git), decoded in this thread, as
+ * fileWindows gives a file's.
  */
 export async function* streamWindows(stream: AsyncIterable<Uint8Array>, path: string, sizes = DEFAULT_SIZES): AsyncGenerator<ReadItem> {
-  const cut = windowCutter(path, sizes);
   const chunkOf = windowChunker(path);
+  // Each window is decoded before the next is read: one buffer serves them all.
+  let buffer: Uint8Array | undefined;
+  const reused: WindowBuffer = (length) => (buffer && buffer.length >= length ? buffer : (buffer = new Uint8Array(length)));
+  for await (const piece of streamByteWindows(stream, path, sizes, reused)) yield piece.kind === "window" ? chunkOf(piece.window) : piece;
+}
+
+/**
+ * The windows of a byte stream as bytes, as fileByteWindows gives a file's, each copied into a buffer
+ * from `buffer`: at most `window + overlap` bytes (plus one buffer of the stream) are held here at
+ * once, and the stream is read only as fast as the windows are taken. Stops reading (ending the
+ * stream) once the rest does not matter: after a binary input's first window. UTF-16 or UTF-32 text
+ * longer than one window is not cut at code units here: it is skipped as "large", with a detail that says why.
+ */
+export async function* streamByteWindows(
+  stream: AsyncIterable<Uint8Array>,
+  path: string,
+  sizes = DEFAULT_SIZES,
+  buffer: WindowBuffer = newBuffer,
+): AsyncGenerator<WindowPiece> {
+  const cut = windowCutter(path, sizes);
   const wanted = sizes.window + sizes.overlap;
   const source = stream[Symbol.asyncIterator]();
   let held: Buffer[] = [];
@@ -189,21 +199,19 @@ export async function* streamWindows(stream: AsyncIterable<Uint8Array>, path: st
         yield piece;
         return;
       }
-      yield chunkOf(piece.window);
-      if (piece.window.last) return;
-      held = [bytes.subarray(piece.window.owned)];
-      heldBytes = bytes.length - piece.window.owned;
+      const { owned, last } = piece.window;
+      // A copy: the window may be moved to another thread, and the stream's buffers hold the next window's start.
+      const copy = buffer(view.length).subarray(0, view.length);
+      copy.set(view);
+      yield { kind: "window", window: { bytes: copy, owned, last } };
+      if (last) return;
+      held = [bytes.subarray(owned)];
+      heldBytes = bytes.length - owned;
     }
   } finally {
     if (!ended) await source.return?.();
   }
 }
-
-/**
- * Where a window is read: a buffer of at least `length` bytes, in an ArrayBuffer of its own (so the
- * window can be moved to another thread), which its last window need not be kept in.
- */
-export type WindowBuffer = (length: number) => Uint8Array;
 
 const newBuffer: WindowBuffer = (length) => new Uint8Array(length);
 

@@ -10,8 +10,8 @@ import { buildContext } from "../../../src/run/pipeline.js";
 import { scanContent } from "../../../src/run/scan-content.js";
 import { scanWindow, scanWindows, WINDOWS_IN_FLIGHT, type WindowScanner } from "../../../src/run/windowed.js";
 import { bigFileWindows } from "../../../src/sources/files.js";
-import type { WindowBuffer, WindowPiece, WindowSizes } from "../../../src/sources/windows.js";
-import type { Match, WindowJob, WindowScan } from "../../../src/types.js";
+import { streamByteWindows, type WindowSizes } from "../../../src/sources/windows.js";
+import type { Match, WindowBuffer, WindowJob, WindowPiece, WindowScan } from "../../../src/types.js";
 
 const ruleset = buildContext().ruleset;
 const dir = mkdtempSync(join(tmpdir(), "keyscan-windowed-"));
@@ -109,6 +109,25 @@ describe("a big file's windows scanned side by side", () => {
     expect(seen.mostOut).toBe(WINDOWS_IN_FLIGHT);
     // Every byte is counted once, in the windows it is owned by.
     expect(counted.reduce((sum, piece) => sum + (piece.kind === "window" ? piece.window.owned : 0), 0)).toBe(Buffer.byteLength(text));
+  });
+
+  it("does the same for a stream's windows (a big blob from git), whatever the sizes the stream comes in", async () => {
+    const random = rng(12);
+    let text = "";
+    for (let i = 0; i < 40; i++) text += `${"é日x\n".repeat(Math.floor(random() * 90))}KEY = "${openaiProjectKey(1000 + i)}" ${"y".repeat(i * 7)}\n`;
+    const bytes = Buffer.from(text);
+    async function* stream() {
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + Math.floor(random() * 500);
+        yield bytes.subarray(at, at + size);
+        at += size;
+      }
+    }
+    const { scanner, seen } = shuffledScanner(13);
+    const found = await scanWindows((buffer) => streamByteWindows(stream(), "blob.txt", SMALL, buffer), "blob.txt", scanner, () => undefined);
+    expect(placed(found)).toEqual(wholeScan("blob.txt", text));
+    expect(found.matches).toHaveLength(40);
+    expect(seen.windows).toBeGreaterThan(10);
   });
 
   it("finds a key across a window boundary once, at its line and column in the file", async () => {

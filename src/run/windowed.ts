@@ -37,9 +37,9 @@ export function scanWindow(job: WindowJob, ruleset: Ruleset): WindowScan {
 }
 
 /**
- * Scans one input's pieces (`read`: sources/files.ts bigFileWindows, a big blob's windows) through `scanner`, at most
- * WINDOWS_IN_FLIGHT windows at once, and places their matches in the input. `count` is told of each
- * piece as it is read (for the stats). Stops at a window whose scan was stopped for overrunning the
+ * Scans one input's pieces (`read`: sources/files.ts bigFileWindows, or a big blob's windows) through
+ * `scanner`, at most WINDOWS_IN_FLIGHT windows at once, and places their matches in the input. `count`
+ * is told of each piece as it is read (for the stats). Stops at a window whose scan was stopped for overrunning the
  * time budget: the windows after it cannot be placed without it (the pool reports the path as timed out).
  */
 export async function scanWindows(

@@ -129,25 +129,20 @@ export function* fileByteWindows(abs: string, path: string, sizes = DEFAULT_SIZE
 }
 
 /**
- * The windows of a UTF-8 (or unknown 8-bit) file, decoded in this thread, or one chunk of the text
- * before the first NUL of a binary file, or one "binary" skip, or a UTF-16 or UTF-32 file whole.
- * Throws what the reads throw.
+ * An input's pieces (fileByteWindows, streamByteWindows) with each window decoded in this thread, in
+ * order, as a chunk placed in the input; an input that fits in one window is an ordinary chunk.
  */
-export function* fileWindows(abs: string, path: string, sizes = DEFAULT_SIZES): Generator<ReadItem> {
+export async function* decodedWindows(pieces: Iterable<WindowPiece> | AsyncIterable<WindowPiece>, path: string): AsyncGenerator<ReadItem> {
   const chunkOf = windowChunker(path);
-  for (const piece of fileByteWindows(abs, path, sizes)) yield piece.kind === "window" ? chunkOf(piece.window) : piece;
+  for await (const piece of pieces) yield piece.kind === "window" ? chunkOf(piece.window) : piece;
 }
 
-/**
- * The windows of a byte stream (standard input, a blob from git), decoded in this thread, as
- * fileWindows gives a file's.
- */
-export async function* streamWindows(stream: AsyncIterable<Uint8Array>, path: string, sizes = DEFAULT_SIZES): AsyncGenerator<ReadItem> {
-  const chunkOf = windowChunker(path);
+/** The windows of a byte stream (standard input, a blob from git), decoded in this thread. */
+export function streamWindows(stream: AsyncIterable<Uint8Array>, path: string, sizes = DEFAULT_SIZES): AsyncGenerator<ReadItem> {
   // Each window is decoded before the next is read: one buffer serves them all.
   let buffer: Uint8Array | undefined;
   const reused: WindowBuffer = (length) => (buffer && buffer.length >= length ? buffer : (buffer = new Uint8Array(length)));
-  for await (const piece of streamByteWindows(stream, path, sizes, reused)) yield piece.kind === "window" ? chunkOf(piece.window) : piece;
+  return decodedWindows(streamByteWindows(stream, path, sizes, reused), path);
 }
 
 /**

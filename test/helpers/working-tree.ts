@@ -1,8 +1,8 @@
 // The working tree as the scan sees it, in one thread: listed (workingTreeFiles), then each file read
-// (readWholeFile, or in windows: fileWindows) and decoded, as the scan's threads do.
+// (readWholeFile, or in windows: fileByteWindows, decoded here) and decoded, as the scan's threads do.
 import { textChunk } from "../../src/sources/decode.js";
 import { readWholeFile, type WorkingTreeOptions, workingTreeFiles } from "../../src/sources/files.js";
-import { fileWindows } from "../../src/sources/windows.js";
+import { decodedWindows, fileByteWindows } from "../../src/sources/windows.js";
 import type { Chunk, ReadItem } from "../../src/types.js";
 
 export async function* readWorkingTree(options: WorkingTreeOptions & { maxFileSize: number }): AsyncGenerator<ReadItem<Chunk>> {
@@ -12,7 +12,7 @@ export async function* readWorkingTree(options: WorkingTreeOptions & { maxFileSi
       continue;
     }
     const read = readWholeFile(item.file, options.maxFileSize);
-    if (read === "windows") yield* fileWindows(item.file.abs, item.file.path);
+    if (read === "windows") yield* decodedWindows(fileByteWindows(item.file.abs, item.file.path), item.file.path);
     else if (read) yield read.kind === "chunk" ? { ...read, chunk: textChunk(read.chunk) } : read;
   }
 }

@@ -147,8 +147,8 @@ export type ReadItem<C extends Chunk | RawChunk = Chunk> = { kind: "chunk"; chun
 /** A blob's content as its source reads it: text, or why it is not scanned. */
 export type BlobContent =
   | { kind: "text"; text: string; bytes: number }
-  /** Too big to hold: its windows (windows.ts), read as they are scanned. */
-  | { kind: "windows"; windows: AsyncIterable<ReadItem> }
+  /** Too big to hold: its windows (windows.ts), each read into a buffer from `buffer` as they are scanned. */
+  | { kind: "windows"; windows: (buffer: WindowBuffer) => AsyncIterable<WindowPiece> }
   | { kind: "skipped"; reason: "large" | "binary" }
   /** Missing from the object store (a shallow or partial clone). */
   | { kind: "missing" };
@@ -182,11 +182,53 @@ export type BlobChanges = { kind: "changes"; text: string; bytes: number } | { k
 export type SourceItem = ReadItem | { kind: "file"; file: FileRef } | BlobItem | { kind: "commit" };
 
 /**
- * Work for the scan pool: a chunk of text, or working-tree files to read (each distinct content scanned
- * once). Both answer path-free matches. `rescan`: files sent again after their worker was stopped; they
+ * Work for the scan pool: a chunk of text, working-tree files to read (each distinct content scanned
+ * once), or a window of a big file's bytes. All answer path-free matches. `rescan`: files sent again after their worker was stopped; they
  * are scanned without claiming their content, since the first claim's findings may have been lost with that worker.
  */
-export type ScanJob = { chunk: Chunk } | { files: FileRef[]; rescan?: boolean };
+export type ScanJob = { chunk: Chunk } | { files: FileRef[]; rescan?: boolean } | { window: WindowJob };
+
+/**
+ * One window of a big file's bytes, cut where the file is read (sources/windows.ts) and decoded and
+ * scanned wherever the job goes: `bytes` runs from the window's start, `owned` of them are its own (the
+ * next window starts there), and `last` says the input ends in it.
+ */
+export interface ByteWindow {
+  bytes: Uint8Array;
+  owned: number;
+  last: boolean;
+}
+
+/**
+ * A piece of an input cut into windows (sources/windows.ts): a window's bytes, or (decided by the first
+ * window) the text before a binary input's first NUL, a "binary" skip, or a UTF-16 or UTF-32 file read whole.
+ */
+export type WindowPiece = { kind: "window"; window: ByteWindow } | ReadItem;
+
+/**
+ * Where a window is read: a buffer of at least `length` bytes, in an ArrayBuffer of its own (so the
+ * window can be moved to another thread), which the window before need not be kept in.
+ */
+export type WindowBuffer = (length: number) => Uint8Array;
+
+/**
+ * A byte window as a job for the scan pool. Its bytes are moved to the worker, not copied, so the
+ * thread that read them keeps nothing of them: they must lie in an ArrayBuffer of their own, and the
+ * job cannot be sent twice.
+ */
+export interface WindowJob extends ByteWindow {
+  path: string;
+}
+
+/**
+ * What a window job answers: its matches placed in the window's text (as if it started at line 1,
+ * column 1; those starting in the overlap left to the next window), their fingerprints, and how far
+ * the window's own text moves the position in the file: its line breaks, and the UTF-16 code units
+ * after the last one (after its start when it has none); and its bytes, given back (moved again) for
+ * the next window to be read into. `timedOut`: its scan overran the time budget and was stopped:
+ * nothing is known of it.
+ */
+export type WindowScan = { matches: Match[]; fingerprints: string[]; breaks: number; tail: number; bytes: Uint8Array } | { timedOut: true };
 
 /**
  * What a file is counted as before it is read, for batching and backpressure: about the average
@@ -195,7 +237,7 @@ export type ScanJob = { chunk: Chunk } | { files: FileRef[]; rescan?: boolean };
 export const FILE_WEIGHT = 1024;
 
 export function jobWeight(job: ScanJob): number {
-  return "chunk" in job ? job.chunk.text.length : job.files.length * FILE_WEIGHT;
+  return "chunk" in job ? job.chunk.text.length : "window" in job ? job.window.bytes.length : job.files.length * FILE_WEIGHT;
 }
 
 

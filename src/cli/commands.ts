@@ -161,8 +161,16 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
     },
     async scanFiles(files) {
       const scans = await pool.scanFiles(files);
-      for (const scan of scans) if (scan.kind === "scanned" || scan.kind === "duplicate") progress.tick(scan.bytes);
+      for (const scan of scans) {
+        if (scan.kind === "scanned" || scan.kind === "duplicate") progress.tick(scan.bytes);
+        else if (scan.kind === "windowed") progress.tick(0);
+      }
       return scans;
+    },
+    async scanWindow(window) {
+      const scan = await pool.scanWindow(window);
+      progress.tick(window.owned, 0); // its file is counted where it was found too big to read at once
+      return scan;
     },
     rulesSkippedAt: pool.rulesSkippedAt,
   };

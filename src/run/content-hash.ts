@@ -41,7 +41,7 @@ function inputRoom(size: number): Buffer {
   return Buffer.from(memory.buffer, INPUT_AT, memory.buffer.byteLength - INPUT_AT);
 }
 
-/** A buffer to read files into (see readFileItems) that contentHash then hashes where they lie, without a copy. */
+/** A buffer to read files into (see readWholeFile) that contentHash then hashes where they lie, without a copy. */
 export function hashingReadBuffer(): ReadBuffer {
   return { bytes: inputRoom(64 * 1024), grow: inputRoom };
 }

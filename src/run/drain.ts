@@ -4,6 +4,7 @@
 import { isConfigFile, scanVariant } from "../engine/config-files.js";
 import { hadBefore, kept, type Place, type SuppressionStep } from "../filters/index.js";
 import {
+  type BlobContent,
   type BlobItem,
   type Chunk,
   emptyStats,
@@ -12,16 +13,18 @@ import {
   type Finding,
   type Match,
   type Provenance,
-  type ReadItem,
   type ScanStats,
   type SkippedItem,
   type SourceItem,
+  type WindowPiece,
 } from "../types.js";
 import { createBlobIdSet } from "./blob-id-set.js";
 import { createContentCache } from "./content-cache.js";
 import type { FileScan } from "./file-scan.js";
 import { createScanPacer } from "./pacer.js";
 import { stamp } from "./stamp.js";
+import { bigFileWindows } from "../sources/files.js";
+import { scanWindows, type WindowScanner } from "./windowed.js";
 
 export interface Drained {
   findings: Finding[];
@@ -51,8 +54,8 @@ const BLOB_WEIGHT = MAX_IN_FLIGHT / 64;
  */
 const MAX_RECENT_CHANGES = 16 * 1024;
 
-/** Where drain sends work: a scan pool. Both kinds of job answer path-free matches. */
-export interface Scanner {
+/** Where drain sends work: a scan pool. Every kind of job answers path-free matches. */
+export interface Scanner extends WindowScanner {
   scan(chunk: Chunk): Promise<Match[]>;
   scanFiles(files: FileRef[]): Promise<FileScan[]>;
   /** The ids of the rules that do not run at this path (engine/ruleset.ts rulesSkippedAt). */
@@ -126,8 +129,31 @@ export async function drain(
     stats.bytes += bytes;
   };
 
+  // A big file's or blob's windows are scanned side by side (windowed.ts), one big input at a time:
+  // each holds a few windows in memory while it is scanned.
+  let bigInputs: Promise<unknown> = Promise.resolve();
+  const oneBigInput = <T>(scan: () => Promise<T>): Promise<T> => {
+    const scanned = bigInputs.then(scan);
+    bigInputs = scanned.catch(() => undefined);
+    return scanned;
+  };
+  const windowedFindings = (file: FileRef): Promise<Finding[]> => {
+    let counted = false;
+    const count = (piece: WindowPiece): void => {
+      if (piece.kind === "skipped") return countSkipped(piece);
+      if (!counted) stats.files++;
+      counted = true;
+      stats.bytes += piece.kind === "window" ? piece.window.owned : piece.bytes;
+    };
+    return oneBigInput(async () => {
+      const { matches, fingerprints } = await scanWindows((buffer) => bigFileWindows(file, buffer), file.path, scanner, count);
+      return matches.length === 0 ? [] : judge(matches, { path: file.path }, {}, fingerprints);
+    });
+  };
+
   // Working-tree files: a file whose bytes another file had first gets that file's matches.
   const fileFindings = async (file: FileRef, scan: FileScan): Promise<Finding[]> => {
+    if (scan.kind === "windowed") return windowedFindings(file);
     if (scan.kind === "skipped") countSkipped(scan);
     if (scan.kind === "skipped" || scan.kind === "gone") return [];
     countChunk(scan.bytes);
@@ -163,29 +189,21 @@ export async function drain(
         if (content.kind === "skipped") countSkipped({ path, reason: content.reason });
         if (content.kind === "text") countChunk(content.bytes);
       }
-      if (content.kind === "windows") return bigBlobMatches(content.windows, count);
+      if (content.kind === "windows") return bigBlobMatches(content.windows, path, count);
       if (content.kind !== "text") return [];
       await pacer.turn(content.bytes);
       return scanner.scan({ path, text: content.text });
     });
   };
-  // One big blob at a time: each holds a window or two in memory while it is scanned.
-  let bigBlobs: Promise<unknown> = Promise.resolve();
-  const bigBlobMatches = (windows: AsyncIterable<ReadItem>, count: boolean): Promise<Match[]> => {
-    const scanned = bigBlobs.then(async () => {
-      const matches: Match[] = [];
-      for await (const item of windows) {
-        if (item.kind === "skipped") {
-          if (count) countSkipped(item);
-          continue;
-        }
-        if (count) stats.bytes += item.bytes;
-        matches.push(...(await scanner.scan(item.chunk)));
-      }
-      return matches;
-    });
-    bigBlobs = scanned.catch(() => undefined);
-    return scanned;
+  /** `count`: the blob is read for the first time, and counted in the stats (countBlob). */
+  const bigBlobMatches = (windows: Extract<BlobContent, { kind: "windows" }>["windows"], path: string, count: boolean): Promise<Match[]> => {
+    const counted = (piece: WindowPiece): void => {
+      if (!count) return;
+      if (piece.kind === "skipped") countSkipped(piece);
+      else stats.bytes += piece.kind === "window" ? piece.window.owned : piece.bytes;
+    };
+    // Their fingerprints are worked out at each of the blob's places (judge).
+    return oneBigInput(async () => (await scanWindows(windows, path, scanner, counted)).matches);
   };
   /**
    * False when a version that replaced others adds nothing to scan for: no match in the lines it

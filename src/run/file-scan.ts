@@ -10,7 +10,7 @@ import { isConfigFile, scanVariant } from "../engine/config-files.js";
 import { rulesSkippedAt } from "../engine/ruleset.js";
 import { fingerprint } from "./fingerprint.js";
 import { textChunk } from "../sources/decode.js";
-import { type ReadBuffer, readFileItems } from "../sources/files.js";
+import { type ReadBuffer, readWholeFile } from "../sources/files.js";
 import type { FileRef, Match, SkippedItem } from "../types.js";
 import type { ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
@@ -23,6 +23,11 @@ export type FileScan =
   | { kind: "scanned"; bytes: number; matches: Match[]; fingerprints?: string[]; content?: string }
   /** Another scan of the same content found something: its matches are this file's too. */
   | { kind: "duplicate"; bytes: number; content: string }
+  /**
+   * Too big to read at once: the thread that reads the scan's results reads its windows and hands them
+   * out (windowed.ts), so the scan's threads scan one big file side by side.
+   */
+  | { kind: "windowed" }
   | SkippedItem
   | { kind: "gone" };
 
@@ -32,7 +37,7 @@ export interface FileScanOptions {
   index?: ContentIndex;
   /** With `index`: claim no content, only name it (a file sent again after its worker was stopped; see ScanJob). */
   rescan?: boolean;
-  /** Called before each piece (the file, or each window of a big one) is scanned: the worker's heartbeat for the pool's time budget. */
+  /** Called before the file is scanned: the worker's heartbeat for the pool's time budget. */
   onPiece?: () => void;
 }
 
@@ -43,38 +48,31 @@ export interface FileScanOptions {
 let readBuffer: ReadBuffer | undefined;
 
 export function scanFile(file: FileRef, context: ScanContext, options: FileScanOptions): FileScan {
-  const matches: Match[] = [];
-  let bytes = 0;
-  let read = false;
+  const item = readWholeFile(file, options.maxFileSize, (readBuffer ??= hashingReadBuffer()));
+  if (item === undefined) return { kind: "gone" };
+  if (item === "windows") return { kind: "windowed" };
+  if (item.kind === "skipped") return item;
+  const { chunk, bytes } = item;
+  // Worked out once a file: its content id and its scan both need them (whether its bare values are a config file's too).
+  const skip = rulesSkippedAt(context.ruleset, file.path);
+  const configFile = isConfigFile(file.path);
   /** The content this scan claimed first, and its slot in the index. */
   let claimed: { id: ContentId; slot: number } | undefined;
   /** A rescan's content (FileScanOptions.rescan), not claimed. */
   let rescanned: ContentId | undefined;
-  // Worked out once a file: its content id and each scan of it need it.
-  let skip: string[] | undefined;
-  const skipped = (): string[] => (skip ??= rulesSkippedAt(context.ruleset, file.path));
-  // Whether its bare values are a config file's: its content id and its scan both depend on it.
-  const configFile = isConfigFile(file.path);
-  // One item for most files; a big file's windows (never shared) come as several.
-  for (const item of readFileItems(file, options.maxFileSize, (readBuffer ??= hashingReadBuffer()))) {
-    if (item.kind === "skipped") return item;
-    read = true;
-    bytes += item.bytes;
-    if ("raw" in item.chunk && options.index && options.rescan) {
-      // Its matches are recorded under the content's name, for duplicates waiting on a scan that was lost.
-      rescanned = contentId(item.chunk.raw, scanVariant(skipped(), configFile));
-    } else if ("raw" in item.chunk && options.index) {
-      const id = contentId(item.chunk.raw, scanVariant(skipped(), configFile));
-      const claim = claimContent(options.index, id);
-      if (claim.kind === "clean") return { kind: "scanned", bytes, matches: [] };
-      if (claim.kind === "found") return { kind: "duplicate", bytes, content: contentName(id) };
-      if (claim.kind === "first") claimed = { id, slot: claim.slot };
-    }
-    options.onPiece?.();
-    matches.push(...scanContent(textChunk(item.chunk), context.ruleset, skipped(), configFile));
+  if (options.index && options.rescan) {
+    // Its matches are recorded under the content's name, for duplicates waiting on a scan that was lost.
+    rescanned = contentId(chunk.raw, scanVariant(skip, configFile));
+  } else if (options.index) {
+    const id = contentId(chunk.raw, scanVariant(skip, configFile));
+    const claim = claimContent(options.index, id);
+    if (claim.kind === "clean") return { kind: "scanned", bytes, matches: [] };
+    if (claim.kind === "found") return { kind: "duplicate", bytes, content: contentName(id) };
+    if (claim.kind === "first") claimed = { id, slot: claim.slot };
   }
+  options.onPiece?.();
+  const matches = scanContent(textChunk(chunk), context.ruleset, skip, configFile);
   if (options.index && claimed) settleContent(options.index, claimed.slot, matches.length > 0);
-  if (!read) return { kind: "gone" };
   if (matches.length === 0) return { kind: "scanned", bytes, matches };
   const content = claimed?.id ?? rescanned;
   return {

@@ -1,9 +1,10 @@
 // Scans on worker threads, so the main thread is left to list files and report.
 //
-// Two kinds of job: a chunk of text (staged changes, history blobs, standard input), and a
-// working-tree file, which the worker reads itself, so reading is spread over the threads too. A file
-// whose content another file already had is not scanned again (content-index.ts, content-cache.ts).
-// Both answer path-free matches: the main thread stamps and filters them (drain.ts).
+// Three kinds of job: a chunk of text (staged changes, history blobs, standard input); a
+// working-tree file, which the worker reads itself, so reading is spread over the threads too (a file
+// whose content another file already had is not scanned again: content-index.ts, content-cache.ts);
+// and a window of a big file's bytes (windowed.ts), moved to the worker rather than copied. All
+// answer path-free matches: the main thread stamps and filters them (drain.ts).
 //
 // Small inputs (a pre-commit hook's handful of files) are scanned in the main thread: workers take
 // a while to start. They start once the work seen passes `inlineBytes`, and the main thread goes on
@@ -12,6 +13,9 @@
 // Jobs are batched (up to BATCH_WEIGHT, so big scans cost few messages), and a batch goes to the
 // worker with the least work outstanding, if it has room. A batch that is not full is closed when
 // the event loop turns, i.e. when the producer waits: for I/O, or for drain's bound on the work in flight.
+// A window goes alone, to a worker with nothing outstanding, and nothing follows it there until it is
+// answered: its bytes are gone from the main thread once sent, so it must never be among the work sent
+// again when a worker is stopped (below).
 //
 // A time budget bounds each piece of work (a chunk, a file, a big file's window) from outside the thread
 // that scans it: no regex can be interrupted from within, so a worker whose piece overruns the budget is
@@ -27,11 +31,12 @@ import { rulesSkippedAt } from "../engine/ruleset.js";
 import { buildContext, type ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
 import type { Scanner } from "./drain.js";
-import { jobWeight, type Match, type ScanJob } from "../types.js";
+import { jobWeight, type Match, type ScanJob, type WindowScan } from "../types.js";
+import { scanWindow, type WindowScanner } from "./windowed.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 import { Progress } from "./worker-progress.js";
 
-export interface ScanPool extends Scanner {
+export interface ScanPool extends Scanner, WindowScanner {
   close(): Promise<void>;
   /** The paths of the pieces of work stopped for overrunning the time budget, in the order they were stopped. */
   timedOut(): string[];
@@ -104,8 +109,8 @@ function defaultWorkerUrl(): URL {
   return here.endsWith(".ts") ? new URL("../../dist/worker.cjs", here) : new URL("./worker.cjs", here);
 }
 
-/** A chunk's matches, or a file job's scans (packed when they come from a worker). */
-type JobResult = Match[] | PackedScan[] | FileScan[];
+/** A chunk's matches, a file job's scans (packed when they come from a worker), or a window's scan. */
+type JobResult = Match[] | PackedScan[] | FileScan[] | WindowScan;
 
 interface Pending {
   resolve: (result: JobResult) => void;
@@ -116,6 +121,8 @@ interface Batch {
   jobs: ScanJob[];
   waiting: Pending[];
   weight: number;
+  /** A window's batch: sent alone (see the top of this file). */
+  alone?: boolean;
 }
 
 interface Thread {
@@ -146,6 +153,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       buildContext(options.configFile ? loadConfig(options.configFile) : emptyConfig(), undefined, { entropy: options.entropy }));
   const inline = (job: ScanJob): JobResult => {
     if ("chunk" in job) return scanContent(job.chunk, mainContext().ruleset);
+    if ("window" in job) return scanWindow(job.window, mainContext().ruleset);
     const fileOptions = { maxFileSize, index: sharedContents() };
     return job.files.map((file) => scanFile(file, mainContext(), fileOptions));
   };
@@ -241,7 +249,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
 
   /**
    * Terminates a worker stuck on one piece of work and starts another in its place. The stuck piece is
-   * answered as timed out (a chunk with no findings, a file as skipped "timed-out"); everything else
+   * answered as timed out (a chunk with no findings, a file as skipped "timed-out", a window as timed out); everything else
    * the worker held, answered or not, is queued again (files as a rescan: see ScanJob).
    */
   const stopOverrun = (thread: Thread): void => {
@@ -264,6 +272,12 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       batch.jobs.forEach((job, index) => {
         const pending = batch.waiting[index];
         if (!pending) return;
+        // A window is the stuck piece whenever its worker is stopped (it went alone: see the top of this file).
+        if ("window" in job) {
+          timedOut.push(job.window.path);
+          options.onTimeout?.(job.window.path);
+          return pending.resolve({ timedOut: true });
+        }
         if (id !== stuck.batch || index !== stuck.job) return requeue(job, pending);
         if ("chunk" in job) {
           timedOut.push(job.chunk.path);
@@ -291,11 +305,20 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     startWorker();
   };
 
-  /** Hands full batches to the ready worker with the least work outstanding, while one has room. */
+  /** Whether a worker may be sent `batch` now: it is ready and has room (a window's batch: it is idle; see the top of this file). */
+  const hasRoom = (thread: Thread, batch: Batch): boolean => {
+    if (!isReady(thread)) return false;
+    if (batch.alone) return thread.outstanding.size === 0;
+    for (const held of thread.outstanding.values()) if (held.alone) return false;
+    return thread.outstandingWeight < MAX_OUTSTANDING_WEIGHT;
+  };
+
+  /** Hands full batches, in order, to the worker with room that has the least work outstanding, while one has room. */
   const dispatch = (): void => {
     while (queue.length > 0) {
+      const next = queue[0] as Batch;
       const thread = threads
-        .filter((t) => isReady(t) && t.outstandingWeight < MAX_OUTSTANDING_WEIGHT)
+        .filter((t) => hasRoom(t, next))
         .reduce<Thread | undefined>((best, t) => (!best || t.outstandingWeight < best.outstandingWeight ? t : best), undefined);
       const batch = thread ? queue.shift() : undefined;
       if (!thread || !batch) return;
@@ -304,7 +327,9 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
       if (thread.outstanding.size === 0) thread.movedAt = performance.now();
       thread.outstanding.set(id, batch);
       thread.outstandingWeight += batch.weight;
-      thread.worker.postMessage({ id, jobs: batch.jobs } satisfies BatchRequest);
+      // A window's bytes are moved, not copied: the main thread keeps nothing of them.
+      const moved = batch.jobs.flatMap((job) => ("window" in job ? [job.window.bytes.buffer as ArrayBuffer] : []));
+      thread.worker.postMessage({ id, jobs: batch.jobs } satisfies BatchRequest, moved);
     }
   };
 
@@ -316,6 +341,12 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
 
   const enqueue = (job: ScanJob): Promise<JobResult> =>
     new Promise((resolve, reject) => {
+      if ("window" in job) {
+        closeBatch();
+        queue.push({ jobs: [job], waiting: [{ resolve, reject }], weight: jobWeight(job), alone: true });
+        dispatch();
+        return;
+      }
       if (!open) {
         open = { jobs: [], waiting: [], weight: 0 };
         setImmediate(closeBatch);
@@ -329,17 +360,22 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
   /** On a worker once one is ready; in the main thread before that, or when there are to be no workers. */
   const run = async (job: ScanJob): Promise<JobResult> => {
     if (failure) throw failure;
+    // A big file's windows wait for the workers rather than being scanned here: scanning one leaves tens
+    // of megabytes of garbage (its text, the engine's copies of it) in the main thread's heap, which
+    // allocates too little afterwards to have it collected.
+    const toWorkers = "window" in job && inlineBytes !== Number.POSITIVE_INFINITY;
     if (threads.length === 0) {
       seenWeight += jobWeight(job);
-      if (seenWeight > inlineBytes) startWorkers();
+      if (seenWeight > inlineBytes || toWorkers) startWorkers();
     }
-    if (inlineBytes > 0 && !threads.some(isReady)) return inline(job);
+    if (inlineBytes > 0 && !toWorkers && !threads.some(isReady)) return inline(job);
     return enqueue(job);
   };
 
   if (options.startNow && options.threads > 1) startWorkers();
   return {
     scan: async (chunk) => (await run({ chunk })) as Match[],
+    scanWindow: async (window) => (await run({ window })) as WindowScan,
     async scanFiles(files) {
       const scans = (await run({ files })) as PackedScan[];
       return files.map((_, index) => unpackScan(scans[index]));

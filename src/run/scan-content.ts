@@ -36,8 +36,8 @@ function coversAny(lines: ReadonlySet<number>, match: Match): boolean {
   return false;
 }
 
-/** A match in a window's text (see Chunk.window) as a match in its file. */
-function inWindow(match: Match, window: NonNullable<Chunk["window"]>): Match {
+/** A match in a window's text (see Chunk.window) as a match in its file, the window starting at `window`'s line and column. */
+export function inWindow(match: Match, window: Pick<NonNullable<Chunk["window"]>, "line" | "column">): Match {
   return {
     ...match,
     line: match.line + window.line - 1,

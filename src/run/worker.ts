@@ -1,6 +1,6 @@
 // A scan worker: builds its own rules from the config file (compiled RegExps cannot cross threads),
-// then answers each batch of jobs with each job's result, in order: a chunk's path-free matches, or
-// what came of a working-tree file it read itself (file-scan.ts).
+// then answers each batch of jobs with each job's result, in order: a chunk's path-free matches, what
+// came of a working-tree file it read itself (file-scan.ts), or a big file's window scanned (windowed.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import { emptyConfig, loadConfig } from "../config/load.js";
 import type { ContentIndex } from "./content-index.js";
@@ -8,7 +8,8 @@ import { UsageError } from "../errors.js";
 import { type PackedScan, packScan, scanFile } from "./file-scan.js";
 import { buildContext, type ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
-import type { Match, ScanJob } from "../types.js";
+import type { Match, ScanJob, WindowScan } from "../types.js";
+import { scanWindow } from "./windowed.js";
 import { Progress } from "./worker-progress.js";
 
 export interface WorkerSetup {
@@ -31,7 +32,7 @@ export interface BatchRequest {
 export type WorkerReply =
   /** The rules are built: the pool may send batches (until then it scans in the main thread). */
   | { kind: "ready" }
-  | { kind: "results"; id: number; results: (Match[] | PackedScan[])[] }
+  | { kind: "results"; id: number; results: (Match[] | PackedScan[] | WindowScan)[] }
   /** The rules could not be built, or a batch threw: the pool fails with this message. */
   | { kind: "failed"; message: string; usage: boolean };
 
@@ -59,11 +60,15 @@ if (port) {
     const nextPiece = (): void => void Atomics.add(progress, Progress.pieces, 1);
     const fileOptions = { maxFileSize: setup.maxFileSize, index: setup.contentIndex, onPiece: nextPiece };
     const rescanOptions = { ...fileOptions, rescan: true };
-    const run = (job: ScanJob, jobIndex: number): Match[] | PackedScan[] => {
+    const run = (job: ScanJob, jobIndex: number): Match[] | PackedScan[] | WindowScan => {
       Atomics.store(progress, Progress.job, jobIndex);
       if ("chunk" in job) {
         nextPiece();
         return scanContent(job.chunk, ready.ruleset);
+      }
+      if ("window" in job) {
+        nextPiece();
+        return scanWindow(job.window, ready.ruleset);
       }
       return job.files.map((file, fileIndex) => {
         Atomics.store(progress, Progress.file, fileIndex);
@@ -76,7 +81,10 @@ if (port) {
     port.on("message", (request: BatchRequest) => {
       Atomics.store(progress, Progress.batch, request.id);
       try {
-        port.postMessage({ kind: "results", id: request.id, results: request.jobs.map(run) } satisfies WorkerReply);
+        const results = request.jobs.map(run);
+        // A window's bytes go back as they came, moved (see windowed.ts).
+        const moved = results.flatMap((result) => ("bytes" in result ? [result.bytes.buffer as ArrayBuffer] : []));
+        port.postMessage({ kind: "results", id: request.id, results } satisfies WorkerReply, moved);
       } catch (error) {
         port.postMessage(failure(error));
       }

@@ -16,11 +16,11 @@ import {
 } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
-import type { Chunk, FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem } from "../types.js";
+import type { FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem, WindowBuffer, WindowPiece } from "../types.js";
 import { isBinary } from "./decode.js";
 import { type FolderRules, ignoreLevel, insideFolder, isIgnored, NO_RULES, withLevel } from "./gitignore.js";
 import { git, repoRoot, splitNul } from "./git.js";
-import { fileWindows, WINDOWED_ABOVE } from "./windows.js";
+import { fileByteWindows, WINDOWED_ABOVE, type WindowSizes } from "./windows.js";
 
 // fs.promises is read when called: node:fs/promises loads some ten of Node's own modules (readline's
 // among them), which a run that lists no working tree (the pre-commit hook's) would load for nothing.
@@ -75,7 +75,7 @@ function commonFolder(folders: readonly string[]): string {
 }
 
 /**
- * The files to scan, for whichever thread reads them (readFileItems), and the allowed paths passed
+ * The files to scan, for whichever thread reads them (readWholeFile), and the allowed paths passed
  * over. A file found but not listable further (a folder that cannot be read) is handed on with its
  * `problem`, so the reader reports it like any unreadable file.
  */
@@ -250,25 +250,17 @@ function rulesAbove(base: string, dir: string): FolderRules | undefined {
 }
 
 /**
- * One file's text (several windows of it for a big file), or why it was skipped; nothing when it no
- * longer exists. Files are read one at a time with synchronous calls: each thread has nothing else to
- * do meanwhile, so the asynchronous calls' overhead buys nothing, and never more than one file is open.
- * Runs on a scan worker as well as on the main thread.
+ * The windows of a file too big to read at once (readWholeFile says "windows"), as bytes for any
+ * thread to decode and scan, each read into a buffer from `buffer` (windows.ts); nothing when it no
+ * longer exists, or why it cannot be read.
  */
-export function* readFileItems(
-  file: FileRef,
-  maxFileSize: number,
-  into?: ReadBuffer,
-): Generator<ReadItem<Chunk | RawChunk>, void, undefined> {
-  const item = readWhole(file, maxFileSize, into);
-  if (item === "windows") {
-    try {
-      yield* fileWindows(file.abs, file.path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") yield { kind: "skipped", path: file.path, reason: "unreadable", detail: code ?? String(error) };
-    }
-  } else if (item) yield item;
+export function* bigFileWindows(file: FileRef, buffer?: WindowBuffer, sizes?: WindowSizes): Generator<WindowPiece, void, undefined> {
+  try {
+    yield* fileByteWindows(file.abs, file.path, sizes, buffer);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") yield { kind: "skipped", path: file.path, reason: "unreadable", detail: code ?? String(error) };
+  }
 }
 
 /**
@@ -284,10 +276,12 @@ export interface ReadBuffer {
 
 /**
  * One file's bytes, undecoded (the scan deduplicates before it decodes), or why it was skipped;
- * undefined when it no longer exists; "windows" when it is too big to read at once. With `into`,
- * the bytes are in that buffer (until its next read).
+ * undefined when it no longer exists; "windows" when it is too big to read at once (bigFileWindows).
+ * With `into`, the bytes are in that buffer (until its next read). Files are read one at a time with
+ * synchronous calls: each thread has nothing else to do meanwhile, so the asynchronous calls' overhead
+ * buys nothing, and never more than one file is open. Runs on a scan worker as well as on the main thread.
  */
-function readWhole(file: FileRef, maxFileSize: number, into?: ReadBuffer): ReadItem<RawChunk> | "windows" | undefined {
+export function readWholeFile(file: FileRef, maxFileSize: number, into?: ReadBuffer): ReadItem<RawChunk> | "windows" | undefined {
   const skipped = (reason: SkipReason, detail?: string): SkippedItem => ({
     kind: "skipped",
     path: file.path,

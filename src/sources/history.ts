@@ -9,7 +9,7 @@
 // that had any, never the history itself.
 import { UsageError } from "../errors.js";
 import type { BlobContent, BlobItem, CommitInfo, SourceItem } from "../types.js";
-import { blobWindows, CatFile, type ObjectContent } from "./cat-file.js";
+import { blobByteWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { git, gitStream, nulFieldBatches } from "./git.js";
 import { createChangeReader } from "./history-changes.js";
@@ -62,7 +62,7 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
       return { kind: "missing" };
     }
     // Every blob is scanned whatever its size: one too big to hold is streamed from git a window at a time.
-    if (object.size > windowedAbove) return { kind: "windows", windows: blobWindows(options.cwd, blob, path) };
+    if (object.size > windowedAbove) return { kind: "windows", windows: (buffer) => blobByteWindows(options.cwd, blob, path, buffer) };
     if (!object.content) {
       missing++;
       return { kind: "missing" };

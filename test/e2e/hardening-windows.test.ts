@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openaiProjectKey, rng } from "../../fixtures/fake-keys.js";
 import { buildContext, scanText } from "../../src/run/pipeline.js";
-import { fileWindows, WINDOW_BYTES, WINDOWED_ABOVE } from "../../src/sources/windows.js";
+import { decodedWindows, fileByteWindows, WINDOW_BYTES, WINDOWED_ABOVE } from "../../src/sources/windows.js";
 import type { Chunk, Finding } from "../../src/types.js";
 import { runCli } from "../helpers/cli.js";
 import { type TempRepo, tempRepo } from "../helpers/git-repo.js";
@@ -24,7 +24,7 @@ const context = buildContext();
 const where = (finding: Finding) => `${finding.ruleId} ${finding.line}:${finding.column}-${finding.endLine}:${finding.endColumn} ${finding.secret}`;
 
 describe("windows of a big file", () => {
-  it("find exactly what a whole-file scan finds, with multi-byte text and keys across every boundary", () => {
+  it("find exactly what a whole-file scan finds, with multi-byte text and keys across every boundary", async () => {
     const random = rng(7);
     const words = ["const", "x", "=", "ünïcödé", "日本語", "😀", "\n", "\n", "// note", "value;"];
     let text = "";
@@ -34,7 +34,8 @@ describe("windows of a big file", () => {
     }
     const made = folder();
     made.write("big.txt", text);
-    const chunks = [...fileWindows(join(made.dir, "big.txt"), "big.txt", { window: 700, overlap: 300 })];
+    const chunks = [];
+    for await (const item of decodedWindows(fileByteWindows(join(made.dir, "big.txt"), "big.txt", { window: 700, overlap: 300 }), "big.txt")) chunks.push(item);
     expect(chunks.length).toBeGreaterThan(10);
     const windowed = chunks.flatMap((item) => (item.kind === "chunk" ? scanText(item.chunk, context) : []));
     const whole = scanText({ path: "big.txt", text }, context);

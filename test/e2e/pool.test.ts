@@ -10,7 +10,9 @@ import { buildContext, scanAndFilter } from "../../src/run/pipeline.js";
 import { scanContent } from "../../src/run/scan-content.js";
 import type { SourceItem } from "../../src/types.js";
 import { createScanPool } from "../../src/run/pool.js";
-import type { Chunk } from "../../src/types.js";
+import { scanWindows, type WindowScanner } from "../../src/run/windowed.js";
+import { bigFileWindows } from "../../src/sources/files.js";
+import type { Chunk, Match } from "../../src/types.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "keyscan-pool-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -153,5 +155,51 @@ describe("createScanPool", () => {
     await expect(pool.scan({ path: "a.txt", text: "zz" })).rejects.toThrow(/broken\.toml: rule "broken": invalid pattern/);
     await expect(pool.scan({ path: "b.txt", text: "zz" })).rejects.toMatchObject({ name: "UsageError" });
     await pool.close();
+  });
+
+  it("scans a big file's windows on the workers, never in the main thread, moving each window's bytes there and back", async () => {
+    // The main thread's context has no rules, and the workers have not started: every finding comes from a worker.
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules });
+    let text = "";
+    for (let i = 0; i < 60; i++) text += `${"let filler = 1;\n".repeat(i % 7)}line ${i} ${"é".repeat(i * 3)} KEY = "${openaiProjectKey(3000 + i)}"\n`;
+    const abs = join(scratch, "big.txt");
+    writeFileSync(abs, text);
+    const sent: Uint8Array[] = [];
+    const moved: WindowScanner = {
+      scan: (chunk) => pool.scan(chunk),
+      scanWindow: (job) => {
+        sent.push(job.bytes);
+        return pool.scanWindow(job);
+      },
+    };
+    const found = await scanWindows((buffer) => bigFileWindows({ abs, path: "big.txt" }, buffer, { window: 900, overlap: 300 }), "big.txt", moved, () => undefined);
+    await pool.close();
+    const whole = scanContent({ path: "big.txt", text }, buildContext().ruleset);
+    expect(whole).toHaveLength(60);
+    // Offsets are the window's (the stamp drops them); lines and columns are the file's.
+    const placed = (matches: Match[]) => matches.map(({ start: _start, end: _end, ...match }) => match);
+    expect(placed(found.matches)).toEqual(placed(whole));
+    expect(sent.length).toBeGreaterThan(10);
+    expect(sent.map((bytes) => bytes.byteLength)).toEqual(sent.map(() => 0)); // gone from this thread once sent
+  });
+
+  it("stops a big file at a window that overruns the time budget, keeping the findings of the windows before it", async () => {
+    const configFile = join(scratch, "slow.toml");
+    // As in hardening-regex.test.ts: a custom rule exponential on a run of "Ő", which V8's linear engine cannot take.
+    writeFileSync(configFile, `[[rule]]\nid = "slow"\nname = "Slow"\nkeywords = ["acme_"]\npattern = \'\'\'(?<=acme_)(?:[\\u0100-\\u0200]+[\\u0100-\\u0200]+)+y\'\'\'\n`);
+    const timedOut: string[] = [];
+    const pool = createScanPool({ threads: 2, entropy: true, configFile, inline: false, budgetMs: 500, onTimeout: (path) => timedOut.push(path) });
+    const line = (i: number) => `KEY = "${openaiProjectKey(3100 + i)}"\n${"x".repeat(600)}\n`;
+    const text = `${line(0)}${line(1)}acme_${"\u0150".repeat(60)}x\n${line(2)}${line(3)}${line(4)}${line(5)}`;
+    const abs = join(scratch, "slow.txt");
+    writeFileSync(abs, text);
+    const found = await scanWindows((buffer) => bigFileWindows({ abs, path: "slow.txt" }, buffer, { window: 700, overlap: 100 }), "slow.txt", pool, () => undefined);
+    // The pool goes on with a new worker.
+    const after = await pool.scan({ path: "a.txt", text: line(9) });
+    await pool.close();
+    expect(timedOut).toEqual(["slow.txt"]);
+    // Windows 0 and 1 hold keys 0 and 1; window 2 holds the slow line, and keys 2 to 5 come after it.
+    expect(found.matches.map((match) => match.secret)).toEqual([openaiProjectKey(3100), openaiProjectKey(3101)]);
+    expect(after).toHaveLength(1);
   });
 });

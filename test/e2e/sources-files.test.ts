@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
 import { UsageError } from "../../src/errors.js";
-import { type ReadBuffer, readFileItems } from "../../src/sources/files.js";
+import { type ReadBuffer, readWholeFile } from "../../src/sources/files.js";
 import { readWorkingTree } from "../helpers/working-tree.js";
 import type { ReadItem as SourceItem } from "../../src/types.js";
 import { type TempRepo, useTempRepos } from "../helpers/git-repo.js";
@@ -217,8 +217,8 @@ describe("reading files into a reused buffer", () => {
     return { abs, path: name };
   };
   const readAll = (file: { abs: string; path: string }, maxFileSize: number, into: ReadBuffer) =>
-    [...readFileItems(file, maxFileSize, into)].map((item) =>
-      item.kind === "chunk" && "raw" in item.chunk ? Buffer.from(item.chunk.raw).toString() : item,
+    [readWholeFile(file, maxFileSize, into)].map((item) =>
+      item !== undefined && item !== "windows" && item.kind === "chunk" ? Buffer.from(item.chunk.raw).toString() : item,
     );
 
   it("reads files shorter than, as long as and longer than the buffer whole", () => {

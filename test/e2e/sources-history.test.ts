@@ -6,12 +6,13 @@ import { rulesSkippedAt } from "../../src/engine/ruleset.js";
 import { suppressionSteps } from "../../src/filters/index.js";
 import { drain, historyStats, type Scanner } from "../../src/run/drain.js";
 import { scanContent } from "../../src/run/scan-content.js";
+import { scanWindow } from "../../src/run/windowed.js";
 import { compileRules, parseRuleFiles } from "../../src/engine/rules.js";
 import { UsageError } from "../../src/errors.js";
 import { readDefaultRuleSources } from "../../src/config/default-rules.js";
 import { CONTEXT_LINES } from "../../src/sources/history-changes.js";
 import { historySource } from "../../src/sources/history.js";
-import type { Chunk, Match } from "../../src/types.js";
+import type { Chunk, Match, WindowJob } from "../../src/types.js";
 import { useTempRepos } from "../helpers/git-repo.js";
 
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
@@ -20,14 +21,24 @@ const repo = useTempRepos();
 
 /**
  * The history source drained as the CLI drains it, scanning in this thread with the real engine and
- * the suppressions that need no files; counts the chunks it was asked to scan.
+ * the suppressions that need no files; counts the chunks it was asked to scan. `onWindow` is told of
+ * each big blob's window.
  */
 async function scanHistory(
   options: { cwd: string; revs?: string[]; windowedAbove?: number },
   scan = async (chunk: Chunk): Promise<Match[]> => scanContent(chunk, ruleset),
+  onWindow?: (window: WindowJob) => void,
 ) {
   const source = historySource(options);
-  const scanner: Scanner = { scan, scanFiles: async () => [], rulesSkippedAt: (path) => rulesSkippedAt(ruleset, path) };
+  const scanner: Scanner = {
+    scan,
+    scanFiles: async () => [],
+    scanWindow: async (window) => {
+      onWindow?.(window);
+      return scanWindow(window, ruleset);
+    },
+    rulesSkippedAt: (path) => rulesSkippedAt(ruleset, path),
+  };
   try {
     const { findings, stats } = await drain(source.items, scanner, suppressionSteps({}), () => undefined);
     return { findings, stats: historyStats(stats) };
@@ -279,13 +290,18 @@ describe("history source", () => {
     made.write("big.txt", `${"x".repeat(MB)}\n${openaiProjectKey(9)}\n`);
     made.add(".");
     made.commit();
-    const scanned: Chunk[] = [];
-    const { findings, stats } = await scanHistory({ cwd: made.dir, windowedAbove: 1024 }, async (chunk) => {
-      scanned.push(chunk);
-      return scanContent(chunk, ruleset);
-    });
+    const scanned: string[] = [];
+    const { findings, stats } = await scanHistory(
+      { cwd: made.dir, windowedAbove: 1024 },
+      async (chunk) => {
+        scanned.push(`chunk ${chunk.path}`);
+        return scanContent(chunk, ruleset);
+      },
+      (window) => scanned.push(`window ${window.path}`),
+    );
     expect(findings).toMatchObject([{ path: "big.txt", line: 2, secret: openaiProjectKey(9) }]);
-    expect(scanned.map((chunk) => chunk.path)).toEqual(["big.txt"]);
+    // Scanned as byte windows (two of WINDOW_BYTES), the binary blob not at all.
+    expect(scanned).toEqual(["window big.txt", "window big.txt"]);
     expect(stats).toMatchObject({ commits: 1, blobs: 2, skippedBinary: 1, skippedLarge: 0, bytes: MB + openaiProjectKey(9).length + 2 });
   });
 

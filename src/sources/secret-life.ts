@@ -37,21 +37,28 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
     for (const key of groups.keys()) lives.set(key, { state: "unknown" });
     return lives;
   }
+  // Every secret followed in each path: a version of a path is read once and asked about all of them.
+  const secretsByPath = new Map<string, Set<string>>();
+  for (const group of groups.values()) for (const path of group.paths) secretsByPath.set(path, (secretsByPath.get(path) ?? new Set()).add(group.secret));
   const objects = new CatFile(root);
   try {
-    // A commit's version of a path is asked about twice, as a commit and as another's parent: the
-    // answers are kept (not the versions, which on a long history would fill memory).
-    const answers = new Map<string, Promise<boolean>>();
-    const holds = (rev: string, path: string, secret: string): Promise<boolean> => {
+    // A version is asked about for several secrets, and as a commit and as another's parent: which of
+    // the path's secrets it holds is kept (not the version, which on a long history would fill memory,
+    // and not one answer per secret: asking git again per secret streamed a big file once for each).
+    const held = new Map<string, Promise<Set<string>>>();
+    const holds = async (rev: string, path: string, secret: string): Promise<boolean> => {
       // cat-file --batch reads one name a line: a path with a newline cannot be asked for (and is rare).
-      if (path.includes("\n")) return Promise.resolve(false);
-      const question = `${rev}:${path}\0${secret}`;
-      let answer = answers.get(question);
-      if (!answer) {
-        answer = objects.read(`${rev}:${path}`, MAX_VERSION_BYTES).then((object) => object.content !== undefined && versionHolds(object.content, secret));
-        answers.set(question, answer);
+      if (path.includes("\n")) return false;
+      const version = `${rev}:${path}`;
+      let secrets = held.get(version);
+      if (!secrets) {
+        secrets = objects.read(version, MAX_VERSION_BYTES).then(({ content }) => {
+          const followed = [...(secretsByPath.get(path) ?? [])];
+          return new Set(content === undefined ? [] : followed.filter((candidate) => versionHolds(content, candidate)));
+        });
+        held.set(version, secrets);
       }
-      return answer;
+      return (await secrets).has(secret);
     };
     const removed: [string, { secret: string; paths: Set<string> }][] = [];
     for (const [key, group] of groups) {

@@ -1,12 +1,12 @@
 // The generic high-entropy detector: `name = value` assignments whose name holds a secret-like
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
-import { hasMismatchedBracket } from "./brackets.js";
+import { hasMismatchedBracket, withoutUnopenedClosers } from "./brackets.js";
 import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, isCommonTrigram, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { isPublicClientKey, isPublishedValue, namesStorageEmulator } from "./public-values.js";
 import { isDrawnFromPrintable, shannonEntropy, symbolKinds } from "./randomness.js";
-import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
+import { type CompiledEntropyRule, isAllowedSecret, PASSWORD_MIN_LENGTH } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
 
 /**
@@ -246,7 +246,11 @@ export function* assignments(
     // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value
     // would go on; the rest of its line starts after the `}` and the quote of a string around it.
     const close = inInterpolation && configValue ? value.indexOf("}") : -1;
-    const valueEnd = close >= 0 ? span[0] + close : span[1];
+    // A bare value in code ends before the closing brackets of the code around it (rules.ts).
+    const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
+    const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
+    if (length < PASSWORD_MIN_LENGTH) continue;
+    const valueEnd = close >= 0 ? span[0] + close : span[0] + length;
     const closesInterpolation = inInterpolation && text[valueEnd] === "}";
     const restStart = closesInterpolation ? valueEnd + (QUOTES.has(text.charCodeAt(valueEnd + 1)) ? 2 : 1) : valueEnd;
     yield { start, nameEnd, value: text.slice(span[0], valueEnd), valueStart: span[0], valueEnd, restStart, configValue };

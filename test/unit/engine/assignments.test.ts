@@ -3,7 +3,7 @@
 // finds, and in time linear in the text whatever the text repeats.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileRules, type CompiledEntropyRule, parseRuleFiles } from "../../../src/engine/rules.js";
+import { compileRules, type CompiledEntropyRule, parseRuleFiles, PASSWORD_MIN_LENGTH } from "../../../src/engine/rules.js";
 import { assignments } from "../../../src/engine/entropy.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { findMatches } from "../../../src/engine/scan.js";
@@ -34,13 +34,29 @@ function globalSearch(entropy: CompiledEntropyRule, text: string): string[] {
       const match = regex.exec(text);
       const group = match ? match.findIndex((part, index) => index > 0 && part !== undefined) : -1;
       if (match && group > 0) {
-        out.push(`${start}:${match[group]}`);
-        done = match.indices?.[group]?.[0] ?? done;
+        const valueStart = match.indices?.[group]?.[0] ?? done;
+        // A bare value ends before the closing brackets at its end that close nothing of its own.
+        const value = /["'`]/.test(text[valueStart - 1] ?? "") ? (match[group] ?? "") : (match[group] ?? "").replace(/[)\]}]+$/, (closers) => keptClosers(match[group] ?? "", closers));
+        if (value.length >= PASSWORD_MIN_LENGTH) out.push(`${start}:${value}`);
+        done = valueStart;
       }
       break;
     }
   }
   return out;
+}
+
+/** Of the closers ending `value`, those that close a bracket opened in it (counted, not paired). */
+function keptClosers(value: string, closers: string): string {
+  let kept = closers;
+  while (kept.length > 0) {
+    const last = kept.at(-1) ?? "";
+    const opener = { ")": "(", "]": "[", "}": "{" }[last] ?? "";
+    const rest = value.slice(0, value.length - closers.length + kept.length);
+    if ([...rest].filter((c) => c === last).length <= [...rest].filter((c) => c === opener).length) break;
+    kept = kept.slice(0, -1);
+  }
+  return kept;
 }
 
 const found = (entropy: CompiledEntropyRule, text: string): string[] =>

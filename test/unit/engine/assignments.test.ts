@@ -234,7 +234,7 @@ describe("entropy detector values", () => {
     expect(generic(`the key ${secret}`)).toEqual([]);
     expect(generic(`cache key ${secret}`)).toEqual([]);
     expect(generic(`public key: ${secret}`)).toEqual([]);
-    expect(generic(`flickr\nkey = ${secret}`)).toEqual([]);
+    expect(generic(`flickr\nkey ${secret}`)).toEqual([]);
     // An OpenPGP fingerprint names a public key, however its name is written; a GPG password is a secret.
     const fingerprint = randomString(rng(33), HEX, 40).toUpperCase();
     expect(generic(`ENV GPG_KEY ${fingerprint}`)).toEqual([]);
@@ -244,10 +244,23 @@ describe("entropy detector values", () => {
     expect(generic("flickr KEY a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6")).toEqual([]);
   });
 
-  it("leaves a bare key, a lookup's key and a public key alone", () => {
+  it("takes a bare key's value only when strongly random, assigned, in letters and digits alone", () => {
+    const secret = randomString(rng(23), ALNUM, 32);
+    expect(generic(`key = "${secret}"`)).toEqual([secret]);
+    expect(generic(`$key = '${secret}';`)).toEqual([secret]);
+    // Shorter, one case, a digest, an id with separators, prose or an index: a lookup's key.
+    expect(generic(`key = "${secret.slice(0, 20)}"`)).toEqual([]);
+    expect(generic(`key: "${secret.toLowerCase()}"`)).toEqual([]);
+    expect(generic(`key = "${randomString(rng(27), HEX, 40)}"`)).toEqual([]);
+    expect(generic(`key: "${secret.slice(0, 12)}-${secret.slice(12)}"`)).toEqual([]);
+    expect(generic(`the key ${secret}`)).toEqual([]);
+    expect(generic(`key ${secret}`)).toEqual([]);
+    expect(generic(`cookies[key] = "${secret}"`)).toEqual([]);
+  });
+
+  it("leaves a lookup's key and a public key alone", () => {
     const secret = randomString(rng(23), ALNUM, 32);
     const digest = randomString(rng(24), HEX, 40);
-    expect(generic(`key = "${secret}"`)).toEqual([]);
     expect(generic(`cacheKey = "${digest}"`)).toEqual([]);
     expect(generic(`idempotency_key: ${secret}`)).toEqual([]);
     expect(generic(`recaptchaSiteKey: "${secret}"`)).toEqual([]);

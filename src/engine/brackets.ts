@@ -52,3 +52,27 @@ export function hasMismatchedBracket(text: string): boolean {
 export function groupEnd(text: string, from: number, limit: number): Pairing {
   return pair(text, from, limit, true);
 }
+
+/**
+ * The length of `value` without the closing brackets at its end that close nothing opened in it: the
+ * brackets of the code around a bare value (`login({password: pw})` gives `pw})`, `f(token=abc)`
+ * gives `abc)`). A closer that pairs with an opener of the value stays (`m{{h}o)p${…}}` keeps its `}}`).
+ */
+export function withoutUnopenedClosers(value: string): number {
+  let end = value.length;
+  while (end > 0) {
+    const code = value.charCodeAt(end - 1);
+    if (!CLOSERS.has(code) || code === GREATER) break;
+    const opener = [...CLOSER_OF].find(([, closer]) => closer === code)?.[0] ?? 0;
+    let opened = 0;
+    let closed = 0;
+    for (let i = 0; i < end; i++) {
+      const at = value.charCodeAt(i);
+      if (at === opener) opened++;
+      else if (at === code) closed++;
+    }
+    if (closed <= opened) break;
+    end--;
+  }
+  return end;
+}

@@ -1,12 +1,12 @@
 // The generic high-entropy detector: `name = value` assignments whose name holds a secret-like
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
-import { hasMismatchedBracket } from "./brackets.js";
+import { hasMismatchedBracket, withoutUnopenedClosers } from "./brackets.js";
 import { isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, isCommonTrigram, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { isPublicClientKey, isPublishedValue, namesStorageEmulator } from "./public-values.js";
 import { isDrawnFromPrintable, shannonEntropy, symbolKinds } from "./randomness.js";
-import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
+import { type CompiledEntropyRule, isAllowedSecret, PASSWORD_MIN_LENGTH } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
 
 /**
@@ -65,14 +65,35 @@ const WEBSOCKET_NONCE_WORD = "websocket";
  * key), nor qualified only by words that say nothing of what it opens (NOT_QUALIFIER_WORD: `expectedKey`);
  * undefined when it does not say so.
  */
-function credentialName(name: string, words: string[], keywords: readonly string[], isIndex: boolean): "keyword" | "qualified key" | undefined {
+function credentialName(name: string, words: string[], keywords: readonly string[], isIndex: boolean): "keyword" | "qualified key" | "bare key" | undefined {
   const lower = name.toLowerCase();
   if (keywords.some((keyword) => keyword !== BARE_KEY && lower.includes(keyword))) return "keyword";
+  if (!isIndex && words.length === 1 && words[0] === BARE_KEY) return "bare key";
   if (isIndex || words.length < 2 || words.at(-1) !== BARE_KEY || words.at(-2) === WEBSOCKET_NONCE_WORD) return undefined;
   const qualifiers = words.slice(0, -1);
   // Words that say nothing of what the key opens leave it bare (`expectedKey`, `theKey`, a test's or prose's).
   if (qualifiers.every((word) => NOT_QUALIFIER_WORD.test(word))) return undefined;
   return qualifiers.some((word) => LOOKUP_KEY_WORD.test(word)) ? undefined : "qualified key";
+}
+
+// A `key` alone names a lookup's key (a map's, a cache's, a list item's, a translation's) far more
+// often than a credential, and such keys are names, paths, digests (hex) or ids: a value under it
+// counts only when assigned (`=`, `:`, not prose's `key …`) and strongly random: 24 or more letters
+// and digits alone, in both cases with two digits or more, spread as a draw from 62 characters is
+// (a random 24-character draw measures about 4.3 bits per character, 32 about 4.6).
+const BARE_KEY_MIN_LENGTH = 24;
+const BARE_KEY_MIN_ENTROPY = 4.3;
+
+function isBareKeyValue(value: string, between: string, entropy: number): boolean {
+  return (
+    /[=:]/.test(between) &&
+    value.length >= BARE_KEY_MIN_LENGTH &&
+    /^[A-Za-z0-9]+$/.test(value) &&
+    /[a-z]/.test(value) &&
+    /[A-Z]/.test(value) &&
+    /[0-9].*[0-9]/.test(value) &&
+    entropy >= BARE_KEY_MIN_ENTROPY
+  );
 }
 
 /** The words of a name: `SERVICE_ACCOUNT_TOKEN` and `serviceAccountToken` give service, account, token. */
@@ -144,7 +165,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     const name = text.slice(annotationPrefixStart(text, qualifiedNameStart(text, found.start, found.nameEnd)), found.nameEnd);
     const words = nameWords(name);
     const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
-    if (!naming) continue;
+    if (!naming || (naming === "bare key" && !isBareKeyValue(judged, text.slice(found.nameEnd, valueStart), entropy))) continue;
     if (bareUuid && !isUuidCredentialName(words)) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isPathKeyedDigest(text, found.start, value, charset) || isLookupArgument(words, text, found.nameEnd) || isStorageEmulatorKey(text, found.start, valueEnd)) continue;
@@ -246,7 +267,11 @@ export function* assignments(
     // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value
     // would go on; the rest of its line starts after the `}` and the quote of a string around it.
     const close = inInterpolation && configValue ? value.indexOf("}") : -1;
-    const valueEnd = close >= 0 ? span[0] + close : span[1];
+    // A bare value in code ends before the closing brackets of the code around it (rules.ts).
+    const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
+    const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
+    if (length < PASSWORD_MIN_LENGTH) continue;
+    const valueEnd = close >= 0 ? span[0] + close : span[0] + length;
     const closesInterpolation = inInterpolation && text[valueEnd] === "}";
     const restStart = closesInterpolation ? valueEnd + (QUOTES.has(text.charCodeAt(valueEnd + 1)) ? 2 : 1) : valueEnd;
     yield { start, nameEnd, value: text.slice(span[0], valueEnd), valueStart: span[0], valueEnd, restStart, configValue };

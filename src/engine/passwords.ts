@@ -15,6 +15,7 @@ import {
   NOT_SECRET_WORD,
   PASSWORD_WORD,
 } from "./entropy.js";
+import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue } from "./config-files.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { shannonEntropy } from "./randomness.js";
@@ -111,7 +112,9 @@ function isBarePassword(value: string, text: string, { valueStart, valueEnd, res
   if (/^[\w.$]+[|:;,.?]*$/.test(value) || /^[!*&@:=]/.test(value)) return false;
   if (configValue) return isConfigValue(value, text, restStart);
   // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
-  if (/[([{]|::|->/.test(value) || /^[\w.$]+!$/.test(value)) return false;
+  // Brackets are code's (a call, an index, a block) unless one closes out of turn, as no code's does:
+  // then they are the punctuation of a value typed as it is (`m{{h}o)p${e]…`).
+  if ((/[([{]/.test(value) && !hasMismatchedBracket(value)) || /::|->/.test(value) || /^[\w.$]+!$/.test(value)) return false;
   // A shell's `NAME=value` glued to its `=`, as an environment prefix or an option takes it
   // (`PGPASSWORD=… psql`, `wget --password=… URL`): the command goes on after it.
   if (text[valueStart - 1] === "=" && /[\w-]/.test(text[valueStart - 2] ?? "") && /^[ \t]/.test(text.slice(valueEnd, valueEnd + 1))) return true;

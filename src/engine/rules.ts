@@ -558,13 +558,17 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){${min},1000})\`)`;
   // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
   // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.
+  // In code a bare value may hold closing brackets: a value typed from punctuation closes brackets it
+  // never opened (`m{{h}o)p…`); those at its end that close nothing of its own are the code around it,
+  // and assignments() leaves them out. A closer first closes what the text around opened (rdoc's
+  // `{self.primary_key=}[…]`): no value starts so.
   // In a configuration file a bare value is literal text (config-files.ts): it ends only at a space
   // (what follows must be an inline comment) or a backslash, and starts with no quote. A `;` that ends
   // the line ends the statement (nginx's and other `.conf` formats', a shell's in an .env file), as
   // one before an INI comment does: it is not the value's.
   const bare = configFile
     ? `((?![\"'\`])(?:[^\\s\\\\&;]|;(?![ \\t\\r]*(?:\\n|$))|&(?!\\w{1,64}=)){${min},1000})`
-    : `((?:[^\\s"'\`,;)}\\]<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;
+    : `((?![)\\]}])(?:[^\\s"'\`,;<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;
   // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
   // A credential built from a user and a secret: NetworkCredential("user", "…").
   const argument = `["'\`]\\s*,\\s*(?:${literal})`;

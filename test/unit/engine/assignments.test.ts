@@ -3,7 +3,7 @@
 // finds, and in time linear in the text whatever the text repeats.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileRules, type CompiledEntropyRule, parseRuleFiles } from "../../../src/engine/rules.js";
+import { compileRules, type CompiledEntropyRule, parseRuleFiles, PASSWORD_MIN_LENGTH } from "../../../src/engine/rules.js";
 import { assignments } from "../../../src/engine/entropy.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { findMatches } from "../../../src/engine/scan.js";
@@ -34,13 +34,29 @@ function globalSearch(entropy: CompiledEntropyRule, text: string): string[] {
       const match = regex.exec(text);
       const group = match ? match.findIndex((part, index) => index > 0 && part !== undefined) : -1;
       if (match && group > 0) {
-        out.push(`${start}:${match[group]}`);
-        done = match.indices?.[group]?.[0] ?? done;
+        const valueStart = match.indices?.[group]?.[0] ?? done;
+        // A bare value ends before the closing brackets at its end that close nothing of its own.
+        const value = /["'`]/.test(text[valueStart - 1] ?? "") ? (match[group] ?? "") : (match[group] ?? "").replace(/[)\]}]+$/, (closers) => keptClosers(match[group] ?? "", closers));
+        if (value.length >= PASSWORD_MIN_LENGTH) out.push(`${start}:${value}`);
+        done = valueStart;
       }
       break;
     }
   }
   return out;
+}
+
+/** Of the closers ending `value`, those that close a bracket opened in it (counted, not paired). */
+function keptClosers(value: string, closers: string): string {
+  let kept = closers;
+  while (kept.length > 0) {
+    const last = kept.at(-1) ?? "";
+    const opener = { ")": "(", "]": "[", "}": "{" }[last] ?? "";
+    const rest = value.slice(0, value.length - closers.length + kept.length);
+    if ([...rest].filter((c) => c === last).length <= [...rest].filter((c) => c === opener).length) break;
+    kept = kept.slice(0, -1);
+  }
+  return kept;
 }
 
 const found = (entropy: CompiledEntropyRule, text: string): string[] =>
@@ -218,7 +234,7 @@ describe("entropy detector values", () => {
     expect(generic(`the key ${secret}`)).toEqual([]);
     expect(generic(`cache key ${secret}`)).toEqual([]);
     expect(generic(`public key: ${secret}`)).toEqual([]);
-    expect(generic(`flickr\nkey = ${secret}`)).toEqual([]);
+    expect(generic(`flickr\nkey ${secret}`)).toEqual([]);
     // An OpenPGP fingerprint names a public key, however its name is written; a GPG password is a secret.
     const fingerprint = randomString(rng(33), HEX, 40).toUpperCase();
     expect(generic(`ENV GPG_KEY ${fingerprint}`)).toEqual([]);
@@ -228,10 +244,23 @@ describe("entropy detector values", () => {
     expect(generic("flickr KEY a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6")).toEqual([]);
   });
 
-  it("leaves a bare key, a lookup's key and a public key alone", () => {
+  it("takes a bare key's value only when strongly random, assigned, in letters and digits alone", () => {
+    const secret = randomString(rng(23), ALNUM, 32);
+    expect(generic(`key = "${secret}"`)).toEqual([secret]);
+    expect(generic(`$key = '${secret}';`)).toEqual([secret]);
+    // Shorter, one case, a digest, an id with separators, prose or an index: a lookup's key.
+    expect(generic(`key = "${secret.slice(0, 20)}"`)).toEqual([]);
+    expect(generic(`key: "${secret.toLowerCase()}"`)).toEqual([]);
+    expect(generic(`key = "${randomString(rng(27), HEX, 40)}"`)).toEqual([]);
+    expect(generic(`key: "${secret.slice(0, 12)}-${secret.slice(12)}"`)).toEqual([]);
+    expect(generic(`the key ${secret}`)).toEqual([]);
+    expect(generic(`key ${secret}`)).toEqual([]);
+    expect(generic(`cookies[key] = "${secret}"`)).toEqual([]);
+  });
+
+  it("leaves a lookup's key and a public key alone", () => {
     const secret = randomString(rng(23), ALNUM, 32);
     const digest = randomString(rng(24), HEX, 40);
-    expect(generic(`key = "${secret}"`)).toEqual([]);
     expect(generic(`cacheKey = "${digest}"`)).toEqual([]);
     expect(generic(`idempotency_key: ${secret}`)).toEqual([]);
     expect(generic(`recaptchaSiteKey: "${secret}"`)).toEqual([]);

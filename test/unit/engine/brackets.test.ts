@@ -1,7 +1,7 @@
 // Code, regexes and templates pair their brackets; values typed or drawn from punctuation close
 // brackets they never opened.
 import { describe, expect, it } from "vitest";
-import { groupEnd, hasMismatchedBracket } from "../../../src/engine/brackets.js";
+import { groupEnd, hasMismatchedBracket, withoutUnopenedClosers } from "../../../src/engine/brackets.js";
 import { randomString, rng } from "../../../fixtures/fake-keys.js";
 
 describe("hasMismatchedBracket", () => {
@@ -35,5 +35,19 @@ describe("groupEnd", () => {
 
   it("reads no further than its limit", () => {
     expect(groupEnd(`{${"a".repeat(50)}}`, 0, 10)).toBe("open");
+  });
+});
+
+describe("withoutUnopenedClosers", () => {
+  it.each([
+    ["userPassword})", "userPassword"],
+    ["abc)", "abc"],
+    ["m{{h}o)p${e]x}}", "m{{h}o)p${e]x}}"],
+    ["getenv(abc)", "getenv(abc)"],
+    ["a]b)", "a]b"],
+    ["plain", "plain"],
+    ["x->", "x->"],
+  ])("%s ends as %s", (value, kept) => {
+    expect(value.slice(0, withoutUnopenedClosers(value))).toBe(kept);
   });
 });

@@ -1,5 +1,5 @@
 // Bare values in configuration files (engine/config-files.ts): literal text to the end of the line,
-// brackets and all, where the same line in code is read as code. Every value here is made up, drawn
+// brackets and all, where the same line in code is read as code (brackets that pair up are code's). Every value here is made up, drawn
 // at run time in the shapes password managers give (letters and digits around brackets).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -42,12 +42,12 @@ describe("config files: a bare value is literal text, brackets and all", () => {
   });
 
   it.each([
-    ["src/Config.java", properties],
-    ["src/config.js", env],
-    ["app/settings.py", iniText],
-    ["src/config.ts", yaml],
-  ])("the same lines in code (%s) are read as code: none found", (path, text) => {
-    expect(found(path, text)).toEqual([]);
+    ["src/Config.java", properties, [`generic-high-entropy ${drawn}`]],
+    ["src/config.js", env, [`generic-high-entropy ${token}`]],
+    ["app/settings.py", iniText, []],
+    ["src/config.ts", yaml, [`generic-high-entropy ${token}`]],
+  ])("the same lines in code (%s) are read as code: brackets that pair are code's, those closed out of turn no code's", (path, text, expected) => {
+    expect(found(path, text)).toEqual(expected);
   });
 
   it("takes the value to an inline comment, and none with more text after it", () => {
@@ -93,8 +93,10 @@ describe("config files: a bare value is literal text, brackets and all", () => {
   it("reads a .conf file's `key = value` and `key: value` lines as config lines (supervisord, Kong, sssd)", () => {
     expect(found("deploy/supervisord.conf", `[program:worker]\ndb_password = ${ini}\n`)).toEqual([`generic-password ${ini}`]);
     expect(found("etc/kong.conf", `api_token: ${token}\n`)).toEqual([`generic-high-entropy ${token}`]);
-    // The same line in code is read as code, and ends at the first bracket.
-    expect(found("src/kong.lua", `api_token: ${token}\n`)).toEqual([]);
+    // The same line in code is read as code: a value whose brackets pair up ends at the first of them,
+    // one whose brackets close out of turn is no code's.
+    expect(found("src/kong.lua", `db_password = ${ini}\n`)).toEqual([]);
+    expect(found("src/kong.lua", `api_token: ${token}\n`)).toEqual([`generic-high-entropy ${token}`]);
   });
 
   it("ends a value at a `;` that ends its line (a statement's end), and keeps one inside it", () => {

@@ -15,6 +15,8 @@ const passwordsIn = (text: string): string[] =>
     .filter((finding) => finding.ruleId === "generic-password")
     .map((finding) => finding.secret);
 
+const secretsIn = (text: string): string[] => findMatches(text, ruleset).map((finding) => finding.secret);
+
 describe("passwordName", () => {
   it.each([
     [["password"], "password"],
@@ -121,6 +123,22 @@ describe("isChosenPassword: brackets", () => {
       expect(isChosenPassword(withBraces, ["password"]), withBraces).toBe(true);
     }
     expect(isChosenPassword("${DB_PASSWORD:-x}", ["password"])).toBe(false);
+  });
+
+  it("a bare value in code keeps the brackets it closes out of turn, and loses those of the code around it", () => {
+    for (const seed of [101, 102, 103]) {
+      // No `&`, `,` or `;`: those end a bare value in code.
+      const part = (n: number): string => randomString(rng(seed * 10 + n), "abcdefghijkmnopqrstuvwxyz23456789!#%+-:=?@^_~", 3);
+      const typed = `k${part(1)}{{${part(2)}}${part(3)})${part(4)}\${${part(5)}]${part(6)}}}`;
+      expect(passwordsIn(`db_pass := ${typed}`), typed).toEqual([typed]);
+      expect(secretsIn(`password = ${typed},`), typed).toEqual([typed]);
+    }
+    // Brackets that pair up, or close only the code around a name, are code.
+    expect(secretsIn("login({password: userPassword})")).toEqual([]);
+    expect(secretsIn("f(password=getPassword(x))")).toEqual([]);
+    expect(secretsIn("password = getenv(abc)}")).toEqual([]);
+    expect(secretsIn("password := cfg[pwKey]")).toEqual([]);
+    expect(secretsIn("{self.primary_key=}[rdoc-ref:Model::PrimaryKey::ClassMethods#primary_key=]")).toEqual([]);
   });
 });
 

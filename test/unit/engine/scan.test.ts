@@ -56,14 +56,15 @@ describe("engine", () => {
     const { id, secret } = awsKeyPair(16);
     const paired = scan(`[default]\naws_access_key_id = ${id}\nregion = eu-west-1\nkey = ${secret}\n`);
     expect(paired.find((f) => f.ruleId === "aws-secret-access-key")?.companion).toBe(id);
-    const alone = scan(`key = ${secret}\n${"\n".repeat(10)}aws_access_key_id = ${id}\n`);
+    // Under a name that says nothing (a bare `key` with a strongly random value is the generic detector's).
+    const alone = scan(`stored = ${secret}\n${"\n".repeat(10)}aws_access_key_id = ${id}\n`);
     expect(alone.map((f) => f.ruleId)).toEqual(["aws-access-key-id"]);
   });
 
   it("pairs an AWS secret with a key id found only in a later layer (a base64 blob)", () => {
     const { id, secret } = awsKeyPair(17);
     const idBlob = Buffer.from(`aws_access_key_id = ${id}\n`).toString("base64");
-    const text = `# an AKIA key id and its secret\nkey = ${secret}\n`;
+    const text = `# an AKIA key id and its secret\nstored = ${secret}\n`;
     const paired = scan(`${text}id = ${idBlob}\n`);
     expect(paired.map((f) => [f.ruleId, f.line, f.companion])).toEqual([
       ["aws-secret-access-key", 2, id],

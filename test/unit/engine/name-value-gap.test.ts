@@ -44,4 +44,12 @@ describe("a provider's name and its value", () => {
     // Only one line break: a value two lines down belongs to something else.
     expect(found("pandadoc-api-key", `pandadoc:\n\n  ${hex40}`)).toEqual([]);
   });
+
+  it("applies to the AI providers' names that had a gap of their own, but not to a name that is an English word", () => {
+    expect(found("wandb-api-key", `wandb api key: ${hex40}`)).toEqual([hex40]);
+    expect(found("deepgram-api-key", `DEEPGRAM_API_KEY:\n  "${hex40}"`)).toEqual([hex40]);
+    const hex64 = randomString(rng(2003), HEX, 64);
+    expect(found("together-api-key", `TOGETHER_API_KEY=${hex64}`)).toEqual([hex64]);
+    expect(found("together-api-key", `Checksums of the files built together:\n${hex64}`)).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import type * as z from "zod/mini";
 import { nearest, UsageError } from "../errors.js";
 import type { Severity } from "../types.js";
 import { type Anchor, findAnchor } from "./anchor.js";
+import { expandFragments } from "./fragments.js";
 import { catastrophicPart } from "./regex-guard.js";
 import { withoutInlineFlag } from "./regex-syntax.js";
 import { type AllowListDef, type RegexRuleDef, type RuleDef, schemas } from "./schema.js";
@@ -157,7 +158,7 @@ export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[]
   return out;
 }
 
-/** Validates one rule table (already parsed from TOML). */
+/** Validates one rule table (already parsed from TOML); a pattern's named parts (fragments.ts) are expanded. */
 export function parseRuleDef(raw: unknown, file: string): RuleDef {
   const table = (raw ?? {}) as Record<string, unknown>;
   const id = typeof table.id === "string" ? table.id : "(no id)";
@@ -166,7 +167,8 @@ export function parseRuleDef(raw: unknown, file: string): RuleDef {
   if (!result.success) {
     throw new UsageError(`${file}: rule "${id}": ${describeIssue(result.error, ruleKeys(table.kind))}`);
   }
-  return result.data;
+  const def = result.data;
+  return def.kind === "regex" ? { ...def, pattern: expandFragments(def.pattern) } : def;
 }
 
 function ruleKeys(kind: unknown): string[] {

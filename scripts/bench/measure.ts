@@ -84,10 +84,51 @@ export async function measure(command: Command, runs: number, warmup = 0): Promi
     results.push(await runOnce(command));
     log(`  ${command.label}: run ${i + 1}/${runs} ${Math.round(results.at(-1)?.ms ?? 0)} ms`);
   }
+  return summary(command.label, results);
+}
+
+/** Two commands measured side by side, and how they compare run by run. */
+export interface Paired {
+  ours: Measured;
+  peer: Measured;
+  /** Median over the pairs of ours ÷ peer. */
+  ratio: number;
+  /** Median over the pairs of ours − peer, in ms. */
+  difference: number;
+}
+
+/**
+ * `ours` and `peer` run in turns, `runs` pairs after `warmup` untimed pairs, and are compared pair by
+ * pair: this machine's speed drifts by a fifth within minutes, and a ratio of two medians taken minutes
+ * apart carries that drift, where each pair's two runs, seconds apart, share it.
+ */
+export async function measurePaired(ours: Command, peer: Command, runs: number, warmup = 0): Promise<Paired> {
+  for (let i = 0; i < warmup; i++) {
+    await runOnce(ours);
+    await runOnce(peer);
+  }
+  const [mine, theirs]: [Run[], Run[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    // Alternating which goes first, so neither always runs on the page cache the other left.
+    const order = i % 2 === 0 ? ([[ours, mine], [peer, theirs]] as const) : ([[peer, theirs], [ours, mine]] as const);
+    for (const [command, results] of order) {
+      results.push(await runOnce(command));
+      log(`  ${command.label}: run ${i + 1}/${runs} ${Math.round(results.at(-1)?.ms ?? 0)} ms`);
+    }
+  }
+  return {
+    ours: summary(ours.label, mine),
+    peer: summary(peer.label, theirs),
+    ratio: median(mine.map((run, i) => run.ms / (theirs[i]?.ms ?? Number.NaN))),
+    difference: median(mine.map((run, i) => run.ms - (theirs[i]?.ms ?? Number.NaN))),
+  };
+}
+
+function summary(label: string, results: readonly Run[]): Measured {
   const rss = results.flatMap((run) => (run.rssKb === undefined ? [] : [run.rssKb]));
   return {
-    label: command.label,
-    runs,
+    label,
+    runs: results.length,
     medianMs: median(results.map((run) => run.ms)),
     ...(rss.length > 0 ? { peakRssKb: Math.max(...rss) } : {}),
     outputBytes: results.at(-1)?.outputBytes ?? 0,

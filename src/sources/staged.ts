@@ -63,9 +63,13 @@ export async function* stagedItems(options: StagedOptions): AsyncGenerator<Sourc
         continue;
       }
       // Asked for again, alone: the read ahead let its bytes go by unkept.
-      const { blob, path } = item.file;
-      if (item.size > windowedAbove) yield* blobWindows(root, blob, path);
-      else yield stagedContent(item.file, await read(blob, windowedAbove));
+      const { blob, path, lines } = item.file;
+      if (item.size > windowedAbove) {
+        // Each window's matches are placed at their lines in the file, where the added lines are counted.
+        for await (const piece of blobWindows(root, blob, path)) {
+          yield piece.kind === "chunk" && lines !== "all" ? { ...piece, chunk: { ...piece.chunk, addedLines: lines } } : piece;
+        }
+      } else yield stagedContent(item.file, await read(blob, windowedAbove));
     }
   } finally {
     catFile.close();

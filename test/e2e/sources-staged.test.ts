@@ -147,6 +147,20 @@ describe("staged source", () => {
     expect(findings(items)).toMatchObject([{ path: "big.txt", line: 2, column: 8 }]);
   });
 
+  it("in a file over the window threshold, as in any other, reports only what the staged lines add", async () => {
+    const made = repo();
+    const filler = "let a = 1; // a line of a big generated file\n".repeat(Math.ceil((2 * MB) / 46));
+    made.write("big.txt", `KEY = "${openaiProjectKey(11)}"\n${filler}`);
+    made.add("big.txt");
+    made.commit();
+    const lines = 1 + filler.split("\n").length;
+    made.write("big.txt", `KEY = "${openaiProjectKey(11)}"\n${filler}NEW = "${openaiProjectKey(12)}"\n`);
+    made.add("big.txt");
+    const items = await staged(made.dir, 1024);
+    expect(chunks(items).length).toBeGreaterThan(1); // cut into windows
+    expect(findings(items).map((found) => [found.line, found.secret])).toEqual([[lines, openaiProjectKey(12)]]);
+  });
+
   it("decodes a staged UTF-16 file, whose lines git cannot diff, as all new", async () => {
     const made = repo();
     made.write("wide.txt", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`k=${openaiProjectKey(9)}\n`, "utf16le")]));

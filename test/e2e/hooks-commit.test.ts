@@ -52,6 +52,25 @@ describe("a plain git hook", () => {
     dir.add("settings.py");
     expectCommitted(dir, commit(dir), before);
   });
+
+  it("in a staged file too big to read whole (streamed in windows), blocks only what the commit adds", () => {
+    const dir = nodeProject();
+    expect(npx(dir, "keyscan", "install").code).toBe(0);
+    // Over WINDOWED_ABOVE (8 MB): a generated data file with a key committed long ago on its first line.
+    const filler = "let a = 1; // a line of a big generated file\n".repeat(Math.ceil((9 * 1024 * 1024) / 46));
+    dir.write("data.js", `const OLD = "${key()}";\n${filler}`);
+    dir.add("data.js");
+    dir.git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--no-verify", "-m", "a key committed earlier");
+    const before = head(dir);
+    dir.write("data.js", `${readFileSync(join(dir.dir, "data.js"), "utf8")}const b = 2;\n`);
+    dir.add("data.js");
+    expectCommitted(dir, commit(dir), before);
+    const after = head(dir);
+    const lines = readFileSync(join(dir.dir, "data.js"), "utf8").split("\n").length;
+    dir.write("data.js", `${readFileSync(join(dir.dir, "data.js"), "utf8")}const NEW = "${key()}";\n`);
+    dir.add("data.js");
+    expectBlocked(dir, commit(dir), after, `data.js:${lines}:`);
+  });
 });
 
 describe("husky 9", () => {

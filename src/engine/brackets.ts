@@ -11,6 +11,7 @@ const CLOSER_OF = new Map([
   [0x3c, 0x3e],
 ]);
 const CLOSERS = new Set(CLOSER_OF.values());
+const OPENER_OF = new Map([...CLOSER_OF].map(([opener, closer]) => [closer, opener]));
 const GREATER = 0x3e;
 const ARROW_SHAFTS = new Set([0x2d, 0x3d]); // the `-` of `->`, the `=` of `=>`
 
@@ -63,7 +64,7 @@ export function withoutUnopenedClosers(value: string): number {
   while (end > 0) {
     const code = value.charCodeAt(end - 1);
     if (!CLOSERS.has(code) || code === GREATER) break;
-    const opener = [...CLOSER_OF].find(([, closer]) => closer === code)?.[0] ?? 0;
+    const opener = OPENER_OF.get(code);
     let opened = 0;
     let closed = 0;
     for (let i = 0; i < end; i++) {

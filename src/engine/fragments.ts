@@ -2,23 +2,34 @@
 // JavaScript regex refuses, so no valid pattern changes meaning). They are expanded when a rule is
 // read, before anything else sees its pattern: a part many rules share is written and changed once.
 
+// The pieces the parts are made of.
+/** A declared type before the separator: `: String`, `: &'static str`. */
+const DECLARED_TYPE = `(?:\\s*:?\\s*&?(?:'static\\s+)?[Ss]tr(?:ing)?\\b)?`;
+/** A short separator on the name's line: `=`, `: "`, `=> '`. */
+const SEPARATOR = `[^\\w\\n]{1,8}`;
+/** A string's prefix: `b"`, `f'`. */
+const STRING_PREFIX = `(?:[bfr]["'])?`;
+/** Up to three credential words after a space: `pandadoc private access key = …`. */
+const LABEL = `(?:[ \\t](?:api|access|auth|bearer|client|key|personal|private|secret|token|password)[\\w.-]{0,12}){0,3}`;
 /**
- * `(?&gap)`: what may stand between a provider's name (and its credential words) and the value.
- * - a label of up to three credential words after a space (`pandadoc private access key = …`);
- * - a declared type before the separator (`: String`, `: &'static str`);
- * - then either a short separator on the line (`=`, `: "`, `=> '`), or one line break after the name
- *   or its `:`/`=`, the value standing alone on the next line or under a key naming a credential
- *   (a YAML block `pandadoc:` then `api_key: …`);
- * - a string prefix (`b"`, `f'`) and a `value` wrapper (`{ value: "…" }`).
- * Bounded throughout, so the search costs a few characters past each keyword.
+ * One line break after the name or its `:`/`=`, the value standing alone on the next line or under a
+ * key naming a credential (a YAML block `pandadoc:` then `api_key: …`).
  */
-const GAP =
-  `(?:[ \\t](?:api|access|auth|bearer|client|key|personal|private|secret|token|password)[\\w.-]{0,12}){0,3}` +
-  `(?:\\s*:?\\s*&?(?:'static\\s+)?[Ss]tr(?:ing)?\\b)?` +
-  `(?:[^\\w\\n]{1,8}|["']?[ \\t]{0,4}(?:[:=][ \\t]{0,4})?\\r?\\n[ \\t]{0,24}(?:[\\w.-]{0,20}(?:key|token|secret|pass|auth)[\\w.-]{0,20}["']?[ \\t]{0,3}[:=][ \\t]{0,3})?["'\`]?)` +
-  `(?:[bfr]["'])?(?:value[^\\w\\n]{1,3})?`;
+const NEXT_LINE = `["']?[ \\t]{0,4}(?:[:=][ \\t]{0,4})?\\r?\\n[ \\t]{0,24}(?:[\\w.-]{0,20}(?:key|token|secret|pass|auth)[\\w.-]{0,20}["']?[ \\t]{0,3}[:=][ \\t]{0,3})?["'\`]?`;
+/** A `value` wrapper: `{ value: "…" }`. */
+const VALUE_WRAPPER = `(?:value[^\\w\\n]{1,3})?`;
 
-const FRAGMENTS: Record<string, string> = { gap: GAP };
+/**
+ * The parts, each bounded throughout, so a search costs a few characters past each keyword:
+ * - `(?&gap)`: what may stand between a provider's name and its value: a label, a declared type, then a
+ *   separator on the line or one line break, a string prefix and a `value` wrapper;
+ * - `(?&sep)`: the same on one line, without a label, for the rules whose name part already ends in a
+ *   credential word (`aws…secret`, `heroku…key`).
+ */
+const FRAGMENTS: Record<string, string> = {
+  gap: `${LABEL}${DECLARED_TYPE}(?:${SEPARATOR}|${NEXT_LINE})${STRING_PREFIX}${VALUE_WRAPPER}`,
+  sep: `${DECLARED_TYPE}${SEPARATOR}${STRING_PREFIX}`,
+};
 
 /** The pattern with each `(?&name)` replaced by its part; an unknown name is left for the regex compiler to refuse. */
 export function expandFragments(pattern: string): string {

@@ -27,6 +27,14 @@ describe("named pattern parts", () => {
     expect(`acme release commit ${value}`.match(regex)).toBeNull();
   });
 
+  it("(?&sep) takes a separator on the name's line only, with no label and no line break", () => {
+    const regex = new RegExp(expandFragments(String.raw`acme[\w.-]{0,40}secret[\w.-]{0,40}(?&sep)([a-f0-9]{32})(?![\w-])`), "i");
+    const value = hex(32);
+    expect(`ACME_SECRET_KEY: String = "${value}"`.match(regex)?.[1]).toBe(value);
+    expect(`acme_secret:\n  ${value}`.match(regex)).toBeNull();
+    expect(`acme_secret private key ${value}`.match(regex)).toBeNull();
+  });
+
   it("an unknown part is refused with the rule named, not read as literal text", () => {
     const def = parseRuleDef({ id: "acme-key", name: "Acme key", keywords: ["acme"], pattern: String.raw`acme(?&nosuchpart)([a-z]{8})` }, "keyscan.toml");
     expect(() => compileRules([{ def, source: "keyscan.toml" }])).toThrow(/keyscan\.toml: rule "acme-key": invalid pattern/);

@@ -108,7 +108,7 @@ const NONE: ReadonlySet<string> = new Set();
 /**
  * A copy of `part` that does not keep the text it was cut from alive. V8 makes a substring of 13
  * characters or more a view into its parent string, so a finding's secret, kept until the report,
- * would hold its whole chunk: one 4 MB window of a big file per finding (a 2 GB file with 2,226
+ * would hold its whole chunk: a whole window of a big file per finding (a 2 GB file with 2,226
  * findings peaked at 2.8 GB). The concatenation makes a small flat string, and the slice a view of that.
  */
 const ownCopy = (part: string): string => ` ${part}`.slice(1);

@@ -35,7 +35,7 @@ const NOT_CREDENTIALS = new Set(["ip_public"]);
  * The file type each keyword list is checked as in test_keyword (the first of its extensions):
  * the detector reads `password = x` differently in a .conf file and in Python.
  */
-function keywordCases(cases: PyValue, family: string): LabelledExample[] {
+function keywordCases(cases: PyValue, family: string, secrets: Set<string>): LabelledExample[] {
   // parse_test_cases([(extension, CASES), ...]) in the parametrize call.
   if (cases.kind !== "call" || cases.args[0]?.kind !== "seq") return [];
   const examples: LabelledExample[] = [];
@@ -51,20 +51,24 @@ function keywordCases(cases: PyValue, family: string): LabelledExample[] {
       const expected = item.items[1];
       if (expected?.kind !== "str" && expected?.kind !== "none") return;
       examples.push({ file: `detect-secrets/${family}/${suffix}-${index}.${suffix}`, text: item.items[0].value, family, positive: expected.kind === "str" });
+      if (expected.kind === "str") secrets.add(expected.value);
     });
   }
   return examples;
 }
 
-/** The cases of one detector's test file; `unreadable` counts those the literal reader could not evaluate. */
-function pluginTestExamples(path: string, family: string): { examples: LabelledExample[]; unreadable: number } {
+/**
+ * The cases of one detector's test file; `unreadable` counts those the literal reader could not evaluate.
+ * The keyword detector's cases name the secret they expect; it is added to `secrets`.
+ */
+function pluginTestExamples(path: string, family: string, secrets: Set<string>): { examples: LabelledExample[]; unreadable: number } {
   const tokens = tokenize(readFileSync(path, "utf8"));
   const env = moduleConstants(tokens);
   const examples: LabelledExample[] = [];
   let unreadable = 0;
   for (const call of parametrizeCalls(tokens, env)) {
     if (call.names.join(",") === "file_extension,line,expected_secret") {
-      examples.push(...keywordCases(call.cases, family));
+      examples.push(...keywordCases(call.cases, family, secrets));
       continue;
     }
     const flagged = call.names.length === 2 && call.names[1] === "should_flag";
@@ -115,27 +119,54 @@ function testDataExamples(root: string): LabelledExample[] {
 }
 
 /**
- * The labelled examples; `unreadable` counts cases the literal reader could not evaluate, `skipped`
- * the public-IP detector's, and `otherDetectorsPositives` the negative cases of one detector that
- * another detector's tests list, word for word, as a positive (a GitHub token among the GitLab
- * detector's negatives): a negative case says its detector must not match, not that the text is
- * harmless, so it is not scored as a negative (as the rule-file sets do: peers.ts).
+ * The secret-length values of a positive case with no expected secret named: its tokens between
+ * quotes, spaces and assignment marks of 16+ characters with a digit.
  */
-export function detectSecretsExamples(root: string): { examples: LabelledExample[]; unreadable: number; skipped: number; otherDetectorsPositives: number } {
+function positiveValues(text: string): string[] {
+  return text.split(/[\s"'`=,;()<>]+/).filter((token) => token.length >= 16 && /[0-9]/.test(token));
+}
+
+/**
+ * Whether `secret` occurs in `text` as a whole token: a negative case that runs a token on past
+ * its end (`…_long_`, `…--__extra`) tests the detector's length bound, and stays a negative.
+ */
+function holdsWhole(text: string, secret: string): boolean {
+  // A token may end in base64's `=` padding; it may follow an assignment's `=`.
+  for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+    if (!/[\w+/-]/.test(text[at - 1] ?? " ") && !/[\w+/=-]/.test(text[at + secret.length] ?? " ")) return true;
+  }
+  return false;
+}
+
+/**
+ * The labelled examples; `unreadable` counts cases the literal reader could not evaluate, `skipped`
+ * the public-IP detector's, and `positiveValueNegatives` the negative cases that hold, word for
+ * word, a positive case or its secret: another detector's positive (a GitHub token among the GitLab
+ * detector's negatives), or the same secret in a syntax the detector's own parser does not read (an
+ * `_authToken=` line without the registry's `//host/:` before it; the keyword detector's secret in
+ * single quotes in an Objective-C file, which its C grammar wants in double quotes). A negative case
+ * says its detector must not match there, not that the text holds no secret, so it is not scored as a
+ * negative (as the rule-file sets do: peers.ts).
+ */
+export function detectSecretsExamples(root: string): { examples: LabelledExample[]; unreadable: number; skipped: number; positiveValueNegatives: number } {
   const cases: LabelledExample[] = [];
+  const secrets = new Set<string>();
   let unreadable = 0;
   let skipped = 0;
   const plugins = join(root, "tests", "plugins");
   for (const name of readdirSync(plugins).filter((file) => file.endsWith("_test.py")).sort()) {
     const family = name.replace(/_test\.py$/, "");
-    const read = pluginTestExamples(join(plugins, name), family);
+    const read = pluginTestExamples(join(plugins, name), family, secrets);
     if (NOT_CREDENTIALS.has(family)) skipped += read.examples.length;
     else {
       cases.push(...read.examples);
       unreadable += read.unreadable;
     }
   }
-  const positiveTexts = new Set(cases.filter((example) => example.positive).map((example) => example.text.trim()));
-  const scored = cases.filter((example) => example.positive || !positiveTexts.has(example.text.trim()));
-  return { examples: [...scored, ...testDataExamples(root)], unreadable, skipped, otherDetectorsPositives: cases.length - scored.length };
+  const positives = cases.filter((example) => example.positive);
+  const positiveTexts = new Set(positives.map((example) => example.text.trim()));
+  for (const example of positives) for (const value of positiveValues(example.text)) secrets.add(value);
+  const holdsPositive = (text: string): boolean => positiveTexts.has(text.trim()) || [...secrets].some((secret) => holdsWhole(text, secret));
+  const scored = cases.filter((example) => example.positive || !holdsPositive(example.text));
+  return { examples: [...scored, ...testDataExamples(root)], unreadable, skipped, positiveValueNegatives: cases.length - scored.length };
 }

@@ -391,7 +391,7 @@ export function evaluatePeers(corpora: string, ruleset: Ruleset, familyOf: (rule
     const read = detectSecretsExamples(detectSecrets);
     const name = "detect-secrets' test cases";
     figures.push(scoreSet(name, sourceOf(detectSecrets), read.examples, context));
-    console.log(`  (not scored: ${read.unreadable} test cases built by code the literal reader does not evaluate, ${read.skipped} of the public-IP detector, ${read.otherDetectorsPositives} negative cases that another detector's tests list as a positive)`);
+    console.log(`  (not scored: ${read.unreadable} test cases built by code the literal reader does not evaluate, ${read.skipped} of the public-IP detector, ${read.positiveValueNegatives} negative cases holding a positive case's secret: another detector's, or the same secret in a syntax the detector does not parse)`);
   } else console.log(`\ndetect-secrets' test cases: ${detectSecrets} not found, skipped.`);
   if (figures.length > 0) printSummary(figures, "missing" in secretlint ? undefined : secretlint.version);
 }

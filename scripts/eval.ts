@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { generateCorpus } from "../fixtures/corpus/generate.js";
-import { isConfigFile } from "../src/engine/config-files.js";
+import { configFileKind } from "../src/engine/config-files.js";
 import { compileRules, parseRuleFiles } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
 import { findMatches } from "../src/engine/scan.js";
@@ -55,7 +55,7 @@ function scanWithEngine(root: string, set: Ruleset): ScanResult {
     bytes += Buffer.byteLength(text);
     const file = relative(root, path).replaceAll("\\", "/");
     // As the CLI scans a file at this path: a configuration file's bare values are literal text (config-files.ts).
-    for (const finding of findMatches(text, set, { skip: new Set(rulesSkippedAt(set, file)), configFile: isConfigFile(file) })) hits.push({ file, line: finding.line, ruleId: finding.ruleId, secret: finding.secret });
+    for (const finding of findMatches(text, set, { skip: new Set(rulesSkippedAt(set, file)), configFile: configFileKind(file) })) hits.push({ file, line: finding.line, ruleId: finding.ruleId, secret: finding.secret });
   }
   return { hits, bytes, files };
 }

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { isConfigFile } from "../src/engine/config-files.js";
+import { configFileKind } from "../src/engine/config-files.js";
 import { looksLikePlaceholder } from "../src/engine/placeholders.js";
 import { compileRules } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
@@ -207,7 +207,7 @@ function scoreSet(name: string, source: string, examples: Example[], context: Pe
     for (const line of example.positive ? (example.lines ?? [1]) : []) positives.push({ file: example.file, line, family: example.family });
     // Read as the CLI reads a file at the example's path: a configuration file's bare values are literal text (config-files.ts).
     const name = basename(example.file);
-    const findings = findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, name)), configFile: isConfigFile(name) });
+    const findings = findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, name)), configFile: configFileKind(name) });
     for (const finding of findings) {
       for (const where of flagsOn(example, [finding.line])) flagged.push({ where, ruleId: finding.ruleId, detail: finding.secret.slice(0, 40) });
     }

@@ -14,23 +14,35 @@
 // Read from the file's name alone (what follows the path's last `/` or `\`): a regex anchored there is tried
 // at one place, where one over the whole path is tried after every separator, and this runs for every file.
 const CONFIG_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
+const DOTENV_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.env)$/i;
+
+/**
+ * A configuration file's kind, told from its name: "dotenv" for an environment file (`.env`,
+ * `.env.local`, `prod.env`), which exists to hold the settings kept out of code, secrets among them,
+ * so a strongly random value there counts whatever its name (entropy.ts); "config" for the others
+ * above; undefined for any other file.
+ */
+export type ConfigFileKind = "dotenv" | "config" | undefined;
+
+export function configFileKind(path: string): ConfigFileKind {
+  const nameStart = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
+  const name = nameStart === 0 ? path : path.slice(nameStart);
+  if (!CONFIG_FILE_NAME.test(name)) return undefined;
+  return DOTENV_FILE_NAME.test(name) ? "dotenv" : "config";
+}
 
 export function isConfigFile(path: string): boolean {
-  const nameStart = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
-  return CONFIG_FILE_NAME.test(nameStart === 0 ? path : path.slice(nameStart));
+  return configFileKind(path) !== undefined;
 }
 
 /**
  * What besides its bytes decides a content's matches at this path, for the keys that let a content
  * seen at two paths be scanned once: the ids of the rules skipped there, and a marker when the path
- * is a config file's (isConfigFile: its bare values are read otherwise).
+ * is a config file's (configFileKind: its bare values are read otherwise, a dotenv file's names too).
  */
-export function scanVariant(skip: readonly string[], configFile: boolean): readonly string[] {
-  return configFile ? [...skip, CONFIG_FILE_VARIANT] : skip;
+export function scanVariant(skip: readonly string[], kind: ConfigFileKind): readonly string[] {
+  return kind ? [...skip, `${kind} file`] : skip;
 }
-
-// Not a rule id (ids have no spaces): it cannot collide with one.
-const CONFIG_FILE_VARIANT = "config file";
 
 /**
  * A config file's key starts its line: after indentation, a YAML list's `- ` or an .env file's

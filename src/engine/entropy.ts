@@ -76,24 +76,59 @@ function credentialName(name: string, words: string[], keywords: readonly string
   return qualifiers.some((word) => LOOKUP_KEY_WORD.test(word)) ? undefined : "qualified key";
 }
 
-// A `key` alone names a lookup's key (a map's, a cache's, a list item's, a translation's) far more
-// often than a credential, and such keys are names, paths, digests (hex) or ids: a value under it
-// counts only when assigned (`=`, `:`, not prose's `key …`) and strongly random: 24 or more letters
-// and digits alone, in both cases with two digits or more, spread as a draw from 62 characters is
-// (a random 24-character draw measures about 4.3 bits per character, 32 about 4.6).
-const BARE_KEY_MIN_LENGTH = 24;
-const BARE_KEY_MIN_ENTROPY = 4.3;
+// A value strongly random, as a machine draws keys: 24 characters or more, letters in both cases with
+// two digits or more, spread as a draw from 62 characters is (a random 24-character draw measures about
+// 4.3 bits per character, 32 about 4.6). Names, paths, digests (hex), ids and versions fail it.
+const STRONG_DRAW_MIN_LENGTH = 24;
+const STRONG_DRAW_MIN_ENTROPY = 4.3;
 
-function isBareKeyValue(value: string, between: string, entropy: number): boolean {
+function isStrongDraw(value: string, entropy: number): boolean {
   return (
-    /[=:]/.test(between) &&
-    value.length >= BARE_KEY_MIN_LENGTH &&
-    /^[A-Za-z0-9]+$/.test(value) &&
+    value.length >= STRONG_DRAW_MIN_LENGTH &&
     /[a-z]/.test(value) &&
     /[A-Z]/.test(value) &&
     /[0-9].*[0-9]/.test(value) &&
-    entropy >= BARE_KEY_MIN_ENTROPY
+    entropy >= STRONG_DRAW_MIN_ENTROPY
   );
+}
+
+// A `key` alone names a lookup's key (a map's, a cache's, a list item's, a translation's) far more
+// often than a credential, and such keys are names, paths, digests (hex) or ids: a value under it
+// counts only when assigned (`=`, `:`, not prose's `key …`), of letters and digits alone, and a strong draw.
+function isBareKeyValue(value: string, between: string, entropy: number): boolean {
+  return /[=:]/.test(between) && /^[A-Za-z0-9]+$/.test(value) && isStrongDraw(value, entropy);
+}
+
+// A dotenv file's variable whose name says nothing of a credential (`mimi=…`, `DJANGO_SK=…`): the file
+// holds what is kept out of code, so a value there counts when it is a strong draw of base64's
+// characters (`+`, `/`, `-`, `_`, `=` padding allowed), unless the name says what the value identifies
+// (DOTENV_ID_WORD; NOT_SECRET_WORD, below, as for any name: public, id, url…), or the value opens with a
+// vendor's lower-case prefix (`org-…`, `cus_…`, `acct_…`): a secret with a vendor's prefix is its
+// provider rule's to find, so one that no rule knows is an id.
+function isDotenvValue(value: string, entropy: number, words: readonly string[]): boolean {
+  if (words.some((word) => DOTENV_ID_WORD.test(word)) || /^[a-z]{2,8}[-_]/.test(value)) return false;
+  return /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && isStrongDraw(value, entropy);
+}
+
+// Words of a name that say what its value identifies, not what it unlocks.
+const DOTENV_ID_WORD =
+  /^(?:org|organi[sz]ation|tenant|account|acct|project|workspace|team|user|username|owner|customer|bucket|region|zone|cluster|channel|site|domain|host|build|release|branch|ref|tag)$/;
+
+// A dotenv file's assignment: a name at a line's start (after `export `), then `=`.
+const DOTENV_NAME = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*=/gm;
+
+/**
+ * A dotenv file's assignments whose names hold none of the rule's keywords, which `assignments` finds
+ * from the keywords: those at `valueStarts` it found already. Each carries `anyName`.
+ */
+function* dotenvAssignments(rule: CompiledEntropyRule, text: string, valueStarts: ReadonlySet<number>): Generator<Assignment> {
+  for (const line of text.matchAll(DOTENV_NAME)) {
+    const name = line[1] as string;
+    const nameEnd = line.index + line[0].indexOf(name) + name.length;
+    if (name.length > MAX_NAME) continue;
+    const read = assignmentAt(rule, text, nameEnd - name.length, nameEnd, true);
+    if (read?.assignment && !valueStarts.has(read.valueStart)) yield { ...read.assignment, anyName: true };
+  }
 }
 
 /** The words of a name: `SERVICE_ACCOUNT_TOKEN` and `serviceAccountToken` give service, account, token. */
@@ -148,7 +183,9 @@ export const MAX_ASSIGNMENT_LINE = 1000;
 export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
   const text = layer.text;
-  for (const found of assignments(rule, text, run.keywords, undefined, run.configFile)) {
+  const candidates = [...assignments(rule, text, run.keywords, undefined, run.configFile !== undefined)];
+  if (run.configFile === "dotenv") candidates.push(...dotenvAssignments(rule, text, new Set(candidates.map((assignment) => assignment.valueStart))));
+  for (const found of candidates) {
     const { value, valueStart, valueEnd } = found;
     // The line first: a value on a minified line may be megabytes long.
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
@@ -164,8 +201,9 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
     if (entropy < floor.threshold || !mixesCharacterClasses(judged, charset, entropy)) continue;
     const name = text.slice(annotationPrefixStart(text, qualifiedNameStart(text, found.start, found.nameEnd)), found.nameEnd);
     const words = nameWords(name);
-    const naming = credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
+    const naming = found.anyName ? "dotenv name" : credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
     if (!naming || (naming === "bare key" && !isBareKeyValue(judged, text.slice(found.nameEnd, valueStart), entropy))) continue;
+    if (naming === "dotenv name" && !isDotenvValue(value, entropy, words)) continue;
     if (bareUuid && !isUuidCredentialName(words)) continue;
     if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
     if (isPathKeyedDigest(text, found.start, value, charset) || isLookupArgument(words, text, found.nameEnd) || isStorageEmulatorKey(text, found.start, valueEnd)) continue;
@@ -198,6 +236,8 @@ export interface Assignment {
   valueEnd: number;
   /** Where the rest of the value's line starts: after the value, or after the `}` (and quote) of the interpolation it is the default of. */
   restStart: number;
+  /** A dotenv file's variable found by its line, not by a keyword in its name (dotenvAssignments). */
+  anyName?: true;
   /** A bare value read as a config file's (config-files.ts): literal text, its brackets no code. */
   configValue: boolean;
 }
@@ -249,33 +289,50 @@ export function* assignments(
     while (nameEnd < text.length && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
     tried = nameEnd;
     if (nameEnd - start > MAX_NAME || (acceptsName && !acceptsName(start, nameEnd))) continue;
-    // A name inside an interpolation (`${DB_PASSWORD:-…}` in a shell script or a compose file, Spring's
-    // `${db.password:…}`) has its default after it: literal text in any file, as a config file's values are.
-    const inInterpolation = text.startsWith("${", start - 2);
-    const asConfig = inInterpolation || (configFile && startsConfigLine(text, start));
-    const regex = asConfig ? rule.configRegex : rule.regex;
-    regex.lastIndex = nameEnd;
-    const match = regex.exec(text);
-    if (!match) continue;
-    const group = match.findIndex((part, index) => index > 0 && part !== undefined);
-    const span = match.indices?.[group];
-    const value = match[group];
-    if (group < 1 || !span || value === undefined) continue;
-    done = span[0];
-    // A quoted value is read alike everywhere; only a bare one is a config file's literal text.
-    const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
-    // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value
-    // would go on; the rest of its line starts after the `}` and the quote of a string around it.
-    const close = inInterpolation && configValue ? value.indexOf("}") : -1;
-    // A bare value in code ends before the closing brackets of the code around it (rules.ts).
-    const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
-    const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
-    if (length < PASSWORD_MIN_LENGTH) continue;
-    const valueEnd = close >= 0 ? span[0] + close : span[0] + length;
-    const closesInterpolation = inInterpolation && text[valueEnd] === "}";
-    const restStart = closesInterpolation ? valueEnd + (QUOTES.has(text.charCodeAt(valueEnd + 1)) ? 2 : 1) : valueEnd;
-    yield { start, nameEnd, value: text.slice(span[0], valueEnd), valueStart: span[0], valueEnd, restStart, configValue };
+    const read = assignmentAt(rule, text, start, nameEnd, configFile);
+    if (!read) continue;
+    done = read.valueStart;
+    if (read.assignment) yield read.assignment;
   }
+}
+
+/**
+ * The value assigned to the name at `start`–`nameEnd`, as the rule's regex reads it after the name:
+ * where it starts, and the assignment when the value is long enough to judge; undefined when none follows.
+ */
+function assignmentAt(
+  rule: CompiledEntropyRule,
+  text: string,
+  start: number,
+  nameEnd: number,
+  configFile: boolean,
+): { valueStart: number; assignment?: Assignment } | undefined {
+  // A name inside an interpolation (`${DB_PASSWORD:-…}` in a shell script or a compose file, Spring's
+  // `${db.password:…}`) has its default after it: literal text in any file, as a config file's values are.
+  const inInterpolation = text.startsWith("${", start - 2);
+  const asConfig = inInterpolation || (configFile && startsConfigLine(text, start));
+  const regex = asConfig ? rule.configRegex : rule.regex;
+  regex.lastIndex = nameEnd;
+  const match = regex.exec(text);
+  if (!match) return undefined;
+  const group = match.findIndex((part, index) => index > 0 && part !== undefined);
+  const span = match.indices?.[group];
+  const value = match[group];
+  if (group < 1 || !span || value === undefined) return undefined;
+  // A quoted value is read alike everywhere; only a bare one is a config file's literal text.
+  const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
+  // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value
+  // would go on; the rest of its line starts after the `}` and the quote of a string around it.
+  const close = inInterpolation && configValue ? value.indexOf("}") : -1;
+  // A bare value in code ends before the closing brackets of the code around it (rules.ts).
+  const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
+  const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
+  const valueStart = span[0];
+  if (length < PASSWORD_MIN_LENGTH) return { valueStart };
+  const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
+  const closesInterpolation = inInterpolation && text[valueEnd] === "}";
+  const restStart = closesInterpolation ? valueEnd + (QUOTES.has(text.charCodeAt(valueEnd + 1)) ? 2 : 1) : valueEnd;
+  return { valueStart, assignment: { start, nameEnd, value: text.slice(valueStart, valueEnd), valueStart, valueEnd, restStart, configValue } };
 }
 
 /**

@@ -4,6 +4,7 @@
 import { type CompiledRule, withFields } from "./rules.js";
 import type { RuleDef } from "./schema.js";
 import { createRuleset, rulesSkippedAt } from "./ruleset.js";
+import { configFileKind } from "./config-files.js";
 import { findMatches } from "./scan.js";
 
 type Example = RuleDef["examples"]["match"][number] | RuleDef["examples"]["nomatch"][number];
@@ -29,9 +30,11 @@ export interface ExampleFailure {
  */
 export function exampleFailures(rule: CompiledRule, rules: readonly CompiledRule[]): ExampleFailure[] {
   const ruleset = createRuleset(rules.map((candidate) => (candidate === rule && !rule.report ? withFields(rule, { report: true }) : candidate)));
+  // Scanned as at its path: the rules skipped there, and a config file's reading of its values.
   const found = (text: string, path: string) => {
     const skip = rulesSkippedAt(ruleset, path);
-    return findMatches(text, ruleset, skip.length > 0 ? { skip: new Set(skip) } : {}).filter((match) => match.ruleId === rule.id);
+    const configFile = configFileKind(path);
+    return findMatches(text, ruleset, { ...(skip.length > 0 ? { skip: new Set(skip) } : {}), ...(configFile ? { configFile } : {}) }).filter((match) => match.ruleId === rule.id);
   };
   const failures: ExampleFailure[] = [];
   const fail = (example: string, problem: string) => failures.push({ ruleId: rule.id, example, problem });

@@ -220,7 +220,7 @@ function comparedNameWords(name: string): string[] {
 export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
   const text = layer.text;
-  for (const found of assignments(rule, text, run.keywords, (start, nameEnd) => mayNamePassword(text, start, nameEnd), run.configFile)) {
+  for (const found of assignments(rule, text, run.keywords, (start, nameEnd) => mayNamePassword(text, start, nameEnd), run.configFile !== undefined)) {
     const { value, valueStart, valueEnd } = found;
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
     const name = text.slice(found.start, found.nameEnd);

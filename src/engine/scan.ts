@@ -1,6 +1,7 @@
 // The engine: text in, path-free matches out (rule, offsets, position in the text, secret,
 // entropy). No I/O, no git, no paths: the run step stamps each match with where its text was found.
 import type { Match } from "../types.js";
+import type { ConfigFileKind } from "./config-files.js";
 import { collectEntropyMatches } from "./entropy.js";
 import { shannonEntropy } from "./randomness.js";
 import { collectPasswordMatches } from "./passwords.js";
@@ -16,8 +17,8 @@ import { runValidator } from "./validators.js";
 export interface FindOptions {
   /** Ids of rules that do not run on this text (see rulesSkippedAt): the entropy detector in a lockfile, say. */
   skip?: ReadonlySet<string>;
-  /** The text is a configuration file's (config-files.ts isConfigFile): its bare values are literal text. */
-  configFile?: boolean;
+  /** The text is a configuration file's, and which kind (config-files.ts configFileKind): its bare values are literal text. */
+  configFile?: ConfigFileKind;
 }
 
 /** A match before it is placed on a line: offsets into the chunk's text. */
@@ -47,7 +48,7 @@ export interface Run {
   /** The layer's number × the number of rules + the rule's place: the order a straight run makes its matches in. */
   order: number;
   /** The layer is a configuration file's own text (FindOptions.configFile); text decoded from it never is. */
-  configFile: boolean;
+  configFile: ConfigFileKind;
 }
 
 /** How many times decoded text is decoded again (base64 inside base64). */
@@ -61,8 +62,8 @@ export function findMatches(text: string, ruleset: Ruleset, options: FindOptions
   const deferred: Deferred[] = [];
   const skip = options.skip ?? NONE;
   let layers = 0;
-  const configFile = options.configFile ?? false;
-  const scanLayer = (layer: Layer, depth: number): void => collectMatches(ruleset, layer, depth, layers++, skip, depth === 0 && configFile, raw, deferred);
+  const configFile = options.configFile;
+  const scanLayer = (layer: Layer, depth: number): void => collectMatches(ruleset, layer, depth, layers++, skip, depth === 0 ? configFile : undefined, raw, deferred);
   scanLayer({ ...OUTER, text }, 0);
   let pending = decodeLayers(text).map((layer) => ({ layer, depth: 1 }));
   while (pending.length > 0) {
@@ -123,12 +124,16 @@ function collectMatches(
   depth: number,
   number: number,
   skip: ReadonlySet<string>,
-  configFile: boolean,
+  configFile: ConfigFileKind,
   out: RawMatch[],
   deferred: Deferred[],
 ): void {
   const keywords = findKeywords(ruleset.prefilter, layer.text);
-  for (const rule of selectRules(ruleset.prefilter, keywords)) {
+  const selected = selectRules(ruleset.prefilter, keywords);
+  // A dotenv file's every name is read (entropy.ts), so its random-value detector runs whether or not a keyword is there.
+  const randomValues = configFile === "dotenv" ? ruleset.rules.find((rule) => rule.kind === "entropy" && rule.values !== "password") : undefined;
+  if (randomValues && !selected.includes(randomValues)) selected.push(randomValues);
+  for (const rule of selected) {
     if (skip.has(rule.id)) continue;
     const run = { layer, depth, keywords, order: number * ruleset.rules.length + (ruleset.order.get(rule) ?? 0), configFile };
     if (rule.kind === "regex" && ruleset.deferrable.has(rule)) deferred.push({ rule, run });

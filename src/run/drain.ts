@@ -1,7 +1,7 @@
 // The one road every source takes: read its items, have each distinct content scanned once (on the
 // scan pool), stamp each match with every place its content appears, pass the findings through the
 // suppressions (filters/index.ts), and count what was scanned and skipped.
-import { isConfigFile, scanVariant } from "../engine/config-files.js";
+import { configFileKind, scanVariant } from "../engine/config-files.js";
 import { hadBefore, kept, type Place, type SuppressionStep } from "../filters/index.js";
 import {
   type BlobContent,
@@ -180,7 +180,7 @@ export async function drain(
     return true;
   };
   const blobMatches = (blob: string, path: string, read: BlobItem["read"]): Promise<Match[]> => {
-    const variant = scanVariant(scanner.rulesSkippedAt(path), isConfigFile(path));
+    const variant = scanVariant(scanner.rulesSkippedAt(path), configFileKind(path));
     const key = variant.length === 0 ? blob : `${blob} (${variant.join(",")})`;
     return cache.matches(key, async () => {
       const content = await read(blob, path);

@@ -6,7 +6,7 @@
 // main thread it would hold up the files it hands to the workers.
 import { hashingReadBuffer } from "./content-hash.js";
 import { claimContent, type ContentId, type ContentIndex, contentId, contentName, settleContent } from "./content-index.js";
-import { isConfigFile, scanVariant } from "../engine/config-files.js";
+import { configFileKind, scanVariant } from "../engine/config-files.js";
 import { rulesSkippedAt } from "../engine/ruleset.js";
 import { fingerprint } from "./fingerprint.js";
 import { textChunk } from "../sources/decode.js";
@@ -55,7 +55,7 @@ export function scanFile(file: FileRef, context: ScanContext, options: FileScanO
   const { chunk, bytes } = item;
   // Worked out once a file: its content id and its scan both need them (whether its bare values are a config file's too).
   const skip = rulesSkippedAt(context.ruleset, file.path);
-  const configFile = isConfigFile(file.path);
+  const configFile = configFileKind(file.path);
   /** The content this scan claimed first, and its slot in the index. */
   let claimed: { id: ContentId; slot: number } | undefined;
   /** A rescan's content (FileScanOptions.rescan), not claimed. */

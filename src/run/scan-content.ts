@@ -3,25 +3,25 @@
 // covered by a suppression comment marked, since only here is the text at hand (the filters drop them);
 // so are those a bundler would ship to the browser (engine/exposure.ts).
 import { markBrowserExposure } from "../engine/exposure.js";
-import { isConfigFile } from "../engine/config-files.js";
+import { configFileKind, type ConfigFileKind } from "../engine/config-files.js";
 import { findMatches } from "../engine/scan.js";
 import { type Ruleset, rulesSkippedAt } from "../engine/ruleset.js";
 import { inlineAllowedLines } from "../filters/inline.js";
 import type { Chunk, Match } from "../types.js";
 
 /**
- * `skip` (rulesSkippedAt) and `configFile` (isConfigFile) for the chunk's path, when the caller has them
+ * `skip` (rulesSkippedAt) and `configFile` (configFileKind) for the chunk's path, when the caller has them
  * already (a file's content id needs them too).
  */
 export function scanContent(
   chunk: Pick<Chunk, "path" | "text" | "window">,
   ruleset: Ruleset,
   skip: readonly string[] = rulesSkippedAt(ruleset, chunk.path),
-  configFile = isConfigFile(chunk.path),
+  configFile: ConfigFileKind = configFileKind(chunk.path),
 ): Match[] {
   const found = findMatches(chunk.text, ruleset, {
     ...(skip.length > 0 ? { skip: new Set(skip) } : {}),
-    ...(configFile ? { configFile: true } : {}),
+    ...(configFile ? { configFile } : {}),
   });
   if (found.length === 0) return found;
   const window = chunk.window;

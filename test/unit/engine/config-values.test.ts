@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
-import { isConfigFile, scanVariant } from "../../../src/engine/config-files.js";
+import { configFileKind, isConfigFile, scanVariant } from "../../../src/engine/config-files.js";
 import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
 import { scanContent } from "../../../src/run/scan-content.js";
@@ -150,8 +150,10 @@ describe("isConfigFile", () => {
   });
 
   it("sets a config file's content apart from the same bytes in code, for the scan-once keys", () => {
-    const variantAt = (path: string) => scanVariant([], isConfigFile(path));
+    const variantAt = (path: string) => scanVariant([], configFileKind(path));
     expect(variantAt("src/a.js")).toEqual([]);
     expect(variantAt("a.env")).not.toEqual(variantAt("a.js"));
+    // A dotenv file's names are read as no other config file's are.
+    expect(variantAt("a.env")).not.toEqual(variantAt("a.yaml"));
   });
 });

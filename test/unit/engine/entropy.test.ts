@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALNUM, HEX, LETTERS, LOWER_ALNUM, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
+import { ALNUM, BASE64, HEX, LETTERS, LOWER_ALNUM, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { classifyCharset } from "../../../src/engine/entropy.js";
 import { shannonEntropy } from "../../../src/engine/randomness.js";
@@ -223,7 +223,7 @@ describe("generic detector: search-only keys", () => {
   });
 
   it("leaves the same apiKey under a site generator's YAML key or TOML table for the widget", () => {
-    const yaml = (text: string): string[] => findMatches(text, ruleset, { configFile: true }).map((finding) => finding.secret);
+    const yaml = (text: string): string[] => findMatches(text, ruleset, { configFile: "config" }).map((finding) => finding.secret);
     expect(yaml(`title: Docs\nalgolia:\n  appId: X1Y2Z3\n  apiKey: ${key}\n  indexName: docs\n`)).toEqual([]);
     expect(generic(`[params]\ntitle = "Docs"\n\n[params.docsearch]\nappId = "X1Y2Z3"\napiKey = "${key}"\nindexName = "docs"\n`)).toEqual([]);
     // Another section's apiKey, or the widget's section without an index: kept.
@@ -317,10 +317,10 @@ describe("generic detector: code that reads like a value", () => {
 describe("generic detector: protocol values under a keyword's name", () => {
   it("leaves a package pinned to its version in tox.ini, and keeps a generated password holding ==", () => {
     const pins = "[testenv]\ndeps =\n    py3.12-langchain-notiktoken-v1.3: SQLAlchemy==2.0.51\n";
-    expect(findMatches(pins, ruleset, { configFile: true }).map((finding) => finding.secret)).toEqual([]);
+    expect(findMatches(pins, ruleset, { configFile: "config" }).map((finding) => finding.secret)).toEqual([]);
     const secret = `${randomString(rng(50), ALNUM, 12)}==${randomString(rng(51), ALNUM, 10)}#${randomString(rng(52), ALNUM, 10)}`;
     const env = `    py3.12-langchain-notiktoken-v1.3: ${secret}\n`;
-    expect(findMatches(`[testenv]\nsetenv =\n${env}`, ruleset, { configFile: true }).map((finding) => finding.secret)).toEqual([secret]);
+    expect(findMatches(`[testenv]\nsetenv =\n${env}`, ruleset, { configFile: "config" }).map((finding) => finding.secret)).toEqual([secret]);
   });
 
   it("leaves a WebSocket handshake's Sec-WebSocket-Key nonce, and keeps a WebSocket service's API key", () => {
@@ -398,5 +398,40 @@ describe("generic detector: annotation keys", () => {
     expect(generic(`      annotations:\n        checksum/secrets: ${digest}\n`)).toEqual([]);
     const secret = randomString(rng(65), ALNUM, 32);
     expect(generic(`      annotations:\n        vault/secret: ${secret}\n`)).toEqual([secret]);
+  });
+});
+
+describe("generic detector: a dotenv file's variables", () => {
+  // Drawn from base64's characters; a random 40-character draw holds both cases and two digits.
+  const drawn = (seed: number): string => randomString(rng(seed), BASE64, 40);
+  const found = (text: string, configFile?: "dotenv" | "config"): string[] =>
+    findMatches(text, ruleset, configFile ? { configFile } : {}).filter((finding) => finding.ruleId === "generic-high-entropy").map((finding) => finding.secret);
+
+  it("reports a strongly random value under any name in a dotenv file, and the same line nowhere else", () => {
+    const secret = drawn(60);
+    expect(found(`mimi=${secret}\n`, "dotenv")).toEqual([secret]);
+    expect(found(`export COOKIE_SIGNING="${secret}"\n`, "dotenv")).toEqual([secret]);
+    // A YAML or INI file, and code, still need a name that says credential.
+    expect(found(`mimi=${secret}\n`, "config")).toEqual([]);
+    expect(found(`mimi = "${secret}"\n`)).toEqual([]);
+  });
+
+  it("leaves what is not a strong draw, names that say public, id or what the value identifies, and vendor-prefixed ids", () => {
+    const dotenv = [
+      `APP_ID=${drawn(61)}`,
+      `NEXT_PUBLIC_WIDGET=${drawn(62)}`,
+      `BUILD=${randomString(rng(63), HEX, 40)}`,
+      `WORKSPACE=${randomString(rng(64), LOWER_ALNUM, 24)}`,
+      `SHORT=${randomString(rng(65), ALNUM, 16)}`,
+      `HOME_URL=https://example.com/${drawn(66)}`,
+      `OPENAI_ORG=${drawn(68)}`,
+      `VENDOR=org-${randomString(rng(69), ALNUM, 24)}`,
+    ].join("\n");
+    expect(found(`${dotenv}\n`, "dotenv")).toEqual([]);
+  });
+
+  it("reports a variable the keyword pass finds once, not twice", () => {
+    const secret = drawn(67);
+    expect(found(`API_TOKEN=${secret}\nother=1\n`, "dotenv")).toEqual([secret]);
   });
 });

@@ -15,7 +15,7 @@ const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?
 /**
  * Peer family names that spell a kind keyscan covers under another name: a credential in a URL or
  * connection string, a private key, a password assigned by keyword, on a command line (psexec) or in
- * a browser bundle's environment (react), a password hash.
+ * a browser bundle's environment (react), a password hash; and providers keyscan names otherwise.
  */
 const FAMILY_ALIASES: Record<string, string> = {
   mongo: "mongodb",
@@ -40,6 +40,9 @@ const FAMILY_ALIASES: Record<string, string> = {
   psexec: "remote",
   react: "browserenv",
   hashes: "passwordhash",
+  // Renamed providers: Sendinblue is now Brevo; gitleaks' "sonar" is SonarQube / SonarCloud.
+  sendinblue: "brevo",
+  sonar: "sonarqube",
 };
 
 function providerNames(ruleset: Ruleset): Set<string> {

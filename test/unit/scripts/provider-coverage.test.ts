@@ -8,7 +8,7 @@ import { coveredFamilies } from "../../../scripts/provider-coverage.js";
 const hasRule = coveredFamilies(createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources()))));
 
 describe("provider coverage", () => {
-  it.each(["aws_key", "openai", "twitter_v1", "telegrambottoken", "hashicorp-vault", "huggingface", "square_oauth", "keyword", "pem", "ibm_cloud_iam", "ibm_cos_hmac"])(
+  it.each(["aws_key", "openai", "twitter_v1", "telegrambottoken", "hashicorp-vault", "huggingface", "square_oauth", "keyword", "pem", "ibm_cloud_iam", "ibm_cos_hmac", "sendinblue-api-token", "sonar-api-token"])(
     "%s: keyscan has a rule for it",
     (family) => expect(hasRule(family)).toBe(true),
   );

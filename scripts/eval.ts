@@ -15,7 +15,8 @@ import { createRuleset, type Ruleset, rulesSkippedAt } from "../src/engine/rules
 import { findMatches } from "../src/engine/scan.js";
 import { readDefaultRuleSources } from "../src/config/default-rules.js";
 import { decodeText } from "../src/sources/decode.js";
-import { evaluatePeers, evaluateRealCode, type ScanResult } from "./peers.js";
+import { evaluatePeers, evaluateRealCode, type ScanResult, sourceOf } from "./peers.js";
+import { printProviderListCoverage } from "./provider-lists.js";
 import { printScore, score } from "./score.js";
 
 interface Hit {
@@ -129,5 +130,6 @@ evaluateNodeModules();
 if (corpora) {
   const family = (ruleId: string): string => familyOf.get(ruleId) ?? ruleId;
   evaluatePeers(corpora, ruleset, family);
+  printProviderListCoverage(join(corpora, "peers"), ruleset, sourceOf, Boolean(process.env.KEYSCAN_EVAL_VERBOSE));
   evaluateRealCode(corpora, ruleset, scanWithEngine, join(import.meta.dirname, "..", "fixtures", "real-code-triage.tsv"));
 } else console.log("\nPeer examples and real code: give a folder of snapshots (npm run eval -- DIR, or KEYSCAN_CORPORA=DIR) to score them.");

@@ -29,7 +29,7 @@ export interface ScanResult {
 }
 
 /** Which commit a snapshot holds: a `.keyscan-source` file ("owner/name commit"), else git's HEAD. */
-function sourceOf(dir: string): string {
+export function sourceOf(dir: string): string {
   const note = join(dir, ".keyscan-source");
   if (existsSync(note)) return readFileSync(note, "utf8").trim();
   const head = spawnSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8" });

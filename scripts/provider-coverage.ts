@@ -10,7 +10,7 @@ const normalize = (text: string): string => text.toLowerCase().replace(/[^a-z0-9
 const KIND_TAGS = new Set(["ai", "generic", "http-header", "command-line", "config-files", "database-url", "basic-auth", "url-credentials"]);
 
 /** Words a family name ends with that say which of the provider's credentials, not which provider. */
-const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret|iam|hmac)$/;
+const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret|iam|hmac|personal|apppassword)$/;
 
 /**
  * Peer family names that spell a kind keyscan covers under another name: a credential in a URL or
@@ -40,6 +40,24 @@ const FAMILY_ALIASES: Record<string, string> = {
   psexec: "remote",
   react: "browserenv",
   hashes: "passwordhash",
+  // Providers whose rules carry another name: the company, the product, or its former name.
+  nvapi: "nvidia",
+  weightsandbiases: "wandb",
+  openaiadmin: "openai",
+  azurefunction: "azure",
+  azuresas: "azure",
+  azureappconfigconnectionstring: "azure",
+  railwayapp: "railway",
+  sonarcloud: "sonarqube",
+  vagrantcloudpersonal: "terraform",
+  braintreepayments: "braintree",
+  transferwise: "wise",
+  nexmo: "vonage",
+  pusherchannel: "pusher",
+  newrelicuser: "newrelic",
+  newrelicpersonal: "newrelic",
+  newrelicinsightsinsert: "newrelic",
+  newrelicinsightsquery: "newrelic",
 };
 
 function providerNames(ruleset: Ruleset): Set<string> {

@@ -58,6 +58,10 @@ const FAMILY_ALIASES: Record<string, string> = {
   newrelicpersonal: "newrelic",
   newrelicinsightsinsert: "newrelic",
   newrelicinsightsquery: "newrelic",
+  // Database credentials keyscan reads by their carrier: a connection string, a URL, a command line.
+  sqlserver: "connectionstring",
+  ldap: "url",
+  couchbase: "url",
 };
 
 function providerNames(ruleset: Ruleset): Set<string> {

@@ -80,6 +80,9 @@ const FAMILY_ALIASES: Record<string, string> = {
   algoliaadmin: "algolia",
   twitterconsumer: "twitter",
   squareapp: "square",
+  artifactoryreference: "jfrog",
+  youneedabudget: "ynab",
+  toggltrack: "toggl",
   // Database credentials keyscan reads by their carrier: a connection string, a URL, a command line.
   sqlserver: "connectionstring",
   ldap: "url",

@@ -83,6 +83,11 @@ const FAMILY_ALIASES: Record<string, string> = {
   artifactoryreference: "jfrog",
   youneedabudget: "ynab",
   toggltrack: "toggl",
+  jira: "atlassian",
+  zohocrm: "zoho",
+  youtube: "google",
+  googlegemini: "google",
+  gcpapplicationdefaultcredentials: "google",
   // Database credentials keyscan reads by their carrier: a connection string, a URL, a command line.
   sqlserver: "connectionstring",
   ldap: "url",

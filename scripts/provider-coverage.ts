@@ -85,6 +85,8 @@ const FAMILY_ALIASES: Record<string, string> = {
   toggltrack: "toggl",
   jira: "atlassian",
   zohocrm: "zoho",
+  graphcms: "hygraph",
+  iexapis: "iexcloud",
   // apilayer's services, read by one rule (apilayer-access-key).
   coinlayer: "apilayer",
   countrylayer: "apilayer",

@@ -10,7 +10,7 @@ const normalize = (text: string): string => text.toLowerCase().replace(/[^a-z0-9
 const KIND_TAGS = new Set(["ai", "generic", "http-header", "command-line", "config-files", "database-url", "basic-auth", "url-credentials"]);
 
 /** Words a family name ends with that say which of the provider's credentials, not which provider. */
-const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret|iam|hmac)$/;
+const CREDENTIAL_SUFFIX = /(?:v\d|apikey|accesstoken|apitoken|token|key|oauth\d?|webhook|basicauth|license|secret|iam|hmac|personal|apppassword)$/;
 
 /**
  * Peer family names that spell a kind keyscan covers under another name: a credential in a URL or
@@ -43,6 +43,78 @@ const FAMILY_ALIASES: Record<string, string> = {
   // Renamed providers: Sendinblue is now Brevo; gitleaks' "sonar" is SonarQube / SonarCloud.
   sendinblue: "brevo",
   sonar: "sonarqube",
+  sonarcloud: "sonarqube",
+  // Providers whose rules carry another name: the company, the product, or its former name.
+  nvapi: "nvidia",
+  weightsandbiases: "wandb",
+  openaiadmin: "openai",
+  azurefunction: "azure",
+  azuresas: "azure",
+  azureappconfigconnectionstring: "azure",
+  railwayapp: "railway",
+  vagrantcloudpersonal: "terraform",
+  braintreepayments: "braintree",
+  transferwise: "wise",
+  nexmo: "vonage",
+  pusherchannel: "pusher",
+  newrelicuser: "newrelic",
+  newrelicpersonal: "newrelic",
+  newrelicinsightsinsert: "newrelic",
+  newrelicinsightsquery: "newrelic",
+  azurecosmosdb: "azure",
+  azurecontainerregistry: "azure",
+  azuresearchadmin: "azure",
+  azuresearchquery: "azure",
+  azureapimanagement: "azure",
+  azureapimanagementsubscription: "azure",
+  azuredirectmanagement: "azure",
+  azureentra: "azure",
+  ibmclouduser: "ibm",
+  sinchmessage: "sinch",
+  clicksendsms: "clicksend",
+  zulipchat: "zulip",
+  webexbot: "webex",
+  discordbot: "discord",
+  cloudflareca: "cloudflare",
+  cloudflareglobal: "cloudflare",
+  sentryorg: "sentry",
+  grafanaserviceaccount: "grafana",
+  planetscaledb: "planetscale",
+  algoliaadmin: "algolia",
+  twitterconsumer: "twitter",
+  squareapp: "square",
+  artifactoryreference: "jfrog",
+  youneedabudget: "ynab",
+  toggltrack: "toggl",
+  jira: "atlassian",
+  zohocrm: "zoho",
+  graphcms: "hygraph",
+  iexapis: "iexcloud",
+  // apilayer's services, read by one rule (apilayer-access-key).
+  coinlayer: "apilayer",
+  countrylayer: "apilayer",
+  currencylayer: "apilayer",
+  languagelayer: "apilayer",
+  marketstack: "apilayer",
+  mediastack: "apilayer",
+  numverify: "apilayer",
+  pdflayer: "apilayer",
+  positionstack: "apilayer",
+  serpstack: "apilayer",
+  userstack: "apilayer",
+  vatlayer: "apilayer",
+  weatherstack: "apilayer",
+  ipstack: "apilayer",
+  scrapestack: "apilayer",
+  aviationstack: "apilayer",
+  fixerio: "apilayer",
+  youtube: "google",
+  googlegemini: "google",
+  gcpapplicationdefaultcredentials: "google",
+  // Database credentials keyscan reads by their carrier: a connection string, a URL, a command line.
+  sqlserver: "connectionstring",
+  ldap: "url",
+  couchbase: "url",
 };
 
 function providerNames(ruleset: Ruleset): Set<string> {

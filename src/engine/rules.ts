@@ -144,6 +144,9 @@ export function parseRuleFiles(sources: readonly (RuleFileText | { file: string;
 export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[];
 export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[] {
   const out: SourcedRuleDef[] = [];
+  // Rule files read from TOML may not give two rules one id: one would shadow the other unseen. (Rules
+  // precompiled by the build were read from TOML there, and checked then.)
+  const fileOfId = new Map<string, string>();
   for (const source of sources) {
     const file = source.file;
     if ("checked" in source) {
@@ -153,7 +156,13 @@ export function parseRuleFiles(sources: readonly RuleSource[]): SourcedRuleDef[]
     const data = parseTomlFile(source.text, file);
     const shape = schemas().rulesFileSchema.safeParse(data);
     if (!shape.success) throw new UsageError(`${file}: ${describeIssue(shape.error, ["rule"])}`);
-    for (const raw of shape.data.rule) out.push({ def: parseRuleDef(raw, file), source: file });
+    for (const raw of shape.data.rule) {
+      const def = parseRuleDef(raw, file);
+      const other = fileOfId.get(def.id);
+      if (other !== undefined) throw new UsageError(`${file}: rule "${def.id}": ${other} has a rule with this id already`);
+      fileOfId.set(def.id, file);
+      out.push({ def, source: file });
+    }
   }
   return out;
 }

@@ -228,13 +228,17 @@ function attachCompanion(match: RawMatch, all: readonly RawMatch[], lines: LineI
 /**
  * Where two findings cover overlapping text, keep one: a specific rule beats the generic
  * entropy detector, a match in the text as written beats one in decoded text, then the longer
- * secret wins, then the rule listed first.
+ * secret wins, then a match read in context (a rule that read the provider's name beside the
+ * value, or found its companion, says whose it is better than one that read a shared format alone:
+ * a JWT, an `sk_live_` key), then the rule listed first.
  */
 function dropOverlaps(matches: RawMatch[]): RawMatch[] {
   const specificity = (rule: CompiledRule): number => (rule.kind === "entropy" ? 4 : rule.def.tags.includes("generic") ? 2 : 0);
   const rank = (match: RawMatch): number => specificity(match.rule) + (match.depth > 0 ? 1 : 0);
+  const shapeOnly = (match: RawMatch): number =>
+    match.match.length === match.secret.length && !("requires" in match.rule.def && match.rule.def.requires) ? 1 : 0;
   const ordered = [...matches].sort(
-    (a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start) || a.start - b.start,
+    (a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start) || shapeOnly(a) - shapeOnly(b) || a.start - b.start,
   );
   const kept: RawMatch[] = [];
   for (const match of ordered) {

@@ -217,7 +217,9 @@ describe("entropy detector values", () => {
     const secret = randomString(rng(28), ALNUM, 32);
     expect(generic(`atera_key = "${secret}"`)).toEqual([secret]);
     expect(generic(`boxKey: '${secret}'`)).toEqual([secret]);
-    expect(generic(`config.mapquest.key = ${secret}`)).toEqual([secret]);
+    expect(generic(`config.geoquux.key = ${secret}`)).toEqual([secret]);
+    // A vendor with a rule of its own (MapQuest) has its key claimed by that rule, not the generic detector.
+    expect(findMatches(`config.mapquest.key = ${secret}`, ruleset).map((finding) => finding.ruleId)).toEqual(["mapquest-api-key"]);
     expect(generic(`zerobounceKEY=${secret}`)).toEqual([secret]);
     // Azure's primaryKey is a credential: the value decides.
     expect(generic(`"primaryKey": "${secret}"`)).toEqual([secret]);

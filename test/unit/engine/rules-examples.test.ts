@@ -9,6 +9,16 @@ import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
 const rules = compileRules(parseRuleFiles(readDefaultRuleSources()));
 
 describe("default rules", () => {
+  it("each have an id of their own: rule files that give two rules one id are refused", () => {
+    expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
+    const file = (name: string, id: string) => ({
+      file: name,
+      text: `[[rule]]\nid = "${id}"\nname = "n"\nkeywords = ["acme"]\npattern = 'acme_([a-z0-9]{20})'\nremediation = "Rotate it at Acme."\n`,
+    });
+    expect(() => parseRuleFiles([file("a.toml", "acme-token"), file("b.toml", "acme-token")])).toThrow('b.toml: rule "acme-token": a.toml has a rule with this id already');
+    expect(parseRuleFiles([file("a.toml", "acme-token"), file("b.toml", "acme-other")])).toHaveLength(2);
+  });
+
   it("cover at least 250 reporting rules", () => {
     expect(rules.filter((rule) => rule.report).length).toBeGreaterThanOrEqual(250);
   });

@@ -82,6 +82,14 @@ describe("engine", () => {
     expect(found.map((f) => f.ruleId)).toEqual(["companion", "first"]);
   });
 
+  it("lets the rule that read the provider's name beside a value win a tie over one that read the value alone", () => {
+    const rule = (id: string, keyword: string, pattern: string) => ({ def: parseRuleDef({ id, name: id, keywords: [keyword], pattern }, "t.toml"), source: "t.toml" });
+    const own = createRuleset(compileRules([rule("shape", "zz-", "(zz-[0-9]{8})"), rule("named", "acme", "acme[_a-z]*=(zz-[0-9]{8})")]));
+    const found = (text: string) => scanText({ path: "f", text }, { ruleset: own }).map((f) => f.ruleId);
+    expect(found("acme_key=zz-83920571")).toEqual(["named"]);
+    expect(found("other_key=zz-83920571")).toEqual(["shape"]);
+  });
+
   it("runs an unreported companion when the rule requiring it occurs only in decoded text", () => {
     const rule = (id: string, keyword: string, pattern: string, more: object = {}) => ({
       def: parseRuleDef({ id, name: id, keywords: [keyword], pattern, ...more }, "t.toml"),

@@ -13,5 +13,12 @@ describe("provider coverage", () => {
     (family) => expect(hasRule(family)).toBe(true),
   );
 
-  it.each(["zzqx-unknown-provider", "ip_public", "apikey"])("%s: no rule", (family) => expect(hasRule(family)).toBe(false));
+  // Names the rules spell otherwise: the company (nvapi: NVIDIA), a former name (transferwise: Wise),
+  // or a credential word the suffix list lacked (personal, apppassword).
+  it.each(["nvapi", "transferwise", "nexmoapikey", "figmapersonalaccesstoken", "bitbucketapppassword", "azuredevopspersonalaccesstoken"])(
+    "%s: covered under another name",
+    (family) => expect(hasRule(family)).toBe(true),
+  );
+
+  it.each(["zzqx-unknown-provider", "ip_public", "apikey", "zzqxpersonaltoken"])("%s: no rule", (family) => expect(hasRule(family)).toBe(false));
 });

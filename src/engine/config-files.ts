@@ -31,10 +31,6 @@ export function configFileKind(path: string): ConfigFileKind {
   return DOTENV_FILE_NAME.test(name) ? "dotenv" : "config";
 }
 
-export function isConfigFile(path: string): boolean {
-  return configFileKind(path) !== undefined;
-}
-
 /**
  * What besides its bytes decides a content's matches at this path, for the keys that let a content
  * seen at two paths be scanned once: the ids of the rules skipped there, and a marker when the path

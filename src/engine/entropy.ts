@@ -118,17 +118,21 @@ const DOTENV_ID_WORD =
 const DOTENV_NAME = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*=/gm;
 
 /**
- * A dotenv file's assignments whose names hold none of the rule's keywords, which `assignments` finds
- * from the keywords: those at `valueStarts` it found already. Each carries `anyName`.
+ * A dotenv file's assignments: those the keywords found (`byKeyword`), then every other variable of
+ * the file, marked `anyName`.
  */
-function* dotenvAssignments(rule: CompiledEntropyRule, text: string, valueStarts: ReadonlySet<number>): Generator<Assignment> {
+function withDotenvNames(rule: CompiledEntropyRule, text: string, byKeyword: Iterable<Assignment>): Assignment[] {
+  const found = [...byKeyword];
+  const valueStarts = new Set(found.map((assignment) => assignment.valueStart));
   for (const line of text.matchAll(DOTENV_NAME)) {
     const name = line[1] as string;
-    const nameEnd = line.index + line[0].indexOf(name) + name.length;
     if (name.length > MAX_NAME) continue;
+    // The name ends where the spaces before its `=` start.
+    const nameEnd = line.index + line[0].replace(/[ \t]*=$/, "").length;
     const read = assignmentAt(rule, text, nameEnd - name.length, nameEnd, true);
-    if (read?.assignment && !valueStarts.has(read.valueStart)) yield { ...read.assignment, anyName: true };
+    if (read?.assignment && !valueStarts.has(read.valueStart)) found.push({ ...read.assignment, anyName: true });
   }
+  return found;
 }
 
 /** The words of a name: `SERVICE_ACCOUNT_TOKEN` and `serviceAccountToken` give service, account, token. */
@@ -183,9 +187,8 @@ export const MAX_ASSIGNMENT_LINE = 1000;
 export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
   const text = layer.text;
-  const candidates = [...assignments(rule, text, run.keywords, undefined, run.configFile !== undefined)];
-  if (run.configFile === "dotenv") candidates.push(...dotenvAssignments(rule, text, new Set(candidates.map((assignment) => assignment.valueStart))));
-  for (const found of candidates) {
+  const byKeyword = assignments(rule, text, run.keywords, undefined, run.configFile !== undefined);
+  for (const found of run.configFile === "dotenv" ? withDotenvNames(rule, text, byKeyword) : byKeyword) {
     const { value, valueStart, valueEnd } = found;
     // The line first: a value on a minified line may be megabytes long.
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;

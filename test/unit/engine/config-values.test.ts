@@ -4,7 +4,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
-import { configFileKind, isConfigFile, scanVariant } from "../../../src/engine/config-files.js";
+import { configFileKind, scanVariant } from "../../../src/engine/config-files.js";
+
+const isConfigFile = (path: string): boolean => configFileKind(path) !== undefined;
 import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
 import { scanContent } from "../../../src/run/scan-content.js";

@@ -411,6 +411,8 @@ describe("generic detector: a dotenv file's variables", () => {
     const secret = drawn(60);
     expect(found(`mimi=${secret}\n`, "dotenv")).toEqual([secret]);
     expect(found(`export COOKIE_SIGNING="${secret}"\n`, "dotenv")).toEqual([secret]);
+    // A one-letter name after `export`, whose letter `export` holds too.
+    expect(found(`export e=${secret}\n`, "dotenv")).toEqual([secret]);
     // A YAML or INI file, and code, still need a name that says credential.
     expect(found(`mimi=${secret}\n`, "config")).toEqual([]);
     expect(found(`mimi = "${secret}"\n`)).toEqual([]);

@@ -108,11 +108,14 @@ export function isChosenPassword(value: string, words: readonly string[], config
  * does not start as a YAML tag, alias or anchor or a Ruby symbol does (`!vault`, `*pw`,
  * `:password`), and is all that is left on its line but for a `;`, a `,` or a comment, or its XML
  * element's end tag (`password = a + b` is an expression), or is glued to a shell's `=`.
- * In a config file's bare value (`configValue`) brackets are characters: it is judged by isConfigValue.
+ * A config file's bare value (`configValue`) is literal text, not code: a word of letters and digits
+ * there (`password = Summer2024x`) is as much a value as a quoted one, and brackets are characters;
+ * it is judged by isConfigValue.
  */
 function isBarePassword(value: string, text: string, { valueStart, valueEnd, restStart, configValue }: Assignment): boolean {
-  if (/^[\w.$]+[|:;,.?]*$/.test(value) || /^[!*&@:=]/.test(value)) return false;
+  if (/^[!*&@:=]/.test(value)) return false;
   if (configValue) return isConfigValue(value, text, restStart);
+  if (/^[\w.$]+[|:;,.?]*$/.test(value)) return false;
   // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
   // Brackets are code's (a call, an index, a block) unless one closes out of turn, as no code's does:
   // then they are the punctuation of a value typed as it is (`m{{h}o)p${e]…`).

@@ -125,6 +125,39 @@ describe("config files: a bare value is literal text, brackets and all", () => {
   });
 });
 
+describe("config files: a bare value of letters and digits alone is literal text too", () => {
+  // What a person types as a password, with no symbol: in code the same word is a variable's name.
+  const plain = fromShape("Aaa9aa99a");
+  it.each([
+    ["application.properties", `spring.datasource.password=${plain}\n`],
+    [".env", `DB_PASSWORD=${plain}\n`],
+    ["deploy/app.ini", `[db]\npassword = ${plain}\n`],
+    ["config/app.yml", `db:\n  password: ${plain}\n`],
+    ["my.cnf", `[client]\npassword = ${plain} ; for backups\n`],
+  ])("%s: found", (path, text) => {
+    expect(found(path, text)).toEqual([`generic-password ${plain}`]);
+  });
+
+  it.each([
+    ["app/settings.py", `password = ${plain}\n`],
+    ["src/config.ts", `password: ${plain},\n`],
+    ["src/db.rb", `  password = ${plain}\n`],
+  ])("the same word in code (%s) is a name", (path, text) => {
+    expect(found(path, text)).toEqual([]);
+  });
+
+  it.each([
+    ["a word", ".env", "DB_PASSWORD=changeme\n"],
+    ["words joined by `_`", "app.ini", "password = open_sesame\n"],
+    ["a constant's name", "app.yml", "password: DB_PASSWORD\n"],
+    ["a property's name", "application.properties", "spring.datasource.password=db.password.value\n"],
+    ["a date", "app.ini", "password = 2024.01.01\n"],
+    ["a run of a placeholder", ".env", "DB_PASSWORD=abc123abc123\n"],
+  ])("%s is no password", (_kind, path, text) => {
+    expect(found(path, text)).toEqual([]);
+  });
+});
+
 describe("isConfigFile", () => {
   it.each([".env", "app/.env.local", "deploy/prod.env", "application.properties", "setup.cfg", "php.ini", "my.cnf", "supervisord.conf", ".npmrc", "home/.pypirc", ".s3cfg", "config/app.yml", "values.yaml"])(
     "%s is one",

@@ -10,10 +10,16 @@
 // others (nginx, Apache, HOCON, Logstash) a key still starts its line; a `;` that ends the line ends
 // the statement, not the value (rules.ts), and a value in a one-line block (`db { pw = x }`) is
 // followed by more than a comment, which isConfigValue refuses.
+// Shell scripts (`.sh`, `.bash`, `.zsh`, `.ksh`, the shells' startup files) and Dockerfiles read a
+// line's `NAME=value` so too: a shell word without `$` is literal text (`export DB_PASSWORD=…`, a
+// Dockerfile's `ENV`/`ARG`), where the same line in JavaScript or Python names a variable.
 // Out: TOML (a string needs quotes there, so a bare value is never a password).
 // Read from the file's name alone (what follows the path's last `/` or `\`): a regex anchored there is tried
 // at one place, where one over the whole path is tried after every separator, and this runs for every file.
-const CONFIG_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
+const CONFIG_FILE_NAME =
+  /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml|sh|bash|zsh|ksh|dockerfile)|\.npmrc|\.pypirc|\.s3cfg|\.(?:bash|zsh)rc|\.(?:bash_|z)?profile|\.zshenv)$/i;
+// With its capital, as Docker names it: `dockerfile.go` is Go source (a Dockerfile parser's).
+const DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:\.[^\\/]*)?$/;
 const DOTENV_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.env)$/i;
 
 /**
@@ -27,7 +33,7 @@ export type ConfigFileKind = "dotenv" | "config" | undefined;
 export function configFileKind(path: string): ConfigFileKind {
   const nameStart = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
   const name = nameStart === 0 ? path : path.slice(nameStart);
-  if (!CONFIG_FILE_NAME.test(name)) return undefined;
+  if (!CONFIG_FILE_NAME.test(name) && !DOCKERFILE_NAME.test(name)) return undefined;
   return DOTENV_FILE_NAME.test(name) ? "dotenv" : "config";
 }
 
@@ -40,15 +46,22 @@ export function scanVariant(skip: readonly string[], kind: ConfigFileKind): read
   return kind ? [...skip, `${kind} file`] : skip;
 }
 
+/** The words that may come before a key on its line: a shell's `export`, a Dockerfile's `ENV` and `ARG`. */
+const KEY_PREFIX = /(?:^|[ \t\n])(?:export|ENV|ARG)$/;
+
 /**
- * A config file's key starts its line: after indentation, a YAML list's `- ` or an .env file's
- * `export `. Only there is its value read as a config value; a name further on is inside a value
- * (a URL's `?token=…`) or in a YAML flow mapping (`{password: x}`), where brackets end values.
+ * A config file's key starts its line: after indentation, a YAML list's `- `, or a shell's `export `
+ * or a Dockerfile's `ENV ` or `ARG `. Only there is its value read as a config value; a name further
+ * on is inside a value (a URL's `?token=…`) or in a YAML flow mapping (`{password: x}`), where
+ * brackets end values.
  */
 export function startsConfigLine(text: string, nameStart: number): boolean {
   let i = nameStart;
   while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
-  if (i < nameStart && text.slice(Math.max(0, i - 6), i) === "export") return startsConfigLine(text, i - 6);
+  if (i < nameStart) {
+    const prefix = KEY_PREFIX.exec(text.slice(Math.max(0, i - 7), i));
+    if (prefix) return startsConfigLine(text, i - prefix[0].trimStart().length);
+  }
   if (text[i - 1] === "-" && text[i - 2] !== "-") i--;
   while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
   return i === 0 || text[i - 1] === "\n";

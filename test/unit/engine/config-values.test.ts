@@ -158,27 +158,54 @@ describe("config files: a bare value of letters and digits alone is literal text
   });
 });
 
+describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", () => {
+  const plain = fromShape("Aaa9aa99a");
+  it.each([
+    ["deploy/run.sh", `#!/bin/sh\nexport DB_PASSWORD=${plain}\n`],
+    ["scripts/setup.bash", `DB_PASSWORD=${plain} # rotated monthly\n`],
+    ["home/.zshrc", `export SMTP_PASSWORD=${plain}\n`],
+    ["Dockerfile", `FROM mysql:8\nENV MYSQL_ROOT_PASSWORD=${plain}\n`],
+    ["docker/Dockerfile.dev", `ARG DB_PASSWORD=${plain}\n`],
+    ["images/api.dockerfile", `  ENV ADMIN_PASSWORD=${plain}\n`],
+  ])("%s: found", (path, text) => {
+    expect(found(path, text)).toEqual([`generic-password ${plain}`]);
+  });
+
+  it.each([
+    ["a variable", "run.sh", "export DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\n"],
+    ["a command's output", "run.sh", "DB_PASSWORD=$(cat /run/secrets/db)\n"],
+    ["a command after the value", "run.sh", `DB_PASSWORD=${plain} ./migrate\n`],
+    ["a word", "Dockerfile", "ENV DB_PASSWORD=changeme\n"],
+    ["the same line in Python", "app/run.py", `DB_PASSWORD=${plain}\n`],
+    ["a word after another instruction", "Dockerfile", `RUN echo ENV DB_PASSWORD=${plain}\n`],
+  ])("%s is no password", (_kind, path, text) => {
+    expect(found(path, text)).toEqual([]);
+  });
+});
+
 describe("isConfigFile", () => {
-  it.each([".env", "app/.env.local", "deploy/prod.env", "application.properties", "setup.cfg", "php.ini", "my.cnf", "supervisord.conf", ".npmrc", "home/.pypirc", ".s3cfg", "config/app.yml", "values.yaml"])(
+  it.each([".env", "app/.env.local", "deploy/prod.env", "application.properties", "setup.cfg", "php.ini", "my.cnf", "supervisord.conf", ".npmrc", "home/.pypirc", ".s3cfg", "config/app.yml", "values.yaml", "run.sh", "install.bash", ".zshrc", ".bash_profile", "Dockerfile", "Dockerfile.prod", "api.dockerfile", "Containerfile"])(
     "%s is one",
     (path) => {
       expect(isConfigFile(path)).toBe(true);
     },
   );
-  it.each(["Cargo.toml", "nginx.conf.ts", "src/env.ts", "config.js", "settings.py", "environment", "README.md", "yaml.go"])("%s is not", (path) => {
+  it.each(["Cargo.toml", "nginx.conf.ts", "src/env.ts", "config.js", "settings.py", "environment", "README.md", "yaml.go", "sh.go", "dockerfile.go", "run.sh.erb"])("%s is not", (path) => {
     expect(isConfigFile(path)).toBe(false);
   });
 
   it("decides on the name after the last / or \\, as a regex over the whole path tried after each separator does", () => {
     // The reference: the names above, matched anywhere the path starts or a separator precedes them.
-    const wholePath = /(?:^|[\\/])(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml)|\.npmrc|\.pypirc|\.s3cfg)$/i;
-    const pieces = ["/", "\\", ".", ".env", "env", ".ENV", ".yml", "yaml", ".conf", ".ini", ".properties", ".npmrc", ".pypirc", ".s3cfg", "a", "x.", "\n", "é"];
+    const wholePath =
+      /(?:^|[\\/])(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml|sh|bash|zsh|ksh|dockerfile)|\.npmrc|\.pypirc|\.s3cfg|\.bashrc|\.zshrc|\.profile|\.bash_profile|\.zprofile|\.zshenv)$/i;
+    const dockerfile = /(?:^|[\\/])(?:Dockerfile|Containerfile)(?:\.[^\\/]*)?$/;
+    const pieces = ["/", "\\", ".", ".env", "env", ".ENV", ".yml", "yaml", ".conf", ".ini", ".properties", ".npmrc", ".pypirc", ".s3cfg", ".sh", "rc", ".zsh", ".bash_", "profile", "Dockerfile", "Containerfile", ".dockerfile", "a", "x.", "\n", "é"];
     expect(isConfigFile("C:\\app\\.env")).toBe(true);
     expect(isConfigFile("app.yml/main.go")).toBe(false);
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), (parts) => {
         const path = parts.join("");
-        expect(isConfigFile(path), JSON.stringify(path)).toBe(wholePath.test(path));
+        expect(isConfigFile(path), JSON.stringify(path)).toBe(wholePath.test(path) || dockerfile.test(path));
       }),
       { numRuns: 3000, seed: 5 },
     );

@@ -115,9 +115,7 @@ const FAMILY_ALIASES: Record<string, string> = {
   sqlserver: "connectionstring",
   ldap: "url",
   couchbase: "url",
-  // Credentials of a provider trufflehog names by the product line or the login method: Atlassian Data
-  // Center PATs (atlassian-data-center-pat), Vault AppRole logins (vault-approle-secret-id).
-  atlassiandatacenter: "atlassian",
+  // trufflehog names Vault's AppRole login by its method (vault-approle-secret-id).
   hashicorpvaultauth: "vault",
 };
 

@@ -83,6 +83,8 @@ const FAMILY_ALIASES: Record<string, string> = {
   algoliaadmin: "algolia",
   twitterconsumer: "twitter",
   squareapp: "square",
+  // Square's domain, squareup.com, names its rules in Kingfisher's set.
+  squareup: "square",
   artifactoryreference: "jfrog",
   youneedabudget: "ynab",
   toggltrack: "toggl",

@@ -85,6 +85,10 @@ const FAMILY_ALIASES: Record<string, string> = {
   squareapp: "square",
   // Square's domain, squareup.com, names its rules in Kingfisher's set.
   squareup: "square",
+  // Providers trufflehog names by their domain or former name: checklyhq.com, close.com (closecrm), SmartyStreets (now Smarty).
+  checklyhq: "checkly",
+  closecrm: "close",
+  smartystreets: "smarty",
   artifactoryreference: "jfrog",
   youneedabudget: "ynab",
   toggltrack: "toggl",

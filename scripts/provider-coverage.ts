@@ -89,6 +89,12 @@ const FAMILY_ALIASES: Record<string, string> = {
   checklyhq: "checkly",
   closecrm: "close",
   smartystreets: "smarty",
+  // Teamwork's products share one token format (teamwork-api-token); Salesforce's refresh token has its rule.
+  teamworkcrm: "teamwork",
+  teamworkdesk: "teamwork",
+  teamworkspaces: "teamwork",
+  salesforcerefreshtoken: "salesforce",
+  sourcegraphcody: "sourcegraph",
   artifactoryreference: "jfrog",
   youneedabudget: "ynab",
   toggltrack: "toggl",

@@ -83,6 +83,27 @@ const FAMILY_ALIASES: Record<string, string> = {
   algoliaadmin: "algolia",
   twitterconsumer: "twitter",
   squareapp: "square",
+  // Square's domain, squareup.com, names its rules in Kingfisher's set.
+  squareup: "square",
+  // Providers trufflehog names by their domain or former name: checklyhq.com, close.com (closecrm), SmartyStreets (now Smarty).
+  checklyhq: "checkly",
+  closecrm: "close",
+  smartystreets: "smarty",
+  // Teamwork's products share one token format (teamwork-api-token); Salesforce's refresh token has its rule.
+  teamworkcrm: "teamwork",
+  teamworkdesk: "teamwork",
+  teamworkspaces: "teamwork",
+  salesforcerefreshtoken: "salesforce",
+  sourcegraphcody: "sourcegraph",
+  // The names trufflehog gives a provider's key kinds or its domain, where keyscan's rule names the provider.
+  airbrakeprojectkey: "airbrake",
+  airbrakeuserkey: "airbrake",
+  cannyio: "canny",
+  paymoapp: "paymo",
+  myfreshworks: "freshworks",
+  sportsmonk: "sportmonks",
+  ipquality: "ipqualityscore",
+  atlassiandatacenter: "bitbucket",
   artifactoryreference: "jfrog",
   youneedabudget: "ynab",
   toggltrack: "toggl",

@@ -14,8 +14,8 @@ describe("provider coverage", () => {
   );
 
   // Names the rules spell otherwise: the company (nvapi: NVIDIA), a former name (transferwise: Wise),
-  // or a credential word the suffix list lacked (personal, apppassword).
-  it.each(["nvapi", "transferwise", "nexmoapikey", "figmapersonalaccesstoken", "bitbucketapppassword", "azuredevopspersonalaccesstoken"])(
+  // the domain (squareup: Square), or a credential word the suffix list lacked (personal, apppassword).
+  it.each(["nvapi", "transferwise", "nexmoapikey", "figmapersonalaccesstoken", "bitbucketapppassword", "azuredevopspersonalaccesstoken", "squareup", "checklyhq", "closecrm", "smartystreets", "teamworkdesk", "salesforcerefreshtoken", "sourcegraphcody", "airbrakeprojectkey", "atlassiandatacenter"])(
     "%s: covered under another name",
     (family) => expect(hasRule(family)).toBe(true),
   );

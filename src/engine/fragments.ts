@@ -35,3 +35,14 @@ const FRAGMENTS: Record<string, string> = {
 export function expandFragments(pattern: string): string {
   return pattern.replace(/\(\?&(\w+)\)/g, (call, name: string) => FRAGMENTS[name] ?? call);
 }
+
+/**
+ * The pattern with each part's text written as its call again: the inverse of expandFragments, for the
+ * build to store a deferred rule's pattern short (a part's text is ~400 characters, shared by hundreds of
+ * rules). Exact: expanding the result gives the pattern back, whatever else it holds.
+ */
+export function collapseFragments(pattern: string): string {
+  let collapsed = pattern;
+  for (const [name, text] of Object.entries(FRAGMENTS)) collapsed = collapsed.split(text).join(`(?&${name})`);
+  return collapsed;
+}

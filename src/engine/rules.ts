@@ -357,7 +357,9 @@ class LazyRegexRule implements CompiledRegexRule {
   private details(): RegexRuleDetails {
     if (this.known) return this.known;
     const { def, anchor } = JSON.parse(this.detail as string) as CheckedRuleDef;
-    return (this.known = compileRegexDetails(def as RegexRuleDef, this.source, true, anchor).details);
+    // Stored with its named parts as calls (default-rules.ts, precompiledRules).
+    const regexDef = def as RegexRuleDef;
+    return (this.known = compileRegexDetails({ ...regexDef, pattern: expandFragments(regexDef.pattern) }, this.source, true, anchor).details);
   }
 
   get def(): RegexRuleDef {

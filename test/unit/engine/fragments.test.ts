@@ -1,7 +1,8 @@
 // A pattern's named parts: `(?&gap)` is written once and used by many rules, custom rules included.
 import { describe, expect, it } from "vitest";
 import { randomString, rng } from "../../../fixtures/fake-keys.js";
-import { expandFragments } from "../../../src/engine/fragments.js";
+import { precompiledRules } from "../../../src/config/default-rules.js";
+import { collapseFragments, expandFragments } from "../../../src/engine/fragments.js";
 import { compileRules, parseRuleDef } from "../../../src/engine/rules.js";
 
 const hex = (length: number) => randomString(rng(31), "0123456789abcdef", length);
@@ -13,6 +14,20 @@ describe("named pattern parts", () => {
     const expanded = expandFragments(String.raw`acme(?&gap)(x)|beta(?&gap)(y)`);
     expect(expanded).not.toContain("(?&");
     expect(expanded.startsWith("acme(?:")).toBe(true);
+  });
+
+  it("collapses a part's text back to its call, so expanding gives the pattern back", () => {
+    const written = String.raw`acme(?&gap)(x)|beta(?&sep)(y)|plain_(z)`;
+    expect(collapseFragments(expandFragments(written))).toBe(written);
+    // A pattern that holds none of the parts' texts is left as it is.
+    expect(collapseFragments(String.raw`acme_([A-Za-z0-9]{32})`)).toBe(String.raw`acme_([A-Za-z0-9]{32})`);
+  });
+
+  it("the build stores the default rules' patterns with their parts as calls, and each reads back as written", () => {
+    const { details } = precompiledRules();
+    const patterns = details.map((line) => (JSON.parse(line) as { def: { pattern: string } }).def.pattern);
+    expect(patterns.filter((pattern) => pattern.includes("(?&gap)")).length).toBeGreaterThan(100);
+    for (const pattern of patterns) expect(collapseFragments(expandFragments(pattern))).toBe(pattern);
   });
 
   it("a custom rule using (?&gap) finds a value after a label on the line and on the next line, and not two lines down", () => {

@@ -16,6 +16,7 @@ import {
   type SourcedRuleDef,
 } from "../../src/engine/rules.js";
 import { precompiledRules, readDefaultRuleSources, readRuleFiles, withDetails, defaultRulesDir } from "../../src/config/default-rules.js";
+import { expandFragments } from "../../src/engine/fragments.js";
 import { buildContext, scanText } from "../../src/run/pipeline.js";
 import { emptyConfig } from "../../src/config/load.js";
 import { checksummedToken } from "../../fixtures/fake-keys.js";
@@ -25,9 +26,17 @@ const precompiled = (): RuleSource[] => {
   return withDetails(rules, details.join("\n"));
 };
 
-/** Each rule's definition as the build checked it: a deferred rule's parsed from its details. */
+/**
+ * Each rule's definition as the build checked it: a deferred rule's parsed from its details, its pattern's
+ * named parts (stored as calls) expanded as when the rule is first used.
+ */
 const definitions = (entries: SourcedRuleDef[]): ParsedRuleDef[] =>
-  entries.map((entry) => ("deferred" in entry ? { ...(JSON.parse(entry.deferred.detail) as CheckedRuleDef), source: entry.source, checked: true } : entry));
+  entries.map((entry) => {
+    if (!("deferred" in entry)) return entry;
+    const { def, anchor } = JSON.parse(entry.deferred.detail) as CheckedRuleDef;
+    const expanded = def.kind === "regex" ? { ...def, pattern: expandFragments(def.pattern) } : def;
+    return { def: expanded, anchor, source: entry.source, checked: true };
+  });
 
 describe("precompiled default rules", () => {
   it("hold the same definitions as rules/*.toml, with each secret group spelled out, marked as checked, without examples", () => {

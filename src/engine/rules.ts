@@ -117,8 +117,14 @@ export interface DeferredRuleDef {
   validate?: string;
   requires?: { rule: string; within: number };
   onlyPaths?: string[];
-  /** JSON of the rule's CheckedRuleDef. */
+  /** JSON of the rule's CheckedRuleDef, its pattern's named parts written as calls (default-rules.ts). */
   detail: string;
+}
+
+/** A deferred rule's CheckedRuleDef, read from its details: the pattern's named parts expanded (fragments.ts). */
+export function deferredRuleDef(detail: string): CheckedRuleDef {
+  const { def, anchor } = JSON.parse(detail) as CheckedRuleDef;
+  return { def: def.kind === "regex" ? { ...def, pattern: expandFragments(def.pattern) } : def, anchor };
 }
 
 /** A rule definition and the file it came from; `checked` when its pattern already passed compilePattern's checks. */
@@ -356,10 +362,8 @@ class LazyRegexRule implements CompiledRegexRule {
 
   private details(): RegexRuleDetails {
     if (this.known) return this.known;
-    const { def, anchor } = JSON.parse(this.detail as string) as CheckedRuleDef;
-    // Stored with its named parts as calls (default-rules.ts, precompiledRules).
-    const regexDef = def as RegexRuleDef;
-    return (this.known = compileRegexDetails({ ...regexDef, pattern: expandFragments(regexDef.pattern) }, this.source, true, anchor).details);
+    const { def, anchor } = deferredRuleDef(this.detail as string);
+    return (this.known = compileRegexDetails(def as RegexRuleDef, this.source, true, anchor).details);
   }
 
   get def(): RegexRuleDef {

@@ -7,16 +7,15 @@ import type { Anchor } from "../../src/engine/anchor.js";
 import { afterEach, vi } from "vitest";
 import {
   type AnchoredSearch,
-  type CheckedRuleDef,
   type CompiledRule,
   compileRules,
+  deferredRuleDef,
   type ParsedRuleDef,
   parseRuleFiles,
   type RuleSource,
   type SourcedRuleDef,
 } from "../../src/engine/rules.js";
 import { precompiledRules, readDefaultRuleSources, readRuleFiles, withDetails, defaultRulesDir } from "../../src/config/default-rules.js";
-import { expandFragments } from "../../src/engine/fragments.js";
 import { buildContext, scanText } from "../../src/run/pipeline.js";
 import { emptyConfig } from "../../src/config/load.js";
 import { checksummedToken } from "../../fixtures/fake-keys.js";
@@ -31,12 +30,7 @@ const precompiled = (): RuleSource[] => {
  * named parts (stored as calls) expanded as when the rule is first used.
  */
 const definitions = (entries: SourcedRuleDef[]): ParsedRuleDef[] =>
-  entries.map((entry) => {
-    if (!("deferred" in entry)) return entry;
-    const { def, anchor } = JSON.parse(entry.deferred.detail) as CheckedRuleDef;
-    const expanded = def.kind === "regex" ? { ...def, pattern: expandFragments(def.pattern) } : def;
-    return { def: expanded, anchor, source: entry.source, checked: true };
-  });
+  entries.map((entry) => ("deferred" in entry ? { ...deferredRuleDef(entry.deferred.detail), source: entry.source, checked: true } : entry));
 
 describe("precompiled default rules", () => {
   it("hold the same definitions as rules/*.toml, with each secret group spelled out, marked as checked, without examples", () => {
@@ -90,7 +84,7 @@ describe("precompiled default rules", () => {
     // The generic detector's entropy and password rules, carried whole.
     expect(entries.filter((entry) => !("deferred" in entry)).map((entry) => ("def" in entry ? entry.def.kind : "?")).sort()).toEqual(["entropy", "password"]);
     for (const { detail, ...summary } of deferred) {
-      const { def } = JSON.parse(detail) as CheckedRuleDef;
+      const { def } = deferredRuleDef(detail);
       if (def.kind !== "regex") throw new Error(`${def.id}: only regex rules are deferred`);
       expect(summary).toEqual(
         JSON.parse(

@@ -5,7 +5,7 @@
 // `pandadoc:` then `api_key: …`). Other words, and a line that goes on with anything but a
 // credential's key, are left alone.
 import { describe, expect, it } from "vitest";
-import { HEX, UPPER_ALNUM, randomString, rng } from "../../../fixtures/fake-keys.js";
+import { ALNUM, HEX, UPPER_ALNUM, URLSAFE, randomString, rng } from "../../../fixtures/fake-keys.js";
 import { readDefaultRuleSources } from "../../../src/config/default-rules.js";
 import { compileRules, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
@@ -51,5 +51,23 @@ describe("a provider's name and its value", () => {
     const hex64 = randomString(rng(2003), HEX, 64);
     expect(found("together-api-key", `TOGETHER_API_KEY=${hex64}`)).toEqual([hex64]);
     expect(found("together-api-key", `Checksums of the files built together:\n${hex64}`)).toEqual([]);
+  });
+
+  it("takes the credential word a rule wants after its name as a word of its own, and still wants one", () => {
+    const alnum30 = randomString(rng(2004), ALNUM, 30);
+    expect(found("nimble-api-key", `nimble PRIVATE ${alnum30}`)).toEqual([alnum30]);
+    expect(found("nimble-api-key", `Nimble access token: ${alnum30}`)).toEqual([alnum30]);
+    expect(found("nimble-api-key", `nimble ${alnum30}`)).toEqual([]);
+    expect(found("nimble-api-key", `nimble release ${alnum30}`)).toEqual([]);
+    const token22 = randomString(rng(2005), URLSAFE, 22);
+    expect(found("splunk-observability-token", `SPLUNK_ACCESS_TOKEN=${token22}`)).toEqual([token22]);
+    expect(found("splunk-observability-token", `splunk_PRIVATE ${token22}`)).toEqual([token22]);
+    expect(found("splunk-observability-token", `SPLUNK_INDEX=${token22}`)).toEqual([]);
+    const hex32 = randomString(rng(2006), HEX, 32);
+    expect(found("datadog-api-key", `datadog-secrettoken-${hex32}`)).toEqual([hex32]);
+    expect(found("datadog-api-key", `Datadog API key: ${hex32}`)).toEqual([hex32]);
+    // The short name dd still needs the words api key.
+    expect(found("datadog-api-key", `dd_secret_token=${hex32}`)).toEqual([]);
+    expect(found("datadog-api-key", `datadog build ${hex32}`)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // suppressions (filters/index.ts), and count what was scanned and skipped.
 import { configFileKind, scanVariant } from "../engine/config-files.js";
 import { hadBefore, kept, type Place, type SuppressionStep } from "../filters/index.js";
+import { createRecentMap } from "../recent-map.js";
 import {
   type BlobContent,
   type BlobItem,
@@ -48,7 +49,7 @@ const MAX_IN_FLIGHT = 2 * 1024 * 1024;
 const BLOB_WEIGHT = MAX_IN_FLIGHT / 64;
 
 /**
- * Changes whose verdict is remembered (drain's recentChanges), the oldest forgotten first: ~4 MB of
+ * Changes whose verdict is remembered (drain's recentChanges), the least recently used forgotten: ~4 MB of
  * keys, enough to span the commits between a change and its backports (rails: a tenth of its
  * versions are such repeats).
  */
@@ -216,7 +217,6 @@ export async function drain(
     if (!verdict) {
       verdict = changesMayAddFindings(item, parents);
       recentChanges.set(change, verdict);
-      if (recentChanges.size > MAX_RECENT_CHANGES) recentChanges.delete(recentChanges.keys().next().value as string);
     }
     return verdict;
   };
@@ -225,7 +225,7 @@ export async function drain(
    * another commit (a backport to a stable branch, a merge), often while the first is still being
    * read, is not read and scanned again.
    */
-  const recentChanges = new Map<string, Promise<boolean>>();
+  const recentChanges = createRecentMap<Promise<boolean>>(MAX_RECENT_CHANGES);
   const changesMayAddFindings = async (item: BlobItem, parents: readonly string[]): Promise<boolean> => {
     const changes = await item.readChanges(item.blob, parents);
     if (changes.kind === "whole") return true;

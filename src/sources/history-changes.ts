@@ -6,8 +6,9 @@
 // is scanned whole, as before, so what is reported does not depend on where a change was cut.
 //
 // A version's line hashes (line-diff.ts) are kept for the versions that replace it: the walk goes
-// oldest first, so each blob is read once. The hashes kept are bounded (least recently used go
-// first); a parent no longer held is read again.
+// oldest first, so each blob is read once. The hashes kept are bounded (the least recently used are
+// forgotten); a parent no longer held is read again.
+import { createRecentMap } from "../recent-map.js";
 import type { BlobChanges } from "../types.js";
 import { decodeUtf8, isUtf8Text } from "./decode.js";
 import { changedLines, type Lines, lineHashes, splitLines } from "./line-diff.js";
@@ -22,7 +23,8 @@ export const CONTEXT_LINES = 5;
 /**
  * Line hashes held for the versions still to be replaced: 4 bytes a line, ~8 MB and as much again in
  * the arrays' and the map's overhead (rails' tree has ~1 M lines). Twice this held ~11 MB more at the
- * peak of rails' history for ~3% less time (fewer parents read again): the peak matters more.
+ * peak of rails' history for ~3% less time (fewer parents read again): the peak matters more. A hash
+ * array read again within the newest half of this is never forgotten (recent-map.ts).
  */
 const MAX_HELD_LINES = 2 * 1024 * 1024;
 
@@ -44,45 +46,34 @@ export interface ChangeReader {
  * (missing, too big to hold).
  */
 export function createChangeReader(readBytes: (blob: string) => Promise<Uint8Array | undefined>): ChangeReader {
-  const held = new Map<string, Promise<Uint32Array | undefined>>();
-  let heldLines = 0;
-  const hold = (blob: string, hashes: Promise<Uint32Array | undefined>): void => {
-    if (held.has(blob)) return;
-    held.set(blob, hashes);
-    void hashes.then((found) => {
-      if (!found || held.get(blob) !== hashes) return;
-      heldLines += found.length;
-      for (const [oldest, older] of held) {
-        if (heldLines <= MAX_HELD_LINES || oldest === blob) break;
-        held.delete(oldest);
-        void older.then((gone) => (heldLines -= gone?.length ?? 0));
-      }
-    });
-  };
+  const held = createRecentMap<Uint32Array>(MAX_HELD_LINES, (hashes) => hashes.length);
+  /** Parents being read, so a parent several versions wait for at once is read once. */
+  const reading = new Map<string, Promise<Uint32Array | undefined>>();
   const readHashes = async (blob: string): Promise<Uint32Array | undefined> => {
     const bytes = await readBytes(blob);
-    return bytes && isUtf8Text(bytes) ? lineHashes(bytes) : undefined;
+    const hashes = bytes && isUtf8Text(bytes) ? lineHashes(bytes) : undefined;
+    if (hashes) held.set(blob, hashes);
+    return hashes;
   };
   const hashesOf = (blob: string): Promise<Uint32Array | undefined> => {
     const known = held.get(blob);
-    if (known) {
-      held.delete(blob); // most recently used: last to go
-      held.set(blob, known);
-      return known;
+    if (known) return Promise.resolve(known);
+    let hashes = reading.get(blob);
+    if (!hashes) {
+      hashes = readHashes(blob).finally(() => reading.delete(blob));
+      reading.set(blob, hashes);
     }
-    const hashes = readHashes(blob);
-    hold(blob, hashes);
     return hashes;
   };
 
   const remember = (blob: string, bytes: Uint8Array): void => {
-    if (!held.has(blob) && isUtf8Text(bytes)) hold(blob, Promise.resolve(lineHashes(bytes)));
+    if (!held.get(blob) && isUtf8Text(bytes)) held.set(blob, lineHashes(bytes));
   };
   const changes = async (blob: string, parents: readonly string[]): Promise<BlobChanges> => {
     const bytes = await readBytes(blob);
     if (!bytes || !isUtf8Text(bytes)) return { kind: "whole" };
     const lines = splitLines(bytes);
-    hold(blob, Promise.resolve(lines.hashes));
+    held.set(blob, lines.hashes);
     const changed: [number, number][] = [];
     for (const parent of parents) {
       const before = await hashesOf(parent);

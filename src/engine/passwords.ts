@@ -221,6 +221,33 @@ function comparedNameWords(name: string): string[] {
   return nameWords(name.replace(/\.equals(?:IgnoreCase)?$/i, ""));
 }
 
+// A user's name given as a literal (`$db_user = "dbo7731";`, `"username": "svc_app",`, `login: 'deploy'`):
+// the first half of a login written out in full. Its value is a name, not a word a type or a form
+// uses (`"string"` in an API schema's sample, `"required"` in validation rules).
+const USER_LITERAL = /(?:^|[^\w$.-])\$?(?:db_?)?(?:user|user_?name|login|uid)["']?[ \t]*(?:=>|:=|[:=])[ \t]*(["'])(?!(?:string|str|text|required|optional|email|null|none)\1)([^"'\s]{2,64})\1/i;
+// A user's name counts when written on the password's line before it, or on one of the two lines before.
+const PAIR_LINES = 3;
+
+// Words written where a password's value goes that are not one: a schema's or a form's type or how the
+// field is shown, and a test's word for a password that must fail (`"invalid"`, `"incorrect"`).
+const NOT_A_PASSWORD_WORD =
+  /^(?:string|text|char|varchar|number|integer|float|double|boolean|bool|object|array|bytes|secret|hidden|required|optional|nullable|masked|sensitive|password|current|new|confirm|invalid|incorrect|wrong|bad|unknown|missing|empty|expired)$/;
+
+/**
+ * A word of letters given as the password of a login whose user's name is a literal too, just before
+ * it (a PHP script's `$user` then `$password`, both quoted, on one line). Alone, such a word under a password's
+ * name is as often a label, a type or a slug as a password; written out beside a user's name, it is
+ * the other half of a credential. A word in lower case only (a capitalised one is a label: `"Secret"`),
+ * and not the user's name again: a service's default login (`cassandra`/`cassandra`) is a stand-in.
+ */
+function isPairedWord(text: string, nameStart: number, value: string): boolean {
+  if (!/^[a-z]{4,}$/.test(value) || NOT_A_PASSWORD_WORD.test(value)) return false;
+  let from = text.lastIndexOf("\n", nameStart - 1) + 1;
+  for (let line = 1; line < PAIR_LINES && from > 0; line++) from = text.lastIndexOf("\n", from - 2) + 1;
+  const user = USER_LITERAL.exec(text.slice(from, nameStart));
+  return user !== null && user[2]?.toLowerCase() !== value;
+}
+
 /** The rule's matches in the run's text: what entropy.ts's collectEntropyMatches is to a random value's rule. */
 export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
@@ -243,7 +270,7 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     // label, a type, an option, a slug or a test's input to a validator (`password: "string"`,
     // `"peanuts"`, `"not-set"`, `"current-password"`) as a password: they count where code checks
     // them (a comparison), or where their place says they are one (the command, URL and prose rules).
-    if (form !== "compared" && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(value)) continue;
+    if (form !== "compared" && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(value) && !(form === "quoted" && isPairedWord(text, found.start, value))) continue;
     if (!isChosenPassword(value, words, found.configValue) || isAllowedSecret(rule.allow, value)) continue;
     if (form === "quoted" && isEnumMember(text, found.start)) continue;
     const from = Math.min(found.start, valueStart);

@@ -271,3 +271,29 @@ describe("enum members", () => {
     expect(passwordsIn('class Settings {\n  adminPassword = "Heron#2231-plum";\n}')).toEqual(["Heron#2231-plum"]);
   });
 });
+
+describe("a word of letters beside a user's name", () => {
+  // A login written out in full: the user's name a literal, then the password, on its line or within two lines.
+  it.each([
+    ['$user = "dbo7731"; $password = "quillmoss";', "quillmoss"],
+    ['db:\n  user: "deploy"\n  host: "db.internal"\n  password: "quillmoss"', "quillmoss"],
+    ['{\n  "username": "svc_reports",\n  "password": "quillmoss"\n}', "quillmoss"],
+  ])("%j gives the password", (text, password) => {
+    expect(passwordsIn(text)).toEqual([password]);
+  });
+
+  // Alone, too far from a user's name, a schema's type, a capitalised label, a user's name that is a type
+  // word or a call, a test's wrong password, or the user's name again (a service's default login).
+  it.each([
+    'password = "quillmoss"',
+    'user = "deploy"\n\n\n\npassword = "quillmoss"',
+    '{ "username": "string", "password": "string" }',
+    'login: "deploy"\npassword: "Quillmoss"',
+    '{ "username": "string", "password": "quillmoss" }',
+    'user = get_user(); password = "quillmoss"',
+    '{ "username": "johndoe", "password": "incorrect" }',
+    "{ user: 'quillmoss', pwd: 'quillmoss' }",
+  ])("%j gives none", (text) => {
+    expect(passwordsIn(text)).toEqual([]);
+  });
+});

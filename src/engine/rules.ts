@@ -582,9 +582,11 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // In a configuration file a bare value is literal text (config-files.ts): it ends only at a space
   // (what follows must be an inline comment) or a backslash, and starts with no quote. A `;` that ends
   // the line ends the statement (nginx's and other `.conf` formats', a shell's in an .env file), as
-  // one before an INI comment does: it is not the value's.
+  // one before an INI comment does: it is not the value's. So does a `,` that ends the line, or comes
+  // before a ` #` comment: it separates members (a YAML flow mapping's or a HOCON object's over several
+  // lines, `password: …,`).
   const bare = configFile
-    ? `((?![\"'\`])(?:[^\\s\\\\&;]|;(?![ \\t\\r]*(?:\\n|$))|&(?!\\w{1,64}=)){${min},1000})`
+    ? `((?![\"'\`])(?:[^\\s\\\\&;,]|;(?![ \\t\\r]*(?:\\n|$))|,(?![ \\t\\r]*(?:\\n|$)|[ \\t]+#)|&(?!\\w{1,64}=)){${min},1000})`
     : `((?![)\\]}])(?:[^\\s"'\`,;<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;
   // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
   // A credential built from a user and a secret: NetworkCredential("user", "…").

@@ -136,13 +136,16 @@ const SETTER_CALL = /(?:\bdefine|\bset\w*|\bput\w*|\badd)\s*\(\s*["'`]$/i;
 /**
  * How the value stands to the name, from the text between them (what the assignment regex took):
  * "compared" in a comparison, either way round or in `.equals(…)`; "argument" as a setter call's
- * second argument; "call" as the argument of a setter or builder named for the password
+ * second argument, or the first of a Cocoa call that stores it under the name (`forKey:`); "call" as
+ * the argument of a setter or builder named for the password
  * (`setPassword("…")`, `withPassword("…")`, `.password("…")`); "quoted" or "bare" after an operator,
  * a space or an XML tag; undefined where the text says it is no value of the name: another call's
  * argument (`hash_password("…")`), a value on a later line (a YAML key with a nested mapping), or
  * a bare word after a space (`password prompt:`, prose).
  */
 function valueForm(text: string, start: number, nameEnd: number, valueStart: number): ValueForm | undefined {
+  // Stored under its key by a Cocoa call, the value first (`setObject:@"…" forKey:@"password"`): a setter's argument.
+  if (valueStart < start && COCOA_KEY_BEFORE.test(text.slice(valueStart, start))) return "argument";
   if (valueStart < nameEnd || /\.equals(?:IgnoreCase)?$/i.test(text.slice(Math.max(0, nameEnd - 18), nameEnd))) return "compared";
   const between = text.slice(nameEnd, valueStart);
   if (between.startsWith("(")) return isSetterName(text.slice(start, nameEnd)) ? "call" : undefined;
@@ -157,6 +160,9 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
 }
 
 type ValueForm = "compared" | "argument" | "call" | "quoted" | "bare";
+
+// What stands between a value and the key a Cocoa call stores it under (rules.ts, keyedBefore).
+const COCOA_KEY_BEFORE = /^[^"'\n]*["']\s*,?\s*for(?:Key|HTTPHeaderField)\s*:\s*@?["'][\w.-]*$/;
 
 /**
  * A call that sets the password: its method (the name's last part) starts with `set` or `with`
@@ -229,9 +235,10 @@ const USER_LITERAL = /(?:^|[^\w$.-])\$?(?:db_?)?(?:user|user_?name|login|uid)["'
 const PAIR_LINES = 3;
 
 // Words written where a password's value goes that are not one: a schema's or a form's type or how the
-// field is shown, and a test's word for a password that must fail (`"invalid"`, `"incorrect"`).
+// field is shown, a test's word for a password that must fail (`"invalid"`, `"incorrect"`), and the
+// field's own name in another language, as a translation file labels it (`"user": "usuario", "password": "senha"`).
 const NOT_A_PASSWORD_WORD =
-  /^(?:string|text|char|varchar|number|integer|float|double|boolean|bool|object|array|bytes|secret|hidden|required|optional|nullable|masked|sensitive|password|current|new|confirm|invalid|incorrect|wrong|bad|unknown|missing|empty|expired)$/;
+  /^(?:string|text|char|varchar|number|integer|float|double|boolean|bool|object|array|bytes|secret|hidden|required|optional|nullable|masked|sensitive|password|current|new|confirm|invalid|incorrect|wrong|bad|unknown|missing|empty|expired|kennwort|senha|contrasena|parola|haslo|sifre|salasana|losenord|passord|heslo|jelszo|parool|lozinka|geslo)$/;
 
 /**
  * A word of letters given as the password of a login whose user's name is a literal too, just before

@@ -602,17 +602,22 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // failed, and reads back at most the name, the operator and one literal.
   const literalBefore = `"([^"\\s\\\\]{${min},128})"|'([^'\\s\\\\]{${min},128})'`;
   const comparedBefore = `(?<=(?:${literalBefore})\\s{0,8}[=!]==?\\s{0,8}[\\w.-]{1,128})`;
+  // A literal stored under a key named after it, in Cocoa's calls (Objective-C's and Swift's), where the
+  // value comes first: a dictionary's or the user defaults' `setObject:@"…" forKey:@"api_secret"` or
+  // `set("…", forKey: "apiToken")`, a request's `setValue:@"…" forHTTPHeaderField:@"X-Api-Token"`.
+  // Looked for behind the name as a comparison is, reading back the key's string, its label and one literal.
+  const keyedBefore = `(?<=(?:${literalBefore})\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{0,8}:\\s{0,8}@?["'][\\w.-]{0,128})`;
   // A random literal given alone to a call on the name: C++'s direct initialisation
   // (`std::string api_secret("…")`) and assignment (`token.assign("…", 32)`, a length after it).
   const initialiser = `\\(\\s*(?:${literal})\\s*(?:,\\s*\\d{1,6}\\s*)?\\)`;
-  if (values === "random") return new RegExp(`${forms}|${userAndSecret}|${initialiser}|${comparedBefore}`, "ydi");
+  if (values === "random") return new RegExp(`${forms}|${userAndSecret}|${initialiser}|${comparedBefore}|${keyedBefore}`, "ydi");
   // A password's judge has no use for the user-and-secret call: its names are credentials' (above),
   // while a call named for a password takes other arguments (`hash_password("123", "sha256")`).
   // A password is also given to a call on its name: a setter or builder (`setPassword("…")`,
   // `.password("…")`) or Java's and C#'s comparison (`password.equals("…")`); passwords.ts tells
   // which calls count.
   const call = `\\(\\s*(?:${literal})\\s*\\)`;
-  return new RegExp(`${forms}|${call}|${comparedBefore}`, "ydi");
+  return new RegExp(`${forms}|${call}|${comparedBefore}|${keyedBefore}`, "ydi");
 }
 
 /** Parses TOML; a syntax error becomes one sentence naming the file, line and column (as editors take them: file:line:column). */

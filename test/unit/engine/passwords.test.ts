@@ -283,7 +283,8 @@ describe("a word of letters beside a user's name", () => {
   });
 
   // Alone, too far from a user's name, a schema's type, a capitalised label, a user's name that is a type
-  // word or a call, a test's wrong password, or the user's name again (a service's default login).
+  // word or a call, a test's wrong password, the user's name again (a service's default login), or a
+  // translation file's labels.
   it.each([
     'password = "quillmoss"',
     'user = "deploy"\n\n\n\npassword = "quillmoss"',
@@ -293,7 +294,23 @@ describe("a word of letters beside a user's name", () => {
     'user = get_user(); password = "quillmoss"',
     '{ "username": "johndoe", "password": "incorrect" }',
     "{ user: 'quillmoss', pwd: 'quillmoss' }",
+    '{ "user": "usuario", "password": "senha" }',
   ])("%j gives none", (text) => {
+    expect(passwordsIn(text)).toEqual([]);
+  });
+});
+
+describe("a value stored under its key by a Cocoa call", () => {
+  // Objective-C's and Swift's `forKey:`: the value comes first, and is judged as a setter's argument.
+  it.each([
+    ['[defaults setObject:@"Wint3r!Qx7z" forKey:@"password"];', "Wint3r!Qx7z"],
+    ['UserDefaults.standard.set("Wint3r!Qx7z", forKey: "userPassword")', "Wint3r!Qx7z"],
+  ])("%j gives the password", (text, password) => {
+    expect(passwordsIn(text)).toEqual([password]);
+  });
+
+  // A word of letters is as often a label there as anywhere; another key's value is not the password's.
+  it.each(['[defaults setObject:@"hiddenword" forKey:@"password"];', '[defaults setObject:@"Wint3r!Qx7z" forKey:@"username"];'])("%j gives none", (text) => {
     expect(passwordsIn(text)).toEqual([]);
   });
 });

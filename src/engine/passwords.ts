@@ -189,7 +189,36 @@ const COMPARED_BEFORE = /[=!]=\s*$/;
 function mayNamePassword(text: string, start: number, nameEnd: number): boolean {
   const name = text.slice(start, nameEnd);
   if (ENDS_AS_PASSWORD_NAME.test(name)) return true;
-  return ENDS_AS_SECRET_NAME.test(name) && (COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)));
+  if (!ENDS_AS_SECRET_NAME.test(name)) return false;
+  return COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)) || isSigningSectionSecret(text, start, nameEnd);
+}
+
+// A section that holds the secret a service signs with: a JWT's, a session's or a cookie's.
+const SIGNING_SECTION = /^(?:jwt|session|cookie)s?$/i;
+// How many lines are read back for the section's key, so the work per candidate stays bounded.
+const MAX_SECTION_LINES = 8;
+
+/**
+ * A key `secret` alone on its line, indented under a section named for what signs with it (YAML's
+ * `jwt:` then `  secret: …`): the secret a person chose to sign tokens or sessions with, as
+ * `JWT_SECRET` is. Elsewhere a lone `secret` names many things (a Kubernetes secret's name, a flag).
+ */
+function isSigningSectionSecret(text: string, start: number, nameEnd: number): boolean {
+  if (text.slice(start, nameEnd).toLowerCase() !== "secret") return false;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const indent = text.slice(lineStart, start);
+  if (!/^[ \t]+$/.test(indent)) return false;
+  let at = lineStart;
+  for (let read = 0; read < MAX_SECTION_LINES && at > 0; read++) {
+    const previousStart = text.lastIndexOf("\n", at - 2) + 1;
+    const line = text.slice(previousStart, at - 1);
+    at = previousStart;
+    const key = /^([ \t]*)["']?([\w.-]+)["']?[ \t]*:[ \t]*(?:#.*)?\r?$/.exec(line);
+    if (!key) continue;
+    // The nearest key with less indentation is the section's; one as indented is a sibling.
+    if ((key[1] ?? "").length < indent.length) return SIGNING_SECTION.test(key[2] ?? "");
+  }
+  return false;
 }
 
 // An enum's opening line (TypeScript's, C#'s, Java's, Swift's: `export enum PasskeyBrand {`), and the
@@ -267,7 +296,7 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     const naming = passwordName(words, !/[a-z]/.test(name));
     if (!naming) continue;
     const form = valueForm(text, found.start, found.nameEnd, valueStart);
-    if (!form || (naming === "compared secret" && form !== "compared")) continue;
+    if (!form || (naming === "compared secret" && form !== "compared" && !isSigningSectionSecret(text, found.start, found.nameEnd))) continue;
     // `typeof secret !== "string"`, `type(secret) == "string"`: a comparison of the value's type, not the value.
     if (form === "compared" && TYPE_QUERY_BEFORE.test(text.slice(Math.max(0, found.start - 64), found.start))) continue;
     // A quoted literal followed by `+` or PHP's `.` is the start of a string built from parts.

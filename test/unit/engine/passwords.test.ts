@@ -314,3 +314,15 @@ describe("a value stored under its key by a Cocoa call", () => {
     expect(passwordsIn(text)).toEqual([]);
   });
 });
+
+describe("a secret under a section named for what signs with it", () => {
+  it("takes a YAML `secret:` indented under `jwt:`, `session:` or `cookie:`, siblings between", () => {
+    expect(passwordsIn('jwt:\n  secret: "Dq7#mtRk2p"\n  exp: 50m\n')).toEqual(["Dq7#mtRk2p"]);
+    expect(passwordsIn("session:\n  name: sid\n  secret: Dq7#mtRk2p\n")).toEqual(["Dq7#mtRk2p"]);
+  });
+
+  // Under another section, at the top level, or a longer name: a lone `secret` names many things.
+  it.each(['storage:\n  secret: "Dq7#mtRk2p"\n', 'secret: "Dq7#mtRk2p"\n', 'jwt:\n  secretName: "Dq7#mtRk2p"\n', 'jwt:\n  secret: "supersecret"\n'])("%j gives none", (text) => {
+    expect(passwordsIn(text)).toEqual([]);
+  });
+});

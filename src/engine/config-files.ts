@@ -76,8 +76,11 @@ function isConfigStructure(value: string): boolean {
   return /^[[{#]/.test(value) || /^\w+\(.*\)$/.test(value);
 }
 
-/** What may follow a config value on its line: nothing, or an inline comment (` # …`, INI's ` ; …`), and a CRLF line's `\r`. */
-const CONFIG_LINE_REST = /^[ \t\r]*(?:[#;][^\n]*)?$/;
+/**
+ * What may follow a config value on its line: nothing, or an inline comment (` # …`, INI's ` ; …`), and a
+ * CRLF line's `\r`; after a `,` that separates it from the next member (rules.ts), the same.
+ */
+const CONFIG_LINE_REST = /^,?[ \t\r]*(?:[#;][^\n]*)?$/;
 
 /**
  * A bare value in a config file that may be a secret: not a list, a map or a wrapper

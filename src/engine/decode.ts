@@ -202,11 +202,19 @@ function mayBePrintable(text: string, start: number, end: number): boolean {
   return true;
 }
 
+// A stand-in word a person wrote into an encoded value to say it is no real one (`ops_DUMMY…`, a token
+// whose first characters were overwritten): what the run decodes to is the stand-in's, not a secret.
+// Random base64 holds one of these words (five letters or more, either case) about once in 30 million
+// characters.
+const STAND_IN_MARK = /dummy|example|placeholder|redacted|changeme/i;
+
 function base64Layers(text: string): Layer[] {
   const layers: Layer[] = [];
   for (const span of base64Runs(text)) {
     if (!mayBePrintable(text, span[0], span[1])) continue;
-    const bytes = Buffer.from(text.slice(span[0], span[1]), "base64");
+    const run = text.slice(span[0], span[1]);
+    if (STAND_IN_MARK.test(run)) continue;
+    const bytes = Buffer.from(run, "base64");
     if (!isPrintable(bytes)) continue;
     layers.push({ text: bytes.toString("latin1"), entropy: false, outer: () => span });
   }

@@ -136,13 +136,16 @@ const SETTER_CALL = /(?:\bdefine|\bset\w*|\bput\w*|\badd)\s*\(\s*["'`]$/i;
 /**
  * How the value stands to the name, from the text between them (what the assignment regex took):
  * "compared" in a comparison, either way round or in `.equals(…)`; "argument" as a setter call's
- * second argument; "call" as the argument of a setter or builder named for the password
+ * second argument, or the first of a Cocoa call that stores it under the name (`forKey:`); "call" as
+ * the argument of a setter or builder named for the password
  * (`setPassword("…")`, `withPassword("…")`, `.password("…")`); "quoted" or "bare" after an operator,
  * a space or an XML tag; undefined where the text says it is no value of the name: another call's
  * argument (`hash_password("…")`), a value on a later line (a YAML key with a nested mapping), or
  * a bare word after a space (`password prompt:`, prose).
  */
 function valueForm(text: string, start: number, nameEnd: number, valueStart: number): ValueForm | undefined {
+  // Stored under its key by a Cocoa call, the value first (`setObject:@"…" forKey:@"password"`): a setter's argument.
+  if (valueStart < start && COCOA_KEY_BEFORE.test(text.slice(valueStart, start))) return "argument";
   if (valueStart < nameEnd || /\.equals(?:IgnoreCase)?$/i.test(text.slice(Math.max(0, nameEnd - 18), nameEnd))) return "compared";
   const between = text.slice(nameEnd, valueStart);
   if (between.startsWith("(")) return isSetterName(text.slice(start, nameEnd)) ? "call" : undefined;
@@ -157,6 +160,9 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
 }
 
 type ValueForm = "compared" | "argument" | "call" | "quoted" | "bare";
+
+// What stands between a value and the key a Cocoa call stores it under (rules.ts, keyedBefore).
+const COCOA_KEY_BEFORE = /^[^"'\n]*["']\s*,?\s*for(?:Key|HTTPHeaderField)\s*:\s*@?["'][\w.-]*$/;
 
 /**
  * A call that sets the password: its method (the name's last part) starts with `set` or `with`
@@ -183,7 +189,36 @@ const COMPARED_BEFORE = /[=!]=\s*$/;
 function mayNamePassword(text: string, start: number, nameEnd: number): boolean {
   const name = text.slice(start, nameEnd);
   if (ENDS_AS_PASSWORD_NAME.test(name)) return true;
-  return ENDS_AS_SECRET_NAME.test(name) && (COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)));
+  if (!ENDS_AS_SECRET_NAME.test(name)) return false;
+  return COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)) || isSigningSectionSecret(text, start, nameEnd);
+}
+
+// A section that holds the secret a service signs with: a JWT's, a session's or a cookie's.
+const SIGNING_SECTION = /^(?:jwt|session|cookie)s?$/i;
+// How many lines are read back for the section's key, so the work per candidate stays bounded.
+const MAX_SECTION_LINES = 8;
+
+/**
+ * A key `secret` alone on its line, indented under a section named for what signs with it (YAML's
+ * `jwt:` then `  secret: …`): the secret a person chose to sign tokens or sessions with, as
+ * `JWT_SECRET` is. Elsewhere a lone `secret` names many things (a Kubernetes secret's name, a flag).
+ */
+function isSigningSectionSecret(text: string, start: number, nameEnd: number): boolean {
+  if (text.slice(start, nameEnd).toLowerCase() !== "secret") return false;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const indent = text.slice(lineStart, start);
+  if (!/^[ \t]+$/.test(indent)) return false;
+  let at = lineStart;
+  for (let read = 0; read < MAX_SECTION_LINES && at > 0; read++) {
+    const previousStart = text.lastIndexOf("\n", at - 2) + 1;
+    const line = text.slice(previousStart, at - 1);
+    at = previousStart;
+    const key = /^([ \t]*)["']?([\w.-]+)["']?[ \t]*:[ \t]*(?:#.*)?\r?$/.exec(line);
+    if (!key) continue;
+    // The nearest key with less indentation is the section's; one as indented is a sibling.
+    if ((key[1] ?? "").length < indent.length) return SIGNING_SECTION.test(key[2] ?? "");
+  }
+  return false;
 }
 
 // An enum's opening line (TypeScript's, C#'s, Java's, Swift's: `export enum PasskeyBrand {`), and the
@@ -221,6 +256,34 @@ function comparedNameWords(name: string): string[] {
   return nameWords(name.replace(/\.equals(?:IgnoreCase)?$/i, ""));
 }
 
+// A user's name given as a literal (`$db_user = "dbo7731";`, `"username": "svc_app",`, `login: 'deploy'`):
+// the first half of a login written out in full. Its value is a name, not a word a type or a form
+// uses (`"string"` in an API schema's sample, `"required"` in validation rules).
+const USER_LITERAL = /(?:^|[^\w$.-])\$?(?:db_?)?(?:user|user_?name|login|uid)["']?[ \t]*(?:=>|:=|[:=])[ \t]*(["'])(?!(?:string|str|text|required|optional|email|null|none)\1)([^"'\s]{2,64})\1/i;
+// A user's name counts when written on the password's line before it, or on one of the two lines before.
+const PAIR_LINES = 3;
+
+// Words written where a password's value goes that are not one: a schema's or a form's type or how the
+// field is shown, a test's word for a password that must fail (`"invalid"`, `"incorrect"`), and the
+// field's own name in another language, as a translation file labels it (`"user": "usuario", "password": "senha"`).
+const NOT_A_PASSWORD_WORD =
+  /^(?:string|text|char|varchar|number|integer|float|double|boolean|bool|object|array|bytes|secret|hidden|required|optional|nullable|masked|sensitive|password|current|new|confirm|invalid|incorrect|wrong|bad|unknown|missing|empty|expired|kennwort|senha|contrasena|parola|haslo|sifre|salasana|losenord|passord|heslo|jelszo|parool|lozinka|geslo)$/;
+
+/**
+ * A word of letters given as the password of a login whose user's name is a literal too, just before
+ * it (a PHP script's `$user` then `$password`, both quoted, on one line). Alone, such a word under a password's
+ * name is as often a label, a type or a slug as a password; written out beside a user's name, it is
+ * the other half of a credential. A word in lower case only (a capitalised one is a label: `"Secret"`),
+ * and not the user's name again: a service's default login (`cassandra`/`cassandra`) is a stand-in.
+ */
+function isPairedWord(text: string, nameStart: number, value: string): boolean {
+  if (!/^[a-z]{4,}$/.test(value) || NOT_A_PASSWORD_WORD.test(value)) return false;
+  let from = text.lastIndexOf("\n", nameStart - 1) + 1;
+  for (let line = 1; line < PAIR_LINES && from > 0; line++) from = text.lastIndexOf("\n", from - 2) + 1;
+  const user = USER_LITERAL.exec(text.slice(from, nameStart));
+  return user !== null && user[2]?.toLowerCase() !== value;
+}
+
 /** The rule's matches in the run's text: what entropy.ts's collectEntropyMatches is to a random value's rule. */
 export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
@@ -233,7 +296,7 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     const naming = passwordName(words, !/[a-z]/.test(name));
     if (!naming) continue;
     const form = valueForm(text, found.start, found.nameEnd, valueStart);
-    if (!form || (naming === "compared secret" && form !== "compared")) continue;
+    if (!form || (naming === "compared secret" && form !== "compared" && !isSigningSectionSecret(text, found.start, found.nameEnd))) continue;
     // `typeof secret !== "string"`, `type(secret) == "string"`: a comparison of the value's type, not the value.
     if (form === "compared" && TYPE_QUERY_BEFORE.test(text.slice(Math.max(0, found.start - 64), found.start))) continue;
     // A quoted literal followed by `+` or PHP's `.` is the start of a string built from parts.
@@ -243,7 +306,7 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     // label, a type, an option, a slug or a test's input to a validator (`password: "string"`,
     // `"peanuts"`, `"not-set"`, `"current-password"`) as a password: they count where code checks
     // them (a comparison), or where their place says they are one (the command, URL and prose rules).
-    if (form !== "compared" && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(value)) continue;
+    if (form !== "compared" && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(value) && !(form === "quoted" && isPairedWord(text, found.start, value))) continue;
     if (!isChosenPassword(value, words, found.configValue) || isAllowedSecret(rule.allow, value)) continue;
     if (form === "quoted" && isEnumMember(text, found.start)) continue;
     const from = Math.min(found.start, valueStart);

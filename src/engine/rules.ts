@@ -582,9 +582,11 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // In a configuration file a bare value is literal text (config-files.ts): it ends only at a space
   // (what follows must be an inline comment) or a backslash, and starts with no quote. A `;` that ends
   // the line ends the statement (nginx's and other `.conf` formats', a shell's in an .env file), as
-  // one before an INI comment does: it is not the value's.
+  // one before an INI comment does: it is not the value's. So does a `,` that ends the line, or comes
+  // before a ` #` comment: it separates members (a YAML flow mapping's or a HOCON object's over several
+  // lines, `password: …,`).
   const bare = configFile
-    ? `((?![\"'\`])(?:[^\\s\\\\&;]|;(?![ \\t\\r]*(?:\\n|$))|&(?!\\w{1,64}=)){${min},1000})`
+    ? `((?![\"'\`])(?:[^\\s\\\\&;,]|;(?![ \\t\\r]*(?:\\n|$))|,(?![ \\t\\r]*(?:\\n|$)|[ \\t]+#)|&(?!\\w{1,64}=)){${min},1000})`
     : `((?![)\\]}])(?:[^\\s"'\`,;<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;
   // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
   // A credential built from a user and a secret: NetworkCredential("user", "…").
@@ -600,17 +602,22 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // failed, and reads back at most the name, the operator and one literal.
   const literalBefore = `"([^"\\s\\\\]{${min},128})"|'([^'\\s\\\\]{${min},128})'`;
   const comparedBefore = `(?<=(?:${literalBefore})\\s{0,8}[=!]==?\\s{0,8}[\\w.-]{1,128})`;
+  // A literal stored under a key named after it, in Cocoa's calls (Objective-C's and Swift's), where the
+  // value comes first: a dictionary's or the user defaults' `setObject:@"…" forKey:@"api_secret"` or
+  // `set("…", forKey: "apiToken")`, a request's `setValue:@"…" forHTTPHeaderField:@"X-Api-Token"`.
+  // Looked for behind the name as a comparison is, reading back the key's string, its label and one literal.
+  const keyedBefore = `(?<=(?:${literalBefore})\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{0,8}:\\s{0,8}@?["'][\\w.-]{0,128})`;
   // A random literal given alone to a call on the name: C++'s direct initialisation
   // (`std::string api_secret("…")`) and assignment (`token.assign("…", 32)`, a length after it).
   const initialiser = `\\(\\s*(?:${literal})\\s*(?:,\\s*\\d{1,6}\\s*)?\\)`;
-  if (values === "random") return new RegExp(`${forms}|${userAndSecret}|${initialiser}|${comparedBefore}`, "ydi");
+  if (values === "random") return new RegExp(`${forms}|${userAndSecret}|${initialiser}|${comparedBefore}|${keyedBefore}`, "ydi");
   // A password's judge has no use for the user-and-secret call: its names are credentials' (above),
   // while a call named for a password takes other arguments (`hash_password("123", "sha256")`).
   // A password is also given to a call on its name: a setter or builder (`setPassword("…")`,
   // `.password("…")`) or Java's and C#'s comparison (`password.equals("…")`); passwords.ts tells
   // which calls count.
   const call = `\\(\\s*(?:${literal})\\s*\\)`;
-  return new RegExp(`${forms}|${call}|${comparedBefore}`, "ydi");
+  return new RegExp(`${forms}|${call}|${comparedBefore}|${keyedBefore}`, "ydi");
 }
 
 /** Parses TOML; a syntax error becomes one sentence naming the file, line and column (as editors take them: file:line:column). */

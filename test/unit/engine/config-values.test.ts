@@ -52,6 +52,13 @@ describe("config files: a bare value is literal text, brackets and all", () => {
     expect(found(path, text)).toEqual(expected);
   });
 
+  it("leaves out a `,` that ends the line or comes before a comment: it separates the value from the next member", () => {
+    expect(found("config/app.yml", `db: {\n  user: app,\n  password: ${ini},\n  token: ${token},\n}\n`)).toEqual([`generic-password ${ini}`, `generic-high-entropy ${token}`]);
+    expect(found("app.conf", `db {\n  password: ${chosen}, # rotated\n}\n`)).toEqual([`generic-password ${chosen}`]);
+    // Inside the value, a `,` is the value's.
+    expect(found("app.conf", `password = ${chosen},${ini}\n`).map((finding) => finding.split(" ")[1])).toEqual([`${chosen},${ini}`]);
+  });
+
   it("takes the value to an inline comment, and none with more text after it", () => {
     expect(found("my.cnf", `[client]\npassword = ${ini} ; for backups\n`)).toEqual([`generic-password ${ini}`]);
     expect(found("app.env", `DB_PASSWORD=${braced} and more\n`)).toEqual([]);

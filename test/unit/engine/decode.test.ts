@@ -93,3 +93,20 @@ describe("JSON and URL layers", () => {
     );
   });
 });
+
+describe("base64 layers", () => {
+  // Made up: a JSON setting encoded, then a stand-in word written over the encoding's first characters.
+  const plain = `{"service":"keyscan-test","signing":"${"not a real value at all, ".repeat(6)}"}`;
+  const encoded = Buffer.from(plain).toString("base64");
+
+  it("decode a standalone run of printable text", () => {
+    expect(decodeLayers(`TOKEN=${encoded}`).map((layer) => layer.text)).toContain(plain);
+    // Overwriting its first characters leaves it printable enough to decode: the stand-in word decides.
+    expect(decodeLayers(`TOKEN=QUJDRE${encoded.slice(6)}`)).toHaveLength(1);
+  });
+
+  it("leave a run a stand-in word was written into: it stands in for a value", () => {
+    expect(decodeLayers(`TOKEN=DUMMYW${encoded.slice(6)}`)).toEqual([]);
+    expect(decodeLayers(`TOKEN=${encoded.slice(0, 20)}Example${encoded.slice(27)}`)).toEqual([]);
+  });
+});

@@ -271,3 +271,58 @@ describe("enum members", () => {
     expect(passwordsIn('class Settings {\n  adminPassword = "Heron#2231-plum";\n}')).toEqual(["Heron#2231-plum"]);
   });
 });
+
+describe("a word of letters beside a user's name", () => {
+  // A login written out in full: the user's name a literal, then the password, on its line or within two lines.
+  it.each([
+    ['$user = "dbo7731"; $password = "quillmoss";', "quillmoss"],
+    ['db:\n  user: "deploy"\n  host: "db.internal"\n  password: "quillmoss"', "quillmoss"],
+    ['{\n  "username": "svc_reports",\n  "password": "quillmoss"\n}', "quillmoss"],
+  ])("%j gives the password", (text, password) => {
+    expect(passwordsIn(text)).toEqual([password]);
+  });
+
+  // Alone, too far from a user's name, a schema's type, a capitalised label, a user's name that is a type
+  // word or a call, a test's wrong password, the user's name again (a service's default login), or a
+  // translation file's labels.
+  it.each([
+    'password = "quillmoss"',
+    'user = "deploy"\n\n\n\npassword = "quillmoss"',
+    '{ "username": "string", "password": "string" }',
+    'login: "deploy"\npassword: "Quillmoss"',
+    '{ "username": "string", "password": "quillmoss" }',
+    'user = get_user(); password = "quillmoss"',
+    '{ "username": "johndoe", "password": "incorrect" }',
+    "{ user: 'quillmoss', pwd: 'quillmoss' }",
+    '{ "user": "usuario", "password": "senha" }',
+  ])("%j gives none", (text) => {
+    expect(passwordsIn(text)).toEqual([]);
+  });
+});
+
+describe("a value stored under its key by a Cocoa call", () => {
+  // Objective-C's and Swift's `forKey:`: the value comes first, and is judged as a setter's argument.
+  it.each([
+    ['[defaults setObject:@"Wint3r!Qx7z" forKey:@"password"];', "Wint3r!Qx7z"],
+    ['UserDefaults.standard.set("Wint3r!Qx7z", forKey: "userPassword")', "Wint3r!Qx7z"],
+  ])("%j gives the password", (text, password) => {
+    expect(passwordsIn(text)).toEqual([password]);
+  });
+
+  // A word of letters is as often a label there as anywhere; another key's value is not the password's.
+  it.each(['[defaults setObject:@"hiddenword" forKey:@"password"];', '[defaults setObject:@"Wint3r!Qx7z" forKey:@"username"];'])("%j gives none", (text) => {
+    expect(passwordsIn(text)).toEqual([]);
+  });
+});
+
+describe("a secret under a section named for what signs with it", () => {
+  it("takes a YAML `secret:` indented under `jwt:`, `session:` or `cookie:`, siblings between", () => {
+    expect(passwordsIn('jwt:\n  secret: "Dq7#mtRk2p"\n  exp: 50m\n')).toEqual(["Dq7#mtRk2p"]);
+    expect(passwordsIn("session:\n  name: sid\n  secret: Dq7#mtRk2p\n")).toEqual(["Dq7#mtRk2p"]);
+  });
+
+  // Under another section, at the top level, or a longer name: a lone `secret` names many things.
+  it.each(['storage:\n  secret: "Dq7#mtRk2p"\n', 'secret: "Dq7#mtRk2p"\n', 'jwt:\n  secretName: "Dq7#mtRk2p"\n', 'jwt:\n  secret: "supersecret"\n'])("%j gives none", (text) => {
+    expect(passwordsIn(text)).toEqual([]);
+  });
+});

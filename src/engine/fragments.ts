@@ -16,6 +16,11 @@ const LABEL = `(?:[ \\t](?:api|access|auth|bearer|client|key|personal|private|se
  * key naming a credential (a YAML block `pandadoc:` then `api_key: …`).
  */
 const NEXT_LINE = `["']?[ \\t]{0,4}(?:[:=][ \\t]{0,4})?\\r?\\n[ \\t]{0,24}(?:[\\w.-]{0,20}(?:key|token|secret|pass|auth)[\\w.-]{0,20}["']?[ \\t]{0,3}[:=][ \\t]{0,3})?["'\`]?`;
+/**
+ * Words that may stand between a provider's name and the credential word a rule wants after it, in prose:
+ * `Foursquare client secret`, `Zoom API secret`, `Agora app certificate`.
+ */
+const QUALIFIER = `(?:api|access|account|admin|app|application|auth|bot|client|developer|master|oauth|partner|personal|private|project|secret|server|service|user)`;
 /** A `value` wrapper: `{ value: "…" }`. */
 const VALUE_WRAPPER = `(?:value[^\\w\\n]{1,3})?`;
 
@@ -24,11 +29,17 @@ const VALUE_WRAPPER = `(?:value[^\\w\\n]{1,3})?`;
  * - `(?&gap)`: what may stand between a provider's name and its value: a label, a declared type, then a
  *   separator on the line or one line break, a string prefix and a `value` wrapper;
  * - `(?&sep)`: the same on one line, without a label, for the rules whose name part already ends in a
- *   credential word (`aws…secret`, `heroku…key`).
+ *   credential word (`aws…secret`, `heroku…key`);
+ * - `(?&apart)`: the credential word a rule wants after a provider's name standing as a word of its own,
+ *   as notes, READMEs and comments write it (`Foursquare client secret: …`): blanks and up to two
+ *   qualifying words. A rule writes it as the other way to reach its word, `name(?:[\w.-]{0,20}|(?&apart))key`,
+ *   so the name alone (`zoom …`, `swell …`) still never matches.
  */
 const FRAGMENTS: Record<string, string> = {
   gap: `${LABEL}${DECLARED_TYPE}(?:${SEPARATOR}|${NEXT_LINE})${STRING_PREFIX}${VALUE_WRAPPER}`,
   sep: `${DECLARED_TYPE}${SEPARATOR}${STRING_PREFIX}`,
+  // Two nested optional words rather than {0,2}, which the backtracking check (regex-guard.ts) reads as ambiguous.
+  apart: `[ \\t]{1,4}(?:${QUALIFIER}[ \\t]{1,4}(?:${QUALIFIER}[ \\t]{1,4})?)?`,
 };
 
 /** The pattern with each `(?&name)` replaced by its part; an unknown name is left for the regex compiler to refuse. */

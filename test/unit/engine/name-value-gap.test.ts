@@ -70,4 +70,25 @@ describe("a provider's name and its value", () => {
     expect(found("datadog-api-key", `dd_secret_token=${hex32}`)).toEqual([]);
     expect(found("datadog-api-key", `datadog build ${hex32}`)).toEqual([]);
   });
+
+  it("takes the credential word a rule wants after a name as a word of its own, after up to two qualifying words ((?&apart))", () => {
+    const alnum32 = randomString(rng(2007), ALNUM, 32);
+    expect(found("zoom-client-secret", `Zoom client secret: ${alnum32}`)).toEqual([alnum32]);
+    expect(found("zoom-client-secret", `zoom secret ${alnum32}`)).toEqual([alnum32]);
+    expect(found("swell-secret-key", `Swell API secret key: ${alnum32}`)).toEqual([alnum32]);
+    const upper48 = randomString(rng(2008), UPPER_ALNUM, 48);
+    expect(found("foursquare-client-secret", `Foursquare client secret = ${upper48}`)).toEqual([upper48]);
+  });
+
+  it("still wants the rule's own credential word after a name that is an ordinary word", () => {
+    const alnum32 = randomString(rng(2009), ALNUM, 32);
+    // The name alone, a word that is no qualifier between, or a credential word the rule does not take.
+    expect(found("zoom-client-secret", `zoom ${alnum32}`)).toEqual([]);
+    expect(found("zoom-client-secret", `Zoom in on the chart: ${alnum32}`)).toEqual([]);
+    expect(found("zoom-client-secret", `Zoom meeting secret: ${alnum32}`)).toEqual([]);
+    expect(found("zoom-client-secret", `Zoom client id: ${alnum32}`)).toEqual([]);
+    expect(found("swell-secret-key", `a swell time, ${alnum32}`)).toEqual([]);
+    // Three qualifying words are more than a name's label takes.
+    expect(found("swell-secret-key", `Swell api client access app secret: ${alnum32}`)).toEqual([]);
+  });
 });

@@ -19,7 +19,7 @@ import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue } from "./config-files.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { shannonEntropy } from "./randomness.js";
-import { type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
+import { COCOA_KEY_LABEL, type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
 
 // `pass` names a password after another word (`db_pass`, `smtpPass`, `VM_PASS`), or alone in capitals,
@@ -161,8 +161,8 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
 
 type ValueForm = "compared" | "argument" | "call" | "quoted" | "bare";
 
-// What stands between a value and the key a Cocoa call stores it under (rules.ts, keyedBefore).
-const COCOA_KEY_BEFORE = /^[^"'\n]*["']\s*,?\s*for(?:Key|HTTPHeaderField)\s*:\s*@?["'][\w.-]*$/;
+// The value's closing quote, then what stands between it and the start of the key it is stored under (rules.ts, keyedBefore).
+const COCOA_KEY_BEFORE = new RegExp(`^[^"'\\n]*["']${COCOA_KEY_LABEL}[\\w.-]*$`);
 
 /**
  * A call that sets the password: its method (the name's last part) starts with `set` or `with`
@@ -193,6 +193,11 @@ function mayNamePassword(text: string, start: number, nameEnd: number): boolean 
   return COMPARED_AFTER.test(text.slice(nameEnd, nameEnd + 8)) || COMPARED_BEFORE.test(text.slice(Math.max(0, start - 8), start)) || isSigningSectionSecret(text, start, nameEnd);
 }
 
+/** Where the line before the one starting at `lineStart` (> 0) starts. */
+function previousLineStart(text: string, lineStart: number): number {
+  return text.lastIndexOf("\n", lineStart - 2) + 1;
+}
+
 // A section that holds the secret a service signs with: a JWT's, a session's or a cookie's.
 const SIGNING_SECTION = /^(?:jwt|session|cookie)s?$/i;
 // How many lines are read back for the section's key, so the work per candidate stays bounded.
@@ -210,7 +215,7 @@ function isSigningSectionSecret(text: string, start: number, nameEnd: number): b
   if (!/^[ \t]+$/.test(indent)) return false;
   let at = lineStart;
   for (let read = 0; read < MAX_SECTION_LINES && at > 0; read++) {
-    const previousStart = text.lastIndexOf("\n", at - 2) + 1;
+    const previousStart = previousLineStart(text, at);
     const line = text.slice(previousStart, at - 1);
     at = previousStart;
     const key = /^([ \t]*)["']?([\w.-]+)["']?[ \t]*:[ \t]*(?:#.*)?\r?$/.exec(line);
@@ -237,7 +242,7 @@ function isEnumMember(text: string, nameStart: number): boolean {
   let lineStart = text.lastIndexOf("\n", nameStart - 1) + 1;
   if (text.slice(lineStart, nameStart).trim() !== "") return false;
   for (let read = 0; read < MAX_ENUM_LINES && lineStart > 0; read++) {
-    const previousStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+    const previousStart = previousLineStart(text, lineStart);
     const line = text.slice(previousStart, lineStart - 1);
     if (ENUM_OPENING.test(line)) return true;
     if (!ENUM_MEMBER_LINE.test(line)) return false;
@@ -279,7 +284,7 @@ const NOT_A_PASSWORD_WORD =
 function isPairedWord(text: string, nameStart: number, value: string): boolean {
   if (!/^[a-z]{4,}$/.test(value) || NOT_A_PASSWORD_WORD.test(value)) return false;
   let from = text.lastIndexOf("\n", nameStart - 1) + 1;
-  for (let line = 1; line < PAIR_LINES && from > 0; line++) from = text.lastIndexOf("\n", from - 2) + 1;
+  for (let line = 1; line < PAIR_LINES && from > 0; line++) from = previousLineStart(text, from);
   const user = USER_LITERAL.exec(text.slice(from, nameStart));
   return user !== null && user[2]?.toLowerCase() !== value;
 }

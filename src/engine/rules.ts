@@ -522,6 +522,13 @@ function countGroups(regex: RegExp): number {
 export const PASSWORD_MIN_LENGTH = 6;
 
 /**
+ * What stands between a value and the key a Cocoa call stores it under, up to the key's opening quote
+ * (`", forKey:@"`, `" forHTTPHeaderField:@"`): the assignment regex's keyedBefore, and passwords.ts's
+ * reading of which form the value takes.
+ */
+export const COCOA_KEY_LABEL = `\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{0,8}:\\s{0,8}@?["']`;
+
+/**
  * What follows the name of a `name = value` candidate for the entropy detector: an assignment
  * operator and a quoted or bare value (the first group that takes part holds the value).
  * Sticky: tried only at the end of a name that holds a keyword (entropy.ts finds the names), so
@@ -606,7 +613,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // value comes first: a dictionary's or the user defaults' `setObject:@"…" forKey:@"api_secret"` or
   // `set("…", forKey: "apiToken")`, a request's `setValue:@"…" forHTTPHeaderField:@"X-Api-Token"`.
   // Looked for behind the name as a comparison is, reading back the key's string, its label and one literal.
-  const keyedBefore = `(?<=(?:${literalBefore})\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{0,8}:\\s{0,8}@?["'][\\w.-]{0,128})`;
+  const keyedBefore = `(?<=(?:${literalBefore})${COCOA_KEY_LABEL}[\\w.-]{0,128})`;
   // A random literal given alone to a call on the name: C++'s direct initialisation
   // (`std::string api_secret("…")`) and assignment (`token.assign("…", 32)`, a length after it).
   const initialiser = `\\(\\s*(?:${literal})\\s*(?:,\\s*\\d{1,6}\\s*)?\\)`;

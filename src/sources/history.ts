@@ -13,6 +13,7 @@ import { blobByteWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { git, gitStream, nulFieldBatches } from "./git.js";
 import { createChangeReader } from "./history-changes.js";
+import { createPathChanges, type PathChanges } from "./path-changes.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
 import { WINDOWED_ABOVE } from "./windows.js";
 
@@ -41,9 +42,11 @@ const REV_SELECTORS = /^--(not|all|(branches|tags|remotes)(=[^=]*)?)$/;
 /**
  * The history's items: a marker for each commit walked, and a blob item for each file version a
  * commit added or modified. The cat-file process lives until close(), after the last read; close()
- * also warns of the blobs a partial clone lacked.
+ * also warns of the blobs a partial clone lacked. A walk of every ref (no revisions, no --since) also
+ * records which commits changed which paths (`pathChanges`, complete once the items are read), which
+ * covers all of HEAD's history: secret-life.ts follows removed secrets in it.
  */
-export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void } {
+export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void; pathChanges?: PathChanges } {
   const catFile = new CatFile(options.cwd);
   const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
   // In a partial clone, only the blobs it holds are asked for (see localBlobsOfPartialClone).
@@ -80,16 +83,23 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
       );
     }
   };
+  const pathChanges = (options.revs ?? []).length === 0 && options.since === undefined ? createPathChanges() : undefined;
   return {
-    items: historyItems(options, read, changeReader.changes),
+    items: historyItems(options, read, changeReader.changes, pathChanges),
     close: () => {
       warnMissing();
       catFile.close();
     },
+    ...(pathChanges ? { pathChanges } : {}),
   };
 }
 
-async function* historyItems(options: HistoryOptions, read: BlobItem["read"], readChanges: BlobItem["readChanges"]): AsyncGenerator<SourceItem> {
+async function* historyItems(
+  options: HistoryOptions,
+  read: BlobItem["read"],
+  readChanges: BlobItem["readChanges"],
+  pathChanges: PathChanges | undefined,
+): AsyncGenerator<SourceItem> {
   if (await isShallowRepository(options.cwd)) {
     options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
   }
@@ -98,7 +108,7 @@ async function* historyItems(options: HistoryOptions, read: BlobItem["read"], re
       throw new UsageError(`invalid revision "${rev}": a revision cannot start with "-" (except --not, --all, --branches, --tags, --remotes)`);
     }
   }
-  for await (const entries of walkLog(options)) {
+  for await (const entries of walkLog(options, pathChanges)) {
     for (const entry of entries) {
       if (entry.kind === "commit") yield entry;
       else {
@@ -139,8 +149,11 @@ async function localBlobsOfPartialClone(cwd: string): Promise<Set<string> | unde
   return blobs;
 }
 
-/** The log's commits and each file version they add or modify, a batch for each buffer the log streams in. */
-async function* walkLog(options: HistoryOptions): AsyncGenerator<LogEntry[]> {
+/**
+ * The log's commits and each file version they add or modify, a batch for each buffer the log streams
+ * in; every commit and path it changes also goes to `pathChanges` when given.
+ */
+async function* walkLog(options: HistoryOptions, pathChanges: PathChanges | undefined): AsyncGenerator<LogEntry[]> {
   const args = [
     "log",
     // Oldest first: a version is read before the versions that replace it, which are compared with
@@ -155,11 +168,11 @@ async function* walkLog(options: HistoryOptions): AsyncGenerator<LogEntry[]> {
     "--no-ext-diff",
     "--no-textconv",
     "--encoding=UTF-8",
-    `--format=${COMMIT_MARK}%H%x00%an%x00%ae%x00%aI`,
+    `--format=${COMMIT_MARK}%H%x00%P%x00%an%x00%ae%x00%aI`,
     ...commitSelection(options),
     "--",
   ];
-  const parser = new LogParser();
+  const parser = new LogParser(pathChanges);
   try {
     for await (const fields of nulFieldBatches(gitStream(args, { cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) }))) {
       const entries = parser.parse(fields);
@@ -193,21 +206,27 @@ export async function countCommits(options: HistoryOptions): Promise<number> {
 }
 
 /**
- * The log's fields in order: a commit's header (mark and sha, author, email, date), then its raw
- * entries (meta, path). Fields whose place is known (after a sha or a meta) are taken as they are;
+ * The log's fields in order: a commit's header (mark and sha, parents, author, email, date), then its
+ * raw entries (meta, path). Fields whose place is known (after a sha or a meta) are taken as they are;
  * a field may be the last of one batch, the next the first of the next batch.
  */
 class LogParser {
   private commit: CommitInfo | undefined;
   /** The fields still owed to the current commit header, or the raw entry whose path comes next. */
-  private expecting: "author" | "email" | "date" | "path" | undefined;
+  private expecting: "parents" | "author" | "email" | "date" | "path" | undefined;
   private meta: ReturnType<typeof parseRawMeta>;
+
+  constructor(private readonly pathChanges: PathChanges | undefined) {}
 
   parse(fields: readonly string[]): LogEntry[] {
     const entries: LogEntry[] = [];
     for (const field of fields) {
       const commit = this.commit;
       switch (this.expecting) {
+        case "parents":
+          if (commit) this.pathChanges?.addCommit(commit.sha, field === "" ? [] : field.split(" "));
+          this.expecting = "author";
+          continue;
         case "author":
           if (commit) commit.author = field;
           this.expecting = "email";
@@ -223,6 +242,7 @@ class LogParser {
         case "path": {
           const meta = this.meta;
           this.expecting = undefined;
+          this.pathChanges?.addChange(field);
           if (commit && meta && REGULAR_FILE_MODES.has(meta.dstMode) && !isNullId(meta.dst)) {
             const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
             entries.push({ kind: "introduction", commit, path: field, blob: meta.dst, parents });
@@ -233,7 +253,7 @@ class LogParser {
           const text = field.charCodeAt(0) === 10 ? field.slice(1) : field;
           if (text.startsWith(COMMIT_MARK)) {
             this.commit = { sha: text.slice(1), author: "", email: "", date: "" };
-            this.expecting = "author";
+            this.expecting = "parents";
             entries.push({ kind: "commit" });
           } else if (text.startsWith(":") && commit) {
             this.meta = parseRawMeta(text);

@@ -6,20 +6,17 @@ import { type LifeEvent, type SecretLife, groupKey } from "../report/secrets.js"
 import { CatFile } from "./cat-file.js";
 import { decodeText, isUtf8Text } from "./decode.js";
 import { git } from "./git.js";
+import type { PathChanges, TouchingCommit } from "./path-changes.js";
 
 /** Larger versions of a file are not read back to follow a secret: its removal date is then left unknown. */
 const MAX_VERSION_BYTES = 8 * 1024 * 1024;
 
-/** A commit of HEAD's history that changed some of the followed paths, its parents, and which paths it changed. */
-interface PathCommit {
-  event: LifeEvent;
-  /** None for a root commit, two or more for a merge. */
-  parents: string[];
-  paths: Set<string>;
-}
-
-/** Per group key: present in HEAD or removed, with the removing commit where the paths' history shows it. */
-export async function secretLives(root: string, findings: readonly Finding[]): Promise<Map<string, SecretLife>> {
+/**
+ * Per group key: present in HEAD or removed, with the removing commit where the paths' history shows it.
+ * `walked`: which commits changed which paths, recorded by a history scan that walked all of HEAD's
+ * history (history.ts); without it, git walks HEAD's history again for the removed secrets' paths.
+ */
+export async function secretLives(root: string, findings: readonly Finding[], walked?: PathChanges): Promise<Map<string, SecretLife>> {
   const groups = new Map<string, { secret: string; paths: Set<string> }>();
   for (const finding of findings) {
     if (!finding.commit) continue;
@@ -68,11 +65,19 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
       else removed.push([key, group]);
     }
     if (removed.length === 0) return lives;
-    // One walk of HEAD's history for every removed secret's paths: on a long history each walk costs
-    // git about a second, and a scan may have found secrets in hundreds of files.
-    const commits = await commitsTouching(root, head, new Set(removed.flatMap(([, group]) => [...group.paths])));
+    // One walk of HEAD's history for every removed secret's paths (when the scan's own walk did not
+    // record it): on a long history each walk costs git about a second, and a scan may have found
+    // secrets in hundreds of files.
+    const paths = new Set(removed.flatMap(([, group]) => [...group.paths]));
+    const commits = walked?.touching(head, paths) ?? (await commitsTouching(root, head, paths));
+    const removers = new Map<string, string>();
     for (const [key, group] of removed) {
       const removing = await removingCommit(group.secret, [...group.paths], commits, holds);
+      if (removing) removers.set(key, removing);
+    }
+    const events = await describeCommits(root, new Set(removers.values()));
+    for (const [key] of removed) {
+      const removing = events.get(removers.get(key) ?? "");
       lives.set(key, { state: "removed", ...(removing ? { removed: removing } : {}) });
     }
   } finally {
@@ -86,37 +91,50 @@ export async function secretLives(root: string, findings: readonly Finding[]): P
  * oldest first, each with the paths it changed. The paths go to git on its standard input, so
  * their number is not bounded by the command line's length.
  */
-async function commitsTouching(root: string, head: string, paths: ReadonlySet<string>): Promise<PathCommit[]> {
+async function commitsTouching(root: string, head: string, paths: ReadonlySet<string>): Promise<TouchingCommit[]> {
   const pathspecs = [...paths].filter((path) => !path.includes("\n")).map((path) => `:(literal)${path}`);
-  const log = await git(
-    ["log", "--stdin", "--reverse", "--no-renames", "-z", "--name-only", "--diff-merges=first-parent", "--format=%x01%H%x00%P%x00%an%x00%ae%x00%aI", head],
-    { cwd: root, input: `--\n${pathspecs.join("\n")}\n` },
-  );
-  const commits: PathCommit[] = [];
+  const log = await git(["log", "--stdin", "--reverse", "--no-renames", "-z", "--name-only", "--diff-merges=first-parent", "--format=%x01%H%x00%P", head], {
+    cwd: root,
+    input: `--\n${pathspecs.join("\n")}\n`,
+  });
+  const commits: TouchingCommit[] = [];
   // Each record: \x01, the format's fields and a NUL, then a newline and the changed paths, each NUL-ended.
   for (const record of log.toString("utf8").split("\x01")) {
-    const [sha, parents, author, email, date, ...names] = record.split("\0");
-    if (!sha || parents === undefined || author === undefined || email === undefined || date === undefined) continue;
+    const [sha, parents, ...names] = record.split("\0");
+    if (!sha || parents === undefined) continue;
     const changed = new Set(names.map((name, index) => (index === 0 ? name.replace(/^\n/, "") : name)).filter((name) => name !== ""));
-    commits.push({ event: { sha, author, email, date }, parents: parents.split(" ").filter((parent) => parent !== ""), paths: changed });
+    commits.push({ sha, parents: parents.split(" ").filter((parent) => parent !== ""), paths: changed });
   }
   return commits;
 }
 
+/** Each commit's author and date, by its id: one git call for all of them. */
+async function describeCommits(root: string, shas: ReadonlySet<string>): Promise<Map<string, LifeEvent>> {
+  const events = new Map<string, LifeEvent>();
+  if (shas.size === 0) return events;
+  const log = await git(["log", "--stdin", "--no-walk=unsorted", "--format=%x01%H%x00%an%x00%ae%x00%aI"], { cwd: root, input: `${[...shas].join("\n")}\n` });
+  for (const record of log.toString("utf8").split("\x01")) {
+    const [sha, author, email, date] = record.replace(/\n$/, "").split("\0");
+    if (sha && author !== undefined && email !== undefined && date !== undefined) events.set(sha, { sha, author, email, date });
+  }
+  return events;
+}
+
 /**
- * The newest commit on HEAD's history after which none of the paths holds the secret while its
- * (first) parent's version did, among the commits that changed those paths. Each commit is compared
+ * The id of the newest commit on HEAD's history after which none of the paths holds the secret while
+ * its (first) parent's version did, among the commits that changed those paths. Each commit is compared
  * with its own parent, not with the commit before it in the log: on a history of branches the log
- * interleaves them. A commit that removed it is preferred to a merge that brought the removal in
- * (the merge is named only when no single commit did). Undefined when no such commit exists (the
- * secret lived only on another branch).
+ * interleaves them. A commit that removed it is preferred to a merge (named only when no single
+ * commit did: a merge that resolved a conflict without the secret; git's walk also lists a merge that
+ * brought the removal in, the scan's walk only merges that differ from every parent). Undefined when
+ * no such commit exists (the secret lived only on another branch).
  */
 async function removingCommit(
   secret: string,
   paths: string[],
-  commits: readonly PathCommit[],
+  commits: readonly TouchingCommit[],
   holds: (rev: string, path: string, secret: string) => Promise<boolean>,
-): Promise<LifeEvent | undefined> {
+): Promise<string | undefined> {
   const anyHolds = async (rev: string): Promise<boolean> => {
     for (const path of paths) if (await holds(rev, path, secret)) return true;
     return false;
@@ -124,9 +142,9 @@ async function removingCommit(
   const touching = commits.filter(({ parents, paths: changed }) => parents.length > 0 && paths.some((path) => changed.has(path)));
   for (const merges of [false, true]) {
     for (let index = touching.length - 1; index >= 0; index--) {
-      const { event, parents } = touching[index]!;
+      const { sha, parents } = touching[index]!;
       if (parents.length > 1 !== merges) continue;
-      if (!(await anyHolds(event.sha)) && (await anyHolds(parents[0]!))) return event;
+      if (!(await anyHolds(sha)) && (await anyHolds(parents[0]!))) return sha;
     }
   }
   return undefined;

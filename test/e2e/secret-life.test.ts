@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
 import { groupKey } from "../../src/report/secrets.js";
+import { historySource } from "../../src/sources/history.js";
+import type { PathChanges } from "../../src/sources/path-changes.js";
 import { secretLives } from "../../src/sources/secret-life.js";
 import type { Finding } from "../../src/types.js";
 import { useTempRepos } from "../helpers/git-repo.js";
@@ -26,7 +28,20 @@ function finding(secret: string, path: string, sha: string): Finding {
   };
 }
 
-describe("secretLives", () => {
+/** Which commits changed which paths, as a history scan of all refs records them while it walks. */
+async function walkedChanges(dir: string): Promise<PathChanges | undefined> {
+  const source = historySource({ cwd: dir });
+  for await (const item of source.items) void item;
+  source.close();
+  return source.pathChanges;
+}
+
+// Each case twice: following the paths with git's own walk (a scan of a range or --since), and with
+// what the scan's walk of all refs recorded.
+describe.each([
+  ["git's walk of HEAD's history", async () => undefined],
+  ["the scan's own walk", walkedChanges],
+] as const)("secretLives, with %s", (_, walked: (dir: string) => Promise<PathChanges | undefined>) => {
   it("follows two keys of one file to the commits that removed each, and tells a key still in HEAD", async () => {
     const made = repo();
     const [first, second, kept] = [openaiProjectKey(21), openaiProjectKey(22), openaiProjectKey(23)];
@@ -42,7 +57,7 @@ describe("secretLives", () => {
     const secondGone = made.commit({ author: "Remover Two", date: "2024-01-03T00:00:00Z" });
 
     const findings = [finding(first, ".env", added), finding(second, ".env", added), finding(kept, "other.env", added)];
-    const lives = await secretLives(made.dir, findings);
+    const lives = await secretLives(made.dir, findings, await walked(made.dir));
     const [firstLife, secondLife, keptLife] = findings.map((found) => lives.get(groupKey(found)));
     expect(firstLife).toMatchObject({ state: "removed", removed: { sha: firstGone, author: "Remover One" } });
     expect(secondLife).toMatchObject({ state: "removed", removed: { sha: secondGone, author: "Remover Two" } });
@@ -66,7 +81,7 @@ describe("secretLives", () => {
       removers.push(made.commit({ author: `Remover ${index}`, date: `2024-02-0${index + 1}T12:00:00Z` }));
     }
     const findings = keys.map((key, index) => finding(key, `config/${index}.env`, added));
-    const lives = await secretLives(made.dir, findings);
+    const lives = await secretLives(made.dir, findings, await walked(made.dir));
     findings.forEach((found, index) => {
       expect(lives.get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: removers[index], author: `Remover ${index}` } });
     });
@@ -87,7 +102,7 @@ describe("secretLives", () => {
     made.add("README.md");
     made.commit({ date: "2024-01-03T00:00:00Z" });
     made.git("-c", "user.name=Merger", "-c", "user.email=m@example.com", "merge", "-q", "--no-ff", "-m", "merge cleanup", "cleanup");
-    const lives = await secretLives(made.dir, [finding(key, ".env", added)]);
+    const lives = await secretLives(made.dir, [finding(key, ".env", added)], await walked(made.dir));
     expect(lives.get(groupKey(finding(key, ".env", added)))).toMatchObject({ state: "removed", removed: { sha: removal, author: "Branch Remover" } });
   });
 
@@ -112,7 +127,58 @@ describe("secretLives", () => {
     const removal = made.commit({ author: "Main Remover", date: "2024-01-04T00:00:00Z" });
     made.git("-c", "user.name=Merger", "-c", "user.email=m@example.com", "merge", "-q", "--no-ff", "-m", "merge side", "side");
     const found = finding(key, "app.env", added);
-    const lives = await secretLives(made.dir, [found]);
+    const lives = await secretLives(made.dir, [found], await walked(made.dir));
     expect(lives.get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: removal, author: "Main Remover" } });
+  });
+
+  it("a key whose file was deleted is removed by the deleting commit", async () => {
+    const made = repo();
+    const key = openaiProjectKey(70);
+    made.write("deploy/prod.env", `KEY=${key}\n`);
+    made.write("README.md", "readme\n");
+    made.add("deploy/prod.env", "README.md");
+    const added = made.commit({ date: "2024-01-01T00:00:00Z" });
+    made.git("rm", "-q", "deploy/prod.env");
+    const removal = made.commit({ author: "File Deleter", date: "2024-01-02T00:00:00Z" });
+    const found = finding(key, "deploy/prod.env", added);
+    const lives = await secretLives(made.dir, [found], await walked(made.dir));
+    expect(lives.get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: removal, author: "File Deleter" } });
+  });
+
+  it("a key that lived only on a branch HEAD does not reach is removed, by no commit of HEAD's", async () => {
+    const made = repo();
+    made.write("README.md", "readme\n");
+    made.add("README.md");
+    made.commit({ date: "2024-01-01T00:00:00Z" });
+    made.git("checkout", "-q", "-b", "experiment");
+    const key = openaiProjectKey(71);
+    made.write(".env", `KEY=${key}\n`);
+    made.add(".env");
+    const added = made.commit({ date: "2024-01-02T00:00:00Z" });
+    made.git("rm", "-q", ".env");
+    made.commit({ author: "Branch Cleaner", date: "2024-01-03T00:00:00Z" });
+    made.git("checkout", "-q", "main");
+    const found = finding(key, ".env", added);
+    const lives = await secretLives(made.dir, [found], await walked(made.dir));
+    expect(lives.get(groupKey(found))).toEqual({ state: "removed" });
+  });
+});
+
+describe("the scan's record of which commits changed which paths", () => {
+  it("is kept by a walk of all refs, which sees all of HEAD's history, and not by a range or --since", async () => {
+    const made = repo();
+    made.write(".env", "KEY=\n");
+    made.add(".env");
+    const first = made.commit({ date: "2024-01-01T00:00:00Z" });
+    made.write(".env", "KEY=1\n");
+    made.add(".env");
+    const second = made.commit({ date: "2024-01-02T00:00:00Z" });
+    expect((await walkedChanges(made.dir))?.touching(second, new Set([".env"]))?.map((commit) => commit.sha)).toEqual([first, second]);
+    for (const options of [{ revs: [`${first}..${second}`] }, { since: "2024-01-01T12:00:00Z" }]) {
+      const source = historySource({ cwd: made.dir, ...options });
+      for await (const item of source.items) void item;
+      source.close();
+      expect(source.pathChanges).toBeUndefined();
+    }
   });
 });

@@ -146,6 +146,15 @@ const FAMILY_ALIASES: Record<string, string> = {
   rechargepayments: "recharge",
   paydirtapp: "paydirt",
   pganalyzeread: "pganalyze",
+  // 8x8 spelt out; trufflehog's folder for Chatfuel is spelt "chatfule"; a key named for its API.
+  eightxeight: "8x8",
+  chatfule: "chatfuel",
+  zenkitapi: "zenkit",
+  // Sendbird's organization token has a rule of its own (sendbird-organization-api-token).
+  sendbirdorganizationapi: "sendbirdorganization",
+  d7network: "d7networks",
+  // Blogger's API takes a Google API key (AIza…), google-api-key's.
+  blogger: "google",
 };
 
 function providerNames(ruleset: Ruleset): Set<string> {

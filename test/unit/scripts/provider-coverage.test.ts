@@ -15,7 +15,7 @@ describe("provider coverage", () => {
 
   // Names the rules spell otherwise: the company (nvapi: NVIDIA), a former name (transferwise: Wise),
   // the domain (squareup: Square), or a credential word the suffix list lacked (personal, apppassword).
-  it.each(["nvapi", "transferwise", "nexmoapikey", "figmapersonalaccesstoken", "bitbucketapppassword", "azuredevopspersonalaccesstoken", "squareup", "checklyhq", "closecrm", "smartystreets", "teamworkdesk", "salesforcerefreshtoken", "sourcegraphcody", "airbrakeprojectkey", "atlassiandatacenter", "adobeio", "redhatpyxis", "rechargepayments", "paydirtapp", "pganalyzereadkey"])(
+  it.each(["nvapi", "transferwise", "nexmoapikey", "figmapersonalaccesstoken", "bitbucketapppassword", "azuredevopspersonalaccesstoken", "squareup", "checklyhq", "closecrm", "smartystreets", "teamworkdesk", "salesforcerefreshtoken", "sourcegraphcody", "airbrakeprojectkey", "atlassiandatacenter", "adobeio", "redhatpyxis", "rechargepayments", "paydirtapp", "pganalyzereadkey", "eightxeight", "chatfule", "zenkitapi", "sendbirdorganizationapi", "d7network", "blogger"])(
     "%s: covered under another name",
     (family) => expect(hasRule(family)).toBe(true),
   );

@@ -144,7 +144,8 @@ async function removingCommit(
     for (let index = touching.length - 1; index >= 0; index--) {
       const { sha, parents } = touching[index]!;
       if (parents.length > 1 !== merges) continue;
-      if (!(await anyHolds(sha)) && (await anyHolds(parents[0]!))) return sha;
+      // The parent first: on the commits after the removal it holds nothing, so their own versions are never read.
+      if ((await anyHolds(parents[0]!)) && !(await anyHolds(sha))) return sha;
     }
   }
   return undefined;

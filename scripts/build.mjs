@@ -64,9 +64,9 @@ await build({ ...commonJs, entryPoints: { worker: "src/start/worker.ts" } });
 await build({ ...commonJs, entryPoints: { cli: "src/start/cli.ts" }, banner: { js: "#!/usr/bin/env node" } });
 
 const { codeCacheFile, makeCodeCache } = await importSource("src/start/code-cache.ts");
-// The CLI and the worker run under this V8 flag, and V8 takes a code cache only if it was made under the same flags.
-const { useLinearRegexpFallback } = await importSource("src/start/linear-regexp.ts");
-useLinearRegexpFallback();
+// The CLI and the worker run under these V8 flags, and V8 takes a code cache only if it was made under the same flags.
+const { useRegexpFlags } = await importSource("src/start/regexp-flags.ts");
+useRegexpFlags();
 writeFileSync(codeCacheFile(join(dist, "worker-main.cjs")), makeCodeCache(join(dist, "worker-main.cjs")));
 // The CLI's cache is made by a run of `keyscan staged` (scripts/warm-code-cache.ts), in a process of its own:
 // it then holds what the pre-commit hook runs, not only the bundle's top level. Without git, the top level's.

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { warmCodeCache } from "../src/start/code-cache.js";
-import { useLinearRegexpFallback } from "../src/start/linear-regexp.js";
+import { useRegexpFlags } from "../src/start/regexp-flags.js";
 
 const bundle = resolve(process.argv[2] ?? "");
 const repository = mkdtempSync(join(tmpdir(), "keyscan-warm-"));
@@ -29,6 +29,6 @@ git("add", "settings.js");
 // The CLI as `keyscan staged`, run from the repository: it reads process.argv and the working folder.
 process.chdir(repository);
 process.argv.splice(1, 2, bundle, "staged");
-useLinearRegexpFallback();
+useRegexpFlags();
 warmCodeCache(bundle);
 process.on("exit", () => rmSync(repository, { recursive: true, force: true }));

@@ -42,6 +42,8 @@ interface KeywordTable {
   layout: TableLayout;
   /** The occurrences the hot loop wrote: two numbers each, where one starts and its keyword's number. */
   output: Int32Array;
+  /** scanTable's positions of each keyword (by its number) in the text it is scanning; all undefined between its calls. */
+  positions: (number[] | undefined)[];
   occurrences: (
     input: number,
     length: number,
@@ -300,6 +302,7 @@ function tableFrom(data: NonNullable<PrefilterData["table"]>): KeywordTable {
     memory,
     layout: { slots, groups, entries, keywords, input, margin, out },
     output: new Int32Array(wasmMemory.buffer, out, (end - out) / 4),
+    positions: new Array<number[] | undefined>(data.keywords.length).fill(undefined),
     occurrences: instance.exports.occurrences as KeywordTable["occurrences"],
   };
 }
@@ -364,10 +367,10 @@ export function selectRules(prefilter: Prefilter, found: KeywordPositions): Comp
 }
 
 function scanTable(table: KeywordTable, text: string, found: KeywordPositions): void {
-  const { memory, output, layout } = table;
+  const { memory, output, layout, positions } = table;
   const { margin } = layout;
-  /** By keyword index: its positions so far. */
-  const positions: (number[] | undefined)[] = [];
+  /** The numbers of the keywords found: a text holds a few of the hundreds, and only their entries of `positions` are read. */
+  const indexes: number[] = [];
   // No keyword is shorter than two characters: the last one starts none.
   for (let start = 0; start < text.length - 1; start += SEGMENT) {
     // The segment with the characters around it that a keyword found in it may take in. Past the
@@ -380,12 +383,21 @@ function scanTable(table: KeywordTable, text: string, found: KeywordPositions): 
       const keywordStart = start - from + (output[2 * occurrence] ?? 0);
       const index = output[2 * occurrence + 1] ?? 0;
       // A character beyond U+00FF was copied as its low byte: only the text says whether it is the keyword's.
-      if (occursAt(text, keywordStart, table.keywords[index] ?? "")) (positions[index] ??= []).push(keywordStart);
+      if (!occursAt(text, keywordStart, table.keywords[index] ?? "")) continue;
+      const starts = positions[index];
+      if (starts) starts.push(keywordStart);
+      else {
+        positions[index] = [keywordStart];
+        indexes.push(index);
+      }
     }
   }
-  positions.forEach((starts, index) => {
-    if (starts) found.set(table.keywords[index] ?? "", starts);
-  });
+  // In the keywords' order.
+  indexes.sort((a, b) => a - b);
+  for (const index of indexes) {
+    found.set(table.keywords[index] ?? "", positions[index] as number[]);
+    positions[index] = undefined;
+  }
 }
 
 /** True when `keyword` (lower-case ASCII) starts at `start`, ignoring ASCII case. */

@@ -11,7 +11,7 @@
 // characters (`\w*\w*\w*`): each extra one multiplies the ways to split a run.
 // It walks the pattern's syntax tree (regex-syntax.ts), so it sees groups, classes and escapes as V8 does.
 // It is a heuristic with no false negatives on those shapes, and it accepts every default rule.
-// Patterns it misses are still bounded: V8 falls back to its linear engine (start/linear-regexp.ts)
+// Patterns it misses are still bounded: V8 falls back to its linear engine (start/regexp-flags.ts)
 // and the scan pool stops a file that overruns its time budget.
 
 import { type AST, parseRegex, repetitionOf } from "./regex-syntax.js";

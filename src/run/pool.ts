@@ -9,7 +9,8 @@
 // Small inputs (a pre-commit hook's handful of files) are scanned in the main thread: workers take
 // a while to start. They start once the work seen passes `inlineBytes`, and the main thread goes on
 // scanning until the first of them is ready. Readiness is a shared flag, not only a message: a source
-// that reads synchronously never lets the event loop deliver one.
+// that reads synchronously never lets the event loop deliver one. A working-tree scan starts its
+// workers ahead (`startNow`); then the main thread scans only a small folder's worth while they start.
 // Jobs are batched (up to BATCH_WEIGHT, so big scans cost few messages), and a batch goes to the
 // worker with the least work outstanding, if it has room. A batch that is not full is closed when
 // the event loop turns, i.e. when the producer waits: for I/O, or for drain's bound on the work in flight.
@@ -31,7 +32,7 @@ import { rulesSkippedAt } from "../engine/ruleset.js";
 import { buildContext, type ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
 import type { Scanner } from "./drain.js";
-import { jobWeight, type Match, type ScanJob, type WindowScan } from "../types.js";
+import { FILE_WEIGHT, jobWeight, type Match, type ScanJob, type WindowScan } from "../types.js";
 import { scanWindow, type WindowScanner } from "./windowed.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 import { Progress } from "./worker-progress.js";
@@ -55,7 +56,8 @@ export interface ScanPoolOptions {
   inlineBytes?: number;
   /**
    * Start the workers now rather than once `inlineBytes` are seen: for a working-tree scan, so they
-   * start while git lists the files. The main thread still scans until one is ready.
+   * start while git lists the files. The main thread still scans until one is ready, but no more than
+   * AHEAD_INLINE_WEIGHT of work.
    */
   startNow?: boolean;
   /** The worker script; dist/worker.cjs by default. */
@@ -77,6 +79,14 @@ export const FILE_BUDGET_MS = 30_000;
 
 /** About what the main thread scans while workers start. */
 export const INLINE_BYTES = 4 * 1024 * 1024;
+/**
+ * With the workers started ahead (startNow), the most work the main thread scans while they start: a
+ * small folder's files, done before a worker would be ready. Beyond it the main thread would be
+ * scanning the first files of a big scan, and scanning them cost it what each worker pays too before
+ * it scans fast (compiling the rules those files run, V8 optimising the engine), on cores the workers
+ * need: on a real 1,934-file folder, 16% more CPU time and 9% more wall time than leaving them to the workers.
+ */
+const AHEAD_INLINE_WEIGHT = 128 * FILE_WEIGHT;
 const BATCH_WEIGHT = 256 * 1024;
 const BATCH_JOBS = 256;
 /**
@@ -160,6 +170,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
 
   const inlineBytes =
     options.inline === false ? 0 : options.threads <= 1 ? Number.POSITIVE_INFINITY : (options.inlineBytes ?? INLINE_BYTES);
+  const startedAhead = options.startNow === true && options.threads > 1;
   const budgetMs = options.budgetMs ?? FILE_BUDGET_MS;
   const timedOut: string[] = [];
   let watchdog: NodeJS.Timeout | undefined;
@@ -364,15 +375,14 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     // of megabytes of garbage (its text, the engine's copies of it) in the main thread's heap, which
     // allocates too little afterwards to have it collected.
     const toWorkers = "window" in job && inlineBytes !== Number.POSITIVE_INFINITY;
-    if (threads.length === 0) {
-      seenWeight += jobWeight(job);
-      if (seenWeight > inlineBytes || toWorkers) startWorkers();
-    }
-    if (inlineBytes > 0 && !toWorkers && !threads.some(isReady)) return inline(job);
+    seenWeight += jobWeight(job);
+    if (threads.length === 0 && (seenWeight > inlineBytes || toWorkers)) startWorkers();
+    const pastAheadLimit = startedAhead && seenWeight > AHEAD_INLINE_WEIGHT;
+    if (inlineBytes > 0 && !toWorkers && !pastAheadLimit && !threads.some(isReady)) return inline(job);
     return enqueue(job);
   };
 
-  if (options.startNow && options.threads > 1) startWorkers();
+  if (startedAhead) startWorkers();
   return {
     scan: async (chunk) => (await run({ chunk })) as Match[],
     scanWindow: async (window) => (await run({ window })) as WindowScan,

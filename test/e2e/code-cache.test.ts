@@ -15,7 +15,7 @@ import { createScanPool } from "../../src/run/pool.js";
 import { VERSION } from "../../src/version.js";
 
 const dist = join(import.meta.dirname, "..", "..", "dist");
-const linearRegexpModule = pathToFileURL(join(import.meta.dirname, "..", "..", "src", "start", "linear-regexp.ts")).href;
+const regexpFlagsModule = pathToFileURL(join(import.meta.dirname, "..", "..", "src", "start", "regexp-flags.ts")).href;
 const codeCacheModule = pathToFileURL(join(import.meta.dirname, "..", "..", "src", "start", "code-cache.ts")).href;
 
 /** V8's verdict on each bundle's built cache, asked in a new Node process (through tsx, to load the TypeScript source). */
@@ -23,9 +23,9 @@ function freshVerdicts(bundles: string[]): Record<string, boolean> {
   const probe = `
     import { readFileSync } from "node:fs";
     import { cachedDataFor, codeCacheFile, compileBundle } from ${JSON.stringify(codeCacheModule)};
-    import { useLinearRegexpFallback } from ${JSON.stringify(linearRegexpModule)};
+    import { useRegexpFlags } from ${JSON.stringify(regexpFlagsModule)};
     // The CLI and the workers run under this V8 flag, and the build made the caches under it.
-    useLinearRegexpFallback();
+    useRegexpFlags();
     const verdicts = {};
     for (const bundle of ${JSON.stringify(bundles)}) {
       const bytes = readFileSync(bundle);
@@ -48,8 +48,8 @@ describe("the built code caches (the global setup builds dist/)", () => {
     // The top level's cache, made in a new process (as the build makes the worker's).
     const probe = `
       import { makeCodeCache } from ${JSON.stringify(codeCacheModule)};
-      import { useLinearRegexpFallback } from ${JSON.stringify(linearRegexpModule)};
-      useLinearRegexpFallback();
+      import { useRegexpFlags } from ${JSON.stringify(regexpFlagsModule)};
+      useRegexpFlags();
       process.stdout.write(String(makeCodeCache(${JSON.stringify(bundle)}).length));`;
     const topLevelOnly = Number(execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe], { encoding: "utf8" }));
     expect(readFileSync(codeCacheFile(bundle)).length).toBeGreaterThan(2 * topLevelOnly);

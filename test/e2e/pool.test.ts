@@ -95,6 +95,25 @@ describe("createScanPool", () => {
     expect(gone).toEqual({ kind: "gone" });
   });
 
+  it("with the workers started ahead, scans a small folder's files in the main thread and leaves a big scan's to the workers", async () => {
+    const dir = mkdtempSync(join(scratch, "ahead-"));
+    // Every file holds a key; the main thread's context has no rules, so a file it scans shows none.
+    const files = Array.from({ length: 300 }, (_, index) => {
+      const abs = join(dir, `file${index}.ts`);
+      writeFileSync(abs, `// file ${index}\nconst key = "${openaiProjectKey(index + 1)}";\n`);
+      return { path: `src/file${index}.ts`, abs };
+    });
+    const keysFound = (scans: Awaited<ReturnType<typeof pool.scanFiles>>): number =>
+      scans.flatMap((scan) => (scan.kind === "scanned" ? scan.matches : [])).length;
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules, startNow: true, maxFileSize: 1024 * 1024 });
+    // Sent before a worker can be ready: a few files are scanned here, then the rest wait for the workers.
+    const small = pool.scanFiles(files.slice(0, 10));
+    const big = pool.scanFiles(files.slice(10));
+    expect(keysFound(await small)).toBe(0);
+    expect(keysFound(await big)).toBe(290);
+    await pool.close();
+  });
+
   it("scans a content once however many files hold it, and reports it at each file's path", async () => {
     const dir = mkdtempSync(join(scratch, "copies-"));
     // A strong key, and a password: a weak secret's fingerprint is worked out on the worker that scans

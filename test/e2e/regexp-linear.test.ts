@@ -1,4 +1,4 @@
-// The CLI switches on V8's fallback to its linear-time regex engine at start-up (src/start/linear-regexp.ts),
+// The CLI switches on V8's fallback to its linear-time regex engine at start-up (src/start/regexp-flags.ts),
 // in every supported Node version: a pattern that backtracks catastrophically then returns at once.
 // A preloaded probe runs such a pattern after the CLI has run; without the flag it would take minutes.
 import { execFileSync, spawnSync } from "node:child_process";

@@ -109,6 +109,16 @@ describe("prefilter", () => {
     expect(positions(prefilter, "sksk")).toEqual({ sk: [0, 2] });
   });
 
+  it("gives each text its own occurrences, in the keywords' order, whatever the texts before it held", () => {
+    const keywords = [...prefilter.placesByKeyword.keys()];
+    for (const text of ["password token ghp_", "token", "", "ghp_ password ghp_", "nothing here"]) {
+      const found = findKeywords(prefilter, text);
+      expect(Object.fromEntries(found), JSON.stringify(text)).toEqual(expectedPositions(keywords, text));
+      const order = [...found.keys()].map((keyword) => prefilter.table?.keywords.indexOf(keyword) ?? -1);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+
   it("finds custom keywords that are not plain ASCII (through a regex each) beside plain ones", () => {
     const custom = customRules(["clé-api", "cle-api"]);
     const own = buildPrefilter(custom);

@@ -3,16 +3,16 @@
 // are scanned, rule by rule, and the time is bounded per KB: generously (50 ms a KB, where a scan
 // runs at ~0.01 ms a KB), so a loaded machine passes while a quadratic or worse pattern, which takes
 // seconds to minutes on such lines, fails.
-// Run as the CLI runs: with V8's linear-time fallback on (start/linear-regexp.ts).
+// Run as the CLI runs: with V8's linear-time fallback on (start/regexp-flags.ts).
 // The generic high-entropy detector (kind "entropy") is left out: its search is being rewritten to
 // linear time under the same issue, with its own tests.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { emptyConfig } from "../../../src/config/load.js";
 import { buildContext, scanText } from "../../../src/run/pipeline.js";
-import { useLinearRegexpFallback } from "../../../src/start/linear-regexp.js";
+import { useRegexpFlags } from "../../../src/start/regexp-flags.js";
 
-useLinearRegexpFallback();
+useRegexpFlags();
 
 const MS_PER_KB = 50;
 /** Added to every bound: timer resolution and a garbage collection. */

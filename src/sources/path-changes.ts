@@ -4,9 +4,11 @@
 // several seconds.
 //
 // Kept small, as it lives through the whole walk: commit ids and parents as bytes, and each change as
-// its commit's number and a 32-bit hash of its path (~8 MB on rails, 276,000 changes). Two paths with
-// the same hash only make a commit look as if it changed a path it did not; secret-life.ts then finds
-// the path's version the same in the commit and its parent, so such a commit is never named.
+// its commit's number and a 32-bit hash of its path (~9 MB on rails' 118,770 commits and 276,301
+// changes). Two paths with the same hash only make a commit look as if it changed a path it did not;
+// secret-life.ts then finds the path's version the same in the commit and its parent, so such a
+// commit is never named. It is bounded (MAX_RECORD_BYTES): a history too long for it is followed by
+// git's walk again, so memory stays flat however long the history.
 
 /** A commit of HEAD's history that changed some of the paths asked about (or another path of the same hash). */
 export interface TouchingCommit {
@@ -28,7 +30,13 @@ export interface PathChanges {
   touching(head: string, paths: ReadonlySet<string>): TouchingCommit[] | undefined;
 }
 
-export function createPathChanges(): PathChanges {
+/**
+ * The most the record holds: about 200,000 commits of rails' shape. Past it the record is dropped and
+ * touching() cannot tell, as for a walk that did not see HEAD.
+ */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+export function createPathChanges(maxBytes = MAX_RECORD_BYTES): PathChanges {
   // SHA-1 ids are 20 bytes, SHA-256 ids 32: the first commit tells which this repository uses.
   let idBytes = 0;
   const ids = growableBytes();
@@ -39,23 +47,37 @@ export function createPathChanges(): PathChanges {
   /** Pairs: a commit's number, then the hash of a path it changed. */
   const changes = growableInts();
   let commits = 0;
+  /** Set once the record outgrew maxBytes: it is dropped, and records nothing more. */
+  let overflowed = false;
+  let parentCount = 0;
+  let changeCount = 0;
+  const recordBytes = (): number => (commits + parentCount) * idBytes + 4 * (commits + 1 + 2 * changeCount);
 
   const hexAt = (bytes: Uint8Array, index: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + index * idBytes, idBytes).toString("hex");
 
   return {
     addCommit(sha, parents) {
+      if (overflowed) return;
+      if (recordBytes() > maxBytes) {
+        overflowed = true;
+        for (const held of [ids, parentIds, parentStart, changes]) held.clear();
+        return;
+      }
       idBytes ||= sha.length / 2;
       ids.append(Buffer.from(sha, "hex"));
       for (const parent of parents) parentIds.append(Buffer.from(parent, "hex"));
+      parentCount += parents.length;
       parentStart.push(parentStart.at(commits) + parents.length);
       commits++;
     },
     addChange(path) {
-      if (commits === 0) return;
+      if (commits === 0 || overflowed) return;
       changes.push(commits - 1);
       changes.push(pathHash(path));
+      changeCount++;
     },
     touching(head, paths) {
+      if (overflowed) return undefined;
       const commitIds = ids.view();
       const numberOf = idTable(commitIds, idBytes);
       const headId = Buffer.from(head, "hex");
@@ -148,10 +170,14 @@ function pathHash(path: string): number {
 }
 
 /** An append-only byte array that doubles its room when full. */
-function growableBytes(): { append(bytes: Uint8Array): void; view(): Uint8Array } {
+function growableBytes(): { append(bytes: Uint8Array): void; view(): Uint8Array; clear(): void } {
   let room = new Uint8Array(64 * 1024);
   let length = 0;
   return {
+    clear() {
+      room = new Uint8Array(0);
+      length = 0;
+    },
     append(bytes) {
       if (length + bytes.length > room.length) {
         const larger = new Uint8Array(Math.max(room.length * 2, length + bytes.length));
@@ -166,13 +192,17 @@ function growableBytes(): { append(bytes: Uint8Array): void; view(): Uint8Array 
 }
 
 /** An append-only array of 32-bit integers that doubles its room when full. */
-function growableInts(): { push(value: number): void; at(index: number): number; view(): Int32Array } {
+function growableInts(): { push(value: number): void; at(index: number): number; view(): Int32Array; clear(): void } {
   let room = new Int32Array(16 * 1024);
   let length = 0;
   return {
+    clear() {
+      room = new Int32Array(0);
+      length = 0;
+    },
     push(value) {
       if (length === room.length) {
-        const larger = new Int32Array(room.length * 2);
+        const larger = new Int32Array(Math.max(room.length * 2, 1024));
         larger.set(room);
         room = larger;
       }

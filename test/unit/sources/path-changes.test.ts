@@ -55,6 +55,20 @@ describe("createPathChanges", () => {
     expect(changes.touching(id("second", 64), new Set(["key.pem"]))?.map((commit) => commit.sha)).toEqual([id("first", 64), id("second", 64)]);
   });
 
+  it("drops the record once it outgrows its bound, and then cannot tell", () => {
+    const record = (maxBytes: number) => {
+      const changes = createPathChanges(maxBytes);
+      for (let commit = 0; commit < 1000; commit++) {
+        changes.addCommit(id(`c${commit}`), commit === 0 ? [] : [id(`c${commit - 1}`)]);
+        changes.addChange("secrets.env");
+      }
+      return changes.touching(id("c999"), new Set(["secrets.env"]));
+    };
+    // 1,000 commits of one parent and one change: ~52 KB.
+    expect(record(64 * 1024)).toHaveLength(1000);
+    expect(record(32 * 1024)).toBeUndefined();
+  });
+
   it("holds thousands of commits and finds the few that changed a path", () => {
     const changes = createPathChanges();
     for (let commit = 0; commit < 5000; commit++) {

@@ -39,19 +39,17 @@ const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 export function createPathChanges(maxBytes = MAX_RECORD_BYTES): PathChanges {
   // SHA-1 ids are 20 bytes, SHA-256 ids 32: the first commit tells which this repository uses.
   let idBytes = 0;
-  const ids = growableBytes();
-  const parentIds = growableBytes();
+  const ids = growable((length) => new Uint8Array(length));
+  const parentIds = growable((length) => new Uint8Array(length));
   /** Commit n's parents are parentIds' ids from parentStart[n] to parentStart[n + 1]. */
-  const parentStart = growableInts();
+  const parentStart = growable((length) => new Int32Array(length));
   parentStart.push(0);
   /** Pairs: a commit's number, then the hash of a path it changed. */
-  const changes = growableInts();
+  const changes = growable((length) => new Int32Array(length));
   let commits = 0;
   /** Set once the record outgrew maxBytes: it is dropped, and records nothing more. */
   let overflowed = false;
-  let parentCount = 0;
-  let changeCount = 0;
-  const recordBytes = (): number => (commits + parentCount) * idBytes + 4 * (commits + 1 + 2 * changeCount);
+  const recordBytes = (): number => ids.length() + parentIds.length() + 4 * (parentStart.length() + changes.length());
 
   const hexAt = (bytes: Uint8Array, index: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + index * idBytes, idBytes).toString("hex");
 
@@ -66,7 +64,6 @@ export function createPathChanges(maxBytes = MAX_RECORD_BYTES): PathChanges {
       idBytes ||= sha.length / 2;
       ids.append(Buffer.from(sha, "hex"));
       for (const parent of parents) parentIds.append(Buffer.from(parent, "hex"));
-      parentCount += parents.length;
       parentStart.push(parentStart.at(commits) + parents.length);
       commits++;
     },
@@ -74,7 +71,6 @@ export function createPathChanges(maxBytes = MAX_RECORD_BYTES): PathChanges {
       if (commits === 0 || overflowed) return;
       changes.push(commits - 1);
       changes.push(pathHash(path));
-      changeCount++;
     },
     touching(head, paths) {
       if (overflowed) return undefined;
@@ -83,9 +79,14 @@ export function createPathChanges(maxBytes = MAX_RECORD_BYTES): PathChanges {
       const headId = Buffer.from(head, "hex");
       const start = headId.length === idBytes ? numberOf(headId, 0) : undefined;
       if (start === undefined) return undefined;
-      const reachable = reachableFrom(start, parentIds.view(), parentStart.view(), numberOf);
+      const parentIdBytes = parentIds.view();
+      const parentRanges = parentStart.view();
+      const reachable = reachableFrom(start, parentIdBytes, parentRanges, numberOf);
       const wanted = new Map<number, string[]>();
-      for (const path of paths) wanted.set(pathHash(path), [...(wanted.get(pathHash(path)) ?? []), path]);
+      for (const path of paths) {
+        const hash = pathHash(path);
+        wanted.set(hash, [...(wanted.get(hash) ?? []), path]);
+      }
       const found: TouchingCommit[] = [];
       const pairs = changes.view();
       for (let at = 0; at < pairs.length; at += 2) {
@@ -96,7 +97,7 @@ export function createPathChanges(maxBytes = MAX_RECORD_BYTES): PathChanges {
         const sha = hexAt(commitIds, commit);
         if (last?.sha !== sha) {
           const parents: string[] = [];
-          for (let parent = parentStart.at(commit); parent < parentStart.at(commit + 1); parent++) parents.push(hexAt(parentIds.view(), parent));
+          for (let parent = parentRanges[commit]!; parent < parentRanges[commit + 1]!; parent++) parents.push(hexAt(parentIdBytes, parent));
           last = { sha, parents, paths: new Set() };
           found.push(last);
         }
@@ -169,46 +170,33 @@ function pathHash(path: string): number {
   return hash | 0;
 }
 
-/** An append-only byte array that doubles its room when full. */
-function growableBytes(): { append(bytes: Uint8Array): void; view(): Uint8Array; clear(): void } {
-  let room = new Uint8Array(64 * 1024);
+/** An append-only typed array that doubles its room when full. */
+function growable<T extends Uint8Array | Int32Array>(make: (length: number) => T) {
+  let room = make(16 * 1024);
   let length = 0;
-  return {
-    clear() {
-      room = new Uint8Array(0);
-      length = 0;
-    },
-    append(bytes) {
-      if (length + bytes.length > room.length) {
-        const larger = new Uint8Array(Math.max(room.length * 2, length + bytes.length));
-        larger.set(room.subarray(0, length));
-        room = larger;
-      }
-      room.set(bytes, length);
-      length += bytes.length;
-    },
-    view: () => room.subarray(0, length),
+  const makeRoom = (more: number): void => {
+    if (length + more <= room.length) return;
+    const larger = make(Math.max(room.length * 2, length + more));
+    larger.set(room.subarray(0, length));
+    room = larger;
   };
-}
-
-/** An append-only array of 32-bit integers that doubles its room when full. */
-function growableInts(): { push(value: number): void; at(index: number): number; view(): Int32Array; clear(): void } {
-  let room = new Int32Array(16 * 1024);
-  let length = 0;
   return {
-    clear() {
-      room = new Int32Array(0);
-      length = 0;
-    },
-    push(value) {
-      if (length === room.length) {
-        const larger = new Int32Array(Math.max(room.length * 2, 1024));
-        larger.set(room);
-        room = larger;
-      }
+    push(value: number): void {
+      makeRoom(1);
       room[length++] = value;
     },
-    at: (index) => room[index]!,
-    view: () => room.subarray(0, length),
+    append(values: ArrayLike<number>): void {
+      makeRoom(values.length);
+      room.set(values, length);
+      length += values.length;
+    },
+    at: (index: number): number => room[index]!,
+    length: (): number => length,
+    view: (): T => room.subarray(0, length) as T,
+    /** Lets go of what it holds. */
+    clear(): void {
+      room = make(0);
+      length = 0;
+    },
   };
 }

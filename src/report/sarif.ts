@@ -4,8 +4,9 @@
 // people read and that keeps history, so it must never carry a usable credential. The fingerprint (a hash) lets
 // a reader find the exact secret locally with `keyscan --no-redact`.
 //
-// The rules array lists every rule in force, not only those with results: rule indexes then stay the same from
-// run to run, and the dashboard shows what was checked. GitHub accepts rules without results.
+// The rules array lists the rules that have results, each with the descriptions and help GitHub requires of a
+// listed rule. Listing every rule in force would make a report of one finding weigh a megabyte with hundreds of
+// rules; results name their rule by id as well as by index, so nothing is lost when the list changes between runs.
 import { pathToFileURL } from "node:url";
 import type { Finding, RuleMeta, Severity } from "../types.js";
 import { PACKAGE_NAME } from "../version.js";
@@ -26,9 +27,9 @@ const LEVEL: Record<Severity, Level> = { critical: "error", high: "error", mediu
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
 
 export function renderSarif(input: ReportInput): string {
-  const rules = ruleList(input.rules, input.findings);
-  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const kept = mostSevereFirst(input.findings).slice(0, MAX_SARIF_RESULTS);
+  const rules = rulesWithResults(input.rules, kept);
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const leftOut = input.findings.length - kept.length;
   const occurrences = new Map<string, number>();
 
@@ -76,10 +77,14 @@ export function renderSarif(input: ReportInput): string {
   return `${JSON.stringify({ $schema: SCHEMA, version: "2.1.0", runs: [run] }, null, 2)}\n`;
 }
 
-/** The rules in force, unique by id, plus any rule a finding names that is missing from them. */
-function ruleList(rules: readonly RuleMeta[], findings: readonly Finding[]): RuleMeta[] {
+/**
+ * The rules the findings name, unique by id, in the order of the rules in force; a rule a finding names that is
+ * missing from them (a custom rule's finding merged in from another report) comes last, described by the finding.
+ */
+function rulesWithResults(rules: readonly RuleMeta[], findings: readonly Finding[]): RuleMeta[] {
+  const named = new Set(findings.map((finding) => finding.ruleId));
   const byId = new Map<string, RuleMeta>();
-  for (const rule of rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
+  for (const rule of rules) if (named.has(rule.id) && !byId.has(rule.id)) byId.set(rule.id, rule);
   for (const finding of findings) {
     if (!byId.has(finding.ruleId)) {
       byId.set(finding.ruleId, { id: finding.ruleId, name: finding.ruleName, severity: finding.severity, remediation: "", tags: [] });
@@ -159,7 +164,6 @@ function mostSevereFirst(findings: readonly Finding[]): Finding[] {
   return sortFindings(findings).sort((a, b) => rank(a) - rank(b));
 }
 
-/** "openai-project-key" → "OpenaiProjectKey": SARIF rule names are conventionally identifiers. */
 /**
  * The rule's SARIF name: its id in PascalCase ("openai-project-key" → "OpenaiProjectKey"). GitHub's
  * rules (SARIF1001) want it to differ from the id, which a one-word id ("jwt") would not: then the

@@ -24,6 +24,8 @@ export function runCli(args: string[], options: { cwd: string; input?: string; e
     input: options.input ?? "",
     env: cliEnv(options.env),
     encoding: "utf8",
+    // spawnSync kills the child with SIGTERM once its output passes maxBuffer (1 MiB by default).
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

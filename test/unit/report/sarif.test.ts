@@ -85,7 +85,7 @@ describe("renderSarif", () => {
     });
   });
 
-  it("describes the tool and lists every rule in force once, with GitHub's severity properties", () => {
+  it("describes the tool and lists each rule with results once, with GitHub's severity properties", () => {
     const sarif = parse(text);
     expect(sarif.$schema).toBe("https://json.schemastore.org/sarif-2.1.0.json");
     expect(sarif.version).toBe("2.1.0");
@@ -93,8 +93,11 @@ describe("renderSarif", () => {
     const driver = run(text).tool.driver;
     expect(driver).toMatchObject({ name: "keyscan", semanticVersion: "0.1.0", informationUri: "https://www.npmjs.com/package/keyscan-cli" });
     const ids = driver.rules.map((rule) => rule.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(rules.map((rule) => rule.id));
+    const withResults = new Set(richFindings().map((finding) => finding.ruleId));
+    expect(withResults.size).toBeGreaterThan(2);
+    expect(withResults.size).toBeLessThan(rules.length);
+    // In the order of the rules in force, none without results.
+    expect(ids).toEqual(rules.map((rule) => rule.id).filter((id) => withResults.has(id)));
     const project = driver.rules.find((rule) => rule.id === "openai-project-key");
     expect(project?.name).toBe("OpenaiProjectKey");
     expect(project?.help.markdown).toContain("Revoke it under the project's API keys");
@@ -106,6 +109,23 @@ describe("renderSarif", () => {
     expect(byId("test-password")?.properties.tags).toEqual(["security", "secret", "password"]);
     expect(byId("test-password")?.defaultConfiguration.level).toBe("warning");
     expect(byId("test-pin")?.defaultConfiguration.level).toBe("note");
+  });
+
+  it("lists no rule for a clean run, and GitHub's rules accept it", { timeout: 60_000 }, () => {
+    const clean = renderSarif(input([]));
+    expect(run(clean).tool.driver.rules).toEqual([]);
+    expect(run(clean).results).toEqual([]);
+    expect(sarifSchemaErrors(JSON.parse(clean))).toEqual([]);
+    expect(multitoolProblems(clean)).toEqual([]);
+  });
+
+  it("stays small with many rules in force: a rule without results adds nothing", () => {
+    const [finding] = sampleFindings();
+    if (!finding) throw new Error("no finding");
+    const many = Array.from({ length: 2000 }, (_, index) => ({ ...rules[0], id: `extra-rule-${index}` }) as (typeof rules)[number]);
+    const few = renderSarif(input([finding]));
+    const withMany = renderSarif(input([finding], { rules: [...rules, ...many] }));
+    expect(withMany).toBe(few);
   });
 
   it("keeps rule ids unique when the rules repeat, and adds a rule a finding names but the list lacks", () => {

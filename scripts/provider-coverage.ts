@@ -138,6 +138,23 @@ const FAMILY_ALIASES: Record<string, string> = {
   couchbase: "url",
   // trufflehog names Vault's AppRole login by its method (vault-approle-secret-id).
   hashicorpvaultauth: "vault",
+  // Names trufflehog gives a provider's product, domain or key kind, where keyscan's rule names the provider:
+  // Adobe I/O is Adobe's Developer Console (adobe-client-secret), Pyxis is Red Hat's certification API,
+  // rechargepayments.com and paydirtapp.com are Recharge's and Paydirt's domains, pganalyze's key is a read key.
+  adobeio: "adobe",
+  redhatpyxis: "redhat",
+  rechargepayments: "recharge",
+  paydirtapp: "paydirt",
+  pganalyzeread: "pganalyze",
+  // 8x8 spelt out; trufflehog's folder for Chatfuel is spelt "chatfule"; a key named for its API.
+  eightxeight: "8x8",
+  chatfule: "chatfuel",
+  zenkitapi: "zenkit",
+  // Sendbird's organization token has a rule of its own (sendbird-organization-api-token).
+  sendbirdorganizationapi: "sendbirdorganization",
+  d7network: "d7networks",
+  // Blogger's API takes a Google API key (AIza…), google-api-key's.
+  blogger: "google",
 };
 
 function providerNames(ruleset: Ruleset): Set<string> {

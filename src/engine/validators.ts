@@ -155,13 +155,26 @@ function discordSnowflake(secret: string): boolean {
   return /^[1-9]\d{16,19}$/.test(userId);
 }
 
+/** A UUID's text: 8-4-4-4-12 hex digits. */
+const UUID_TEXT = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const UUID_ONLY = new RegExp(`^${UUID_TEXT}$`, "i");
+/** NGC's legacy key decoded: 26 letters and digits, `:` and a UUID's text. */
+const NGC_KEY_TEXT = new RegExp(`^[A-Za-z0-9]{26}:${UUID_TEXT}$`, "i");
+
 /**
  * Base64 of a UUID's text (`8-4-4-4-12` hex digits), as Clockify writes its API keys: random text of
  * the same 48 characters decodes to bytes, not to a UUID.
  */
 function base64Uuid(secret: string): boolean {
-  const text = strictBase64(secret)?.toString("latin1") ?? "";
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+  return UUID_ONLY.test(strictBase64(secret)?.toString("latin1") ?? "");
+}
+
+/**
+ * NVIDIA NGC's legacy API key: base64 of 26 letters and digits, `:` and a UUID's text (84 characters,
+ * no padding). Random text of the same length decodes to bytes, not to that structure.
+ */
+function base64NgcKey(secret: string): boolean {
+  return NGC_KEY_TEXT.test(strictBase64(secret)?.toString("latin1") ?? "");
 }
 
 /**
@@ -255,6 +268,7 @@ const validators: Record<string, (secret: string, match: string) => boolean> = {
   "basic-auth": basicAuth,
   "discord-snowflake": discordSnowflake,
   "base64-uuid": base64Uuid,
+  "base64-ngc-key": base64NgcKey,
   // A password (in a URL, an .npmrc) is a credential whatever its entropy, unless it is a placeholder.
   password: (secret, match) => !isPlaceholderPassword(secret) && !repeatsUserName(secret, match) && !namesWhatGoesThere(secret, match),
   // The Azure Storage emulator's account, whose published key is the same on every machine.

@@ -40,6 +40,20 @@ describe("validators", () => {
     expect(runValidator("base64-uuid", "hnv7vuvt7z3tgkvqnfv26klsjkhm9v2iizt19ivugfledosl")).toBe(false);
   });
 
+  it("base64-ngc-key needs the text to decode to 26 letters and digits, `:` and a UUID", () => {
+    const encode = (text: string) => Buffer.from(text).toString("base64");
+    const id = randomString(rng(41), ALNUM, 26);
+    const uuid = "3f1c2a9e-7b4d-4e8a-9c21-5d6e7f809a1b";
+    expect(encode(`${id}:${uuid}`)).toHaveLength(84);
+    expect(runValidator("base64-ngc-key", encode(`${id}:${uuid}`))).toBe(true);
+    // One character short of the id, a `-` for the `:`, a UUID with a letter past f.
+    expect(runValidator("base64-ngc-key", encode(`${id.slice(1)}:${uuid}`))).toBe(false);
+    expect(runValidator("base64-ngc-key", encode(`${id}-${uuid}`))).toBe(false);
+    expect(runValidator("base64-ngc-key", encode(`${id}:${uuid.replace("3f", "3g")}`))).toBe(false);
+    // 84 random letters and digits decode to bytes.
+    expect(runValidator("base64-ngc-key", randomString(rng(42), ALNUM, 84))).toBe(false);
+  });
+
   it("jwt needs a JSON header with an algorithm, a JSON payload, and not documentation's sample", () => {
     expect(runValidator("jwt", jwt(3))).toBe(true);
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

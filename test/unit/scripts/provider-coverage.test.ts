@@ -15,8 +15,15 @@ describe("provider coverage", () => {
 
   // Names the rules spell otherwise: the company (nvapi: NVIDIA), a former name (transferwise: Wise),
   // the domain (squareup: Square), or a credential word the suffix list lacked (personal, apppassword).
-  it.each(["nvapi", "transferwise", "nexmoapikey", "figmapersonalaccesstoken", "bitbucketapppassword", "azuredevopspersonalaccesstoken", "squareup", "checklyhq", "closecrm", "smartystreets", "teamworkdesk", "salesforcerefreshtoken", "sourcegraphcody", "airbrakeprojectkey", "atlassiandatacenter"])(
+  it.each(["nvapi", "transferwise", "nexmoapikey", "figmapersonalaccesstoken", "bitbucketapppassword", "azuredevopspersonalaccesstoken", "squareup", "checklyhq", "closecrm", "smartystreets", "teamworkdesk", "salesforcerefreshtoken", "sourcegraphcody", "airbrakeprojectkey", "atlassiandatacenter", "adobeio", "redhatpyxis", "rechargepayments", "paydirtapp", "pganalyzereadkey", "eightxeight", "chatfule", "zenkitapi", "sendbirdorganizationapi", "d7network", "blogger"])(
     "%s: covered under another name",
+    (family) => expect(hasRule(family)).toBe(true),
+  );
+
+  // Providers whose rule's id or name spells trufflehog's name for them: a compound (clockworksms, mailjetsms,
+  // linenotify), the product (ecostruxureit), an oauth2 suffix (anypointoauth2).
+  it.each(["clockworksms", "mailjetsms", "linenotify", "ecostruxureit", "anypointoauth2", "stripepaymentintent", "trufflehogenterprise", "ngc"])(
+    "%s: keyscan has a rule for it",
     (family) => expect(hasRule(family)).toBe(true),
   );
 

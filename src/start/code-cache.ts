@@ -33,9 +33,10 @@ type ModuleFunction = (exports: object, require: NodeJS.Require, module: { expor
  * is made for exactly this text, so the build and each start must wrap a bundle alike.
  */
 export function compileBundle(bundle: string, source: string, cachedData?: Buffer): Script {
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  return new Script(wrapped, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
+  return new Script(wrapBundle(source), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
 }
+
+export const wrapBundle = (source: string): string => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 
 /** V8's data from a cache file, if the file was made for exactly these bundle bytes. */
 export function cachedDataFor(bundleBytes: Buffer, cacheFile: Buffer): Buffer | undefined {

@@ -1,5 +1,6 @@
-// The V8 flags the regex engine runs under, set first thing in the CLI and in each scan worker, before
-// any rule is compiled: a V8 flag is process-wide and is read when a pattern is compiled.
+// The V8 flags the regex engine runs under, set first thing in the CLI, before any rule is compiled and
+// before any scan worker starts: a V8 flag is process-wide (the workers run under the CLI's) and is read
+// when a pattern is compiled and run. Changing one while another thread runs a regex can crash the process.
 //
 // The linear-time fallback: V8 runs a regular expression with a backtracking engine; on input that
 // makes a pattern backtrack without end it would hold the thread for minutes. With this flag V8

@@ -43,6 +43,33 @@ describe("the built code caches (the global setup builds dist/)", () => {
     expect(freshVerdicts(bundles)).toEqual(Object.fromEntries(bundles.map((bundle) => [bundle, true])));
   });
 
+  it("is taken by a worker when the process's main thread set the flags, as the CLI's entry does, and not otherwise", () => {
+    // The worker's entry (src/start/worker.ts) sets no flag, since a flag changed by one thread while another runs
+    // a regex can crash the process: this shows that V8's flags are per process, so the workers run under the CLI's.
+    const bundle = join(dist, "worker-main.cjs");
+    const verdictInWorker = (mainSetsFlags: boolean): boolean => {
+      // The worker compiles the bundle as runBundle does, with the text and cache the main thread read.
+      const probe = `
+        import { readFileSync } from "node:fs";
+        import { Worker } from "node:worker_threads";
+        import { cachedDataFor, codeCacheFile, wrapBundle } from ${JSON.stringify(codeCacheModule)};
+        import { useRegexpFlags } from ${JSON.stringify(regexpFlagsModule)};
+        if (${mainSetsFlags}) useRegexpFlags();
+        const bytes = readFileSync(${JSON.stringify(bundle)});
+        const workerData = { text: wrapBundle(bytes.toString("utf8")), cachedData: cachedDataFor(bytes, readFileSync(codeCacheFile(${JSON.stringify(bundle)}))) };
+        const worker = new Worker(\`
+          import { Script } from "node:vm";
+          import { parentPort, workerData } from "node:worker_threads";
+          parentPort.postMessage(!new Script(workerData.text, { cachedData: workerData.cachedData }).cachedDataRejected);\`,
+          { eval: true, workerData });
+        worker.once("message", (taken) => { process.stdout.write(String(taken)); void worker.terminate(); });`;
+      const output = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe], { encoding: "utf8" });
+      return output === "true";
+    };
+    expect(verdictInWorker(true)).toBe(true);
+    expect(verdictInWorker(false)).toBe(false);
+  });
+
   it("hold, for the CLI, the functions a run of keyscan staged compiled: more than the top level alone", () => {
     const bundle = join(dist, "cli-main.cjs");
     // The top level's cache, made in a new process (as the build makes the worker's).

@@ -545,12 +545,13 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const type = `(?:\\s*(?::\\s*)?&?(?:'static\\s+)?(?:[Ss]tr(?:ing)?|\\[\\]byte)\\b)?`;
   // Operators of the languages people write configuration in: PHP's `.=`, make's `::=` `:::=`
   // `?=` `+=`, Ruby's `||=`, Go's `:=`, `=>`, YAML's `:`, XML's `key="name" value=`, a shell default's
-  // `:-` (`${API_TOKEN:-…}`: the value after the dash), and a
-  // fallback: JavaScript's `|| "…"` and `?? "…"` after a lookup of the name.
+  // `:-` (`${API_TOKEN:-…}`: the value after the dash), and a fallback after a lookup of the name:
+  // JavaScript's `|| "…"` and `?? "…"`, the `?: "…"` of PHP, Kotlin and Groovy, Python's and Ruby's
+  // `or "…"` (only before a quote: `or` is a word), and a template's `| default("…")` (Jinja, Helm).
   // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`). A comparison
   // with a literal (`if (api_key == "…")`, `!==`) checks a hard-coded secret: it is one too. After a
   // call's `)`, `=>` is an arrow or a result (`hmac('', 'test_secret') => 'f7f9…'`), not an assignment.
-  const operator = `(?::::?=|:=|:-|(?<!\\)\\s*)=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|:(?!:)|value=)`;
+  const operator = `(?::::?=|:=|:-|(?<!\\)\\s*)=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|\\?:|or(?=[ \\t]+["'])|\\|[ \\t]*default\\b[ \\t]*\\(?|:(?!:)|value=)`;
   // The value on the next line, under a name given alone: a Kubernetes env entry (`- name: API_TOKEN`
   // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
   // (`variable "db_password" {` then `default = …`, after up to four description/type lines), and the

@@ -91,6 +91,9 @@ describe("entropy assignments", () => {
       "::=",
       " || ",
       " ?? ",
+      " ?: ",
+      " or ",
+      " | default(",
       " == ",
       "!==",
       ", ",
@@ -132,6 +135,22 @@ describe("entropy assignments on hostile text", () => {
 
 describe("entropy detector values", () => {
   const generic = (text: string): string[] => findMatches(text, ruleset).filter((finding) => finding.ruleId === "generic-high-entropy").map((finding) => finding.secret);
+
+  it("reads a literal given as the fallback of a lookup, in each language's spelling, and not prose's `or`", () => {
+    const secret = randomString(rng(12), ALNUM, 24);
+    for (const line of [
+      `secret = os.environ.get("APP_SECRET") or "${secret}"`,
+      `token = ENV["API_TOKEN"] or '${secret}'`,
+      `$secret = getenv('APP_SECRET') ?: '${secret}';`,
+      `val token = System.getenv("API_TOKEN") ?: "${secret}"`,
+      `api_key: "{{ lookup('env', 'API_KEY') | default('${secret}') }}"`,
+      `token: {{ .Values.apiToken | default "${secret}" }}`,
+    ]) {
+      expect(generic(line), line).toEqual([secret]);
+    }
+    expect(generic(`# put the api_key or ${secret} here`)).toEqual([]);
+    expect(generic(`secret = settings.secret or other_${secret}`)).toEqual([]);
+  });
 
   it("reads a comparison with a literal as a hard-coded secret, the literal before or after the name", () => {
     const secret = randomString(rng(11), ALNUM, 24);

@@ -1,6 +1,7 @@
 // The one place that runs git. Always spawned directly (never through a shell), with every setting
 // a hostile repository could use to make git run a program switched off, so a clone can be scanned safely.
 import { type ChildProcess, spawn } from "node:child_process";
+import { getPriority, setPriority } from "node:os";
 import { UsageError } from "../errors.js";
 import { findTopLevel } from "./top-level.js";
 
@@ -57,6 +58,8 @@ function gitEnv(): NodeJS.ProcessEnv {
 export interface GitOptions {
   cwd: string;
   signal?: AbortSignal;
+  /** Run git this much below keyscan's own priority (niceness added, at most 19): for a process that works ahead of what reads it. */
+  lowerPriority?: number;
 }
 
 /** The git processes running now, so an interrupted keyscan can stop them before it exits. */
@@ -111,12 +114,20 @@ function takeStartedAhead(args: readonly string[], cwd: string): ChildProcess | 
 }
 
 function startGit(args: readonly string[], options: GitOptions & { stdin?: boolean }): ChildProcess {
-  return spawn("git", [...SAFE_CONFIG, ...args], {
+  const child = spawn("git", [...SAFE_CONFIG, ...args], {
     cwd: options.cwd,
     env: gitEnv(),
     stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  if (options.lowerPriority !== undefined && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, Math.min(19, getPriority() + options.lowerPriority));
+    } catch {
+      // Only a little slower where the system refuses (a process that has already exited).
+    }
+  }
+  return child;
 }
 
 /**

@@ -57,6 +57,42 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A process's niceness (field 19 of /proc/<pid>/stat) and its command line, or undefined once it has ended. */
+function priorityOf(pid: number): { niceness: number; command: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const niceness = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    return { niceness, command: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ") };
+  } catch {
+    return undefined;
+  }
+}
+
+describe("git's processes during keyscan history", () => {
+  it("run git log below the scan's priority, and cat-file, which the scan waits on, at it", async () => {
+    const made = bigHistory(1500, 40_000);
+    const cli = spawn(process.execPath, [CLI, "history", "-f", "json", "-o", "report.json", "--no-progress"], {
+      cwd: made.dir,
+      env: cliEnv(),
+      stdio: ["ignore", "ignore", "ignore"],
+    });
+    const exited = new Promise((resolve) => cli.on("exit", resolve));
+    const seen = new Map<string, number>();
+    for (let waited = 0; seen.size < 2 && waited < 8000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const child of childrenOf(cli.pid ?? 0)) {
+        const running = priorityOf(child);
+        if (running?.command.includes(" log ")) seen.set("log", running.niceness);
+        if (running?.command.includes(" cat-file ")) seen.set("cat-file", running.niceness);
+      }
+    }
+    cli.kill("SIGINT");
+    await exited;
+    const own = priorityOf(process.pid)?.niceness ?? 0;
+    expect(Object.fromEntries(seen)).toEqual({ log: Math.min(19, own + 10), "cat-file": own });
+  }, 60_000);
+});
+
 describe("Ctrl-C during keyscan history", () => {
   it("exits 130 promptly, stops its git processes and writes no file", async () => {
     const made = bigHistory(1500, 40_000);

@@ -39,10 +39,9 @@ type LogEntry = { kind: "commit" } | { kind: "introduction"; commit: CommitInfo;
 /** The only options accepted among revisions: they select commits and run nothing (pre-push uses them). */
 /**
  * `git log` runs at a lower priority than the scan and `git cat-file` (10 more niceness): it works far
- * ahead of the scan (on rails' history the scan waits for it ~2 s of ~30), while the scan waits for
- * cat-file's answers. On two cores the three want more than there is, and the log then yields to the two
- * the scan waits on (rails' full history 0.94× the time, paired; 19 more did as well, but would let any
- * other busy process on the machine starve the log).
+ * ahead of the scan, while the scan waits for cat-file's answers, so when the three want more CPU than
+ * the machine has, the log is the one that should wait. Not the lowest priority: any other busy process
+ * on the machine would then starve the log, and the scan with it.
  */
 const LOG_LOWER_PRIORITY = 10;
 

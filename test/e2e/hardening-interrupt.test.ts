@@ -57,6 +57,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/** `keyscan history` started on a history long enough to be caught mid-walk (its git processes running), and its exit. */
+function startHistoryScan() {
+  const made = bigHistory(1500, 40_000);
+  const cli = spawn(process.execPath, [CLI, "history", "-f", "json", "-o", "report.json", "--no-progress"], {
+    cwd: made.dir,
+    env: cliEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    cli.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { made, cli, exited };
+}
+
 /** A process's niceness (field 19 of /proc/<pid>/stat) and its command line, or undefined once it has ended. */
 function priorityOf(pid: number): { niceness: number; command: string } | undefined {
   try {
@@ -70,13 +84,7 @@ function priorityOf(pid: number): { niceness: number; command: string } | undefi
 
 describe("git's processes during keyscan history", () => {
   it("run git log below the scan's priority, and cat-file, which the scan waits on, at it", async () => {
-    const made = bigHistory(1500, 40_000);
-    const cli = spawn(process.execPath, [CLI, "history", "-f", "json", "-o", "report.json", "--no-progress"], {
-      cwd: made.dir,
-      env: cliEnv(),
-      stdio: ["ignore", "ignore", "ignore"],
-    });
-    const exited = new Promise((resolve) => cli.on("exit", resolve));
+    const { cli, exited } = startHistoryScan();
     const seen = new Map<string, number>();
     for (let waited = 0; seen.size < 2 && waited < 8000; waited += 20) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -95,19 +103,11 @@ describe("git's processes during keyscan history", () => {
 
 describe("Ctrl-C during keyscan history", () => {
   it("exits 130 promptly, stops its git processes and writes no file", async () => {
-    const made = bigHistory(1500, 40_000);
-    const cli = spawn(process.execPath, [CLI, "history", "-f", "json", "-o", "report.json", "--no-progress"], {
-      cwd: made.dir,
-      env: cliEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const { made, cli, exited } = startHistoryScan();
     let stderr = "";
     cli.stderr.on("data", (data: Buffer) => {
       stderr += data.toString();
     });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      cli.on("exit", (code, signal) => resolve({ code, signal })),
-    );
     // Wait until git is running under keyscan, then interrupt.
     let gitChildren: number[] = [];
     for (let waited = 0; gitChildren.length < 2 && waited < 8000; waited += 50) {

@@ -84,10 +84,12 @@ const CONFIG_LINE_REST = /^,?[ \t\r]*(?:[#;][^\n]*)?$/;
 
 /**
  * A bare value in a config file that may be a secret: not a list, a map or a wrapper
- * (isConfigStructure), and followed on its line by nothing but an inline comment.
+ * (isConfigStructure), and followed on its line by nothing but an inline comment. `restStart`:
+ * where the rest of its line starts; undefined when the value is delimited (entropy.ts, Assignment).
  */
-export function isConfigValue(value: string, text: string, valueEnd: number): boolean {
+export function isConfigValue(value: string, text: string, restStart: number | undefined): boolean {
   if (isConfigStructure(value)) return false;
-  const lineEnd = text.indexOf("\n", valueEnd);
-  return CONFIG_LINE_REST.test(text.slice(valueEnd, lineEnd === -1 ? text.length : lineEnd));
+  if (restStart === undefined) return true;
+  const lineEnd = text.indexOf("\n", restStart);
+  return CONFIG_LINE_REST.test(text.slice(restStart, lineEnd === -1 ? text.length : lineEnd));
 }

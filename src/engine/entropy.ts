@@ -237,8 +237,11 @@ export interface Assignment {
   value: string;
   valueStart: number;
   valueEnd: number;
-  /** Where the rest of the value's line starts: after the value, or after the `}` (and quote) of the interpolation it is the default of. */
-  restStart: number;
+  /**
+   * Where the rest of the value's line starts: after the value, or after the `}` of the interpolation it
+   * is the default of; undefined when that `}` closes a string too, which delimits the value.
+   */
+  restStart: number | undefined;
   /** A dotenv file's variable found by its line, not by a keyword in its name (dotenvAssignments). */
   anyName?: true;
   /** A bare value read as a config file's (config-files.ts): literal text, its brackets no code. */
@@ -334,7 +337,9 @@ function assignmentAt(
   if (length < PASSWORD_MIN_LENGTH) return { valueStart };
   const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
   const closesInterpolation = inInterpolation && text[valueEnd] === "}";
-  const restStart = closesInterpolation ? valueEnd + (QUOTES.has(text.charCodeAt(valueEnd + 1)) ? 2 : 1) : valueEnd;
+  // Closed inside a string (`@Value("${api.token:…}")`, `"${API_TOKEN:-…}"`), the default is delimited
+  // whatever code follows the string on its line: no rest is read.
+  const restStart = !closesInterpolation ? valueEnd : QUOTES.has(text.charCodeAt(valueEnd + 1)) ? undefined : valueEnd + 1;
   return { valueStart, assignment: { start, nameEnd, value: text.slice(valueStart, valueEnd), valueStart, valueEnd, restStart, configValue } };
 }
 

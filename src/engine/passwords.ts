@@ -124,14 +124,25 @@ function isBarePassword(value: string, text: string, { valueStart, valueEnd, res
   // (`PGPASSWORD=… psql`, `wget --password=… URL`): the command goes on after it.
   if (text[valueStart - 1] === "=" && /[\w-]/.test(text[valueStart - 2] ?? "") && /^[ \t]/.test(text.slice(valueEnd, valueEnd + 1))) return true;
   const lineEnd = text.indexOf("\n", valueEnd);
-  const rest = text.slice(restStart, lineEnd === -1 ? text.length : lineEnd);
+  const rest = text.slice(restStart ?? valueEnd, lineEnd === -1 ? text.length : lineEnd);
   return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);
 }
 
 // A call that stores its second argument under the name given first: PHP's define('DB_PASSWORD',
-// '…'), setProperty("password", "…"), put("smtp.pass", "…"), os.environ.setdefault(…). In any other
-// call or list (`ignore("url", "password", "enabled")`) the literal after a name is another name.
-const SETTER_CALL = /(?:\bdefine|\bset\w*|\bput\w*|\badd)\s*\(\s*["'`]$/i;
+// '…'), setProperty("password", "…"), put("smtp.pass", "…"), os.environ.setdefault(…); or that looks
+// the name up with the second as its default: getenv("DB_PASSWORD", "…"), Laravel's env(…), Elixir's
+// System.get_env(…), getProperty(…), getOrDefault(…), Ruby's ENV.fetch(…). In any other call or list
+// (`ignore("url", "password", "enabled")`) the literal after a name is another name.
+const NAME_THEN_VALUE_CALL = /(?:\bdefine|\bset\w*|\bput\w*|\badd|\bgetenv|\benv|\bget_env|\bgetProperty|\bgetOrDefault|\bfetch)\s*\(\s*["'`]$/i;
+
+// A lookup's default given by its parameter's name, whatever the call (`env("DB_PASSWORD", default="…")`,
+// configparser's `fallback="…"`), or after the lookup's call: Ruby's block, Rust's
+// `.unwrap_or_else(|_| "…".into())`, Java's `.orElse("…")` (rules.ts).
+const NAMED_DEFAULT = /^["'`]\s*,\s*(?:default|fallback)\s*[=:]\s*["'`]$/;
+const DEFAULT_AFTER_LOOKUP = /^["'`]\){1,2}\s*(?:\{|\.(?:unwrap_or(?:_else)?|or_else|orElse(?:Get)?|getOrElse)\()/;
+// The next argument of the call around a lookup (`cmp.Or(os.Getenv("X"), "…")`) is read only for random
+// values: after a password's lookup it is as often a check's setting (`validate(get("password"), "min_length_8")`).
+const ARGUMENT_AFTER_LOOKUP = /^["'`]\)\s*,/;
 
 /**
  * How the value stands to the name, from the text between them (what the assignment regex took):
@@ -149,7 +160,9 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
   if (valueStart < nameEnd || /\.equals(?:IgnoreCase)?$/i.test(text.slice(Math.max(0, nameEnd - 18), nameEnd))) return "compared";
   const between = text.slice(nameEnd, valueStart);
   if (between.startsWith("(")) return isSetterName(text.slice(start, nameEnd)) ? "call" : undefined;
-  if (/^["'`]\s*,\s*["'`]$/.test(between)) return SETTER_CALL.test(text.slice(Math.max(0, start - 40), start)) ? "argument" : undefined;
+  if (/^["'`]\s*,\s*["'`]$/.test(between)) return NAME_THEN_VALUE_CALL.test(text.slice(Math.max(0, start - 40), start)) ? "argument" : undefined;
+  if (NAMED_DEFAULT.test(between) || DEFAULT_AFTER_LOOKUP.test(between)) return "argument";
+  if (ARGUMENT_AFTER_LOOKUP.test(between)) return undefined;
   // A value on the next line only under a `value:` or `default =` key (a Kubernetes env entry, a Terraform
   // variable, a JSON name/value object).
   if (between.includes("\n") && !/\n[ \t]*["']?(?:value|default)["']?[ \t]*[:=][ \t]*["'`]?$/.test(between)) return undefined;

@@ -596,15 +596,24 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const bare = configFile
     ? `((?![\"'\`])(?:[^\\s\\\\&;,]|;(?![ \\t\\r]*(?:\\n|$))|,(?![ \\t\\r]*(?:\\n|$)|[ \\t]+#)|&(?!\\w{1,64}=)){${min},1000})`
     : `((?![)\\]}])(?:[^\\s"'\`,;<\\\\&]|&(?!\\w{1,64}=)){${min},1000})`;
-  // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…").
+  // A name given as an argument with its value next to it: define('X', '…'), setProperty("X", "…"), a
+  // lookup's default given by position or by name (`getenv("X", "…")`, django-environ's and
+  // python-decouple's `env("X", default="…")`, configparser's `fallback=`), or as the next argument
+  // after the lookup (Go's `cmp.Or(os.Getenv("X"), "…")`).
   // A credential built from a user and a secret: NetworkCredential("user", "…").
-  const argument = `["'\`]\\s*,\\s*(?:${literal})`;
+  const argument = `["'\`]\\)?\\s*,\\s*(?:(?:default|fallback)\\s*[=:]\\s*)?(?:${literal})`;
+  // A default given after the lookup's call: Ruby's block (`ENV.fetch("X") { "…" }`), Rust's
+  // `.unwrap_or("…")` and `.unwrap_or_else(|_| String::from("…"))`, Java's `.orElse("…")` and
+  // `.orElseGet(() -> "…")` (also after `Optional.ofNullable(…)`), Scala's `.getOrElse("…")`.
+  const closure = `(?:\\|[\\w\\s]{0,16}\\||\\(\\)\\s*->)\\s*`;
+  const fallbackCall = `\\.(?:unwrap_or(?:_else)?|or_else|orElse(?:Get)?|getOrElse)\\(\\s*(?:${closure})?(?:String::from\\(\\s*)?`;
+  const fallback = `["'\`]\\){1,2}\\s*(?:\\{\\s*(?:${literal})\\s*\\}|${fallbackCall}(?:${literal}))`;
   const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
   // A literal alone in parentheses after the operator: black wraps a long string so (`API_TOKEN = (` then
   // the literal on its own line, then `)`).
   const parenthesized = `${close}${arrayLength}${type}\\s*${operator}\\s*\\(\\s*(?:${quoted})(?=\\s*\\))`;
   const value = `(?:${quoted}|${bare})`;
-  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|${xmlElement}\\s*${value}${closingTag}|${parenthesized}|${argument}`;
+  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|${xmlElement}\\s*${value}${closingTag}|${parenthesized}|${argument}|${fallback}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

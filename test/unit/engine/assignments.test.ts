@@ -94,6 +94,10 @@ describe("entropy assignments", () => {
       " ?: ",
       " or ",
       " | default(",
+      ", default=",
+      ") { ",
+      ").unwrap_or_else(|_| ",
+      ").orElse(",
       " == ",
       "!==",
       ", ",
@@ -150,6 +154,29 @@ describe("entropy detector values", () => {
     }
     expect(generic(`# put the api_key or ${secret} here`)).toEqual([]);
     expect(generic(`secret = settings.secret or other_${secret}`)).toEqual([]);
+  });
+
+  it("reads a lookup's default given by name, after the lookup's call, or inside a Spring placeholder", () => {
+    const secret = randomString(rng(13), ALNUM, 24);
+    for (const line of [
+      `SECRET_KEY = env("DJANGO_SECRET_KEY", default="${secret}")`,
+      `API_TOKEN = config("API_TOKEN", default='${secret}')`,
+      `token = parser.get("service", "api_token", fallback="${secret}")`,
+      `apiToken := cmp.Or(os.Getenv("API_TOKEN"), "${secret}")`,
+      `API_TOKEN = ENV.fetch("API_TOKEN") { "${secret}" }`,
+      `let token = env::var("API_TOKEN").unwrap_or("${secret}".to_string());`,
+      `let secret = std::env::var("APP_SECRET").unwrap_or_else(|_| String::from("${secret}"));`,
+      `let token = env::var("API_TOKEN")\n    .unwrap_or_else(|_| "${secret}".to_owned());`,
+      `String secret = Optional.ofNullable(System.getenv("APP_SECRET")).orElse("${secret}");`,
+      `String token = Optional.ofNullable(System.getenv("API_TOKEN")).orElseGet(() -> "${secret}");`,
+      `val token = sys.env.get("API_TOKEN").getOrElse("${secret}")`,
+      `@Value("\${app.api-token:${secret}}") private String apiToken;`,
+    ]) {
+      expect(generic(line), line).toEqual([secret]);
+    }
+    // A block or a call that does more than give the literal back is code, not a default.
+    expect(generic(`ENV.fetch("API_TOKEN") { raise "missing ${secret}" }`)).toEqual([]);
+    expect(generic(`env::var("API_TOKEN").unwrap_or_else(|_| panic!("${secret}"))`)).toEqual([]);
   });
 
   it("reads a comparison with a literal as a hard-coded secret, the literal before or after the name", () => {

@@ -164,6 +164,16 @@ describe("generic-password in text", () => {
     expect(passwordsIn("[mail]\nUser=ops\nPassword=GaLsg~xpzH\n")).toEqual(["GaLsg~xpzH"]);
     expect(passwordsIn('<add key="ReportsPassword" value="s0ft-m4ple" />')).toEqual(["s0ft-m4ple"]);
     expect(passwordsIn("define('DB_PASSWORD', 'Heron#2231');")).toEqual(["Heron#2231"]);
+    // A lookup's default: by position to a lookup call, by name to any, or after the lookup's call.
+    expect(passwordsIn("'password' => env('DB_PASSWORD', 'Heron#2231'),")).toEqual(["Heron#2231"]);
+    expect(passwordsIn('String pw = props.getProperty("db.password", "Heron#2231");')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('DB_PASSWORD = config("DB_PASSWORD", default="Heron#2231")')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('pw = ENV.fetch("DB_PASSWORD") { "Heron#2231" }')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('let pw = env::var("DB_PASSWORD").unwrap_or_else(|_| String::from("Heron#2231"));')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('@Value("${db.password:Heron#2231}") private String dbPassword;')).toEqual(["Heron#2231"]);
+    // Another call's next argument, after a password's lookup, is a setting, not its value.
+    expect(passwordsIn('validate(get("password"), "min_length_8")')).toEqual([]);
+    expect(passwordsIn('ignore("url", "password", "enabled_flag")')).toEqual([]);
     expect(passwordsIn("user.setPassword(\"Heron#2231\");")).toEqual(["Heron#2231"]);
     // Go's raw string: the same shortest password as in quotes.
     expect(passwordsIn("dbPassword := `plum42`")).toEqual(["plum42"]);

@@ -21,20 +21,22 @@ const CONFIG_FILE_NAME =
 // With its capital, as Docker names it: `dockerfile.go` is Go source (a Dockerfile parser's).
 const DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:\.[^\\/]*)?$/;
 const DOTENV_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.env)$/i;
+const SHELL_FILE_NAME = /^(?:[^\\/]*\.(?:sh|bash|zsh|ksh)|\.(?:bash|zsh)rc|\.(?:bash_|z)?profile|\.zshenv)$/i;
 
 /**
  * A configuration file's kind, told from its name: "dotenv" for an environment file (`.env`,
  * `.env.local`, `prod.env`), which exists to hold the settings kept out of code, secrets among them,
- * so a strongly random value there counts whatever its name (entropy.ts); "config" for the others
- * above; undefined for any other file.
+ * so a strongly random value there counts whatever its name (entropy.ts); "shell" for a shell script,
+ * where a command may follow a variable's value on its line (`PGPASSWORD=… psql`); "config" for the
+ * others above; undefined for any other file.
  */
-export type ConfigFileKind = "dotenv" | "config" | undefined;
+export type ConfigFileKind = "dotenv" | "shell" | "config" | undefined;
 
 export function configFileKind(path: string): ConfigFileKind {
   const nameStart = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
   const name = nameStart === 0 ? path : path.slice(nameStart);
   if (!CONFIG_FILE_NAME.test(name) && !DOCKERFILE_NAME.test(name)) return undefined;
-  return DOTENV_FILE_NAME.test(name) ? "dotenv" : "config";
+  return DOTENV_FILE_NAME.test(name) ? "dotenv" : SHELL_FILE_NAME.test(name) ? "shell" : "config";
 }
 
 /**

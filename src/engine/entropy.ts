@@ -1,7 +1,7 @@
 // The generic high-entropy detector: `name = value` assignments whose name holds a secret-like
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
 import { hasMismatchedBracket, withoutUnopenedClosers } from "./brackets.js";
-import { isConfigValue, startsConfigLine } from "./config-files.js";
+import { type ConfigFileKind, isConfigValue, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, isCommonTrigram, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { isPublicClientKey, isPublishedValue, namesStorageEmulator } from "./public-values.js";
@@ -129,7 +129,7 @@ function withDotenvNames(rule: CompiledEntropyRule, text: string, byKeyword: Ite
     if (name.length > MAX_NAME) continue;
     // The name ends where the spaces before its `=` start.
     const nameEnd = line.index + line[0].replace(/[ \t]*=$/, "").length;
-    const read = assignmentAt(rule, text, nameEnd - name.length, nameEnd, true);
+    const read = assignmentAt(rule, text, nameEnd - name.length, nameEnd, "dotenv");
     if (read?.assignment && !valueStarts.has(read.valueStart)) found.push({ ...read.assignment, anyName: true });
   }
   return found;
@@ -187,7 +187,7 @@ export const MAX_ASSIGNMENT_LINE = 1000;
 export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
   const text = layer.text;
-  const byKeyword = assignments(rule, text, run.keywords, undefined, run.configFile !== undefined);
+  const byKeyword = assignments(rule, text, run.keywords, undefined, run.configFile);
   for (const found of run.configFile === "dotenv" ? withDotenvNames(rule, text, byKeyword) : byKeyword) {
     const { value, valueStart, valueEnd } = found;
     // The line first: a value on a minified line may be megabytes long.
@@ -239,7 +239,8 @@ export interface Assignment {
   valueEnd: number;
   /**
    * Where the rest of the value's line starts: after the value, or after the `}` of the interpolation it
-   * is the default of; undefined when that `}` closes a string too, which delimits the value.
+   * is the default of; undefined when the value is delimited whatever follows it: that `}` closes a
+   * string too, or a shell script's word ends it (isShellWord).
    */
   restStart: number | undefined;
   /** A dotenv file's variable found by its line, not by a keyword in its name (dotenvAssignments). */
@@ -281,7 +282,7 @@ export function* assignments(
   text: string,
   found: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
   acceptsName?: (start: number, nameEnd: number) => boolean,
-  configFile = false,
+  configFile: ConfigFileKind = undefined,
 ): Generator<Assignment> {
   // Where the last candidate's value starts: names start here or later. Not its end: a value may
   // be a lookup holding the name that matters (`token = process.env.API_TOKEN || "…"`).
@@ -311,12 +312,12 @@ function assignmentAt(
   text: string,
   start: number,
   nameEnd: number,
-  configFile: boolean,
+  configFile: ConfigFileKind,
 ): { valueStart: number; assignment?: Assignment } | undefined {
   // A name inside an interpolation (`${DB_PASSWORD:-…}` in a shell script or a compose file, Spring's
   // `${db.password:…}`) has its default after it: literal text in any file, as a config file's values are.
   const inInterpolation = text.startsWith("${", start - 2);
-  const asConfig = inInterpolation || (configFile && startsConfigLine(text, start));
+  const asConfig = inInterpolation || (configFile !== undefined && startsConfigLine(text, start));
   const regex = asConfig ? rule.configRegex : rule.regex;
   regex.lastIndex = nameEnd;
   const match = regex.exec(text);
@@ -328,20 +329,38 @@ function assignmentAt(
   // A quoted value is read alike everywhere; only a bare one is a config file's literal text.
   const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value
-  // would go on; the rest of its line starts after the `}` and the quote of a string around it.
-  const close = inInterpolation && configValue ? value.indexOf("}") : -1;
+  // would go on; the rest of its line starts after the `}` and the quote of a string around it. In a
+  // shell script a word ends at the shell's operators too (`;`, `&`, `|`, redirections, brackets).
+  const close = !configValue ? -1 : inInterpolation ? value.indexOf("}") : configFile === "shell" ? value.search(SHELL_OPERATOR) : -1;
   // A bare value in code ends before the closing brackets of the code around it (rules.ts).
   const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
   const valueStart = span[0];
-  if (length < PASSWORD_MIN_LENGTH) return { valueStart };
+  if (length < PASSWORD_MIN_LENGTH || (close >= 0 && !inInterpolation && close < PASSWORD_MIN_LENGTH)) return { valueStart };
   const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
   const closesInterpolation = inInterpolation && text[valueEnd] === "}";
   // Closed inside a string (`@Value("${api.token:…}")`, `"${API_TOKEN:-…}"`), the default is delimited
   // whatever code follows the string on its line: no rest is read.
-  const restStart = !closesInterpolation ? valueEnd : QUOTES.has(text.charCodeAt(valueEnd + 1)) ? undefined : valueEnd + 1;
+  const restStart = closesInterpolation
+    ? QUOTES.has(text.charCodeAt(valueEnd + 1))
+      ? undefined
+      : valueEnd + 1
+    : configFile === "shell" && isShellWord(text, nameEnd, valueStart, valueEnd)
+      ? undefined
+      : valueEnd;
   return { valueStart, assignment: { start, nameEnd, value: text.slice(valueStart, valueEnd), valueStart, valueEnd, restStart, configValue } };
 }
+
+/**
+ * A shell variable's value glued to its `NAME=` and ended by the shell's own word break, before a
+ * command it is given to (`PGPASSWORD=… psql`), or by an operator (SHELL_OPERATOR: `&& ./migrate`,
+ * `; export NAME`, `| tee`): the shell takes exactly that word, whatever follows on its line.
+ */
+function isShellWord(text: string, nameEnd: number, valueStart: number, valueEnd: number): boolean {
+  return valueStart === nameEnd + 1 && text[nameEnd] === "=" && /^(?:[ \t]+\S|[;&|<>()])/.test(text.slice(valueEnd, valueEnd + 2));
+}
+
+const SHELL_OPERATOR = /[;&|<>()]/;
 
 /**
  * Where an alternation of the keywords would match, ascending, each position once with the length

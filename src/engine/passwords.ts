@@ -306,7 +306,7 @@ function isPairedWord(text: string, nameStart: number, value: string): boolean {
 export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out: RawMatch[]): void {
   const { layer, depth, order } = run;
   const text = layer.text;
-  for (const found of assignments(rule, text, run.keywords, (start, nameEnd) => mayNamePassword(text, start, nameEnd), run.configFile !== undefined)) {
+  for (const found of assignments(rule, text, run.keywords, (start, nameEnd) => mayNamePassword(text, start, nameEnd), run.configFile)) {
     const { value, valueStart, valueEnd } = found;
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
     const name = text.slice(found.start, found.nameEnd);

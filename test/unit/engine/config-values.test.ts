@@ -174,6 +174,11 @@ describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", (
     ["Dockerfile", `FROM mysql:8\nENV MYSQL_ROOT_PASSWORD=${plain}\n`],
     ["docker/Dockerfile.dev", `ARG DB_PASSWORD=${plain}\n`],
     ["images/api.dockerfile", `  ENV ADMIN_PASSWORD=${plain}\n`],
+    // A shell word glued to its `=` ends at the space before the command it is given to, or at a `&&`, `;` or `|`.
+    ["scripts/migrate.sh", `DB_PASSWORD=${plain} ./migrate\n`],
+    ["scripts/backup.sh", `PGPASSWORD=${plain} pg_dump -h db app > dump.sql\n`],
+    ["scripts/ci.sh", `export DB_PASSWORD=${plain} && ./migrate\n`],
+    ["scripts/ci.bash", `DB_PASSWORD=${plain}; export DB_PASSWORD\n`],
   ])("%s: found", (path, text) => {
     expect(found(path, text)).toEqual([`generic-password ${plain}`]);
   });
@@ -181,7 +186,8 @@ describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", (
   it.each([
     ["a variable", "run.sh", "export DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\n"],
     ["a command's output", "run.sh", "DB_PASSWORD=$(cat /run/secrets/db)\n"],
-    ["a command after the value", "run.sh", `DB_PASSWORD=${plain} ./migrate\n`],
+    ["more words after the value, where a config file's value runs to its line's end", "app.properties", `db.password=${plain} ./migrate\n`],
+    ["a value apart from its `=`", "run.sh", `DB_PASSWORD= ${plain} ./migrate\n`],
     ["a word", "Dockerfile", "ENV DB_PASSWORD=changeme\n"],
     ["the same line in Python", "app/run.py", `DB_PASSWORD=${plain}\n`],
     ["a word after another instruction", "Dockerfile", `RUN echo ENV DB_PASSWORD=${plain}\n`],

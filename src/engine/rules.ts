@@ -537,8 +537,9 @@ export const COCOA_KEY_LABEL = `\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{
  * time linear in the text it reads, and reads no further than the next quote or space.
  */
 function assignmentRegex(values: "random" | "password", configFile: boolean): RegExp {
-  // What may close a name used as a key or an argument: a quote, `]` (ENV['X']), `)` (getenv("X")).
-  const close = `["'\`]?\\]?\\)?`;
+  // What may close a name used as a key or an argument: a quote, `]` (ENV['X']), Perl's `}` ($ENV{X}),
+  // `)` (getenv("X")).
+  const close = `["'\`]?[\\]}]?\\)?`;
   // An array's brackets after the name of a C string (`char secret[25] = "…"`, `secret[] = "…"`).
   const arrayLength = `(?:\\[\\d{0,6}\\])?`;
   // A type between name and operator (`: &str =`, `: String =`, Go's `string =`).
@@ -567,6 +568,9 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // angle brackets followed by anything else is prose's stand-in for a value (`TOKEN=<random-secret>`
   // then the next line, `postgres://user:<password>@host`), not an element.
   const xmlElement = `>(?<=<[\\w.:-]+>)`;
+  // An element named by its `name` or `key` attribute, its text the value: Android's `<string
+  // name="api_key">…</string>`, a Java properties XML's `<entry key="api.token">…</entry>`.
+  const attributeElement = `["']>(?<=\\b(?:name|key)=["'][\\w.:-]{1,128}["']>)`;
   const closingTag = `(?=\\s*<\\/)`;
   // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", Go's []byte("").
   // A quoted value may hold escapes (`\\5`, `\\"` in a key drawn from punctuation), but not an escaped
@@ -613,7 +617,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // the literal on its own line, then `)`).
   const parenthesized = `${close}${arrayLength}${type}\\s*${operator}\\s*\\(\\s*(?:${quoted})(?=\\s*\\))`;
   const value = `(?:${quoted}|${bare})`;
-  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|${xmlElement}\\s*${value}${closingTag}|${parenthesized}|${argument}|${fallback}`;
+  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement})\\s*${value}${closingTag}|${parenthesized}|${argument}|${fallback}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

@@ -98,6 +98,10 @@ describe("entropy assignments", () => {
       ") { ",
       ").unwrap_or_else(|_| ",
       ").orElse(",
+      "}",
+      '<string name="',
+      '">',
+      "</string>",
       " == ",
       "!==",
       ", ",
@@ -177,6 +181,17 @@ describe("entropy detector values", () => {
     // A block or a call that does more than give the literal back is code, not a default.
     expect(generic(`ENV.fetch("API_TOKEN") { raise "missing ${secret}" }`)).toEqual([]);
     expect(generic(`env::var("API_TOKEN").unwrap_or_else(|_| panic!("${secret}"))`)).toEqual([]);
+  });
+
+  it("reads an element named by its name or key attribute, and Perl's hash element", () => {
+    const secret = randomString(rng(14), ALNUM, 24);
+    expect(generic(`<string name="api_key">${secret}</string>`)).toEqual([secret]);
+    expect(generic(`<entry key="api.token">${secret}</entry>`)).toEqual([secret]);
+    expect(generic(`$ENV{API_TOKEN} = '${secret}';`)).toEqual([secret]);
+    expect(generic(`$config{'api_secret'} = "${secret}";`)).toEqual([secret]);
+    // Another attribute, or text that goes on past the value, is no element's value.
+    expect(generic(`<string type="api_key">${secret}</string>`)).toEqual([]);
+    expect(generic(`<string name="api_key">${secret} and more</string>`)).toEqual([]);
   });
 
   it("reads a comparison with a literal as a hard-coded secret, the literal before or after the name", () => {

@@ -171,6 +171,8 @@ describe("generic-password in text", () => {
     expect(passwordsIn('pw = ENV.fetch("DB_PASSWORD") { "Heron#2231" }')).toEqual(["Heron#2231"]);
     expect(passwordsIn('let pw = env::var("DB_PASSWORD").unwrap_or_else(|_| String::from("Heron#2231"));')).toEqual(["Heron#2231"]);
     expect(passwordsIn('@Value("${db.password:Heron#2231}") private String dbPassword;')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('<string name="db_password">Heron#2231</string>')).toEqual(["Heron#2231"]);
+    expect(passwordsIn("$ENV{'DB_PASSWORD'} = 'Heron#2231';")).toEqual(["Heron#2231"]);
     // Another call's next argument, after a password's lookup, is a setting, not its value.
     expect(passwordsIn('validate(get("password"), "min_length_8")')).toEqual([]);
     expect(passwordsIn('ignore("url", "password", "enabled_flag")')).toEqual([]);

@@ -336,7 +336,9 @@ function assignmentAt(
   const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
   const valueStart = span[0];
-  if (length < PASSWORD_MIN_LENGTH || (close >= 0 && !inInterpolation && close < PASSWORD_MIN_LENGTH)) return { valueStart };
+  // A shell word cut at an operator is as short as what is left of it (`PW=ab;cdefgh`: `ab`).
+  const shellWordCut = close >= 0 && !inInterpolation;
+  if (length < PASSWORD_MIN_LENGTH || (shellWordCut && close < PASSWORD_MIN_LENGTH)) return { valueStart };
   const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
   const closesInterpolation = inInterpolation && text[valueEnd] === "}";
   // Closed inside a string (`@Value("${api.token:…}")`, `"${API_TOKEN:-…}"`), the default is delimited

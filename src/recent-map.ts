@@ -9,6 +9,8 @@ export interface RecentMap<V> {
   /** The value, made the most recently used. */
   get(key: string): V | undefined;
   set(key: string, value: V): void;
+  /** Forgets the key now, leaving its room to others. */
+  delete(key: string): void;
 }
 
 interface Generation<V> {
@@ -47,5 +49,15 @@ export function createRecentMap<V>(limit: number, weigh: (value: V) => number = 
     if (older !== undefined) set(key, older);
     return older;
   };
-  return { get, set };
+  const forget = (generation: Generation<V>, key: string): void => {
+    const value = generation.entries.get(key);
+    if (value === undefined) return;
+    generation.entries.delete(key);
+    generation.weight -= weigh(value);
+  };
+  const remove = (key: string): void => {
+    forget(young, key);
+    forget(old, key);
+  };
+  return { get, set, delete: remove };
 }

@@ -34,6 +34,20 @@ describe("createRecentMap", () => {
     expect(map.get("k49")).toEqual(new Array<number>(30).fill(49));
   });
 
+  it("forgets a deleted key at once, and gives its weight to others", () => {
+    const map = createRecentMap<number[]>(100, (value) => value.length);
+    map.set("gone", new Array<number>(40).fill(0));
+    map.delete("gone");
+    expect(map.get("gone")).toBeUndefined();
+    // With "gone" still counted, the young generation would pass 50 at "b" and "a" would age a generation sooner.
+    map.set("a", new Array<number>(40).fill(1));
+    map.set("b", new Array<number>(40).fill(2));
+    map.set("c", new Array<number>(40).fill(3));
+    expect(map.get("a")).toEqual(new Array<number>(40).fill(1));
+    map.delete("missing"); // no such key: nothing changes
+    expect(map.get("c")).toEqual(new Array<number>(40).fill(3));
+  });
+
   it("replaces a key's value without counting it twice", () => {
     const map = createRecentMap<number>(4);
     map.set("a", 1);

@@ -81,6 +81,26 @@ describe("createChangeReader", () => {
     const second = `${edited.slice(25 - CONTEXT_LINES, 30).join("\n").replace("\u00ff", "\ufffd")}\n`;
     expect(changes).toMatchObject({ kind: "changes", text: `${first}\n\n${second}` });
   });
+  it("drops a parent's hashes once a version replacing it was compared, reading it again only if asked again", async () => {
+    const blobs = new Map([
+      ["v1", Buffer.from(`${filler("g", 30).join("\n")}\n`)],
+      ["v2", Buffer.from(`${filler("h", 30).join("\n")}\n`)],
+      ["v3", Buffer.from(`${filler("i", 30).join("\n")}\n`)],
+    ]);
+    const asked: string[] = [];
+    const reader = createChangeReader(async (blob) => {
+      asked.push(blob);
+      return blobs.get(blob);
+    });
+    await reader.changes("v2", ["v1"]); // reads v2, then v1
+    await reader.changes("v3", ["v2"]); // v2 is still held: it was not replaced yet
+    expect(asked).toEqual(["v2", "v1", "v3"]);
+    // Another branch changing v1 too reads it again, and gets the same changes.
+    const again = await reader.changes("v3", ["v1"]);
+    expect(asked).toEqual(["v2", "v1", "v3", "v3", "v1"]);
+    expect(again.kind).toBe("changes");
+  });
+
   it("answers a version that names itself as its parent (a mode change) and a revert diffed while its original is", async () => {
     // Each version's hashes must be held before its parents' are awaited: held only after, a mode
     // change would wait for itself, and a change and its revert, read together, for each other.

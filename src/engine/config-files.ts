@@ -16,12 +16,15 @@
 // Out: TOML (a string needs quotes there, so a bare value is never a password).
 // Read from the file's name alone (what follows the path's last `/` or `\`): a regex anchored there is tried
 // at one place, where one over the whole path is tried after every separator, and this runs for every file.
-const CONFIG_FILE_NAME =
-  /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml|sh|bash|zsh|ksh|dockerfile)|\.npmrc|\.pypirc|\.s3cfg|\.(?:bash|zsh)rc|\.(?:bash_|z)?profile|\.zshenv)$/i;
+const SHELL_NAMES = String.raw`[^\\/]*\.(?:sh|bash|zsh|ksh)|\.(?:bash|zsh)rc|\.(?:bash_|z)?profile|\.zshenv`;
+const CONFIG_FILE_NAME = new RegExp(
+  String.raw`^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml|dockerfile)|\.npmrc|\.pypirc|\.s3cfg|${SHELL_NAMES})$`,
+  "i",
+);
 // With its capital, as Docker names it: `dockerfile.go` is Go source (a Dockerfile parser's).
 const DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:\.[^\\/]*)?$/;
 const DOTENV_FILE_NAME = /^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.env)$/i;
-const SHELL_FILE_NAME = /^(?:[^\\/]*\.(?:sh|bash|zsh|ksh)|\.(?:bash|zsh)rc|\.(?:bash_|z)?profile|\.zshenv)$/i;
+const SHELL_FILE_NAME = new RegExp(`^(?:${SHELL_NAMES})$`, "i");
 
 /**
  * A configuration file's kind, told from its name: "dotenv" for an environment file (`.env`,

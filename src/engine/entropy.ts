@@ -340,17 +340,18 @@ function assignmentAt(
   const shellWordCut = close >= 0 && !inInterpolation;
   if (length < PASSWORD_MIN_LENGTH || (shellWordCut && close < PASSWORD_MIN_LENGTH)) return { valueStart };
   const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
-  const closesInterpolation = inInterpolation && text[valueEnd] === "}";
-  // Closed inside a string (`@Value("${api.token:…}")`, `"${API_TOKEN:-…}"`), the default is delimited
-  // whatever code follows the string on its line: no rest is read.
-  const restStart = closesInterpolation
-    ? QUOTES.has(text.charCodeAt(valueEnd + 1))
-      ? undefined
-      : valueEnd + 1
-    : configFile === "shell" && isShellWord(text, nameEnd, valueStart, valueEnd)
-      ? undefined
-      : valueEnd;
+  const restStart = restOfLineStart(text, nameEnd, valueStart, valueEnd, inInterpolation, configFile);
   return { valueStart, assignment: { start, nameEnd, value: text.slice(valueStart, valueEnd), valueStart, valueEnd, restStart, configValue } };
+}
+
+/** Where an assignment's value leaves the rest of its line (Assignment.restStart). */
+function restOfLineStart(text: string, nameEnd: number, valueStart: number, valueEnd: number, inInterpolation: boolean, configFile: ConfigFileKind): number | undefined {
+  if (inInterpolation && text[valueEnd] === "}") {
+    // Closed inside a string (`@Value("${api.token:…}")`, `"${API_TOKEN:-…}"`), the default is delimited
+    // whatever code follows the string on its line: no rest is read.
+    return QUOTES.has(text.charCodeAt(valueEnd + 1)) ? undefined : valueEnd + 1;
+  }
+  return configFile === "shell" && isShellWord(text, nameEnd, valueStart, valueEnd) ? undefined : valueEnd;
 }
 
 /**

@@ -19,7 +19,7 @@ import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue } from "./config-files.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { shannonEntropy } from "./randomness.js";
-import { COCOA_KEY_LABEL, type CompiledEntropyRule, isAllowedSecret } from "./rules.js";
+import { COCOA_KEY_LABEL, type CompiledEntropyRule, FALLBACK_METHODS, isAllowedSecret } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
 
 // `pass` names a password after another word (`db_pass`, `smtpPass`, `VM_PASS`), or alone in capitals,
@@ -139,7 +139,7 @@ const NAME_THEN_VALUE_CALL = /(?:\bdefine|\bset\w*|\bput\w*|\badd|\bgetenv|\benv
 // configparser's `fallback="…"`), or after the lookup's call: Ruby's block, Rust's
 // `.unwrap_or_else(|_| "…".into())`, Java's `.orElse("…")` (rules.ts).
 const NAMED_DEFAULT = /^["'`]\s*,\s*(?:default|fallback)\s*[=:]\s*["'`]$/;
-const DEFAULT_AFTER_LOOKUP = /^["'`]\){1,2}\s*(?:\{|\.(?:unwrap_or(?:_else)?|or_else|orElse(?:Get)?|getOrElse)\()/;
+const DEFAULT_AFTER_LOOKUP = new RegExp(`^["'\`]\\){1,2}\\s*(?:\\{|\\.(?:${FALLBACK_METHODS})\\()`);
 // The next argument of the call around a lookup (`cmp.Or(os.Getenv("X"), "…")`) is read only for random
 // values: after a password's lookup it is as often a check's setting (`validate(get("password"), "min_length_8")`).
 const ARGUMENT_AFTER_LOOKUP = /^["'`]\)\s*,/;

@@ -526,6 +526,12 @@ export const PASSWORD_MIN_LENGTH = 6;
  * (`", forKey:@"`, `" forHTTPHeaderField:@"`): the assignment regex's keyedBefore, and passwords.ts's
  * reading of which form the value takes.
  */
+/**
+ * The methods that give a lookup a default after its call (Rust's `unwrap_or`, Java's `orElse`, Scala's
+ * `getOrElse`): the assignment regex reads the literal inside, and the password judge (passwords.ts) takes it.
+ */
+export const FALLBACK_METHODS = "unwrap_or(?:_else)?|or_else|orElse(?:Get)?|getOrElse";
+
 export const COCOA_KEY_LABEL = `\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{0,8}:\\s{0,8}@?["']`;
 
 /**
@@ -610,7 +616,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // `.unwrap_or("…")` and `.unwrap_or_else(|_| String::from("…"))`, Java's `.orElse("…")` and
   // `.orElseGet(() -> "…")` (also after `Optional.ofNullable(…)`), Scala's `.getOrElse("…")`.
   const closure = `(?:\\|[\\w\\s]{0,16}\\||\\(\\)\\s*->)\\s*`;
-  const fallbackCall = `\\.(?:unwrap_or(?:_else)?|or_else|orElse(?:Get)?|getOrElse)\\(\\s*(?:${closure})?(?:String::from\\(\\s*)?`;
+  const fallbackCall = `\\.(?:${FALLBACK_METHODS})\\(\\s*(?:${closure})?(?:String::from\\(\\s*)?`;
   const fallback = `["'\`]\\){1,2}\\s*(?:\\{\\s*(?:${literal})\\s*\\}|${fallbackCall}(?:${literal}))`;
   const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
   // A literal alone in parentheses after the operator: black wraps a long string so (`API_TOKEN = (` then

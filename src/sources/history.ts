@@ -36,7 +36,6 @@ export interface HistoryOptions {
 /** What the log yields: a commit (for the stats), or one file version it brought in and the blob(s) it replaced. */
 type LogEntry = { kind: "commit" } | { kind: "introduction"; commit: CommitInfo; path: string; blob: string; parents: string[] };
 
-/** The only options accepted among revisions: they select commits and run nothing (pre-push uses them). */
 /**
  * `git log` runs at a lower priority than the scan and `git cat-file` (10 more niceness): it works far
  * ahead of the scan, while the scan waits for cat-file's answers, so when the three want more CPU than
@@ -45,6 +44,7 @@ type LogEntry = { kind: "commit" } | { kind: "introduction"; commit: CommitInfo;
  */
 const LOG_LOWER_PRIORITY = 10;
 
+/** The only options accepted among revisions: they select commits and run nothing (pre-push uses them). */
 const REV_SELECTORS = /^--(not|all|(branches|tags|remotes)(=[^=]*)?)$/;
 
 /**

@@ -32,6 +32,16 @@ interface Body {
 /** The parts as one buffer; a single part (most blobs: they arrive within one read) is not copied. */
 const joined = (parts: Buffer[]): Buffer => (parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts));
 
+/**
+ * cat-file's pack windows: the safe settings' 128 MB of pack mapped at most, but 8 MB at a time rather
+ * than 32. A history's reads jump all over the pack (each old version is rebuilt from deltas stored
+ * near the newest), so with four 32 MB windows cat-file spent its time unmapping and mapping them
+ * again: replaying rails' history's 279,000 reads took 8.2 s (2.3 s of it in the system) against 6.5 s
+ * (0.8 s) with 8 MB windows, for 11 MB more resident pack pages. `git log` is faster with them too,
+ * but holds 24 MB more: it keeps the safe settings.
+ */
+const PACK_WINDOWS = ["core.packedGitWindowSize=8m"];
+
 export class CatFile {
   private readonly child: ChildProcess;
   private readonly queue: Request[] = [];
@@ -43,7 +53,7 @@ export class CatFile {
   private unwritten = "";
 
   constructor(cwd: string) {
-    this.child = spawnGit(["cat-file", "--batch"], { cwd, stdin: true });
+    this.child = spawnGit(["cat-file", "--batch"], { cwd, stdin: true, config: PACK_WINDOWS });
     this.child.stdout?.on("data", (data: Buffer) => this.consume(data));
     this.child.stderr?.on("data", (data: Buffer) => {
       this.stderr += data.toString("utf8");

@@ -60,6 +60,8 @@ export interface GitOptions {
   signal?: AbortSignal;
   /** Run git this much below keyscan's own priority (niceness added, at most 19): for a process that works ahead of what reads it. */
   lowerPriority?: number;
+  /** `-c` settings for this command, after (so over) the safe ones. */
+  config?: readonly string[];
 }
 
 /** The git processes running now, so an interrupted keyscan can stop them before it exits. */
@@ -114,7 +116,8 @@ function takeStartedAhead(args: readonly string[], cwd: string): ChildProcess | 
 }
 
 function startGit(args: readonly string[], options: GitOptions & { stdin?: boolean }): ChildProcess {
-  const child = spawn("git", [...SAFE_CONFIG, ...args], {
+  const config = (options.config ?? []).flatMap((setting) => ["-c", setting]);
+  const child = spawn("git", [...SAFE_CONFIG, ...config, ...args], {
     cwd: options.cwd,
     env: gitEnv(),
     stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],

@@ -69,6 +69,13 @@ describe("git helpers", () => {
     );
   });
 
+  it("a command's own settings reach git over the safe ones, for that command only", async () => {
+    const made = repo();
+    const setting = ["config", "--get", "core.packedGitWindowSize"];
+    expect((await git(setting, { cwd: made.dir, config: ["core.packedGitWindowSize=8m"] })).toString()).toBe("8m\n");
+    expect((await git(setting, { cwd: made.dir })).toString()).toBe("32m\n");
+  });
+
   it("repoRoot finds the top level from a subfolder, and nothing outside a repository", async () => {
     const made = repo();
     made.write("a/b/c.txt", "x");

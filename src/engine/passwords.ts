@@ -131,9 +131,19 @@ function isBarePassword(value: string, text: string, { valueStart, valueEnd, res
 // A call that stores its second argument under the name given first: PHP's define('DB_PASSWORD',
 // '…'), setProperty("password", "…"), put("smtp.pass", "…"), os.environ.setdefault(…); or that looks
 // the name up with the second as its default: getenv("DB_PASSWORD", "…"), Laravel's env(…), Elixir's
-// System.get_env(…), getProperty(…), getOrDefault(…), Ruby's ENV.fetch(…). In any other call or list
-// (`ignore("url", "password", "enabled")`) the literal after a name is another name.
-const NAME_THEN_VALUE_CALL = /(?:\bdefine|\bset\w*|\bput\w*|\badd|\bgetenv|\benv|\bget_env|\bgetProperty|\bgetOrDefault|\bfetch)\s*\(\s*["'`]$/i;
+// System.get_env(…), getProperty(…), getOrDefault(…), Ruby's ENV.fetch(…), Python's
+// os.environ.get(…) and any mapping's .get(…), and getattr(settings, "DB_PASSWORD", "…") (the name
+// second there). In any other call or list (`ignore("url", "password", "enabled")`) the literal after a
+// name is another name.
+const NAME_THEN_VALUE_CALL =
+  /(?:(?:\bdefine|\bset\w*|\bput\w*|\badd|\bget|\bgetenv|\benv|\bget_env|\bgetProperty|\bgetOrDefault|\bfetch)\s*\(|\bgetattr\s*\(\s*[\w.]+\s*,)\s*["'`]$/i;
+
+// An environment variable's name (`DB_PASSWORD`, `SMTP_PASS`) as a call's first argument is what the
+// call looks up or sets, whatever the call is named (a project's own `envOr("DB_PASSWORD", "…")`,
+// `Map.of("MYSQL_PASSWORD", "…")`): the literal after it is its value. Upper case with an underscore,
+// as no label or message is written.
+const ENVIRONMENT_NAME_ARGUMENT = /\b\w+\s*\(\s*["'`]$/;
+const ENVIRONMENT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 // A lookup's default given by its parameter's name, whatever the call (`env("DB_PASSWORD", default="…")`,
 // configparser's `fallback="…"`), or after the lookup's call: Ruby's block, Rust's
@@ -160,7 +170,7 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
   if (valueStart < nameEnd || /\.equals(?:IgnoreCase)?$/i.test(text.slice(Math.max(0, nameEnd - 18), nameEnd))) return "compared";
   const between = text.slice(nameEnd, valueStart);
   if (between.startsWith("(")) return isSetterName(text.slice(start, nameEnd)) ? "call" : undefined;
-  if (/^["'`]\s*,\s*["'`]$/.test(between)) return NAME_THEN_VALUE_CALL.test(text.slice(Math.max(0, start - 40), start)) ? "argument" : undefined;
+  if (/^["'`]\s*,\s*["'`]$/.test(between)) return isStoredOrLookedUp(text, start, nameEnd) ? "argument" : undefined;
   if (NAMED_DEFAULT.test(between) || DEFAULT_AFTER_LOOKUP.test(between)) return "argument";
   if (ARGUMENT_AFTER_LOOKUP.test(between)) return undefined;
   // A value on the next line only under a `value:` or `default =` key (a Kubernetes env entry, a Terraform
@@ -173,6 +183,13 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
 }
 
 type ValueForm = "compared" | "argument" | "call" | "quoted" | "bare";
+
+/** The quoted name from `start` to `nameEnd` is a call's argument that the next argument is the value of (NAME_THEN_VALUE_CALL, ENVIRONMENT_NAME). */
+function isStoredOrLookedUp(text: string, start: number, nameEnd: number): boolean {
+  const before = text.slice(Math.max(0, start - 40), start);
+  if (NAME_THEN_VALUE_CALL.test(before)) return true;
+  return ENVIRONMENT_NAME_ARGUMENT.test(before) && ENVIRONMENT_NAME.test(text.slice(start, nameEnd));
+}
 
 // The value's closing quote, then what stands between it and the start of the key it is stored under (rules.ts, keyedBefore).
 const COCOA_KEY_BEFORE = new RegExp(`^[^"'\\n]*["']${COCOA_KEY_LABEL}[\\w.-]*$`);

@@ -173,6 +173,16 @@ describe("generic-password in text", () => {
     expect(passwordsIn('@Value("${db.password:Heron#2231}") private String dbPassword;')).toEqual(["Heron#2231"]);
     expect(passwordsIn('<string name="db_password">Heron#2231</string>')).toEqual(["Heron#2231"]);
     expect(passwordsIn("$ENV{'DB_PASSWORD'} = 'Heron#2231';")).toEqual(["Heron#2231"]);
+    // Python's mapping lookups with a default, the name first or (getattr) second.
+    expect(passwordsIn('DB_PASS = os.environ.get("DB_PASSWORD", "Heron#2231")')).toEqual(["Heron#2231"]);
+    expect(passwordsIn("smtp = config.get('smtp_password', 'Heron#2231')")).toEqual(["Heron#2231"]);
+    expect(passwordsIn('PASSWORD = getattr(settings, "DB_PASSWORD", "Heron#2231")')).toEqual(["Heron#2231"]);
+    // An environment variable's name as any call's first argument: the call looks it up or sets it.
+    expect(passwordsIn('pw = envOr("DB_PASSWORD", "Heron#2231")')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('Map<String, String> env = Map.of("MYSQL_PASSWORD", "Heron#2231");')).toEqual(["Heron#2231"]);
+    // A name in another case is a label or another name there.
+    expect(passwordsIn('label("db_password", "Heron#2231")')).toEqual([]);
+    expect(passwordsIn('ignore("PASSWORD", "Heron#2231")')).toEqual([]);
     // Another call's next argument, after a password's lookup, is a setting, not its value.
     expect(passwordsIn('validate(get("password"), "min_length_8")')).toEqual([]);
     expect(passwordsIn('ignore("url", "password", "enabled_flag")')).toEqual([]);

@@ -535,6 +535,24 @@ export const FALLBACK_METHODS = "unwrap_or(?:_else)?|or_else|orElse(?:Get)?|getO
 export const COCOA_KEY_LABEL = `\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{0,8}:\\s{0,8}@?["']`;
 
 /**
+ * Calls that turn a literal into key material or wrap it as a secret, the literal their first argument:
+ * the value assigned is the literal's (`const jwtSecret = Buffer.from("…")`). Go's `[]byte("…")`, Node's
+ * `Buffer.from("…")`, the Web Crypto and jose idiom `new TextEncoder().encode("…")`, C#'s
+ * `Encoding.UTF8.GetBytes("…")`, Python's `bytes("…", "utf-8")` and pydantic's `SecretStr("…")`, Rust's
+ * `String::from("…")` and the secrecy crate's `SecretString::new("…")`, Java's `new SecretKeySpec("…".getBytes(), …)`.
+ */
+const LITERAL_CONVERSIONS = [
+  "\\[\\]byte\\(",
+  "Buffer\\.from\\(",
+  "new\\s+TextEncoder\\(\\)\\.encode\\(",
+  "Encoding\\.(?:UTF8|ASCII|Default)\\.GetBytes\\(",
+  "bytes\\(",
+  "Secret(?:Str|Bytes)\\(",
+  "(?:String|Secret(?:String|Box)?)::(?:from|new)\\(",
+  "new\\s+SecretKeySpec\\(",
+].join("|");
+
+/**
  * What follows the name of a `name = value` candidate for the entropy detector: an assignment
  * operator and a quoted or bare value (the first group that takes part holds the value).
  * Sticky: tried only at the end of a name that holds a keyword (entropy.ts finds the names), so
@@ -578,7 +596,8 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // name="api_key">…</string>`, a Java properties XML's `<entry key="api.token">…</entry>`.
   const attributeElement = `["']>(?<=\\b(?:name|key)=["'][\\w.:-]{1,128}["']>)`;
   const closingTag = `(?=\\s*<\\/)`;
-  // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", Go's []byte("").
+  // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", or be converted to
+  // bytes or a secret by a call (LITERAL_CONVERSIONS).
   // A quoted value may hold escapes (`\\5`, `\\"` in a key drawn from punctuation), but not an escaped
   // line break (`\\n`, `\\r`) or tab: a string holding lines of text, as an .env file's, is no one
   // value (a name inside it is found on its own, and a bare value ends at any backslash).
@@ -586,7 +605,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // stack small on a 10 MB word (a longer bare value is cut, and its line skipped).
   // A string literal inside single quotes (`'"…"'`) is a value written as source code, as Gradle's
   // buildConfigField takes it: the value is inside both.
-  const prefix = `(?:[@bBrRuU]|\\[\\]byte\\()?`;
+  const prefix = `(?:[@bBrRuU]|${LITERAL_CONVERSIONS})?`;
   const escape = `\\\\[^\\snrt]`;
   const min = values === "password" ? PASSWORD_MIN_LENGTH : 8;
   const literal = `"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;

@@ -183,6 +183,26 @@ describe("entropy detector values", () => {
     expect(generic(`env::var("API_TOKEN").unwrap_or_else(|_| panic!("${secret}"))`)).toEqual([]);
   });
 
+  it("reads a literal converted to bytes or wrapped as a secret by the call assigned", () => {
+    const secret = randomString(rng(15), ALNUM, 24);
+    for (const line of [
+      `var signingSecret = []byte("${secret}")`,
+      `const jwtSecret = Buffer.from("${secret}");`,
+      `const secretKey = new TextEncoder().encode("${secret}");`,
+      `byte[] apiKey = Encoding.UTF8.GetBytes("${secret}");`,
+      `SIGNING_KEY = bytes("${secret}", "utf-8")`,
+      `API_TOKEN = SecretStr("${secret}")`,
+      `let api_key = String::from("${secret}");`,
+      `let secret = SecretString::new("${secret}".to_string());`,
+      `SecretKeySpec signingKey = new SecretKeySpec("${secret}".getBytes(), "HmacSHA256");`,
+    ]) {
+      expect(generic(line), line).toEqual([secret]);
+    }
+    // Another call's argument is not the name's value: the call does something else with it.
+    expect(generic(`const jwtSecret = hash("${secret}");`)).toEqual([]);
+    expect(generic(`const jwtSecret = Buffer.from(process.env.JWT_SECRET ?? "", "base64");`)).toEqual([]);
+  });
+
   it("reads an element named by its name or key attribute, and Perl's hash element", () => {
     const secret = randomString(rng(14), ALNUM, 24);
     expect(generic(`<string name="api_key">${secret}</string>`)).toEqual([secret]);

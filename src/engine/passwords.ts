@@ -24,8 +24,11 @@ import type { RawMatch, Run } from "./scan.js";
 
 // `pass` names a password after another word (`db_pass`, `smtpPass`, `VM_PASS`), or alone in capitals,
 // as environment variables and constants are written (`PASS=…`, `PASS = '…'` beside `USERNAME`);
-// alone in lower case it names a compiler's, a renderer's or a test run's pass as often (`pass = "shadow"`).
+// alone in lower case it names a compiler's, a renderer's or a test run's pass as often (`pass = "shadow"`),
+// unless a user's key comes just before it: nodemailer's `auth: { user: "…", pass: "…" }`, a config
+// file's `user: ops` then `pass: …` (USER_KEY_BEFORE, on the name's line or the one before).
 const SHORT_PASSWORD_WORD = "pass";
+const USER_KEY_BEFORE = /\b(?:user(?:name)?|login)["']?[ \t]*(?:=>|[:=])[^\n]{0,120}(?:\n[^\n]{0,120})?$/i;
 
 // Compared with a literal, a `secret` is checked against a hard-coded value (`if creds.Secret !=
 // "open-sesame"`): code that holds the secret it accepts. Assigned, a `secret` with a value that does
@@ -54,16 +57,21 @@ function splitGluedPasswordWord(words: readonly string[]): readonly string[] {
 
 /**
  * What the name's words say about its value: "password" when the last word is a password word
- * (`dbPassword`, `SMTP_PASS`, `PASS` written in capitals; not `passwordPattern`), "compared secret"
+ * (`dbPassword`, `SMTP_PASS`, `PASS` written in capitals or `pass` just after a user's key,
+ * `besideUser`; not `passwordPattern`), "compared secret"
  * when it is `secret` (which counts only in a comparison), undefined otherwise, and undefined too
  * when another word says the value is no credential (`password_hash`, `sample_password`) or not the
  * password (`wrong_password`).
  */
-export function passwordName(written: readonly string[], inCapitals = false): "password" | "compared secret" | undefined {
+export function passwordName(written: readonly string[], inCapitals = false, besideUser = false): "password" | "compared secret" | undefined {
   const words = splitGluedPasswordWord(written);
   const last = words.at(-1) ?? "";
   const kind =
-    PASSWORD_WORD.test(last) || (last === SHORT_PASSWORD_WORD && (words.length > 1 || inCapitals)) ? "password" : last === COMPARED_SECRET_WORD ? "compared secret" : undefined;
+    PASSWORD_WORD.test(last) || (last === SHORT_PASSWORD_WORD && (words.length > 1 || inCapitals || besideUser))
+      ? "password"
+      : last === COMPARED_SECRET_WORD
+        ? "compared secret"
+        : undefined;
   if (!kind || words.some((word) => NOT_SECRET_WORD.test(word) || NOT_THE_PASSWORD_WORD.test(word))) return undefined;
   return kind;
 }
@@ -328,7 +336,8 @@ export function collectPasswordMatches(rule: CompiledEntropyRule, run: Run, out:
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
     const name = text.slice(found.start, found.nameEnd);
     const words = comparedNameWords(name);
-    const naming = passwordName(words, !/[a-z]/.test(name));
+    const besideUser = name === SHORT_PASSWORD_WORD && USER_KEY_BEFORE.test(text.slice(Math.max(0, found.start - 250), found.start));
+    const naming = passwordName(words, !/[a-z]/.test(name), besideUser);
     if (!naming) continue;
     const form = valueForm(text, found.start, found.nameEnd, valueStart);
     if (!form || (naming === "compared secret" && form !== "compared" && !isSigningSectionSecret(text, found.start, found.nameEnd))) continue;

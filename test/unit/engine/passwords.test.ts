@@ -47,6 +47,16 @@ describe("passwordName: pass alone", () => {
     expect(passwordsIn(`export PASS=${password}`)).toEqual([password]);
     expect(passwordsIn(`pass = '${password}'`)).toEqual([]);
   });
+
+  it("names a password in lower case just after a user's key, on its line or the one before", () => {
+    const password = "Heron#2231";
+    expect(passwordsIn(`nodemailer.createTransport({ auth: { user: "ops@example.net", pass: "${password}" } });`)).toEqual([password]);
+    expect(passwordsIn(`smtp:\n  user: ops\n  pass: ${password}\n`)).toEqual([password]);
+    expect(passwordsIn(`{ "username": "ops",\n  "pass": "${password}" }`)).toEqual([password]);
+    // Another key before it, or a user's key further back, says nothing of this pass.
+    expect(passwordsIn(`{ name: "lint", pass: "${password}" }`)).toEqual([]);
+    expect(passwordsIn(`user: ops\nretries: 3\nlevel: 2\npass: ${password}\n`)).toEqual([]);
+  });
 });
 
 describe("isChosenPassword", () => {

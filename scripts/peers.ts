@@ -15,7 +15,7 @@ import { configFileKind } from "../src/engine/config-files.js";
 import { looksLikePlaceholder } from "../src/engine/placeholders.js";
 import { compileRules } from "../src/engine/rules.js";
 import { createRuleset, type Ruleset, rulesSkippedAt } from "../src/engine/ruleset.js";
-import { findMatches } from "../src/engine/scan.js";
+import { type FindOptions, findMatches } from "../src/engine/scan.js";
 import { decodeText, looksBinary } from "../src/sources/decode.js";
 import { detectSecretsExamples, type LabelledExample } from "./detect-secrets-examples.js";
 import { coveredFamilies } from "./provider-coverage.js";
@@ -196,8 +196,8 @@ function flagsOn(example: Example, flaggedLines: Iterable<number>): string[] {
  */
 function scoreSet(name: string, source: string, examples: Example[], context: PeerContext): SetFigures {
   const { ruleset, familyOf, hasRule, secretlint } = context;
-  const notAKey = (text: string): boolean => looksLikePlaceholderExample(text) || rejectedByCheck(text, ruleset, context.unchecked);
-  const placeholders = examples.filter((example) => example.positive && !example.lines && notAKey(example.text));
+  const notAKey = (text: string, file: string): boolean => looksLikePlaceholderExample(text) || rejectedByCheck(text, basename(file), ruleset, context.unchecked);
+  const placeholders = examples.filter((example) => example.positive && !example.lines && notAKey(example.text, example.file));
   const scored = examples.filter((example) => !placeholders.includes(example)).map((example) => withoutPlaceholderLines(example, notAKey));
   const placeholderLines = scored.reduce((count, example) => count + (example.placeholderLines ?? 0), 0);
   const positives: Label[] = [];
@@ -206,8 +206,7 @@ function scoreSet(name: string, source: string, examples: Example[], context: Pe
   for (const example of scored) {
     for (const line of example.positive ? (example.lines ?? [1]) : []) positives.push({ file: example.file, line, family: example.family });
     // Read as the CLI reads a file at the example's path: a configuration file's bare values are literal text (config-files.ts).
-    const name = basename(example.file);
-    const findings = findMatches(example.text, ruleset, { skip: new Set(rulesSkippedAt(ruleset, name)), configFile: configFileKind(name) });
+    const findings = findMatches(example.text, ruleset, readAt(ruleset, basename(example.file)));
     for (const finding of findings) {
       for (const where of flagsOn(example, [finding.line])) flagged.push({ where, ruleId: finding.ruleId, detail: finding.secret.slice(0, 40) });
     }
@@ -258,10 +257,15 @@ function scoreSecretlint(scored: Example[], positives: Label[], secretlint: Peer
  * a line is neither a secret to find nor, when a scanner flags it, a false alarm (it is the peer's
  * positive), so it joins the example's unscored lines.
  */
-function withoutPlaceholderLines(example: Example, notAKey: (text: string) => boolean): Example & { placeholderLines?: number } {
+/** What a scan of a file named `name` is told: the rules skipped at its path, and its kind of configuration file. */
+function readAt(ruleset: Ruleset, name: string): FindOptions {
+  return { skip: new Set(rulesSkippedAt(ruleset, name)), configFile: configFileKind(name) };
+}
+
+function withoutPlaceholderLines(example: Example, notAKey: (text: string, file: string) => boolean): Example & { placeholderLines?: number } {
   if (!example.lines) return example;
   const text = example.text.split("\n");
-  const leftOut = example.lines.filter((line) => notAKey(text[line - 1] ?? ""));
+  const leftOut = example.lines.filter((line) => notAKey(text[line - 1] ?? "", example.file));
   if (leftOut.length === 0) return example;
   return {
     ...example,
@@ -317,11 +321,12 @@ export function withoutRejectingChecks(ruleset: Ruleset): Ruleset {
  * characters are not the CRC32 of the rest), or a placeholder password in a password's place: the
  * issue scores the peer sets without such values, which keyscan rejects on purpose. Judged by what
  * the rules find in the text with and without those checks: a checked rule's match that the check
- * alone rejects, and nothing reported in the text otherwise.
+ * alone rejects, and nothing reported in the text otherwise. Read as a file named `name` is (readAt):
+ * a rule that runs only at other paths (a `.pgpass` file's) finds nothing there.
  */
-export function rejectedByCheck(text: string, ruleset: Ruleset, unchecked: Ruleset): boolean {
-  if (findMatches(text, ruleset).length > 0) return false;
-  return findMatches(text, unchecked).some((match) => {
+export function rejectedByCheck(text: string, name: string, ruleset: Ruleset, unchecked: Ruleset): boolean {
+  if (findMatches(text, ruleset, readAt(ruleset, name)).length > 0) return false;
+  return findMatches(text, unchecked, readAt(unchecked, name)).some((match) => {
     const rule = ruleset.rules.find((candidate) => candidate.id === match.ruleId);
     return rule?.kind === "regex" && rule.validate !== undefined && REJECTING_CHECKS.has(rule.validate);
   });

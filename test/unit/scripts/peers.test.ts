@@ -52,18 +52,26 @@ describe("malformed test tokens", () => {
   it("a GitHub token whose checksum is wrong is malformed; one whose checksum is right is not", () => {
     const token = checksummedToken(11, "ghp");
     const broken = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
-    expect(rejectedByCheck(`GITHUB_TOKEN=${broken}`, ruleset, unchecked)).toBe(true);
-    expect(rejectedByCheck(`GITHUB_TOKEN=${token}`, ruleset, unchecked)).toBe(false);
+    expect(rejectedByCheck(`GITHUB_TOKEN=${broken}`, "match-0.txt", ruleset, unchecked)).toBe(true);
+    expect(rejectedByCheck(`GITHUB_TOKEN=${token}`, "match-0.txt", ruleset, unchecked)).toBe(false);
+  });
+
+  it("reads the text as a file of the example's name: a rule kept to other paths finds nothing there", () => {
+    // A malformed JWT (its header is no JSON) whose payload, decoded, holds a line that reads as a .pgpass
+    // entry: the rule for those runs only in files named .pgpass, not in match-0.txt.
+    const payload = Buffer.from('{"x":1}\ndb.example.net:5432:app:report:Qz8#mesa-91').toString("base64url");
+    const malformed = `ANON_KEY=eyJhbGciOiJIUzI1NiIsEnR5cCI6IkpXVCJ9.${payload}.WQWcwBAQFNE259f2o8ruFln_UMLTFEnEaUD7KHrs9Aw`;
+    expect(rejectedByCheck(malformed, "match-0.txt", ruleset, unchecked)).toBe(true);
   });
 
   it("text no rule matches at all is not malformed, only unmatched", () => {
-    expect(rejectedByCheck("nothing to see here", ruleset, unchecked)).toBe(false);
+    expect(rejectedByCheck("nothing to see here", "match-0.txt", ruleset, unchecked)).toBe(false);
   });
 
   it("a placeholder password where a password goes is left out; a chosen one is scored", () => {
-    expect(rejectedByCheck("postgresql://user:secret@localhost:5433/database", ruleset, unchecked)).toBe(true);
+    expect(rejectedByCheck("postgresql://user:secret@localhost:5433/database", "match-0.txt", ruleset, unchecked)).toBe(true);
     // Made up: a password someone chose. keyscan:allow-next-line
-    expect(rejectedByCheck("postgresql://app:Ruby-Kettle-48@db.internal:5432/app", ruleset, unchecked)).toBe(false);
+    expect(rejectedByCheck("postgresql://app:Ruby-Kettle-48@db.internal:5432/app", "match-0.txt", ruleset, unchecked)).toBe(false);
   });
 });
 

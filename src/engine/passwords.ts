@@ -182,7 +182,8 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
   if (NAMED_DEFAULT.test(between) || DEFAULT_AFTER_LOOKUP.test(between)) return "argument";
   if (ARGUMENT_AFTER_LOOKUP.test(between)) return undefined;
   // A value on the next line only under a `value:` or `default =` key (a Kubernetes env entry, a Terraform
-  // variable, a JSON name/value object).
+  // variable, a JSON name/value object), or as a YAML block scalar's line (`password: |`).
+  if (YAML_BLOCK_SCALAR.test(between)) return "bare";
   if (between.includes("\n") && !/\n[ \t]*["']?(?:value|default)["']?[ \t]*[:=][ \t]*["'`]?$/.test(between)) return undefined;
   const quoted = /["'`]$/.test(between);
   if (/[=!]=/.test(between)) return quoted ? "compared" : undefined;
@@ -191,6 +192,9 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
 }
 
 type ValueForm = "compared" | "argument" | "call" | "quoted" | "bare";
+
+/** Between a YAML key and the line of its block scalar: `: |`, `: >-`, then the line's indent. */
+const YAML_BLOCK_SCALAR = /^["']?[ \t]*:[ \t]*[|>][-+]?[1-9]?[ \t]*\r?\n[ \t]+$/;
 
 /** The quoted name from `start` to `nameEnd` is a call's argument that the next argument is the value of (NAME_THEN_VALUE_CALL, ENVIRONMENT_NAME). */
 function isStoredOrLookedUp(text: string, start: number, nameEnd: number): boolean {

@@ -582,6 +582,9 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // (`variable "db_password" {` then `default = …`, after up to four description/type lines), and the
   // same in JSON (`"name": "API_TOKEN",` then `"value": …`).
   const nextLine = `${close}[ \\t]*(?:,[ \\t]*)?(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*["']?(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*["']?(?:value|default)["']?[ \\t]*[:=][ \\t]*`;
+  // YAML's block scalar: the value on the indented line under its key (`password: |` or `api_token: >-`,
+  // then the value).
+  const blockScalar = `${close}[ \\t]*:[ \\t]*[|>][-+]?[1-9]?[ \\t]*\\r?\\n[ \\t]+`;
   // A name and its value as two members of one JSON object on one line: an ECS task definition's or an
   // ARM template's `{"name": "API_TOKEN", "value": "…"}`, a Postman environment's `{"key": "api_token", "value": "…"}`.
   const pairValue = `["']\\s*,\\s*["']value["']\\s*:\\s*`;
@@ -642,7 +645,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // the literal on its own line, then `)`).
   const parenthesized = `${close}${arrayLength}${type}\\s*${operator}\\s*\\(\\s*(?:${quoted})(?=\\s*\\))`;
   const value = `(?:${quoted}|${bare})`;
-  const forms = `(?:${nextLine}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement})\\s*${value}${closingTag}|${parenthesized}|${argument}|${fallback}`;
+  const forms = `(?:${nextLine}|${blockScalar}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement})\\s*${value}${closingTag}|${parenthesized}|${argument}|${fallback}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

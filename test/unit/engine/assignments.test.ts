@@ -203,6 +203,14 @@ describe("entropy detector values", () => {
     expect(generic(`const jwtSecret = Buffer.from(process.env.JWT_SECRET ?? "", "base64");`)).toEqual([]);
   });
 
+  it("reads a YAML block scalar's line under its key", () => {
+    const secret = randomString(rng(16), ALNUM, 24);
+    expect(generic(`api_token: >-\n  ${secret}\n`)).toEqual([secret]);
+    expect(generic(`auth:\n  client_secret: |\n    ${secret}\n`)).toEqual([secret]);
+    // Under a key that is no secret's name, the line is not read.
+    expect(generic(`description: |\n  ${secret}\n`)).toEqual([]);
+  });
+
   it("reads an element named by its name or key attribute, and Perl's hash element", () => {
     const secret = randomString(rng(14), ALNUM, 24);
     expect(generic(`<string name="api_key">${secret}</string>`)).toEqual([secret]);

@@ -257,6 +257,14 @@ describe("generic-password in text", () => {
     expect(passwordsIn('usernamePassword = "svc:" + appKey + ":" + appSecret;')).toEqual([]);
   });
 
+  it("a value counts as a YAML block scalar's line under its key", () => {
+    expect(passwordsIn("db:\n  password: |\n    Heron#2231\n")).toEqual(["Heron#2231"]);
+    expect(passwordsIn("smtp_password: >-\n  Heron#2231\n")).toEqual(["Heron#2231"]);
+    // A block of text, or a template, is no password.
+    expect(passwordsIn("password: |\n  {{ .Values.password }}\n")).toEqual([]);
+    expect(passwordsIn("password: |\n  set it with kubectl\n")).toEqual([]);
+  });
+
   it("a value on the next line counts under a Kubernetes env entry's value", () => {
     expect(passwordsIn('- name: DB_PASSWORD\n  value: "Heron#2231"\n')).toEqual(["Heron#2231"]);
   });

@@ -566,22 +566,24 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const close = `["'\`]?[\\]}]?\\)?`;
   // An array's brackets after the name of a C string (`char secret[25] = "…"`, `secret[] = "…"`).
   const arrayLength = `(?:\\[\\d{0,6}\\])?`;
-  // A type between name and operator (`: &str =`, `: String =`, Go's `string =`).
-  const type = `(?:\\s*(?::\\s*)?&?(?:'static\\s+)?(?:[Ss]tr(?:ing)?|\\[\\]byte)\\b)?`;
+  // A type between name and operator (`: &str =`, `: String =`, Go's `string =`, Visual Basic's `Dim apiKey As String =`).
+  const type = `(?:\\s*(?::\\s*)?&?(?:'static\\s+)?(?:[Ss]tr(?:ing)?|\\[\\]byte)\\b|\\s+As\\s+String\\b)?`;
   // Operators of the languages people write configuration in: PHP's `.=`, make's `::=` `:::=`
-  // `?=` `+=`, Ruby's `||=`, Go's `:=`, `=>`, YAML's `:`, XML's `key="name" value=`, a shell default's
+  // `?=` `+=`, Ruby's `||=`, Go's `:=`, R's `<-` and `<<-`, `=>`, YAML's `:`, XML's `key="name" value=`, a shell default's
   // `:-` (`${API_TOKEN:-…}`: the value after the dash), and a fallback after a lookup of the name:
   // JavaScript's `|| "…"` and `?? "…"`, the `?: "…"` of PHP, Kotlin and Groovy, Python's and Ruby's
   // `or "…"` (only before a quote: `or` is a word), and a template's `| default("…")` (Jinja, Helm).
   // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`). A comparison
   // with a literal (`if (api_key == "…")`, `!==`) checks a hard-coded secret: it is one too. After a
   // call's `)`, `=>` is an arrow or a result (`hmac('', 'test_secret') => 'f7f9…'`), not an assignment.
-  const operator = `(?::::?=|:=|:-|(?<!\\)\\s*)=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|\\?:|or(?=[ \\t]+["'])|\\|[ \\t]*default\\b[ \\t]*\\(?|:(?!:)|value=)`;
+  const operator = `(?::::?=|:=|:-|<<?-(?!-)|(?<!\\)\\s*)=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|\\?:|or(?=[ \\t]+["'])|\\|[ \\t]*default\\b[ \\t]*\\(?|:(?!:)|value=)`;
   // The value on the next line, under a name given alone: a Kubernetes env entry (`- name: API_TOKEN`
   // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
   // (`variable "db_password" {` then `default = …`, after up to four description/type lines), and the
   // same in JSON (`"name": "API_TOKEN",` then `"value": …`).
   const nextLine = `${close}[ \\t]*(?:,[ \\t]*)?(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*["']?(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*["']?(?:value|default)["']?[ \\t]*[:=][ \\t]*`;
+  // C#'s auto-property with an initialiser: `public string ApiKey { get; set; } = "…";`.
+  const autoProperty = `[ \\t]*\\{[ \\t]*get;[ \\t]*(?:(?:private[ \\t]+|protected[ \\t]+|internal[ \\t]+)?(?:set|init);[ \\t]*)?\\}[ \\t]*=[ \\t]*`;
   // YAML's block scalar: the value on the indented line under its key (`password: |` or `api_token: >-`,
   // then the value).
   const blockScalar = `${close}[ \\t]*:[ \\t]*[|>][-+]?[1-9]?[ \\t]*\\r?\\n[ \\t]+`;
@@ -640,12 +642,14 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const closure = `(?:\\|[\\w\\s]{0,16}\\||\\(\\)\\s*->)\\s*`;
   const fallbackCall = `\\.(?:${FALLBACK_METHODS})\\(\\s*(?:${closure})?(?:String::from\\(\\s*)?`;
   const fallback = `["'\`]\\){1,2}\\s*(?:\\{\\s*(?:${literal})\\s*\\}|${fallbackCall}(?:${literal}))`;
+  // A two-member tuple in braces, the name an atom: Erlang's `{api_key, "…"}`, Elixir's `{:api_key, "…"}`.
+  const tuple = `(?<=\\{[ \\t]*:?[\\w.-]{1,128})[ \\t]*,[ \\t]*(?:${literal})(?=[ \\t]*\\})`;
   const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
   // A literal alone in parentheses after the operator: black wraps a long string so (`API_TOKEN = (` then
   // the literal on its own line, then `)`).
   const parenthesized = `${close}${arrayLength}${type}\\s*${operator}\\s*\\(\\s*(?:${quoted})(?=\\s*\\))`;
   const value = `(?:${quoted}|${bare})`;
-  const forms = `(?:${nextLine}|${blockScalar}|${pairValue}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement})\\s*${value}${closingTag}|${parenthesized}|${argument}|${fallback}`;
+  const forms = `(?:${nextLine}|${blockScalar}|${pairValue}|${autoProperty}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement})\\s*${value}${closingTag}|${parenthesized}|${argument}|${tuple}|${fallback}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

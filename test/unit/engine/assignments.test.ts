@@ -203,6 +203,24 @@ describe("entropy detector values", () => {
     expect(generic(`const jwtSecret = Buffer.from(process.env.JWT_SECRET ?? "", "base64");`)).toEqual([]);
   });
 
+  it("reads R's arrow, Visual Basic's As String, a C# auto-property's initialiser and an Erlang or Elixir tuple", () => {
+    const secret = randomString(rng(17), ALNUM, 24);
+    for (const line of [
+      `api_key <- "${secret}"`,
+      `api_secret <<- '${secret}'`,
+      `Dim apiKey As String = "${secret}"`,
+      `public string ApiKey { get; set; } = "${secret}";`,
+      `public string ClientSecret { get; private set; } = "${secret}";`,
+      `{api_key, "${secret}"},`,
+      `{:api_token, "${secret}"}`,
+    ]) {
+      expect(generic(line), line).toEqual([secret]);
+    }
+    // An arrow's other use (an HTML comment's `<!--`), and a tuple's second member that is not its last.
+    expect(generic(`api_key <!-- "${secret}"`)).toEqual([]);
+    expect(generic(`{api_key, "${secret}", 3}`)).toEqual([]);
+  });
+
   it("reads a YAML block scalar's line under its key", () => {
     const secret = randomString(rng(16), ALNUM, 24);
     expect(generic(`api_token: >-\n  ${secret}\n`)).toEqual([secret]);

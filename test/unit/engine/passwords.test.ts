@@ -183,6 +183,10 @@ describe("generic-password in text", () => {
     expect(passwordsIn('@Value("${db.password:Heron#2231}") private String dbPassword;')).toEqual(["Heron#2231"]);
     expect(passwordsIn('<string name="db_password">Heron#2231</string>')).toEqual(["Heron#2231"]);
     expect(passwordsIn("$ENV{'DB_PASSWORD'} = 'Heron#2231';")).toEqual(["Heron#2231"]);
+    expect(passwordsIn('db_password <- "Heron#2231"')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('Private Const DbPassword As String = "Heron#2231"')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('public string Password { get; set; } = "Heron#2231";')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('{db_password, "Heron#2231"}')).toEqual(["Heron#2231"]);
     // Python's mapping lookups with a default, the name first or (getattr) second.
     expect(passwordsIn('DB_PASS = os.environ.get("DB_PASSWORD", "Heron#2231")')).toEqual(["Heron#2231"]);
     expect(passwordsIn("smtp = config.get('smtp_password', 'Heron#2231')")).toEqual(["Heron#2231"]);

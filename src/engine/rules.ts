@@ -643,7 +643,8 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const fallbackCall = `\\.(?:${FALLBACK_METHODS})\\(\\s*(?:${closure})?(?:String::from\\(\\s*)?`;
   const fallback = `["'\`]\\){1,2}\\s*(?:\\{\\s*(?:${literal})\\s*\\}|${fallbackCall}(?:${literal}))`;
   // A two-member tuple in braces, the name an atom: Erlang's `{api_key, "…"}`, Elixir's `{:api_key, "…"}`.
-  const tuple = `(?<=\\{[ \\t]*:?[\\w.-]{1,128})[ \\t]*,[ \\t]*(?:${literal})(?=[ \\t]*\\})`;
+  // The brace before the name is looked for only once a comma follows the name.
+  const tuple = `[ \\t]*,(?<=\\{[ \\t]*:?[\\w.-]{1,128}[ \\t]*,)[ \\t]*(?:${literal})(?=[ \\t]*\\})`;
   const userAndSecret = `\\(\\s*(?:"[^"\\n\\\\]{0,200}"|'[^'\\n\\\\]{0,200}')\\s*,\\s*(?:${literal})`;
   // A literal alone in parentheses after the operator: black wraps a long string so (`API_TOKEN = (` then
   // the literal on its own line, then `)`).

@@ -252,16 +252,16 @@ function scoreSecretlint(scored: Example[], positives: Label[], secretlint: Peer
   return sum(score(positives, flagged, (file, line) => `${file}:${line}`, () => "secretlint").families.values());
 }
 
-/**
- * A labelled example with its placeholder lines left out, as whole placeholder examples are: such
- * a line is neither a secret to find nor, when a scanner flags it, a false alarm (it is the peer's
- * positive), so it joins the example's unscored lines.
- */
 /** What a scan of a file named `name` is told: the rules skipped at its path, and its kind of configuration file. */
 function readAt(ruleset: Ruleset, name: string): FindOptions {
   return { skip: new Set(rulesSkippedAt(ruleset, name)), configFile: configFileKind(name) };
 }
 
+/**
+ * A labelled example with its placeholder lines left out, as whole placeholder examples are: such
+ * a line is neither a secret to find nor, when a scanner flags it, a false alarm (it is the peer's
+ * positive), so it joins the example's unscored lines.
+ */
 function withoutPlaceholderLines(example: Example, notAKey: (text: string, file: string) => boolean): Example & { placeholderLines?: number } {
   if (!example.lines) return example;
   const text = example.text.split("\n");

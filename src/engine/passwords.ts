@@ -19,7 +19,7 @@ import { hasMismatchedBracket } from "./brackets.js";
 import { isConfigValue } from "./config-files.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { shannonEntropy } from "./randomness.js";
-import { COCOA_KEY_LABEL, type CompiledEntropyRule, FALLBACK_METHODS, isAllowedSecret } from "./rules.js";
+import { COCOA_KEY_LABEL, type CompiledEntropyRule, FALLBACK_METHODS, isAllowedSecret, YAML_BLOCK_SCALAR } from "./rules.js";
 import type { RawMatch, Run } from "./scan.js";
 
 // `pass` names a password after another word (`db_pass`, `smtpPass`, `VM_PASS`), or alone in capitals,
@@ -94,7 +94,7 @@ const PASSWORD_CHARACTERS = /^(?:[\x21-\x7e]|(?![\p{L}\p{M}\p{Z}\p{C}])[^\x00-\x
 export function isChosenPassword(value: string, words: readonly string[], configValue = false): boolean {
   if (!(PRINTABLE_ASCII.test(value) || PASSWORD_CHARACTERS.test(value)) || /^[A-Z][a-z]+$/.test(value) || value.startsWith("-")) return false;
   // A constant's name (`NOT_LOGGING_PARAMETER`, `AZURE_SUBSCRIPTION_ID`): a mask or a variable's name.
-  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false;
+  if (CONSTANT_NAME.test(value)) return false;
   if (isPlaceholderPassword(value) || looksLikePlaceholder(value)) return false;
   if (isHashOrEncodedText(value) || isPasswordDigest(words, value, classifyCharset(value))) return false;
   // An e-mail address, or its user and `@` alone, is anonymous FTP's password by convention.
@@ -148,10 +148,12 @@ const NAME_THEN_VALUE_CALL =
 
 // An environment variable's name (`DB_PASSWORD`, `SMTP_PASS`) as a call's first argument is what the
 // call looks up or sets, whatever the call is named (a project's own `envOr("DB_PASSWORD", "…")`,
-// `Map.of("MYSQL_PASSWORD", "…")`): the literal after it is its value. Upper case with an underscore,
-// as no label or message is written.
+// `Map.of("MYSQL_PASSWORD", "…")`): the literal after it is its value. Upper case with an underscore
+// (CONSTANT_NAME), as no label or message is written.
 const ENVIRONMENT_NAME_ARGUMENT = /\b\w+\s*\(\s*["'`]$/;
-const ENVIRONMENT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
+/** A constant's or an environment variable's name: upper case, words joined by `_` (`AZURE_SUBSCRIPTION_ID`). */
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 // A lookup's default given by its parameter's name, whatever the call (`env("DB_PASSWORD", default="…")`,
 // configparser's `fallback="…"`), or after the lookup's call: Ruby's block, Rust's
@@ -183,7 +185,7 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
   if (ARGUMENT_AFTER_LOOKUP.test(between)) return undefined;
   // A value on the next line only under a `value:` or `default =` key (a Kubernetes env entry, a Terraform
   // variable, a JSON name/value object), or as a YAML block scalar's line (`password: |`).
-  if (YAML_BLOCK_SCALAR.test(between)) return "bare";
+  if (BLOCK_SCALAR_BETWEEN.test(between)) return "bare";
   if (between.includes("\n") && !/\n[ \t]*["']?(?:value|default)["']?[ \t]*[:=][ \t]*["'`]?$/.test(between)) return undefined;
   const quoted = /["'`]$/.test(between);
   if (/[=!]=/.test(between)) return quoted ? "compared" : undefined;
@@ -193,14 +195,14 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
 
 type ValueForm = "compared" | "argument" | "call" | "quoted" | "bare";
 
-/** Between a YAML key and the line of its block scalar: `: |`, `: >-`, then the line's indent. */
-const YAML_BLOCK_SCALAR = /^["']?[ \t]*:[ \t]*[|>][-+]?[1-9]?[ \t]*\r?\n[ \t]+$/;
+/** Between a YAML key (its closing quote, if any) and its block scalar's line (YAML_BLOCK_SCALAR). */
+const BLOCK_SCALAR_BETWEEN = new RegExp(`^["']?${YAML_BLOCK_SCALAR}$`);
 
-/** The quoted name from `start` to `nameEnd` is a call's argument that the next argument is the value of (NAME_THEN_VALUE_CALL, ENVIRONMENT_NAME). */
+/** The quoted name from `start` to `nameEnd` is a call's argument that the next argument is the value of (NAME_THEN_VALUE_CALL, ENVIRONMENT_NAME_ARGUMENT). */
 function isStoredOrLookedUp(text: string, start: number, nameEnd: number): boolean {
   const before = text.slice(Math.max(0, start - 40), start);
   if (NAME_THEN_VALUE_CALL.test(before)) return true;
-  return ENVIRONMENT_NAME_ARGUMENT.test(before) && ENVIRONMENT_NAME.test(text.slice(start, nameEnd));
+  return ENVIRONMENT_NAME_ARGUMENT.test(before) && CONSTANT_NAME.test(text.slice(start, nameEnd));
 }
 
 // The value's closing quote, then what stands between it and the start of the key it is stored under (rules.ts, keyedBefore).

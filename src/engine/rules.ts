@@ -526,13 +526,19 @@ export const PASSWORD_MIN_LENGTH = 6;
  * (`", forKey:@"`, `" forHTTPHeaderField:@"`): the assignment regex's keyedBefore, and passwords.ts's
  * reading of which form the value takes.
  */
+export const COCOA_KEY_LABEL = `\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{0,8}:\\s{0,8}@?["']`;
+
 /**
  * The methods that give a lookup a default after its call (Rust's `unwrap_or`, Java's `orElse`, Scala's
  * `getOrElse`): the assignment regex reads the literal inside, and the password judge (passwords.ts) takes it.
  */
 export const FALLBACK_METHODS = "unwrap_or(?:_else)?|or_else|orElse(?:Get)?|getOrElse";
 
-export const COCOA_KEY_LABEL = `\\s{0,8},?\\s{0,8}for(?:Key|HTTPHeaderField)\\s{0,8}:\\s{0,8}@?["']`;
+/**
+ * YAML's block scalar after a key, up to its value's indented line (`password: |`, `api_token: >-`): the
+ * assignment regex reads the value there, and the password judge (passwords.ts) takes it as a bare value.
+ */
+export const YAML_BLOCK_SCALAR = `[ \\t]*:[ \\t]*[|>][-+]?[1-9]?[ \\t]*\\r?\\n[ \\t]+`;
 
 /**
  * Calls that turn a literal into key material or wrap it as a secret, the literal their first argument:
@@ -584,9 +590,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const nextLine = `${close}[ \\t]*(?:,[ \\t]*)?(?:\\{[ \\t]*)?\\r?\\n(?:[ \\t]*["']?(?:description|type|sensitive|nullable)\\b[^\\n]{0,200}\\n){0,4}[ \\t]*["']?(?:value|default)["']?[ \\t]*[:=][ \\t]*`;
   // C#'s auto-property with an initialiser: `public string ApiKey { get; set; } = "…";`.
   const autoProperty = `[ \\t]*\\{[ \\t]*get;[ \\t]*(?:(?:private[ \\t]+|protected[ \\t]+|internal[ \\t]+)?(?:set|init);[ \\t]*)?\\}[ \\t]*=[ \\t]*`;
-  // YAML's block scalar: the value on the indented line under its key (`password: |` or `api_token: >-`,
-  // then the value).
-  const blockScalar = `${close}[ \\t]*:[ \\t]*[|>][-+]?[1-9]?[ \\t]*\\r?\\n[ \\t]+`;
+  const blockScalar = `${close}${YAML_BLOCK_SCALAR}`;
   // A name and its value as two members of one JSON object on one line: an ECS task definition's or an
   // ARM template's `{"name": "API_TOKEN", "value": "…"}`, a Postman environment's `{"key": "api_token", "value": "…"}`.
   const pairValue = `["']\\s*,\\s*["']value["']\\s*:\\s*`;

@@ -138,7 +138,8 @@ function startGit(args: readonly string[], options: GitOptions & { stdin?: boole
  * started ahead in the same folder is taken instead: its output waits in the pipe until it is read.
  */
 export function spawnGit(args: readonly string[], options: GitOptions & { stdin?: boolean }): ChildProcess {
-  const ahead = options.stdin || options.signal ? undefined : takeStartedAhead(args, options.cwd);
+  // One started ahead ran with the safe settings alone: a command with its own settings starts anew.
+  const ahead = options.stdin || options.signal || options.config ? undefined : takeStartedAhead(args, options.cwd);
   const child = ahead ?? startGit(args, options);
   if (child.exitCode !== null || child.signalCode !== null) return child; // an ahead process that has already exited
   running.add(child);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { CatFile } from "../../src/sources/cat-file.js";
 import { readWorkingTree } from "../helpers/working-tree.js";
-import { git, gitStream, repoRoot } from "../../src/sources/git.js";
+import { git, gitStream, repoRoot, startGitAhead, stopGitStartedAhead } from "../../src/sources/git.js";
 import { historySource } from "../../src/sources/history.js";
 import { stagedItems } from "../../src/sources/staged.js";
 import { type TempRepo, useTempRepos } from "../helpers/git-repo.js";
@@ -74,6 +74,10 @@ describe("git helpers", () => {
     const setting = ["config", "--get", "core.packedGitWindowSize"];
     expect((await git(setting, { cwd: made.dir, config: ["core.packedGitWindowSize=8m"] })).toString()).toBe("8m\n");
     expect((await git(setting, { cwd: made.dir })).toString()).toBe("32m\n");
+    // The same command started ahead ran with the safe settings alone: it is not taken for one with its own.
+    startGitAhead(setting, made.dir);
+    expect((await git(setting, { cwd: made.dir, config: ["core.packedGitWindowSize=8m"] })).toString()).toBe("8m\n");
+    stopGitStartedAhead();
   });
 
   it("repoRoot finds the top level from a subfolder, and nothing outside a repository", async () => {

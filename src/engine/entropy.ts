@@ -317,7 +317,10 @@ function assignmentAt(
   // A name inside an interpolation (`${DB_PASSWORD:-…}` in a shell script or a compose file, Spring's
   // `${db.password:…}`) has its default after it: literal text in any file, as a config file's values are.
   const inInterpolation = text.startsWith("${", start - 2);
-  const asConfig = inInterpolation || (configFile !== undefined && startsConfigLine(text, start));
+  // In a shell script a word glued to a name's `=` is literal text wherever the name is on its line: an
+  // option's `--from-literal=password=…`, `docker run -e DB_PASSWORD=…`, `helm --set db.password=…`.
+  const shellAssignment = configFile === "shell" && text[nameEnd] === "=";
+  const asConfig = inInterpolation || shellAssignment || (configFile !== undefined && startsConfigLine(text, start));
   const regex = asConfig ? rule.configRegex : rule.regex;
   regex.lastIndex = nameEnd;
   const match = regex.exec(text);
@@ -330,8 +333,9 @@ function assignmentAt(
   const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value
   // would go on; the rest of its line starts after the `}` and the quote of a string around it. In a
-  // shell script a word ends at the shell's operators too (`;`, `&`, `|`, redirections, brackets).
-  const close = !configValue ? -1 : inInterpolation ? value.indexOf("}") : configFile === "shell" ? value.search(SHELL_OPERATOR) : -1;
+  // shell script a word ends at the shell's operators too (`;`, `&`, `|`, redirections, brackets), and at
+  // a quote: one opened before the name closes there (`set "DB_PASSWORD=…"`).
+  const close = !configValue ? -1 : inInterpolation ? value.indexOf("}") : configFile === "shell" ? value.search(SHELL_WORD_END) : -1;
   // A bare value in code ends before the closing brackets of the code around it (rules.ts).
   const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
@@ -356,14 +360,14 @@ function restOfLineStart(text: string, nameEnd: number, valueStart: number, valu
 
 /**
  * A shell variable's value glued to its `NAME=` and ended by the shell's own word break, before a
- * command it is given to (`PGPASSWORD=… psql`), or by an operator (SHELL_OPERATOR: `&& ./migrate`,
+ * command it is given to (`PGPASSWORD=… psql`), or by an operator (SHELL_WORD_END: `&& ./migrate`,
  * `; export NAME`, `| tee`): the shell takes exactly that word, whatever follows on its line.
  */
 function isShellWord(text: string, nameEnd: number, valueStart: number, valueEnd: number): boolean {
-  return valueStart === nameEnd + 1 && text[nameEnd] === "=" && /^(?:[ \t]+\S|[;&|<>()])/.test(text.slice(valueEnd, valueEnd + 2));
+  return valueStart === nameEnd + 1 && text[nameEnd] === "=" && /^(?:[ \t]+\S|[;&|<>()]|["'`](?![^\s;&|<>()]))/.test(text.slice(valueEnd, valueEnd + 2));
 }
 
-const SHELL_OPERATOR = /[;&|<>()]/;
+const SHELL_WORD_END = /[;&|<>()"'`]/;
 
 /**
  * Where an alternation of the keywords would match, ascending, each position once with the length

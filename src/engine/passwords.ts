@@ -120,9 +120,10 @@ export function isChosenPassword(value: string, words: readonly string[], config
  * there (`password = Summer2024x`) is as much a value as a quoted one, and brackets are characters;
  * it is judged by isConfigValue.
  */
-function isBarePassword(value: string, text: string, { valueStart, valueEnd, restStart, configValue }: Assignment): boolean {
+function isBarePassword(value: string, text: string, { start, nameEnd, valueStart, valueEnd, restStart, configValue }: Assignment): boolean {
   if (/^[!*&@:=]/.test(value)) return false;
   if (configValue) return isConfigValue(value, text, restStart);
+  if (isOptionWord(text, start, nameEnd, valueStart, valueEnd)) return true;
   if (/^[\w.$]+[|:;,.?]*$/.test(value)) return false;
   // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
   // Brackets are code's (a call, an index, a block) unless one closes out of turn, as no code's does:
@@ -134,6 +135,20 @@ function isBarePassword(value: string, text: string, { valueStart, valueEnd, res
   const lineEnd = text.indexOf("\n", valueEnd);
   const rest = text.slice(restStart ?? valueEnd, lineEnd === -1 ? text.length : lineEnd);
   return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);
+}
+
+/** A command-line option ending in the password's name: a JVM property's `-D…`, a long option's `--…`. */
+const OPTION_NAME = /(?:^|[\s"'=])(?:-D|--)[\w.-]*$/;
+
+/**
+ * A value glued to a command-line option's `=` (`-Djavax.net.ssl.keyStorePassword=…`, `--db-password=…`),
+ * ending where the command's word does: a word the command is given, literal text in any file that
+ * holds a command line (a CI step, a Dockerfile's RUN, a JVM's options string), not code.
+ */
+function isOptionWord(text: string, start: number, nameEnd: number, valueStart: number, valueEnd: number): boolean {
+  if (valueStart !== nameEnd + 1 || text[nameEnd] !== "=" || !/^(?:[\s"'`]|$)/.test(text.slice(valueEnd, valueEnd + 1))) return false;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  return OPTION_NAME.test(text.slice(Math.max(lineStart, start - 200), nameEnd));
 }
 
 // A call that stores its second argument under the name given first: PHP's define('DB_PASSWORD',

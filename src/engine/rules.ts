@@ -575,14 +575,15 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // A type between name and operator (`: &str =`, `: String =`, Go's `string =`, Visual Basic's `Dim apiKey As String =`).
   const type = `(?:\\s*(?::\\s*)?&?(?:'static\\s+)?(?:[Ss]tr(?:ing)?|\\[\\]byte)\\b|\\s+As\\s+String\\b)?`;
   // Operators of the languages people write configuration in: PHP's `.=`, make's `::=` `:::=`
-  // `?=` `+=`, Ruby's `||=`, Go's `:=`, R's `<-` and `<<-`, `=>`, YAML's `:`, XML's `key="name" value=`, a shell default's
+  // `?=` `+=`, Ruby's `||=`, Go's `:=`, R's `<-` and `<<-`, `=>`, YAML's `:`, XML's `key="name" value=` (and
+  // Android's `android:name="…" android:value=`, a namespaced attribute), a shell default's
   // `:-` (`${API_TOKEN:-…}`: the value after the dash), and a fallback after a lookup of the name:
   // JavaScript's `|| "…"` and `?? "…"`, the `?: "…"` of PHP, Kotlin and Groovy, Python's and Ruby's
   // `or "…"` (only before a quote: `or` is a word), and a template's `| default("…")` (Jinja, Helm).
   // A lone `:` is YAML's; `::` is a scope (Java's `Encoder::of`, Rust's `Token::new`). A comparison
   // with a literal (`if (api_key == "…")`, `!==`) checks a hard-coded secret: it is one too. After a
   // call's `)`, `=>` is an arrow or a result (`hmac('', 'test_secret') => 'f7f9…'`), not an assignment.
-  const operator = `(?::::?=|:=|:-|<<?-(?!-)|(?<!\\)\\s*)=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|\\?:|or(?=[ \\t]+["'])|\\|[ \\t]*default\\b[ \\t]*\\(?|:(?!:)|value=)`;
+  const operator = `(?::::?=|:=|:-|<<?-(?!-)|(?<!\\)\\s*)=>|\\.=|[=!]==?|[|?+]{0,2}=|\\|\\||\\?\\?|\\?:|or(?=[ \\t]+["'])|\\|[ \\t]*default\\b[ \\t]*\\(?|:(?!:)|(?:[A-Za-z]{1,16}:)?value=)`;
   // The value on the next line, under a name given alone: a Kubernetes env entry (`- name: API_TOKEN`
   // then `value: …`), a TOML table (`[api_secret]` then `value = …`), a Terraform variable
   // (`variable "db_password" {` then `default = …`, after up to four description/type lines), and the
@@ -604,6 +605,9 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // An element named by its `name` or `key` attribute, its text the value: Android's `<string
   // name="api_key">…</string>`, a Java properties XML's `<entry key="api.token">…</entry>`.
   const attributeElement = `["']>(?<=\\b(?:name|key)=["'][\\w.:-]{1,128}["']>)`;
+  // A property list's entry: the name in `<key>…</key>`, the value in the `<string>` after it (an iOS
+  // app's Info.plist, a macOS preference file).
+  const plistEntry = `<\\/key>(?<=<key>[\\w.:-]{1,128}<\\/key>)\\s{0,200}<string>`;
   const closingTag = `(?=\\s*<\\/)`;
   // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", or be converted to
   // bytes or a secret by a call (LITERAL_CONVERSIONS).
@@ -612,12 +616,12 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // value (a name inside it is found on its own, and a bare value ends at any backslash).
   // At most 1,000 characters: the detector skips longer lines, and a bound keeps V8's backtracking
   // stack small on a 10 MB word (a longer bare value is cut, and its line skipped).
-  // A string literal inside single quotes (`'"…"'`) is a value written as source code, as Gradle's
-  // buildConfigField takes it: the value is inside both.
+  // A string literal inside single quotes (`'"…"'`) or escaped quotes (`"\\"…\\""`) is a value written as
+  // source code, as Gradle's buildConfigField takes it: the value is inside both.
   const prefix = `(?:[@bBrRuU]|${LITERAL_CONVERSIONS})?`;
   const escape = `\\\\[^\\snrt]`;
   const min = values === "password" ? PASSWORD_MIN_LENGTH : 8;
-  const literal = `"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;
+  const literal = `"\\\\"((?:[^"\\s\\\\]|${escape}){${min},1000})\\\\""|"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;
   const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){${min},1000})\`)`;
   // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
   // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.
@@ -654,7 +658,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // the literal on its own line, then `)`).
   const parenthesized = `${close}${arrayLength}${type}\\s*${operator}\\s*\\(\\s*(?:${quoted})(?=\\s*\\))`;
   const value = `(?:${quoted}|${bare})`;
-  const forms = `(?:${nextLine}|${blockScalar}|${pairValue}|${autoProperty}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement})\\s*${value}${closingTag}|${parenthesized}|${argument}|${tuple}|${fallback}`;
+  const forms = `(?:${nextLine}|${blockScalar}|${pairValue}|${autoProperty}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement}|${plistEntry})\\s*${value}${closingTag}|${parenthesized}|${argument}|${tuple}|${fallback}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

@@ -233,11 +233,16 @@ describe("entropy detector values", () => {
     const secret = randomString(rng(14), ALNUM, 24);
     expect(generic(`<string name="api_key">${secret}</string>`)).toEqual([secret]);
     expect(generic(`<entry key="api.token">${secret}</entry>`)).toEqual([secret]);
+    // A property list's `<key>` then its `<string>` (an iOS Info.plist), and Android's namespaced attributes.
+    expect(generic(`<dict>\n\t<key>API_TOKEN</key>\n\t<string>${secret}</string>\n</dict>`)).toEqual([secret]);
+    expect(generic(`<meta-data android:name="com.acme.API_TOKEN" android:value="${secret}" />`)).toEqual([secret]);
     expect(generic(`$ENV{API_TOKEN} = '${secret}';`)).toEqual([secret]);
     expect(generic(`$config{'api_secret'} = "${secret}";`)).toEqual([secret]);
     // Another attribute, or text that goes on past the value, is no element's value.
     expect(generic(`<string type="api_key">${secret}</string>`)).toEqual([]);
     expect(generic(`<string name="api_key">${secret} and more</string>`)).toEqual([]);
+    expect(generic(`<key>API_TOKEN</key>\n<integer>${secret}</integer>`)).toEqual([]);
+    expect(generic(`<string>API_TOKEN</string>\n<string>${secret}</string>`)).toEqual([]);
   });
 
   it("reads a comparison with a literal as a hard-coded secret, the literal before or after the name", () => {
@@ -413,6 +418,7 @@ describe("entropy detector values", () => {
     const digest = randomString(rng(29), HEX, 32);
     const secret = randomString(rng(27), ALNUM, 27);
     expect(generic(`buildConfigField 'String', 'API_KEY', '"${digest}"'`)).toEqual([digest]);
+    expect(generic(`buildConfigField "String", "API_KEY", "\\"${digest}\\""`)).toEqual([digest]);
     expect(generic(`$client.Credentials = New-Object System.Net.NetworkCredential("ci", "${secret}")`)).toEqual([secret]);
     // Java's PasswordAuthentication takes a password whatever it looks like: the login-call rule reports it.
     const found = findMatches(`auth = PasswordAuthentication("deploy", "${secret}".toCharArray())`, ruleset);

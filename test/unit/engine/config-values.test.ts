@@ -179,6 +179,13 @@ describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", (
     ["scripts/backup.sh", `PGPASSWORD=${plain} pg_dump -h db app > dump.sql\n`],
     ["scripts/ci.sh", `export DB_PASSWORD=${plain} && ./migrate\n`],
     ["scripts/ci.bash", `DB_PASSWORD=${plain}; export DB_PASSWORD\n`],
+    // Anywhere on a line, a word glued to a name's `=` is literal: an option's value, a command's argument.
+    ["deploy/secrets.sh", `kubectl create secret generic db --from-literal=password=${plain}\n`],
+    ["deploy/run.sh", `docker run -e DB_PASSWORD=${plain} -p 5432:5432 postgres\n`],
+    ["deploy/helm.sh", `helm upgrade app ./chart --set db.password=${plain} --wait\n`],
+    ["scripts/fetch.sh", `wget --password=${plain} https://files.example.net/a.tgz\n`],
+    // A quote opened before the name closes the word.
+    ["scripts/env.sh", `set "DB_PASSWORD=${plain}"\n`],
   ])("%s: found", (path, text) => {
     expect(found(path, text)).toEqual([`generic-password ${plain}`]);
   });
@@ -186,6 +193,10 @@ describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", (
   it.each([
     ["a variable", "run.sh", "export DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\n"],
     ["a command's output", "run.sh", "DB_PASSWORD=$(cat /run/secrets/db)\n"],
+    ["an option's variable", "deploy/run.sh", "docker run -e DB_PASSWORD=$DB_PASSWORD app\n"],
+    ["an option's expansion", "deploy/helm.sh", "helm upgrade app ./chart --set db.password=${DB_PASSWORD} --wait\n"],
+    ["a quoted variable", "deploy/secrets.sh", 'kubectl create secret generic db --from-literal=password="$PW"\n'],
+    ["the same option in JavaScript", "deploy/run.js", `exec("helm upgrade app --set db.password=" + pw + " --wait")\n`],
     ["more words after the value, where a config file's value runs to its line's end", "app.properties", `db.password=${plain} ./migrate\n`],
     ["a value apart from its `=`", "run.sh", `DB_PASSWORD= ${plain} ./migrate\n`],
     ["a word", "Dockerfile", "ENV DB_PASSWORD=changeme\n"],

@@ -293,6 +293,18 @@ describe("generic-password in text", () => {
     expect(passwordsIn("password = Heron#2231 + suffix")).toEqual([]);
   });
 
+  it("a command-line option's word glued to its `=` is literal text in any file, letters and digits alone too", () => {
+    expect(passwordsIn("  - run: java -Ddb.password=Heron2231 -jar app.jar")).toEqual(["Heron2231"]);
+    expect(passwordsIn('JAVA_OPTS: "-Djavax.net.ssl.keyStorePassword=Heron2232 -Xmx1g"')).toEqual(["Heron2232"]);
+    expect(passwordsIn("RUN ./migrate --db-password=Heron2233")).toEqual(["Heron2233"]);
+    // In code a word is a name: a keyword argument, an assignment, a variable.
+    expect(passwordsIn("connect(password=Heron2231)")).toEqual([]);
+    expect(passwordsIn("db_password=Heron2231 if remote else None")).toEqual([]);
+    // A variable, and Java's keystores' default, are no password written there.
+    expect(passwordsIn("java -Djavax.net.ssl.trustStorePassword=$TRUST_PASS -jar app.jar")).toEqual([]);
+    expect(passwordsIn('JAVA_OPTS: "-Djavax.net.ssl.trustStorePassword=changeit"')).toEqual([]);
+  });
+
   it("values shorter than 6 characters are not reported", () => {
     expect(passwordsIn('password = "k3#r5"')).toEqual([]);
     expect(passwordsIn('password = "k3#r5q"')).toEqual(["k3#r5q"]);

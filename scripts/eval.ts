@@ -30,11 +30,12 @@ const corpora = process.argv[2] ?? process.env.KEYSCAN_CORPORA;
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
 const familyOf = new Map(ruleset.rules.map((rule) => [rule.id, rule.def.tags[0] ?? rule.id]));
 
+/** A snapshot's files, without its .git and the `.keyscan-source` note that names its commit (peers.ts, sourceOf). */
 function walk(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory() && entry.name !== ".git") walk(path, out);
-    else if (entry.isFile()) out.push(path);
+    else if (entry.isFile() && entry.name !== ".keyscan-source") out.push(path);
   }
   return out;
 }

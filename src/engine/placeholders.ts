@@ -282,7 +282,7 @@ const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root
  * A password that documentation and tests write for "a password here", as a URL, a connection
  * string, a command's password option or an .npmrc carries it (URL-encoded): a word list (`password`,
  * `pass1`, `changeme`, `foo`, `null`, documentation's stock `foobared` and `hunter2`, and the names
- * database images take as default passwords, `postgres`, `mongodb`), words between spaces (or a form's
+ * database images take as default passwords, `postgres`, `mongodb`, and Java's keystores' `changeit`), words between spaces (or a form's
  * `+`) without a digit (`one+two?`: prose), a keyboard walk (`qwerty`, `asdf1234`), runs that count
  * (`abcd1234`) or stand-in words before digits that count (`admin123`, `auth-token-12345`), a template,
  * variable, path or URN (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`,
@@ -303,7 +303,7 @@ export function isPlaceholderPassword(password: string): boolean {
     // Not valid URL encoding (`nota%hex`): judged as written.
   }
   return (
-    /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
+    /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|changeit|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
     /^(?:[{<[%$?&#]|~?\/)/.test(text) ||
     URN.test(text) ||
     (STAND_IN_WORD.test(text) && (STAND_IN_WORDS.test(text) || countsByOne(STAND_IN_WORDS_COUNTING.exec(text)?.[1] ?? ""))) ||

@@ -123,7 +123,7 @@ export function isChosenPassword(value: string, words: readonly string[], config
 function isBarePassword(value: string, text: string, { start, nameEnd, valueStart, valueEnd, restStart, configValue }: Assignment): boolean {
   if (/^[!*&@:=]/.test(value)) return false;
   if (configValue) return isConfigValue(value, text, restStart);
-  if (isOptionWord(text, start, nameEnd, valueStart, valueEnd)) return true;
+  if (isOptionWord(text, start, nameEnd, valueStart, valueEnd) || isAmongKeyValueWords(text, start, nameEnd, valueStart, valueEnd)) return true;
   if (/^[\w.$]+[|:;,.?]*$/.test(value)) return false;
   // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
   // Brackets are code's (a call, an index, a block) unless one closes out of turn, as no code's does:
@@ -149,6 +149,28 @@ function isOptionWord(text: string, start: number, nameEnd: number, valueStart: 
   if (valueStart !== nameEnd + 1 || text[nameEnd] !== "=" || !/^(?:[\s"'`]|$)/.test(text.slice(valueEnd, valueEnd + 1))) return false;
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
   return OPTION_NAME.test(text.slice(Math.max(lineStart, start - 200), nameEnd));
+}
+
+/** A `key=value` word: a name, its `=` and a value glued to it. */
+const KEY_VALUE_WORD = /^[\w.-]+=[^\s=]/;
+
+/**
+ * A value among words of space-separated `key=value` pairs, at least two others on its line or in its
+ * string: libpq's connection string (`host=db user=app password=… dbname=app`, as psycopg2, Go's pq and
+ * GORM take it), an Ansible inventory's host line (`web1 ansible_user=deploy ansible_password=…`),
+ * logfmt. Those are literal words; code does not line assignments up so.
+ */
+function isAmongKeyValueWords(text: string, start: number, nameEnd: number, valueStart: number, valueEnd: number): boolean {
+  if (valueStart !== nameEnd + 1 || text[nameEnd] !== "=" || !/\s/.test(text[start - 1] ?? "") || !/^(?:[\s"'`]|$)/.test(text.slice(valueEnd, valueEnd + 1))) return false;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const lineEnd = text.indexOf("\n", valueEnd);
+  const before = text.slice(Math.max(lineStart, start - 300), start);
+  const after = text.slice(valueEnd, Math.min(lineEnd === -1 ? text.length : lineEnd, valueEnd + 300));
+  // The words around, as far as a quote: the string or the line they are in.
+  const wordsBefore = before.slice(Math.max(before.lastIndexOf('"'), before.lastIndexOf("'"), before.lastIndexOf("`")) + 1).split(/\s+/);
+  const quoteAfter = after.search(/["'`]/);
+  const wordsAfter = (quoteAfter === -1 ? after : after.slice(0, quoteAfter)).split(/\s+/);
+  return [...wordsBefore, ...wordsAfter].filter((word) => KEY_VALUE_WORD.test(word)).length >= 2;
 }
 
 // A call that stores its second argument under the name given first: PHP's define('DB_PASSWORD',

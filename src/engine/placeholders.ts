@@ -270,10 +270,16 @@ function isPunctuatedStandIn(password: string): boolean {
 const URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:\S/i;
 
 // Words of one case between separators (`private-reg-token`, `SECRET_KEY`, `foo:bar`), with one digit at
-// most after them, or with digits after them that count (`admin123`, `auth-token-12345`).
+// most after them, or with digits after them that count (`admin123`, `auth-token-12345`); and words
+// joined in camel case as code names things (`authToken`, `ApiKey`, `UserId`; a capitalised `Token`),
+// with one digit at most (`mySecret789` is a password someone chose).
 const ONE_CASE_WORDS = "(?:[a-z]+(?:[-_.:][a-z]+)*|[A-Z]+(?:[-_.:][A-Z]+)*)";
-const STAND_IN_WORDS = new RegExp(`^${ONE_CASE_WORDS}\\d?$`);
+const CAMEL_CASE_WORDS = "(?:[A-Za-z][a-z]*(?:[A-Z][a-z]+)+|[A-Z][a-z]+)";
+const STAND_IN_WORDS = new RegExp(`^(?:${ONE_CASE_WORDS}|${CAMEL_CASE_WORDS})\\d?$`);
 const STAND_IN_WORDS_COUNTING = new RegExp(`^${ONE_CASE_WORDS}[-_.]?(\\d{3,})$`);
+
+// Single letters or digits between separators (`B:C:D`, `x-y-z`): a test's stand-in for parts, as `A:B` is.
+const SINGLE_CHARACTERS_APART = /^[a-z\d](?:[-_.:/][a-z\d]){2,}$/i;
 
 /** Words a placeholder password is made of: it names what goes there, or it is a stock stand-in. */
 const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root|guest|example|sample|test|demo|dummy|default|changeme|foo|bar|baz|qux/i;
@@ -282,12 +288,13 @@ const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root
  * A password that documentation and tests write for "a password here", as a URL, a connection
  * string, a command's password option or an .npmrc carries it (URL-encoded): a word list (`password`,
  * `pass1`, `changeme`, `foo`, `null`, documentation's stock `foobared` and `hunter2`, and the names
- * database images take as default passwords, `postgres`, `mongodb`, and Java's keystores' `changeit`), words between spaces (or a form's
+ * database images take as default passwords, `postgres`, `mongodb`, Java's keystores' `changeit` and Oracle's sample schema's `tiger`, of `scott/tiger`), words between spaces (or a form's
  * `+`) without a digit (`one+two?`: prose), a keyboard walk (`qwerty`, `asdf1234`), runs that count
  * (`abcd1234`) or stand-in words before digits that count (`admin123`, `auth-token-12345`), a template,
  * variable, path or URN (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`,
- * `/run/secrets/db`, `urn:k8s:secret:db:pass`), words of one case that name
- * a credential or stand in for one (`SECRET_KEY`, `private-reg-token`, `MYTOKEN0`, `smtp_user`), fewer
+ * `/run/secrets/db`, `urn:k8s:secret:db:pass`), words of one case or in camel case that name
+ * a credential or stand in for one (`SECRET_KEY`, `private-reg-token`, `MYTOKEN0`, `smtp_user`, `authToken`,
+ * `ApiKey`), single characters between separators (`B:C:D`), fewer
  * than 4 distinct characters (`1111`), stand-in words spelled with punctuation and no digit (`bar%bar`,
  * `pa$s`, `s$cr$t`: isPunctuatedStandIn), the word "password" (`_password@123`), or, without a digit,
  * spelling out "password" or "secret" (`pa$$word`, `apiSecret`). Anything else is a password someone
@@ -303,12 +310,13 @@ export function isPlaceholderPassword(password: string): boolean {
     // Not valid URL encoding (`nota%hex`): judged as written.
   }
   return (
-    /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|changeit|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
+    /^(?:password|passw(?:or)?d|pass|pwd|secret|changeme|changeit|tiger|example|test|user|admin|root|guest|demo|sample|default|anonymous|foo|bar|baz|qux|null|nil|none|undefined|true|false|postgres|mysql|mariadb|mongo(?:db)?|redis|rabbitmq|oracle|foobared|hunter)[-_]?\d*$/i.test(text) ||
     /^(?:[{<[%$?&#]|~?\/)/.test(text) ||
     URN.test(text) ||
     (STAND_IN_WORD.test(text) && (STAND_IN_WORDS.test(text) || countsByOne(STAND_IN_WORDS_COUNTING.exec(text)?.[1] ?? ""))) ||
     isCountingRuns(text) ||
     new Set(text).size < 4 ||
+    SINGLE_CHARACTERS_APART.test(text) ||
     isKeyboardWalk(text) ||
     isPunctuatedStandIn(text) ||
     (!/\d/.test(text) && /[^\s+][\s+]+[^\s+]/.test(text)) ||

@@ -293,6 +293,16 @@ describe("generic-password in text", () => {
     expect(passwordsIn("password = Heron#2231 + suffix")).toEqual([]);
   });
 
+  it("a word among space-separated key=value words is literal: libpq's connection string, an Ansible inventory's host line", () => {
+    expect(passwordsIn('dsn := "host=localhost user=app password=Heron2231 dbname=app port=5432 sslmode=disable"')).toEqual(["Heron2231"]);
+    expect(passwordsIn('conn = psycopg2.connect("host=db dbname=app user=app password=Heron2232")')).toEqual(["Heron2232"]);
+    expect(passwordsIn("web1 ansible_host=10.0.0.5 ansible_user=deploy ansible_password=Heron2233")).toEqual(["Heron2233"]);
+    // One other pair is not a run of them; code's arguments and statements are not space-separated words.
+    expect(passwordsIn('"user=app password=Heron2231"')).toEqual([]);
+    expect(passwordsIn("connect(host=db, user=app, password=Heron2231)")).toEqual([]);
+    expect(passwordsIn('"host=db user=app password=$PGPASSWORD dbname=app"')).toEqual([]);
+  });
+
   it("a command-line option's word glued to its `=` is literal text in any file, letters and digits alone too", () => {
     expect(passwordsIn("  - run: java -Ddb.password=Heron2231 -jar app.jar")).toEqual(["Heron2231"]);
     expect(passwordsIn('JAVA_OPTS: "-Djavax.net.ssl.keyStorePassword=Heron2232 -Xmx1g"')).toEqual(["Heron2232"]);

@@ -138,12 +138,12 @@ describe("ed25519-keypair", () => {
 
 describe("password", () => {
   it("passes passwords a person or a generator chose, whatever their entropy, plain words too", () => {
-    for (const password of ["7f3a9c1e", "_aJQ9c3HWzmRR4knBNyx", "m0n1t0r!ng", "WinterIsHere2", "passW0rd123", "mySecret789", "p%40ss9Word", "tangerine", "Ocelot", "blue_heron"]) {
+    for (const password of ["7f3a9c1e", "_aJQ9c3HWzmRR4knBNyx", "m0n1t0r!ng", "WinterIsHere2", "passW0rd123", "mySecret789", "p%40ss9Word", "tangerine", "Ocelot", "blue_heron", "BlueHeron", "Tokenizer9x"]) {
       expect(runValidator("password", password), password).toBe(true);
     }
   });
   it("rejects placeholders: word lists, templates and variables, names, prose, few characters", () => {
-    for (const password of ["password-1", "{PASS}", "%s", "$DB_PASS", "%DB_PASSWORD%", "#{db_password}", "SECRET_KEY", "apiSecret", "1111", "pa%24%24word", "REPLACE_WITH_PASSWORD", "secretpassword", "_password%40123", "?collection=a", "private-reg-token", "MYTOKEN0", "smtp_user", "dev-admin", "mongodb", "null", "foo", "one+two%3F", "value with spaces", "foobared", "hunter2", "/run/secrets/db_password", "~/.pgpass"]) {
+    for (const password of ["password-1", "{PASS}", "%s", "$DB_PASS", "%DB_PASSWORD%", "#{db_password}", "SECRET_KEY", "apiSecret", "1111", "pa%24%24word", "REPLACE_WITH_PASSWORD", "secretpassword", "_password%40123", "?collection=a", "private-reg-token", "MYTOKEN0", "smtp_user", "dev-admin", "mongodb", "null", "foo", "one+two%3F", "value with spaces", "foobared", "hunter2", "/run/secrets/db_password", "~/.pgpass", "authToken", "ApiKey", "UserId", "Token", "changeit", "tiger", "B:C:D", "x-y-z"]) {
       expect(runValidator("password", password), password).toBe(false);
     }
   });

@@ -326,9 +326,13 @@ function assignmentAt(
   const match = regex.exec(text);
   if (!match) return undefined;
   const group = match.findIndex((part, index) => index > 0 && part !== undefined);
-  const span = match.indices?.[group];
-  const value = match[group];
-  if (group < 1 || !span || value === undefined) return undefined;
+  const read = match.indices?.[group];
+  if (group < 1 || !read || match[group] === undefined) return undefined;
+  // A string literal written inside a string's escaped quotes, as source code (Gradle's `buildConfigField
+  // "String", "API_KEY", "\"…\""`): the value is inside them.
+  const inEscapedQuotes = text.charCodeAt(read[0] - 1) === 0x22 && text.startsWith('\\"', read[0]) && text.startsWith('\\"', read[1] - 2) && read[1] - read[0] > 4;
+  const span: [number, number] = inEscapedQuotes ? [read[0] + 2, read[1] - 2] : [read[0], read[1]];
+  const value = text.slice(span[0], span[1]);
   // A quoted value is read alike everywhere; only a bare one is a config file's literal text.
   const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value

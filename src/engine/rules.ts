@@ -616,12 +616,13 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // value (a name inside it is found on its own, and a bare value ends at any backslash).
   // At most 1,000 characters: the detector skips longer lines, and a bound keeps V8's backtracking
   // stack small on a 10 MB word (a longer bare value is cut, and its line skipped).
-  // A string literal inside single quotes (`'"…"'`) or escaped quotes (`"\\"…\\""`) is a value written as
-  // source code, as Gradle's buildConfigField takes it: the value is inside both.
+  // A string literal inside single quotes (`'"…"'`) is a value written as source code, as Gradle's
+  // buildConfigField takes it: the value is inside both (inside escaped quotes, `"\\"…\\""`, the
+  // value read is trimmed of them: entropy.ts).
   const prefix = `(?:[@bBrRuU]|${LITERAL_CONVERSIONS})?`;
   const escape = `\\\\[^\\snrt]`;
   const min = values === "password" ? PASSWORD_MIN_LENGTH : 8;
-  const literal = `"\\\\"((?:[^"\\s\\\\]|${escape}){${min},1000})\\\\""|"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;
+  const literal = `"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;
   const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){${min},1000})\`)`;
   // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
   // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.

@@ -62,6 +62,8 @@ const KEY_PREFIX = /(?:^|[ \t\n])(?:export|ENV|ARG)$/;
  */
 export function startsConfigLine(text: string, nameStart: number): boolean {
   let i = nameStart;
+  // A YAML list item quoted whole, as a compose file's environment entry (`- "DB_PASSWORD=…"`).
+  if (isQuotedListItem(text, nameStart)) i -= 3;
   while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
   if (i < nameStart) {
     const prefix = KEY_PREFIX.exec(text.slice(Math.max(0, i - 7), i));
@@ -70,6 +72,11 @@ export function startsConfigLine(text: string, nameStart: number): boolean {
   if (text[i - 1] === "-" && text[i - 2] !== "-") i--;
   while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
   return i === 0 || text[i - 1] === "\n";
+}
+
+/** The name opens a quoted YAML list item: `- "NAME=…"` or `- 'NAME=…'`. */
+export function isQuotedListItem(text: string, nameStart: number): boolean {
+  return (text[nameStart - 1] === '"' || text[nameStart - 1] === "'") && text[nameStart - 2] === " " && text[nameStart - 3] === "-";
 }
 
 /**

@@ -1,7 +1,7 @@
 // The generic high-entropy detector: `name = value` assignments whose name holds a secret-like
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
 import { hasMismatchedBracket, withoutUnopenedClosers } from "./brackets.js";
-import { type ConfigFileKind, isConfigValue, startsConfigLine } from "./config-files.js";
+import { type ConfigFileKind, isConfigValue, isQuotedListItem, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, isCommonTrigram, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { isPublicClientKey, isPublishedValue, namesStorageEmulator } from "./public-values.js";
@@ -339,7 +339,17 @@ function assignmentAt(
   // would go on; the rest of its line starts after the `}` and the quote of a string around it. In a
   // shell script a word ends at the shell's operators too (`;`, `&`, `|`, redirections, brackets), and at
   // a quote: one opened before the name closes there (`set "DB_PASSWORD=…"`).
-  const close = !configValue ? -1 : inInterpolation ? value.indexOf("}") : configFile === "shell" ? value.search(SHELL_WORD_END) : -1;
+  // A quoted list item's value ends at the item's closing quote (`- "DB_PASSWORD=…"`).
+  const itemQuote = configValue && isQuotedListItem(text, start) ? text[start - 1] : undefined;
+  const close = !configValue
+    ? -1
+    : inInterpolation
+      ? value.indexOf("}")
+      : itemQuote
+        ? value.indexOf(itemQuote)
+        : configFile === "shell"
+          ? value.search(SHELL_WORD_END)
+          : -1;
   // A bare value in code ends before the closing brackets of the code around it (rules.ts).
   const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
@@ -348,7 +358,7 @@ function assignmentAt(
   const shellWordCut = close >= 0 && !inInterpolation;
   if (length < PASSWORD_MIN_LENGTH || (shellWordCut && close < PASSWORD_MIN_LENGTH)) return { valueStart };
   const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
-  const restStart = restOfLineStart(text, nameEnd, valueStart, valueEnd, inInterpolation, configFile);
+  const restStart = itemQuote && text[valueEnd] === itemQuote ? valueEnd + 1 : restOfLineStart(text, nameEnd, valueStart, valueEnd, inInterpolation, configFile);
   return { valueStart, assignment: { start, nameEnd, value: text.slice(valueStart, valueEnd), valueStart, valueEnd, restStart, configValue } };
 }
 

@@ -545,7 +545,8 @@ export const YAML_BLOCK_SCALAR = `[ \\t]*:[ \\t]*[|>][-+]?[1-9]?[ \\t]*\\r?\\n[ 
  * the value assigned is the literal's (`const jwtSecret = Buffer.from("…")`). Go's `[]byte("…")`, Node's
  * `Buffer.from("…")`, the Web Crypto and jose idiom `new TextEncoder().encode("…")`, C#'s
  * `Encoding.UTF8.GetBytes("…")`, Python's `bytes("…", "utf-8")` and pydantic's `SecretStr("…")`, Rust's
- * `String::from("…")` and the secrecy crate's `SecretString::new("…")`, Java's `new SecretKeySpec("…".getBytes(), …)`.
+ * `String::from("…")` and the secrecy crate's `SecretString::new("…")`, Java's `new SecretKeySpec("…".getBytes(), …)`,
+ * and `JSON.stringify("…")`, as Vite's `define` and webpack's DefinePlugin take a value to inline.
  */
 const LITERAL_CONVERSIONS = [
   "\\[\\]byte\\(",
@@ -556,6 +557,7 @@ const LITERAL_CONVERSIONS = [
   "Secret(?:Str|Bytes)\\(",
   "(?:String|Secret(?:String|Box)?)::(?:from|new)\\(",
   "new\\s+SecretKeySpec\\(",
+  "JSON\\.stringify\\(",
 ].join("|");
 
 /**

@@ -419,6 +419,8 @@ describe("entropy detector values", () => {
     const secret = randomString(rng(27), ALNUM, 27);
     expect(generic(`buildConfigField 'String', 'API_KEY', '"${digest}"'`)).toEqual([digest]);
     expect(generic(`buildConfigField "String", "API_KEY", "\\"${digest}\\""`)).toEqual([digest]);
+    // Vite's define and webpack's DefinePlugin take a value to inline through JSON.stringify.
+    expect(generic(`'process.env.API_TOKEN': JSON.stringify('${secret}'),`)).toEqual([secret]);
     expect(generic(`$client.Credentials = New-Object System.Net.NetworkCredential("ci", "${secret}")`)).toEqual([secret]);
     // Java's PasswordAuthentication takes a password whatever it looks like: the login-call rule reports it.
     const found = findMatches(`auth = PasswordAuthentication("deploy", "${secret}".toCharArray())`, ruleset);

@@ -179,6 +179,9 @@ describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", (
     ["scripts/backup.sh", `PGPASSWORD=${plain} pg_dump -h db app > dump.sql\n`],
     ["scripts/ci.sh", `export DB_PASSWORD=${plain} && ./migrate\n`],
     ["scripts/ci.bash", `DB_PASSWORD=${plain}; export DB_PASSWORD\n`],
+    // A compose file's environment entry quoted whole: the value ends at the item's closing quote.
+    ["docker-compose.yml", `services:\n  db:\n    environment:\n      - "DB_PASSWORD=${plain}"\n`],
+    ["compose.yaml", `    environment:\n      - 'MYSQL_ROOT_PASSWORD=${plain}' # local only\n`],
     // Anywhere on a line, a word glued to a name's `=` is literal: an option's value, a command's argument.
     ["deploy/secrets.sh", `kubectl create secret generic db --from-literal=password=${plain}\n`],
     ["deploy/run.sh", `docker run -e DB_PASSWORD=${plain} -p 5432:5432 postgres\n`],
@@ -194,6 +197,8 @@ describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", (
     ["a variable", "run.sh", "export DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\n"],
     ["a command's output", "run.sh", "DB_PASSWORD=$(cat /run/secrets/db)\n"],
     ["an option's variable", "deploy/run.sh", "docker run -e DB_PASSWORD=$DB_PASSWORD app\n"],
+    ["a quoted list item's variable", "docker-compose.yml", '      - "DB_PASSWORD=${DB_PASSWORD}"\n'],
+    ["a quoted list item with more after its quote", "docker-compose.yml", `      - "DB_PASSWORD=${plain}" extra\n`],
     ["an option's expansion", "deploy/helm.sh", "helm upgrade app ./chart --set db.password=${DB_PASSWORD} --wait\n"],
     ["a quoted variable", "deploy/secrets.sh", 'kubectl create secret generic db --from-literal=password="$PW"\n'],
     ["the same option in JavaScript", "deploy/run.js", `exec("helm upgrade app --set db.password=" + pw + " --wait")\n`],

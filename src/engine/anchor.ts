@@ -36,6 +36,13 @@ export interface AnchorKeyword {
   sameLine: boolean;
   /** Some of its letters are spelt as a class of their two cases (`[Pp]`): it is found ignoring case, even in a case-sensitive pattern. */
   caseless?: boolean;
+  /**
+   * A class (a regex source) the character just before the keyword must not be in, from an assertion
+   * the pattern puts right before it: `\b` before a keyword starting with a word character (`\baws`),
+   * a lookbehind of one class (`(?<![\w-])ghp_`). An occurrence after such a character (the `aws` of
+   * "laws") cannot be in a match, and is not tried.
+   */
+  notAfter?: string;
 }
 
 interface Part {
@@ -49,6 +56,8 @@ interface Part {
   caseless?: boolean;
   /** The parts of each alternative, for an unquantified group of several. */
   alternatives?: Part[][];
+  /** An assertion on the character before what follows: `\b` ("word"), or the class a negative lookbehind of one character refuses. */
+  before?: "word" | { refused: string };
 }
 
 /** The anchor of `pattern` (a rule pattern, `(?i)` allowed) on its keywords, or undefined. */
@@ -80,17 +89,29 @@ function locate(parts: readonly Part[], keywords: readonly string[]): AnchorKeyw
   let min = 0;
   let max = 0;
   let newline = false;
+  let previous: Part | undefined;
   for (const part of parts) {
     const inside = part.alternatives?.map((alternative) => locate(alternative, keywords));
     if (inside?.every((found) => found !== undefined)) {
-      const shifted = inside.flat().map((found) => shift(found, min, max, newline));
+      // A keyword that starts its alternative follows what precedes the group.
+      const atStart = (found: AnchorKeyword): AnchorKeyword => (found.maxOffset === 0 ? withNotAfter(found, previous) : found);
+      const shifted = inside.flat().map((found) => shift(atStart(found), min, max, newline));
       if (shifted.every(isBounded)) return shifted;
     }
     min += part.min;
     max += part.max;
     newline ||= part.newline;
+    previous = part;
   }
   return undefined;
+}
+
+/** The keyword with the class its preceding character must not be in, when `before` asserts one. */
+function withNotAfter(found: AnchorKeyword, before: Part | undefined): AnchorKeyword {
+  if (before?.before === undefined || found.notAfter !== undefined) return found;
+  if (before.before !== "word") return { ...found, notAfter: before.before.refused };
+  // `\b` before a word character: what precedes it is no word character.
+  return /^\w/.test(found.literal) ? { ...found, notAfter: "\\w" } : found;
 }
 
 /** The keyword inside a run of literal parts, with the width range of everything before it. */
@@ -109,7 +130,8 @@ function locateLiteral(parts: readonly Part[], keyword: string): AnchorKeyword |
       caseless ||= parts[at]?.caseless ?? false;
     }
     if (run.toLowerCase() === keyword) {
-      const found = shift({ literal: run, minOffset: 0, maxOffset: 0, sameLine: true, ...(caseless ? { caseless } : {}) }, min, max, newline);
+      const atKeyword = withNotAfter({ literal: run, minOffset: 0, maxOffset: 0, sameLine: true, ...(caseless ? { caseless } : {}) }, parts[start - 1]);
+      const found = shift(atKeyword, min, max, newline);
       return isBounded(found) ? found : undefined;
     }
     const part = parts[start];
@@ -130,6 +152,7 @@ function shift(found: AnchorKeyword, min: number, max: number, newline: boolean)
     ...(Number.isFinite(maxOffset) ? { maxOffset } : {}),
     sameLine,
     ...(found.caseless ? { caseless: true } : {}),
+    ...(found.notAfter !== undefined ? { notAfter: found.notAfter } : {}),
   };
 }
 
@@ -170,7 +193,7 @@ function partsOf(elements: readonly AST.Element[], flags: string): Part[] {
       case "ExpressionCharacterClass":
         return [{ min: 1, max: 1, newline: new RegExp(atom.raw, flags).test("\n") }];
       case "Assertion":
-        return [{ min: 0, max: 0, newline: false }]; // ^, $, \b, \B and lookarounds match no characters
+        return [{ min: 0, max: 0, newline: false, ...beforeOf(atom) }]; // ^, $, \b, \B and lookarounds match no characters
       case "Backreference":
         return [{ min: 0, max: Number.POSITIVE_INFINITY, newline: true }]; // as long as what its group matched
       case "Group":
@@ -191,6 +214,15 @@ function partsOf(elements: readonly AST.Element[], flags: string): Part[] {
       }
     }
   });
+}
+
+/** What an assertion says of the character before the next one: `\b`, or a negative lookbehind of one class (`(?<![\w-])`). */
+function beforeOf(assertion: AST.Assertion): Pick<Part, "before"> {
+  if (assertion.kind === "word" && !assertion.negate) return { before: "word" };
+  if (assertion.kind !== "lookbehind" || !assertion.negate || assertion.alternatives.length !== 1) return {};
+  const [only, ...others] = assertion.alternatives[0]?.elements ?? [];
+  if (others.length > 0 || (only?.type !== "CharacterClass" && only?.type !== "CharacterSet")) return {};
+  return { before: { refused: only.raw } };
 }
 
 /** The letter (lower case) of a class of exactly its two cases, `[Pp]` or `[pP]`: a pattern's way to spell a word in any case. */

@@ -80,11 +80,13 @@ function nextNonEmpty(regex: RegExp, text: string, start: number): RegExpExecArr
  */
 function startWindows(search: AnchoredSearch, text: string, keywords: KeywordPositions): number[] {
   const windows: number[] = [];
-  for (const { keyword, literal, minOffset, maxOffset, sameLine } of search.keywords) {
+  for (const { keyword, literal, minOffset, maxOffset, sameLine, notAfter } of search.keywords) {
     let previous = 0;
     let previousLineStart = 0;
     for (const position of keywords.get(keyword) ?? []) {
       if (literal !== undefined && !text.startsWith(literal, position)) continue; // a case-sensitive pattern
+      // The pattern asserts what precedes the keyword (`\baws` is not in "laws"): no match holds this one.
+      if (notAfter !== undefined && position > 0 && notAfter.test(text.charAt(position - 1))) continue;
       let first = maxOffset === undefined ? 0 : Math.max(0, position - maxOffset);
       let last = position - minOffset;
       // The line bounds a window only where nothing else does, or where the match starts at its start.

@@ -64,6 +64,8 @@ export interface AnchoredKeyword {
   maxOffset: number | undefined;
   /** A match starts on the keyword's line. */
   sameLine: boolean;
+  /** The character before the keyword, in any match, is not in this class (anchor.ts, AnchorKeyword.notAfter). */
+  notAfter: RegExp | undefined;
 }
 
 /**
@@ -415,12 +417,13 @@ class LazyAnchoredSearch implements AnchoredSearch {
   private made: RegExp | undefined;
 
   constructor(pattern: string, anchor: Anchor) {
-    this.keywords = anchor.keywords.map(({ literal, minOffset, maxOffset, sameLine, caseless }) => ({
+    this.keywords = anchor.keywords.map(({ literal, minOffset, maxOffset, sameLine, caseless, notAfter }) => ({
       keyword: literal.toLowerCase(),
       literal: anchor.caseSensitive && !caseless ? literal : undefined,
       minOffset,
       maxOffset,
       sameLine,
+      notAfter: notAfter === undefined ? undefined : new RegExp(notAfter, anchor.caseSensitive ? "" : "i"),
     }));
     this.lineStart = anchor.lineStart;
     this.pattern = pattern;

@@ -27,18 +27,18 @@ const anchoredSearch = (rule: CompiledRegexRule, text: string): string[] =>
   [...regexRuleMatches(rule, text)].map((found) => `${found.index}:${found[0]}`);
 
 /** An anchor on one keyword, bounded, in a pattern that does not begin at a line's start. */
-const one = (literal: string, minOffset: number, maxOffset: number, caseSensitive = true) => ({
-  keywords: [{ literal, minOffset, maxOffset, sameLine: true }],
+const one = (literal: string, minOffset: number, maxOffset: number, caseSensitive = true, notAfter?: string) => ({
+  keywords: [{ literal, minOffset, maxOffset, sameLine: true, ...(notAfter === undefined ? {} : { notAfter }) }],
   caseSensitive,
   lineStart: false,
 });
 
 describe("findAnchor", () => {
   it("places the keyword at its distance from the start of a match", () => {
-    expect(findAnchor("(?<![\\w-])(ghp_[A-Za-z0-9]{36})(?![\\w-])", ["ghp_"])).toEqual(one("ghp_", 0, 0));
+    expect(findAnchor("(?<![\\w-])(ghp_[A-Za-z0-9]{36})(?![\\w-])", ["ghp_"])).toEqual(one("ghp_", 0, 0, true, "[\\w-]"));
     expect(findAnchor("(?<![\\w-])([0-9a-f]{32}-us\\d{1,2})", ["-us"])).toEqual(one("-us", 32, 32));
     expect(findAnchor("(?i)\\b(?:https?|ftps?|wss?)://[^@]{1,9}@", ["://"])).toEqual(one("://", 2, 5, false));
-    expect(findAnchor("(?i)\\bHeroku[\\w.-]*", ["heroku"])).toEqual(one("Heroku", 0, 0, false));
+    expect(findAnchor("(?i)\\bHeroku[\\w.-]*", ["heroku"])).toEqual(one("Heroku", 0, 0, false, "\\w"));
   });
 
   it("places each keyword of a group of alternatives that all hold one", () => {
@@ -75,6 +75,26 @@ describe("findAnchor", () => {
     });
   });
 
+  it("knows what an assertion right before the keyword refuses before it: \\b before a word character, a lookbehind of one class", () => {
+    expect(findAnchor("\\baws[a-z]{4}", ["aws"])?.keywords).toEqual([{ literal: "aws", minOffset: 0, maxOffset: 0, sameLine: true, notAfter: "\\w" }]);
+    expect(findAnchor("(?<![$.])\\bsecret=", ["secret"])?.keywords[0]?.notAfter, "the assertion nearest the keyword").toBe("\\w");
+    expect(findAnchor("(?<![.$])ion_[a-z]{4}", ["ion_"])?.keywords[0]?.notAfter).toBe("[.$]");
+    expect(findAnchor("\\b(?:sk-|rk-)[a-z]{4}", ["sk-", "rk-"])?.keywords.map((keyword) => keyword.notAfter), "a group's alternatives that start with their keyword").toEqual(["\\w", "\\w"]);
+    expect(findAnchor("\\b://x", ["://"])?.keywords[0]?.notAfter, "\\b before a character that is no word's").toBeUndefined();
+    expect(findAnchor("(?<!ab)token", ["token"])?.keywords[0]?.notAfter, "a lookbehind of more than one character").toBeUndefined();
+    expect(findAnchor("\\bx?token", ["token"])?.keywords[0]?.notAfter, "something between").toBeUndefined();
+    expect(findAnchor("(?<![\\w-])[a-z]{2}(?:ghp_)", ["ghp_"])?.keywords[0]?.notAfter).toBeUndefined();
+  });
+
+  it("tries no occurrence after a character the assertion refuses, and finds what a global search finds", () => {
+    const toml = `[[rule]]\nid = "t"\nname = "t"\nkeywords = ["aws"]\npattern = '''\\baws_([a-z]{4})'''\nseverity = "low"\n`;
+    const [aws] = compileRules(parseRuleFiles([{ file: "t.toml", text: toml }])) as CompiledRegexRule[];
+    if (!aws) throw new Error("no rule");
+    const text = "laws_abcd aws_efgh draws_ijkl\naws_mnop";
+    expect(anchoredSearch(aws, text)).toEqual(globalSearch(aws, text));
+    expect(anchoredSearch(aws, text)).toEqual(["10:aws_efgh", "30:aws_mnop"]);
+  });
+
   it("knows a pattern that begins with (?<![^\\n]) starts at a line's start", () => {
     expect(findAnchor("(?<![^\\n])[ \\t]+token:", ["token"])).toMatchObject({ lineStart: true, keywords: [{ minOffset: 1, sameLine: true }] });
     expect(findAnchor("(?<![^\\r\\n])[ \\t]+token:", ["token"])).toMatchObject({ lineStart: false });
@@ -83,7 +103,7 @@ describe("findAnchor", () => {
 
   it("reads a class of a letter's two cases as that letter in either case", () => {
     expect(findAnchor("\\b[Pp][Ss]exec\\s-p (\\w+)", ["psexec"])).toEqual({
-      keywords: [{ literal: "psexec", minOffset: 0, maxOffset: 0, sameLine: true, caseless: true }],
+      keywords: [{ literal: "psexec", minOffset: 0, maxOffset: 0, sameLine: true, caseless: true, notAfter: "\\w" }],
       caseSensitive: true,
       lineStart: false,
     });

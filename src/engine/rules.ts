@@ -597,6 +597,13 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // C#'s auto-property with an initialiser: `public string ApiKey { get; set; } = "…";`.
   const autoProperty = `[ \\t]*\\{[ \\t]*get;[ \\t]*(?:(?:private[ \\t]+|protected[ \\t]+|internal[ \\t]+)?(?:set|init);[ \\t]*)?\\}[ \\t]*=[ \\t]*`;
   const blockScalar = `${close}${YAML_BLOCK_SCALAR}`;
+  // A type annotation between name and `=`, as Python, TypeScript and Kotlin write one: a type's name
+  // with parameters and unions (`API_TOKEN: Final = …`, `api_token: Optional[str] = …`, `str | None`,
+  // `apiToken?: string | undefined = …`, Kotlin's `String? =`). Only before a lone `=`: after a name and
+  // a colon, anything else is YAML's or an object's value (a line with no `=` soon after the colon is
+  // passed over at once).
+  const typeName = `[A-Za-z_][\\w.]*(?:\\[[\\w., |\\[\\]]{0,60}\\])?`;
+  const annotated = `${close}\\??[ \\t]*:(?=[^\\n=:]{1,80}=)[ \\t]*${typeName}(?:[ \\t]*\\|[ \\t]*${typeName}){0,3}\\??[ \\t]*=(?!=)[ \\t]*`;
   // A name and its value as two members of one JSON object on one line: an ECS task definition's or an
   // ARM template's `{"name": "API_TOKEN", "value": "…"}`, a Postman environment's `{"key": "api_token", "value": "…"}`.
   const pairValue = `["']\\s*,\\s*["']value["']\\s*:\\s*`;
@@ -664,7 +671,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // the literal on its own line, then `)`).
   const parenthesized = `${close}${arrayLength}${type}\\s*${operator}\\s*\\(\\s*(?:${quoted})(?=\\s*\\))`;
   const value = `(?:${quoted}|${bare})`;
-  const forms = `(?:${nextLine}|${blockScalar}|${pairValue}|${autoProperty}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement}|${plistEntry})\\s*${value}${closingTag}|${parenthesized}|${argument}|${tuple}|${fallback}`;
+  const forms = `(?:${nextLine}|${blockScalar}|${pairValue}|${autoProperty}|${annotated}|${close}${arrayLength}${type}\\s*${operator}\\s*|${space})${value}|(?:${xmlElement}|${attributeElement}|${plistEntry})\\s*${value}${closingTag}|${parenthesized}|${argument}|${tuple}|${fallback}`;
   // A literal may be compared before the name (`if ("…" == password)`, `if ("…" === private_key)`),
   // looked for behind the name: the lookbehind runs only at a name's end, once the forms after it
   // failed, and reads back at most the name, the operator and one literal.

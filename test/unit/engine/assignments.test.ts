@@ -203,6 +203,23 @@ describe("entropy detector values", () => {
     expect(generic(`const jwtSecret = Buffer.from(process.env.JWT_SECRET ?? "", "base64");`)).toEqual([]);
   });
 
+  it("reads a type annotation between the name and a lone `=`: Python's, TypeScript's, Kotlin's", () => {
+    const secret = randomString(rng(17), ALNUM, 24);
+    for (const line of [
+      `API_TOKEN: Final = "${secret}"`,
+      `API_TOKEN: Final[str] = "${secret}"`,
+      `api_token: Optional[str] = "${secret}"`,
+      `api_token: str | None = "${secret}"`,
+      `private apiToken?: string | undefined = "${secret}";`,
+      `val apiToken: String? = "${secret}"`,
+    ]) {
+      expect(generic(line), line).toEqual([secret]);
+    }
+    // A colon then a comparison, or a YAML value holding an `=`, is no annotation.
+    expect(generic(`api_token: Final == "${secret}"`)).toEqual([]);
+    expect(generic(`api_token: a:b = "${secret}"`)).toEqual([]);
+  });
+
   it("reads R's arrow, Visual Basic's As String, a C# auto-property's initialiser and an Erlang or Elixir tuple", () => {
     const secret = randomString(rng(17), ALNUM, 24);
     for (const line of [

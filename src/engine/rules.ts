@@ -621,8 +621,8 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // app's Info.plist, a macOS preference file).
   const plistEntry = `<\\/key>(?<=<key>[\\w.:-]{1,128}<\\/key>)\\s{0,200}<string>`;
   const closingTag = `(?=\\s*<\\/)`;
-  // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", or be converted to
-  // bytes or a secret by a call (LITERAL_CONVERSIONS).
+  // A quoted value may carry a literal's prefix: C#'s @"", Python's b"" r"" u"", TypeScript's old type
+  // assertion `<string>""`, or be converted to bytes or a secret by a call (LITERAL_CONVERSIONS).
   // A quoted value may hold escapes (`\\5`, `\\"` in a key drawn from punctuation), but not an escaped
   // line break (`\\n`, `\\r`) or tab: a string holding lines of text, as an .env file's, is no one
   // value (a name inside it is found on its own, and a bare value ends at any backslash).
@@ -631,7 +631,7 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   // A string literal inside single quotes (`'"…"'`) is a value written as source code, as Gradle's
   // buildConfigField takes it: the value is inside both (inside escaped quotes, `"\\"…\\""`, the
   // value read is trimmed of them: entropy.ts).
-  const prefix = `(?:[@bBrRuU]|${LITERAL_CONVERSIONS})?`;
+  const prefix = `(?:[@bBrRuU]|<[Ss]tring>\\s*|${LITERAL_CONVERSIONS})?`;
   const escape = `\\\\[^\\snrt]`;
   const min = values === "password" ? PASSWORD_MIN_LENGTH : 8;
   const literal = `"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;

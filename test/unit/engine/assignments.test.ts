@@ -203,7 +203,7 @@ describe("entropy detector values", () => {
     expect(generic(`const jwtSecret = Buffer.from(process.env.JWT_SECRET ?? "", "base64");`)).toEqual([]);
   });
 
-  it("reads a type annotation between the name and a lone `=`: Python's, TypeScript's, Kotlin's", () => {
+  it("reads a type annotation between the name and a lone `=` (Python's, TypeScript's, Kotlin's), and TypeScript's <string> assertion", () => {
     const secret = randomString(rng(17), ALNUM, 24);
     for (const line of [
       `API_TOKEN: Final = "${secret}"`,
@@ -212,6 +212,8 @@ describe("entropy detector values", () => {
       `api_token: str | None = "${secret}"`,
       `private apiToken?: string | undefined = "${secret}";`,
       `val apiToken: String? = "${secret}"`,
+      // TypeScript's older type assertion before the literal.
+      `const apiToken = <string>"${secret}";`,
     ]) {
       expect(generic(line), line).toEqual([secret]);
     }

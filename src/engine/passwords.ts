@@ -279,19 +279,27 @@ function previousLineStart(text: string, lineStart: number): number {
   return text.lastIndexOf("\n", lineStart - 2) + 1;
 }
 
+// The options object of a session or cookie middleware, opened before the key and not closed since:
+// express-session's `session({ secret: "…" })`, `cookieSession({`, `@fastify/session`'s `register(session, {`.
+const SESSION_OPTIONS_BEFORE = /[Ss]ession\w*\b[^\n{}]{0,40}\{[^{}]*$/;
+
 // A section that holds the secret a service signs with: a JWT's, a session's or a cookie's.
 const SIGNING_SECTION = /^(?:jwt|session|cookie)s?$/i;
 // How many lines are read back for the section's key, so the work per candidate stays bounded.
 const MAX_SECTION_LINES = 8;
 
 /**
- * A key `secret` alone on its line, indented under a section named for what signs with it (YAML's
- * `jwt:` then `  secret: …`): the secret a person chose to sign tokens or sessions with, as
- * `JWT_SECRET` is. Elsewhere a lone `secret` names many things (a Kubernetes secret's name, a flag).
+ * A key `secret` in a session middleware's options (SESSION_OPTIONS_BEFORE), or alone on its line,
+ * indented under a section named for what signs with it (YAML's `jwt:` then `  secret: …`): the secret
+ * a person chose to sign tokens or sessions with, as `JWT_SECRET` is. Elsewhere a lone `secret` names
+ * many things (a Kubernetes secret's name, a flag).
  */
 function isSigningSectionSecret(text: string, start: number, nameEnd: number): boolean {
   if (text.slice(start, nameEnd).toLowerCase() !== "secret") return false;
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  let from = lineStart;
+  for (let read = 0; read < MAX_SECTION_LINES && from > 0; read++) from = previousLineStart(text, from);
+  if (SESSION_OPTIONS_BEFORE.test(text.slice(from, start))) return true;
   const indent = text.slice(lineStart, start);
   if (!/^[ \t]+$/.test(indent)) return false;
   let at = lineStart;

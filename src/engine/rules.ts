@@ -635,7 +635,10 @@ function assignmentRegex(values: "random" | "password", configFile: boolean): Re
   const escape = `\\\\[^\\snrt]`;
   const min = values === "password" ? PASSWORD_MIN_LENGTH : 8;
   const literal = `"((?:[^"\\s\\\\]|${escape}){${min},1000})"|'"((?:[^'"\\s\\\\]|${escape}){${min},1000})"'|'((?:[^'\\s\\\\]|${escape}){${min},1000})'`;
-  const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){${min},1000})\`)`;
+  // A triple-quoted string, Python's and TOML's (`"""…"""`, `'''…'''`), the value alone in it: TOML's multi-line
+  // string trims the line break right after its opening quotes.
+  const tripleQuoted = `"""\\r?\\n?((?:[^"\\s\\\\]|${escape}){${min},1000})"""|'''\\r?\\n?((?:[^'\\s\\\\]|${escape}){${min},1000})'''`;
+  const quoted = `${prefix}(?:${literal}|\`((?:[^\`\\s\\\\]|${escape}){${min},1000})\`|${tripleQuoted})`;
   // A bare value in a URL's query string ends where the next parameter starts (`?token=…&pin=1`):
   // `&` and a parameter's name and `=`. A lone `&` stays in the value, as passwords hold one.
   // In code a bare value may hold closing brackets: a value typed from punctuation closes brackets it

@@ -214,6 +214,10 @@ describe("entropy detector values", () => {
       `val apiToken: String? = "${secret}"`,
       // TypeScript's older type assertion before the literal.
       `const apiToken = <string>"${secret}";`,
+      // Triple quotes: Python's, TOML's (a multi-line string's first line break is trimmed).
+      `API_TOKEN = """${secret}"""`,
+      `api_secret = '''${secret}'''`,
+      `signing_key = """\n${secret}"""`,
     ]) {
       expect(generic(line), line).toEqual([secret]);
     }

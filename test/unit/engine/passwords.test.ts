@@ -293,6 +293,15 @@ describe("generic-password in text", () => {
     expect(passwordsIn("password = Heron#2231 + suffix")).toEqual([]);
   });
 
+  it("a `secret` in a session middleware's options is the secret it signs sessions with", () => {
+    expect(passwordsIn('app.use(session({ secret: "Heron#2231", resave: false }))')).toEqual(["Heron#2231"]);
+    expect(passwordsIn("app.use(cookieSession({\n  name: 'sid',\n  secret: 'Heron#2232',\n}))")).toEqual(["Heron#2232"]);
+    // express-session's documented stand-in is prose; an object closed before the key is another's.
+    expect(passwordsIn('app.use(session({ secret: "keyboard cat" }))')).toEqual([]);
+    expect(passwordsIn('app.use(session({ name: "sid" }), { secret: "Heron#2231" })')).toEqual([]);
+    expect(passwordsIn('const manifest = { kind: "Secret", secret: "Heron#2231" }')).toEqual([]);
+  });
+
   it("a word among space-separated key=value words is literal: libpq's connection string, an Ansible inventory's host line", () => {
     expect(passwordsIn('dsn := "host=localhost user=app password=Heron2231 dbname=app port=5432 sslmode=disable"')).toEqual(["Heron2231"]);
     expect(passwordsIn('conn = psycopg2.connect("host=db dbname=app user=app password=Heron2232")')).toEqual(["Heron2232"]);

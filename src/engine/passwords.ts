@@ -122,6 +122,7 @@ export function isChosenPassword(value: string, words: readonly string[], config
  */
 function isBarePassword(value: string, text: string, { start, nameEnd, valueStart, valueEnd, restStart, configValue }: Assignment): boolean {
   if (/^[!*&@:=]/.test(value)) return false;
+  if (isEnvironmentPrefix(text, { start, nameEnd, valueStart, valueEnd, configValue })) return true;
   if (configValue) return isConfigValue(value, text, restStart);
   if (isOptionWord(text, start, nameEnd, valueStart, valueEnd) || isAmongKeyValueWords(text, start, nameEnd, valueStart, valueEnd)) return true;
   if (/^[\w.$]+[|:;,.?]*$/.test(value)) return false;
@@ -149,6 +150,24 @@ function isOptionWord(text: string, start: number, nameEnd: number, valueStart: 
   if (valueStart !== nameEnd + 1 || text[nameEnd] !== "=" || !/^(?:[\s"'`]|$)/.test(text.slice(valueEnd, valueEnd + 1))) return false;
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
   return OPTION_NAME.test(text.slice(Math.max(lineStart, start - 200), nameEnd));
+}
+
+/** What may stand before a command's environment variable: the line's start (a YAML list's `- `), a quote, a shell operator, `env`, `cross-env`, or another variable. */
+const BEFORE_ENVIRONMENT_PREFIX = /(?:^[ \t]*(?:-[ \t]+)?|["'`(;|&][ \t]*|\b(?:cross-env|env)[ \t]+|[A-Z][A-Z0-9_]*=[^\s"'`]*[ \t]+)$/;
+
+/**
+ * An environment variable given to a command on its line, its value glued to its `=` and the command
+ * after it (`DB_PASSWORD=… node server.js` in a package.json script, a CI step's `- DB_PASSWORD=… npm
+ * test`, `cross-env SMTP_PASSWORD=… node`): a shell word, literal text in any file. The name is an
+ * environment variable's, in capitals; no language's code writes `NAME=word word`. In a config file only
+ * a YAML list item is a command so (an .env file's `NAME=a b` is one value, its words and all).
+ */
+function isEnvironmentPrefix(text: string, { start, nameEnd, valueStart, valueEnd, configValue }: Pick<Assignment, "start" | "nameEnd" | "valueStart" | "valueEnd" | "configValue">): boolean {
+  if (valueStart !== nameEnd + 1 || text[nameEnd] !== "=" || !/^[A-Z][A-Z0-9_]*$/.test(text.slice(start, nameEnd))) return false;
+  if (!/^[ \t]+[\w./~]/.test(text.slice(valueEnd, valueEnd + 3))) return false;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const before = text.slice(Math.max(lineStart, start - 200), start);
+  return configValue ? /^[ \t]*-[ \t]+$/.test(before) : BEFORE_ENVIRONMENT_PREFIX.test(before);
 }
 
 /** A `key=value` word: a name, its `=` and a value glued to it. */

@@ -293,6 +293,18 @@ describe("generic-password in text", () => {
     expect(passwordsIn("password = Heron#2231 + suffix")).toEqual([]);
   });
 
+  it("an environment variable given to a command on its line is a shell word in any file", () => {
+    expect(passwordsIn('"start": "DB_PASSWORD=Heron2231 node server.js",')).toEqual(["Heron2231"]);
+    expect(passwordsIn('"deploy": "cross-env SMTP_PASSWORD=Heron2232 node deploy.js"')).toEqual(["Heron2232"]);
+    expect(passwordsIn("  script:\n    - DB_PASSWORD=Heron2233 npm test\n")).toEqual(["Heron2233"]);
+    expect(passwordsIn('"test": "NODE_ENV=test DB_PASSWORD=Heron2234 jest"')).toEqual(["Heron2234"]);
+    // A variable, a stand-in, a lower-case name (code's), and a value with nothing after it.
+    expect(passwordsIn('"test": "DB_PASSWORD=$DB_PASSWORD jest"')).toEqual([]);
+    expect(passwordsIn('"test": "DB_PASSWORD=changeme jest"')).toEqual([]);
+    expect(passwordsIn("x = 1; db_password=Heron2231 if y else z")).toEqual([]);
+    expect(passwordsIn("DB_PASSWORD=Heron2231")).toEqual([]);
+  });
+
   it("a `secret` in a session middleware's options is the secret it signs sessions with", () => {
     expect(passwordsIn('app.use(session({ secret: "Heron#2231", resave: false }))')).toEqual(["Heron#2231"]);
     expect(passwordsIn("app.use(cookieSession({\n  name: 'sid',\n  secret: 'Heron#2232',\n}))")).toEqual(["Heron#2232"]);

@@ -287,8 +287,9 @@ const STAND_IN_WORD = /pass|pwd|secret|token|key|cred|auth|user|admin|login|root
 /**
  * A password that documentation and tests write for "a password here", as a URL, a connection
  * string, a command's password option or an .npmrc carries it (URL-encoded): a word list (`password`,
- * `pass1`, `changeme`, `foo`, `null`, documentation's stock `foobared` and `hunter2`, and the names
- * database images take as default passwords, `postgres`, `mongodb`, Java's keystores' `changeit` and Oracle's sample schema's `tiger`, of `scott/tiger`), words between spaces (or a form's
+ * `pass1`, `changeme`, `foo`, `null`, documentation's stock `foobared` and `hunter2`, the names
+ * database images take as default passwords, `postgres`, `mongodb`, Java's keystores' default `changeit`
+ * and the `tiger` of Oracle's sample `scott/tiger`), words between spaces (or a form's
  * `+`) without a digit (`one+two?`: prose), a keyboard walk (`qwerty`, `asdf1234`), runs that count
  * (`abcd1234`) or stand-in words before digits that count (`admin123`, `auth-token-12345`), a template,
  * variable, path or URN (`{PASS}`, `%s`, `$DB_PASS`, `%DB_PASSWORD%`, `#{pwd}`, a query `?collection=a`,

@@ -26,6 +26,8 @@ const drawn = fromShape("Aa9[Aa9]Aa9!Aa9)Aa9(Aa9"); // drawn by a password manag
 const braced = fromShape("Aa9{a9}Aa9!");
 const token = fromShape("aA9)aA9(aA9]aA9[aA9");
 const ini = fromShape("Aa9(a9)Aa9%");
+// What a person types as a password, with no symbol: in code the same word is a variable's name.
+const plain = fromShape("Aaa9aa99a");
 
 const properties = `spring.datasource.password=${chosen}\napi.secret=${drawn}\n`;
 const env = `DB_PASSWORD=${braced}\nAPI_TOKEN=${token}\n`;
@@ -133,8 +135,6 @@ describe("config files: a bare value is literal text, brackets and all", () => {
 });
 
 describe("config files: a bare value of letters and digits alone is literal text too", () => {
-  // What a person types as a password, with no symbol: in code the same word is a variable's name.
-  const plain = fromShape("Aaa9aa99a");
   it.each([
     ["application.properties", `spring.datasource.password=${plain}\n`],
     [".env", `DB_PASSWORD=${plain}\n`],
@@ -165,8 +165,18 @@ describe("config files: a bare value of letters and digits alone is literal text
   });
 });
 
+describe("YAML list items quoted whole: a compose file's environment entry", () => {
+  it("ends the value at the item's closing quote", () => {
+    expect(found("docker-compose.yml", `services:\n  db:\n    environment:\n      - "DB_PASSWORD=${plain}"\n`)).toEqual([`generic-password ${plain}`]);
+    expect(found("compose.yaml", `    environment:\n      - 'MYSQL_ROOT_PASSWORD=${plain}' # local only\n`)).toEqual([`generic-password ${plain}`]);
+  });
+  it("reads no variable, and no item with more after its quote", () => {
+    expect(found("docker-compose.yml", '      - "DB_PASSWORD=${DB_PASSWORD}"\n')).toEqual([]);
+    expect(found("docker-compose.yml", `      - "DB_PASSWORD=${plain}" extra\n`)).toEqual([]);
+  });
+});
+
 describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", () => {
-  const plain = fromShape("Aaa9aa99a");
   it.each([
     ["deploy/run.sh", `#!/bin/sh\nexport DB_PASSWORD=${plain}\n`],
     ["scripts/setup.bash", `DB_PASSWORD=${plain} # rotated monthly\n`],
@@ -179,9 +189,6 @@ describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", (
     ["scripts/backup.sh", `PGPASSWORD=${plain} pg_dump -h db app > dump.sql\n`],
     ["scripts/ci.sh", `export DB_PASSWORD=${plain} && ./migrate\n`],
     ["scripts/ci.bash", `DB_PASSWORD=${plain}; export DB_PASSWORD\n`],
-    // A compose file's environment entry quoted whole: the value ends at the item's closing quote.
-    ["docker-compose.yml", `services:\n  db:\n    environment:\n      - "DB_PASSWORD=${plain}"\n`],
-    ["compose.yaml", `    environment:\n      - 'MYSQL_ROOT_PASSWORD=${plain}' # local only\n`],
     // Anywhere on a line, a word glued to a name's `=` is literal: an option's value, a command's argument.
     ["deploy/secrets.sh", `kubectl create secret generic db --from-literal=password=${plain}\n`],
     ["deploy/run.sh", `docker run -e DB_PASSWORD=${plain} -p 5432:5432 postgres\n`],
@@ -197,8 +204,6 @@ describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", (
     ["a variable", "run.sh", "export DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\n"],
     ["a command's output", "run.sh", "DB_PASSWORD=$(cat /run/secrets/db)\n"],
     ["an option's variable", "deploy/run.sh", "docker run -e DB_PASSWORD=$DB_PASSWORD app\n"],
-    ["a quoted list item's variable", "docker-compose.yml", '      - "DB_PASSWORD=${DB_PASSWORD}"\n'],
-    ["a quoted list item with more after its quote", "docker-compose.yml", `      - "DB_PASSWORD=${plain}" extra\n`],
     ["an option's expansion", "deploy/helm.sh", "helm upgrade app ./chart --set db.password=${DB_PASSWORD} --wait\n"],
     ["a quoted variable", "deploy/secrets.sh", 'kubectl create secret generic db --from-literal=password="$PW"\n'],
     ["the same option in JavaScript", "deploy/run.js", `exec("helm upgrade app --set db.password=" + pw + " --wait")\n`],

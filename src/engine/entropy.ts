@@ -335,21 +335,8 @@ function assignmentAt(
   const value = text.slice(span[0], span[1]);
   // A quoted value is read alike everywhere; only a bare one is a config file's literal text.
   const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
-  // The default ends at the first `}`, as shells and Spring read it, where a config file's bare value
-  // would go on; the rest of its line starts after the `}` and the quote of a string around it. In a
-  // shell script a word ends at the shell's operators too (`;`, `&`, `|`, redirections, brackets), and at
-  // a quote: one opened before the name closes there (`set "DB_PASSWORD=…"`).
-  // A quoted list item's value ends at the item's closing quote (`- "DB_PASSWORD=…"`).
   const itemQuote = configValue && isQuotedListItem(text, start) ? text[start - 1] : undefined;
-  const close = !configValue
-    ? -1
-    : inInterpolation
-      ? value.indexOf("}")
-      : itemQuote
-        ? value.indexOf(itemQuote)
-        : configFile === "shell"
-          ? value.search(SHELL_WORD_END)
-          : -1;
+  const close = configValue ? configValueEnd(value, inInterpolation, itemQuote, configFile) : -1;
   // A bare value in code ends before the closing brackets of the code around it (rules.ts).
   const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
@@ -360,6 +347,20 @@ function assignmentAt(
   const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
   const restStart = itemQuote && text[valueEnd] === itemQuote ? valueEnd + 1 : restOfLineStart(text, nameEnd, valueStart, valueEnd, inInterpolation, configFile);
   return { valueStart, assignment: { start, nameEnd, value: text.slice(valueStart, valueEnd), valueStart, valueEnd, restStart, configValue } };
+}
+
+/**
+ * Where a config file's bare value ends before its text runs out, or -1. An interpolation's default ends
+ * at the first `}`, as shells and Spring read it, where a config file's bare value would go on (the rest
+ * of its line starts after the `}` and the quote of a string around it); a quoted list item's value at
+ * the item's closing quote (`- "DB_PASSWORD=…"`); a shell script's word at the shell's operators (`;`,
+ * `&`, `|`, redirections, brackets) and at a quote: one opened before the name closes there (`set
+ * "DB_PASSWORD=…"`).
+ */
+function configValueEnd(value: string, inInterpolation: boolean, itemQuote: string | undefined, configFile: ConfigFileKind): number {
+  if (inInterpolation) return value.indexOf("}");
+  if (itemQuote) return value.indexOf(itemQuote);
+  return configFile === "shell" ? value.search(SHELL_WORD_END) : -1;
 }
 
 /** Where an assignment's value leaves the rest of its line (Assignment.restStart). */

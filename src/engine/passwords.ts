@@ -122,9 +122,10 @@ export function isChosenPassword(value: string, words: readonly string[], config
  */
 function isBarePassword(value: string, text: string, { start, nameEnd, valueStart, valueEnd, restStart, configValue }: Assignment): boolean {
   if (/^[!*&@:=]/.test(value)) return false;
-  if (isEnvironmentPrefix(text, { start, nameEnd, valueStart, valueEnd, configValue })) return true;
+  const found = { start, nameEnd, valueStart, valueEnd, configValue };
+  if (isEnvironmentPrefix(text, found)) return true;
   if (configValue) return isConfigValue(value, text, restStart);
-  if (isOptionWord(text, start, nameEnd, valueStart, valueEnd) || isAmongKeyValueWords(text, start, nameEnd, valueStart, valueEnd)) return true;
+  if (isOptionWord(text, found) || isAmongKeyValueWords(text, found)) return true;
   if (/^[\w.$]+[|:;,.?]*$/.test(value)) return false;
   // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
   // Brackets are code's (a call, an index, a block) unless one closes out of turn, as no code's does:
@@ -138,6 +139,20 @@ function isBarePassword(value: string, text: string, { start, nameEnd, valueStar
   return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);
 }
 
+/** Where a bare value sits: its name's and its own bounds, and whether a config file's line holds it. */
+type Placed = Pick<Assignment, "start" | "nameEnd" | "valueStart" | "valueEnd" | "configValue">;
+
+/** The value is glued to its name's `=` (`NAME=value`), as a command line's words are. */
+const gluedToEquals = (text: string, { nameEnd, valueStart }: Placed): boolean => valueStart === nameEnd + 1 && text[nameEnd] === "=";
+
+/** What follows the value ends a command's word: a space, a quote, or the text's end. */
+const endsWord = (text: string, { valueEnd }: Placed): boolean => /^(?:[\s"'`]|$)/.test(text.slice(valueEnd, valueEnd + 1));
+
+/** The text of `at`'s line before it, at most `limit` characters. */
+function lineBefore(text: string, at: number, limit: number): string {
+  return text.slice(Math.max(text.lastIndexOf("\n", at - 1) + 1, at - limit), at);
+}
+
 /** A command-line option ending in the password's name: a JVM property's `-D…`, a long option's `--…`. */
 const OPTION_NAME = /(?:^|[\s"'=])(?:-D|--)[\w.-]*$/;
 
@@ -146,10 +161,9 @@ const OPTION_NAME = /(?:^|[\s"'=])(?:-D|--)[\w.-]*$/;
  * ending where the command's word does: a word the command is given, literal text in any file that
  * holds a command line (a CI step, a Dockerfile's RUN, a JVM's options string), not code.
  */
-function isOptionWord(text: string, start: number, nameEnd: number, valueStart: number, valueEnd: number): boolean {
-  if (valueStart !== nameEnd + 1 || text[nameEnd] !== "=" || !/^(?:[\s"'`]|$)/.test(text.slice(valueEnd, valueEnd + 1))) return false;
-  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-  return OPTION_NAME.test(text.slice(Math.max(lineStart, start - 200), nameEnd));
+function isOptionWord(text: string, found: Placed): boolean {
+  const option = lineBefore(text, found.start, 200) + text.slice(found.start, found.nameEnd);
+  return gluedToEquals(text, found) && endsWord(text, found) && OPTION_NAME.test(option);
 }
 
 /** What may stand before a command's environment variable: the line's start (a YAML list's `- `), a quote, a shell operator, `env`, `cross-env`, or another variable. */
@@ -162,12 +176,11 @@ const BEFORE_ENVIRONMENT_PREFIX = /(?:^[ \t]*(?:-[ \t]+)?|["'`(;|&][ \t]*|\b(?:c
  * environment variable's, in capitals; no language's code writes `NAME=word word`. In a config file only
  * a YAML list item is a command so (an .env file's `NAME=a b` is one value, its words and all).
  */
-function isEnvironmentPrefix(text: string, { start, nameEnd, valueStart, valueEnd, configValue }: Pick<Assignment, "start" | "nameEnd" | "valueStart" | "valueEnd" | "configValue">): boolean {
-  if (valueStart !== nameEnd + 1 || text[nameEnd] !== "=" || !/^[A-Z][A-Z0-9_]*$/.test(text.slice(start, nameEnd))) return false;
-  if (!/^[ \t]+[\w./~]/.test(text.slice(valueEnd, valueEnd + 3))) return false;
-  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-  const before = text.slice(Math.max(lineStart, start - 200), start);
-  return configValue ? /^[ \t]*-[ \t]+$/.test(before) : BEFORE_ENVIRONMENT_PREFIX.test(before);
+function isEnvironmentPrefix(text: string, found: Placed): boolean {
+  if (!gluedToEquals(text, found) || !/^[A-Z][A-Z0-9_]*$/.test(text.slice(found.start, found.nameEnd))) return false;
+  if (!/^[ \t]+[\w./~]/.test(text.slice(found.valueEnd, found.valueEnd + 3))) return false;
+  const before = lineBefore(text, found.start, 200);
+  return found.configValue ? /^[ \t]*-[ \t]+$/.test(before) : BEFORE_ENVIRONMENT_PREFIX.test(before);
 }
 
 /** A `key=value` word: a name, its `=` and a value glued to it. */
@@ -179,11 +192,11 @@ const KEY_VALUE_WORD = /^[\w.-]+=[^\s=]/;
  * GORM take it), an Ansible inventory's host line (`web1 ansible_user=deploy ansible_password=…`),
  * logfmt. Those are literal words; code does not line assignments up so.
  */
-function isAmongKeyValueWords(text: string, start: number, nameEnd: number, valueStart: number, valueEnd: number): boolean {
-  if (valueStart !== nameEnd + 1 || text[nameEnd] !== "=" || !/\s/.test(text[start - 1] ?? "") || !/^(?:[\s"'`]|$)/.test(text.slice(valueEnd, valueEnd + 1))) return false;
-  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+function isAmongKeyValueWords(text: string, found: Placed): boolean {
+  const { start, valueEnd } = found;
+  if (!gluedToEquals(text, found) || !/\s/.test(text[start - 1] ?? "") || !endsWord(text, found)) return false;
   const lineEnd = text.indexOf("\n", valueEnd);
-  const before = text.slice(Math.max(lineStart, start - 300), start);
+  const before = lineBefore(text, start, 300);
   const after = text.slice(valueEnd, Math.min(lineEnd === -1 ? text.length : lineEnd, valueEnd + 300));
   // The words around, as far as a quote: the string or the line they are in.
   const wordsBefore = before.slice(Math.max(before.lastIndexOf('"'), before.lastIndexOf("'"), before.lastIndexOf("`")) + 1).split(/\s+/);

@@ -177,9 +177,21 @@ export type BlobChanges = { kind: "changes"; text: string; bytes: number } | { k
 
 /**
  * What a source yields: text with its provenance (or a skipped file), a working-tree file for the
- * scan pool to read and scan, a blob by reference, or (history) a commit walked, for the stats.
+ * scan pool to read and scan, a blob by reference, a big input's windows, or (history) a commit walked, for the stats.
  */
-export type SourceItem = ReadItem | { kind: "file"; file: FileRef } | BlobItem | { kind: "commit" };
+export type SourceItem = ReadItem | { kind: "file"; file: FileRef } | BlobItem | WindowsItem | { kind: "commit" };
+
+/**
+ * An input too big to hand over as one text (a big staged file): its windows (windows.ts), each read
+ * into a buffer from `buffer` as they are scanned, moved to the scan's threads and decoded there.
+ * `addedLines`: as a chunk's, the only lines of the input that may report.
+ */
+export interface WindowsItem {
+  kind: "windows";
+  path: string;
+  windows: (buffer: WindowBuffer) => Iterable<WindowPiece> | AsyncIterable<WindowPiece>;
+  addedLines?: ReadonlySet<number>;
+}
 
 /**
  * Work for the scan pool: a chunk of text, working-tree files to read (each distinct content scanned
@@ -240,6 +252,8 @@ export function jobWeight(job: ScanJob): number {
   return "chunk" in job ? job.chunk.text.length : "window" in job ? job.window.bytes.length : job.files.length * FILE_WEIGHT;
 }
 
+/** About the work (jobWeight) the scan pool's main thread scans itself while its workers start (run/pool.ts). */
+export const INLINE_BYTES = 4 * 1024 * 1024;
 
 /** What reporters need to know of a rule (SARIF's rule metadata, the text report's remediation line). */
 export interface RuleMeta {

@@ -31,7 +31,7 @@ function scanOptions(command: Command): Command {
     .option("--exit-code <n>", "exit code when findings are reported", "1")
     .option("--max-file-size <size>", "skip files larger than this (e.g. 500KB, 10MB)", "10MB")
     .option("--max-archive-depth <n>", "open archives (zip, jar, tar, tgz, gz…) nested this deep; 0 opens none", "2")
-    .option("--file-timeout <seconds>", "stop scanning a file (or a 1 MB window of a big one) after this long and report it as timed out", "30")
+    .option("--file-timeout <seconds>", "stop scanning a file (or a window of a big one) after this long and report it as timed out", "30")
     .option("--threads <n>", "worker threads (default: one per core)")
     .option("-q, --quiet", "print findings only: no summary, nothing on a clean scan")
     .option("-v, --verbose", "say on stderr which config, root and suppressions were used")

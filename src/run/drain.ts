@@ -18,6 +18,7 @@ import {
   type SkippedItem,
   type SourceItem,
   type WindowPiece,
+  type WindowsItem,
 } from "../types.js";
 import { createBlobIdSet } from "./blob-id-set.js";
 import { createContentCache } from "./content-cache.js";
@@ -47,6 +48,12 @@ const MAX_IN_FLIGHT = 2 * 1024 * 1024;
  * 10,000 commits).
  */
 const BLOB_WEIGHT = MAX_IN_FLIGHT / 64;
+
+/**
+ * What a big input's windows count for in flight: the inputs are scanned one at a time (oneBigInput)
+ * and one waiting its turn is not read yet, so a few queued cost little; the bound keeps the queue short.
+ */
+const WINDOWS_WEIGHT = MAX_IN_FLIGHT / 4;
 
 /**
  * Changes whose verdict is remembered (drain's recentChanges), the least recently used forgotten: ~4 MB of
@@ -138,7 +145,8 @@ export async function drain(
     bigInputs = scanned.catch(() => undefined);
     return scanned;
   };
-  const windowedFindings = (file: FileRef): Promise<Finding[]> => {
+  /** A big file's findings, from its windows (a working-tree file's, or a WindowsItem's). */
+  const windowedFindings = ({ path, windows, addedLines }: Omit<WindowsItem, "kind">): Promise<Finding[]> => {
     let counted = false;
     const count = (piece: WindowPiece): void => {
       if (piece.kind === "skipped") return countSkipped(piece);
@@ -147,14 +155,14 @@ export async function drain(
       stats.bytes += piece.kind === "window" ? piece.window.owned : piece.bytes;
     };
     return oneBigInput(async () => {
-      const { matches, fingerprints } = await scanWindows((buffer) => bigFileWindows(file, buffer), file.path, scanner, count);
-      return matches.length === 0 ? [] : judge(matches, { path: file.path }, {}, fingerprints);
+      const { matches, fingerprints } = await scanWindows(windows, path, scanner, count);
+      return matches.length === 0 ? [] : judge(matches, { path }, addedLines ? { addedLines } : {}, fingerprints);
     });
   };
 
   // Working-tree files: a file whose bytes another file had first gets that file's matches.
   const fileFindings = async (file: FileRef, scan: FileScan): Promise<Finding[]> => {
-    if (scan.kind === "windowed") return windowedFindings(file);
+    if (scan.kind === "windowed") return windowedFindings({ path: file.path, windows: (buffer) => bigFileWindows(file, buffer) });
     if (scan.kind === "skipped") countSkipped(scan);
     if (scan.kind === "skipped" || scan.kind === "gone") return [];
     countChunk(scan.bytes);
@@ -257,6 +265,7 @@ export async function drain(
         item.bytes,
       );
     } else if (item.kind === "blob") track(blobFindings(item), BLOB_WEIGHT);
+    else if (item.kind === "windows") track(windowedFindings(item), WINDOWS_WEIGHT);
     else {
       files.push(item.file);
       if (files.length >= FILES_PER_JOB) sendFiles();

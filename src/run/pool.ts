@@ -32,7 +32,7 @@ import { rulesSkippedAt } from "../engine/ruleset.js";
 import { buildContext, type ScanContext } from "./pipeline.js";
 import { scanContent } from "./scan-content.js";
 import type { Scanner } from "./drain.js";
-import { FILE_WEIGHT, jobWeight, type Match, type ScanJob, type WindowScan } from "../types.js";
+import { FILE_WEIGHT, INLINE_BYTES, jobWeight, type Match, type ScanJob, type WindowScan } from "../types.js";
 import { scanWindow, type WindowScanner } from "./windowed.js";
 import type { BatchRequest, WorkerReply, WorkerSetup } from "./worker.js";
 import { Progress } from "./worker-progress.js";
@@ -77,8 +77,6 @@ export interface ScanPoolOptions {
 /** The default time budget of one piece of work: far beyond any file the default rules scan (~50 ms for 10 MB). */
 export const FILE_BUDGET_MS = 30_000;
 
-/** About what the main thread scans while workers start. */
-export const INLINE_BYTES = 4 * 1024 * 1024;
 /**
  * With the workers started ahead (startNow), the most work the main thread scans while they start: a
  * small folder's files, done before a worker would be ready. Beyond it the main thread would be

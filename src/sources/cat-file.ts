@@ -2,9 +2,9 @@
 // to its stdin and answers parsed from its stdout in order, so many reads cost one process.
 import type { ChildProcess } from "node:child_process";
 import { UsageError } from "../errors.js";
-import type { ReadItem, WindowBuffer, WindowPiece } from "../types.js";
+import type { WindowBuffer, WindowPiece } from "../types.js";
 import { gitStream, spawnGit } from "./git.js";
-import { streamByteWindows, streamWindows } from "./windows.js";
+import { streamByteWindows } from "./windows.js";
 
 export interface ObjectContent {
   oid: string;
@@ -141,14 +141,10 @@ export class CatFile {
 }
 
 /**
- * A blob too big to hold at once, streamed from its own `git cat-file blob` and cut into windows as it
- * arrives (windows.ts): git is read only as fast as the windows are scanned, so memory stays flat.
+ * A blob too big to hold at once, streamed from its own `git cat-file blob` and cut into windows of
+ * bytes as it arrives (windows.ts), each read into a buffer from `buffer`, for the scan's threads to
+ * decode and scan: git is read only as fast as the windows are scanned, so memory stays flat.
  */
-export function blobWindows(cwd: string, oid: string, path: string): AsyncGenerator<ReadItem> {
-  return streamWindows(gitStream(["cat-file", "blob", oid], { cwd }), path);
-}
-
-/** A big blob's windows as bytes (blobWindows), each read into a buffer from `buffer`, for the scan's threads to decode and scan. */
 export function blobByteWindows(cwd: string, oid: string, path: string, buffer: WindowBuffer): AsyncGenerator<WindowPiece> {
   return streamByteWindows(gitStream(["cat-file", "blob", oid], { cwd }), path, undefined, buffer);
 }

@@ -16,9 +16,13 @@ export const WINDOWED_ABOVE = 8 * 1024 * 1024;
 /**
  * Each window's text, and the engine's copies of it, are garbage in the thread that scanned it until
  * its heap is collected, so peak memory grows with the window: on a 2 GiB file scanned by two workers,
- * 4 MB windows peaked at ~295 MB RSS and 1 MB windows at ~227 MB, in no more time.
+ * 4 MB windows peaked at ~295 MB RSS and 1 MB windows at ~227 MB, in no more time. A window and its
+ * overlap stay under Node's 1,031,913 bytes, beyond which it decodes a text into memory of its own
+ * outside the heap (an external string): the heap holds only a small handle to it, so its
+ * collections, which come as the heap grows, came late for them, and tens of megabytes of dead window
+ * texts were held (Node 24's decoder, and Node 20's for ASCII read as latin1).
  */
-export const WINDOW_BYTES = 1024 * 1024;
+export const WINDOW_BYTES = 896 * 1024;
 export const OVERLAP_BYTES = 64 * 1024;
 
 export interface WindowSizes {

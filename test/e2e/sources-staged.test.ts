@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
-import { createRuleset } from "../../src/engine/ruleset.js";
-import { scanText } from "../../src/run/pipeline.js";
+import { createRuleset, rulesSkippedAt } from "../../src/engine/ruleset.js";
+import { suppressionSteps } from "../../src/filters/index.js";
+import { drain, type Scanner } from "../../src/run/drain.js";
+import { scanContent } from "../../src/run/scan-content.js";
+import { scanWindow } from "../../src/run/windowed.js";
 import { compileRules, parseRuleFiles } from "../../src/engine/rules.js";
 import { UsageError } from "../../src/errors.js";
 import { readDefaultRuleSources } from "../../src/config/default-rules.js";
 import { stagedItems } from "../../src/sources/staged.js";
-import type { Chunk, Finding, SourceItem } from "../../src/types.js";
+import type { Chunk, Finding, SourceItem, WindowJob } from "../../src/types.js";
 import { useTempRepos } from "../helpers/git-repo.js";
 
 const ruleset = createRuleset(compileRules(parseRuleFiles(readDefaultRuleSources())));
@@ -23,8 +26,25 @@ function chunks(items: SourceItem[]): Chunk[] {
   return items.flatMap((item) => (item.kind === "chunk" ? [item.chunk] : []));
 }
 
-function findings(items: SourceItem[]): Finding[] {
-  return chunks(items).flatMap((chunk) => scanText(chunk, { ruleset }));
+/**
+ * The items drained as the CLI drains them, scanned in this thread with the real engine and the
+ * suppressions that need no files. `onWindow` is told of each window of a big file.
+ */
+async function findings(items: SourceItem[], onWindow?: (window: WindowJob) => void): Promise<Finding[]> {
+  const scanner: Scanner = {
+    scan: async (chunk) => scanContent(chunk, ruleset),
+    scanFiles: async () => [],
+    scanWindow: async (window) => {
+      onWindow?.(window);
+      return scanWindow(window, ruleset);
+    },
+    rulesSkippedAt: (path) => rulesSkippedAt(ruleset, path),
+  };
+  return (await drain(listed(items), scanner, suppressionSteps({}), () => undefined)).findings;
+}
+
+async function* listed(items: SourceItem[]): AsyncGenerator<SourceItem> {
+  yield* items;
 }
 
 describe("staged source", () => {
@@ -35,7 +55,7 @@ describe("staged source", () => {
     const items = await staged(made.dir);
     expect(chunks(items)).toHaveLength(1);
     expect([...(chunks(items)[0]?.addedLines ?? [])]).toEqual([1, 2]);
-    expect(findings(items).map((f) => [f.path, f.line, f.secret])).toEqual([["config.ts", 2, openaiProjectKey(1)]]);
+    expect((await findings(items)).map((f) => [f.path, f.line, f.secret])).toEqual([["config.ts", 2, openaiProjectKey(1)]]);
   });
 
   it("scans the index, not the working tree", async () => {
@@ -48,10 +68,10 @@ describe("staged source", () => {
     made.write("app.ts", "start\nkey = process.env.KEY\n"); // fixed in the working tree, but not staged
     const items = await staged(made.dir);
     expect(chunks(items)[0]?.text).toBe(`start\nkey = "${openaiProjectKey(2)}"\n`);
-    expect(findings(items).map((f) => f.secret)).toEqual([openaiProjectKey(2)]);
+    expect((await findings(items)).map((f) => f.secret)).toEqual([openaiProjectKey(2)]);
 
     made.add("app.ts"); // now the fix is staged
-    expect(findings(await staged(made.dir))).toEqual([]);
+    expect(await findings(await staged(made.dir))).toEqual([]);
   });
 
   it("reports only added or changed lines, not an old key elsewhere in the file", async () => {
@@ -68,7 +88,7 @@ describe("staged source", () => {
     made.add("settings.py");
     const items = await staged(made.dir);
     expect([...(chunks(items)[0]?.addedLines ?? [])]).toEqual([7, 9, 11]);
-    expect(findings(items).map((f) => [f.line, f.secret])).toEqual([[7, openaiProjectKey(4)]]);
+    expect((await findings(items)).map((f) => [f.line, f.secret])).toEqual([[7, openaiProjectKey(4)]]);
   });
 
   it("skips files whose change only deletes lines", async () => {
@@ -91,7 +111,7 @@ describe("staged source", () => {
     made.write("docs/new näme.md", `# notes\ntoken: ${openaiProjectKey(6)}\n`);
     made.write("src/ünïcode file.ts", `export const k = "${openaiProjectKey(7)}";\n`);
     made.add(".");
-    const found = findings(await staged(`${made.dir}/src`));
+    const found = await findings(await staged(`${made.dir}/src`));
     expect(found.map((f) => [f.path, f.line, f.secret])).toEqual([
       ["docs/new näme.md", 2, openaiProjectKey(6)],
       ["src/ünïcode file.ts", 1, openaiProjectKey(7)],
@@ -115,7 +135,7 @@ describe("staged source", () => {
     expect(items.filter((item) => item.kind === "skipped").map((item) => [item.path, item.kind === "skipped" && item.reason])).toEqual([
       ["was-file", "symlink"],
     ]);
-    expect(findings(items).map((f) => [f.path, f.line, f.secret])).toEqual([
+    expect((await findings(items)).map((f) => [f.path, f.line, f.secret])).toEqual([
       [odd, 1, openaiProjectKey(11)],
       ["z.txt", 1, openaiProjectKey(12)],
     ]);
@@ -143,8 +163,22 @@ describe("staged source", () => {
     made.write("big.txt", `${"x".repeat(MB)}\nKEY = "${openaiProjectKey(10)}"\n`);
     made.add("big.txt");
     const items = await staged(made.dir, 1024);
-    expect(items.filter((item) => item.kind === "skipped")).toEqual([]);
-    expect(findings(items)).toMatchObject([{ path: "big.txt", line: 2, column: 8 }]);
+    expect(items.map((item) => item.kind)).toEqual(["windows"]);
+    expect(await findings(items)).toMatchObject([{ path: "big.txt", line: 2, column: 8 }]);
+  });
+
+  it("by default hands over a file of up to 4 MB as text, and cuts a bigger one into windows of bytes", async () => {
+    const made = repo();
+    const line = "let a = 1; // a line of a big generated file\n";
+    made.write("small.txt", line.repeat(Math.floor((4 * MB) / line.length)));
+    made.write("big.txt", line.repeat(Math.ceil((4 * MB) / line.length) + 1));
+    made.add("small.txt", "big.txt");
+    const items = await staged(made.dir);
+    const pathOf = (item: SourceItem) => (item.kind === "chunk" ? item.chunk.path : item.kind === "windows" ? item.path : item.kind);
+    expect(items.map((item) => [item.kind, pathOf(item)])).toEqual([
+      ["windows", "big.txt"],
+      ["chunk", "small.txt"],
+    ]);
   });
 
   it("in a file over the window threshold, as in any other, reports only what the staged lines add", async () => {
@@ -157,8 +191,10 @@ describe("staged source", () => {
     made.write("big.txt", `KEY = "${openaiProjectKey(11)}"\n${filler}NEW = "${openaiProjectKey(12)}"\n`);
     made.add("big.txt");
     const items = await staged(made.dir, 1024);
-    expect(chunks(items).length).toBeGreaterThan(1); // cut into windows
-    expect(findings(items).map((found) => [found.line, found.secret])).toEqual([[lines, openaiProjectKey(12)]]);
+    let windows = 0;
+    const found = await findings(items, () => windows++);
+    expect(windows).toBeGreaterThan(1);
+    expect(found.map((finding) => [finding.line, finding.secret])).toEqual([[lines, openaiProjectKey(12)]]);
   });
 
   it("decodes a staged UTF-16 file, whose lines git cannot diff, as all new", async () => {
@@ -167,7 +203,7 @@ describe("staged source", () => {
     made.add("wide.txt");
     const items = await staged(made.dir);
     expect(chunks(items)[0]).toEqual({ path: "wide.txt", text: `k=${openaiProjectKey(9)}\n` });
-    expect(findings(items)).toHaveLength(1);
+    expect(await findings(items)).toHaveLength(1);
   });
 
   it("refuses a folder that is not a repository", async () => {

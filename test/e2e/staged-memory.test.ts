@@ -1,6 +1,7 @@
 // End to end, memory and the number of files: `keyscan staged` (the pre-commit hook) with 200,000 staged
-// files streams git's listing of them, and with forty files of several MB reads only one of those at a
-// time, so its peak RSS (from /usr/bin/time) stays at most 300 MB, and the one key among them is found.
+// files streams git's listing of them, and with forty files of several MB streams each from git in
+// windows of bytes moved to the workers, one file at a time, so its peak RSS (from /usr/bin/time) stays
+// at most 300 MB, and the one key among them is found.
 // The repositories are built straight into git's object store and index (`hash-object`, `update-index
 // --index-info`): staged reads only the index, and 200,000 `git add`s or files written to disk would take minutes.
 import { describe, expect, it } from "vitest";
@@ -54,7 +55,7 @@ describe("staged with 200,000 modified files", () => {
   }, 300_000);
 });
 
-describe("staged with forty new files of 7.5 MB each, just under the size streamed in windows", () => {
+describe("staged with forty new files of 7.5 MB each, each cut into windows moved to the workers", () => {
   it("finds the key at the end of one, and keeps peak RSS ≤ 300 MB", () => {
     const made = repo();
     const line = "const filler = 'an ordinary line of source text, nothing to see';\n";

@@ -9,7 +9,8 @@
 // `.conf`: most are `key = value` lines (supervisord, Kong, RabbitMQ, sssd, php-fpm), and in the
 // others (nginx, Apache, HOCON, Logstash) a key still starts its line; a `;` that ends the line ends
 // the statement, not the value (rules.ts), and a value in a one-line block (`db { pw = x }`) is
-// followed by more than a comment, which isConfigValue refuses.
+// followed by more than a comment, which isConfigValue refuses. A systemd unit (`.service`) is an INI
+// file whose `Environment=` lines set variables (`Environment=DB_PASSWORD=…`).
 // Shell scripts (`.sh`, `.bash`, `.zsh`, `.ksh`, the shells' startup files) and Dockerfiles read a
 // line's `NAME=value` so too: a shell word without `$` is literal text (`export DB_PASSWORD=…`, a
 // Dockerfile's `ENV`/`ARG`), where the same line in JavaScript or Python names a variable.
@@ -18,7 +19,7 @@
 // at one place, where one over the whole path is tried after every separator, and this runs for every file.
 const SHELL_NAMES = String.raw`[^\\/]*\.(?:sh|bash|zsh|ksh)|\.(?:bash|zsh)rc|\.(?:bash_|z)?profile|\.zshenv`;
 const CONFIG_FILE_NAME = new RegExp(
-  String.raw`^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml|dockerfile)|\.npmrc|\.pypirc|\.s3cfg|${SHELL_NAMES})$`,
+  String.raw`^(?:\.env(?:\.[^\\/]*)?|[^\\/]*\.(?:env|properties|ini|cfg|cnf|conf|ya?ml|dockerfile|service)|\.npmrc|\.pypirc|\.s3cfg|${SHELL_NAMES})$`,
   "i",
 );
 // With its capital, as Docker names it: `dockerfile.go` is Go source (a Dockerfile parser's).
@@ -53,10 +54,11 @@ export function scanVariant(skip: readonly string[], kind: ConfigFileKind): read
 
 /** The words that may come before a key on its line: a shell's `export`, a Dockerfile's `ENV` and `ARG`. */
 const KEY_PREFIX = /(?:^|[ \t\n])(?:export|ENV|ARG)$/;
+const UNIT_ENVIRONMENT = "Environment=";
 
 /**
- * A config file's key starts its line: after indentation, a YAML list's `- `, or a shell's `export `
- * or a Dockerfile's `ENV ` or `ARG `. Only there is its value read as a config value; a name further
+ * A config file's key starts its line: after indentation, a YAML list's `- `, a shell's `export `, a
+ * Dockerfile's `ENV ` or `ARG `, or a systemd unit's `Environment=`. Only there is its value read as a config value; a name further
  * on is inside a value (a URL's `?token=…`) or in a YAML flow mapping (`{password: x}`), where
  * brackets end values.
  */
@@ -64,6 +66,8 @@ export function startsConfigLine(text: string, nameStart: number): boolean {
   let i = nameStart;
   // A YAML list item quoted whole, as a compose file's environment entry (`- "DB_PASSWORD=…"`).
   if (isQuotedListItem(text, nameStart)) i -= 3;
+  // A systemd unit's variable (`Environment=DB_PASSWORD=…`).
+  else if (text.startsWith(UNIT_ENVIRONMENT, nameStart - UNIT_ENVIRONMENT.length)) i -= UNIT_ENVIRONMENT.length;
   while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
   if (i < nameStart) {
     const prefix = KEY_PREFIX.exec(text.slice(Math.max(0, i - 7), i));
@@ -78,6 +82,35 @@ export function startsConfigLine(text: string, nameStart: number): boolean {
 export function isQuotedListItem(text: string, nameStart: number): boolean {
   return (text[nameStart - 1] === '"' || text[nameStart - 1] === "'") && text[nameStart - 2] === " " && text[nameStart - 3] === "-";
 }
+
+/** An environment variable's name as people write one: upper case, digits and underscores. */
+const ENVIRONMENT_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * The quote of a string that holds a whole `NAME=value` entry, or undefined: its value is literal text up
+ * to that quote. In any file, an environment variable's name that opens a string, glued to its `=`: PHP's
+ * `putenv("DB_PASSWORD=…")`, a container's `Env: ["API_TOKEN=…"]` (dockerode, the Docker API), Go's
+ * `cmd.Env = append(os.Environ(), "DB_PASSWORD=…")`, systemd's `Environment="DB_PASSWORD=…"`. In a
+ * config file, also a YAML list item quoted whole, whatever the name (`- "db_password=…"`), which may be
+ * followed on its line by a comment only (the others are delimited by their quote).
+ */
+export function entryQuote(text: string, nameStart: number, nameEnd: number, configFile: ConfigFileKind): string | undefined {
+  const quote = text[nameStart - 1];
+  if (quote !== '"' && quote !== "'") return undefined;
+  if (configFile !== undefined && isQuotedListItem(text, nameStart)) return quote;
+  if (text[nameEnd] !== "=" || !ENVIRONMENT_NAME.test(text.slice(nameStart, nameEnd))) return undefined;
+  // A space before the closing quote: a command line with the variable before it (`"start": "DB_PASSWORD=…
+  // node server.js"`), whose value is a shell word (passwords.ts isEnvironmentPrefix).
+  for (let at = nameEnd + 1; at < text.length && at <= nameEnd + MAX_ENTRY_VALUE; at++) {
+    const char = text[at];
+    if (char === quote) return quote;
+    if (char === " " || char === "\t" || char === "\n" || char === "\r") return undefined;
+  }
+  return undefined;
+}
+
+/** The longest value an entry's closing quote is looked for after (longer than any secret a rule reads). */
+const MAX_ENTRY_VALUE = 512;
 
 /**
  * A config value that is no password whatever its characters: a list or a map (`[a, b]`, YAML's

@@ -1,7 +1,7 @@
 // The generic high-entropy detector: `name = value` assignments whose name holds a secret-like
 // keyword and whose value looks random. Plus the entropy measures the regex rules use too.
 import { hasMismatchedBracket, withoutUnopenedClosers } from "./brackets.js";
-import { type ConfigFileKind, isConfigValue, isQuotedListItem, startsConfigLine } from "./config-files.js";
+import { type ConfigFileKind, entryQuote, isConfigValue, isQuotedListItem, startsConfigLine } from "./config-files.js";
 import { buildPrefilter, findKeywords, isCommonTrigram, type KeywordPositions } from "./prefilter.js";
 import { isPlaceholderPassword, looksLikePlaceholder } from "./placeholders.js";
 import { isPublicClientKey, isPublishedValue, namesStorageEmulator } from "./public-values.js";
@@ -320,7 +320,8 @@ function assignmentAt(
   // In a shell script a word glued to a name's `=` is literal text wherever the name is on its line: an
   // option's `--from-literal=password=…`, `docker run -e DB_PASSWORD=…`, `helm --set db.password=…`.
   const shellAssignment = configFile === "shell" && text[nameEnd] === "=";
-  const asConfig = inInterpolation || shellAssignment || (configFile !== undefined && startsConfigLine(text, start));
+  const quote = entryQuote(text, start, nameEnd, configFile);
+  const asConfig = inInterpolation || shellAssignment || quote !== undefined || (configFile !== undefined && startsConfigLine(text, start));
   const regex = asConfig ? rule.configRegex : rule.regex;
   regex.lastIndex = nameEnd;
   const match = regex.exec(text);
@@ -335,8 +336,8 @@ function assignmentAt(
   const value = text.slice(span[0], span[1]);
   // A quoted value is read alike everywhere; only a bare one is a config file's literal text.
   const configValue = asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
-  const itemQuote = configValue && isQuotedListItem(text, start) ? text[start - 1] : undefined;
-  const close = configValue ? configValueEnd(value, inInterpolation, itemQuote, configFile) : -1;
+  const closingQuote = configValue ? quote : undefined;
+  const close = configValue ? configValueEnd(value, inInterpolation, closingQuote, configFile) : -1;
   // A bare value in code ends before the closing brackets of the code around it (rules.ts).
   const bareInCode = !asConfig && !QUOTES.has(text.charCodeAt(span[0] - 1));
   const length = bareInCode ? withoutUnopenedClosers(value) : value.length;
@@ -345,21 +346,24 @@ function assignmentAt(
   const shellWordCut = close >= 0 && !inInterpolation;
   if (length < PASSWORD_MIN_LENGTH || (shellWordCut && close < PASSWORD_MIN_LENGTH)) return { valueStart };
   const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
-  const restStart = itemQuote && text[valueEnd] === itemQuote ? valueEnd + 1 : restOfLineStart(text, nameEnd, valueStart, valueEnd, inInterpolation, configFile);
+  // A quoted entry's closing quote delimits its value, whatever code follows the string on its line; a YAML
+  // list item's line may go on with a comment only.
+  const listItem = configFile !== undefined && isQuotedListItem(text, start);
+  const restStart = closingQuote && text[valueEnd] === closingQuote ? (listItem ? valueEnd + 1 : undefined) : restOfLineStart(text, nameEnd, valueStart, valueEnd, inInterpolation, configFile);
   return { valueStart, assignment: { start, nameEnd, value: text.slice(valueStart, valueEnd), valueStart, valueEnd, restStart, configValue } };
 }
 
 /**
  * Where a config file's bare value ends before its text runs out, or -1. An interpolation's default ends
  * at the first `}`, as shells and Spring read it, where a config file's bare value would go on (the rest
- * of its line starts after the `}` and the quote of a string around it); a quoted list item's value at
- * the item's closing quote (`- "DB_PASSWORD=…"`); a shell script's word at the shell's operators (`;`,
+ * of its line starts after the `}` and the quote of a string around it); a quoted entry's value at its
+ * closing quote (`putenv("DB_PASSWORD=…")`, `- "DB_PASSWORD=…"`: config-files.ts entryQuote); a shell script's word at the shell's operators (`;`,
  * `&`, `|`, redirections, brackets) and at a quote: one opened before the name closes there (`set
  * "DB_PASSWORD=…"`).
  */
-function configValueEnd(value: string, inInterpolation: boolean, itemQuote: string | undefined, configFile: ConfigFileKind): number {
+function configValueEnd(value: string, inInterpolation: boolean, closingQuote: string | undefined, configFile: ConfigFileKind): number {
   if (inInterpolation) return value.indexOf("}");
-  if (itemQuote) return value.indexOf(itemQuote);
+  if (closingQuote) return value.indexOf(closingQuote);
   return configFile === "shell" ? value.search(SHELL_WORD_END) : -1;
 }
 

@@ -176,6 +176,34 @@ describe("YAML list items quoted whole: a compose file's environment entry", () 
   });
 });
 
+describe("a string that is a whole environment entry, NAME=value, in any file", () => {
+  it.each([
+    ["PHP's putenv", "bootstrap.php", `putenv("DB_PASSWORD=${plain}");\n`],
+    ["a container's Env list (dockerode)", "seed.js", `await docker.createContainer({ Image: "postgres", Env: ["POSTGRES_PASSWORD=${plain}", "TZ=UTC"] });\n`],
+    ["Go's cmd.Env", "run.go", `cmd.Env = append(os.Environ(), "SMTP_PASSWORD=${plain}")\n`],
+    ["a systemd unit's quoted Environment=", "app.service", `[Service]\nEnvironment="DB_PASSWORD=${plain}"\n`],
+  ])("%s: the value runs to the closing quote", (_kind, path, text) => {
+    expect(found(path, text)).toEqual([`generic-password ${plain}`]);
+  });
+
+  it.each([
+    ["a value joined on", "bootstrap.php", 'putenv("DB_PASSWORD=" . $password);\n'],
+    ["an interpolated value", "seed.js", "Env: [`POSTGRES_PASSWORD=${password}`]\n"],
+    ["a lower-case name (a query or a key, not an environment variable)", "client.js", `fetch("password=${plain}")\n`],
+    ["a command line after the variable", "package.json", `"start": "DB_PASSWORD=$DB_PASSWORD node server.js"\n`],
+  ])("%s is no entry's password", (_kind, path, text) => {
+    expect(found(path, text)).toEqual([]);
+  });
+});
+
+describe("a systemd unit's Environment= line", () => {
+  it("reads NAME=value after it as a config line", () => {
+    expect(isConfigFile("deploy/app.service")).toBe(true);
+    expect(found("deploy/app.service", `[Service]\nEnvironment=DB_PASSWORD=${plain}\nExecStart=/usr/bin/node server.js\n`)).toEqual([`generic-password ${plain}`]);
+    expect(found("deploy/app.service", "[Service]\nEnvironment=DB_PASSWORD=%d/db-password\n")).toEqual([]);
+  });
+});
+
 describe("shell scripts and Dockerfiles: a line's NAME=value is literal text", () => {
   it.each([
     ["deploy/run.sh", `#!/bin/sh\nexport DB_PASSWORD=${plain}\n`],

@@ -114,8 +114,8 @@ export function isChosenPassword(value: string, words: readonly string[], config
  * identifier or expression of names has (`Wint3r!24`, not `open_sesame`, `form.password`,
  * `getenv(`, `Caster::class`, `$this->pw` or a word before punctuation: `String?`, `algorithm:`),
  * does not start as a YAML tag, alias or anchor or a Ruby symbol does (`!vault`, `*pw`,
- * `:password`), and is all that is left on its line but for a `;`, a `,` or a comment, or its XML
- * element's end tag (`password = a + b` is an expression), or is glued to a shell's `=`.
+ * `:password`), and is all that is left on its line but for a `;`, a `,` or a comment (`password = a + b`
+ * is an expression), or is glued to a shell's `=`. An XML element's text is literal, as a config file's value is.
  * A config file's bare value (`configValue`) is literal text, not code: a word of letters and digits
  * there (`password = Summer2024x`) is as much a value as a quoted one, and brackets are characters;
  * it is judged by isConfigValue.
@@ -125,6 +125,9 @@ function isBarePassword(value: string, text: string, { start, nameEnd, valueStar
   const found = { start, nameEnd, valueStart, valueEnd, configValue };
   if (isEnvironmentPrefix(text, found)) return true;
   if (configValue) return isConfigValue(value, text, restStart);
+  // An XML element's text (`<password>Summer2024x</password>`, Maven's settings.xml) is literal text, as
+  // a config file's value is, not code: its tags delimit it.
+  if (isElementText(text, valueStart, valueEnd)) return isConfigValue(value, text, undefined);
   if (isOptionWord(text, found) || isAmongKeyValueWords(text, found)) return true;
   if (/^[\w.$]+[|:;,.?]*$/.test(value)) return false;
   // A name with `!` after it: GraphQL's non-null type (`password: String!`), TypeScript's non-null assertion.
@@ -136,7 +139,12 @@ function isBarePassword(value: string, text: string, { start, nameEnd, valueStar
   if (text[valueStart - 1] === "=" && /[\w-]/.test(text[valueStart - 2] ?? "") && /^[ \t]/.test(text.slice(valueEnd, valueEnd + 1))) return true;
   const lineEnd = text.indexOf("\n", valueEnd);
   const rest = text.slice(restStart ?? valueEnd, lineEnd === -1 ? text.length : lineEnd);
-  return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$|^<\/[\w.:-]+>/.test(rest);
+  return /^[ \t\r]*[;,]?[ \t\r]*(?:(?:#|\/\/).*)?$/.test(rest);
+}
+
+/** The value is all the text of an XML element: a start tag before it and an end tag after it, blanks aside. */
+function isElementText(text: string, valueStart: number, valueEnd: number): boolean {
+  return /^\s*<\//.test(text.slice(valueEnd, valueEnd + 64)) && />\s*$/.test(text.slice(Math.max(0, valueStart - 64), valueStart));
 }
 
 /** Where a bare value sits: its name's and its own bounds, and whether a config file's line holds it. */

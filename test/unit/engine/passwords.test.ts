@@ -293,6 +293,17 @@ describe("generic-password in text", () => {
     expect(passwordsIn("password = Heron#2231 + suffix")).toEqual([]);
   });
 
+  it("an XML element's text is literal, letters and digits alone too, as a config file's value is", () => {
+    expect(passwordsIn("<database>\n  <user>app</user>\n  <password>Heron2241x</password>\n</database>")).toEqual(["Heron2241x"]);
+    expect(passwordsIn("<datasource>\n  <password>kestrel42 </password>\n</datasource>")).toEqual(["kestrel42"]);
+    expect(passwordsIn('<string name="smtp_password">Heron2242y</string>')).toEqual(["Heron2242y"]);
+    // A stand-in, a property, a label, and an element that holds more than text.
+    expect(passwordsIn("<password>changeme</password>")).toEqual([]);
+    expect(passwordsIn("<password>${env.REPO_PASSWORD}</password>")).toEqual([]);
+    expect(passwordsIn('<string name="password">Password</string>')).toEqual([]);
+    expect(passwordsIn("<password>Heron2243z<extra/></password>")).toEqual([]);
+  });
+
   it("an environment variable given to a command on its line is a shell word in any file", () => {
     expect(passwordsIn('"start": "DB_PASSWORD=Heron2231 node server.js",')).toEqual(["Heron2231"]);
     expect(passwordsIn('"deploy": "cross-env SMTP_PASSWORD=Heron2232 node deploy.js"')).toEqual(["Heron2232"]);

@@ -44,14 +44,14 @@ export const NOT_SECRET_WORD =
 const BARE_KEY = "key";
 
 // Words that, before `key`, make it a lookup's key or a public one, whatever its value: cache keys
-// and idempotency keys are digests and UUIDs, a shard or partition key names a field, a CAPTCHA's
+// (and a CI cache's `restore-keys`) and idempotency keys are digests and UUIDs, a shard or partition key names a field, a CAPTCHA's
 // site key and a video player's embed key sit in public pages, and a Sentry DSN's `sentry_key` is sent
 // by every browser (Sentry documents DSNs as safe to publish), and a status badge's key goes into the
 // image URL a README shows to everyone (`badge.svg?badge_key=…`). A compound or composite key joins
 // the fields a record or a cache entry is looked up by (`{entity:…:e=<id>:i=<id>}`). Keys whose
 // value is a column or field name (`primaryKey`, `sortKey`, `foreignKey`, `i18nKey`) are not
 // listed: such values never look random, while Azure's `primaryKey` is a credential.
-const LOOKUP_KEY_WORD = /^(?:cache|idempotency|dedupe?|deduplication|site|sentry|player|badge|shard|partition|compound|composite)$/;
+const LOOKUP_KEY_WORD = /^(?:cache|restore|idempotency|dedupe?|deduplication|site|sentry|player|badge|shard|partition|compound|composite)$/;
 
 // The word right before `key` in a WebSocket handshake's `Sec-WebSocket-Key`: 16 random bytes the
 // client makes up for each connection and sends in the clear (RFC 6455), a nonce, not a credential.
@@ -60,7 +60,7 @@ const WEBSOCKET_NONCE_WORD = "websocket";
 
 /**
  * How the name says it holds a credential: "keyword" when it holds one of the rule's keywords other
- * than `key` (`client_secret`, `apiToken`); "qualified key" when it ends in a qualified `key` (see
+ * than `key` (`client_secret`, `apiToken`); "qualified key" when it ends in a qualified `key` or `keys` (see
  * BARE_KEY) and is not an index in brackets (`cookies[SessionKey]`: a variable holding an entry's
  * key), nor qualified only by words that say nothing of what it opens (NOT_QUALIFIER_WORD: `expectedKey`);
  * undefined when it does not say so.
@@ -69,7 +69,9 @@ function credentialName(name: string, words: string[], keywords: readonly string
   const lower = name.toLowerCase();
   if (keywords.some((keyword) => keyword !== BARE_KEY && lower.includes(keyword))) return "keyword";
   if (!isIndex && words.length === 1 && words[0] === BARE_KEY) return "bare key";
-  if (isIndex || words.length < 2 || words.at(-1) !== BARE_KEY || words.at(-2) === WEBSOCKET_NONCE_WORD) return undefined;
+  // Plural too: `APP_KEYS` (Strapi's session keys) holds a list of keys (listItems).
+  const last = words.at(-1);
+  if (isIndex || words.length < 2 || (last !== BARE_KEY && last !== `${BARE_KEY}s`) || words.at(-2) === WEBSOCKET_NONCE_WORD) return undefined;
   const qualifiers = words.slice(0, -1);
   // Words that say nothing of what the key opens leave it bare (`expectedKey`, `theKey`, a test's or prose's).
   if (qualifiers.every((word) => NOT_QUALIFIER_WORD.test(word))) return undefined;
@@ -181,6 +183,32 @@ function annotationPrefixStart(text: string, start: number): number {
   return prefixStart < start - 1 ? prefixStart : start;
 }
 
+/**
+ * Each assignment, and a value that is a list of keys (`APP_KEYS=k1,k2`: Strapi's session keys, a
+ * rotation's new and old key) as its items instead: each is judged alone, as the whole would not be (a
+ * comma is in no key's alphabet). A list only when every item is as long as a key and drawn from a key's
+ * characters (base64's, hex's), so a password with a comma in it, a cache key's `os:…;sdk:…` parts or a
+ * password hash's `$i=10000,l=32$…` stay whole.
+ */
+function* listItems(found: Iterable<Assignment>): Generator<Assignment> {
+  for (const assignment of found) {
+    const items = assignment.value.includes(",") ? assignment.value.split(",") : [];
+    if (items.length < 2 || items.some((item) => item.length < MIN_LIST_ITEM || !KEY_CHARACTERS.test(item))) {
+      yield assignment;
+      continue;
+    }
+    let at = assignment.valueStart;
+    for (const item of items) {
+      yield { ...assignment, value: item, valueStart: at, valueEnd: at + item.length };
+      at += item.length + 1;
+    }
+  }
+}
+
+/** The shortest item of a list of keys (listItems): as short as the shortest key the detector judges. */
+const MIN_LIST_ITEM = 16;
+const KEY_CHARACTERS = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
 /** Lines longer than this are minified code or data, not assignments a person wrote. */
 export const MAX_ASSIGNMENT_LINE = 1000;
 
@@ -188,7 +216,7 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
   const { layer, depth, order } = run;
   const text = layer.text;
   const byKeyword = assignments(rule, text, run.keywords, undefined, run.configFile);
-  for (const found of run.configFile === "dotenv" ? withDotenvNames(rule, text, byKeyword) : byKeyword) {
+  for (const found of listItems(run.configFile === "dotenv" ? withDotenvNames(rule, text, byKeyword) : byKeyword)) {
     const { value, valueStart, valueEnd } = found;
     // The line first: a value on a minified line may be megabytes long.
     if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
@@ -657,6 +685,8 @@ const VARIABLE_NAME_MIN_CAPITALISED = 2;
  * Not a literal.
  */
 function isNameInCode(value: string): boolean {
+  // Optional chaining reads members as code alone does (`config.i18n?.supportedLanguages`).
+  if (/\?\.[A-Za-z_$]/.test(value)) return true;
   const segments = value.replace(/^!/, "").split(".");
   if (segments.length >= 2) return segments.every(readsAsName);
   const name = segments[0] ?? "";

@@ -198,6 +198,24 @@ describe("generic detector: published and stand-in values", () => {
   });
 });
 
+describe("generic detector: a list of keys", () => {
+  const first = randomString(rng(91), BASE64, 22) + "==";
+  const second = randomString(rng(92), BASE64, 22) + "==";
+
+  const inDotenv = (text: string): string[] =>
+    findMatches(text, ruleset, { configFile: "dotenv" }).filter((finding) => finding.ruleId === "generic-high-entropy").map((finding) => finding.secret);
+
+  it("judges each item of a comma-separated list alone, under a plural name too (Strapi's APP_KEYS)", () => {
+    expect(inDotenv(`APP_KEYS=${first},${second}\n`).sort()).toEqual([first, second].sort());
+    expect(generic(`JWT_SECRETS="${first},${second}"\n`).sort()).toEqual([first, second].sort());
+  });
+
+  it("keeps a value whole when an item is short or holds what no key does", () => {
+    expect(inDotenv(`API_KEYS=${first},abc\n`)).toEqual([`${first},abc`]);
+    expect(generic('static_key = "$pbkdf2-sha512$i=10000,l=32$YSBsaXR0ZSBiaXQsIGp1c3QgYSBsaXR0bGUgYml0$z6ysNworexAhDELywIDi0ba0B0T7F/MBZ6Ige9lWRYI"')).toEqual([]);
+  });
+});
+
 describe("generic detector: names and values apart", () => {
   const key = randomString(rng(48), ALNUM, 40);
   it("reads a JSON object's name and value members, on one line or two", () => {
@@ -262,6 +280,15 @@ describe("generic detector: code that reads like a value", () => {
     expect(generic(`cryptoKey = ${key} ? a : b`)).toEqual([key]);
     // Keys in one case read as runs of letters and digits, not as a variable's words.
     for (const single of [randomString(rng(83), LOWER_ALNUM, 32), randomString(rng(84), UPPER_ALNUM, 20)]) expect(generic(`aviation_token = ${single}`)).toEqual([single]);
+  });
+
+  it("leaves a member read through optional chaining under a key's name", () => {
+    expect(generic("const supportedLanguageKeys = config.i18n?.supportedLanguages")).toEqual([]);
+    expect(generic("const signingKey = options?.keys?.signing2024")).toEqual([]);
+  });
+
+  it("leaves a CI cache's restore keys", () => {
+    expect(generic('restore-keys: |\n  os:ubuntu-latest;pub-cache-hosted;sdk:3.4.0;packages:pkgs/http-pkgs/web_socket-pkgs\n')).toEqual([]);
   });
 
   it("leaves a compound key of ids, and keeps another qualified key", () => {

@@ -125,8 +125,8 @@ function isBarePassword(value: string, text: string, { start, nameEnd, valueStar
   const found = { start, nameEnd, valueStart, valueEnd, configValue };
   if (isEnvironmentPrefix(text, found)) return true;
   if (configValue) return isConfigValue(value, text, restStart);
-  // An XML element's text (`<password>Summer2024x</password>`, Maven's settings.xml) is literal text, as
-  // a config file's value is, not code: its tags delimit it.
+  // An XML element's text (`<password>…</password>`, Maven's settings.xml) is literal text, as a config
+  // file's value is, not code: its tags delimit it, and letters and digits alone count.
   if (isElementText(text, valueStart, valueEnd)) return isConfigValue(value, text, undefined);
   if (isOptionWord(text, found) || isAmongKeyValueWords(text, found)) return true;
   if (/^[\w.$]+[|:;,.?]*$/.test(value)) return false;

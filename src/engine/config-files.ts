@@ -58,9 +58,9 @@ const UNIT_ENVIRONMENT = "Environment=";
 
 /**
  * A config file's key starts its line: after indentation, a YAML list's `- `, a shell's `export `, a
- * Dockerfile's `ENV ` or `ARG `, or a systemd unit's `Environment=`. Only there is its value read as a config value; a name further
- * on is inside a value (a URL's `?token=…`) or in a YAML flow mapping (`{password: x}`), where
- * brackets end values.
+ * Dockerfile's `ENV ` or `ARG `, or a systemd unit's `Environment=`. Only there is its value read as a
+ * config value; a name further on is inside a value (a URL's `?token=…`) or in a YAML flow mapping
+ * (`{password: x}`), where brackets end values.
  */
 export function startsConfigLine(text: string, nameStart: number): boolean {
   let i = nameStart;

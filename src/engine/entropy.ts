@@ -44,8 +44,8 @@ export const NOT_SECRET_WORD =
 const BARE_KEY = "key";
 
 // Words that, before `key`, make it a lookup's key or a public one, whatever its value: cache keys
-// (and a CI cache's `restore-keys`) and idempotency keys are digests and UUIDs, a shard or partition key names a field, a CAPTCHA's
-// site key and a video player's embed key sit in public pages, and a Sentry DSN's `sentry_key` is sent
+// (and a CI cache's `restore-keys`) and idempotency keys are digests and UUIDs, a shard or partition
+// key names a field, a CAPTCHA's site key and a video player's embed key sit in public pages, and a Sentry DSN's `sentry_key` is sent
 // by every browser (Sentry documents DSNs as safe to publish), and a status badge's key goes into the
 // image URL a README shows to everyone (`badge.svg?badge_key=…`). A compound or composite key joins
 // the fields a record or a cache entry is looked up by (`{entity:…:e=<id>:i=<id>}`). Keys whose
@@ -376,8 +376,9 @@ function assignmentAt(
   const valueEnd = close >= 0 ? valueStart + close : valueStart + length;
   // A quoted entry's closing quote delimits its value, whatever code follows the string on its line; a YAML
   // list item's line may go on with a comment only.
-  const listItem = configFile !== undefined && isQuotedListItem(text, start);
-  const restStart = closingQuote && text[valueEnd] === closingQuote ? (listItem ? valueEnd + 1 : undefined) : restOfLineStart(text, nameEnd, valueStart, valueEnd, inInterpolation, configFile);
+  const closed = closingQuote !== undefined && text[valueEnd] === closingQuote;
+  const listItem = closed && configFile !== undefined && isQuotedListItem(text, start);
+  const restStart = closed ? (listItem ? valueEnd + 1 : undefined) : restOfLineStart(text, nameEnd, valueStart, valueEnd, inInterpolation, configFile);
   return { valueStart, assignment: { start, nameEnd, value: text.slice(valueStart, valueEnd), valueStart, valueEnd, restStart, configValue } };
 }
 
@@ -385,9 +386,9 @@ function assignmentAt(
  * Where a config file's bare value ends before its text runs out, or -1. An interpolation's default ends
  * at the first `}`, as shells and Spring read it, where a config file's bare value would go on (the rest
  * of its line starts after the `}` and the quote of a string around it); a quoted entry's value at its
- * closing quote (`putenv("DB_PASSWORD=…")`, `- "DB_PASSWORD=…"`: config-files.ts entryQuote); a shell script's word at the shell's operators (`;`,
- * `&`, `|`, redirections, brackets) and at a quote: one opened before the name closes there (`set
- * "DB_PASSWORD=…"`).
+ * closing quote (`putenv("DB_PASSWORD=…")`, `- "DB_PASSWORD=…"`: config-files.ts entryQuote); a shell
+ * script's word at the shell's operators (`;`, `&`, `|`, redirections, brackets) and at a quote: one
+ * opened before the name closes there (`set "DB_PASSWORD=…"`).
  */
 function configValueEnd(value: string, inInterpolation: boolean, closingQuote: string | undefined, configFile: ConfigFileKind): number {
   if (inInterpolation) return value.indexOf("}");

@@ -115,7 +115,8 @@ export function isChosenPassword(value: string, words: readonly string[], config
  * `getenv(`, `Caster::class`, `$this->pw` or a word before punctuation: `String?`, `algorithm:`),
  * does not start as a YAML tag, alias or anchor or a Ruby symbol does (`!vault`, `*pw`,
  * `:password`), and is all that is left on its line but for a `;`, a `,` or a comment (`password = a + b`
- * is an expression), or is glued to a shell's `=`. An XML element's text is literal, as a config file's value is.
+ * is an expression), or is glued to a shell's `=`. An XML element's text is literal, as a config file's
+ * value is.
  * A config file's bare value (`configValue`) is literal text, not code: a word of letters and digits
  * there (`password = Summer2024x`) is as much a value as a quoted one, and brackets are characters;
  * it is judged by isConfigValue.

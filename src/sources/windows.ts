@@ -5,8 +5,8 @@
 // Files are read in windows with positioned reads, as bytes that any thread can decode and scan, so a
 // big file's windows are scanned side by side (run/drain.ts); the position of each window's start is
 // worked out in order from how far the windows before it moved it. Streams (standard input, big blobs
-// from git) are cut the same way and decoded where they are read, holding one window at a time, so
-// memory stays flat whatever the input's size.
+// from git) are cut the same way as they are read, a few windows held at a time, so memory stays flat
+// whatever the input's size.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import type { ByteWindow, ReadItem, WindowBuffer, WindowPiece } from "../types.js";
 import { decodeText, isWideText, looksBinary } from "./decode.js";
@@ -139,14 +139,6 @@ export function* fileByteWindows(abs: string, path: string, sizes = DEFAULT_SIZE
 export async function* decodedWindows(pieces: Iterable<WindowPiece> | AsyncIterable<WindowPiece>, path: string): AsyncGenerator<ReadItem> {
   const chunkOf = windowChunker(path);
   for await (const piece of pieces) yield piece.kind === "window" ? chunkOf(piece.window) : piece;
-}
-
-/** The windows of a byte stream (standard input, a blob from git), decoded in this thread. */
-export function streamWindows(stream: AsyncIterable<Uint8Array>, path: string, sizes = DEFAULT_SIZES): AsyncGenerator<ReadItem> {
-  // Each window is decoded before the next is read: one buffer serves them all.
-  let buffer: Uint8Array | undefined;
-  const reused: WindowBuffer = (length) => (buffer && buffer.length >= length ? buffer : (buffer = new Uint8Array(length)));
-  return decodedWindows(streamByteWindows(stream, path, sizes, reused), path);
 }
 
 /**

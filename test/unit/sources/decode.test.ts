@@ -114,6 +114,22 @@ describe("stdinItems", () => {
   it("skips binary input", async () => {
     expect(await collect(Readable.from([Buffer.from([1, 0, 2])]))).toEqual([{ kind: "skipped", path: "-", reason: "binary" }]);
   });
+
+  it("hands input over 4 MB on as windows of bytes, every byte in them, and shorter input as texts", async () => {
+    const line = "const filler = 'an ordinary line of source text';\n";
+    const big = Buffer.from(line.repeat(Math.ceil((5 * 1024 * 1024) / line.length)));
+    const items = await collect(Readable.from([big.subarray(0, 1000), big.subarray(1000)]));
+    expect(items.map((item) => item.kind)).toEqual(["windows"]);
+    const windows = items[0]?.kind === "windows" ? items[0].windows : undefined;
+    let owned = 0;
+    for await (const piece of windows?.((length) => new Uint8Array(length)) ?? []) if (piece.kind === "window") owned += piece.window.owned;
+    expect(owned).toBe(big.length);
+
+    const three = big.subarray(0, 3 * 1024 * 1024);
+    const texts = await collect(Readable.from([three]));
+    expect(texts.every((item) => item.kind === "chunk")).toBe(true);
+    expect(texts.map((item) => (item.kind === "chunk" ? item.bytes : 0)).reduce((a, b) => a + b, 0)).toBe(three.length);
+  });
 });
 
 describe("mapOrdered", () => {

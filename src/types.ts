@@ -182,7 +182,7 @@ export type BlobChanges = { kind: "changes"; text: string; bytes: number } | { k
 export type SourceItem = ReadItem | { kind: "file"; file: FileRef } | BlobItem | WindowsItem | { kind: "commit" };
 
 /**
- * An input too big to hand over as one text (a big staged file): its windows (windows.ts), each read
+ * An input too big to hand over as one text (a big staged file, long standard input): its windows (windows.ts), each read
  * into a buffer from `buffer` as they are scanned, moved to the scan's threads and decoded there.
  * `addedLines`: as a chunk's, the only lines of the input that may report.
  */

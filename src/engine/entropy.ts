@@ -40,7 +40,7 @@ export const NOT_SECRET_WORD =
 
 // The keyword `key` alone names a lookup far more often than a credential: a map's key, a cache
 // key, a React list key, a translation key. A name it finds counts only when `key` is its last word
-// and another word says what the key opens (`atera_key`, `boxKey`, `config.mapquest.key`).
+// and another word says what the key opens (`widget_key`, `boxKey`, `config.mapquest.key`).
 const BARE_KEY = "key";
 
 // Words that, before `key`, make it a lookup's key or a public one, whatever its value: cache keys

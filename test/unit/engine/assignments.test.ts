@@ -350,7 +350,7 @@ describe("entropy detector values", () => {
 
   it("takes a name whose last word is key when another word says what it opens", () => {
     const secret = randomString(rng(28), ALNUM, 32);
-    expect(generic(`atera_key = "${secret}"`)).toEqual([secret]);
+    expect(generic(`widget_key = "${secret}"`)).toEqual([secret]);
     expect(generic(`boxKey: '${secret}'`)).toEqual([secret]);
     expect(generic(`config.geoquux.key = ${secret}`)).toEqual([secret]);
     // A vendor with a rule of its own (MapQuest) has its key claimed by that rule, not the generic detector.

@@ -3,7 +3,7 @@
 // the test suite for the default rules and by `keyscan rules --check` for the rules in force.
 import { type CompiledRule, withFields } from "./rules.js";
 import type { RuleDef } from "./schema.js";
-import { createRuleset, rulesSkippedAt } from "./ruleset.js";
+import { createRuleset, type Ruleset, rulesSkippedAt } from "./ruleset.js";
 import { configFileKind } from "./config-files.js";
 import { findMatches } from "./scan.js";
 
@@ -29,7 +29,7 @@ export interface ExampleFailure {
  * the text is noticed). A helper rule (report = false) is checked as if it reported.
  */
 export function exampleFailures(rule: CompiledRule, rules: readonly CompiledRule[]): ExampleFailure[] {
-  const ruleset = createRuleset(rules.map((candidate) => (candidate === rule && !rule.report ? withFields(rule, { report: true }) : candidate)));
+  const ruleset = rulesetFor(rule, rules);
   // Scanned as at its path: the rules skipped there, and a config file's reading of its values.
   const found = (text: string, path: string) => {
     const skip = rulesSkippedAt(ruleset, path);
@@ -52,3 +52,20 @@ export function exampleFailures(rule: CompiledRule, rules: readonly CompiledRule
   }
   return failures;
 }
+
+/**
+ * The rules' ruleset, made once a list of rules: every reporting rule's examples run against the same
+ * one, as building a ruleset (its keyword table) for each rule made checking every rule's examples cost
+ * the square of the rules' count. A helper rule gets one of its own, in which it reports.
+ */
+function rulesetFor(rule: CompiledRule, rules: readonly CompiledRule[]): Ruleset {
+  if (!rule.report) return createRuleset(rules.map((candidate) => (candidate === rule ? withFields(rule, { report: true }) : candidate)));
+  let ruleset = rulesets.get(rules);
+  if (!ruleset) {
+    ruleset = createRuleset([...rules]);
+    rulesets.set(rules, ruleset);
+  }
+  return ruleset;
+}
+
+const rulesets = new WeakMap<readonly CompiledRule[], Ruleset>();

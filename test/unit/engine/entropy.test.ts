@@ -121,7 +121,7 @@ describe("generic detector: hex keys written with more than their digits", () =>
   it("reports a random UUID under a token or secret name (npm's legacy tokens) or a service's API key, not under another name", () => {
     const uuid = randomUuid(33);
     expect(generic(`NPM_TOKEN="${uuid}"`)).toEqual([uuid]);
-    expect(generic(`EXA_API_KEY=${uuid}`)).toEqual([uuid]);
+    expect(generic(`ORBITAL_API_KEY=${uuid}`)).toEqual([uuid]);
     expect(generic(`"acme_api_key": "${uuid}"`)).toEqual([uuid]);
     expect(generic(`jenkinsToken = "${uuid}"`)).toEqual([uuid]);
     expect(generic(`webhook_secret: ${uuid}`)).toEqual([uuid]);

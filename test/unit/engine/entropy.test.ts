@@ -383,6 +383,19 @@ describe("generic detector: request signing and encoded stand-ins", () => {
     expect(generic(`const val BASE_64_CREDENTIALS = "${login}"`)).toEqual([login]);
   });
 
+  it("keeps random keys whose base64 decodes to bytes ending in a colon and a printable byte (no login)", () => {
+    // Drawn until the decoded bytes end so: about one key in a thousand does. Before the login test read
+    // the decoded text as printable throughout, these were taken for base64 of `user:x`.
+    const random = rng(131);
+    const keys: string[] = [];
+    while (keys.length < 3) {
+      const key = randomString(random, ALNUM, 32);
+      const text = Buffer.from(key, "base64").toString("latin1");
+      if (/:[\x21-\x7e]{1,2}$/.test(text) && /[0-9].*[0-9]/.test(key)) keys.push(key);
+    }
+    for (const key of keys) expect(generic(`zephyr_api_key = "${key}"`)).toEqual([key]);
+  });
+
   it("leaves a status badge's key in a README's image URL, and keeps a key named by what it opens", () => {
     const badge = `${Buffer.from(randomString(rng(70), ALNUM, 48)).toString("base64")}--${randomString(rng(71), HEX, 40)}`;
     expect(generic(`[![Status](https://ci.example.com/automate/badge.svg?badge_key=${badge})](https://ci.example.com/public-build/x)`)).toEqual([]);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { createTwoFilesPatch } from "diff";
 import { neutralize } from "../report/common.js";
-import { redactSecret } from "../report/redact.js";
+import { redactSecretsIn } from "../report/redact.js";
 import type { Finding, RuleMeta } from "../types.js";
 import { writeFileAtomic } from "../fs/write-file.js";
 import { appendToEnvFile, appendToExample, ENV_EXAMPLE_FILE, ENV_FILE, envFileUnignored, exampleAdditions, ignoreEnvFile, readEnvFile } from "./env-file.js";
@@ -154,9 +154,7 @@ function summary(plans: readonly FilePlan[], applied: boolean): string {
 
 /** The diff and notes with every secret redacted (its first characters and length), unless --no-redact. */
 function redactAll(text: string, findings: readonly Finding[]): string {
-  let out = text;
-  for (const secret of new Set(findings.map((finding) => finding.secret))) out = out.split(secret).join(redactSecret(secret));
-  return out;
+  return redactSecretsIn(text, findings.map((finding) => finding.secret));
 }
 
 async function confirm(question: string): Promise<boolean> {

@@ -21,12 +21,14 @@ export function redactSecret(secret: string): string {
 
 /** A copy of the finding with its secret (and companion) redacted everywhere it is carried: secret, match and companion. */
 export function redactFinding(finding: Finding): Finding {
-  return redactAgainst(finding, secretsOf(finding));
+  return redactAgainst(finding, secretIndex(secretsOf(finding)), new Map());
 }
 
 /**
  * The findings redacted, each match against every secret found in the same file, not only its own: a
  * JDBC URL carrying an API key before its password matches the password's rule whole, key included.
+ * Each file's secrets are indexed once, so a file with thousands of findings (a dump of keys) costs a
+ * look-up per character of each match, not a search for every secret of the file in each match.
  */
 export function redactFindings(findings: readonly Finding[]): Finding[] {
   const byPath = new Map<string, string[]>();
@@ -35,22 +37,94 @@ export function redactFindings(findings: readonly Finding[]): Finding[] {
     secrets.push(...secretsOf(finding));
     byPath.set(finding.path, secrets);
   }
-  return findings.map((finding) => redactAgainst(finding, byPath.get(finding.path) ?? secretsOf(finding)));
+  const indexes = new Map<string, SecretIndex>();
+  const shown = new Map<string, string>();
+  return findings.map((finding) => {
+    let index = indexes.get(finding.path);
+    if (!index) {
+      index = secretIndex(byPath.get(finding.path) ?? []);
+      indexes.set(finding.path, index);
+    }
+    return redactAgainst(finding, index, shown);
+  });
+}
+
+/** The text with every one of the secrets in it redacted (a diff, notes): one pass, however many secrets. */
+export function redactSecretsIn(text: string, secrets: readonly string[]): string {
+  return redactIn(text, secretIndex(secrets), new Map());
 }
 
 function secretsOf(finding: Finding): string[] {
   return finding.companion === undefined ? [finding.secret] : [finding.secret, finding.companion];
 }
 
-function redactAgainst(finding: Finding, secrets: readonly string[]): Finding {
-  // Longest first: a secret that contains another is replaced whole.
-  const ordered = [...new Set(secrets)].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
-  let match = finding.match;
-  for (const secret of ordered) match = match.split(secret).join(redactSecret(secret));
+function redactAgainst(finding: Finding, index: SecretIndex, shown: Map<string, string>): Finding {
   return {
     ...finding,
-    secret: redactSecret(finding.secret),
-    match,
-    ...(finding.companion !== undefined ? { companion: redactSecret(finding.companion) } : {}),
+    secret: shownAs(finding.secret, shown),
+    match: redactIn(finding.match, index, shown),
+    ...(finding.companion !== undefined ? { companion: shownAs(finding.companion, shown) } : {}),
   };
+}
+
+/** Characters of a secret's start by which the index finds it. */
+const INDEXED_PREFIX = 4;
+
+/** Secrets by their first INDEXED_PREFIX characters, longest first in each list; the shorter secrets apart. */
+interface SecretIndex {
+  byPrefix: Map<string, string[]>;
+  short: string[];
+}
+
+function secretIndex(secrets: readonly string[]): SecretIndex {
+  const index: SecretIndex = { byPrefix: new Map(), short: [] };
+  for (const secret of new Set(secrets)) {
+    if (secret.length === 0) continue;
+    if (secret.length < INDEXED_PREFIX) {
+      index.short.push(secret);
+      continue;
+    }
+    const prefix = secret.slice(0, INDEXED_PREFIX);
+    const list = index.byPrefix.get(prefix);
+    if (list) list.push(secret);
+    else index.byPrefix.set(prefix, [secret]);
+  }
+  for (const list of [index.short, ...index.byPrefix.values()]) list.sort((a, b) => b.length - a.length);
+  return index;
+}
+
+/**
+ * The text with each secret of the index redacted where it occurs, read once from the start: at each
+ * character the longest secret starting there is replaced whole, so a secret that contains another is
+ * never cut by the shorter one.
+ */
+function redactIn(text: string, index: SecretIndex, shown: Map<string, string>): string {
+  let out = "";
+  let copied = 0;
+  for (let at = 0; at < text.length; ) {
+    const secret = longestAt(text, at, index);
+    if (secret === undefined) {
+      at++;
+      continue;
+    }
+    out += text.slice(copied, at) + shownAs(secret, shown);
+    at += secret.length;
+    copied = at;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function longestAt(text: string, at: number, index: SecretIndex): string | undefined {
+  const long = index.byPrefix.get(text.slice(at, at + INDEXED_PREFIX))?.find((secret) => text.startsWith(secret, at));
+  return long ?? index.short.find((secret) => text.startsWith(secret, at));
+}
+
+/** A secret's redacted form, worked out once for every place that shows it (`shown`). */
+function shownAs(secret: string, shown: Map<string, string>): string {
+  let redacted = shown.get(secret);
+  if (redacted === undefined) {
+    redacted = redactSecret(secret);
+    shown.set(secret, redacted);
+  }
+  return redacted;
 }

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { render, reportFormats } from "../../../src/report/index.js";
 import { shannonEntropy } from "../../../src/engine/randomness.js";
-import { redactFinding, redactSecret } from "../../../src/report/redact.js";
+import { redactFinding, redactFindings, redactSecret } from "../../../src/report/redact.js";
 import { input, keys, sampleFindings } from "./fixtures.js";
 
 describe("redactSecret", () => {
@@ -39,6 +39,29 @@ describe("redactFinding", () => {
     expect(redacted.companion).toBe(redactSecret(companion));
     expect(JSON.stringify(redacted)).not.toContain(keys.password);
     expect(JSON.stringify(redacted)).not.toContain(companion);
+  });
+});
+
+describe("redactFindings", () => {
+  it("redacts each match against every secret of its file: one inside another, ones sharing a start, short ones", () => {
+    const [base] = sampleFindings();
+    if (!base) throw new Error("fixture lost its findings");
+    const key = keys.project;
+    const sibling = `${key.slice(0, 4)}${"x".repeat(40)}`; // the same first characters as the key
+    const short = "q7!";
+    const at = (line: number, secret: string, match: string, path = "app/config.py") => ({ ...base, path, line, secret, match });
+    const findings = [
+      at(1, key, `OPENAI_API_KEY = "${key}"`),
+      at(2, sibling, `url = "https://u:${sibling}@host/?k=${key}"`),
+      at(3, short, `pin = "${short}" # next to ${sibling}`),
+      at(4, "unrelated-secret-value-000", `token = "${key}"`, "other/file.py"),
+    ];
+    const redacted = redactFindings(findings);
+    expect(redacted[1]?.match).toBe(`url = "https://u:${redactSecret(sibling)}@host/?k=${redactSecret(key)}"`);
+    expect(redacted[2]?.match).toBe(`pin = "${redactSecret(short)}" # next to ${redactSecret(sibling)}`);
+    // Another file's secrets are not looked for: only what was found in this one.
+    expect(redacted[3]?.match).toBe(`token = "${key}"`);
+    for (const finding of redacted.slice(0, 3)) for (const secret of [key, sibling, short]) expect(finding.match).not.toContain(secret);
   });
 });
 

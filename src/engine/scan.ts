@@ -240,9 +240,29 @@ function dropOverlaps(matches: RawMatch[]): RawMatch[] {
   const ordered = [...matches].sort(
     (a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start) || shapeOnly(a) - shapeOnly(b) || a.start - b.start,
   );
+  // The kept matches by where they start, OVERLAP_BUCKET characters a bucket: a match can overlap only
+  // one that starts less than the longest match's length before it, so a few buckets are read for each,
+  // not every match kept (a file with 100,000 keys took seconds to compare each with all the others).
+  let longest = 0;
+  for (const match of matches) longest = Math.max(longest, match.end - match.start);
   const kept: RawMatch[] = [];
+  const keptByBucket = new Map<number, RawMatch[]>();
+  const overlapsKept = (match: RawMatch): boolean => {
+    const last = Math.floor(match.end / OVERLAP_BUCKET);
+    for (let bucket = Math.floor((match.start - longest) / OVERLAP_BUCKET); bucket <= last; bucket++) {
+      for (const other of keptByBucket.get(bucket) ?? []) if (match.start < other.end && other.start < match.end) return true;
+    }
+    return false;
+  };
   for (const match of ordered) {
-    if (!kept.some((other) => match.start < other.end && other.start < match.end)) kept.push(match);
+    if (overlapsKept(match)) continue;
+    kept.push(match);
+    const bucket = Math.floor(match.start / OVERLAP_BUCKET);
+    const same = keptByBucket.get(bucket);
+    if (same) same.push(match);
+    else keptByBucket.set(bucket, [match]);
   }
   return kept.sort((a, b) => a.start - b.start);
 }
+
+const OVERLAP_BUCKET = 1024;

@@ -35,6 +35,17 @@ describe("engine", () => {
     ]);
   });
 
+  it("keeps one finding for each of thousands of keys that two rules match, near and far apart", () => {
+    // Each key is matched by its provider's rule and by the generic detector (its name): the overlap
+    // check must keep the provider's match at every one of them, and drop nothing that overlaps none.
+    const keys = Array.from({ length: 3000 }, (_, i) => openaiProjectKey(5000 + i));
+    const lines = keys.map((key, i) => (i % 500 === 0 ? `${"x".repeat(3000)}\nOPENAI_API_KEY="${key}"` : `OPENAI_API_KEY="${key}"`));
+    const findings = scan(lines.join("\n"), "keys.env");
+    expect(findings).toHaveLength(keys.length);
+    expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(["openai-project-key"]));
+    expect(findings.map((f) => f.secret)).toEqual(keys);
+  });
+
   it("finds a PEM key escaped in JSON through the decoded layer", () => {
     const escaped = pemPrivateKey(13).replaceAll("\n", "\\n");
     const findings = scan(`{\n  "key": "${escaped}"\n}`);

@@ -67,29 +67,28 @@ function redactAgainst(finding: Finding, index: SecretIndex, shown: Map<string, 
   };
 }
 
-/** Characters of a secret's start by which the index finds it. */
-const INDEXED_PREFIX = 4;
-
-/** Secrets by their first INDEXED_PREFIX characters, longest first in each list; the shorter secrets apart. */
+/**
+ * A file's secrets by length, longest first, and the first two characters of each (one, for a secret of
+ * one): most places in a text start no secret, and are passed over at a look-up. By length, not by a
+ * prefix: secrets share their provider's prefix (`sk-proj-`, `AKIA`), so a file of keys would put them
+ * all under one.
+ */
 interface SecretIndex {
-  byPrefix: Map<string, string[]>;
-  short: string[];
+  lengths: number[];
+  byLength: Map<number, Set<string>>;
+  starts: Set<string>;
 }
 
 function secretIndex(secrets: readonly string[]): SecretIndex {
-  const index: SecretIndex = { byPrefix: new Map(), short: [] };
-  for (const secret of new Set(secrets)) {
+  const index: SecretIndex = { lengths: [], byLength: new Map(), starts: new Set() };
+  for (const secret of secrets) {
     if (secret.length === 0) continue;
-    if (secret.length < INDEXED_PREFIX) {
-      index.short.push(secret);
-      continue;
-    }
-    const prefix = secret.slice(0, INDEXED_PREFIX);
-    const list = index.byPrefix.get(prefix);
-    if (list) list.push(secret);
-    else index.byPrefix.set(prefix, [secret]);
+    const same = index.byLength.get(secret.length);
+    if (same) same.add(secret);
+    else index.byLength.set(secret.length, new Set([secret]));
+    index.starts.add(secret.slice(0, 2));
   }
-  for (const list of [index.short, ...index.byPrefix.values()]) list.sort((a, b) => b.length - a.length);
+  index.lengths = [...index.byLength.keys()].sort((a, b) => b - a);
   return index;
 }
 
@@ -115,8 +114,13 @@ function redactIn(text: string, index: SecretIndex, shown: Map<string, string>):
 }
 
 function longestAt(text: string, at: number, index: SecretIndex): string | undefined {
-  const long = index.byPrefix.get(text.slice(at, at + INDEXED_PREFIX))?.find((secret) => text.startsWith(secret, at));
-  return long ?? index.short.find((secret) => text.startsWith(secret, at));
+  if (!index.starts.has(text.slice(at, at + 2)) && !index.starts.has(text.charAt(at))) return undefined;
+  for (const length of index.lengths) {
+    if (at + length > text.length) continue;
+    const candidate = text.slice(at, at + length);
+    if (index.byLength.get(length)?.has(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 /** A secret's redacted form, worked out once for every place that shows it (`shown`). */

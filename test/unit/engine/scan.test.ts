@@ -1,6 +1,6 @@
 // The engine's behaviour beyond single rules: decoding, pairs, vetoes, paths, overlaps, positions.
 import { describe, expect, it } from "vitest";
-import { awsKeyPair, checksummedToken, openaiProjectKey, pemPrivateKey, randomString, rng, ALNUM, HEX } from "../../../fixtures/fake-keys.js";
+import { awsKeyPair, checksummedToken, jwt, openaiProjectKey, pemPrivateKey, randomString, rng, ALNUM, HEX } from "../../../fixtures/fake-keys.js";
 import { compileRules, parseRuleDef, parseRuleFiles } from "../../../src/engine/rules.js";
 import { createRuleset } from "../../../src/engine/ruleset.js";
 import { scanText } from "../../../src/run/pipeline.js";
@@ -32,6 +32,18 @@ describe("engine", () => {
     expect(findings.map((f) => [f.line, f.column, f.secret])).toEqual([
       [4, 22, first],
       [8, 24, second],
+    ]);
+  });
+
+  it("searches a piece at a time where a rule's regex outgrows its stack, and finds the keys around", () => {
+    // Two 3 MB parts shaped as a JWT's: the jwt rule's unbounded repeats make V8 stop the regex
+    // with a RangeError, which once ended the whole scan.
+    const huge = `eyJ${"a".repeat(3_000_000)}.eyJ${"b".repeat(3_000_000)}.${"c".repeat(100)}`;
+    const [first, second] = [jwt(71), jwt(72)];
+    const findings = scan(`token = ${first}\n${huge}\nother = ${second}\n`);
+    expect(findings.map((f) => [f.ruleId, f.line, f.secret])).toEqual([
+      ["jwt", 1, first],
+      ["jwt", 3, second],
     ]);
   });
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openaiProjectKey } from "../../fixtures/fake-keys.js";
+import { ALNUM, openaiProjectKey, randomString, rng } from "../../fixtures/fake-keys.js";
 import { runCli } from "../helpers/cli.js";
 
 const dirs: string[] = [];
@@ -95,5 +95,26 @@ describe("a weak password's fingerprint", () => {
     const replaced = runCli(["scan", ".", "--no-progress"], { cwd: dir });
     expect(replaced.code).toBe(0);
     expect(replaced.stderr).toBe("");
+  });
+});
+
+describe("a file of thousands of keys", () => {
+  it("is reported whole and redacted: each match against every key of the file, none printed", () => {
+    // 3,000 JDBC URLs, each with an API key (sharing their provider's prefix) before its password: the
+    // password's match holds the key, and is redacted against every secret of the file (it once compared
+    // each match with all of them, and took minutes).
+    const random = rng(4100);
+    const pairs = Array.from({ length: 3000 }, (_, i) => ({ key: openaiProjectKey(20_000 + i), password: randomString(random, ALNUM, 40) }));
+    const lines = pairs.map(({ key, password }, i) => `DB_URL_${i}=jdbc:postgresql://db.internal:5432/prod?apikey=${key}&user=app&password=${password}`);
+    const dir = tempDir();
+    writeFileSync(join(dir, "keys.env"), `${lines.join("\n")}\n`);
+    const result = runCli(["scan", ".", "--no-progress"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${2 * pairs.length} findings`);
+    for (const { key, password } of pairs.slice(0, 300)) {
+      expect(result.stdout).not.toContain(key.slice(8, 40));
+      expect(result.stdout).not.toContain(password);
+    }
+    expect(result.stdout).toContain(`match       jdbc:postgresql://db.internal:5432/prod?apikey=sk-p…(164 chars)&user=app&password=${pairs[0]?.password.slice(0, 4)}…(40 chars)`);
   });
 });

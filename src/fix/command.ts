@@ -7,6 +7,7 @@ import { createInterface } from "node:readline/promises";
 import { createTwoFilesPatch } from "diff";
 import { neutralize } from "../report/common.js";
 import { redactSecretsIn } from "../report/redact.js";
+import { envNames } from "./env-names.js";
 import type { Finding, RuleMeta } from "../types.js";
 import { writeFileAtomic } from "../fs/write-file.js";
 import { appendToEnvFile, appendToExample, ENV_EXAMPLE_FILE, ENV_FILE, envFileUnignored, exampleAdditions, ignoreEnvFile, readEnvFile } from "./env-file.js";
@@ -42,7 +43,7 @@ export async function fixFindings(findings: readonly Finding[], options: FixOpti
   const env = await readEnvFile(root);
   // The root .env is where secrets belong: findings there need no rewrite, only .env kept out of git.
   const inCode = findings.filter((finding) => finding.path !== ENV_FILE && finding.path !== "-");
-  const taken = new Map(env.values);
+  const taken = envNames(env.values);
   const plans = [...groupByPath(inCode)].map(([path, group]) => planFile(path, join(root, path), group, taken));
 
   const show = (text: string) => (options.redact ? redactAll(text, inCode) : text);

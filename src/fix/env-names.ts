@@ -98,19 +98,38 @@ export function preferredEnvName(ruleId: string, assignedTo: string | undefined)
 }
 
 /**
+ * The variables named so far: .env's and the secrets given a name in this run, by name and by value,
+ * and for each preferred name the suffix its next search starts from. Names are only ever added, so a
+ * suffix found taken stays taken: a file of thousands of keys that all prefer one name does not try
+ * NAME_2, NAME_3… again for each.
+ */
+export interface EnvNames {
+  byName: Map<string, string>;
+  byValue: Map<string, string>;
+  nextSuffix: Map<string, number>;
+}
+
+/** The names .env holds (`values`: name to value), as claimEnvName takes them. */
+export function envNames(values: ReadonlyMap<string, string>): EnvNames {
+  const names: EnvNames = { byName: new Map(values), byValue: new Map(), nextSuffix: new Map() };
+  for (const [name, value] of values) if (!names.byValue.has(value)) names.byValue.set(value, name);
+  return names;
+}
+
+/**
  * Picks the variable for `secret`: a name that already holds this very secret (so .env never gets
  * the value twice), else the preferred name when it is free, else the first free one of NAME_2,
- * NAME_3… `taken` maps names to values (.env and the secrets named so far in this run), and is updated.
+ * NAME_3…; `names` is updated.
  */
-export function claimEnvName(preferred: string, secret: string, taken: Map<string, string>): string {
-  for (const [name, value] of taken) if (value === secret) return name;
-  for (let suffix = 1; ; suffix++) {
+export function claimEnvName(preferred: string, secret: string, names: EnvNames): string {
+  const known = names.byValue.get(secret);
+  if (known !== undefined) return known;
+  for (let suffix = names.nextSuffix.get(preferred) ?? 1; ; suffix++) {
     const name = suffix === 1 ? preferred : `${preferred}_${suffix}`;
-    const value = taken.get(name);
-    if (value === undefined) {
-      taken.set(name, secret);
-      return name;
-    }
-    if (value === secret) return name;
+    if (names.byName.has(name)) continue;
+    names.byName.set(name, secret);
+    names.byValue.set(secret, name);
+    names.nextSuffix.set(preferred, suffix + 1);
+    return name;
   }
 }

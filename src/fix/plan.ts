@@ -4,7 +4,7 @@ import { lstatSync, readFileSync } from "node:fs";
 import { decodeLayers } from "../engine/decode.js";
 import { looksBinary } from "../sources/decode.js";
 import type { Finding } from "../types.js";
-import { claimEnvName, preferredEnvName } from "./env-names.js";
+import { claimEnvName, type EnvNames, preferredEnvName } from "./env-names.js";
 import { applyEdits, type Edit, type Language, languageOf, locate } from "./languages.js";
 import { checkParses, type ParseVerdict } from "./parse-check.js";
 
@@ -35,7 +35,7 @@ const GENERIC_RULE = "generic-high-entropy";
  * Plans the fixes of `findings` (all in the file `path`, at `abs`); `taken` maps the variables
  * named so far (and those in .env) to their values, and gains the new ones.
  */
-export function planFile(path: string, abs: string, findings: readonly Finding[], taken: Map<string, string>): FilePlan {
+export function planFile(path: string, abs: string, findings: readonly Finding[], taken: EnvNames): FilePlan {
   const plan: FilePlan = { path, abs, original: "", updated: "", mode: 0o644, fixed: [], manual: [] };
   const problem = unwritable(abs);
   if (problem) return { ...plan, problem: `${path} ${problem}` };

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checksummedToken, jwt, openaiProjectKey, pemPrivateKey } from "../../../fixtures/fake-keys.js";
-import { claimEnvName, envNameFrom, preferredEnvName } from "../../../src/fix/env-names.js";
+import { claimEnvName, envNameFrom, envNames, preferredEnvName } from "../../../src/fix/env-names.js";
 import { formatEnvValue, parseEnv } from "../../../src/fix/env-file.js";
 import { type FilePlan, planFile } from "../../../src/fix/plan.js";
 import { buildContext, scanText } from "../../../src/run/pipeline.js";
@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), "keyscan-fix-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes `text` as `path`, scans it with the default rules, and plans its fix. */
-function plan(path: string, text: string, taken = new Map<string, string>()): FilePlan {
+function plan(path: string, text: string, taken = envNames(new Map())): FilePlan {
   const abs = join(dir, path.replaceAll("/", "_"));
   writeFileSync(abs, text);
   const findings = scanText({ path, text }, context);
@@ -139,11 +139,13 @@ describe("naming", () => {
   });
 
   it("never gives a name that holds another value a new one, and reuses the name of a value already there", () => {
-    const taken = new Map([["OPENAI_API_KEY", "other"], ["MINE", "same"]]);
+    const taken = envNames(new Map([["OPENAI_API_KEY", "other"], ["MINE", "same"], ["OPENAI_API_KEY_3", "kept"]]));
     expect(claimEnvName("OPENAI_API_KEY", "new", taken)).toBe("OPENAI_API_KEY_2");
     expect(claimEnvName("OPENAI_API_KEY", "same", taken)).toBe("MINE");
-    expect(claimEnvName("OPENAI_API_KEY", "third", taken)).toBe("OPENAI_API_KEY_3");
-    expect(taken.get("OPENAI_API_KEY_2")).toBe("new");
+    expect(claimEnvName("OPENAI_API_KEY", "new", taken)).toBe("OPENAI_API_KEY_2");
+    expect(claimEnvName("OPENAI_API_KEY", "third", taken)).toBe("OPENAI_API_KEY_4");
+    expect(claimEnvName("SESSION_TOKEN", "fourth", taken)).toBe("SESSION_TOKEN");
+    expect(taken.byName.get("OPENAI_API_KEY_2")).toBe("new");
   });
 });
 

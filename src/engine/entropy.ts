@@ -219,30 +219,30 @@ export function collectEntropyMatches(rule: CompiledEntropyRule, run: Run, out: 
   for (const found of listItems(run.configFile === "dotenv" ? withDotenvNames(rule, text, byKeyword) : byKeyword)) {
     const { value, valueStart, valueEnd } = found;
     // The line first: a value on a minified line may be megabytes long.
-    if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;'); continue; }
-    if (found.configValue && !isConfigValue(value, text, found.restStart)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (found.configValue && !isConfigValue(value, text, found.restStart)) continue;'); continue; }
+    if (lineLongerThan(text, valueStart, MAX_ASSIGNMENT_LINE)) continue;
+    if (found.configValue && !isConfigValue(value, text, found.restStart)) continue;
     // A hex key behind `0x` or a vendor's prefix, or in a UUID's dashes, is judged by its hex digits.
     const bareUuid = RANDOM_UUID.test(value);
     const hex = bareUuid ? value.replaceAll("-", "") : hexDigitsOf(value);
     const judged = hex ?? value;
     const charset = hex ? "hex" : (classifyCharset(value) ?? (looksLikeGeneratedPassword(value, found.configValue) ? "base64" : undefined));
     const floor = charset ? rule.charsets[charset] : undefined;
-    if (!floor || judged.length < floor.minLength) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (!floor || judged.length < floor.minLength) continue;'); continue; }
+    if (!floor || judged.length < floor.minLength) continue;
     const entropy = shannonEntropy(judged);
-    if (entropy < floor.threshold || !mixesCharacterClasses(judged, charset, entropy)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (entropy < floor.threshold || !mixesCharacterClasses(judged, charset, entropy)) continu'); continue; }
+    if (entropy < floor.threshold || !mixesCharacterClasses(judged, charset, entropy)) continue;
     const name = text.slice(annotationPrefixStart(text, qualifiedNameStart(text, found.start, found.nameEnd)), found.nameEnd);
     const words = nameWords(name);
     const naming = found.anyName ? "dotenv name" : credentialName(name, words, rule.keywords, text[found.start - 1] === "[");
-    if (!naming || (naming === "bare key" && !isBareKeyValue(judged, text.slice(found.nameEnd, valueStart), entropy))) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (!naming || (naming === "bare key" && !isBareKeyValue(judged, text.slice(found.nameEnd,'); continue; }
-    if (naming === "dotenv name" && !isDotenvValue(value, entropy, words)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (naming === "dotenv name" && !isDotenvValue(value, entropy, words)) continue;'); continue; }
-    if (bareUuid && !isUuidCredentialName(words)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (bareUuid && !isUuidCredentialName(words)) continue;'); continue; }
-    if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, cha'); continue; }
-    if (isPathKeyedDigest(text, found.start, value, charset) || isLookupArgument(words, text, found.nameEnd) || isStorageEmulatorKey(text, found.start, valueEnd)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (isPathKeyedDigest(text, found.start, value, charset) || isLookupArgument(words, text, '); continue; }
-    if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start) || isPublicClientKey(words, text, found.start)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start)'); continue; }
-    if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isNameInCode(value)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isNameInCode(val'); continue; }
-    if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedTe'); continue; }
-    if (SIGV4_CREDENTIAL_SCOPE.test(value)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (SIGV4_CREDENTIAL_SCOPE.test(value)) continue;'); continue; }
-    if (isWordLabel(value)) { if (process.env.KS_WHY) console.error("WHY", JSON.stringify(value), 'if (isWordLabel(value)) continue;'); continue; }
+    if (!naming || (naming === "bare key" && !isBareKeyValue(judged, text.slice(found.nameEnd, valueStart), entropy))) continue;
+    if (naming === "dotenv name" && !isDotenvValue(value, entropy, words)) continue;
+    if (bareUuid && !isUuidCredentialName(words)) continue;
+    if (words.some((word) => NOT_SECRET_WORD.test(word)) || isPasswordDigest(words, value, charset) || isOpenPgpFingerprint(words, value, charset)) continue;
+    if (isPathKeyedDigest(text, found.start, value, charset) || isLookupArgument(words, text, found.nameEnd) || isStorageEmulatorKey(text, found.start, valueEnd)) continue;
+    if (isSignatureNonce(words, text, found.start, valueEnd) || isTypeAlias(text, found.start) || isPublicClientKey(words, text, found.start)) continue;
+    if (!found.configValue && !QUOTES.has(text.charCodeAt(valueStart - 1)) && isNameInCode(value)) continue;
+    if (isAllowedSecret(rule.allow, value) || looksLikePlaceholder(value) || isHashOrEncodedText(value) || isPublishedValue(value)) continue;
+    if (SIGV4_CREDENTIAL_SCOPE.test(value)) continue;
+    if (isWordLabel(value)) continue;
     const [start, end] = layer.outer(valueStart, valueEnd);
     const reported = judged === value ? entropy : shannonEntropy(value);
     // A literal compared before the name (`"…" == api_key`) ends before it.

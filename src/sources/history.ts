@@ -116,6 +116,7 @@ async function* historyItems(
       throw new UsageError(`invalid revision "${rev}": a revision cannot start with "-" (except --not, --all, --branches, --tags, --remotes)`);
     }
   }
+  if (options.since !== undefined) await checkSince(options.cwd, options.since);
   for await (const entries of walkLog(options, pathChanges)) {
     for (const entry of entries) {
       if (entry.kind === "commit") yield entry;
@@ -126,6 +127,21 @@ async function* historyItems(
     }
   }
 }
+
+/**
+ * Refuses a --since that git cannot read. git reads any text as a date, and what it cannot read (a typo,
+ * an empty value) becomes the present moment: the walk would select no commit and the scan pass with
+ * nothing scanned. Only a date that says so (`now`, `today`) may mean the present.
+ */
+async function checkSince(cwd: string, since: string): Promise<void> {
+  const parsed = (await git(["rev-parse", `--since=${since}`], { cwd })).toString("utf8").trim();
+  const seconds = Number(parsed.replace(/^--max-age=/, ""));
+  if (Math.abs(seconds - Date.now() / 1000) > SINCE_NOW_SLACK_SECONDS || /\b(?:now|today)\b/i.test(since)) return;
+  throw new UsageError(`--since: git reads "${since}" as no date, so no commit would be scanned; give one such as 2024-01-01 or "2 weeks ago"`);
+}
+
+/** How far from the clock a date git read may be and still be "now": git and keyscan read the clock a moment apart. */
+const SINCE_NOW_SLACK_SECONDS = 5;
 
 /** True in a shallow clone; also the check that `cwd` is a repository at all (one git call for both). */
 async function isShallowRepository(cwd: string): Promise<boolean> {

@@ -42,6 +42,22 @@ it("history --since leaves out older commits", () => {
   expect(files(runCli(["history", "--since", "2023-01-01", "-f", "json"], { cwd: dir.dir }).stdout)).toEqual(["new.env"]);
 });
 
+it("history --since refuses a date git cannot read, rather than scanning no commit", () => {
+  const dir = repo();
+  dir.write("new.env", `NEW=${openaiProjectKey(208)}\n`);
+  dir.add("new.env");
+  dir.commit();
+  for (const since of ["notadate", ""]) {
+    const result = runCli(["history", "--since", since], { cwd: dir.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--since: git reads "${since}" as no date`);
+  }
+  expect(runCli(["baseline", "--history", "--since", "yesteday"], { cwd: dir.dir }).code).toBe(2);
+  // Dates git reads are taken, the present too when the date says so ("now" selects no commit, and says no error).
+  expect(files(runCli(["history", "--since", "20 years ago", "-f", "json"], { cwd: dir.dir }).stdout)).toEqual(["new.env"]);
+  expect(runCli(["history", "--since", "now"], { cwd: dir.dir }).code).toBe(0);
+});
+
 describe("keyscan install --pre-push", () => {
   it("scans exactly the commits being pushed and blocks the push", () => {
     const remote = repo(false);

@@ -11,15 +11,8 @@ export function regexRuleMatches(
   rule: CompiledRegexRule,
   text: string,
   keywords: KeywordPositions = findKeywords(buildPrefilter([rule]), text),
-): RegExpExecArray[] {
-  try {
-    return [...(rule.anchored ? anchoredMatches(rule.anchored, rule.regex, text, keywords) : globalMatches(rule.regex, text))];
-  } catch (error) {
-    // V8 stops a regex whose backtracking outgrows its stack with a RangeError: an unbounded repeat
-    // over a run of megabytes (a "JWT" of two 3 MB parts). The text is then searched a piece at a time.
-    if (!(error instanceof RangeError)) throw error;
-    return piecewiseMatches(rule.regex, text);
-  }
+): Iterable<RegExpExecArray> {
+  return rule.anchored ? anchoredMatches(rule.anchored, rule.regex, text, keywords) : globalMatches(rule.regex, text);
 }
 
 /** The characters of a text searched at a time by piecewiseMatches, and the context each piece has on either side. */
@@ -27,12 +20,13 @@ const PIECE = 64 * 1024;
 const PIECE_CONTEXT = 32 * 1024;
 
 /**
- * The matches of a global regex, found a piece of the text at a time: each piece is searched with
+ * The matches of a global regex, found a piece of the text at a time, for a text on which V8 stopped
+ * the regex for outgrowing its backtracking stack (RangeError): each piece is searched with
  * PIECE_CONTEXT characters on either side, so lookarounds see the text around it, and keeps the
  * matches that start in it and end before its context does. A match longer than the context (none
  * of the rules' is) may be missed or cut short.
  */
-function piecewiseMatches(regex: RegExp, text: string): RegExpExecArray[] {
+export function piecewiseMatches(regex: RegExp, text: string): RegExpExecArray[] {
   const matches: RegExpExecArray[] = [];
   for (let from = 0; from < text.length; from += PIECE) {
     const start = Math.max(0, from - PIECE_CONTEXT);

@@ -9,7 +9,7 @@ import { decodeLayers, type Layer, nest } from "./decode.js";
 import { LineIndex } from "./line-index.js";
 import { looksLikePlaceholder } from "./placeholders.js";
 import { type KeywordPositions, findKeywords, selectRules } from "./prefilter.js";
-import { regexRuleMatches } from "./regex-matches.js";
+import { piecewiseMatches, regexRuleMatches } from "./regex-matches.js";
 import { type CompiledRegexRule, type CompiledRule, isAllowedSecret } from "./rules.js";
 import type { Ruleset } from "./ruleset.js";
 import { runValidator } from "./validators.js";
@@ -173,9 +173,21 @@ function runDeferred(deferred: readonly Deferred[], raw: RawMatch[]): void {
 }
 
 function collectRegexMatches(rule: CompiledRegexRule, run: Run, out: RawMatch[]): void {
+  const before = out.length;
+  try {
+    addRegexMatches(rule, run, regexRuleMatches(rule, run.layer.text, run.keywords), out);
+  } catch (error) {
+    // V8 stops a regex whose backtracking outgrows its stack with a RangeError: an unbounded repeat
+    // over a run of megabytes (a "JWT" of two 3 MB parts). The text is then searched a piece at a time.
+    if (!(error instanceof RangeError)) throw error;
+    out.length = before;
+    addRegexMatches(rule, run, piecewiseMatches(rule.regex, run.layer.text), out);
+  }
+}
+
+function addRegexMatches(rule: CompiledRegexRule, run: Run, matches: Iterable<RegExpExecArray>, out: RawMatch[]): void {
   const { layer, depth, order } = run;
-  const text = layer.text;
-  for (const found of regexRuleMatches(rule, text, run.keywords)) {
+  for (const found of matches) {
     const span = found.indices?.[rule.secretGroup];
     const secret = found[rule.secretGroup];
     if (!span || secret === undefined || secret.length === 0) continue;
@@ -233,6 +245,7 @@ function attachCompanion(match: RawMatch, all: readonly RawMatch[], lines: LineI
  * a JWT, an `sk_live_` key), then the rule listed first.
  */
 function dropOverlaps(matches: RawMatch[]): RawMatch[] {
+  if (matches.length < 2) return matches;
   const specificity = (rule: CompiledRule): number => (rule.kind === "entropy" ? 4 : rule.def.tags.includes("generic") ? 2 : 0);
   const rank = (match: RawMatch): number => specificity(match.rule) + (match.depth > 0 ? 1 : 0);
   const shapeOnly = (match: RawMatch): number =>

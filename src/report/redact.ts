@@ -37,16 +37,9 @@ export function redactFindings(findings: readonly Finding[]): Finding[] {
     secrets.push(...secretsOf(finding));
     byPath.set(finding.path, secrets);
   }
-  const indexes = new Map<string, SecretIndex>();
+  const indexes = new Map([...byPath].map(([path, secrets]) => [path, secretIndex(secrets)]));
   const shown = new Map<string, string>();
-  return findings.map((finding) => {
-    let index = indexes.get(finding.path);
-    if (!index) {
-      index = secretIndex(byPath.get(finding.path) ?? []);
-      indexes.set(finding.path, index);
-    }
-    return redactAgainst(finding, index, shown);
-  });
+  return findings.map((finding) => redactAgainst(finding, indexes.get(finding.path) ?? secretIndex(secretsOf(finding)), shown));
 }
 
 /** The text with every one of the secrets in it redacted (a diff, notes): one pass, however many secrets. */

@@ -262,9 +262,10 @@ function valueForm(text: string, start: number, nameEnd: number, valueStart: num
   if (NAMED_DEFAULT.test(between) || DEFAULT_AFTER_LOOKUP.test(between)) return "argument";
   if (ARGUMENT_AFTER_LOOKUP.test(between)) return undefined;
   // A value on the next line only under a `value:` or `default =` key (a Kubernetes env entry, a Terraform
-  // variable, a JSON name/value object), or as a YAML block scalar's line (`password: |`).
+  // variable, a JSON name/value object; CloudFormation writes `Name:` and `Value:`), or as a YAML block
+  // scalar's line (`password: |`).
   if (BLOCK_SCALAR_BETWEEN.test(between)) return "bare";
-  if (between.includes("\n") && !/\n[ \t]*["']?(?:value|default)["']?[ \t]*[:=][ \t]*["'`]?$/.test(between)) return undefined;
+  if (between.includes("\n") && !/\n[ \t]*["']?(?:[Vv]alue|[Dd]efault)["']?[ \t]*[:=][ \t]*["'`]?$/.test(between)) return undefined;
   const quoted = /["'`]$/.test(between);
   if (/[=!]=/.test(between)) return quoted ? "compared" : undefined;
   if (quoted) return "quoted";

@@ -269,13 +269,19 @@ describe("generic-password in text", () => {
     expect(passwordsIn("password: |\n  set it with kubectl\n")).toEqual([]);
   });
 
-  it("a value on the next line counts under a Kubernetes env entry's value", () => {
+  it("a value on the next line counts under a Kubernetes env entry's value, and CloudFormation's capitalised one", () => {
     expect(passwordsIn('- name: DB_PASSWORD\n  value: "Heron#2231"\n')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('- Name: DB_PASSWORD\n  Value: "Heron#2231"\n')).toEqual(["Heron#2231"]);
+  });
+
+  it("a PHP class path given as a password field's type is no password", () => {
+    expect(passwordsIn("->add('password', 'Symfony\\Component\\Form\\Extension\\Core\\Type\\RepeatedType')")).toEqual([]);
   });
 
   it("a value counts as a JSON name/value pair's, on the name's line or the next", () => {
     expect(passwordsIn('"environment": [{ "name": "DB_PASSWORD", "value": "Heron#2231" }]')).toEqual(["Heron#2231"]);
     expect(passwordsIn('{\n  "name": "DB_PASSWORD",\n  "value": "Heron#2231"\n}')).toEqual(["Heron#2231"]);
+    expect(passwordsIn('{"Name": "DB_PASSWORD", "Value": "Heron#2231"}')).toEqual(["Heron#2231"]);
     expect(passwordsIn('{ "name": "DB_PASSWORD", "label": "Heron#2231" }')).toEqual([]);
   });
 

@@ -29,6 +29,9 @@ const SAFE_CONFIG = [
   "protocol.allow=never",
   ...["ext", "file", "git", "http", "https", "ssh"].map((name) => `protocol.${name}.allow=never`),
   "core.useReplaceRefs=false",
+  // The empty grafts file (gitEnv) makes git 2.39 and later print a deprecation hint on every log,
+  // before its own error: the error would be read past it.
+  "advice.graftFileDeprecated=false",
   "color.ui=false",
   // git maps pack files into memory and counts every page it has read in its resident memory: a long
   // history's log or cat-file held its whole 400 MB pack. Mapped 32 MB at a time, 128 MB at most.
@@ -155,9 +158,13 @@ export function killGitChildren(): void {
   stopGitStartedAhead();
 }
 
-/** git's own one-line explanation, without the "fatal: " prefix. */
+/**
+ * git's own one-line explanation, without the "fatal: " prefix: its fatal or error line, else its
+ * first line that is not advice (`hint: …` lines, which a user's config may turn on, come first).
+ */
 function firstLine(stderr: string): string {
-  const line = stderr.split("\n").find((text) => text.trim() !== "") ?? "";
+  const lines = stderr.split("\n").filter((text) => text.trim() !== "");
+  const line = lines.find((text) => /^(fatal|error): /.test(text)) ?? lines.find((text) => !text.startsWith("hint:")) ?? "";
   return line.replace(/^(fatal|error): /, "").trim();
 }
 

@@ -58,6 +58,18 @@ it("history --since refuses a date git cannot read, rather than scanning no comm
   expect(runCli(["history", "--since", "now"], { cwd: dir.dir }).code).toBe(0);
 });
 
+it("history names the revision git cannot read, not the advice git prints before its error", () => {
+  const dir = repo();
+  dir.write("new.env", `NEW=${openaiProjectKey(209)}\n`);
+  dir.add("new.env");
+  dir.commit();
+  // One commit: HEAD~5 does not exist. git prints hints first (keyscan's empty grafts file once gave one).
+  const result = runCli(["history", "HEAD~5..HEAD"], { cwd: dir.dir });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("HEAD~5..HEAD");
+  expect(result.stderr).not.toMatch(/hint|graft/);
+});
+
 describe("keyscan install --pre-push", () => {
   it("scans exactly the commits being pushed and blocks the push", () => {
     const remote = repo(false);

@@ -100,6 +100,20 @@ describe("keyscan install --pre-push", () => {
     const clean = spawnSync("git", ["push", "origin", "main"], { cwd: dir.dir, env: cliEnv(), encoding: "utf8" });
     expect(clean.status, clean.stderr).toBe(0);
   });
+
+  it("refuses standard input that is not git's ref lines, rather than letting the push through unscanned", () => {
+    const dir = repo();
+    dir.write("d.env", `KEY=${openaiProjectKey(205)}\n`);
+    dir.add("d.env");
+    const tip = dir.commit();
+    const result = runCli(["pre-push", "origin"], { cwd: dir.dir, input: `main ${tip}\n` });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("line 1 of standard input");
+    // The same push as git writes it is scanned and blocked; no line at all pushes nothing.
+    const zeros = "0".repeat(40);
+    expect(runCli(["pre-push", "origin"], { cwd: dir.dir, input: `refs/heads/main ${tip} refs/heads/main ${zeros}\n` }).code).toBe(1);
+    expect(runCli(["pre-push", "origin"], { cwd: dir.dir, input: "" }).code).toBe(0);
+  });
 });
 
 describe("keyscan migrate gitleaks", () => {

@@ -37,7 +37,7 @@ function imageStream(file: string): AsyncIterable<Uint8Array> {
     fd = openRegularFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOTREG" ? `keyscan image: ${file} is not a regular file` : `keyscan image: cannot open ${file} (${code ?? "error"})`);
+    throw new UsageError(code === "ENOTREG" ? `image: ${file} is not a regular file` : `image: cannot open ${file} (${code ?? "error"})`);
   }
   return createReadStream("", { fd }) as AsyncIterable<Uint8Array>;
 }
@@ -63,10 +63,10 @@ export async function imageLayers(file: string): Promise<Layer[]> {
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`keyscan image: ${file} is not an image tarball (${(error as Error).message.split("\n")[0]})`);
+    throw new UsageError(`image: ${file} is not an image tarball (${(error as Error).message.split("\n")[0]})`);
   }
   const layers = dockerSaveLayers(metadata.get("manifest.json")) ?? ociLayers(metadata);
-  if (!layers) throw new UsageError(`keyscan image: ${file} has neither a docker save manifest.json nor an OCI index.json`);
+  if (!layers) throw new UsageError(`image: ${file} has neither a docker save manifest.json nor an OCI index.json`);
   return layers;
 }
 

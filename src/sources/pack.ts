@@ -20,20 +20,20 @@ export interface PackListing {
 /** What `npm pack --dry-run` says the package in `dir` would contain. */
 export async function packListing(dir: string): Promise<PackListing> {
   const folder = resolve(dir);
-  if (!existsSync(join(folder, "package.json"))) throw new UsageError(`keyscan pack: ${dir} has no package.json`);
+  if (!existsSync(join(folder, "package.json"))) throw new UsageError(`pack: ${dir} has no package.json`);
   const { code, stdout, stderr } = await runNpm(["pack", "--dry-run", "--json", "--ignore-scripts"], folder);
   if (code !== 0) {
     const reason = stderr.split("\n").find((line) => /npm (error|ERR!)/.test(line)) ?? `exit code ${code}`;
-    throw new UsageError(`keyscan pack: npm pack failed in ${dir}: ${reason.replace(/^npm (error|ERR!)\s*/, "")}`);
+    throw new UsageError(`pack: npm pack failed in ${dir}: ${reason.replace(/^npm (error|ERR!)\s*/, "")}`);
   }
   let parsed: { name?: string; version?: string; files?: { path?: unknown }[] }[];
   try {
     parsed = JSON.parse(stdout) as typeof parsed;
   } catch {
-    throw new UsageError(`keyscan pack: npm pack --dry-run --json printed no JSON in ${dir}`);
+    throw new UsageError(`pack: npm pack --dry-run --json printed no JSON in ${dir}`);
   }
   const [pack] = parsed;
-  if (!pack || !Array.isArray(pack.files)) throw new UsageError(`keyscan pack: npm pack listed no files in ${dir}`);
+  if (!pack || !Array.isArray(pack.files)) throw new UsageError(`pack: npm pack listed no files in ${dir}`);
   return {
     name: pack.name ?? "",
     version: pack.version ?? "",

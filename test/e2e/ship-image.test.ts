@@ -103,7 +103,7 @@ describe("keyscan image", () => {
   it("refuses a tarball that is not an image, in one sentence (exit code 2)", () => {
     const result = runCli(["image", "layer1.tar", "--no-progress"], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("keyscan: keyscan image: layer1.tar has neither a docker save manifest.json nor an OCI index.json\n");
-    expect(runCli(["image", "missing.tar"], { cwd: dir }).stderr).toBe("keyscan: keyscan image: cannot open missing.tar (ENOENT)\n");
+    expect(result.stderr).toBe("keyscan: image: layer1.tar has neither a docker save manifest.json nor an OCI index.json\n");
+    expect(runCli(["image", "missing.tar"], { cwd: dir }).stderr).toBe("keyscan: image: cannot open missing.tar (ENOENT)\n");
   });
 });

@@ -75,7 +75,7 @@ describe("keyscan pack", () => {
     const repo = newRepo();
     const result = runCli(["pack", "--no-progress"], { cwd: repo.dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^keyscan: keyscan pack: \. has no package\.json\n$/);
+    expect(result.stderr).toMatch(/^keyscan: pack: \. has no package\.json\n$/);
   });
 
   it("writes SARIF with the tarball path in the location, valid for GitHub", () => {

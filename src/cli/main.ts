@@ -2,7 +2,7 @@
 // The commands other than the scanning ones are imported when they run (`await import`), so that the
 // pre-commit hook's start does not initialise them.
 import { existsSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { isUsageError, nearest, UsageError } from "../errors.js";
 import { neutralize } from "../report/common.js";
 import { exitOnInterrupt } from "./interrupt.js";
@@ -15,12 +15,21 @@ import { VERSION } from "../version.js";
 
 const EXIT_ERROR = 2;
 
+/**
+ * A file option's value. An empty one (`-o "$OUT"` with OUT unset) is refused: taken as not given, the
+ * report went to standard output, and `--config ""` scanned under the default rules.
+ */
+function aFile(value: string): string {
+  if (value.trim() === "") throw new InvalidArgumentError("Give a file name.");
+  return value;
+}
+
 function scanOptions(command: Command): Command {
   return command
     .addOption(new Option("-f, --format <format>", "report format").choices(reportFormats).default("text"))
-    .option("-o, --output <file>", "write the report to a file instead of standard output")
-    .option("-c, --config <file>", "config file (default: KEYSCAN_CONFIG, else keyscan.toml or .keyscan.toml from the scan root up to the repository root)")
-    .option("--baseline <file>", "report only findings not in this baseline")
+    .option("-o, --output <file>", "write the report to a file instead of standard output", aFile)
+    .option("-c, --config <file>", "config file (default: KEYSCAN_CONFIG, else keyscan.toml or .keyscan.toml from the scan root up to the repository root)", aFile)
+    .option("--baseline <file>", "report only findings not in this baseline", aFile)
     .option("--sarif-category <id>", "SARIF automationDetails.id, to tell several uploads apart (default: keyscan/<command>/)")
     .option("--redact", "redact secrets in every report (the default; gitleaks' spelling)")
     .option("--no-redact", "show secrets in clear text in text, JSON and CSV reports")
@@ -95,13 +104,13 @@ const commands: Readonly<Record<string, (program: Command) => void>> = {
       .command("fix")
       .description("move hard-coded secrets into environment variables (.env) and print rotation steps")
       .argument("[paths...]", "files or folders whose findings to fix (default: the whole working tree)")
-      .option("--from <report>", "fix the findings of a JSON report (keyscan scan --format json --no-redact) instead of scanning")
+      .option("--from <report>", "fix the findings of a JSON report (keyscan scan --format json --no-redact) instead of scanning", aFile)
       .option("--dry-run", "print the unified diff and change nothing (the default when standard output is not a terminal)")
       .option("-y, --yes", "apply the changes without asking")
       .option("--example", "create .env.example (NAME= lines) if the project has none")
       .option("--history", "write a git filter-repo --replace-text file for the secrets in history (rewrites nothing)")
-      .option("-o, --output <file>", "with --history: where to write the replacement file (default: a private folder outside the repository)")
-      .option("-c, --config <file>", "config file")
+      .option("-o, --output <file>", "with --history: where to write the replacement file (default: a private folder outside the repository)", aFile)
+      .option("-c, --config <file>", "config file", aFile)
       .option("--no-entropy", "turn off the generic detector (generic-high-entropy, generic-password)")
       .option("--verify", "check each key with its provider, to tell which are live")
       .option("--verify-timeout <seconds>", "timeout of each verification request", "5")
@@ -132,7 +141,7 @@ const commands: Readonly<Record<string, (program: Command) => void>> = {
       .description("merge the JSON reports of several repositories into one, grouped by repository")
       .argument("<files...>", "JSON reports written with --format json")
       .addOption(new Option("-f, --format <format>", "merged report format").choices([...mergeFormats]).default("html"))
-      .option("-o, --output <file>", "write the merged report to a file instead of standard output")
+      .option("-o, --output <file>", "write the merged report to a file instead of standard output", aFile)
       .action(async (files: string[], flags: { format: MergeFormat; output?: string }) => setExit(await runReportMerge(files, flags))),
   rules: (program) =>
     program
@@ -140,7 +149,7 @@ const commands: Readonly<Record<string, (program: Command) => void>> = {
       .description("list the rules in force")
       .option("--json", "as JSON")
       .option("--check", "run the examples of the rules in force (the config's own included); exit 1 naming each rule whose example fails")
-      .option("-c, --config <file>", "config file")
+      .option("-c, --config <file>", "config file", aFile)
       .action(async (flags: { json?: boolean; check?: boolean; config?: string }) => setExit(await (await import("./rules-command.js")).runRules(flags))),
 };
 

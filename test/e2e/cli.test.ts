@@ -144,6 +144,17 @@ describe("bad input", () => {
     expect(size.stderr).toMatch(/--max-file-size/);
   });
 
+  it("gives exit 2 for an empty file name, which would otherwise send the report to standard output or drop the config", () => {
+    const dir = repo();
+    dir.write("a.py", `OPENAI_API_KEY = "${openaiProjectKey(11)}"\n`);
+    for (const args of [["scan", "-o", ""], ["scan", "--config", ""], ["staged", "--baseline", ""], ["fix", "--from", " "]]) {
+      const result = runCli(args, { cwd: dir.dir });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(/argument '\s*' is invalid\. Give a file name\./);
+      expect(result.stdout).toBe("");
+    }
+  });
+
   it("gives exit 2 for a path that does not exist", () => {
     const dir = repo();
     const result = runCli(["scan", "no/such/file"], { cwd: dir.dir });

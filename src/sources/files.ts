@@ -1,6 +1,6 @@
 // The working tree: which files to scan (git's own listing in a repository, a .gitignore-aware walk
-// outside one) and their text. Symlinks are never followed; binary, large and unreadable files are
-// reported as skipped. A tracked file deleted from the working tree, or one that vanishes between
+// outside one) and their text. Symlinks inside a folder are never followed (one named on the command
+// line is: target()); binary, large and unreadable files are reported as skipped. A tracked file deleted from the working tree, or one that vanishes between
 // listing and reading, is passed over quietly: there is nothing in the working tree to scan.
 import {
   closeSync,
@@ -26,6 +26,7 @@ import { fileByteWindows, WINDOWED_ABOVE, type WindowSizes } from "./windows.js"
 // among them), which a run that lists no working tree (the pre-commit hook's) would load for nothing.
 const realpath = (path: string): Promise<string> => fsPromises.realpath(path);
 const lstat = (path: string) => fsPromises.lstat(path);
+const stat = (path: string) => fsPromises.stat(path);
 
 export interface WorkingTreeOptions {
   /** Where relative paths are resolved from; paths are reported relative to its repository root (or to it, outside a repository). */
@@ -104,13 +105,27 @@ export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGener
 /** The path to report for a file: relative to `base`, with forward slashes. */
 const reportedPath = (base: string, abs: string): string => relative(base, abs).split(sep).join("/");
 
-/** A path argument resolved: a folder (symlinks resolved) or anything else (kept as named, so a symlink stays one). */
-async function target(cwd: string, arg: string): Promise<{ abs: string; isDirectory: boolean }> {
+/** A path argument resolved, as a folder (its real path) or a file (where it was named; `readFrom`, the file a symlink points to). */
+interface Target {
+  abs: string;
+  isDirectory: boolean;
+  readFrom?: string;
+}
+
+/**
+ * A path argument resolved. A symlink named on the command line is followed, as ripgrep follows one:
+ * the user chose that path (`keyscan scan linked-folder` otherwise scanned nothing, and said so only in
+ * its summary). A symlinked file keeps the name it was given in reports; a folder is scanned where it is.
+ */
+async function target(cwd: string, arg: string): Promise<Target> {
   const given = resolve(cwd, arg);
-  const stats = await lstat(given).catch(() => undefined);
-  if (!stats) throw new UsageError(`path not found: ${arg}`);
+  const link = await lstat(given).catch(() => undefined);
+  if (!link) throw new UsageError(`path not found: ${arg}`);
+  const stats = link.isSymbolicLink() ? await stat(given).catch(() => undefined) : link;
+  if (!stats) throw new UsageError(`path not found: ${arg} is a symlink to nothing`);
   if (stats.isDirectory()) return { abs: await realpath(given), isDirectory: true };
-  return { abs: join(await realpath(dirname(given)), basename(given)), isDirectory: false };
+  const abs = join(await realpath(dirname(given)), basename(given));
+  return link.isSymbolicLink() ? { abs, isDirectory: false, readFrom: await realpath(given) } : { abs, isDirectory: false };
 }
 
 /**
@@ -118,13 +133,9 @@ async function target(cwd: string, arg: string): Promise<{ abs: string; isDirect
  * command line is scanned even if ignored. Once a part is in, its files are listed synchronously, so
  * a file costs its consumer one `await` (workingTreeFiles'), not one for each generator it would pass through.
  */
-async function* listTarget(
-  found: { abs: string; isDirectory: boolean },
-  base: string,
-  rootOf: (dir: string) => Promise<string | undefined>,
-): AsyncGenerator<Iterable<FileRef>> {
+async function* listTarget(found: Target, base: string, rootOf: (dir: string) => Promise<string | undefined>): AsyncGenerator<Iterable<FileRef>> {
   if (!found.isDirectory) {
-    yield [{ abs: found.abs, path: reportedPath(base, found.abs) }];
+    yield [{ abs: found.readFrom ?? found.abs, path: reportedPath(base, found.abs) }];
     return;
   }
   const root = await rootOf(found.abs);

@@ -66,6 +66,20 @@ describe.each([
     expect(skips(items)).toEqual({ dirlink: "symlink", filelink: "symlink", loop: "symlink" });
   });
 
+  it("follows a symlink named as a path to scan, a file's under the name it was given, and refuses one to nothing", async () => {
+    const made = repo(init);
+    made.write("real/key.txt", `${openaiProjectKey(1)}\n`);
+    symlinkSync("real", join(made.dir, "dirlink"));
+    symlinkSync("real/key.txt", join(made.dir, "filelink"));
+    symlinkSync("nothing", join(made.dir, "dangling"));
+    expect(chunkPaths(await collect(made.dir, ["filelink"]))).toEqual(["filelink"]);
+    // A folder is scanned where it is: as if named by its real path.
+    const throughLink = chunkPaths(await collect(made.dir, ["dirlink"]));
+    expect(throughLink).toEqual(chunkPaths(await collect(made.dir, ["real"])));
+    expect(throughLink).toEqual([init ? "real/key.txt" : "key.txt"]);
+    await expect(collect(made.dir, ["dangling"])).rejects.toThrow("dangling is a symlink to nothing");
+  });
+
   it("skips binary and large files and says so, and decodes UTF-16 with a BOM", async () => {
     const made = repo(init);
     made.write("image.bin", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));

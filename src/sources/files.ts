@@ -1,7 +1,8 @@
 // The working tree: which files to scan (git's own listing in a repository, a .gitignore-aware walk
 // outside one) and their text. Symlinks inside a folder are never followed (one named on the command
-// line is: target()); binary, large and unreadable files are reported as skipped. A tracked file deleted from the working tree, or one that vanishes between
-// listing and reading, is passed over quietly: there is nothing in the working tree to scan.
+// line is: target()); binary, large and unreadable files are reported as skipped. A tracked file
+// deleted from the working tree, or one that vanishes between listing and reading, is passed over
+// quietly: there is nothing in the working tree to scan.
 import {
   closeSync,
   type Dirent,

@@ -29,8 +29,8 @@ const SAFE_CONFIG = [
   "protocol.allow=never",
   ...["ext", "file", "git", "http", "https", "ssh"].map((name) => `protocol.${name}.allow=never`),
   "core.useReplaceRefs=false",
-  // The empty grafts file (gitEnv) makes git 2.39 and later print a deprecation hint on every log,
-  // before its own error: the error would be read past it.
+  // The empty grafts file (gitEnv) makes git print a deprecation hint first thing in every log (2.39
+  // here), and a failure's reason was read from that hint rather than from git's error.
   "advice.graftFileDeprecated=false",
   "color.ui=false",
   // git maps pack files into memory and counts every page it has read in its resident memory: a long

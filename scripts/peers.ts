@@ -5,7 +5,7 @@
 //   DIR/peers/noseyparker  praetorian-inc/noseyparker (crates/noseyparker/data/default/builtin/rules/*.yml)
 //   DIR/peers/kingfisher   mongodb/kingfisher (data/rules/*.yml)
 //   DIR/peers/secretlint   secretlint/secretlint (packages/@secretlint/secretlint-rule-*/test/snapshots)
-//   DIR/peers/detect-secrets  Yelp/detect-secrets (tests/plugins/*_test.py and test_data/)
+//   DIR/peers/detect-secrets  Yelp/detect-secrets (tests/plugins/*_test.py and test_data/; and its code, run beside keyscan: detect-secrets-peer.ts)
 //   DIR/real/*             any source trees (rails, terraform, ...), triaged in fixtures/real-code-triage.tsv
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -20,7 +20,8 @@ import { decodeText, looksBinary } from "../src/sources/decode.js";
 import { detectSecretsExamples, type LabelledExample } from "./detect-secrets-examples.js";
 import { coveredFamilies } from "./provider-coverage.js";
 import { printScore, score, type Label, type Flagged } from "./score.js";
-import { findSecretlint, type Secretlint, secretlintFlags } from "./secretlint-peer.js";
+import { detectSecretsFlags, findDetectSecrets } from "./detect-secrets-peer.js";
+import { findSecretlint, secretlintFlags } from "./secretlint-peer.js";
 
 export interface ScanResult {
   hits: { file: string; line: number; ruleId: string; secret: string }[];
@@ -163,9 +164,12 @@ interface SetFigures {
   covered: Totals;
   /** keyscan's misses whose provider has no keyscan rule. */
   noRuleMisses: number;
-  /** secretlint's figures, or why there are none. */
-  secretlint: Totals | string;
+  /** Each peer's figures on the same files (secretlint, detect-secrets), or why there are none. */
+  peers: (Totals | string)[];
 }
+
+/** A peer scanner as the eval runs it: its flagged "file:line" keys over a set's files (undefined: it failed), or why it is not run. */
+type PeerRun = { name: string; version: string; flags: (files: Map<string, string | Uint8Array>) => Set<string> | undefined } | { name: string; notRun: string };
 
 const sum = (counts: Iterable<Totals>): Totals => [...counts].reduce((total, c) => ({ tp: total.tp + c.tp, fn: total.fn + c.fn, fp: total.fp + c.fp }), { tp: 0, fn: 0, fp: 0 });
 const ratio = (part: number, whole: number): string => (whole === 0 ? "  n/a" : (part / whole).toFixed(3));
@@ -195,7 +199,7 @@ function flagsOn(example: Example, flaggedLines: Iterable<number>): string[] {
  * by whether it has any rule for the example's provider; secretlint is scored on the same files.
  */
 function scoreSet(name: string, source: string, examples: Example[], context: PeerContext): SetFigures {
-  const { ruleset, familyOf, hasRule, secretlint } = context;
+  const { ruleset, familyOf, hasRule } = context;
   const notAKey = (text: string, file: string): boolean => looksLikePlaceholderExample(text) || rejectedByCheck(text, basename(file), ruleset, context.unchecked);
   const placeholders = examples.filter((example) => example.positive && !example.lines && notAKey(example.text, example.file));
   const scored = examples.filter((example) => !placeholders.includes(example)).map((example) => withoutPlaceholderLines(example, notAKey));
@@ -234,13 +238,14 @@ function scoreSet(name: string, source: string, examples: Example[], context: Pe
     console.log(`  Missed:\n    ${result.misses.map((miss) => (hasRule(/\(([^)]+)\)$/.exec(miss)?.[1] ?? "") ? miss : `${miss} [no rule]`)).join("\n    ")}`);
     console.log(`  False alarms:\n    ${result.falseAlarms.join("\n    ")}`);
   }
-  return { name, scored: scored.length, keyscan: total, covered, noRuleMisses, secretlint: scoreSecretlint(scored, positives, secretlint) };
+  const peers = context.peers.map((peer) => scorePeer(scored, positives, peer));
+  return { name, scored: scored.length, keyscan: total, covered, noRuleMisses, peers };
 }
 
-/** secretlint's totals on the same scored examples and labels, or why it was not run. */
-function scoreSecretlint(scored: Example[], positives: Label[], secretlint: PeerContext["secretlint"]): Totals | string {
-  if ("missing" in secretlint) return `not installed (npm run bench installs it into ${secretlint.missing[0]})`;
-  const flags = secretlintFlags(secretlint, new Map(scored.map((example) => [example.file, example.bytes ?? example.text])));
+/** A peer's totals on the same scored examples and labels, or why it was not run. */
+function scorePeer(scored: Example[], positives: Label[], peer: PeerRun): Totals | string {
+  if ("notRun" in peer) return "not run";
+  const flags = peer.flags(new Map(scored.map((example) => [example.file, example.bytes ?? example.text])));
   if (!flags) return "failed to run";
   const flaggedLines = new Map<string, number[]>();
   for (const where of flags) {
@@ -248,8 +253,8 @@ function scoreSecretlint(scored: Example[], positives: Label[], secretlint: Peer
     const file = where.slice(0, at);
     flaggedLines.set(file, [...(flaggedLines.get(file) ?? []), Number(where.slice(at + 1))]);
   }
-  const flagged = scored.flatMap((example) => flagsOn(example, flaggedLines.get(example.file) ?? []).map((where) => ({ where, ruleId: "secretlint" })));
-  return sum(score(positives, flagged, (file, line) => `${file}:${line}`, () => "secretlint").families.values());
+  const flagged = scored.flatMap((example) => flagsOn(example, flaggedLines.get(example.file) ?? []).map((where) => ({ where, ruleId: peer.name })));
+  return sum(score(positives, flagged, (file, line) => `${file}:${line}`, () => peer.name).families.values());
 }
 
 /** What a scan of a file named `name` is told: the rules skipped at its path, and its kind of configuration file. */
@@ -353,23 +358,43 @@ interface PeerContext {
   unchecked: Ruleset;
   familyOf: (ruleId: string) => string;
   hasRule: (family: string) => boolean;
-  secretlint: Secretlint | { missing: string[] };
+  /** The peers run on the same files: secretlint, then detect-secrets. */
+  peers: PeerRun[];
 }
 
-function printSummary(figures: SetFigures[], secretlintVersion: string | undefined): void {
-  console.log(`\nPeer sets side by side (keyscan; secretlint ${secretlintVersion ?? ""} with its recommended preset, on the same files; detect-secrets is a Python package that cannot be installed here, no PyPI access: not run):`);
-  console.log(`${"set".padEnd(34)} ${"scored".padStart(6)}  keyscan P  R      R(rule)  misses no-rule/other  secretlint P  R      detect-secrets`);
+function printSummary(figures: SetFigures[], peers: readonly PeerRun[]): void {
+  const described = peers.map((peer) => ("notRun" in peer ? `${peer.name}: not run, ${peer.notRun}` : `${peer.name} ${peer.version}`));
+  console.log(`\nPeer sets side by side (keyscan; on the same files ${described.join("; ")}):`);
+  const peerHeads = peers.map((peer) => `${peer.name} P`.padStart(16) + "  R    ").join("");
+  console.log(`${"set".padEnd(34)} ${"scored".padStart(6)}  keyscan P  R      R(rule)  misses no-rule/other${peerHeads}`);
   for (const set of figures) {
-    const peer = typeof set.secretlint === "string" ? set.secretlint : `${precisionOf(set.secretlint).padStart(12)}  ${recallOf(set.secretlint)}  `;
+    const columns = set.peers.map((peer) => (typeof peer === "string" ? peer.padStart(16).padEnd(23) : `${precisionOf(peer).padStart(16)}  ${recallOf(peer)}`)).join("");
     const misses = `${set.noRuleMisses}/${set.keyscan.fn - set.noRuleMisses}`;
-    console.log(`${set.name.padEnd(34)} ${String(set.scored).padStart(6)}  ${precisionOf(set.keyscan).padStart(9)}  ${recallOf(set.keyscan)}  ${recallOf(set.covered).padStart(7)}  ${misses.padStart(20)}  ${peer}  not run`);
+    console.log(`${set.name.padEnd(34)} ${String(set.scored).padStart(6)}  ${precisionOf(set.keyscan).padStart(9)}  ${recallOf(set.keyscan)}  ${recallOf(set.covered).padStart(7)}  ${misses.padStart(20)}${columns}`);
   }
+}
+
+/**
+ * The peers scored beside keyscan: secretlint as `npm run bench` installs it (with its recommended
+ * preset), detect-secrets from the fetched snapshot (with its default plugins and filters).
+ */
+function peerRuns(repo: string, detectSecretsSnapshot: string): PeerRun[] {
+  const secretlint = findSecretlint(repo);
+  const detectSecrets = findDetectSecrets(detectSecretsSnapshot);
+  return [
+    "missing" in secretlint
+      ? { name: "secretlint", notRun: `not installed (npm run bench installs it into ${secretlint.missing[0]})` }
+      : { name: "secretlint", version: `${secretlint.version} (recommended preset)`, flags: (files) => secretlintFlags(secretlint, files) },
+    "missing" in detectSecrets
+      ? { name: "detect-secrets", notRun: detectSecrets.missing }
+      : { name: "detect-secrets", version: `${detectSecrets.version} (default plugins, from the snapshot)`, flags: (files) => detectSecretsFlags(detectSecrets, files) },
+  ];
 }
 
 export function evaluatePeers(corpora: string, ruleset: Ruleset, familyOf: (ruleId: string) => string): void {
   const peers = join(corpora, "peers");
-  const secretlint = findSecretlint(join(import.meta.dirname, ".."));
-  const context: PeerContext = { ruleset, unchecked: withoutRejectingChecks(ruleset), familyOf, hasRule: coveredFamilies(ruleset), secretlint };
+  const runs = peerRuns(join(import.meta.dirname, ".."), join(peers, "detect-secrets"));
+  const context: PeerContext = { ruleset, unchecked: withoutRejectingChecks(ruleset), familyOf, hasRule: coveredFamilies(ruleset), peers: runs };
   const figures: SetFigures[] = [];
   const noseyparker = rulesFolder(join(peers, "noseyparker"), ["crates", "noseyparker", "data", "default", "builtin", "rules"]);
   const kingfisher = rulesFolder(join(peers, "kingfisher"), ["data", "rules"]);
@@ -398,7 +423,7 @@ export function evaluatePeers(corpora: string, ruleset: Ruleset, familyOf: (rule
     figures.push(scoreSet(name, sourceOf(detectSecrets), read.examples, context));
     console.log(`  (not scored: ${read.unreadable} test cases built by code the literal reader does not evaluate, ${read.skipped} of the public-IP detector, ${read.positiveValueNegatives} negative cases holding a positive case's secret: another detector's, or the same secret in a syntax the detector does not parse)`);
   } else console.log(`\ndetect-secrets' test cases: ${detectSecrets} not found, skipped.`);
-  if (figures.length > 0) printSummary(figures, "missing" in secretlint ? undefined : secretlint.version);
+  if (figures.length > 0) printSummary(figures, runs);
 }
 
 /** One line of fixtures/real-code-triage.tsv: a finding in real code and its verdict. */

@@ -3,9 +3,9 @@
 // into .bench/peers of this checkout or, from a git worktree, of the main checkout; the eval never
 // installs it. Its findings come back as "file:line" keys like keyscan's.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { inFolderOf } from "./peer-folder.js";
 
 export interface Secretlint {
   bin: string;
@@ -35,17 +35,12 @@ interface SecretlintResult {
 }
 
 /**
- * Writes `files` (relative path -> text, or bytes) under a fresh folder, runs secretlint over them, and
+ * Runs secretlint over `files` (relative path -> text, or bytes), written under a fresh folder, and
  * returns each flagged line as "relative path:line"; undefined, with secretlint's first error
  * line printed, when it fails.
  */
 export function secretlintFlags(secretlint: Secretlint, files: Map<string, string | Uint8Array>): Set<string> | undefined {
-  const root = mkdtempSync(join(tmpdir(), "keyscan-eval-secretlint-"));
-  try {
-    for (const [file, text] of files) {
-      mkdirSync(dirname(join(root, file)), { recursive: true });
-      writeFileSync(join(root, file), text);
-    }
+  return inFolderOf("keyscan-eval-secretlint-", files, (root) => {
     const rc = join(root, ".secretlintrc.json");
     writeFileSync(rc, `${JSON.stringify({ rules: [{ id: "@secretlint/secretlint-rule-preset-recommend" }] })}\n`);
     const output = join(root, ".secretlint-report.json");
@@ -64,7 +59,5 @@ export function secretlintFlags(secretlint: Secretlint, files: Map<string, strin
       for (const message of result.messages) flags.add(`${file}:${message.loc.start.line}`);
     }
     return flags;
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 }

@@ -41,6 +41,11 @@ export interface FileRef {
   /** Reported path (see Chunk.path). */
   path: string;
   abs: string;
+  /**
+   * The path's bytes when the file's name is not valid UTF-8: `abs` then holds U+FFFD for each bad byte
+   * and opens nothing, so the file is opened by these (files.ts, pathToOpen).
+   */
+  absBytes?: Uint8Array;
   /** Set when the file was found but cannot be read (a folder that could not be listed): reported as unreadable. */
   problem?: string;
 }

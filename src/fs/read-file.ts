@@ -46,7 +46,7 @@ export function readSmallFile(file: string, what: string, options: { limit?: num
  * Opens a file the scanned tree holds, for reading: never through a symlink, never blocking on a FIFO put
  * where a file was listed, and only a regular file (else an error with code ENOTREG). The caller closes it.
  */
-export function openRegularFile(file: string): number {
+export function openRegularFile(file: string | Buffer): number {
   const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   if (fstatSync(fd).isFile()) return fd;
   closeSync(fd);

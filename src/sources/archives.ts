@@ -10,6 +10,7 @@ import { extract as tarExtract } from "tar-stream";
 import { openRegularFile } from "../fs/read-file.js";
 import type { ReadItem, SourceItem } from "../types.js";
 import { decodeText } from "./decode.js";
+import { pathToOpen } from "./files.js";
 
 export interface ArchiveLimits {
   /** Archives inside archives are opened to this depth (the outer archive is depth 1); 0 opens none. */
@@ -329,7 +330,7 @@ export async function* expandArchives(
     }
     let fd: number;
     try {
-      fd = openRegularFile(item.file.abs);
+      fd = openRegularFile(pathToOpen(item.file));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       yield { kind: "skipped", path: item.file.path, reason: "unreadable", detail: code === "ENOTREG" ? "not a regular file" : (code ?? "") };

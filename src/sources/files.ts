@@ -94,8 +94,10 @@ export async function* workingTreeFiles(options: WorkingTreeOptions): AsyncGener
   for (const found of targets) {
     for await (const part of listTarget(found, base, rootOf)) {
       for (const file of part) {
-        if (seen?.has(file.abs)) continue;
-        seen?.add(file.abs);
+        // A name that is not valid UTF-8 by its bytes: two such names may decode alike.
+        const key = file.absBytes ? Buffer.from(file.absBytes).toString("latin1") : file.abs;
+        if (seen?.has(key)) continue;
+        seen?.add(key);
         if (options.isPathAllowed?.(file.path)) yield { kind: "skipped", path: file.path, reason: "allowed-path" };
         else yield { kind: "file", file };
       }
@@ -162,25 +164,52 @@ async function* gitListing(root: string, dir: string, base: string): AsyncGenera
   const untracked = git(["ls-files", "-z", "--others", "--exclude-standard", "--", pathspec], { cwd: root });
   // Awaited below; should the tracked listing fail first, this one's failure is not left unhandled.
   untracked.catch(() => undefined);
-  yield listed(splitNul(await git(["ls-files", "-z", "--cached", "--", pathspec], { cwd: root })), root, prefix);
-  yield listed(splitNul(await untracked), root, prefix);
+  yield listed(await git(["ls-files", "-z", "--cached", "--", pathspec], { cwd: root }), root, prefix);
+  yield listed(await untracked, root, prefix);
 }
 
-/** The files of git's listing, their paths prefixed with `prefix` (the repository's path from the scan's base). */
-function* listed(paths: readonly string[], root: string, prefix: string): Generator<FileRef> {
-  for (const listedPath of paths) {
-    const path = listedPath.endsWith("/") ? listedPath.slice(0, -1) : listedPath; // an untracked nested repository
+/** The files of git's listing (NUL-terminated paths), their paths prefixed with `prefix` (the repository's path from the scan's base). */
+function* listed(output: Buffer, root: string, prefix: string): Generator<FileRef> {
+  const paths = splitNul(output);
+  // Each field's bytes, for a path that is not valid UTF-8 (rare: split only then). A NUL is never
+  // part of a bad byte sequence, so the fields line up with the decoded ones.
+  const fields = paths.some((path) => path.includes(NOT_UTF8)) ? splitNulBytes(output) : undefined;
+  for (const [index, listedPath] of paths.entries()) {
+    const nested = listedPath.endsWith("/"); // an untracked nested repository
+    const path = nested ? listedPath.slice(0, -1) : listedPath;
     const file = { abs: `${root}${sep}${path}`, path: prefix ? `${prefix}/${path}` : path };
-    yield path.includes(NOT_UTF8) ? { ...file, problem: NOT_UTF8_PROBLEM } : file;
+    const bytes = fields?.[index];
+    yield bytes && isNotUtf8(path, bytes) ? { ...file, absBytes: Buffer.concat([Buffer.from(`${root}${sep}`), nested ? bytes.subarray(0, -1) : bytes]) } : file;
   }
 }
 
+/** The NUL-terminated fields of git's output, as bytes. */
+function splitNulBytes(output: Buffer): Buffer[] {
+  const fields: Buffer[] = [];
+  for (let start = 0; start < output.length; ) {
+    const end = output.indexOf(0, start);
+    fields.push(output.subarray(start, end === -1 ? output.length : end));
+    start = end === -1 ? output.length : end + 1;
+  }
+  return fields;
+}
+
 /**
- * What a file name that is not valid UTF-8 decodes to: its bad bytes become U+FFFD, so the name no
- * longer opens the file. Such a file is reported as unreadable, with a warning, never passed over quietly.
+ * What a file name that is not valid UTF-8 decodes to: its bad bytes become U+FFFD, so the decoded
+ * name no longer opens the file. Such a file is opened by its bytes (FileRef.absBytes) and reported
+ * under the decoded name; a folder so named is not entered outside a repository (git lists its files).
  */
 const NOT_UTF8 = "\ufffd";
-const NOT_UTF8_PROBLEM = "its name is not valid UTF-8, which keyscan cannot open";
+const NOT_UTF8_FOLDER = "its name is not valid UTF-8: keyscan lists no folder so named outside a repository";
+
+/** True when `name` decoded `bytes` with a loss (a name may hold U+FFFD itself, as valid UTF-8). */
+const isNotUtf8 = (name: string, bytes: Uint8Array): boolean => name.includes(NOT_UTF8) && !Buffer.from(name).equals(bytes);
+
+/** What to open a listed file by: its name, or its bytes when the name is not valid UTF-8. */
+export function pathToOpen(file: FileRef): string | Buffer {
+  // A worker receives the bytes as a plain Uint8Array: a Buffer over the same memory, not a copy.
+  return file.absBytes ? Buffer.from(file.absBytes.buffer, file.absBytes.byteOffset, file.absBytes.byteLength) : file.abs;
+}
 
 /** A folder being walked: its entries, in order, and the next one to look at. */
 interface OpenFolder {
@@ -189,6 +218,8 @@ interface OpenFolder {
   rules: FolderRules;
   entries: Dirent[];
   next: number;
+  /** The entries whose names are not valid UTF-8, as bytes, once one such entry is met; each taken once. */
+  undecodable?: Dirent<Buffer>[];
 }
 
 /**
@@ -230,12 +261,25 @@ function* walk(dir: string, path: string, rules: FolderRules): Generator<FileRef
     const entryPath = folder.path === "" ? name : `${folder.path}/${name}`;
     const isDirectory = entry.isDirectory();
     if (isIgnored(folder.rules, name, entryPath, isDirectory)) continue;
-    if (name.includes(NOT_UTF8)) yield { abs, path: entryPath, problem: NOT_UTF8_PROBLEM };
-    else if (isDirectory) {
+    if (name.includes(NOT_UTF8) && isDirectory) yield { abs, path: entryPath, problem: NOT_UTF8_FOLDER };
+    else if (name.includes(NOT_UTF8)) {
+      const bytes = takeUndecodable(folder, name);
+      yield bytes ? { abs, path: entryPath, absBytes: Buffer.concat([Buffer.from(`${folder.dir}${sep}`), bytes]) } : { abs, path: entryPath };
+    } else if (isDirectory) {
       const problem = enter(abs, entryPath, insideFolder(folder.rules, entryPath));
       if (problem) yield problem;
     } else yield { abs, path: entryPath };
   }
+}
+
+/**
+ * The bytes of the entry of `folder` whose name decodes to `name` with a loss, each entry taken once
+ * (two such names may decode alike); undefined when there is none (the folder changed meanwhile).
+ */
+function takeUndecodable(folder: OpenFolder, name: string): Buffer | undefined {
+  folder.undecodable ??= readdirSync(folder.dir, { encoding: "buffer", withFileTypes: true }).filter((entry) => isNotUtf8(entry.name.toString(), entry.name));
+  const at = folder.undecodable.findIndex((entry) => entry.name.toString() === name);
+  return at === -1 ? undefined : folder.undecodable.splice(at, 1)[0]?.name;
 }
 
 /**
@@ -268,7 +312,7 @@ function rulesAbove(base: string, dir: string): FolderRules | undefined {
  */
 export function* bigFileWindows(file: FileRef, buffer?: WindowBuffer, sizes?: WindowSizes): Generator<WindowPiece, void, undefined> {
   try {
-    yield* fileByteWindows(file.abs, file.path, sizes, buffer);
+    yield* fileByteWindows(pathToOpen(file), file.path, sizes, buffer);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "ENOENT") yield { kind: "skipped", path: file.path, reason: "unreadable", detail: code ?? String(error) };
@@ -303,19 +347,20 @@ export function readWholeFile(file: FileRef, maxFileSize: number, into?: ReadBuf
   if (file.problem !== undefined) return skipped("unreadable", file.problem);
   let bytes: Buffer;
   let fd: number | undefined;
+  const at = pathToOpen(file);
   try {
-    fd = openNoFollow(file.abs);
+    fd = openNoFollow(at);
     const start = fd !== undefined && into ? readStart(fd, into) : 0;
     if (into && start > 0 && start < into.bytes.length && start <= maxFileSize) bytes = into.bytes.subarray(0, start);
     else {
-      const stats = fd === undefined ? lstatSync(file.abs) : fstatSync(fd);
+      const stats = fd === undefined ? lstatSync(at) : fstatSync(fd);
       if (stats.isSymbolicLink()) return skipped("symlink");
       // A folder in git's listing is a submodule, or an untracked nested repository.
       if (stats.isDirectory()) return skipped("submodule");
       if (!stats.isFile()) return skipped("unreadable", "not a regular file");
       if (stats.size > maxFileSize) return skipped("large", `${stats.size} bytes`);
       if (stats.size > WINDOWED_ABOVE) return "windows";
-      bytes = fd === undefined ? readFileSync(file.abs) : readOpen(fd, stats.size, into);
+      bytes = fd === undefined ? readFileSync(at) : readOpen(fd, stats.size, into);
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -348,7 +393,7 @@ function readStart(fd: number, into: ReadBuffer): number {
  * Undefined where the flags do not exist (Windows) or the open fails for a reason lstat explains
  * (a symlink, a socket): the caller then looks with lstat as before.
  */
-function openNoFollow(path: string): number | undefined {
+function openNoFollow(path: string | Buffer): number | undefined {
   const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
   if (O_NOFOLLOW === undefined || O_NONBLOCK === undefined) return undefined;
   try {

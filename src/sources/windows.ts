@@ -108,7 +108,7 @@ function windowChunker(path: string): (window: ByteWindow) => ReadItem {
  * or a UTF-16 or UTF-32 file read whole (its windows would need cutting at code units). Throws what
  * the reads throw.
  */
-export function* fileByteWindows(abs: string, path: string, sizes = DEFAULT_SIZES, buffer: WindowBuffer = newBuffer): Generator<WindowPiece> {
+export function* fileByteWindows(abs: string | Buffer, path: string, sizes = DEFAULT_SIZES, buffer: WindowBuffer = newBuffer): Generator<WindowPiece> {
   const fd = openSync(abs, "r");
   try {
     const cut = windowCutter(path, sizes);

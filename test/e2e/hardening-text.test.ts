@@ -1,7 +1,7 @@
 // End to end, with real git: the hook scans every byte git commits as text, decided as git decides
 // it (a NUL past the first 8,000 bytes is text), UTF-16 and UTF-32 without a byte-order mark, and the
 // text before the first NUL of a file git calls binary.
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openaiProjectKey } from "../../fixtures/fake-keys.js";
@@ -82,18 +82,25 @@ describe("text as git decides it", () => {
 });
 
 describe("file names that are not valid UTF-8", () => {
-  it("are never left out silently: each is named in a warning and counted as unreadable", () => {
+  it("are opened by their bytes and scanned, in a repository and outside one, and reported under the decoded name", () => {
     const made = repo();
     made.write("good.py", "x = 1\n");
-    // A name with a byte that is not UTF-8 (Latin-1 "é"), written through a Buffer path.
-    writeFileSync(Buffer.from(`${made.dir}/caf\xe9.py`, "latin1"), `KEY = "${openaiProjectKey(1805)}"\n`);
+    // Names with a byte that is not UTF-8 (Latin-1 "é", a bare 0xff), written through Buffer paths: a
+    // file, and a file in a folder so named.
+    const key = (seed: number) => `KEY = "${openaiProjectKey(seed)}"\n`;
+    writeFileSync(Buffer.from(`${made.dir}/caf\xe9.py`, "latin1"), key(1805));
+    mkdirSync(Buffer.from(`${made.dir}/dir\xff`, "latin1"));
+    writeFileSync(Buffer.from(`${made.dir}/dir\xff/inner.py`, "latin1"), key(1806));
     made.git("add", "-A");
-    const result = runCli(["scan", "--no-progress"], { cwd: made.dir });
-    expect(result.stderr).toMatch(/warning: cannot read caf.*\.py \(its name is not valid UTF-8, which keyscan cannot open\); skipped/);
-    expect(result.stdout + result.stderr).toMatch(/1 unreadable/);
-    // Outside a repository, the same.
+    const files = (stdout: string): string[] => (JSON.parse(stdout).findings as { file: string }[]).map((finding) => finding.file).sort();
+    const inRepo = runCli(["scan", "--no-progress", "-f", "json"], { cwd: made.dir });
+    expect(inRepo.code).toBe(1);
+    expect(files(inRepo.stdout)).toEqual(["caf\ufffd.py", "dir\ufffd/inner.py"]);
+    // Outside a repository the file is found too; a folder so named is not entered, and says so.
     rmSync(join(made.dir, ".git"), { recursive: true, force: true });
-    const outside = runCli(["scan", "--no-progress"], { cwd: made.dir });
-    expect(outside.stderr).toMatch(/warning: cannot read caf.*\.py \(its name is not valid UTF-8/);
+    const outside = runCli(["scan", "--no-progress", "-f", "json"], { cwd: made.dir });
+    expect(files(outside.stdout)).toEqual(["caf\ufffd.py"]);
+    expect(outside.stderr).toMatch(/warning: cannot read dir\ufffd \(its name is not valid UTF-8: keyscan lists no folder so named outside a repository\); skipped/);
   });
 });
+

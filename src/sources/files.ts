@@ -128,7 +128,11 @@ async function target(cwd: string, arg: string): Promise<Target> {
   if (!stats) throw new UsageError(`path not found: ${arg} is a symlink to nothing`);
   if (stats.isDirectory()) return { abs: await realpath(given), isDirectory: true };
   const abs = join(await realpath(dirname(given)), basename(given));
-  return link.isSymbolicLink() ? { abs, isDirectory: false, readFrom: await realpath(given) } : { abs, isDirectory: false };
+  if (!link.isSymbolicLink()) return { abs, isDirectory: false };
+  // A link to a pipe or a device (`/dev/stdin` on a pipe) has no file to read: standard input is `-`.
+  const readFrom = stats.isFile() ? await realpath(given).catch(() => undefined) : undefined;
+  if (readFrom === undefined) throw new UsageError(`${arg} is a symlink to neither a file nor a folder (to scan standard input, give -)`);
+  return { abs, isDirectory: false, readFrom };
 }
 
 /**

@@ -66,18 +66,21 @@ describe.each([
     expect(skips(items)).toEqual({ dirlink: "symlink", filelink: "symlink", loop: "symlink" });
   });
 
-  it("follows a symlink named as a path to scan, a file's under the name it was given, and refuses one to nothing", async () => {
+  it("follows a symlink named as a path to scan, a file's under the name it was given, and refuses one to nothing or to a device", async () => {
     const made = repo(init);
     made.write("real/key.txt", `${openaiProjectKey(1)}\n`);
     symlinkSync("real", join(made.dir, "dirlink"));
     symlinkSync("real/key.txt", join(made.dir, "filelink"));
     symlinkSync("nothing", join(made.dir, "dangling"));
+    symlinkSync("/dev/null", join(made.dir, "device"));
     expect(chunkPaths(await collect(made.dir, ["filelink"]))).toEqual(["filelink"]);
     // A folder is scanned where it is: as if named by its real path.
     const throughLink = chunkPaths(await collect(made.dir, ["dirlink"]));
     expect(throughLink).toEqual(chunkPaths(await collect(made.dir, ["real"])));
     expect(throughLink).toEqual([init ? "real/key.txt" : "key.txt"]);
     await expect(collect(made.dir, ["dangling"])).rejects.toThrow("dangling is a symlink to nothing");
+    // A pipe's or a device's link (`/dev/stdin` on a pipe) is no file to read.
+    await expect(collect(made.dir, ["device"])).rejects.toThrow("device is a symlink to neither a file nor a folder (to scan standard input, give -)");
   });
 
   it("skips binary and large files and says so, and decodes UTF-16 with a BOM", async () => {

@@ -268,7 +268,9 @@ function* walk(dir: string, path: string, rules: FolderRules): Generator<FileRef
     if (name.includes(NOT_UTF8) && isDirectory) yield { abs, path: entryPath, problem: NOT_UTF8_FOLDER };
     else if (name.includes(NOT_UTF8)) {
       const bytes = takeUndecodable(folder, name);
-      yield bytes ? { abs, path: entryPath, absBytes: Buffer.concat([Buffer.from(`${folder.dir}${sep}`), bytes]) } : { abs, path: entryPath };
+      yield bytes
+        ? { abs, path: entryPath, absBytes: Buffer.concat([Buffer.from(`${folder.dir}${sep}`), bytes]) }
+        : { abs, path: entryPath, problem: "its name is not valid UTF-8, and its folder no longer lists it by its bytes" };
     } else if (isDirectory) {
       const problem = enter(abs, entryPath, insideFolder(folder.rules, entryPath));
       if (problem) yield problem;
@@ -281,7 +283,11 @@ function* walk(dir: string, path: string, rules: FolderRules): Generator<FileRef
  * (two such names may decode alike); undefined when there is none (the folder changed meanwhile).
  */
 function takeUndecodable(folder: OpenFolder, name: string): Buffer | undefined {
-  folder.undecodable ??= readdirSync(folder.dir, { encoding: "buffer", withFileTypes: true }).filter((entry) => isNotUtf8(entry.name.toString(), entry.name));
+  try {
+    folder.undecodable ??= readdirSync(folder.dir, { encoding: "buffer", withFileTypes: true }).filter((entry) => isNotUtf8(entry.name.toString(), entry.name));
+  } catch {
+    return undefined; // the folder went away since it was listed: its files too
+  }
   const at = folder.undecodable.findIndex((entry) => entry.name.toString() === name);
   return at === -1 ? undefined : folder.undecodable.splice(at, 1)[0]?.name;
 }

@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "../errors.js";
 import { readSmallFile } from "./read-file.js";
+import { writeFailure } from "./write-file.js";
 import { neutralize } from "../report/common.js";
 
 /** How long a second process waits for the lock: updates under it take milliseconds, so this is generous. */
@@ -22,7 +23,7 @@ export async function withLock<T>(file: string, update: () => T): Promise<T> {
   const lock = `${file}.lock`;
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    if (tryCreate(lock)) break;
+    if (tryCreate(file, lock)) break;
     const holder = describeHolder(lock);
     if (holder.stale) {
       rmSync(lock, { force: true });
@@ -42,14 +43,17 @@ export async function withLock<T>(file: string, update: () => T): Promise<T> {
   }
 }
 
-/** Creates the lock with O_EXCL (which also refuses a symlink in its place); false when it exists. */
-function tryCreate(lock: string): boolean {
+/**
+ * Creates the lock with O_EXCL (which also refuses a symlink in its place); false when it exists. A lock
+ * that cannot be created (a folder that does not exist, a read-only one) means `file` cannot be written either.
+ */
+function tryCreate(file: string, lock: string): boolean {
   let fd: number;
   try {
     fd = openSync(lock, "wx");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
+    throw new UsageError(`cannot write ${neutralize(file)}: ${writeFailure(error)} (its lock file ${neutralize(lock)} could not be created)`);
   }
   try {
     writeSync(fd, `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`);

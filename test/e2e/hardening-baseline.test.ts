@@ -51,6 +51,14 @@ describe("keyscan baseline", () => {
     expect(entries(repo.dir)).toEqual(["a/three.env", "b/two.env"]);
   });
 
+  it("into a folder that does not exist is one sentence and exit code 2, not an unexpected error", () => {
+    const repo = newRepo();
+    repo.write("a.env", `KEY=${openaiProjectKey(404)}\n`);
+    const result = runCli(["baseline", "--no-progress", "-o", "missing/base.json"], { cwd: repo.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("keyscan: cannot write missing/base.json: its folder does not exist (its lock file missing/base.json.lock could not be created)\n");
+  });
+
   it("run twice at once, by two processes, keeps both runs' entries", async () => {
     const repo = newRepo();
     const paths = ["a.env", "b.env", "c.env", "d.env"];

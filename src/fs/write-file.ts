@@ -84,6 +84,7 @@ export function writeFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const reasons: Record<string, string> = {
     EISDIR: "it is a folder",
+    EEXIST: "something of that name is already there",
     ENOENT: "its folder does not exist",
     ENOTDIR: "a part of its path is not a folder",
     EACCES: "permission denied",

@@ -1,9 +1,11 @@
 // `keyscan install`: the pre-commit hook. Husky's .husky/pre-commit when the repository uses husky,
 // otherwise the hooks directory git uses (core.hooksPath honoured). An existing hook is kept and
 // chained, never overwritten, and installing twice changes nothing.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
-import { refuseLinks, writeFileAtomic } from "../fs/write-file.js";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { refuseLinks, writeFailure, writeFileAtomic } from "../fs/write-file.js";
+import { neutralize } from "../report/common.js";
 
 export const HOOK_MARKER = "# keyscan: block commits that add secrets";
 
@@ -69,7 +71,7 @@ function installHuskyHook(file: string, command: string, root: string): InstallR
   refuseLinks(file, root); // before reading it too: a link to /dev/zero would never finish
   const block = `${HOOK_MARKER}\n${command}\n`;
   if (!existsSync(file)) {
-    mkdirSync(join(file, ".."), { recursive: true });
+    makeFolders(dirname(file));
     writeFileAtomic(file, block, 0o755, root);
     return { file, action: "created" };
   }
@@ -90,7 +92,7 @@ function installGitHook(hooksDir: string, hookName: string, command: string, wit
   refuseLinks(file, within);
   refuseLinks(keptAs, within);
   if (existsSync(file) && readFileSync(file, "utf8").includes(HOOK_MARKER)) return { file, action: "unchanged" };
-  mkdirSync(hooksDir, { recursive: true });
+  makeFolders(hooksDir);
   const chaining = existsSync(file);
   if (chaining) renameSync(file, keptAs);
   const input = hookName === "pre-push" ? 'input=$(cat)\nprintf "%s\\n" "$input" | ' : "";
@@ -101,4 +103,22 @@ function installGitHook(hooksDir: string, hookName: string, command: string, wit
   writeFileAtomic(file, script, 0o755, within);
   chmodSync(file, 0o755);
   return chaining ? { file, action: "chained", keptAs } : { file, action: "created" };
+}
+
+/**
+ * Creates `folder` and the missing folders above it, one at a time. Node's recursive mkdir spins for ever
+ * where a file system answers ENOENT under a folder that exists (a core.hooksPath inside /proc); a file in
+ * the folder's place (a `.git/hooks` that is a file) would end in an unexpected error. Either is one sentence.
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(folder); !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  for (const each of missing) {
+    try {
+      mkdirSync(each);
+    } catch (error) {
+      throw new UsageError(`cannot create the folder ${neutralize(each)} for the hook: ${writeFailure(error)}`);
+    }
+  }
+  if (!statSync(folder).isDirectory()) throw new UsageError(`cannot install the hook in ${neutralize(folder)}: it is not a folder`);
 }

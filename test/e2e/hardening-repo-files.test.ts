@@ -91,6 +91,21 @@ describe("no write through a committed symlink", () => {
     }
   });
 
+  it("keyscan install in a hooks folder that cannot be made is one sentence and exit code 2, never a hang", () => {
+    const repo = hostileClone({});
+    // A file where the hooks folder goes.
+    rmSync(join(repo.dir, ".git", "hooks"), { recursive: true, force: true });
+    writeFileSync(join(repo.dir, ".git", "hooks"), "not a folder\n");
+    const file = keyscan(["install"], repo.dir);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toBe(`keyscan: cannot install the hook in ${join(repo.dir, ".git", "hooks")}: it is not a folder\n`);
+    // A hooks path inside /proc: Node's recursive mkdir spun there for ever (ENOENT under a folder that exists).
+    repo.git("config", "core.hooksPath", "/proc/keyscan-hooks");
+    const proc = keyscan(["install"], repo.dir);
+    expect(proc.code).toBe(2);
+    expect(proc.stderr).toMatch(/^keyscan: cannot create the folder \/proc\/keyscan-hooks for the hook: /);
+  });
+
   it("still installs, and writes the baseline, in a repository without such links", () => {
     const repo = hostileClone({});
     expect(keyscan(["install"], repo.dir).code).toBe(0);

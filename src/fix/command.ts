@@ -10,7 +10,7 @@ import { redactSecretsIn } from "../report/redact.js";
 import { envNames } from "./env-names.js";
 import type { Finding, RuleMeta } from "../types.js";
 import { writeFileAtomic } from "../fs/write-file.js";
-import { appendToEnvFile, appendToExample, ENV_EXAMPLE_FILE, ENV_FILE, envFileUnignored, exampleAdditions, ignoreEnvFile, readEnvFile } from "./env-file.js";
+import { appendToEnvFile, appendToExample, ENV_EXAMPLE_FILE, ENV_FILE, envFileUnignored, exampleAdditions, ignoreEnvFile, readEnvFile, readSideFile } from "./env-file.js";
 import { historyInstructions, replacementText, writeReplacementFile } from "./history.js";
 import { type FilePlan, planFile } from "./plan.js";
 import { rotationAdvice } from "./rotation.js";
@@ -57,7 +57,10 @@ export async function fixFindings(findings: readonly Finding[], options: FixOpti
   for (const plan of writable) for (const { finding, name } of plan.fixed) values.set(name, finding.secret);
   const newValues = new Map([...values].filter(([name]) => !env.values.has(name)));
   const ignoreEnv = (env.exists || newValues.size > 0) && (await envFileUnignored(root));
-  const example = exampleAdditions(root, [...values.keys()], options.example);
+  // Both read, and refused if they are no plain files, before anything is written.
+  const gitignore = ignoreEnv ? readSideFile(root, ".gitignore") : undefined;
+  const exampleFile = readSideFile(root, ENV_EXAMPLE_FILE);
+  const example = exampleAdditions(exampleFile, [...values.keys()], options.example);
   if (values.size > 0 || ignoreEnv) write(sideEffects(env.exists, newValues, ignoreEnv, example));
 
   let apply = options.apply;
@@ -65,8 +68,8 @@ export async function fixFindings(findings: readonly Finding[], options: FixOpti
   if (apply === "ask" && changes) apply = await confirm("Apply these changes? [y/N] ");
   if (apply === true && changes) {
     appendToEnvFile(env, newValues);
-    if (ignoreEnv) ignoreEnvFile(root);
-    if (example && (example.length > 0 || options.example)) appendToExample(root, example);
+    if (gitignore) ignoreEnvFile(gitignore);
+    if (example && (example.length > 0 || options.example)) appendToExample(exampleFile, example);
     for (const plan of writable) writePlan(plan, options.error);
   }
 

@@ -1,10 +1,11 @@
 // The other side of a fix: the values go to .env at the repository root (created mode 0600, only ever
 // appended to), .env goes to .gitignore when git would track it, and .env.example gets `NAME=` lines
 // so the next developer knows which variables to set.
-import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { git } from "../sources/git.js";
+import { readSmallFile } from "../fs/read-file.js";
 import { writeFileAtomic } from "../fs/write-file.js";
 
 export const ENV_FILE = ".env";
@@ -87,25 +88,49 @@ export async function envFileUnignored(root: string): Promise<boolean> {
   );
 }
 
+/** A file at the repository root that fix adds lines to (.gitignore, .env.example), as found. */
+export interface SideFile {
+  /** The repository's root: the file is `root/name`, written with no symlink on the way (writeFileAtomic's `within`). */
+  root: string;
+  name: string;
+  exists: boolean;
+  text: string;
+}
+
+/**
+ * Reads .gitignore or .env.example at `root` before anything is written, refusing one that is not a plain
+ * file: a folder (the write would fail after .env got the values), or a symlink (a clone's link would put
+ * the lines outside the repository).
+ */
+export function readSideFile(root: string, name: string): SideFile {
+  const path = join(root, name);
+  let stat: ReturnType<typeof lstatSync> | undefined;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return { root, name, exists: false, text: "" };
+  }
+  if (!stat.isFile()) {
+    const what = stat.isDirectory() ? "a directory" : stat.isSymbolicLink() ? "a symlink" : "not a regular file";
+    throw new UsageError(`${path} is ${what}: keyscan fix adds lines only to a plain ${name}; replace it first`);
+  }
+  return { root, name, exists: true, text: readSmallFile(path, name) };
+}
+
 /** Adds a `.env` line to the root .gitignore (created if missing). */
-export function ignoreEnvFile(root: string): void {
-  const path = join(root, ".gitignore");
-  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
-  writeFileAtomic(path, `${withFinalNewline(text)}${ENV_FILE}\n`);
+export function ignoreEnvFile(gitignore: SideFile): void {
+  writeFileAtomic(join(gitignore.root, gitignore.name), `${withFinalNewline(gitignore.text)}${ENV_FILE}\n`, undefined, gitignore.root);
 }
 
 /** The names .env.example lacks, from `names`; with `create`, a missing example counts as empty. */
-export function exampleAdditions(root: string, names: readonly string[], create: boolean): string[] | undefined {
-  const path = join(root, ENV_EXAMPLE_FILE);
-  if (!existsSync(path) && !create) return undefined;
-  const present = existsSync(path) ? parseEnv(readFileSync(path, "utf8")) : new Map<string, string>();
+export function exampleAdditions(example: SideFile, names: readonly string[], create: boolean): string[] | undefined {
+  if (!example.exists && !create) return undefined;
+  const present = parseEnv(example.text);
   return names.filter((name) => !present.has(name));
 }
 
 /** Appends `NAME=` lines to .env.example (created when missing): names, never values. */
-export function appendToExample(root: string, names: readonly string[]): void {
-  const path = join(root, ENV_EXAMPLE_FILE);
-  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
-  if (names.length === 0 && existsSync(path)) return;
-  writeFileAtomic(path, `${withFinalNewline(text)}${names.map((name) => `${name}=\n`).join("")}`);
+export function appendToExample(example: SideFile, names: readonly string[]): void {
+  if (names.length === 0 && example.exists) return;
+  writeFileAtomic(join(example.root, example.name), `${withFinalNewline(example.text)}${names.map((name) => `${name}=\n`).join("")}`, undefined, example.root);
 }

@@ -82,6 +82,28 @@ describe("keyscan fix refuses bad input file by file", () => {
     expect(read(repo, "good.py")).toContain(GITHUB);
   });
 
+  it("a .gitignore or .env.example that is no plain file stops the fix before anything is written, .env included", () => {
+    const outside = join(tmpdir(), `keyscan-outside-gitignore-${process.pid}`);
+    writeFileSync(outside, "node_modules\n");
+    const cases: Array<[string, (repo: TempRepo) => void, string[], string]> = [
+      [".gitignore", (repo) => mkdirSync(join(repo.dir, ".gitignore")), ["fix", "--yes"], "a directory"],
+      // A clone's link: the `.env` line would land outside the repository.
+      [".gitignore", (repo) => symlinkSync(outside, join(repo.dir, ".gitignore")), ["fix", "--yes"], "a symlink"],
+      [".env.example", (repo) => mkdirSync(join(repo.dir, ".env.example")), ["fix", "--yes", "--example"], "a directory"],
+    ];
+    for (const [name, spoil, args, what] of cases) {
+      const repo = twoFiles();
+      spoil(repo);
+      const result = runCli(args, { cwd: repo.dir });
+      expect(result.stderr).toBe(`keyscan: ${join(repo.dir, name)} is ${what}: keyscan fix adds lines only to a plain ${name}; replace it first\n`);
+      expect(result.code).toBe(2);
+      expect(read(repo, "bad.js")).toContain(OPENAI);
+      expect(read(repo, "good.py")).toContain(GITHUB);
+      expect(() => statSync(join(repo.dir, ".env"))).toThrow();
+    }
+    expect(readFileSync(outside, "utf8")).toBe("node_modules\n");
+  });
+
   it("a .env that git tracks stops the fix before anything is written", () => {
     const repo = twoFiles();
     repo.write(".env", "PORT=3000\n");

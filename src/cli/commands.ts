@@ -113,7 +113,7 @@ export function readConfig(explicit: string | undefined, scanRoot: string, root:
   } else {
     const found = findConfig(scanRoot, root);
     const kept = withoutVerifySettings(found ? loadConfig(found) : emptyConfig());
-    if (kept.refused) process.stderr.write(`keyscan: warning: ${neutralize(kept.refused)}\n`);
+    if (kept.refused) warn(kept.refused);
     config = kept.config;
   }
   const userFile = userConfigFile();
@@ -130,11 +130,14 @@ function scansFolder(paths: readonly string[]): boolean {
   return paths.some((path) => path !== "-" && existsSync(path) && statSync(path).isDirectory());
 }
 
+/** A warning on stderr. Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal. */
+export function warn(message: string): void {
+  process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
+}
+
 export async function collectFindings(mode: ScanMode, args: string[], flags: ScanFlags, setup: Setup) {
   // process.hrtime, not performance.now(): Node loads perf_hooks when the global `performance` is first read.
   const started = process.hrtime.bigint();
-  // Warnings name files: neutralised, so a hostile file name cannot rewrite the terminal.
-  const warn = (message: string) => process.stderr.write(`keyscan: warning: ${neutralize(message)}\n`);
   // Checked before the source opens: a staged source starts git at once (closed only from the try below).
   const budgetSeconds = parseSeconds(flags.fileTimeout, "--file-timeout");
   const threads = parseThreads(flags.threads, mode);
@@ -323,7 +326,11 @@ function parseThreads(text: string | undefined, mode: ScanMode): number {
   return threads;
 }
 
-/** --verify: each key checked with its provider; --only-verified keeps the live ones. */
+/**
+ * --verify: each key checked with its provider; --only-verified keeps the live ones, and says how many it left
+ * out unchecked (no verifier for the provider, or no answer): a scan whose provider could not be reached
+ * would otherwise read as clean.
+ */
 export async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Promise<Finding[]> {
   const seconds = parseSeconds(flags.verifyTimeout, "--verify-timeout");
   const providers = new Map(setup.context().ruleset.rules.map((rule) => [rule.id, rule.verify]));
@@ -332,7 +339,14 @@ export async function verify(findings: Finding[], flags: ScanFlags, setup: Setup
     endpoints: setup.config.verifyEndpoints,
     timeoutMs: seconds * 1000,
   });
-  return flags.onlyVerified ? verified.filter((finding) => finding.verification?.status === "valid") : verified;
+  if (!flags.onlyVerified) return verified;
+  const unchecked = verified.filter((finding) => finding.verification?.status === "unknown");
+  if (unchecked.length > 0) {
+    const reasons = [...new Set(unchecked.map((finding) => finding.verification?.detail ?? "no verdict"))];
+    const shown = reasons.slice(0, 2).join("; ") + (reasons.length > 2 ? `; ${plural(reasons.length - 2, "other reason")}` : "");
+    warn(`${plural(unchecked.length, "finding")} could not be checked (${shown}) and ${unchecked.length === 1 ? "is" : "are"} left out by --only-verified; --verify reports ${unchecked.length === 1 ? "it" : "them"} with the reason`);
+  }
+  return verified.filter((finding) => finding.verification?.status === "valid");
 }
 
 /** -v/--verbose: a line on stderr saying what keyscan decided (config, root, suppressions). */

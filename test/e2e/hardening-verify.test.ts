@@ -110,6 +110,24 @@ describe("a keyscan.toml inside the scanned repository", () => {
   });
 });
 
+describe("--only-verified", () => {
+  it("reports the live key, and says how many findings it left out unchecked rather than reading as clean", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "settings.env"), `OPENAI_API_KEY=${live.secret}\n`);
+    const reported = await keyscan(["scan", ".", "--only-verified", "--no-progress"], dir, { XDG_CONFIG_HOME: userConfigHome(trusted.url) });
+    expect(reported.code).toBe(1);
+    expect(reported.stderr).toBe("");
+    // A provider that cannot be reached: a port on 127.0.0.1 that was listening a moment ago.
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, "127.0.0.1", resolve));
+    const { port } = gone.address() as AddressInfo;
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    const unchecked = await keyscan(["scan", ".", "--only-verified", "--no-progress"], dir, { XDG_CONFIG_HOME: userConfigHome(`http://127.0.0.1:${port}`) });
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stderr).toMatch(/^keyscan: warning: 1 finding could not be checked \(.+\) and is left out by --only-verified; --verify reports it with the reason\n$/);
+  });
+});
+
 describe("what a verification endpoint answers", () => {
   it("is printed with the key redacted in every echoed form, and escaped", async () => {
     const key = live.secret;

@@ -39,7 +39,8 @@ export function redactFindings(findings: readonly Finding[]): Finding[] {
   }
   const indexes = new Map([...byPath].map(([path, secrets]) => [path, secretIndex(secrets)]));
   const shown = new Map<string, string>();
-  return findings.map((finding) => redactAgainst(finding, indexes.get(finding.path) ?? secretIndex(secretsOf(finding)), shown));
+  // Every finding's path is in byPath, so each has its index.
+  return findings.map((finding) => redactAgainst(finding, indexes.get(finding.path) as SecretIndex, shown));
 }
 
 /** The text with every one of the secrets in it redacted (a diff, notes): one pass, however many secrets. */

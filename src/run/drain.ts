@@ -84,8 +84,11 @@ export async function drain(
   onWarning: (message: string) => void,
 ): Promise<Drained> {
   const stats = emptyStats();
-  // Findings are gathered as each scan answers (reporters sort them), so nothing else of a scan is kept.
-  const findings: Finding[] = [];
+  // Findings are gathered as each scan answers, so nothing else of a scan is kept, and put back in the
+  // order of the items they came from: a run's findings then come in the same order every time, whichever
+  // worker answered first (reporters sort them anyway; `fix` names its variables in that order).
+  const answered: { item: number; found: Finding[] }[] = [];
+  let tracked = 0;
   const cache = createContentCache();
   const pacer = createScanPacer();
   let failure: { error: unknown } | undefined;
@@ -93,10 +96,11 @@ export async function drain(
   let wake: (() => void) | undefined;
   const settled = (): Promise<void> => new Promise((resolve) => (wake = resolve));
   const track = (result: Promise<Finding[]>, weight: number): void => {
+    const item = tracked++;
     inFlight += weight;
     result
       .then(
-        (found) => void findings.push(...found),
+        (found) => void (found.length > 0 && answered.push({ item, found })),
         (error: unknown) => {
           failure ??= { error };
           cache.fail(error); // duplicates waiting for a first scan that will never answer
@@ -282,6 +286,7 @@ export async function drain(
     const more = submodules > 1 ? ` and ${submodules - 1} more` : "";
     onWarning(`submodules are not scanned: ${firstSubmodule}${more} (scan each from its own folder)`);
   }
+  const findings = answered.sort((a, b) => a.item - b.item).flatMap(({ found }) => found);
   return { findings, stats };
 }
 

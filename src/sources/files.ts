@@ -20,7 +20,7 @@ import { UsageError } from "../errors.js";
 import type { FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem, WindowBuffer, WindowPiece } from "../types.js";
 import { isBinary } from "./decode.js";
 import { type FolderRules, ignoreLevel, insideFolder, isIgnored, NO_RULES, withLevel } from "./gitignore.js";
-import { git, repoRoot, splitNul } from "./git.js";
+import { git, repoRoot, splitNul, splitNulBytes } from "./git.js";
 import { fileByteWindows, WINDOWED_ABOVE, type WindowSizes } from "./windows.js";
 
 // fs.promises is read when called: node:fs/promises loads some ten of Node's own modules (readline's
@@ -185,17 +185,6 @@ function* listed(output: Buffer, root: string, prefix: string): Generator<FileRe
     const bytes = fields?.[index];
     yield bytes && isNotUtf8(path, bytes) ? { ...file, absBytes: Buffer.concat([Buffer.from(`${root}${sep}`), nested ? bytes.subarray(0, -1) : bytes]) } : file;
   }
-}
-
-/** The NUL-terminated fields of git's output, as bytes. */
-function splitNulBytes(output: Buffer): Buffer[] {
-  const fields: Buffer[] = [];
-  for (let start = 0; start < output.length; ) {
-    const end = output.indexOf(0, start);
-    fields.push(output.subarray(start, end === -1 ? output.length : end));
-    start = end === -1 ? output.length : end + 1;
-  }
-  return fields;
 }
 
 /**

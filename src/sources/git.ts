@@ -274,6 +274,17 @@ export function splitNul(output: Buffer): string[] {
   return fields;
 }
 
+/** The same fields as bytes, for a path that is not valid UTF-8 (splitNul's decoding loses its bad bytes). */
+export function splitNulBytes(output: Buffer): Buffer[] {
+  const fields: Buffer[] = [];
+  for (let start = 0; start < output.length; ) {
+    const end = output.indexOf(0, start);
+    fields.push(output.subarray(start, end === -1 ? output.length : end));
+    start = end === -1 ? output.length : end + 1;
+  }
+  return fields;
+}
+
 /**
  * Yields the NUL-terminated fields of a byte stream, all those each buffer completes at once (a field
  * may span several buffers), then the unterminated tail. One array a buffer, not one await a field:

@@ -153,6 +153,21 @@ describe("createScanPool", () => {
     expect(found.map((finding) => finding.line)).toEqual([2]);
   });
 
+  it("hands back the findings in the order of the items, whichever worker answers first", async () => {
+    const pool = createScanPool({ threads: 2, entropy: true, context: noRules, inlineBytes: 0, startNow: true });
+    // The first item is big and slow to scan (every line names a secret for the generic detector to read),
+    // the second small: the second worker answers first. Under 2 MB, so drain hands out both at once.
+    const big = `${"const api_key = process.env.API_KEY; // token password secret\n".repeat(25_000)}const key = "${openaiProjectKey(31)}";\n`;
+    const small = `const key = "${openaiProjectKey(32)}";\n`;
+    async function* items(): AsyncGenerator<SourceItem> {
+      yield { kind: "chunk", chunk: { path: "big.ts", text: big }, bytes: big.length };
+      yield { kind: "chunk", chunk: { path: "small.ts", text: small }, bytes: small.length };
+    }
+    const { findings } = await drain(items(), pool, suppressionSteps({}), () => undefined);
+    await pool.close();
+    expect(findings.map((finding) => finding.path)).toEqual(["big.ts", "small.ts"]);
+  });
+
   it("builds the workers' rules from the config file: custom rules, disabled rules", async () => {
     const configFile = join(scratch, "keyscan.toml");
     writeFileSync(

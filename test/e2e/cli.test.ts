@@ -142,6 +142,12 @@ describe("bad input", () => {
     const size = runCli(["scan", "--max-file-size", "lots"], { cwd: dir.dir });
     expect(size.code).toBe(2);
     expect(size.stderr).toMatch(/--max-file-size/);
+    // A size under one byte skipped every file and reported "No secrets found" with exit code 0.
+    for (const zero of ["0", "0KB", "0.5"]) {
+      const none = runCli(["scan", "--max-file-size", zero], { cwd: dir.dir });
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/would skip every file/);
+    }
   });
 
   it("gives exit 2 for an empty file name, which would otherwise send the report to standard output or drop the config", () => {

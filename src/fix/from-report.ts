@@ -1,7 +1,8 @@
 // `keyscan fix --from report.json`: the findings of an earlier `keyscan scan --format json --no-redact`.
-import { readFileSync } from "node:fs";
 import { isAbsolute, normalize } from "node:path";
 import { UsageError } from "../errors.js";
+import { readSmallFile } from "../fs/read-file.js";
+import { MAX_REPORT_BYTES } from "../report/json.js";
 import type { Finding } from "../types.js";
 
 /**
@@ -9,9 +10,10 @@ import type { Finding } from "../types.js";
  * file outside the repository is refused, since fix would write there.
  */
 export function findingsFromReport(file: string): Finding[] {
+  const text = readSmallFile(file, "JSON report", { limit: MAX_REPORT_BYTES });
   let report: { findings?: unknown };
   try {
-    report = JSON.parse(readFileSync(file, "utf8")) as { findings?: unknown };
+    report = JSON.parse(text) as { findings?: unknown };
   } catch (error) {
     throw new UsageError(`--from: cannot read ${file} as a JSON report: ${(error as Error).message.split("\n")[0]}`);
   }

@@ -28,13 +28,19 @@ export function readSmallFile(file: string, what: string, options: { limit?: num
     if (stat.size > limit) {
       throw new UsageError(`${what} ${shown} is ${formatBytes(stat.size)}, over the limit of ${formatBytes(limit)}`);
     }
-    const buffer = Buffer.alloc(limit + 1);
+    // Sized by fstat (a baseline's limit is 64 MB, most are a few KB), grown if the file grows, never past the limit.
+    let buffer = Buffer.allocUnsafe(stat.size + 1);
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        if (length > limit) throw new UsageError(`${what} ${shown} grew past the limit of ${formatBytes(limit)} while being read`);
+        const larger = Buffer.allocUnsafe(Math.min(limit + 1, 2 * buffer.length));
+        buffer.copy(larger, 0, 0, length);
+        buffer = larger;
+      }
       const read = readSync(fd, buffer, length, buffer.length - length, null);
       if (read === 0) break;
       length += read;
-      if (length > limit) throw new UsageError(`${what} ${shown} grew past the limit of ${formatBytes(limit)} while being read`);
     }
     return buffer.subarray(0, length).toString("utf8");
   } finally {

@@ -49,6 +49,12 @@ import { type LifeEvent, type SecretEntry, groupSecrets } from "./secrets.js";
 
 export const JSON_FORMAT_VERSION = 1;
 
+/**
+ * The largest JSON report read back (`report merge`, `fix --from`): a report of ~100,000 findings is
+ * ~100 MB; past ~512 MB its text would not fit in one JavaScript string anyway.
+ */
+export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
 export interface JsonFinding {
   ruleId: string;
   ruleName: string;

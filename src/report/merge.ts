@@ -1,14 +1,14 @@
 // `keyscan report merge A.json B.json …`: the JSON reports of several repositories (one CI job each)
 // made into one report, grouped by repository: JSON (the reports side by side), SARIF (one run a
 // repository) or the HTML page. Reads only what keyscan's JSON format version 1 promises.
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { UsageError } from "../errors.js";
+import { readSmallFile } from "../fs/read-file.js";
 import type { Finding, ScanStats } from "../types.js";
 import { neutralize } from "./common.js";
 import type { MergeFormat } from "./formats.js";
 import { renderHtml } from "./html.js";
-import { JSON_FORMAT_VERSION, type JsonFinding, type JsonReport, type JsonSecret } from "./json.js";
+import { JSON_FORMAT_VERSION, MAX_REPORT_BYTES, type JsonFinding, type JsonReport, type JsonSecret } from "./json.js";
 import { renderSarif } from "./sarif.js";
 
 /** What `--format json` of `report merge` prints; a merged report can itself be merged again. */
@@ -24,12 +24,13 @@ export function readReports(files: readonly string[]): JsonReport[] {
   if (files.length === 0) throw new UsageError("report merge: name at least one JSON report");
   return files.flatMap((file) => {
     const where = neutralize(file);
+    // Not a plain read: a FIFO would block it for ever and /dev/zero fill the memory.
+    const text = readSmallFile(file, "JSON report", { limit: MAX_REPORT_BYTES });
     let data: unknown;
     try {
-      data = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ? (error as Error).message : "it is not JSON";
-      throw new UsageError(`report merge: cannot read ${where}: ${reason.split("\n")[0]}`);
+      data = JSON.parse(text);
+    } catch {
+      throw new UsageError(`report merge: cannot read ${where}: it is not JSON`);
     }
     const reports = isMerged(data) ? data.repositories : [data];
     return reports.map((report, index) => checkedReport(report, `${where}${reports.length > 1 ? ` (repository ${index + 1})` : ""}`, file));

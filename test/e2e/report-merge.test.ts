@@ -148,6 +148,17 @@ describe("keyscan report merge", () => {
     }
   });
 
+  it("refuses a pipe or a device in a report's place instead of waiting on it for ever or filling the memory", () => {
+    // readFileSync of a FIFO blocked, deaf to SIGTERM; of /dev/zero it ended in std::bad_alloc.
+    const fifo = join(work, "reports.fifo");
+    spawnSync("mkfifo", [fifo]);
+    for (const args of [["report", "merge", fifo], ["report", "merge", "/dev/zero"], ["fix", "--dry-run", "--from", fifo]]) {
+      const result = runCli(args, { cwd: (repos[0] as TempRepo).dir });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(/^keyscan: JSON report .* is not a regular file \(a device, pipe or folder\); refusing to read it\n$/);
+    }
+  });
+
   it("writes a page that says nothing was found when no repository had a secret", () => {
     const out = join(work, "clean.html");
     const result = runCli(["report", "merge", reports()[2] as string, "-o", out], { cwd: work });

@@ -61,7 +61,7 @@ export async function fixFindings(findings: readonly Finding[], options: FixOpti
   const gitignore = ignoreEnv ? readSideFile(root, ".gitignore") : undefined;
   const exampleFile = readSideFile(root, ENV_EXAMPLE_FILE);
   const example = exampleAdditions(exampleFile, [...values.keys()], options.example);
-  if (values.size > 0 || ignoreEnv) write(sideEffects(env.exists, newValues, ignoreEnv, example));
+  if (values.size > 0 || ignoreEnv) write(sideEffects(env.exists, values.size > 0, newValues, ignoreEnv, example));
 
   let apply = options.apply;
   const changes = writable.length > 0 || ignoreEnv;
@@ -113,11 +113,12 @@ function describe(plan: FilePlan): string {
 }
 
 /** What happens beside the code: names only, never values. */
-function sideEffects(envExists: boolean, newValues: ReadonlyMap<string, string>, unignored: boolean, example: readonly string[] | undefined): string {
+/** `moved`: some secret is moved out of the code (without one, an existing .env needs no word). */
+function sideEffects(envExists: boolean, moved: boolean, newValues: ReadonlyMap<string, string>, unignored: boolean, example: readonly string[] | undefined): string {
   const lines: string[] = [];
   const names = [...newValues.keys()].join(", ");
   if (newValues.size > 0) lines.push(`${ENV_FILE}: ${envExists ? "append" : "create (mode 0600) with"} ${names}`);
-  else if (envExists) lines.push(`${ENV_FILE}: already holds every value; nothing to add`);
+  else if (envExists && moved) lines.push(`${ENV_FILE}: already holds every value; nothing to add`);
   if (unignored) lines.push(`.gitignore: add ${ENV_FILE}, so git never tracks it`);
   if (example && example.length > 0) lines.push(`${ENV_EXAMPLE_FILE}: add ${example.map((name) => `${name}=`).join(", ")}`);
   return `\n${lines.join("\n")}\n`;

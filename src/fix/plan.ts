@@ -2,7 +2,7 @@
 // name its variable, rewrite, and check the result still parses. Nothing is written here.
 import { lstatSync, readFileSync } from "node:fs";
 import { decodeLayers } from "../engine/decode.js";
-import { looksBinary } from "../sources/decode.js";
+import { isWideText, looksBinary } from "../sources/decode.js";
 import type { Finding } from "../types.js";
 import { claimEnvName, type EnvNames, preferredEnvName } from "./env-names.js";
 import { applyEdits, type Edit, type Language, languageOf, locate } from "./languages.js";
@@ -28,6 +28,10 @@ export interface FilePlan {
 const BINARY_FILE =
   "the file itself is the secret (a key store): revoke its key, delete the file from the repository (from history too: git filter-repo --invert-paths --path FILE), and load it from outside the repository";
 
+const UTF8_BOM = "\uFEFF";
+
+const WIDE_TEXT = "the file is UTF-16 or UTF-32 text, which keyscan fix does not rewrite: replace the value by a read of an environment variable by hand";
+
 /** The generic detector finds the same string a provider's rule does: the provider's finding names it better. */
 const GENERIC_RULE = "generic-high-entropy";
 
@@ -41,12 +45,17 @@ export function planFile(path: string, abs: string, findings: readonly Finding[]
   if (problem) return { ...plan, problem: `${path} ${problem}` };
   const bytes = readFileSync(abs);
   // A binary file's finding is of the file itself (a key store under a well-known password): no text to rewrite.
+  if (isWideText(bytes)) return { ...plan, manual: findings.map((finding) => ({ finding, reason: WIDE_TEXT })) };
   if (looksBinary(bytes)) return { ...plan, manual: findings.map((finding) => ({ finding, reason: BINARY_FILE })) };
   plan.original = bytes.toString("utf8");
   plan.updated = plan.original;
   plan.mode = lstatSync(abs).mode & 0o7777;
+  // The scan's columns are those of the text after a byte-order mark (sources/decode.ts): the edits are
+  // planned on that text, and the mark is kept in front of the result.
+  const bom = plan.original.startsWith(UTF8_BOM) ? UTF8_BOM : "";
+  const text = plan.original.slice(bom.length);
 
-  const lines = plan.original.split("\n");
+  const lines = text.split("\n");
   const lineOffsets = offsetsOf(lines);
   const located = distinctSpots(findings);
   const encoded = new Set<Finding>();
@@ -66,7 +75,7 @@ export function planFile(path: string, abs: string, findings: readonly Finding[]
       : encoded.has(finding)
         ? { kind: "manual" as const, reason: "stored encoded (base64, percent or JSON escapes): replace the encoded value by hand (a Kubernetes Secret: create it from the environment, e.g. kubectl create secret generic --from-env-file=.env)" }
       : typeof language === "string"
-        ? locate(language, plan.original, lines, finding.line - 1, lineOffsets[finding.line - 1] ?? 0, finding.column - 1, finding.endColumn - 1)
+        ? locate(language, text, lines, finding.line - 1, lineOffsets[finding.line - 1] ?? 0, finding.column - 1, finding.endColumn - 1)
         : { kind: "manual" as const, reason: language.manual };
     if (spot.kind === "manual") {
       plan.manual.push({ finding, reason: spot.reason });
@@ -84,14 +93,14 @@ export function planFile(path: string, abs: string, findings: readonly Finding[]
   }
   if (plan.fixed.length === 0 || typeof language !== "string") return plan;
 
-  const updated = applyEdits(plan.original, edits);
+  const updated = applyEdits(text, edits);
   const parse = checkParses(language as Language, path, updated);
   if (parse.ok === false) {
     // A rewrite that breaks the file is not applied: its secrets go back to the user.
     const reason = `the rewrite would not parse (${parse.checker}: ${parse.error}): replace it by hand`;
     return { ...plan, fixed: [], manual: [...plan.manual, ...plan.fixed.map(({ finding }) => ({ finding, reason }))], parse };
   }
-  return { ...plan, updated, parse };
+  return { ...plan, updated: bom + updated, parse };
 }
 
 /** Why a file cannot be rewritten in place, or undefined when it can. */

@@ -33,6 +33,22 @@ function report(repo: TempRepo): string {
   return file;
 }
 
+describe("keyscan fix reads a file's encoding as the scan did", () => {
+  it("a UTF-8 file with a byte-order mark is fixed, the mark kept; a UTF-16 one is left to the user with the reason", () => {
+    const repo = repos();
+    // The scan's columns are counted after the mark: fix took the file for changed since the scan.
+    writeFileSync(join(repo.dir, "bom.js"), `\uFEFFconst key = "${OPENAI}";\r\nconsole.log(key);\r\n`);
+    writeFileSync(join(repo.dir, "wide.js"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`const token = "${GITHUB}";\n`, "utf16le")]));
+    repo.add(".");
+    repo.commit();
+    const result = runCli(["fix", "--yes"], { cwd: repo.dir });
+    expect(result.stderr).toBe("");
+    expect(read(repo, "bom.js")).toBe("\uFEFFconst key = process.env.OPENAI_API_KEY;\r\nconsole.log(key);\r\n");
+    expect(result.stdout).toContain("wide.js:1:16: by hand (github-ghp): the file is UTF-16 or UTF-32 text");
+    expect(result.stdout).toContain("Rewrote 1 secret(s) in 1 file(s); 1 left to fix by hand.");
+  });
+});
+
 describe("keyscan fix refuses bad input file by file", () => {
   it("a file changed since the scan (--from) is left alone; the others are fixed", () => {
     const repo = twoFiles();

@@ -1,5 +1,6 @@
 // Planning the edits of one file: check it is still what was scanned, find each secret's literal,
 // name its variable, rewrite, and check the result still parses. Nothing is written here.
+import { isUtf8 } from "node:buffer";
 import { lstatSync, readFileSync } from "node:fs";
 import { decodeLayers } from "../engine/decode.js";
 import { isWideText, looksBinary } from "../sources/decode.js";
@@ -32,6 +33,8 @@ const UTF8_BOM = "\uFEFF";
 
 const WIDE_TEXT = "the file is UTF-16 or UTF-32 text, which keyscan fix does not rewrite: replace the value by a read of an environment variable by hand";
 
+const NOT_UTF8 = "the file is not valid UTF-8 (Latin-1?), and rewriting it would change its other bytes: replace the value by a read of an environment variable by hand";
+
 /** The generic detector finds the same string a provider's rule does: the provider's finding names it better. */
 const GENERIC_RULE = "generic-high-entropy";
 
@@ -47,6 +50,8 @@ export function planFile(path: string, abs: string, findings: readonly Finding[]
   // A binary file's finding is of the file itself (a key store under a well-known password): no text to rewrite.
   if (isWideText(bytes)) return { ...plan, manual: findings.map((finding) => ({ finding, reason: WIDE_TEXT })) };
   if (looksBinary(bytes)) return { ...plan, manual: findings.map((finding) => ({ finding, reason: BINARY_FILE })) };
+  // Decoded, its bytes that are not UTF-8 would be written back as U+FFFD: every other line must keep its bytes.
+  if (!isUtf8(bytes)) return { ...plan, manual: findings.map((finding) => ({ finding, reason: NOT_UTF8 })) };
   plan.original = bytes.toString("utf8");
   plan.updated = plan.original;
   plan.mode = lstatSync(abs).mode & 0o7777;

@@ -39,13 +39,18 @@ describe("keyscan fix reads a file's encoding as the scan did", () => {
     // The scan's columns are counted after the mark: fix took the file for changed since the scan.
     writeFileSync(join(repo.dir, "bom.js"), `\uFEFFconst key = "${OPENAI}";\r\nconsole.log(key);\r\n`);
     writeFileSync(join(repo.dir, "wide.js"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`const token = "${GITHUB}";\n`, "utf16le")]));
+    // Latin-1: decoded and written back, its "é" became U+FFFD's three bytes.
+    const latin1 = Buffer.from(`// caf\xe9\nconst other = "${openaiProjectKey(2213)}";\n`, "latin1");
+    writeFileSync(join(repo.dir, "latin1.js"), latin1);
     repo.add(".");
     repo.commit();
     const result = runCli(["fix", "--yes"], { cwd: repo.dir });
     expect(result.stderr).toBe("");
     expect(read(repo, "bom.js")).toBe("\uFEFFconst key = process.env.OPENAI_API_KEY;\r\nconsole.log(key);\r\n");
     expect(result.stdout).toContain("wide.js:1:16: by hand (github-ghp): the file is UTF-16 or UTF-32 text");
-    expect(result.stdout).toContain("Rewrote 1 secret(s) in 1 file(s); 1 left to fix by hand.");
+    expect(result.stdout).toContain("latin1.js:2:16: by hand (openai-project-key): the file is not valid UTF-8 (Latin-1?)");
+    expect(readFileSync(join(repo.dir, "latin1.js"))).toEqual(latin1);
+    expect(result.stdout).toContain("Rewrote 1 secret(s) in 1 file(s); 2 left to fix by hand.");
   });
 });
 

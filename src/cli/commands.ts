@@ -139,7 +139,7 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
   // process.hrtime, not performance.now(): Node loads perf_hooks when the global `performance` is first read.
   const started = process.hrtime.bigint();
   // Checked before the source opens: a staged source starts git at once (closed only from the try below).
-  const budgetSeconds = parseSeconds(flags.fileTimeout, "--file-timeout");
+  const budgetMs = parseMilliseconds(flags.fileTimeout, "--file-timeout");
   const threads = parseThreads(flags.threads, mode);
   const source = await openSource(mode, args, flags, setup, warn);
   const legacy: string[] = [];
@@ -147,8 +147,8 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
     threads,
     // Custom patterns run only on workers, where the time budget can stop them.
     inline: setup.config.rules.length === 0 && setup.config.allow.regexes.length === 0,
-    budgetMs: budgetSeconds * 1000,
-    onTimeout: (path) => warn(`scanning ${path} took longer than ${budgetSeconds} s (--file-timeout): stopped, so it is not fully scanned`),
+    budgetMs,
+    onTimeout: (path) => warn(`scanning ${path} took longer than ${budgetMs / 1000} s (--file-timeout): stopped, so it is not fully scanned`),
     entropy: flags.entropy,
     maxFileSize: setup.maxFileSize,
     context: setup.context,
@@ -303,14 +303,19 @@ function suppressions(flags: ScanFlags, setup: Setup, legacy: string[]): Suppres
   });
 }
 
-/** A positive number of seconds given to `option`. */
-function parseSeconds(text: string, option: string): number {
+/**
+ * A timeout option, as whole milliseconds: Node's timers take an integer number of milliseconds up to
+ * 2^32 - 1 (~49 days) and throw a RangeError past it (or at a fraction), so the seconds are at most a day.
+ */
+function parseMilliseconds(text: string, option: string): number {
   const seconds = Number(text);
-  if (text.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`${option}: "${text}" is not a number of seconds greater than 0`);
+  if (text.trim() === "" || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`${option}: "${text}" is not a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS} (a day)`);
   }
-  return seconds;
+  return Math.ceil(seconds * 1000);
 }
+
+const MAX_TIMEOUT_SECONDS = 86_400;
 
 /**
  * --threads N; by default one per core, but for history one fewer: its main thread reads and diffs
@@ -332,12 +337,12 @@ function parseThreads(text: string | undefined, mode: ScanMode): number {
  * would otherwise read as clean.
  */
 export async function verify(findings: Finding[], flags: ScanFlags, setup: Setup): Promise<Finding[]> {
-  const seconds = parseSeconds(flags.verifyTimeout, "--verify-timeout");
+  const timeoutMs = parseMilliseconds(flags.verifyTimeout, "--verify-timeout");
   const providers = new Map(setup.context().ruleset.rules.map((rule) => [rule.id, rule.verify]));
   const { verifyFindings } = await import("../verify/index.js");
   const verified = await verifyFindings(findings, (ruleId) => providers.get(ruleId), {
     endpoints: setup.config.verifyEndpoints,
-    timeoutMs: seconds * 1000,
+    timeoutMs,
   });
   if (!flags.onlyVerified) return verified;
   const unchecked = verified.filter((finding) => finding.verification?.status === "unknown");

@@ -94,7 +94,7 @@ describe("the per-file time budget", () => {
   it("--file-timeout must be a positive number of seconds", () => {
     const result = scanWith("", { "a.txt": "x\n" }, ["--file-timeout", "soon"]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('keyscan: --file-timeout: "soon" is not a number of seconds greater than 0');
+    expect(result.stderr.trim()).toBe('keyscan: --file-timeout: "soon" is not a number of seconds greater than 0 and at most 86400 (a day)');
   });
 });
 

@@ -160,6 +160,20 @@ describe("what a verification endpoint answers", () => {
     }
   });
 
+  it("takes a timeout in any fraction of a second, and refuses one past a day (Node's timers threw a RangeError)", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "settings.env"), `OPENAI_API_KEY=${live.secret}\n`);
+    const env = { XDG_CONFIG_HOME: userConfigHome(trusted.url) };
+    const fraction = await keyscan(["scan", ".", "--verify", "--verify-timeout", "2.0005", "--format", "json", "--no-progress"], dir, env);
+    const report = JSON.parse(fraction.stdout) as { findings: Array<{ verification?: { status: string } }> };
+    expect(report.findings[0]?.verification?.status).toBe("valid");
+    for (const [option, value] of [["--verify-timeout", "1e9"], ["--file-timeout", "86401"]]) {
+      const result = await keyscan(["scan", ".", "--verify", option as string, value as string], dir, env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`keyscan: ${option}: "${value}" is not a number of seconds greater than 0 and at most 86400 (a day)\n`);
+    }
+  });
+
   it("is read up to a cap: an endless body gives the verdict unknown, not a process holding a gigabyte", async () => {
     let sentBytes = 0;
     const chunk = Buffer.alloc(1024 * 1024, "a");

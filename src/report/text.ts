@@ -22,6 +22,7 @@ export function renderText(input: ReportInput): string {
     // History: one entry a secret, however many commits and paths it appeared in.
     const secrets = input.secrets ?? groupSecrets(input.findings);
     for (const entry of secrets) out.push(...secretLines(entry, input.redact, remediation(entry.ruleId), c), "");
+    if (input.quiet) return out.join("\n");
     out.push(secretsSummaryLine(input.stats, secrets, findings.length, c));
     return `${out.join("\n")}\n`;
   }

@@ -25,6 +25,14 @@ describe("--quiet", () => {
       expect(quiet.stdout).not.toContain("Commit blocked");
       expect(quiet.stdout).not.toContain("To go on");
     }
+    // History's report lists secrets, not files: its summary line was printed with --quiet too.
+    made.commit();
+    const loud = runCli(["history"], { cwd: made.dir });
+    const quiet = runCli(["history", "--quiet"], { cwd: made.dir });
+    expect(loud.stdout).toContain("1 commit, 1 blob in");
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout).toMatch(/^S1 {2}CRITICAL {2}OpenAI project API key \[openai-project-key\] {2}still in HEAD\n/);
+    expect(quiet.stdout).not.toContain("Scanned");
     made.write("app.env", "OPENAI_API_KEY=${OPENAI_API_KEY}\n");
     expect(runCli(["scan", ".", "-q"], { cwd: made.dir })).toMatchObject({ code: 0, stdout: "" });
   });

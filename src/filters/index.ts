@@ -15,8 +15,8 @@ import { type IgnoreFiles, ignoredByFiles } from "./ignore-files.js";
 export interface Place {
   /** The lines the content's version adds (staged). */
   addedLines?: ReadonlySet<number>;
-  /** The matches of the versions it replaced (history: the parents' blobs at the same path). */
-  before?: readonly Match[];
+  /** The secrets of the versions it replaced (history: the parents' blobs at the same path), as `previousSecrets` gives them. */
+  before?: PreviousSecrets;
 }
 
 export interface SuppressionStep {
@@ -64,8 +64,17 @@ function notNew(finding: Finding, place: Place): boolean {
   return before !== undefined && hadBefore(before, finding);
 }
 
-/** True when a previous version's matches had this one's secret under the same rule. */
-export function hadBefore(before: readonly Match[], found: Pick<Match, "ruleId" | "secret">): boolean {
-  // A previous version's match counts unless a comment suppressed it there: it was never reported.
-  return before.some((old) => !old.allowedInline && old.ruleId === found.ruleId && old.secret === found.secret);
+/** A previous version's matches, as rule and secret, looked up in a set: a file may hold thousands of them. */
+export type PreviousSecrets = ReadonlySet<string>;
+
+const secretKey = (match: Pick<Match, "ruleId" | "secret">): string => `${match.ruleId}\0${match.secret}`;
+
+/** What the previous versions' matches had, for hadBefore. A match a comment suppressed there does not count: it was never reported. */
+export function previousSecrets(matches: readonly Match[]): PreviousSecrets {
+  return new Set(matches.filter((old) => !old.allowedInline).map(secretKey));
+}
+
+/** True when a previous version had this one's secret under the same rule. */
+export function hadBefore(before: PreviousSecrets, found: Pick<Match, "ruleId" | "secret">): boolean {
+  return before.has(secretKey(found));
 }

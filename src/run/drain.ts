@@ -2,7 +2,7 @@
 // scan pool), stamp each match with every place its content appears, pass the findings through the
 // suppressions (filters/index.ts), and count what was scanned and skipped.
 import { configFileKind, scanVariant } from "../engine/config-files.js";
-import { hadBefore, kept, type Place, type SuppressionStep } from "../filters/index.js";
+import { hadBefore, kept, type Place, previousSecrets, type SuppressionStep } from "../filters/index.js";
 import { createRecentMap } from "../recent-map.js";
 import {
   type BlobContent,
@@ -251,8 +251,9 @@ export async function drain(
     if (!(await mayAddFindings(item, parents))) return [];
     const found = await blobMatches(item.blob, path, item.read);
     if (found.length === 0) return [];
-    const before: Match[] = [];
-    for (const parent of parents) before.push(...(await blobMatches(parent, path, item.read)));
+    const parentMatches: Match[] = [];
+    for (const parent of parents) parentMatches.push(...(await blobMatches(parent, path, item.read)));
+    const before = previousSecrets(parentMatches);
     // What a parent had is dropped before the stamp: a guessable secret's fingerprint is slow to compute.
     return judge(found.filter((match) => !hadBefore(before, match)), item.provenance, { before });
   };

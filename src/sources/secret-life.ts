@@ -50,8 +50,7 @@ export async function secretLives(root: string, findings: readonly Finding[], wa
       let secrets = held.get(version);
       if (!secrets) {
         secrets = objects.read(version, MAX_VERSION_BYTES).then(({ content }) => {
-          const followed = [...(secretsByPath.get(path) ?? [])];
-          return new Set(content === undefined ? [] : followed.filter((candidate) => versionHolds(content, candidate)));
+          return content === undefined ? new Set<string>() : secretsHeld(content, [...(secretsByPath.get(path) ?? [])]);
         });
         held.set(version, secrets);
       }
@@ -149,6 +148,36 @@ async function removingCommit(
     }
   }
   return undefined;
+}
+
+/** Up to this many secrets, a version is searched once for each; more are looked for in one pass. */
+const FEW_SECRETS = 16;
+const KEY_CHARACTERS = 12;
+
+/**
+ * The secrets a version's text holds. A file may hold thousands (a fixture of tokens): searching the
+ * text once for each cost seconds, so many are looked up by their first characters at each place in
+ * the text instead.
+ */
+function secretsHeld(content: Buffer, secrets: readonly string[]): Set<string> {
+  if (secrets.length <= FEW_SECRETS) return new Set(secrets.filter((secret) => versionHolds(content, secret)));
+  const text = decodeText(content) ?? "";
+  // Keyed by their last few characters, not their first: many secrets share a provider's prefix (`sk-proj-`);
+  // a few, as each place in the text is hashed to be looked up.
+  const width = Math.min(KEY_CHARACTERS, ...secrets.map((secret) => secret.length));
+  const byEnd = new Map<string, string[]>();
+  for (const secret of secrets) {
+    const end = secret.slice(-width);
+    const same = byEnd.get(end);
+    if (same) same.push(secret);
+    else byEnd.set(end, [secret]);
+  }
+  const held = new Set<string>();
+  for (let at = 0; at + width <= text.length && held.size < secrets.length; at++) {
+    const candidates = byEnd.get(text.slice(at, at + width));
+    for (const secret of candidates ?? []) if (text.startsWith(secret, at + width - secret.length)) held.add(secret);
+  }
+  return held;
 }
 
 /**

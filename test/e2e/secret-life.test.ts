@@ -64,6 +64,29 @@ describe.each([
     expect(keptLife).toEqual({ state: "present" });
   });
 
+  it("follows a file of many secrets (looked up in one pass over each version), short and long, sharing a prefix", async () => {
+    const made = repo();
+    // Forty keys that share their first characters, and a short password among them.
+    const keys = [...Array.from({ length: 40 }, (_, index) => openaiProjectKey(60 + index)), "Pw9!kq2Z"];
+    made.write("fixture.env", keys.map((key, index) => `K${index}=${key}\n`).join(""));
+    made.add("fixture.env");
+    const added = made.commit({ date: "2024-01-01T00:00:00Z" });
+    // The odd-numbered keys and the password go; the password's line is rewritten with a longer secret that ends like it.
+    made.write("fixture.env", keys.map((key, index) => (index % 2 === 0 && index < 40 ? `K${index}=${key}\n` : index === 40 ? "P=xPw9!kq2Zx\n" : "")).join(""));
+    made.add("fixture.env");
+    const removed = made.commit({ author: "Remover", date: "2024-01-02T00:00:00Z" });
+
+    const findings = keys.map((key) => finding(key, "fixture.env", added));
+    const lives = await secretLives(made.dir, findings, await walked(made.dir));
+    keys.forEach((key, index) => {
+      const life = lives.get(groupKey(finding(key, "fixture.env", added)));
+      if (index % 2 === 0 && index < 40) expect(life, `key ${index}`).toEqual({ state: "present" });
+      else if (index < 40) expect(life, `key ${index}`).toMatchObject({ state: "removed", removed: { sha: removed } });
+    });
+    // "xPw9!kq2Zx" holds the password's characters: a version holds a secret wherever its text does, as before.
+    expect(lives.get(groupKey(finding("Pw9!kq2Z", "fixture.env", added)))).toEqual({ state: "present" });
+  });
+
   it("follows secrets of many files in one walk: each removal is the commit that changed that secret's file", async () => {
     const made = repo();
     const keys = [0, 1, 2, 3, 4, 5].map((index) => openaiProjectKey(40 + index));

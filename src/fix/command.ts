@@ -100,11 +100,21 @@ function groupByPath(findings: readonly Finding[]): Map<string, Finding[]> {
   return groups;
 }
 
+/**
+ * A file rewritten on more lines than this gets a line saying so, not its diff: the line diff's cost
+ * grows with the square of the lines changed (a fixture of 10,000 tokens took 12 s to diff), and so
+ * long a diff is not read.
+ */
+const MAX_DIFF_LINES = 1000;
+
 /** A file's part of the report: its unified diff (and whether it could be parse-checked), then its secrets left to fix by hand. */
 function describe(plan: FilePlan): string {
   const path = neutralize(plan.path);
   const out: string[] = [];
-  if (plan.updated !== plan.original) {
+  const changedLines = new Set(plan.fixed.map(({ finding }) => finding.line)).size;
+  if (plan.updated !== plan.original && changedLines > MAX_DIFF_LINES) {
+    out.push(`${path}: ${plan.fixed.length} secret(s) rewritten on ${changedLines} lines, too many to show as a diff (review them with \`git diff\` once applied)`);
+  } else if (plan.updated !== plan.original) {
     out.push(createTwoFilesPatch(`a/${path}`, `b/${path}`, plan.original, plan.updated, "", "", { context: 2 }).replace(/^=+\n/, "").trimEnd());
     if (plan.parse?.ok === "unchecked") out.push(`${path}: not parse-checked (${plan.parse.why})`);
   }

@@ -207,8 +207,19 @@ function locateInCode(code: CodeLanguage, language: Language, text: string, line
   return { kind: "rewrite", assignedTo, edits };
 }
 
+/**
+ * importEdits' last answer: every secret of a file asks about the same text, and a file of thousands
+ * of secrets (a fixture of tokens) had its imports searched for once each.
+ */
+let lastImports: { language: Language; text: string; edits: Edit[] } | undefined;
+
 /** The import a read needs: Python's `import os`, Go's "os"; none when the file has it (an empty list). */
 function importEdits(language: Language, text: string): Edit[] {
+  if (lastImports?.language !== language || lastImports.text !== text) lastImports = { language, text, edits: findImportEdits(language, text) };
+  return lastImports.edits;
+}
+
+function findImportEdits(language: Language, text: string): Edit[] {
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   // Only a top-level `import os` counts: one inside a function or a block does not bind it here, and
   // a second `import os` is harmless where a missing one is a NameError.

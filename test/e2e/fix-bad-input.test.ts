@@ -54,6 +54,23 @@ describe("keyscan fix reads a file's encoding as the scan did", () => {
   });
 });
 
+describe("keyscan fix on a file of many secrets", () => {
+  it("says how many lines it rewrites instead of a diff past 1,000 of them, and rewrites them all", () => {
+    const repo = repos();
+    const keys = Array.from({ length: 1001 }, (_, index) => openaiProjectKey(5000 + index));
+    repo.write("fixture.py", keys.map((key, index) => `k${index} = "${key}"\n`).join(""));
+    repo.add(".");
+    repo.commit();
+    const dry = runCli(["fix", "--dry-run"], { cwd: repo.dir });
+    expect(dry.stdout).toMatch(/^fixture\.py: 1001 secret\(s\) rewritten on 1001 lines, too many to show as a diff/);
+    expect(dry.stdout).not.toContain("+++ b/fixture.py");
+    const applied = runCli(["fix", "--yes"], { cwd: repo.dir });
+    expect(applied.stdout).toContain("Rewrote 1001 secret(s) in 1 file(s).");
+    expect(read(repo, "fixture.py")).toMatch(/^import os\nk0 = os\.environ\["OPENAI_API_KEY"\]\n/);
+    expect(runCli(["scan", "fixture.py", "-q"], { cwd: repo.dir })).toMatchObject({ code: 0, stdout: "" });
+  });
+});
+
 describe("keyscan fix refuses bad input file by file", () => {
   it("a file changed since the scan (--from) is left alone; the others are fixed", () => {
     const repo = twoFiles();

@@ -17,16 +17,21 @@ export interface StagedFile {
   lines: AddedLines;
 }
 
-/** The staged changes of added, modified and type-changed files, each under its own name, as git stores them. */
+/**
+ * The staged changes of added, modified, type-changed and renamed files, as git stores them. A file
+ * moved (`git mv`, a folder renamed) is compared with the file it was, whatever diff.renames says: only
+ * the lines the move changes are new, so a move does not block a commit on a secret the repository
+ * already held (and that a baseline lists under its old path).
+ */
 const DIFF_OPTIONS = [
   "--cached",
-  "--no-renames",
+  "--find-renames",
   "--no-relative",
   "--no-ext-diff",
   "--no-textconv",
   "--submodule=short",
   "--ignore-submodules=none",
-  "--diff-filter=AMT",
+  "--diff-filter=AMTR",
 ];
 
 /**
@@ -54,26 +59,29 @@ function unquoteC(quoted: string): string {
 }
 
 /**
- * The path of a "diff --git a/NAME b/NAME" header (latin1: one character a byte). Without renames both
- * names are the same, so the header splits at its middle space, even when NAME holds " b/"; git quotes
- * both or neither.
+ * The path of a "diff --git a/NAME b/NAME" header (latin1: one character a byte), or undefined when
+ * the two names differ (a rename: its "rename to" line names it). With the same name twice the header
+ * splits at its middle space, even when NAME holds " b/"; git quotes both or neither.
  */
-function headerPath(header: string): string {
+function headerPath(header: string): string | undefined {
   const names = header.slice("diff --git ".length);
   const half = (names.length - 1) / 2;
   const [source, destination] = [names.slice(0, half), names.slice(half + 1)];
   const quoted = source.startsWith('"');
-  const [a, b] = quoted ? [unquoteC(source), unquoteC(destination)] : [source, destination];
-  if (!Number.isInteger(half) || names[half] !== " " || !a.startsWith("a/") || `b/${a.slice(2)}` !== b) {
-    throw new Error(`unexpected git diff header: ${JSON.stringify(header)}`);
-  }
-  return Buffer.from(a.slice(2), "latin1").toString("utf8");
+  const [a, b] = quoted && destination.startsWith('"') ? [unquoteC(source), unquoteC(destination)] : [source, destination];
+  if (!Number.isInteger(half) || names[half] !== " " || !a.startsWith("a/") || `b/${a.slice(2)}` !== b) return undefined;
+  return fromLatin1(a.slice(2));
 }
+
+/** A name read as latin1 (one character a byte), as the UTF-8 text its bytes are. */
+const fromLatin1 = (name: string): string => Buffer.from(name, "latin1").toString("utf8");
 
 /** A section being read: the file so far, and whether it is the deletion half of a type change (which git prints as two sections). */
 interface Section {
   file: StagedFile;
   deleted: boolean;
+  /** Its "diff --git" line, for the error when no name can be read from it. */
+  header: string;
 }
 
 /**
@@ -91,16 +99,23 @@ export async function* stagedFileBatches(patch: AsyncIterable<Buffer>): AsyncGen
   let completed: StagedFile[] = [];
   let current: Section | undefined;
   const finish = (): void => {
-    if (current && !current.deleted) completed.push(current.file);
+    if (!current || current.deleted) return;
+    if (current.file.path === "") throw new Error(`unexpected git diff header: ${JSON.stringify(current.header)}`);
+    completed.push(current.file);
   };
   const onLine = (text: string): void => {
     if (text.startsWith("diff --git ")) {
       finish();
-      current = { file: { path: headerPath(text), blob: undefined, mode: "", lines: new Set() }, deleted: false };
+      current = { file: { path: headerPath(text) ?? "", blob: undefined, mode: "", lines: new Set() }, deleted: false, header: text };
       return;
     }
     if (!current) return;
     const { file } = current;
+    if (text.startsWith("rename to ")) {
+      const name = text.slice("rename to ".length);
+      file.path = fromLatin1(name.startsWith('"') ? unquoteC(name) : name);
+      return;
+    }
     if (text.startsWith("@@ ") && file.lines instanceof Set) {
       const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(text);
       if (!header) return;
@@ -136,5 +151,5 @@ export async function* stagedFileBatches(patch: AsyncIterable<Buffer>): AsyncGen
   if (completed.length > 0) yield completed;
 }
 
-/** The first characters of the header lines read above ("diff", "@@", "index", "new", "Binary"); a hunk's content lines start otherwise. */
-const HEADER_STARTS: ReadonlySet<number> = new Set([..."d@inB"].map((character) => character.charCodeAt(0)));
+/** The first characters of the header lines read above ("diff", "@@", "index", "new", "rename", "Binary"); a hunk's content lines start otherwise. */
+const HEADER_STARTS: ReadonlySet<number> = new Set([..."d@inrB"].map((character) => character.charCodeAt(0)));

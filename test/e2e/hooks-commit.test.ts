@@ -73,6 +73,26 @@ describe("a plain git hook", () => {
   });
 });
 
+describe("a plain git hook and a moved file", () => {
+  it("lets a file holding a key committed earlier be moved (`git mv`), and still blocks a key the move adds", () => {
+    const dir = nodeProject();
+    expect(npx(dir, "keyscan", "install").code).toBe(0);
+    dir.write("config/settings.py", `A = 1\nOPENAI_API_KEY = "${key()}"\nB = 2\nC = 3\n`);
+    dir.add("config");
+    dir.git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--no-verify", "-m", "a key committed earlier");
+    // Moved as git sees it whatever diff.renames says: the key's line is not new, so the move is not blocked.
+    dir.git("config", "diff.renames", "false");
+    const before = head(dir);
+    dir.git("mv", "config", "app config");
+    expectCommitted(dir, commit(dir), before);
+    const moved = head(dir);
+    dir.git("mv", "app config/settings.py", "app config/prod.py");
+    dir.write("app config/prod.py", `${readFileSync(join(dir.dir, "app config/prod.py"), "utf8")}GITHUB = "${key()}"\n`);
+    dir.add("app config");
+    expectBlocked(dir, commit(dir), moved, "app config/prod.py:5:");
+  });
+});
+
 describe("husky 9", () => {
   it("keyscan install puts `keyscan staged` first in the hook husky init wrote, which still runs", () => {
     const dir = nodeProject();

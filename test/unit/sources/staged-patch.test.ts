@@ -75,6 +75,17 @@ describe("stagedFileBatches", () => {
     ]);
   });
 
+  it("names a renamed file by its 'rename to' line (quoted names too), with only the lines the move changed", async () => {
+    const files = await collect([
+      "diff --git a/old.py b/new.py\nsimilarity index 100%\nrename from old.py\nrename to new.py\n",
+      `diff --git "a/d\\303\\251/x y" "b/new dir/x\\ty"\nsimilarity index 80%\nrename from "d\\303\\251/x y"\nrename to "new dir/x\\ty"\nindex ${OLD}..${NEW} 100644\n--- "a/d\\303\\251/x y"\n+++ "b/new dir/x\\ty"\n@@ -5,0 +6 @@ d = 4\n+e = 5\n`,
+    ]);
+    expect(files).toEqual([
+      { path: "new.py", blob: undefined, mode: "", lines: new Set() },
+      { path: "new dir/x\ty", blob: NEW, mode: "100644", lines: new Set([6]) },
+    ]);
+  });
+
   it("refuses a header it cannot read rather than guess a path", async () => {
     await expect(collect(["diff --git a/x c/x\n"])).rejects.toThrow(/unexpected git diff header/);
     await expect(collect(["diff --git a/x b/y\n"])).rejects.toThrow(/unexpected git diff header/);

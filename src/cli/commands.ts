@@ -23,6 +23,7 @@ import { parseSize } from "../format/size.js";
 import type { ArchiveLimits } from "../sources/archives.js";
 import { type ScanBase, scanBase, workingTreeFiles } from "../sources/files.js";
 import type { ImageLayout } from "../sources/image.js";
+import type { FileMoves } from "../sources/file-moves.js";
 import type { PathChanges } from "../sources/path-changes.js";
 import { bareGitDir, repoRoot } from "../sources/git.js";
 import { startReading } from "../sources/concurrency.js";
@@ -208,18 +209,20 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
   if (timedOut > 0) stats.timedOut = timedOut;
   if (flags.verify || flags.onlyVerified) findings = await verify(findings, flags, setup);
   stats.durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-  return { findings, stats, ...(source.pathChanges ? { pathChanges: source.pathChanges } : {}) };
+  return { findings, stats, ...(source.pathChanges ? { pathChanges: source.pathChanges } : {}), ...(source.moves ? { moves: source.moves } : {}) };
 }
 
 /**
  * What a scan reads, and for an image, its layers (to note the findings a later layer deletes); for
- * a history of all refs, which commits changed which paths (to follow removed secrets without a second walk).
+ * a history of all refs, which commits changed which paths (to follow removed secrets without a second
+ * walk); for a history, the files its commits moved (to follow a secret to where its file went).
  */
 interface OpenedSource {
   items: AsyncIterable<SourceItem>;
   close?: () => void;
   layout?: ImageLayout;
   pathChanges?: PathChanges;
+  moves?: FileMoves;
 }
 
 async function openSource(
@@ -376,14 +379,14 @@ export async function runScan(mode: ScanMode, args: string[], flags: ScanFlags):
     (flags.format === "json" || flags.format === "html") && root
       ? new Promise((resolve) => setImmediate(resolve)).then(async () => (await import("../sources/repository.js")).describeRepository(root))
       : undefined;
-  const { findings, stats, pathChanges } = await collected;
+  const { findings, stats, pathChanges, moves } = await collected;
   const color = useColor({ flag: flags.color, toFile: flags.output !== undefined, isTTY: process.stdout.isTTY === true, env: process.env });
   // The grouped view (one entry a secret, its state in HEAD) is for people: text, JSON and HTML.
   const grouped = flags.format === "text" || flags.format === "json" || flags.format === "html";
   const historyRoot = mode === "history" ? (setup.root ?? (await bareGitDir(setup.cwd))) : undefined;
   const secrets =
     grouped && historyRoot && findings.length > 0
-      ? groupSecrets(findings, await (await import("../sources/secret-life.js")).secretLives(historyRoot, findings, pathChanges))
+      ? groupSecrets(findings, await (await import("../sources/secret-life.js")).secretLives(historyRoot, findings, { walked: pathChanges, moves }))
       : undefined;
   const repository = await describing;
   const { render } = await import("../report/index.js");

@@ -13,6 +13,7 @@ import { blobByteWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { git, gitStream, nulFieldBatches } from "./git.js";
 import { createChangeReader } from "./history-changes.js";
+import { createFileMoves, type FileMoves } from "./file-moves.js";
 import { createPathChanges, type PathChanges } from "./path-changes.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
 import { WINDOWED_ABOVE } from "./windows.js";
@@ -54,7 +55,7 @@ const REV_SELECTORS = /^--(not|all|(branches|tags|remotes)(=[^=]*)?)$/;
  * records which commits changed which paths (`pathChanges`, complete once the items are read), which
  * covers all of HEAD's history: secret-life.ts follows removed secrets in it.
  */
-export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void; pathChanges?: PathChanges } {
+export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void; pathChanges?: PathChanges; moves: FileMoves } {
   const catFile = new CatFile(options.cwd);
   const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
   // In a partial clone, only the blobs it holds are asked for (see localBlobsOfPartialClone).
@@ -92,12 +93,14 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
     }
   };
   const pathChanges = (options.revs ?? []).length === 0 && options.since === undefined ? createPathChanges() : undefined;
+  const moves = createFileMoves();
   return {
-    items: historyItems(options, read, changeReader.changes, pathChanges),
+    items: historyItems(options, read, changeReader.changes, pathChanges, moves),
     close: () => {
       warnMissing();
       catFile.close();
     },
+    moves,
     ...(pathChanges ? { pathChanges } : {}),
   };
 }
@@ -107,6 +110,7 @@ async function* historyItems(
   read: BlobItem["read"],
   readChanges: BlobItem["readChanges"],
   pathChanges: PathChanges | undefined,
+  moves: FileMoves,
 ): AsyncGenerator<SourceItem> {
   if (await isShallowRepository(options.cwd)) {
     options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
@@ -117,7 +121,7 @@ async function* historyItems(
     }
   }
   if (options.since !== undefined) await checkSince(options.cwd, options.since);
-  for await (const entries of walkLog(options, pathChanges)) {
+  for await (const entries of walkLog(options, pathChanges, moves)) {
     for (const entry of entries) {
       if (entry.kind === "commit") yield entry;
       else {
@@ -177,7 +181,7 @@ async function localBlobsOfPartialClone(cwd: string): Promise<Set<string> | unde
  * The log's commits and each file version they add or modify, a batch for each buffer the log streams
  * in; every commit and path it changes also goes to `pathChanges` when given.
  */
-async function* walkLog(options: HistoryOptions, pathChanges: PathChanges | undefined): AsyncGenerator<LogEntry[]> {
+async function* walkLog(options: HistoryOptions, pathChanges: PathChanges | undefined, moves: FileMoves): AsyncGenerator<LogEntry[]> {
   const args = [
     "log",
     // Oldest first: a version is read before the versions that replace it, which are compared with
@@ -196,13 +200,15 @@ async function* walkLog(options: HistoryOptions, pathChanges: PathChanges | unde
     ...commitSelection(options),
     "--",
   ];
-  const parser = new LogParser(pathChanges);
+  const parser = new LogParser(pathChanges, moves);
   try {
     const log = gitStream(args, { cwd: options.cwd, lowerPriority: LOG_LOWER_PRIORITY, ...(options.signal ? { signal: options.signal } : {}) });
     for await (const fields of nulFieldBatches(log)) {
       const entries = parser.parse(fields);
       if (entries.length > 0) yield entries;
     }
+    const last = parser.finish();
+    if (last.length > 0) yield last;
   } catch (error) {
     if (error instanceof UsageError && options.revs && options.revs.length > 0) {
       throw new UsageError(`history: ${error.message.replace(/^git log failed: /, "")}`);
@@ -240,8 +246,38 @@ class LogParser {
   /** The fields still owed to the current commit header, or the raw entry whose path comes next. */
   private expecting: "parents" | "author" | "email" | "date" | "path" | undefined;
   private meta: ReturnType<typeof parseRawMeta>;
+  /** The current commit's file versions, held until it ends: a move is told by a deletion git may list after it. */
+  private introductions: Extract<LogEntry, { kind: "introduction" }>[] = [];
+  /** The blobs the current commit deleted (a commit with one parent), with their paths. */
+  private deleted = new Map<string, string>();
 
-  constructor(private readonly pathChanges: PathChanges | undefined) {}
+  constructor(
+    private readonly pathChanges: PathChanges | undefined,
+    private readonly moves: FileMoves,
+  ) {}
+
+  /**
+   * The current commit's versions, once it has ended. A file added with the very blob the same commit
+   * deleted elsewhere was moved (`git mv`, a folder renamed): it is compared with itself at its old
+   * path, so it adds nothing, as git's own rename detection would say; the move is recorded for the
+   * report, which follows a secret to the path it moved to (secret-life.ts).
+   */
+  private ended(): LogEntry[] {
+    const entries: LogEntry[] = this.introductions.map((entry) => {
+      const from = entry.parents.length === 0 ? this.deleted.get(entry.blob) : undefined;
+      if (from === undefined) return entry;
+      this.moves.add(from, entry.path);
+      return { ...entry, parents: [entry.blob] };
+    });
+    this.introductions = [];
+    this.deleted.clear();
+    return entries;
+  }
+
+  /** The last commit's versions, once the log has ended. */
+  finish(): LogEntry[] {
+    return this.ended();
+  }
 
   parse(fields: readonly string[]): LogEntry[] {
     const entries: LogEntry[] = [];
@@ -270,13 +306,16 @@ class LogParser {
           this.pathChanges?.addChange(field);
           if (commit && meta && REGULAR_FILE_MODES.has(meta.dstMode) && !isNullId(meta.dst)) {
             const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
-            entries.push({ kind: "introduction", commit, path: field, blob: meta.dst, parents });
+            this.introductions.push({ kind: "introduction", commit, path: field, blob: meta.dst, parents });
+          } else if (meta && meta.srcs.length === 1 && isNullId(meta.dst) && REGULAR_FILE_MODES.has(meta.srcModes[0] ?? "")) {
+            this.deleted.set(meta.srcs[0] as string, field);
           }
           continue;
         }
         default: {
           const text = field.charCodeAt(0) === 10 ? field.slice(1) : field;
           if (text.startsWith(COMMIT_MARK)) {
+            entries.push(...this.ended());
             this.commit = { sha: text.slice(1), author: "", email: "", date: "" };
             this.expecting = "parents";
             entries.push({ kind: "commit" });

@@ -6,6 +6,7 @@ import { type LifeEvent, type SecretLife, groupKey } from "../report/secrets.js"
 import { CatFile } from "./cat-file.js";
 import { decodeText, isUtf8Text } from "./decode.js";
 import { git } from "./git.js";
+import type { FileMoves } from "./file-moves.js";
 import type { PathChanges, TouchingCommit } from "./path-changes.js";
 
 /** Larger versions of a file are not read back to follow a secret: its removal date is then left unknown. */
@@ -15,8 +16,14 @@ const MAX_VERSION_BYTES = 8 * 1024 * 1024;
  * Per group key: present in HEAD or removed, with the removing commit where the paths' history shows it.
  * `walked`: which commits changed which paths, recorded by a history scan that walked all of HEAD's
  * history (history.ts); without it, git walks HEAD's history again for the removed secrets' paths.
+ * `moves`: the files the scan's commits moved unchanged; a secret is followed to the paths its file
+ * moved to (a move adds no finding there), so a key whose file was moved is still present, not removed.
  */
-export async function secretLives(root: string, findings: readonly Finding[], walked?: PathChanges): Promise<Map<string, SecretLife>> {
+export async function secretLives(
+  root: string,
+  findings: readonly Finding[],
+  { walked, moves }: { walked?: PathChanges | undefined; moves?: FileMoves | undefined } = {},
+): Promise<Map<string, SecretLife>> {
   const groups = new Map<string, { secret: string; paths: Set<string> }>();
   for (const finding of findings) {
     if (!finding.commit) continue;
@@ -25,6 +32,7 @@ export async function secretLives(root: string, findings: readonly Finding[], wa
     group.paths.add(finding.path);
     groups.set(key, group);
   }
+  if (moves) for (const group of groups.values()) group.paths = moves.followed(group.paths);
   const lives = new Map<string, SecretLife>();
   if (groups.size === 0) return lives;
   const head = await git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { cwd: root })

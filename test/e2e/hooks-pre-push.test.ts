@@ -96,6 +96,20 @@ describe("keyscan install --pre-push, through real pushes", () => {
     expect(onRemote("main")).toBe(edit);
   });
 
+  it("moving a file whose key the remote already has does not block the push; a key copied into a new file does", () => {
+    commit("moved.env", { key: true });
+    expect(spawnSync("git", ["push", "-q", "--no-verify", "origin", "main"], { cwd: clone.dir, env: cliEnv() }).status).toBe(0);
+    clone.git("mv", "moved.env", "config.env");
+    const move = clone.commit({ message: "move it" });
+    expectLanded(push("main"));
+    expect(onRemote("main")).toBe(move);
+    clone.write("copy.env", clone.git("show", "HEAD:config.env"));
+    clone.add("copy.env");
+    clone.commit({ message: "copy it" });
+    expectBlocked(push("main"), "copy.env");
+    clone.git("reset", "-q", "--hard", move);
+  });
+
   it("a new branch: its own commits are scanned, not the ones it shares with main", () => {
     clone.git("checkout", "-q", "-b", "feature");
     const clean = commit("feature.txt");

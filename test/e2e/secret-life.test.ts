@@ -57,7 +57,7 @@ describe.each([
     const secondGone = made.commit({ author: "Remover Two", date: "2024-01-03T00:00:00Z" });
 
     const findings = [finding(first, ".env", added), finding(second, ".env", added), finding(kept, "other.env", added)];
-    const lives = await secretLives(made.dir, findings, await walked(made.dir));
+    const lives = await secretLives(made.dir, findings, { walked: await walked(made.dir) });
     const [firstLife, secondLife, keptLife] = findings.map((found) => lives.get(groupKey(found)));
     expect(firstLife).toMatchObject({ state: "removed", removed: { sha: firstGone, author: "Remover One" } });
     expect(secondLife).toMatchObject({ state: "removed", removed: { sha: secondGone, author: "Remover Two" } });
@@ -77,7 +77,7 @@ describe.each([
     const removed = made.commit({ author: "Remover", date: "2024-01-02T00:00:00Z" });
 
     const findings = keys.map((key) => finding(key, "fixture.env", added));
-    const lives = await secretLives(made.dir, findings, await walked(made.dir));
+    const lives = await secretLives(made.dir, findings, { walked: await walked(made.dir) });
     keys.forEach((key, index) => {
       const life = lives.get(groupKey(finding(key, "fixture.env", added)));
       if (index % 2 === 0 && index < 40) expect(life, `key ${index}`).toEqual({ state: "present" });
@@ -85,6 +85,31 @@ describe.each([
     });
     // "xPw9!kq2Zx" holds the password's characters: a version holds a secret wherever its text does, as before.
     expect(lives.get(groupKey(finding("Pw9!kq2Z", "fixture.env", added)))).toEqual({ state: "present" });
+  });
+
+  it("follows a key to where its file was moved: still present after the move, removed by the commit that deletes it there", async () => {
+    const made = repo();
+    const key = openaiProjectKey(30);
+    made.write("a/.env", `KEY=${key}\n`);
+    made.add("a");
+    const added = made.commit({ date: "2024-01-01T00:00:00Z" });
+    made.git("mv", "a", "b");
+    made.commit({ date: "2024-01-02T00:00:00Z" });
+    made.git("mv", "b/.env", "b/prod.env");
+    made.commit({ date: "2024-01-03T00:00:00Z" });
+    // The scan's walk: the moves add no finding at the new paths, and are recorded.
+    const source = historySource({ cwd: made.dir });
+    const paths: string[] = [];
+    for await (const item of source.items) if (item.kind === "blob" && item.provenance.parents?.[0] !== item.blob) paths.push(item.provenance.path);
+    source.close();
+    expect(paths).toEqual(["a/.env"]);
+    const found = finding(key, "a/.env", added);
+    const options = { walked: await walked(made.dir), moves: source.moves };
+    expect((await secretLives(made.dir, [found], options)).get(groupKey(found))).toEqual({ state: "present" });
+    made.git("rm", "-q", "b/prod.env");
+    const gone = made.commit({ author: "Remover", date: "2024-01-04T00:00:00Z" });
+    const after = { walked: await walked(made.dir), moves: source.moves };
+    expect((await secretLives(made.dir, [found], after)).get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: gone } });
   });
 
   it("follows secrets of many files in one walk: each removal is the commit that changed that secret's file", async () => {
@@ -104,7 +129,7 @@ describe.each([
       removers.push(made.commit({ author: `Remover ${index}`, date: `2024-02-0${index + 1}T12:00:00Z` }));
     }
     const findings = keys.map((key, index) => finding(key, `config/${index}.env`, added));
-    const lives = await secretLives(made.dir, findings, await walked(made.dir));
+    const lives = await secretLives(made.dir, findings, { walked: await walked(made.dir) });
     findings.forEach((found, index) => {
       expect(lives.get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: removers[index], author: `Remover ${index}` } });
     });
@@ -125,7 +150,7 @@ describe.each([
     made.add("README.md");
     made.commit({ date: "2024-01-03T00:00:00Z" });
     made.git("-c", "user.name=Merger", "-c", "user.email=m@example.com", "merge", "-q", "--no-ff", "-m", "merge cleanup", "cleanup");
-    const lives = await secretLives(made.dir, [finding(key, ".env", added)], await walked(made.dir));
+    const lives = await secretLives(made.dir, [finding(key, ".env", added)], { walked: await walked(made.dir) });
     expect(lives.get(groupKey(finding(key, ".env", added)))).toMatchObject({ state: "removed", removed: { sha: removal, author: "Branch Remover" } });
   });
 
@@ -150,7 +175,7 @@ describe.each([
     const removal = made.commit({ author: "Main Remover", date: "2024-01-04T00:00:00Z" });
     made.git("-c", "user.name=Merger", "-c", "user.email=m@example.com", "merge", "-q", "--no-ff", "-m", "merge side", "side");
     const found = finding(key, "app.env", added);
-    const lives = await secretLives(made.dir, [found], await walked(made.dir));
+    const lives = await secretLives(made.dir, [found], { walked: await walked(made.dir) });
     expect(lives.get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: removal, author: "Main Remover" } });
   });
 
@@ -164,7 +189,7 @@ describe.each([
     made.git("rm", "-q", "deploy/prod.env");
     const removal = made.commit({ author: "File Deleter", date: "2024-01-02T00:00:00Z" });
     const found = finding(key, "deploy/prod.env", added);
-    const lives = await secretLives(made.dir, [found], await walked(made.dir));
+    const lives = await secretLives(made.dir, [found], { walked: await walked(made.dir) });
     expect(lives.get(groupKey(found))).toMatchObject({ state: "removed", removed: { sha: removal, author: "File Deleter" } });
   });
 
@@ -182,7 +207,7 @@ describe.each([
     made.commit({ author: "Branch Cleaner", date: "2024-01-03T00:00:00Z" });
     made.git("checkout", "-q", "main");
     const found = finding(key, ".env", added);
-    const lives = await secretLives(made.dir, [found], await walked(made.dir));
+    const lives = await secretLives(made.dir, [found], { walked: await walked(made.dir) });
     expect(lives.get(groupKey(found))).toEqual({ state: "removed" });
   });
 });

@@ -28,6 +28,7 @@
 //       "state": "present" | "removed" | "unknown",   // in HEAD, only in history, or not known
 //       "introduced"?: { "commit", "author", "email", "date" },         // history: the oldest commit adding it
 //       "removed"?: { "commit", "author", "email", "date" },            // history: the commit HEAD lost it in
+//       "movedTo"?: ["…"],                           // present: HEAD's paths holding it, its file moved (git mv) since
 //       "locations": [{ "file", "line", "column", "commit"?, "date"?, "author"? }],
 //       "fingerprints": ["…"],                        // of its locations, for .keyscanignore
 //       "verification"?: { … }
@@ -94,6 +95,7 @@ export interface JsonSecret {
   state: SecretEntry["state"];
   introduced?: JsonLifeEvent;
   removed?: JsonLifeEvent;
+  movedTo?: string[];
   locations: { file: string; line: number; column: number; commit?: string; date?: string; author?: string }[];
   fingerprints: string[];
   verification?: Verification;
@@ -152,6 +154,7 @@ function secretToJson(entry: SecretEntry, redact: boolean): JsonSecret {
     state: entry.state,
     ...(entry.introduced ? { introduced: eventToJson(entry.introduced) } : {}),
     ...(entry.removed ? { removed: eventToJson(entry.removed) } : {}),
+    ...(entry.movedTo ? { movedTo: entry.movedTo } : {}),
     locations: entry.locations.map((finding) => ({
       file: finding.path,
       line: finding.line,

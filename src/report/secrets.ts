@@ -24,6 +24,8 @@ export interface SecretEntry {
   introduced?: LifeEvent;
   /** The commit after which HEAD no longer holds it, when git could tell. */
   removed?: LifeEvent;
+  /** Present: HEAD's paths that hold it where its file was moved to, when none of the paths it was found at does. */
+  movedTo?: string[];
   verification?: Verification;
 }
 
@@ -31,6 +33,7 @@ export interface SecretEntry {
 export interface SecretLife {
   state: SecretState;
   removed?: LifeEvent;
+  movedTo?: string[];
 }
 
 /** Findings of one secret share this key: the rule and the value, whatever the path or commit. */
@@ -65,6 +68,7 @@ export function groupSecrets(findings: readonly Finding[], lives?: ReadonlyMap<s
       state: life.state,
       ...(first.commit ? { introduced: lifeEvent(first.commit) } : {}),
       ...(life.removed ? { removed: life.removed } : {}),
+      ...(life.movedTo ? { movedTo: life.movedTo } : {}),
       ...(verification ? { verification } : {}),
     };
   });

@@ -89,6 +89,7 @@ function secretLines(entry: SecretEntry, redact: boolean, remediation: string | 
     `${neutralize(life.date.slice(0, 10))} by ${neutralize(life.author)} <${neutralize(life.email)}> in ${life.sha.slice(0, 12)}`;
   if (entry.introduced) lines.push(field("introduced", event(entry.introduced), c));
   if (entry.removed) lines.push(field("removed", event(entry.removed), c));
+  if (entry.movedTo) lines.push(field("moved to", c.cyan(entry.movedTo.map(neutralize).join(", ")), c));
   const places = entry.locations.map(
     (finding) => `${neutralize(finding.path)}:${finding.line}:${finding.column}${finding.commit ? ` (${finding.commit.sha.slice(0, 12)})` : ""}`,
   );

@@ -32,6 +32,7 @@ export async function secretLives(
     group.paths.add(finding.path);
     groups.set(key, group);
   }
+  const foundAt = new Map([...groups].map(([key, group]) => [key, new Set(group.paths)]));
   if (moves) for (const group of groups.values()) group.paths = moves.followed(group.paths);
   const lives = new Map<string, SecretLife>();
   if (groups.size === 0) return lives;
@@ -66,9 +67,10 @@ export async function secretLives(
     };
     const removed: [string, { secret: string; paths: Set<string> }][] = [];
     for (const [key, group] of groups) {
-      let present = false;
-      for (const path of group.paths) if (await holds(head, path, group.secret)) present = true;
-      if (present) lives.set(key, { state: "present" });
+      const holding: string[] = [];
+      for (const path of group.paths) if (await holds(head, path, group.secret)) holding.push(path);
+      const movedTo = holding.some((path) => foundAt.get(key)?.has(path)) ? [] : holding;
+      if (holding.length > 0) lives.set(key, { state: "present", ...(movedTo.length > 0 ? { movedTo } : {}) });
       else removed.push([key, group]);
     }
     if (removed.length === 0) return lives;

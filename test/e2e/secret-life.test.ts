@@ -5,6 +5,7 @@ import { historySource } from "../../src/sources/history.js";
 import type { PathChanges } from "../../src/sources/path-changes.js";
 import { secretLives } from "../../src/sources/secret-life.js";
 import type { Finding } from "../../src/types.js";
+import { runCli } from "../helpers/cli.js";
 import { useTempRepos } from "../helpers/git-repo.js";
 
 const repo = useTempRepos();
@@ -105,7 +106,7 @@ describe.each([
     expect(paths).toEqual(["a/.env"]);
     const found = finding(key, "a/.env", added);
     const options = { walked: await walked(made.dir), moves: source.moves };
-    expect((await secretLives(made.dir, [found], options)).get(groupKey(found))).toEqual({ state: "present" });
+    expect((await secretLives(made.dir, [found], options)).get(groupKey(found))).toEqual({ state: "present", movedTo: ["b/prod.env"] });
     made.git("rm", "-q", "b/prod.env");
     const gone = made.commit({ author: "Remover", date: "2024-01-04T00:00:00Z" });
     const after = { walked: await walked(made.dir), moves: source.moves };
@@ -228,5 +229,24 @@ describe("the scan's record of which commits changed which paths", () => {
       source.close();
       expect(source.pathChanges).toBeUndefined();
     }
+  });
+});
+
+describe("keyscan history's report of a key whose file was moved", () => {
+  it("lists it where it was found, still in HEAD, and says where it is now (text and JSON)", () => {
+    const made = repo();
+    made.write("config/.env", `KEY=${openaiProjectKey(31)}\n`);
+    made.add("config");
+    made.commit({ date: "2024-01-01T00:00:00Z" });
+    made.git("mv", "config", "settings");
+    made.commit({ date: "2024-01-02T00:00:00Z" });
+    const text = runCli(["history"], { cwd: made.dir });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/still in HEAD\n/);
+    expect(text.stdout).toMatch(/\n {4}moved to {4}settings\/\.env\n/);
+    expect(text.stdout).toMatch(/\n {4}found in {4}config\/\.env:1:5 /);
+    const json = JSON.parse(runCli(["history", "--format", "json"], { cwd: made.dir }).stdout) as { findings: unknown[]; secrets: { state: string; movedTo?: string[] }[] };
+    expect(json.findings).toHaveLength(1);
+    expect(json.secrets[0]).toMatchObject({ state: "present", movedTo: ["settings/.env"] });
   });
 });

@@ -1,6 +1,9 @@
 // `keyscan fix`: findings handed to src/fix/, which is a bundle of its own (dist/fix.cjs).
+import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isInside } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { ruleMetas } from "../run/pipeline.js";
 import type { Finding } from "../types.js";
@@ -35,6 +38,11 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
   const { findingsFromReport, fixFindings, fixHistory } = loadFix();
   const write = (text: string) => process.stdout.write(text);
   if (flags.history) {
+    if (flags.output !== undefined && isInside(realPath(flags.output), root)) {
+      throw new UsageError(
+        `fix --history: ${flags.output} is inside the repository, and the replacement file holds every secret in clear (a \`git add .\` would commit it): write it outside, or leave out -o for a private folder`,
+      );
+    }
     const { findings } = await collectFindings("history", paths, scanFlags, setup);
     return fixHistory(findings, flags.output, { rules: ruleMetas(setup.context()), redact: flags.redact, write });
   }
@@ -48,6 +56,16 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
   }
   const apply = flags.yes ? true : flags.dryRun || process.stdout.isTTY !== true || process.stdin.isTTY !== true ? false : "ask";
   return fixFindings(findings, { root, apply, example: flags.example === true, redact: flags.redact, rules: ruleMetas(setup.context()), write, error: (text) => process.stderr.write(text) });
+}
+
+/** A file's absolute path with its folder's symlinks resolved (a folder that does not exist is left as written). */
+function realPath(file: string): string {
+  const absolute = resolve(file);
+  try {
+    return join(realpathSync(dirname(absolute)), basename(absolute));
+  } catch {
+    return absolute;
+  }
 }
 
 /**

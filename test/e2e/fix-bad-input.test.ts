@@ -225,6 +225,13 @@ describe("keyscan fix --history and the hook", () => {
     expect(result.stdout).toContain("Revoke it under the project's API keys at platform.openai.com/api-keys");
     // History was not touched.
     expect(repo.git("log", "--oneline").trim().split("\n")).toHaveLength(2);
+    // -o inside the repository: a file of secrets in clear where `git add .` would take it, refused before anything is written.
+    for (const inside of ["secrets.txt", join(repo.dir, "sub", "..", "secrets.txt")]) {
+      const refused = runCli(["fix", "--history", "-o", inside], { cwd: repo.dir });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^keyscan: fix --history: .*secrets\.txt is inside the repository, and the replacement file holds every secret in clear/);
+    }
+    expect(repo.git("status", "--porcelain", "--untracked-files=all")).toBe("");
   });
 
   it("a blocked commit offers keyscan fix first", () => {

@@ -55,7 +55,7 @@ const REV_SELECTORS = /^--(not|all|(branches|tags|remotes)(=[^=]*)?)$/;
  * records which commits changed which paths (`pathChanges`, complete once the items are read), which
  * covers all of HEAD's history: secret-life.ts follows removed secrets in it.
  */
-export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void; pathChanges?: PathChanges; moves: FileMoves } {
+export function historySource(options: HistoryOptions): { items: AsyncIterable<SourceItem>; close: () => void; pathChanges?: PathChanges; moves?: FileMoves } {
   const catFile = new CatFile(options.cwd);
   const windowedAbove = options.windowedAbove ?? WINDOWED_ABOVE;
   // In a partial clone, only the blobs it holds are asked for (see localBlobsOfPartialClone).
@@ -92,15 +92,18 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
       );
     }
   };
-  const pathChanges = (options.revs ?? []).length === 0 && options.since === undefined ? createPathChanges() : undefined;
-  const moves = createFileMoves();
+  const allRefs = (options.revs ?? []).length === 0 && options.since === undefined;
+  const pathChanges = allRefs ? createPathChanges() : undefined;
+  // A range's moves add nothing (see LogParser.ended); a walk of all refs lists a moved file's secrets at
+  // its new path too, so a baseline or an ignore entry taken from it covers the path the file has now.
+  const moves = allRefs ? undefined : createFileMoves();
   return {
     items: historyItems(options, read, changeReader.changes, pathChanges, moves),
     close: () => {
       warnMissing();
       catFile.close();
     },
-    moves,
+    ...(moves ? { moves } : {}),
     ...(pathChanges ? { pathChanges } : {}),
   };
 }
@@ -110,7 +113,7 @@ async function* historyItems(
   read: BlobItem["read"],
   readChanges: BlobItem["readChanges"],
   pathChanges: PathChanges | undefined,
-  moves: FileMoves,
+  moves: FileMoves | undefined,
 ): AsyncGenerator<SourceItem> {
   if (await isShallowRepository(options.cwd)) {
     options.onWarning?.("shallow clone: history is partial (commits before the clone's depth are not scanned; `git fetch --unshallow` to scan them)");
@@ -181,7 +184,7 @@ async function localBlobsOfPartialClone(cwd: string): Promise<Set<string> | unde
  * The log's commits and each file version they add or modify, a batch for each buffer the log streams
  * in; every commit and path it changes also goes to `pathChanges` when given.
  */
-async function* walkLog(options: HistoryOptions, pathChanges: PathChanges | undefined, moves: FileMoves): AsyncGenerator<LogEntry[]> {
+async function* walkLog(options: HistoryOptions, pathChanges: PathChanges | undefined, moves: FileMoves | undefined): AsyncGenerator<LogEntry[]> {
   const args = [
     "log",
     // Oldest first: a version is read before the versions that replace it, which are compared with
@@ -248,25 +251,27 @@ class LogParser {
   private meta: ReturnType<typeof parseRawMeta>;
   /** The current commit's file versions, held until it ends: a move is told by a deletion git may list after it. */
   private introductions: Extract<LogEntry, { kind: "introduction" }>[] = [];
-  /** The blobs the current commit deleted (a commit with one parent), with their paths. */
+  /** The blobs the current commit deleted (a commit with one parent), with their paths; kept in a range only. */
   private deleted = new Map<string, string>();
 
   constructor(
     private readonly pathChanges: PathChanges | undefined,
-    private readonly moves: FileMoves,
+    /** Given for a range or --since: its commits' moves add nothing, and are recorded. */
+    private readonly moves: FileMoves | undefined,
   ) {}
 
   /**
-   * The current commit's versions, once it has ended. A file added with the very blob the same commit
-   * deleted elsewhere was moved (`git mv`, a folder renamed): it is compared with itself at its old
-   * path, so it adds nothing, as git's own rename detection would say; the move is recorded for the
-   * report, which follows a secret to the path it moved to (secret-life.ts).
+   * The current commit's versions, once it has ended. In a range, a file added with the very blob the
+   * same commit deleted elsewhere was moved (`git mv`, a folder renamed): it is compared with itself at
+   * its old path, so it adds nothing, as git's own rename detection would say, and the move is recorded
+   * for the report, which follows a secret to the path it moved to (secret-life.ts).
    */
   private ended(): LogEntry[] {
+    const moves = this.moves;
     const entries: LogEntry[] = this.introductions.map((entry) => {
       const from = entry.parents.length === 0 ? this.deleted.get(entry.blob) : undefined;
-      if (from === undefined) return entry;
-      this.moves.add(from, entry.path);
+      if (from === undefined || !moves) return entry;
+      moves.add(from, entry.path);
       return { ...entry, parents: [entry.blob] };
     });
     this.introductions = [];
@@ -307,7 +312,7 @@ class LogParser {
           if (commit && meta && REGULAR_FILE_MODES.has(meta.dstMode) && !isNullId(meta.dst)) {
             const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
             this.introductions.push({ kind: "introduction", commit, path: field, blob: meta.dst, parents });
-          } else if (meta && meta.srcs.length === 1 && isNullId(meta.dst) && REGULAR_FILE_MODES.has(meta.srcModes[0] ?? "")) {
+          } else if (this.moves && meta && meta.srcs.length === 1 && isNullId(meta.dst) && REGULAR_FILE_MODES.has(meta.srcModes[0] ?? "")) {
             this.deleted.set(meta.srcs[0] as string, field);
           }
           continue;

@@ -98,8 +98,8 @@ describe.each([
     made.commit({ date: "2024-01-02T00:00:00Z" });
     made.git("mv", "b/.env", "b/prod.env");
     made.commit({ date: "2024-01-03T00:00:00Z" });
-    // The scan's walk: the moves add no finding at the new paths, and are recorded.
-    const source = historySource({ cwd: made.dir });
+    // A range's walk: the moves add no finding at the new paths, and are recorded.
+    const source = historySource({ cwd: made.dir, revs: ["HEAD"] });
     const paths: string[] = [];
     for await (const item of source.items) if (item.kind === "blob" && item.provenance.parents?.[0] !== item.blob) paths.push(item.provenance.path);
     source.close();
@@ -233,20 +233,26 @@ describe("the scan's record of which commits changed which paths", () => {
 });
 
 describe("keyscan history's report of a key whose file was moved", () => {
-  it("lists it where it was found, still in HEAD, and says where it is now (text and JSON)", () => {
+  it("in a range, lists it where it was found, still in HEAD, and says where it is now (text and JSON)", () => {
     const made = repo();
     made.write("config/.env", `KEY=${openaiProjectKey(31)}\n`);
     made.add("config");
     made.commit({ date: "2024-01-01T00:00:00Z" });
     made.git("mv", "config", "settings");
     made.commit({ date: "2024-01-02T00:00:00Z" });
-    const text = runCli(["history"], { cwd: made.dir });
+    const text = runCli(["history", "HEAD"], { cwd: made.dir });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/still in HEAD\n/);
     expect(text.stdout).toMatch(/\n {4}moved to {4}settings\/\.env\n/);
     expect(text.stdout).toMatch(/\n {4}found in {4}config\/\.env:1:5 /);
-    const json = JSON.parse(runCli(["history", "--format", "json"], { cwd: made.dir }).stdout) as { findings: unknown[]; secrets: { state: string; movedTo?: string[] }[] };
+    const json = JSON.parse(runCli(["history", "HEAD", "--format", "json"], { cwd: made.dir }).stdout) as { findings: unknown[]; secrets: { state: string; movedTo?: string[] }[] };
     expect(json.findings).toHaveLength(1);
     expect(json.secrets[0]).toMatchObject({ state: "present", movedTo: ["settings/.env"] });
+    // A scan of all refs lists the new path as a place too, so a baseline taken from it covers the path the file has now.
+    const all = JSON.parse(runCli(["history", "--format", "json"], { cwd: made.dir }).stdout) as { findings: { file: string }[]; secrets: { movedTo?: string[] }[] };
+    expect(all.findings.map((finding) => finding.file)).toEqual(["config/.env", "settings/.env"]);
+    expect(all.secrets[0]?.movedTo).toBeUndefined();
+    expect(runCli(["baseline", "--history"], { cwd: made.dir }).code).toBe(0);
+    expect(runCli(["scan", ".", "--baseline", ".keyscan-baseline.json", "-q"], { cwd: made.dir })).toMatchObject({ code: 0, stdout: "" });
   });
 });

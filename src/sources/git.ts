@@ -74,6 +74,8 @@ const running = new Set<ChildProcess>();
 interface StartedAhead {
   child: ChildProcess;
   failed: boolean;
+  /** Lets its output streams go back to how a reader uses them (see startGitAhead). */
+  release: () => void;
 }
 
 /**
@@ -96,7 +98,21 @@ const aheadKey = (args: readonly string[], cwd: string): string => JSON.stringif
  * CLI's bundle loads (src/start/staged-ahead.ts). stopGitStartedAhead stops it if no spawn takes it.
  */
 export function startGitAhead(args: readonly string[], cwd: string): ChildProcess {
-  const entry: StartedAhead = { child: startGit(args, { cwd }), failed: false };
+  const child = startGit(args, { cwd });
+  // Held until taken: when a child exits, Node resumes its output streams that nobody listens to, and
+  // what they held is dropped. Had git finished before the CLI took it (an event loop turn in between),
+  // the patch would be lost, and its reader would wait for a "close" that had already come: a hook
+  // that hangs. A "readable" listener keeps the streams paused, their data buffered, until the reader comes.
+  const hold = (): void => undefined;
+  const streams = [child.stdout, child.stderr];
+  for (const stream of streams) stream?.on("readable", hold);
+  const entry: StartedAhead = {
+    child,
+    failed: false,
+    release: () => {
+      for (const stream of streams) stream?.removeListener("readable", hold);
+    },
+  };
   entry.child.on("error", () => {
     entry.failed = true;
   });
@@ -115,6 +131,7 @@ function takeStartedAhead(args: readonly string[], cwd: string): ChildProcess | 
   const key = aheadKey(args, cwd);
   const entry = startedAhead().get(key);
   startedAhead().delete(key);
+  entry?.release();
   return entry && !entry.failed ? entry.child : undefined;
 }
 

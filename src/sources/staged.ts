@@ -16,7 +16,7 @@ import { INLINE_BYTES, type SourceItem, type WindowBuffer } from "../types.js";
 import { blobByteWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { askedAhead, mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
-import { gitStream, repoRoot } from "./git.js";
+import { git, gitStream, repoRoot } from "./git.js";
 import { type StagedFile, stagedFileBatches, stagedPatchArgs } from "./staged-patch.js";
 
 const READ_CONCURRENCY = 16;
@@ -88,6 +88,8 @@ async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGe
   for await (const files of stagedFileBatches(patch)) yield* files;
 }
 
+const LITERAL = ":(literal)";
+
 /**
  * The paths a staged scan is limited to, as literal pathspecs from the repository root (no glob: a
  * file may be named `*.js`). A path outside the repository, or in neither the work tree nor the index
@@ -103,13 +105,33 @@ async function stagedPathspecs(root: string, cwd: string, paths: readonly string
       wholeIndex = true;
       continue;
     }
-    const pathspec = `:(literal)${fromRoot}`;
+    const pathspec = `${LITERAL}${fromRoot}`;
     if (!existsSync(join(root, fromRoot)) && !(await inIndex(root, pathspec))) {
       throw new UsageError(`staged: ${path} is neither in the working tree nor in the index`);
     }
     pathspecs.push(pathspec);
   }
-  return wholeIndex ? [] : pathspecs;
+  if (wholeIndex || pathspecs.length === 0) return [];
+  return [...pathspecs, ...(await renameSources(root, pathspecs))];
+}
+
+/**
+ * Where the staged files that one of `pathspecs` names were moved from (`git mv`), as literal
+ * pathspecs: git pairs a moved file with the file it was only when both are in its diff, and
+ * lint-staged names only the new path, which would otherwise count as a new file, every line added.
+ */
+async function renameSources(root: string, pathspecs: readonly string[]): Promise<string[]> {
+  const named = pathspecs.map((pathspec) => pathspec.slice(LITERAL.length));
+  const isNamed = (path: string): boolean => named.some((name) => path === name || path.startsWith(`${name}/`));
+  const output = await git(["diff", "--cached", "--find-renames", "--diff-filter=R", "--name-status", "-z", "--no-relative"], { cwd: root });
+  // Each rename is three fields: its status (R and a similarity), the old path, the new path.
+  const fields = output.toString("utf8").split("\0");
+  const sources: string[] = [];
+  for (let at = 0; at + 2 < fields.length; at += 3) {
+    const [from, to] = [fields[at + 1] as string, fields[at + 2] as string];
+    if (isNamed(to) && !isNamed(from)) sources.push(`${LITERAL}${from}`);
+  }
+  return sources;
 }
 
 /** True when the index holds a file at or under the pathspec; git is stopped at its first answer (a folder may hold thousands). */

@@ -28,12 +28,25 @@ describe("startGitAhead", () => {
     const args = ["ls-files", "--stage"];
     const ahead = startGitAhead(args, made.dir);
     await once(ahead, "exit"); // finished before anything read it: its output waits in the pipe
+    // Then the event loop turns (as when the CLI waits for I/O before it takes the process): Node resumes the
+    // output streams of an exited child that nobody listens to, which dropped the output and the "close" a reader waits for.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const taken = spawnGit(args, { cwd: made.dir });
     expect(taken).toBe(ahead);
     expect(await output(gitStream(args, { cwd: made.dir }))).toMatch(/\ta\.txt\n$/);
     const again = spawnGit(args, { cwd: made.dir });
     expect(again).not.toBe(ahead);
     again.kill();
+  });
+
+  it("keeps its output for the spawn that takes it after it has exited and the event loop has turned", { timeout: 10_000 }, async () => {
+    // Node resumes the output streams of an exited child that nobody listens to: the output was dropped,
+    // and a reader waited for ever for the "close" that had come (a pre-commit hook that hangs).
+    const args = ["--version"];
+    const ahead = startGitAhead(args, process.cwd());
+    await once(ahead, "exit");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await output(gitStream(args, { cwd: process.cwd() }))).toMatch(/^git version /);
   });
 
   it("is not taken by another command or from another folder, and stopGitStartedAhead stops it", async () => {
@@ -77,14 +90,15 @@ describe("keyscan staged, its patch started by the entry before the CLI loads", 
     const seen = JSON.parse(run.stderr) as string[];
     expect(seen.filter((what) => what === "diff")).toHaveLength(1);
     expect(seen.indexOf("diff")).toBeLessThan(seen.indexOf("bundle"));
-    // With paths (lint-staged's), the patch is another command: none is started ahead, one after.
+    // With paths (lint-staged's), the patch is another command: none is started ahead; after the bundle, git
+    // names the files moved to those paths (staged.ts, renameSources), then prints the patch.
     const withPath = spawnSync(process.execPath, ["--require", probe, CLI, "staged", "old.env", "--no-progress", "-f", "json"], {
       cwd: join(made.dir, "src"),
       encoding: "utf8",
     });
     expect(withPath.status).toBe(1);
     const seenWithPath = JSON.parse(withPath.stderr) as string[];
-    expect(seenWithPath.filter((what) => what === "diff")).toHaveLength(1);
+    expect(seenWithPath.filter((what) => what === "diff")).toHaveLength(2);
     expect(seenWithPath.indexOf("diff")).toBeGreaterThan(seenWithPath.indexOf("bundle"));
   });
 });

@@ -180,6 +180,23 @@ describe("husky + lint-staged", () => {
     expectCommitted(dir, commit(dir), before);
   });
 
+  it("lets a file holding a key committed earlier be moved, though lint-staged names only its new path", () => {
+    const dir = lintStagedProject();
+    dir.write("old.env", `DEBUG=0\nOPENAI_API_KEY=${key()}\nLEVEL=1\n`);
+    dir.add("old.env");
+    dir.git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--no-verify", "-m", "a key committed earlier");
+    const before = head(dir);
+    dir.git("mv", "old.env", "app.env");
+    dir.write("app.env", `${readFileSync(join(dir.dir, "app.env"), "utf8")}DEBUG=1\n`);
+    dir.add("app.env");
+    expectCommitted(dir, commit(dir), before);
+    const moved = head(dir);
+    dir.git("mv", "app.env", "prod.env");
+    dir.write("prod.env", `${readFileSync(join(dir.dir, "prod.env"), "utf8")}SECOND_KEY=${key()}\n`);
+    dir.add("prod.env");
+    expectBlocked(dir, commit(dir), moved, "prod.env:5:");
+  });
+
   it("scans only the files lint-staged passes: a key in a file its pattern leaves out is not seen", () => {
     const dir = lintStagedProject("*.py");
     const before = head(dir);

@@ -1,7 +1,7 @@
-// The files a history range's commits moved unchanged (history.ts tells them: a commit that deletes a
-// blob at one path and adds the same blob at another, which adds no finding there), so that the report
-// follows a secret found at a path to the paths its file was moved to: a key in a file moved since is
-// still in HEAD (secret-life.ts).
+// The files a history range's commits moved (history.ts tells them: a commit that deletes a file and
+// adds one with its blob or its name, compared with it so that only what the move changed counts), so
+// that the report follows a secret found at a path to the paths its file was moved to: a key in a file
+// moved since is still in HEAD (secret-life.ts).
 
 export interface FileMoves {
   /** A commit moved the file at `from` to `to`. */

@@ -251,8 +251,8 @@ class LogParser {
   private meta: ReturnType<typeof parseRawMeta>;
   /** The current commit's file versions, held until it ends: a move is told by a deletion git may list after it. */
   private introductions: Extract<LogEntry, { kind: "introduction" }>[] = [];
-  /** The blobs the current commit deleted (a commit with one parent), with their paths; kept in a range only. */
-  private deleted = new Map<string, string>();
+  /** The files the current commit deleted (a commit with one parent); kept in a range only. */
+  private deleted: { path: string; blob: string }[] = [];
 
   constructor(
     private readonly pathChanges: PathChanges | undefined,
@@ -261,22 +261,35 @@ class LogParser {
   ) {}
 
   /**
-   * The current commit's versions, once it has ended. In a range, a file added with the very blob the
-   * same commit deleted elsewhere was moved (`git mv`, a folder renamed): it is compared with itself at
-   * its old path, so it adds nothing, as git's own rename detection would say, and the move is recorded
-   * for the report, which follows a secret to the path it moved to (secret-life.ts).
+   * The current commit's versions, once it has ended. In a range, a file added where the same commit
+   * deleted another was moved (`git mv`, a folder renamed) when it has the deleted file's very blob, or
+   * else its name (a move with an edit; of several, the one whose folders end alike): it is compared
+   * with that version, as git's rename detection would pair them, so only the lines the move changed
+   * count (a line the deleted file had was in the parent commit already). The move is recorded for the
+   * report, which follows a secret to the path it moved to (secret-life.ts).
    */
   private ended(): LogEntry[] {
     const moves = this.moves;
-    const entries: LogEntry[] = this.introductions.map((entry) => {
-      const from = entry.parents.length === 0 ? this.deleted.get(entry.blob) : undefined;
-      if (from === undefined || !moves) return entry;
-      moves.add(from, entry.path);
-      return { ...entry, parents: [entry.blob] };
-    });
+    const deleted = this.deleted;
+    this.deleted = [];
+    const introductions = this.introductions;
     this.introductions = [];
-    this.deleted.clear();
-    return entries;
+    if (!moves || deleted.length === 0) return introductions;
+    const byBlob = new Map(deleted.map((file) => [file.blob, file]));
+    const byName = new Map<string, { path: string; blob: string }[]>();
+    for (const file of deleted) {
+      const name = baseName(file.path);
+      const same = byName.get(name);
+      if (same) same.push(file);
+      else byName.set(name, [file]);
+    }
+    return introductions.map((entry) => {
+      if (entry.parents.length > 0) return entry;
+      const from = byBlob.get(entry.blob) ?? likeliestSource(entry.path, byName.get(baseName(entry.path)) ?? []);
+      if (!from) return entry;
+      moves.add(from.path, entry.path);
+      return { ...entry, parents: [from.blob] };
+    });
   }
 
   /** The last commit's versions, once the log has ended. */
@@ -313,7 +326,7 @@ class LogParser {
             const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
             this.introductions.push({ kind: "introduction", commit, path: field, blob: meta.dst, parents });
           } else if (this.moves && meta && meta.srcs.length === 1 && isNullId(meta.dst) && REGULAR_FILE_MODES.has(meta.srcModes[0] ?? "")) {
-            this.deleted.set(meta.srcs[0] as string, field);
+            this.deleted.push({ path: field, blob: meta.srcs[0] as string });
           }
           continue;
         }
@@ -333,4 +346,20 @@ class LogParser {
     }
     return entries;
   }
+}
+
+const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
+
+/** Of the files of its name a commit deleted, the one an added file most likely was: the most trailing folders in common. */
+function likeliestSource(path: string, sameName: readonly { path: string; blob: string }[]): { path: string; blob: string } | undefined {
+  const parts = path.split("/");
+  let best: { path: string; blob: string } | undefined;
+  let bestShared = 0;
+  for (const file of sameName) {
+    const other = file.path.split("/");
+    let shared = 0;
+    while (shared < parts.length && shared < other.length && parts[parts.length - 1 - shared] === other[other.length - 1 - shared]) shared++;
+    if (shared > bestShared) [best, bestShared] = [file, shared];
+  }
+  return best;
 }

@@ -16,8 +16,8 @@ const MAX_VERSION_BYTES = 8 * 1024 * 1024;
  * Per group key: present in HEAD or removed, with the removing commit where the paths' history shows it.
  * `walked`: which commits changed which paths, recorded by a history scan that walked all of HEAD's
  * history (history.ts); without it, git walks HEAD's history again for the removed secrets' paths.
- * `moves`: the files the scan's commits moved unchanged; a secret is followed to the paths its file
- * moved to (a move adds no finding there), so a key whose file was moved is still present, not removed.
+ * `moves`: the files a range's commits moved; a secret is followed to the paths its file moved to (the
+ * move is no finding there), so a key whose file was moved is still present, not removed.
  */
 export async function secretLives(
   root: string,

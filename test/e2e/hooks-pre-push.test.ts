@@ -103,11 +103,18 @@ describe("keyscan install --pre-push, through real pushes", () => {
     const move = clone.commit({ message: "move it" });
     expectLanded(push("main"));
     expect(onRemote("main")).toBe(move);
-    clone.write("copy.env", clone.git("show", "HEAD:config.env"));
+    // Moved into a folder and edited in the same commit: paired with the file it was by its name.
+    clone.write("deploy/config.env", `DEBUG=1\n${clone.git("show", "HEAD:config.env")}`);
+    clone.git("rm", "-q", "config.env");
+    clone.add("deploy/config.env");
+    const edited = clone.commit({ message: "move it again, and edit it" });
+    expectLanded(push("main"));
+    expect(onRemote("main")).toBe(edited);
+    clone.write("copy.env", clone.git("show", "HEAD:deploy/config.env"));
     clone.add("copy.env");
     clone.commit({ message: "copy it" });
     expectBlocked(push("main"), "copy.env");
-    clone.git("reset", "-q", "--hard", move);
+    clone.git("reset", "-q", "--hard", edited);
   });
 
   it("a new branch: its own commits are scanned, not the ones it shares with main", () => {

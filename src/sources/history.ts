@@ -249,8 +249,8 @@ class LogParser {
   /** The fields still owed to the current commit header, or the raw entry whose path comes next. */
   private expecting: "parents" | "author" | "email" | "date" | "path" | undefined;
   private meta: ReturnType<typeof parseRawMeta>;
-  /** The current commit's file versions, held until it ends: a move is told by a deletion git may list after it. */
-  private introductions: Extract<LogEntry, { kind: "introduction" }>[] = [];
+  /** In a range, the current commit's new files, held until it ends: a move is told by a deletion git may list after it. */
+  private added: Extract<LogEntry, { kind: "introduction" }>[] = [];
   /** The files the current commit deleted (a commit with one parent); kept in a range only. */
   private deleted: { path: string; blob: string }[] = [];
 
@@ -261,7 +261,7 @@ class LogParser {
   ) {}
 
   /**
-   * The current commit's versions, once it has ended. In a range, a file added where the same commit
+   * In a range, the current commit's new files, once it has ended. A file added where the same commit
    * deleted another was moved (`git mv`, a folder renamed) when it has the deleted file's very blob, or
    * else its name (a move with an edit; of several, the one whose folders end alike): it is compared
    * with that version, as git's rename detection would pair them, so only the lines the move changed
@@ -272,9 +272,9 @@ class LogParser {
     const moves = this.moves;
     const deleted = this.deleted;
     this.deleted = [];
-    const introductions = this.introductions;
-    this.introductions = [];
-    if (!moves || deleted.length === 0) return introductions;
+    const added = this.added;
+    this.added = [];
+    if (!moves || deleted.length === 0) return added;
     const byBlob = new Map(deleted.map((file) => [file.blob, file]));
     const byName = new Map<string, { path: string; blob: string }[]>();
     for (const file of deleted) {
@@ -283,8 +283,7 @@ class LogParser {
       if (same) same.push(file);
       else byName.set(name, [file]);
     }
-    return introductions.map((entry) => {
-      if (entry.parents.length > 0) return entry;
+    return added.map((entry) => {
       const from = byBlob.get(entry.blob) ?? likeliestSource(entry.path, byName.get(baseName(entry.path)) ?? []);
       if (!from) return entry;
       moves.add(from.path, entry.path);
@@ -324,7 +323,9 @@ class LogParser {
           this.pathChanges?.addChange(field);
           if (commit && meta && REGULAR_FILE_MODES.has(meta.dstMode) && !isNullId(meta.dst)) {
             const parents = meta.srcs.filter((id, i) => !isNullId(id) && REGULAR_FILE_MODES.has(meta.srcModes[i] ?? ""));
-            this.introductions.push({ kind: "introduction", commit, path: field, blob: meta.dst, parents });
+            const entry = { kind: "introduction" as const, commit, path: field, blob: meta.dst, parents };
+            if (this.moves && parents.length === 0) this.added.push(entry);
+            else entries.push(entry);
           } else if (this.moves && meta && meta.srcs.length === 1 && isNullId(meta.dst) && REGULAR_FILE_MODES.has(meta.srcModes[0] ?? "")) {
             this.deleted.push({ path: field, blob: meta.srcs[0] as string });
           }

@@ -11,7 +11,7 @@ import { writeStdout } from "./stdout.js";
 export async function runRules(flags: { json?: boolean; check?: boolean; config?: string }): Promise<number> {
   const root = await repoRoot(process.cwd());
   const context = buildContext(readConfig(flags.config, process.cwd(), root));
-  if (flags.check) return checkRules(context);
+  if (flags.check) return checkRules(context, flags.json === true);
   const rules = context.ruleset.rules.filter((rule) => rule.report);
   if (flags.json) {
     const list = rules.map((rule) => ({
@@ -39,9 +39,10 @@ export async function runRules(flags: { json?: boolean; check?: boolean; config?
 
 /**
  * `keyscan rules --check`: every example of every rule in force, the config's own rules included,
- * run against the rules in force. Each failure is named on its own line; exit 1 when any failed.
+ * run against the rules in force. Each failure is named on its own line (with --json, one document:
+ * the counts and the failures); exit 1 when any failed.
  */
-function checkRules(context: ScanContext): number {
+async function checkRules(context: ScanContext, json: boolean): Promise<number> {
   // The bundles carry the default rules without their examples: those come from rules/*.toml.
   const defaultExamples = defaultRuleExamples();
   const rules = context.ruleset.rules.map((rule) => {
@@ -51,17 +52,20 @@ function checkRules(context: ScanContext): number {
   });
   const failures = rules.flatMap((rule) => exampleFailures(rule, rules));
   const examples = rules.reduce((count, rule) => count + rule.def.examples.match.length + rule.def.examples.nomatch.length, 0);
-  for (const failure of failures) {
-    const rule = rules.find((candidate) => candidate.id === failure.ruleId);
-    process.stdout.write(
-      `${failure.ruleId} (${neutralize(rule?.source ?? "")}): example ${neutralize(JSON.stringify(failure.example))}: ${neutralize(failure.problem)}\n`,
-    );
-  }
+  const sourceOf = (ruleId: string): string => rules.find((candidate) => candidate.id === ruleId)?.source ?? "";
   const failed = new Set(failures.map((failure) => failure.ruleId));
-  process.stdout.write(
-    failures.length === 0
-      ? `${rules.length} rules, ${examples} examples: all pass\n`
-      : `${failed.size} of ${rules.length} rules have failing examples: ${[...failed].join(", ")}\n`,
-  );
+  if (json) {
+    const listed = failures.map((failure) => ({ ruleId: failure.ruleId, source: sourceOf(failure.ruleId), example: failure.example, problem: failure.problem }));
+    await writeStdout(`${JSON.stringify({ rules: rules.length, examples, failures: listed }, null, 2)}\n`);
+  } else {
+    const lines = failures.map(
+      (failure) => `${failure.ruleId} (${neutralize(sourceOf(failure.ruleId))}): example ${neutralize(JSON.stringify(failure.example))}: ${neutralize(failure.problem)}\n`,
+    );
+    const summary =
+      failures.length === 0
+        ? `${rules.length} rules, ${examples} examples: all pass\n`
+        : `${failed.size} of ${rules.length} rules have failing examples: ${[...failed].join(", ")}\n`;
+    await writeStdout(`${lines.join("")}${summary}`);
+  }
   return failures.length === 0 ? 0 : 1;
 }

@@ -345,5 +345,13 @@ examples.nomatch = ["acme_short"]
     expect(failing.stdout).toContain('acme-token (');
     expect(failing.stdout).toContain('keyscan.toml): example "t = acme_0123abcd": found secret "0123abcd" instead of "acme_0123abcd"');
     expect(failing.stdout).toMatch(/1 of \d+ rules have failing examples: acme-token\n$/);
+    // With --json, one document (it printed the text before).
+    const json = runCli(["rules", "--check", "--json"], { cwd: dir.dir });
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { rules: number; examples: number; failures: { ruleId: string; source: string; example: string; problem: string }[] };
+    expect(report.failures).toEqual([
+      { ruleId: "acme-token", source: expect.stringMatching(/keyscan\.toml$/), example: "t = acme_0123abcd", problem: 'found secret "0123abcd" instead of "acme_0123abcd"' },
+    ]);
+    expect(report.rules).toBeGreaterThan(1000);
   });
 });

@@ -1,5 +1,5 @@
 // The staged files read from one patch, `git diff --cached -U0 --full-index`: each file section gives
-// the path (its "diff --git" header), the staged blob's id and mode (its "index", "new file mode" or
+// the path (its "diff --git" header, or a moved file's "rename to" line), the staged blob's id and mode (its "index", "new file mode" or
 // "new mode" line) and, with no context lines, the added lines (its hunk headers). One git process
 // thus lists the files and their lines; the patch is read as it streams in, a pipe's worth at a time.
 
@@ -67,10 +67,15 @@ function headerPath(header: string): string | undefined {
   const names = header.slice("diff --git ".length);
   const half = (names.length - 1) / 2;
   const [source, destination] = [names.slice(0, half), names.slice(half + 1)];
-  const quoted = source.startsWith('"');
-  const [a, b] = quoted && destination.startsWith('"') ? [unquoteC(source), unquoteC(destination)] : [source, destination];
-  if (!Number.isInteger(half) || names[half] !== " " || !a.startsWith("a/") || `b/${a.slice(2)}` !== b) return undefined;
-  return fromLatin1(a.slice(2));
+  if (!Number.isInteger(half) || names[half] !== " ") return undefined;
+  const quoted = source.startsWith('"') && source.endsWith('"') && destination.startsWith('"') && destination.endsWith('"');
+  let [a, b] = [source, destination];
+  try {
+    if (quoted) [a, b] = [unquoteC(source), unquoteC(destination)];
+  } catch {
+    return undefined; // two different names cut in the wrong place: the "rename to" line names the file
+  }
+  return a.startsWith("a/") && `b/${a.slice(2)}` === b ? fromLatin1(a.slice(2)) : undefined;
 }
 
 /** A name read as latin1 (one character a byte), as the UTF-8 text its bytes are. */

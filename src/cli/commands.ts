@@ -6,7 +6,7 @@
 // it on those runs only, not at every start of the pre-commit hook.
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type Config, emptyConfig, findConfig, isInside, loadConfig, userConfigFile, withoutVerifySettings } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { BASELINE_FILE, makeBaseline, readAnyBaseline, readBaseline, serializeBaseline, updateBaseline } from "../filters/baseline.js";
@@ -58,6 +58,8 @@ export interface ScanFlags {
   progress: boolean;
   color: boolean;
   since?: string;
+  /** history: only files at or under these paths (`--path`, repeatable), as given. */
+  path?: string[];
   maxArchiveDepth: string;
   includeBuild?: boolean;
 }
@@ -186,7 +188,7 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
     if (mode === "history" && progress.visible && setup.root) {
       // Counted beside the walk, and only for a bar on a terminal; a failure only leaves the total out.
       const { countCommits } = await import("../sources/history.js");
-      countCommits({ cwd: setup.root, revs: args, ...(flags.since !== undefined ? { since: flags.since } : {}) }).then(
+      countCommits({ cwd: setup.root, revs: args, paths: historyPaths(flags.path ?? [], setup), ...(flags.since !== undefined ? { since: flags.since } : {}) }).then(
         (total) => progress.setTotal(total),
         () => {},
       );
@@ -225,6 +227,22 @@ interface OpenedSource {
   moves?: FileMoves;
 }
 
+/**
+ * `--path` as paths from the repository's top level: relative to the current folder inside a work tree (as
+ * git takes them), as written in a bare repository. A path outside the repository is a usage error; the
+ * top level itself limits nothing.
+ */
+function historyPaths(paths: readonly string[], setup: Setup): string[] {
+  const fromRoot = paths.map((path) => {
+    if (path.trim() === "") throw new UsageError("--path: give a file or folder");
+    if (!setup.root) return path.replace(/^\/+|\/+$/g, "");
+    const relativePath = relative(setup.root, resolve(setup.cwd, path));
+    if (relativePath.split(sep)[0] === ".." || isAbsolute(relativePath)) throw new UsageError(`--path: ${path} is outside the repository ${setup.root}`);
+    return relativePath.split(sep).join("/");
+  });
+  return fromRoot.includes("") ? [] : fromRoot;
+}
+
 async function openSource(
   mode: ScanMode,
   args: string[],
@@ -236,7 +254,7 @@ async function openSource(
     // A bare repository has history but no top level: git runs in its git folder.
     const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
     const { historySource } = await import("../sources/history.js");
-    return historySource({ cwd: root, revs: args, since: flags.since, onWarning });
+    return historySource({ cwd: root, revs: args, since: flags.since, paths: historyPaths(flags.path ?? [], setup), onWarning });
   }
   if (mode === "staged") {
     // Started now, so that git lists the staged changes while this thread builds the rules, the

@@ -70,6 +70,7 @@ const commands: Readonly<Record<string, (program: Command) => void>> = {
       .description("scan git history (default: all refs), e.g. keyscan history origin/main..HEAD")
       .argument("[revs...]", "revisions and ranges")
       .option("--since <date>", "only commits more recent than this date")
+      .option("--path <path>", "only files at or under this path (repeat it for more)", (path: string, paths: string[] | undefined) => [...(paths ?? []), path])
       .action(async (revs: string[], flags: ScanFlags) => setExit(await runScan("history", revs, flags))),
   pack: (program) =>
     scanOptions(program.command("pack"))

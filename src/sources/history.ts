@@ -29,6 +29,8 @@ export interface HistoryOptions {
   windowedAbove?: number;
   /** Only commits more recent than this date (git's --since syntax, e.g. "2024-01-01" or "2 weeks ago"). */
   since?: string;
+  /** Only files at or under these paths, from the repository's top level ("/"-separated; `--path`). */
+  paths?: readonly string[];
   signal?: AbortSignal;
   /** Told once of anything that makes the result partial (a shallow clone). */
   onWarning?: (message: string) => void;
@@ -92,7 +94,7 @@ export function historySource(options: HistoryOptions): { items: AsyncIterable<S
       );
     }
   };
-  const allRefs = (options.revs ?? []).length === 0 && options.since === undefined;
+  const allRefs = (options.revs ?? []).length === 0 && options.since === undefined && (options.paths ?? []).length === 0;
   const pathChanges = allRefs ? createPathChanges() : undefined;
   // A range's moves add nothing (see LogParser.ended); a walk of all refs lists a moved file's secrets at
   // its new path too, so a baseline or an ignore entry taken from it covers the path the file has now.
@@ -124,6 +126,7 @@ async function* historyItems(
     }
   }
   if (options.since !== undefined) await checkSince(options.cwd, options.since);
+  for (const path of options.paths ?? []) await checkPath(options, path);
   for await (const entries of walkLog(options, pathChanges, moves)) {
     for (const entry of entries) {
       if (entry.kind === "commit") yield entry;
@@ -146,6 +149,21 @@ async function checkSince(cwd: string, since: string): Promise<void> {
   if (Math.abs(seconds - Date.now() / 1000) > SINCE_NOW_SLACK_SECONDS || /\b(?:now|today)\b/i.test(since)) return;
   throw new UsageError(`--since: git reads "${since}" as no date, so no commit would be scanned; give one such as 2024-01-01 or "2 weeks ago"`);
 }
+
+/**
+ * Refuses a --path that no commit of the walk changes (a typo, a path of another repository): the scan
+ * would pass with nothing scanned.
+ */
+async function checkPath(options: HistoryOptions, path: string): Promise<void> {
+  const touching = await git(["log", "-1", "--format=%H", ...commitSelection(options), "--", literalPathspec(path)], { cwd: options.cwd });
+  if (touching.length === 0) throw new UsageError(`--path: no commit ${options.revs?.length || options.since ? "selected " : ""}changes ${path}`);
+}
+
+/** A path as git's pathspec for exactly that file or folder (no glob: a file may be named `*.js`). */
+const literalPathspec = (path: string): string => `:(literal)${path}`;
+
+/** The pathspecs that limit the walk: the --path folders and files, or the whole tree. */
+const pathspecs = (options: HistoryOptions): string[] => (options.paths ?? []).map(literalPathspec);
 
 /** How far from the clock a date git read may be and still be "now": git and keyscan read the clock a moment apart. */
 const SINCE_NOW_SLACK_SECONDS = 5;
@@ -200,8 +218,12 @@ async function* walkLog(options: HistoryOptions, pathChanges: PathChanges | unde
     "--no-textconv",
     "--encoding=UTF-8",
     `--format=${COMMIT_MARK}%H%x00%P%x00%an%x00%ae%x00%aI`,
+    // Limited to paths, every commit that changes them: git's default simplification would skip a side
+    // branch whose change the merge did not keep, and the key that branch added.
+    ...((options.paths ?? []).length > 0 ? ["--full-history"] : []),
     ...commitSelection(options),
     "--",
+    ...pathspecs(options),
   ];
   const parser = new LogParser(pathChanges, moves);
   try {
@@ -235,7 +257,7 @@ function commitSelection(options: HistoryOptions): string[] {
  * reads only commits (no trees or blobs), a small part of the walk's work.
  */
 export async function countCommits(options: HistoryOptions): Promise<number> {
-  const output = await git(["rev-list", "--count", ...commitSelection(options), "--"], { cwd: options.cwd });
+  const output = await git(["rev-list", "--count", ...commitSelection(options), "--", ...pathspecs(options)], { cwd: options.cwd });
   return Number(output.toString("utf8").trim());
 }
 

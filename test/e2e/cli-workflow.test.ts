@@ -70,6 +70,40 @@ it("history names the revision git cannot read, not the advice git prints before
   expect(result.stderr).not.toMatch(/hint|graft/);
 });
 
+describe("keyscan history --path", () => {
+  it("scans only files at or under the paths (relative to the current folder), a merged side branch's too; a path no commit changes is exit 2", () => {
+    const dir = repo();
+    dir.write("services/api/.env", `API=${openaiProjectKey(211)}\n`);
+    dir.write("web/.env", `WEB=${openaiProjectKey(212)}\n`);
+    dir.add(".");
+    dir.commit();
+    // A side branch adds a key that its merge does not keep: git's default path simplification would skip it.
+    const main = dir.git("rev-parse", "--abbrev-ref", "HEAD").trim();
+    dir.git("checkout", "-q", "-b", "side");
+    dir.write("services/api/side.env", `SIDE=${openaiProjectKey(213)}\n`);
+    dir.add(".");
+    dir.commit({ message: "side" });
+    dir.git("rm", "-q", "services/api/side.env");
+    dir.commit({ message: "side, undone" });
+    dir.git("checkout", "-q", main);
+    dir.git("-c", "user.name=T", "-c", "user.email=t@example.com", "merge", "-q", "--no-ff", "-m", "merge", "side");
+    dir.git("branch", "-q", "-D", "side");
+    const scanned = runCli(["history", "--path", "api", "--format", "json"], { cwd: join(dir.dir, "services") });
+    expect(scanned.code).toBe(1);
+    expect(files(scanned.stdout).sort()).toEqual(["services/api/.env", "services/api/side.env"]);
+    expect(files(runCli(["history", "--path", "web", "--path", "services/api/.env", "--format", "json"], { cwd: dir.dir }).stdout).sort()).toEqual([
+      "services/api/.env",
+      "web/.env",
+    ]);
+    expect(files(runCli(["history", "--path", ".", "--format", "json"], { cwd: dir.dir }).stdout)).toHaveLength(3);
+    for (const [path, said] of [["servics", "--path: no commit changes servics"], ["../elsewhere", "is outside the repository"]] as const) {
+      const refused = runCli(["history", "--path", path], { cwd: dir.dir });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(said);
+    }
+  });
+});
+
 describe("keyscan install --pre-push", () => {
   it("scans exactly the commits being pushed and blocks the push", () => {
     const remote = repo(false);

@@ -144,7 +144,8 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
   // Checked before the source opens: a staged source starts git at once (closed only from the try below).
   const budgetMs = parseMilliseconds(flags.fileTimeout, "--file-timeout");
   const threads = parseThreads(flags.threads, mode);
-  const source = await openSource(mode, args, flags, setup, warn);
+  const paths = mode === "history" ? historyPaths(flags.path ?? [], setup) : [];
+  const source = await openSource(mode, args, flags, setup, warn, paths);
   const legacy: string[] = [];
   const pool = createScanPool({
     threads,
@@ -188,7 +189,7 @@ export async function collectFindings(mode: ScanMode, args: string[], flags: Sca
     if (mode === "history" && progress.visible && setup.root) {
       // Counted beside the walk, and only for a bar on a terminal; a failure only leaves the total out.
       const { countCommits } = await import("../sources/history.js");
-      countCommits({ cwd: setup.root, revs: args, paths: historyPaths(flags.path ?? [], setup), ...(flags.since !== undefined ? { since: flags.since } : {}) }).then(
+      countCommits({ cwd: setup.root, revs: args, paths, ...(flags.since !== undefined ? { since: flags.since } : {}) }).then(
         (total) => progress.setTotal(total),
         () => {},
       );
@@ -249,12 +250,14 @@ async function openSource(
   flags: ScanFlags,
   setup: Setup,
   onWarning: (message: string) => void,
+  /** history: the `--path` paths from the top level (historyPaths). */
+  paths: readonly string[],
 ): Promise<OpenedSource> {
   if (mode === "history") {
     // A bare repository has history but no top level: git runs in its git folder.
     const root = requireRepository(setup.root ?? (await bareGitDir(setup.cwd)), "history");
     const { historySource } = await import("../sources/history.js");
-    return historySource({ cwd: root, revs: args, since: flags.since, paths: historyPaths(flags.path ?? [], setup), onWarning });
+    return historySource({ cwd: root, revs: args, since: flags.since, paths, onWarning });
   }
   if (mode === "staged") {
     // Started now, so that git lists the staged changes while this thread builds the rules, the

@@ -20,7 +20,7 @@ import { UsageError } from "../errors.js";
 import type { FileRef, RawChunk, ReadItem, SkippedItem, SkipReason, SourceItem, WindowBuffer, WindowPiece } from "../types.js";
 import { isBinary } from "./decode.js";
 import { type FolderRules, ignoreLevel, insideFolder, isIgnored, NO_RULES, withLevel } from "./gitignore.js";
-import { git, repoRoot, splitNul, splitNulBytes } from "./git.js";
+import { git, literalPathspec, repoRoot, splitNul, splitNulBytes } from "./git.js";
 import { fileByteWindows, WINDOWED_ABOVE, type WindowSizes } from "./windows.js";
 
 // fs.promises is read when called: node:fs/promises loads some ten of Node's own modules (readline's
@@ -163,7 +163,7 @@ async function* listTarget(found: Target, base: string, rootOf: (dir: string) =>
  * file, which on a big tree would be much of the main thread's work.
  */
 async function* gitListing(root: string, dir: string, base: string): AsyncGenerator<Iterable<FileRef>> {
-  const pathspec = `:(literal)${reportedPath(root, dir) || "."}`;
+  const pathspec = literalPathspec(reportedPath(root, dir) || ".");
   const prefix = reportedPath(base, root);
   const untracked = git(["ls-files", "-z", "--others", "--exclude-standard", "--", pathspec], { cwd: root });
   // Awaited below; should the tracked listing fail first, this one's failure is not left unhandled.

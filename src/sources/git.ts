@@ -185,6 +185,9 @@ function firstLine(stderr: string): string {
   return line.replace(/^(fatal|error): /, "").trim();
 }
 
+/** A path as git's pathspec for exactly that file or folder (no glob: a file may be named `*.js`). */
+export const literalPathspec = (path: string): string => `:(literal)${path}`;
+
 /** A failure turned into one sentence naming the git command. */
 export function gitFailure(args: readonly string[], stderr: string, code: number | null): UsageError {
   const reason = firstLine(stderr) || `exit code ${code}`;

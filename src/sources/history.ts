@@ -12,7 +12,7 @@ import type { BlobContent, BlobItem, CommitInfo, SourceItem } from "../types.js"
 import { blobByteWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { decodeText } from "./decode.js";
 import { createFileMoves, type FileMoves } from "./file-moves.js";
-import { git, gitStream, nulFieldBatches } from "./git.js";
+import { git, gitStream, literalPathspec, nulFieldBatches } from "./git.js";
 import { createChangeReader } from "./history-changes.js";
 import { createPathChanges, type PathChanges } from "./path-changes.js";
 import { isNullId, parseRawMeta, REGULAR_FILE_MODES } from "./raw-diff.js";
@@ -158,9 +158,6 @@ async function checkPath(options: HistoryOptions, path: string): Promise<void> {
   const touching = await git(["log", "-1", "--format=%H", ...commitSelection(options), "--", literalPathspec(path)], { cwd: options.cwd });
   if (touching.length === 0) throw new UsageError(`--path: no commit ${options.revs?.length || options.since ? "selected " : ""}changes ${path}`);
 }
-
-/** A path as git's pathspec for exactly that file or folder (no glob: a file may be named `*.js`). */
-const literalPathspec = (path: string): string => `:(literal)${path}`;
 
 /** The pathspecs that limit the walk: the --path folders and files, or the whole tree. */
 const pathspecs = (options: HistoryOptions): string[] => (options.paths ?? []).map(literalPathspec);

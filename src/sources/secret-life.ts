@@ -5,7 +5,7 @@ import type { Finding } from "../types.js";
 import { type LifeEvent, type SecretLife, groupKey } from "../report/secrets.js";
 import { CatFile } from "./cat-file.js";
 import { decodeText, isUtf8Text } from "./decode.js";
-import { git } from "./git.js";
+import { git, literalPathspec } from "./git.js";
 import type { FileMoves } from "./file-moves.js";
 import type { PathChanges, TouchingCommit } from "./path-changes.js";
 
@@ -101,7 +101,7 @@ export async function secretLives(
  * their number is not bounded by the command line's length.
  */
 async function commitsTouching(root: string, head: string, paths: ReadonlySet<string>): Promise<TouchingCommit[]> {
-  const pathspecs = [...paths].filter((path) => !path.includes("\n")).map((path) => `:(literal)${path}`);
+  const pathspecs = [...paths].filter((path) => !path.includes("\n")).map(literalPathspec);
   const log = await git(["log", "--stdin", "--reverse", "--no-renames", "-z", "--name-only", "--diff-merges=first-parent", "--format=%x01%H%x00%P", head], {
     cwd: root,
     input: `--\n${pathspecs.join("\n")}\n`,
@@ -166,7 +166,7 @@ const KEY_CHARACTERS = 12;
 
 /**
  * The secrets a version's text holds. A file may hold thousands (a fixture of tokens): searching the
- * text once for each cost seconds, so many are looked up by their first characters at each place in
+ * text once for each cost seconds, so many are looked up by their last characters at each place in
  * the text instead.
  */
 function secretsHeld(content: Buffer, secrets: readonly string[]): Set<string> {

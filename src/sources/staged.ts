@@ -16,7 +16,7 @@ import { INLINE_BYTES, type SourceItem, type WindowBuffer } from "../types.js";
 import { blobByteWindows, CatFile, type ObjectContent } from "./cat-file.js";
 import { askedAhead, mapOrdered } from "./concurrency.js";
 import { decodeText } from "./decode.js";
-import { git, gitStream, repoRoot } from "./git.js";
+import { git, gitStream, literalPathspec, repoRoot } from "./git.js";
 import { type StagedFile, stagedFileBatches, stagedPatchArgs } from "./staged-patch.js";
 
 const READ_CONCURRENCY = 16;
@@ -88,15 +88,13 @@ async function* stagedFiles(root: string, pathspecs: readonly string[]): AsyncGe
   for await (const files of stagedFileBatches(patch)) yield* files;
 }
 
-const LITERAL = ":(literal)";
-
 /**
  * The paths a staged scan is limited to, as literal pathspecs from the repository root (no glob: a
  * file may be named `*.js`). A path outside the repository, or in neither the work tree nor the index
  * (a typo), is a usage error. No paths, or the root itself: the whole index.
  */
 async function stagedPathspecs(root: string, cwd: string, paths: readonly string[]): Promise<string[]> {
-  const pathspecs: string[] = [];
+  const named: string[] = [];
   let wholeIndex = false;
   for (const path of paths) {
     const fromRoot = relativeToRoot(root, resolve(cwd, path));
@@ -105,23 +103,21 @@ async function stagedPathspecs(root: string, cwd: string, paths: readonly string
       wholeIndex = true;
       continue;
     }
-    const pathspec = `${LITERAL}${fromRoot}`;
-    if (!existsSync(join(root, fromRoot)) && !(await inIndex(root, pathspec))) {
+    if (!existsSync(join(root, fromRoot)) && !(await inIndex(root, literalPathspec(fromRoot)))) {
       throw new UsageError(`staged: ${path} is neither in the working tree nor in the index`);
     }
-    pathspecs.push(pathspec);
+    named.push(fromRoot);
   }
-  if (wholeIndex || pathspecs.length === 0) return [];
-  return [...pathspecs, ...(await renameSources(root, pathspecs))];
+  if (wholeIndex || named.length === 0) return [];
+  return [...named, ...(await renameSources(root, named))].map(literalPathspec);
 }
 
 /**
- * Where the staged files that one of `pathspecs` names were moved from (`git mv`), as literal
- * pathspecs: git pairs a moved file with the file it was only when both are in its diff, and
- * lint-staged names only the new path, which would otherwise count as a new file, every line added.
+ * Where the staged files at or under the `named` paths were moved from (`git mv`): git pairs a moved
+ * file with the file it was only when both are in its diff, and lint-staged names only the new path,
+ * which would otherwise count as a new file, every line added.
  */
-async function renameSources(root: string, pathspecs: readonly string[]): Promise<string[]> {
-  const named = pathspecs.map((pathspec) => pathspec.slice(LITERAL.length));
+async function renameSources(root: string, named: readonly string[]): Promise<string[]> {
   const isNamed = (path: string): boolean => named.some((name) => path === name || path.startsWith(`${name}/`));
   const output = await git(["diff", "--cached", "--find-renames", "--diff-filter=R", "--name-status", "-z", "--no-relative"], { cwd: root });
   // Each rename is three fields: its status (R and a similarity), the old path, the new path.
@@ -129,7 +125,7 @@ async function renameSources(root: string, pathspecs: readonly string[]): Promis
   const sources: string[] = [];
   for (let at = 0; at + 2 < fields.length; at += 3) {
     const [from, to] = [fields[at + 1] as string, fields[at + 2] as string];
-    if (isNamed(to) && !isNamed(from)) sources.push(`${LITERAL}${from}`);
+    if (isNamed(to) && !isNamed(from)) sources.push(from);
   }
   return sources;
 }
